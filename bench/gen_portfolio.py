@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Deterministic synthetic portfolio for benchmarks, in itpm-site's layout.
+
+    python bench/gen_portfolio.py --n 10000 --out /tmp/pf/itpm-10k [--seed 42]
+
+The projects are the peer harness's (``../shared/bench/gen_portfolio.py``, same seed), so
+itpm-site builds exactly what Hugo, MkDocs and Pelican build in the same run. Two values of
+that generator fall outside itpm-site's data contract and are mapped to the nearest valid
+value (risk status ``mitigating`` -> ``monitoring``, ``accepted`` -> ``mitigated``); the
+harness's ``service-desk`` category is kept (it matches the ``it-services`` alias). A
+``site.yaml`` with exchange rates for the generator's currencies and a fixed ``as_of`` is
+added, so the build is reproducible. Bodies, titles, owners, budgets, risks and milestones are
+byte-for-byte the harness's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_HARNESS = HERE.parent.parent / "shared" / "bench"
+
+RISK_STATUS = {"mitigating": "monitoring", "accepted": "mitigated"}
+
+SITE_YAML = """\
+title: Synthetic portfolio ({n} projects)
+currency: EUR
+exchange_rates: {{USD: 0.92, GEL: 0.34, GBP: 1.17}}
+as_of: 2025-06-01
+"""
+
+
+def load_harness(folder: Path):
+    path = folder / "gen_portfolio.py"
+    if not path.is_file():
+        sys.exit(f"peer harness not found at {path}; pass --harness DIR")
+    spec = importlib.util.spec_from_file_location("peer_gen_portfolio", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--harness", type=Path, default=DEFAULT_HARNESS)
+    args = ap.parse_args(argv)
+    gen = load_harness(args.harness)
+    projects = gen.make_projects(args.n, args.seed)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    folder = args.out / "content" / "projects"
+    folder.mkdir(parents=True)
+    for p in projects:
+        for risk in p["risks"]:
+            risk["status"] = RISK_STATUS.get(risk["status"], risk["status"])
+        p["summary"] = f"{p['title']}: {p['program']} project owned by {p['owner']}."
+        (folder / f"{p['slug']}.md").write_text(gen.yaml_front(p), encoding="utf-8")
+    (args.out / "site.yaml").write_text(SITE_YAML.format(n=args.n), encoding="utf-8")
+    print(f"wrote {args.n} projects to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

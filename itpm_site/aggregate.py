@@ -1,0 +1,558 @@
+"""Stage 3: the portfolio with every rollup figure, computed once, here, where it is tested.
+
+Templates only display what this module computes: counts, sums, variances, slips, overdue
+milestones, risk scores and bands, the heat map, reverse dependencies and owner load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from itpm_site import vocab
+from itpm_site.config import Category, SiteConfig
+from itpm_site.diagnostics import Diagnostic
+from itpm_site.loader import Entry, LoadResult
+from itpm_site.model import Milestone, Page, Program, Project, Risk
+from itpm_site.money import Totals, percent, to_base
+from itpm_site.vocab import Phase, RiskStatus, State, Status
+
+UPCOMING_WINDOWS = (30, 60, 90)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A computed warning shown beside the PM's status (which is never overwritten)."""
+
+    code: str
+    text: str
+
+
+@dataclass
+class BudgetView:
+    currency: str
+    planned: Decimal | None
+    actual: Decimal | None
+    forecast: Decimal | None
+    #: The same figures in the base currency (None when there is no exchange rate).
+    planned_base: Decimal | None
+    actual_base: Decimal | None
+    forecast_base: Decimal | None
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Forecast minus planned: positive means over budget."""
+        if self.planned is None or self.forecast is None:
+            return None
+        return self.forecast - self.planned
+
+    @property
+    def variance_pct(self) -> Decimal | None:
+        return percent(self.variance, self.planned)
+
+    @property
+    def spent_pct(self) -> Decimal | None:
+        return percent(self.actual, self.planned)
+
+    @property
+    def over_budget(self) -> bool:
+        return (self.actual is not None and self.planned is not None
+                and self.actual > self.planned)
+
+
+@dataclass
+class RiskView:
+    project: ProjectView
+    index: int
+    risk: Risk
+    score: int
+    band: str
+
+    @property
+    def anchor(self) -> str:
+        return f"risk-{self.index + 1}"
+
+    @property
+    def live(self) -> bool:
+        return self.risk.status.is_live
+
+
+@dataclass
+class MilestoneView:
+    project: ProjectView
+    index: int
+    milestone: Milestone
+    overdue: bool
+    days_from_today: int
+
+    @property
+    def anchor(self) -> str:
+        return f"milestone-{self.index + 1}"
+
+
+@dataclass
+class ProjectView:
+    """A validated project plus everything computed about it."""
+
+    slug: str
+    project: Project
+    source: str  # path relative to the portfolio root
+    body: str
+    body_line: int
+    category: CategoryRef | None = None
+    program_slug: str | None = None
+    owner_slug: str = ""
+    tag_slugs: list[tuple[str, str]] = field(default_factory=list)  # (slug, label)
+    budget: BudgetView | None = None
+    risks: list[RiskView] = field(default_factory=list)
+    milestones: list[MilestoneView] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    depends_on: list[ProjectView] = field(default_factory=list)
+    missing_dependencies: list[str] = field(default_factory=list)
+    dependents: list[ProjectView] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.project.title
+
+    @property
+    def url(self) -> str:
+        return f"projects/{self.slug}/"
+
+    @property
+    def live_risks(self) -> list[RiskView]:
+        return [r for r in self.risks if r.live]
+
+    @property
+    def top_risk(self) -> RiskView | None:
+        live = self.live_risks
+        return max(live, key=lambda r: (r.score, -r.index)) if live else None
+
+    @property
+    def top_risk_score(self) -> int:
+        top = self.top_risk
+        return top.score if top else 0
+
+    @property
+    def has_high_risk(self) -> bool:
+        return any(r.band in ("high", "critical") for r in self.live_risks)
+
+    @property
+    def overdue_milestones(self) -> list[MilestoneView]:
+        return [m for m in self.milestones if m.overdue]
+
+    @property
+    def next_milestone(self) -> MilestoneView | None:
+        pending = [m for m in self.milestones if not m.milestone.done]
+        return min(pending, key=lambda m: m.milestone.date) if pending else None
+
+    @property
+    def slip_days(self) -> int | None:
+        return self.project.slip_days
+
+    @property
+    def status_order(self) -> int:
+        return self.project.status.order if self.project.status else 3
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    slug: str
+    label: str
+    description: str
+    known: bool  # False for a value outside the taxonomy (still gets a page)
+
+
+@dataclass
+class Group:
+    """A set of projects shown on a rollup page: a phase, program, owner, category or tag."""
+
+    kind: str  # phase | program | owner | category | tag
+    slug: str
+    title: str
+    projects: list[ProjectView]
+    base: str
+    rates: dict[str, Decimal]
+    description: str = ""
+    summary: str = ""
+    owner: str = ""
+    body: str = ""
+    source: str = ""
+
+    @property
+    def url(self) -> str:
+        folder = {"phase": "phases", "program": "programs", "owner": "owners",
+                  "category": "categories", "tag": "tags"}[self.kind]
+        return f"{folder}/{self.slug}/"
+
+    @cached_property
+    def by_phase(self) -> dict[Phase, list[ProjectView]]:
+        return {phase: [p for p in self.projects if p.project.phase is phase] for phase in Phase}
+
+    @cached_property
+    def phase_counts(self) -> dict[Phase, int]:
+        return {phase: len(items) for phase, items in self.by_phase.items()}
+
+    @cached_property
+    def status_counts(self) -> dict[str, int]:
+        counts = Counter(p.project.status.value if p.project.status else "unknown"
+                         for p in self.projects)
+        return {key: counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]}
+
+    @cached_property
+    def planned(self) -> Totals:
+        return self._totals("planned")
+
+    @cached_property
+    def actual(self) -> Totals:
+        return self._totals("actual")
+
+    @cached_property
+    def forecast(self) -> Totals:
+        return self._totals("forecast")
+
+    def _totals(self, which: str) -> Totals:
+        totals = Totals(self.base, self.rates)
+        for p in self.projects:
+            if p.budget:
+                totals.add(getattr(p.budget, which), p.budget.currency)
+        return totals
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Forecast minus planned over the projects that have both, in the base currency."""
+        pairs = [(p.budget.planned_base, p.budget.forecast_base) for p in self.projects
+                 if p.budget and p.budget.planned is not None and p.budget.forecast is not None]
+        if any(a is None or b is None for a, b in pairs):
+            return None
+        return sum((b - a for a, b in pairs), Decimal(0)) if pairs else None
+
+    @property
+    def spent_pct(self) -> Decimal | None:
+        return percent(self.actual.converted, self.planned.converted)
+
+    @property
+    def live_risks(self) -> list[RiskView]:
+        return sorted((r for p in self.projects for r in p.live_risks),
+                      key=lambda r: (-r.score, r.project.title.lower(), r.index))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(len(p.overdue_milestones) for p in self.projects)
+
+    @property
+    def active_count(self) -> int:
+        return sum(1 for p in self.projects if p.project.state is State.ACTIVE)
+
+
+@dataclass
+class HeatCell:
+    probability: int
+    impact: int
+    score: int
+    band: str
+    risks: list[RiskView]
+
+    @property
+    def anchor(self) -> str:
+        return f"cell-p{self.probability}-i{self.impact}"
+
+
+@dataclass
+class FreePage:
+    slug: str
+    page: Page
+    body: str
+    body_line: int
+    source: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass
+class QualityItem:
+    path: str
+    diagnostics: list[Diagnostic]
+    flags: list[Flag]
+    project: ProjectView | None
+    rejected: bool
+
+
+@dataclass
+class Portfolio:
+    """Everything the pages show, computed once."""
+
+    config: SiteConfig
+    as_of: dt.date
+    projects: list[ProjectView]
+    programs: list[Group]
+    owners: list[Group]
+    categories: list[Group]
+    tags: list[Group]
+    phases: list[Group]
+    pages: list[FreePage]
+    risks: list[RiskView]
+    milestones: list[MilestoneView]
+    quality: list[QualityItem]
+    diagnostics: list[Diagnostic]
+    rejected: list[str]
+
+    @cached_property
+    def all(self) -> Group:
+        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency,
+                     dict(self.config.exchange_rates))
+
+    @property
+    def base_currency(self) -> str:
+        return self.config.currency
+
+    @cached_property
+    def by_slug(self) -> dict[str, ProjectView]:
+        return {p.slug: p for p in self.projects}
+
+    @cached_property
+    def heatmap(self) -> list[list[HeatCell]]:
+        """Rows from probability 5 down to 1, columns impact 1 to 5; live risks only."""
+        bands = self.config.risk_bands
+        cells: dict[tuple[int, int], list[RiskView]] = defaultdict(list)
+        for r in self.risks:
+            if r.live:
+                cells[(r.risk.probability, r.risk.impact)].append(r)
+        return [[HeatCell(p, i, p * i, bands.band(p * i), cells.get((p, i), []))
+                 for i in range(1, 6)] for p in range(5, 0, -1)]
+
+    @property
+    def live_risks(self) -> list[RiskView]:
+        return [r for r in self.risks if r.live]
+
+    @cached_property
+    def risk_band_counts(self) -> dict[str, int]:
+        counts = Counter(r.band for r in self.live_risks)
+        return {name: counts.get(name, 0) for name, _, _ in self.config.risk_bands.ranges()}
+
+    @property
+    def overdue_milestones(self) -> list[MilestoneView]:
+        return [m for m in self.milestones if m.overdue]
+
+    def upcoming_milestones(self, days: int, after: int = -1) -> list[MilestoneView]:
+        return [m for m in self.milestones if not m.milestone.done
+                and after < m.days_from_today <= days]
+
+    @property
+    def done_milestones(self) -> list[MilestoneView]:
+        return sorted((m for m in self.milestones if m.milestone.done),
+                      key=lambda m: (m.milestone.date, m.project.title.lower()), reverse=True)
+
+    @cached_property
+    def milestone_windows(self) -> list[tuple[str, list[MilestoneView]]]:
+        windows, previous = [], -1
+        for days in UPCOMING_WINDOWS:
+            windows.append((f"Next {days} days" if previous < 0 else
+                            f"In {previous + 1}–{days} days",
+                            self.upcoming_milestones(days, previous)))
+            previous = days
+        return windows
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def _category_ref(value: str | None, config: SiteConfig,
+                  index: dict[str, Category]) -> CategoryRef | None:
+    if not value:
+        return None
+    match = index.get(vocab.normalize(value))
+    if match:
+        return CategoryRef(match.slug, match.label, match.description, True)
+    slug = vocab.slugify(value) or "other"
+    return CategoryRef(slug, value.strip(), "", False)
+
+
+def _budget(project: Project, config: SiteConfig) -> BudgetView | None:
+    b = project.budget
+    if b is None:
+        return None
+    currency = b.currency or config.currency
+    rates = config.exchange_rates
+
+    def base(x: Decimal | None) -> Decimal | None:
+        return to_base(x, currency, config.currency, rates)
+
+    return BudgetView(currency, b.planned, b.actual, b.forecast,
+                      base(b.planned), base(b.actual), base(b.forecast))
+
+
+def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
+    p = view.project
+    flags: list[Flag] = []
+    overdue = view.overdue_milestones
+    if overdue:
+        names = ", ".join(m.milestone.name for m in overdue[:3])
+        more = f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""
+        flags.append(Flag("overdue-milestone",
+                          f"{len(overdue)} overdue milestone{'s' if len(overdue) > 1 else ''}: "
+                          f"{names}{more}"))
+    if view.slip_days and view.slip_days > 0:
+        flags.append(Flag("forecast-past-end",
+                          f"forecast end {p.forecast_end} is {view.slip_days} days after the "
+                          f"committed end {p.end}"))
+    if view.budget and view.budget.over_budget:
+        flags.append(Flag("actual-over-planned",
+                          f"spent {view.budget.spent_pct}% of the planned budget"))
+    elif view.budget and view.budget.variance and view.budget.variance > 0:
+        flags.append(Flag("forecast-over-planned",
+                          f"forecast is {view.budget.variance_pct}% over the planned budget"))
+    if p.state is State.ACTIVE and p.phase is not Phase.CLOSURE:
+        if p.status_date is None:
+            flags.append(Flag("no-status-date", "no status_date: when was the status assessed?"))
+        elif (as_of - p.status_date).days > stale_days:
+            flags.append(Flag("stale-status",
+                              f"status last assessed {p.status_date}, "
+                              f"{(as_of - p.status_date).days} days ago"))
+    return flags
+
+
+def owner_slug(name: str) -> str:
+    slug = vocab.slugify(name)
+    if slug:
+        return slug
+    # Names in non-Latin scripts (ნინო ბერიძე) slugify to nothing: keep them readable and stable.
+    return "-".join(name.lower().split())
+
+
+def tag_slug(name: str) -> str:
+    return owner_slug(name)
+
+
+def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
+    """Compute every rollup of the loaded portfolio, relative to ``as_of``."""
+    config = loaded.config
+    index = config.category_index()
+    bands = config.risk_bands
+    rates = dict(config.exchange_rates)
+    program_files = {vocab.normalize(e.model.title): e for e in loaded.programs}
+    program_files_by_slug = {e.slug: e for e in loaded.programs}
+
+    views: list[ProjectView] = []
+    for entry in loaded.projects:
+        p = entry.model
+        view = ProjectView(slug=entry.slug, project=p, source=entry.rel, body=entry.doc.body,
+                           body_line=entry.doc.body_line)
+        view.category = _category_ref(p.category, config, index)
+        if p.program:
+            matched = (program_files.get(vocab.normalize(p.program))
+                       or program_files_by_slug.get(vocab.slugify(p.program)))
+            view.program_slug = matched.slug if matched else (vocab.slugify(p.program) or
+                                                             owner_slug(p.program))
+        view.owner_slug = owner_slug(p.owner)
+        view.tag_slugs = [(tag_slug(t), t) for t in p.tags]
+        view.budget = _budget(p, config)
+        view.risks = [RiskView(view, i, r, r.score, bands.band(r.score))
+                      for i, r in enumerate(p.risks)]
+        view.milestones = [MilestoneView(view, i, m, overdue=(not m.done and m.date < as_of),
+                                         days_from_today=(m.date - as_of).days)
+                           for i, m in enumerate(p.milestones)]
+        views.append(view)
+
+    views.sort(key=lambda v: (v.title.lower(), v.slug))
+    by_slug = {v.slug: v for v in views}
+    for view in views:
+        for dep in view.project.depends_on:
+            target = by_slug.get(dep)
+            if target:
+                view.depends_on.append(target)
+                target.dependents.append(view)
+            else:
+                view.missing_dependencies.append(dep)
+    for view in views:
+        view.dependents.sort(key=lambda v: v.title.lower())
+        view.flags = _flags(view, as_of, config.stale_status_days)
+
+    def group(kind: str, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
+        return Group(kind, slug, title, sorted(items, key=lambda v: (v.title.lower(), v.slug)),
+                     config.currency, rates, **extra)
+
+    phases = [group("phase", ph.value, ph.label, (v for v in views if v.project.phase is ph),
+                    description=vocab.PHASE_INFO[ph].focus) for ph in Phase]
+
+    programs = _programs(views, loaded.programs, group)
+    owners = _grouped(views, lambda v: [(v.owner_slug, v.project.owner)], "owner", group)
+    categories = _grouped(
+        views, lambda v: [(v.category.slug, v.category.label)] if v.category else [],
+        "category", group)
+    for cat in categories:
+        known = next((c for c in config.categories if c.slug == cat.slug), None)
+        if known:
+            cat.description = known.description
+    tags = _grouped(views, lambda v: v.tag_slugs, "tag", group)
+
+    risks = sorted((r for v in views for r in v.risks),
+                   key=lambda r: (not r.live, -r.score, r.project.title.lower(), r.index))
+    milestones = sorted((m for v in views for m in v.milestones),
+                        key=lambda m: (m.milestone.date, m.project.title.lower(), m.index))
+    pages = sorted((FreePage(e.slug, e.model, e.doc.body, e.doc.body_line, e.rel)
+                    for e in loaded.pages), key=lambda pg: (pg.page.order, pg.page.title.lower()))
+
+    return Portfolio(
+        config=config, as_of=as_of, projects=views, programs=programs, owners=owners,
+        categories=categories, tags=tags, phases=phases, pages=pages, risks=risks,
+        milestones=milestones, quality=_quality(loaded, views), diagnostics=loaded.diagnostics,
+        rejected=sorted(loaded.rejected),
+    )
+
+
+def _grouped(views, keys, kind, group) -> list[Group]:
+    members: dict[str, list[ProjectView]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for view in views:
+        for slug, title in keys(view):
+            if view not in members[slug]:
+                members[slug].append(view)
+            titles.setdefault(slug, title)
+    return sorted((group(kind, slug, titles[slug], items) for slug, items in members.items()),
+                  key=lambda g: (g.title.lower(), g.slug))
+
+
+def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> list[Group]:
+    members: dict[str, list[ProjectView]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for view in views:
+        if view.program_slug:
+            members[view.program_slug].append(view)
+            names.setdefault(view.program_slug, view.project.program or view.program_slug)
+    result = []
+    for entry in files:
+        result.append(group("program", entry.slug, entry.model.title,
+                            members.pop(entry.slug, []), summary=entry.model.summary or "",
+                            owner=entry.model.owner, body=entry.doc.body, source=entry.rel))
+    result.extend(group("program", slug, names[slug], items) for slug, items in members.items())
+    return sorted(result, key=lambda g: (g.title.lower(), g.slug))
+
+
+def _quality(loaded: LoadResult, views: list[ProjectView]) -> list[QualityItem]:
+    by_path: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in loaded.diagnostics:
+        by_path[d.path].append(d)
+    view_by_path = {v.source: v for v in views}
+    paths = sorted(set(by_path) | {v.source for v in views if v.flags}, key=str.lower)
+    rejected = set(loaded.rejected)
+    return [QualityItem(path, by_path.get(path, []),
+                        view_by_path[path].flags if path in view_by_path else [],
+                        view_by_path.get(path), path in rejected) for path in paths]
+
+
+__all__ = ["Group", "Portfolio", "ProjectView", "RiskStatus", "build_portfolio"]

@@ -1,0 +1,72 @@
+"""Money amounts as people write them, understood exactly or rejected — never guessed."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_SUFFIX = {"k": 3, "m": 6, "mn": 6, "bn": 9, "b": 9}
+_PLAIN = re.compile(r"\d+(\.\d+)?")
+# Thousands separated by commas (or underscores, as in Python): 1,250,000.50
+_GROUPED = re.compile(r"\d{1,3}([,_]\d{3})+(\.\d+)?")
+_SHORT = re.compile(r"(?P<num>\d+(\.\d+)?)\s?(?P<suffix>k|m|mn|bn|b)", re.IGNORECASE)
+_SYMBOLS = "$€£₾¥₽₺"
+
+
+class AmountError(ValueError):
+    """An amount that cannot be understood exactly; ``hint`` says what would be valid."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+VALID_FORMS = "write a plain number (250000), with thousands commas ('250,000'), or with k/M/bn ('250k', '1.2M')"
+
+
+def parse_amount(value: object) -> Decimal:
+    """Parse a non-negative amount: 250000, 250000.5, '250,000', '250k', '1.2M', '3bn'."""
+    if isinstance(value, bool) or value is None:
+        raise AmountError(f"{value!r} is not an amount", VALID_FORMS)
+    if isinstance(value, int | float | Decimal):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise AmountError("expected a number, got a " + _kind(value), VALID_FORMS)
+
+    if text.startswith("-"):
+        raise AmountError(f"'{text}' is negative; amounts are never below zero", VALID_FORMS)
+    # A currency beside digits ('250 EUR', 'EUR 250', '$100'); plain words ('abc') are not amounts.
+    if re.search(r"\d", text) and (
+            text[0] in _SYMBOLS or text[-1] in _SYMBOLS
+            or re.search(r"\d\s*[A-Za-z]{3}$|^[A-Za-z]{3}\s*\d", text)):
+        raise AmountError(
+            f"'{text}' contains a currency; amounts are plain numbers",
+            "put the currency in budget.currency (e.g. currency: EUR) and the number alone here",
+        )
+    if _PLAIN.fullmatch(text):
+        return _decimal(text)
+    if _GROUPED.fullmatch(text):
+        return _decimal(text.replace(",", "").replace("_", ""))
+    short = _SHORT.fullmatch(text)
+    if short:
+        exponent = _SUFFIX[short["suffix"].lower()]
+        return _decimal(short["num"]).scaleb(exponent).normalize() + Decimal(0)
+    if re.fullmatch(r"\d+,\d{1,2}", text) or re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
+        raise AmountError(
+            f"'{text}' is ambiguous: is the separator a decimal mark or a thousands separator?",
+            "use '.' for decimals and ',' only between groups of three digits (1,250,000.50)",
+        )
+    raise AmountError(f"'{text}' is not an amount", VALID_FORMS)
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the patterns above only admit digits
+        raise AmountError(f"'{text}' is not an amount", VALID_FORMS) from exc
+
+
+def _kind(value: object) -> str:
+    return {"list": "list", "dict": "mapping"}.get(type(value).__name__, type(value).__name__)

@@ -1,0 +1,42 @@
+"""The ``itpm-site`` command line: a click group of thin commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from itpm_site import __version__
+from itpm_site.commands.build import build
+from itpm_site.commands.check import check
+from itpm_site.commands.new import new
+from itpm_site.commands.schema import schema
+
+EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug in itpm-site, not in the content
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="itpm-site")
+def cli() -> None:
+    """Turn a folder of Markdown project files into an IT project portfolio website."""
+
+
+for command in (build, check, new, schema):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point: run the CLI; an unexpected failure is a one-line report, not a traceback."""
+    try:
+        cli.main(prog_name="itpm-site", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a traceback shown to a user is a bug: report it briefly
+        if os.environ.get("ITPM_SITE_DEBUG"):
+            raise
+        click.echo(f"itpm-site: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("This is a bug in itpm-site. Run again with ITPM_SITE_DEBUG=1 for details.",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)

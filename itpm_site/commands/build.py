@@ -1,0 +1,98 @@
+"""``itpm-site build``: validate, then write the site atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from itpm_site.build import BuildOptions, build_site
+from itpm_site.commands.common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    as_of_option,
+    base_url_option,
+    format_option,
+    output_option,
+    report,
+    root_option,
+    verbosity_options,
+)
+from itpm_site.loader import PortfolioNotFound
+from itpm_site.write import OutputError
+
+
+class _Progress:
+    """A single self-overwriting line on a terminal; silent in CI and when piped."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r  rendering [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total} pages")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+@click.command()
+@root_option
+@output_option
+@base_url_option
+@as_of_option
+@click.option("--keep-going", is_flag=True, default=False,
+              help="Publish the valid projects even if some files have errors; the broken "
+                   "files are listed on the data-quality page.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes for rendering. [default: number of CPUs]")
+@click.option("--no-search", is_flag=True, default=False, help="Skip the search index.")
+@format_option
+@verbosity_options
+def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date | None,
+          keep_going: bool, jobs: int | None, no_search: bool, fmt: str, quiet: bool,
+          verbose: bool) -> None:
+    """Validate the portfolio and write the site (default: ROOT/public)."""
+    started = time.monotonic()
+    show_progress = not quiet and sys.stderr.isatty()
+    options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
+                           keep_going=keep_going, jobs=jobs, search=not no_search,
+                           progress=_Progress(show_progress))
+    try:
+        result = build_site(options)
+    except PortfolioNotFound as exc:
+        click.echo(f"itpm-site: error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except OutputError as exc:
+        click.echo(f"itpm-site: error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    diagnostics = result.diagnostics
+    if diagnostics or not quiet:
+        shown = diagnostics if (verbose or not result.ok or fmt != "human") else \
+            [d for d in diagnostics if d.is_error]
+        if shown or fmt != "human":
+            report(shown, result.loaded.files, fmt, quiet)
+    if not result.ok:
+        click.echo("itpm-site: build failed; the previous output was left untouched", err=True)
+        raise SystemExit(EXIT_CONTENT)
+    if not quiet:
+        portfolio = result.site.portfolio
+        warnings = len(result.loaded.warnings)
+        extra = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" \
+            if warnings else ""
+        skipped = f", {len(result.loaded.rejected)} file(s) with errors left out" \
+            if result.loaded.rejected else ""
+        click.echo(f"built {len(portfolio.projects)} projects, {result.written} files into "
+                   f"{result.output} in {time.monotonic() - started:.1f} s{extra}{skipped}")
+    raise SystemExit(EXIT_OK)

@@ -1,0 +1,35 @@
+"""``itpm-site check``: load and validate the portfolio, write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from itpm_site.commands.common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    format_option,
+    report,
+    root_option,
+    verbosity_options,
+)
+from itpm_site.loader import PortfolioNotFound, load_portfolio
+
+
+@click.command()
+@root_option
+@format_option
+@click.option("--strict", is_flag=True, default=False, help="Fail on warnings too.")
+@verbosity_options
+def check(root: Path, fmt: str, strict: bool, quiet: bool, verbose: bool) -> None:
+    """Check every file of the portfolio and report every problem (exit 1 on errors)."""
+    try:
+        result = load_portfolio(root)
+    except PortfolioNotFound as exc:
+        click.echo(f"itpm-site: error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    summary = report(result.diagnostics, result.files, fmt, quiet)
+    failed = summary.errors > 0 or (strict and summary.warnings > 0)
+    raise SystemExit(EXIT_CONTENT if failed else EXIT_OK)

@@ -1,0 +1,169 @@
+"""``site.yaml``: the portfolio's settings, all optional, declared as a typed model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from itpm_site import vocab
+from itpm_site.fields import (
+    Amount,
+    Bool,
+    Currency,
+    IsoDate,
+    Month,
+    OptionalText,
+    Slug,
+    Text,
+    TextList,
+    fail,
+)
+
+
+class Category(BaseModel):
+    """One kind of project in the taxonomy; a project's ``category`` matches slug, label or alias."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    slug: Slug
+    label: Text
+    description: OptionalText = ""
+    aliases: TextList = Field(default_factory=list)
+
+    def spellings(self) -> list[str]:
+        return [self.slug, self.label, *self.aliases]
+
+
+DEFAULT_CATEGORIES: tuple[Category, ...] = (
+    Category(slug="software", label="Software",
+             description="Software, website and app development",
+             aliases=["software development", "application", "app", "apps", "web", "website",
+                      "mobile", "development"]),
+    Category(slug="network-cloud", label="Network & cloud",
+             description="Network and cloud updates or expansion",
+             aliases=["network", "networking", "cloud", "infrastructure", "network and cloud",
+                      "hosting"]),
+    Category(slug="data-analytics", label="Data & analytics",
+             description="Data management and business analytics",
+             aliases=["data", "analytics", "bi", "business intelligence", "data management",
+                      "reporting"]),
+    Category(slug="it-services", label="IT services",
+             description="Help desk support and other technology services",
+             aliases=["services", "it service", "help desk", "helpdesk", "service desk",
+                      "support", "it support"]),
+)
+
+
+class RiskBands(BaseModel):
+    """Lowest score (probability × impact) of each band; the defaults give 1-4 low,
+    5-9 medium, 10-15 high, 16-25 critical."""
+
+    # Unknown keys are a warning from the loader (as everywhere), not a second, raw error.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    low: int = 1
+    medium: int = 5
+    high: int = 10
+    critical: int = 16
+
+    @model_validator(mode="after")
+    def _increasing(self) -> RiskBands:
+        bounds = [self.low, self.medium, self.high, self.critical]
+        if self.low != 1 or bounds != sorted(set(bounds)) or self.critical > 25:
+            raise fail("risk-bands", f"risk bands must start at 1 and increase up to 25, got {bounds}",
+                       "e.g. risk_bands: {low: 1, medium: 5, high: 10, critical: 16}")
+        return self
+
+    def band(self, score: int) -> str:
+        for name, lowest in (("critical", self.critical), ("high", self.high),
+                             ("medium", self.medium)):
+            if score >= lowest:
+                return name
+        return "low"
+
+    def ranges(self) -> list[tuple[str, int, int]]:
+        starts = [("low", self.low), ("medium", self.medium), ("high", self.high),
+                  ("critical", self.critical)]
+        return [(name, lo, (starts[i + 1][1] - 1) if i + 1 < len(starts) else 25)
+                for i, (name, lo) in enumerate(starts)]
+
+
+class SiteConfig(BaseModel):
+    """``site.yaml``. Every key is optional."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    title: Text = Field("IT Project Portfolio", description="Site title.")
+    base_url: Text = Field("/", description=(
+        "Where the site is hosted, e.g. https://acme.github.io/portfolio/; links work under "
+        "that sub-path."))
+    language: Literal["en", "ka"] = Field("en", description="UI language: en or ka.")
+    currency: Currency = Field("USD", description="Base currency (ISO 4217).")
+    exchange_rates: dict[Currency, Amount] = Field(
+        default_factory=dict,
+        description="Value of one unit of each currency in the base currency, e.g. {EUR: 1.08}.")
+    fiscal_year_start: Month = Field(1, description="Month the fiscal year starts (1-12).")
+    theme: Text = Field("default", description="Folder under themes/ that extends the default theme.")
+    as_of: IsoDate | None = Field(None, description=(
+        "The date taken as today; default SOURCE_DATE_EPOCH, else today."))
+    categories: list[Category] = Field(
+        default_factory=lambda: list(DEFAULT_CATEGORIES),
+        description="Replaces the default taxonomy of the four kinds of IT project.")
+    risk_bands: RiskBands = Field(default_factory=RiskBands,
+                                  description="Lowest score of each risk band.")
+    allow_html: Bool = Field(False, description="Render raw HTML written in Markdown bodies.")
+    stale_status_days: int = Field(30, description="A status older than this many days is stale.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return normalize_base_url(value)
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _positive_rates(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+        for code, rate in rates.items():
+            if rate <= 0:
+                raise fail("rate", f"exchange rate for {code} must be above zero",
+                           "give the value of one unit in the base currency, e.g. EUR: 1.08")
+        return rates
+
+    def category_index(self) -> dict[str, Category]:
+        """Every accepted spelling (normalized) -> category."""
+        index: dict[str, Category] = {}
+        for category in self.categories:
+            for spelling in category.spellings():
+                index.setdefault(vocab.normalize(spelling), category)
+        return index
+
+
+def normalize_base_url(value: str) -> str:
+    """Always ends with '/'; a bare path gets a leading '/'."""
+    value = value.strip() or "/"
+    if "://" not in value and not value.startswith("/"):
+        value = "/" + value
+    return value if value.endswith("/") else value + "/"
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the base URL: 'https://a.github.io/portfolio/' -> '/portfolio/'."""
+    if "://" in base_url:
+        rest = base_url.split("://", 1)[1]
+        path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+        return path if path.endswith("/") else path + "/"
+    return base_url
+
+
+def resolve_as_of(explicit: dt.date | None, config: SiteConfig, environ: dict) -> dt.date:
+    """--as-of, else site.yaml's as_of, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if explicit:
+        return explicit
+    if config.as_of:
+        return config.as_of
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()

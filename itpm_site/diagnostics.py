@@ -1,0 +1,150 @@
+"""Diagnostics: every problem found in the content, as data, plus the formats that show them.
+
+A diagnostic is created where a problem is found and formatted only at the edge (terminal,
+GitHub annotation, JSON, browser overlay), so every consumer sees the same facts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from dataclasses import field as attr
+from enum import StrEnum
+
+JSON_FORMAT_VERSION = 1
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one file. ``line``/``column`` are 1-based, as in the file on disk."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity = attr(compare=False)
+    field: str = attr(compare=False)
+    message: str = attr(compare=False)
+    hint: str = attr(default="", compare=False)
+    code: str = attr(default="", compare=False)
+    #: Length of the offending text on that line, for the caret underline.
+    length: int = attr(default=1, compare=False)
+    #: The text of the source line, for showing it under the message.
+    source_line: str = attr(default="", compare=False, repr=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def headline(self) -> str:
+        """``path:line:col: severity: field: message`` — the line every format is built on."""
+        where = f"{self.path}:{self.line}:{self.column}"
+        subject = f"{self.field}: " if self.field else ""
+        return f"{where}: {self.severity.value}: {subject}{self.message}"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        del data["source_line"]
+        return data
+
+
+@dataclass
+class Summary:
+    errors: int
+    warnings: int
+    files: int
+
+    @classmethod
+    def of(cls, diagnostics: Sequence[Diagnostic], files: int) -> Summary:
+        errors = sum(1 for d in diagnostics if d.is_error)
+        return cls(errors, len(diagnostics) - errors, files)
+
+    def sentence(self) -> str:
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
+                f"in {plural(self.files, 'file')} checked")
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.path.lower(), d.path, d.line, d.column, d.message))
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+def format_human(diagnostics: Sequence[Diagnostic], summary: Summary, color: bool = False) -> str:
+    """Compiler style: headline, the source line with a caret under the culprit, the hint."""
+    out: list[str] = []
+    for d in diagnostics:
+        sev_color = "red" if d.is_error else "yellow"
+        out.append(_style(d.headline(), color, bold=True, fg=sev_color if color else None))
+        if d.source_line:
+            gutter = str(d.line)
+            pad = " " * len(gutter)
+            text = d.source_line.expandtabs(1)
+            caret = "^" + "~" * max(0, min(d.length, len(text) - d.column + 1) - 1)
+            out.append(f"  {gutter} | {text}")
+            out.append(f"  {pad} | {' ' * (d.column - 1)}{_style(caret, color, fg=sev_color)}")
+        if d.hint:
+            out.append(f"  = help: {d.hint}")
+    if diagnostics:
+        out.append("")
+    out.append(summary.sentence())
+    return "\n".join(out) + "\n"
+
+
+def _style(text: str, color: bool, **kw) -> str:
+    if not color:
+        return text
+    import click
+
+    return click.style(text, **{k: v for k, v in kw.items() if v is not None})
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """GitHub Actions workflow commands, shown inline on the pull request's diff."""
+    lines = []
+    for d in diagnostics:
+        title = f"itpm-site: {d.field}" if d.field else "itpm-site"
+        message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
+        props = (f"file={_escape_property(d.path)},line={d.line},col={d.column},"
+                 f"title={_escape_property(title)}")
+        lines.append(f"::{d.severity.value} {props}::{_escape_data(message)}")
+    lines.append(summary.sentence())
+    return "\n".join(lines) + "\n"
+
+
+def format_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """A stable, documented shape: ``{"version", "summary", "diagnostics": [...]}``."""
+    doc = {
+        "version": JSON_FORMAT_VERSION,
+        "summary": asdict(summary),
+        "diagnostics": [d.to_json() for d in diagnostics],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def use_color(stream) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())

@@ -1,0 +1,11 @@
+"""Extra outputs written beside the pages (exports, search index), one function each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from itpm_site.build import SiteBuild
+
+ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = []

@@ -1,0 +1,278 @@
+"""Reading a source file: decode it, split the front matter, parse the YAML keeping positions.
+
+Only ``true``/``false`` become booleans and only ``null``/``~``/empty become None: every other
+plain scalar stays the text the author wrote (``no`` is Norway, ``007`` keeps its zeros), and
+the typed model decides what a field's text means. Every key, value and list item remembers
+its line and column in the file on disk (the opening ``---`` is line 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes nodes only: tags are never resolved (we read plain scalars ourselves)."""
+
+    def resolve(self, kind, value, implicit):  # the hot path of composing: make it trivial
+        return ""
+
+
+_LINE_OFFSET_DEFAULT = 2  # the YAML text starts on line 2 of the file (after '---')
+
+#: A path into the front matter: ("risks", 2, "probability").
+FieldPath = tuple[str | int, ...]
+
+
+class Span(NamedTuple):
+    """Where a piece of front matter sits in the file: 1-based line and column."""
+
+    line: int
+    column: int
+    length: int = 1
+
+
+class SourceError(Exception):
+    """The file cannot be turned into front matter + body at all."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1, hint: str = "",
+                 length: int = 1, code: str = "syntax") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.length = length
+        self.code = code
+
+
+@dataclass
+class Document:
+    """A source file split into front-matter data and Markdown body.
+
+    Positions are not recorded while parsing (most files have no problem, and keeping a
+    position for every node of 10,000 files costs time and memory); ``span`` finds them by
+    composing the front matter again, once, when a diagnostic needs one.
+    """
+
+    path: Path
+    rel: str  # path relative to the portfolio root, with '/' separators
+    text: str
+    data: dict
+    body: str
+    body_line: int  # line of the file where the body starts
+    yaml_text: str = ""
+    #: (key path, first key span, repeated key span) for keys written twice.
+    duplicate_keys: list[tuple[FieldPath, Span, Span]] = field(default_factory=list)
+    _positions: tuple[dict, dict] | None = field(default=None, repr=False)
+    line_offset: int = _LINE_OFFSET_DEFAULT
+
+    def line_text(self, line: int) -> str:
+        lines = self.text.split("\n")
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def positions(self) -> tuple[dict[FieldPath, Span], dict[FieldPath, Span]]:
+        """(value spans, key spans) of every field path."""
+        if self._positions is None:
+            values: dict[FieldPath, Span] = {}
+            keys: dict[FieldPath, Span] = {}
+            node = yaml.compose(self.yaml_text, Loader=_Loader)
+            if node is not None:
+                _record(node, (), values, keys, self.line_offset, set())
+            self._positions = (values, keys)
+        return self._positions
+
+    def span(self, path: FieldPath, *, key: bool = False) -> Span:
+        """The position of a field (its value, or its key), or of its nearest ancestor."""
+        values, keys = self.positions()
+        table = keys if key else values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if not key and probe in keys:
+                return keys[probe]
+            probe = probe[:-1]
+        return Span(1, 1, 3)
+
+
+def _node_span(node: yaml.Node, offset: int) -> Span:
+    start, end = node.start_mark, node.end_mark
+    length = end.column - start.column if end.line == start.line else 1
+    return Span(start.line + offset, start.column + 1, length if length > 1 else 1)
+
+
+def _record(node: yaml.Node, path: FieldPath, values: dict, keys: dict, offset: int,
+            active: set[int]) -> None:
+    values[path] = _node_span(node, offset)
+    if isinstance(node, yaml.ScalarNode) or id(node) in active:
+        return
+    active.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record(item, (*path, i), values, keys, offset, active)
+    else:
+        for key_node, value_node in node.value:
+            child = (*path, key_node.value)
+            keys.setdefault(child, _node_span(key_node, offset))
+            _record(value_node, child, values, keys, offset, active)
+    active.discard(id(node))
+
+
+def read_text(path: Path) -> str:
+    """Read a source file as UTF-8 (a BOM is allowed), with newlines normalised to '\\n'."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        data = exc.object  # after a BOM, if any: exc.start counts from there
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        # Count characters, not bytes: 'ქ' before the bad byte is one column, not three.
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        raise SourceError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            line, column, hint="save the file as UTF-8 in your editor", code="encoding",
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def _is_fence(line: str) -> bool:
+    return line.rstrip() == "---"
+
+
+def parse_document(path: Path, rel: str, text: str) -> Document:
+    """Split ``text`` into front matter and body and parse the front matter."""
+    if not text.strip():
+        raise SourceError("the file is empty", hint=_EXPECTED_SHAPE, code="empty")
+    first_nl = text.find("\n")
+    first_line = text if first_nl < 0 else text[:first_nl]
+    if not _is_fence(first_line):
+        raise SourceError("the file does not start with front matter ('---')",
+                          length=len(first_line) or 1, hint=_EXPECTED_SHAPE, code="no-front-matter")
+    # The closing fence: a line that is exactly '---' (or '...', YAML's document end).
+    close = _CLOSING_FENCE.search(text, first_nl + 1) if first_nl >= 0 else None
+    if close is None:
+        raise SourceError("the front matter opened on line 1 is never closed",
+                          length=3, hint="add a line with only '---' after the last front-matter key",
+                          code="unclosed-front-matter")
+    close_start = close.start()
+    close_end = min(close.end() + 1, len(text))
+    line_no = text.count("\n", 0, close_start) + 1
+    yaml_text = text[first_nl + 1:close_start]
+    body = text[close_end:]
+    doc = Document(path=path, rel=rel, text=text, data={}, body=body, body_line=line_no + 1,
+                   yaml_text=yaml_text)
+    doc.data = _parse_yaml(yaml_text, doc)
+    return doc
+
+
+_EXPECTED_SHAPE = ("a project file starts with a line '---', then YAML keys such as "
+                   "'title: …', 'phase: …', 'owner: …', then a line '---', then Markdown")
+
+def parse_yaml_file(path: Path, rel: str, text: str) -> Document:
+    """A whole file of YAML (``site.yaml``) as a Document whose YAML starts on line 1."""
+    doc = Document(path=path, rel=rel, text=text, data={}, body="", body_line=0,
+                   yaml_text=text, line_offset=1)
+    doc.data = _parse_yaml(text, doc)
+    return doc
+
+
+def _parse_yaml(yaml_text: str, doc: Document) -> dict:
+    offset = doc.line_offset
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + offset) if mark else 1
+        column = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SourceError(f"YAML syntax error: {problem}", line, column,
+                          hint=_yaml_hint(problem, doc.text, line), code="yaml") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
+        raise SourceError(f"YAML error: {exc}", code="yaml") from None
+    if node is None:
+        raise SourceError("the front matter is empty",
+                          hint="add at least 'title:', 'phase:' and 'owner:'", code="empty")
+    if not isinstance(node, yaml.MappingNode):
+        raise SourceError("the front matter must be a set of 'key: value' lines",
+                          node.start_mark.line + offset, node.start_mark.column + 1,
+                          hint=_EXPECTED_SHAPE, code="yaml")
+    return _Builder(doc).build(node, ())
+
+
+def _yaml_hint(problem: str, text: str, line: int) -> str:
+    lines = text.split("\n")
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "mapping values are not allowed" in problem or (": " in source.split(":", 1)[-1]):
+        return "a value that contains ': ' must be quoted, e.g. title: \"Phase 2: rollout\""
+    if "found character '\\t'" in problem or "\t" in source:
+        return "YAML does not allow tabs for indentation; use spaces"
+    if "could not find expected ':'" in problem:
+        return "every front-matter line is 'key: value'; check the line above for a missing ':'"
+    if "found undefined alias" in problem or "found character '*'" in problem:
+        return "a value starting with '*' or '&' must be quoted"
+    return "check the indentation and quoting on this line and the line before"
+
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain Python data."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, path: FieldPath):
+        if node.__class__ is yaml.ScalarNode:
+            value = node.value
+            if not node.style:  # plain scalar (None or "" by loader): only null and booleans
+                if value in _NULLS:
+                    return None
+                if value in _TRUE:
+                    return True
+                if value in _FALSE:
+                    return False
+            return value
+        if id(node) in self.active:  # a recursive alias: &a [*a]
+            raise SourceError("YAML alias refers to itself", *self._pos(node), code="yaml")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            result: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise SourceError("a key must be a plain word", *self._pos(key_node),
+                                      code="yaml")
+                key = key_node.value
+                if key in result:
+                    self._duplicate(path, key, key_node)
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        finally:
+            self.active.discard(id(node))
+
+    def _duplicate(self, path: FieldPath, key: str, node: yaml.Node) -> None:
+        child = (*path, key)
+        first = self.doc.span(child, key=True)
+        self.doc.duplicate_keys.append((child, first, _node_span(node, self.doc.line_offset)))
+
+    def _pos(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + self.doc.line_offset, node.start_mark.column + 1

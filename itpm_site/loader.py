@@ -1,0 +1,374 @@
+"""Stage 1 and 2: find the portfolio's files, parse them, validate each against the contract.
+
+``load_portfolio`` reads every file once and returns the valid projects, programs and pages
+with every diagnostic of every file; ``build``, ``check`` and ``serve`` all call it, so there
+is exactly one copy of the rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import pydantic
+from pydantic import BaseModel
+
+from itpm_site import rules, vocab
+from itpm_site.config import SiteConfig
+from itpm_site.diagnostics import Diagnostic, Severity, sort_diagnostics
+from itpm_site.frontmatter import (
+    Document,
+    FieldPath,
+    SourceError,
+    Span,
+    parse_document,
+    parse_yaml_file,
+    read_text,
+)
+from itpm_site.model import RECOMMENDED_FIELDS, Page, Program, Project
+
+M = TypeVar("M", bound=BaseModel)
+
+SITE_FILE = "site.yaml"
+CONTENT_DIR = "content"
+SECTIONS = {"projects": Project, "programs": Program, "pages": Page}
+
+
+@dataclass
+class Entry(Generic[M]):
+    """A validated file: its model, its slug and the document it came from."""
+
+    model: M
+    slug: str
+    doc: Document
+
+    @property
+    def rel(self) -> str:
+        return self.doc.rel
+
+
+@dataclass
+class LoadResult:
+    """Everything read from a portfolio folder: valid entries plus every diagnostic."""
+
+    root: Path
+    config: SiteConfig
+    projects: list[Entry[Project]] = field(default_factory=list)
+    programs: list[Entry[Program]] = field(default_factory=list)
+    pages: list[Entry[Page]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    #: Files that had errors and were left out (relative paths).
+    rejected: list[str] = field(default_factory=list)
+    #: Slugs claimed by project files left out for their own errors: a ``depends_on`` naming
+    #: one of them is not reported again as an unknown slug.
+    rejected_slugs: set[str] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+
+class PortfolioNotFound(Exception):
+    """The folder is not a portfolio (a usage error, not a content error)."""
+
+
+# ------------------------------------------------------------------------------ discovery
+
+
+def discover(root: Path) -> dict[str, list[Path]]:
+    """Markdown files per section, in a stable order independent of the file system."""
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        raise PortfolioNotFound(
+            f"no '{CONTENT_DIR}/' folder in {root}: is this a portfolio? "
+            "(use --root DIR, or create one with 'itpm-site init DIR')")
+    found: dict[str, list[Path]] = {}
+    for section in SECTIONS:
+        folder = content / section
+        pattern = "**/*.md" if section == "projects" else "*.md"
+        files = [p for p in folder.glob(pattern) if p.is_file() and not _hidden(p, folder)]
+        found[section] = sorted(files, key=lambda p: p.relative_to(root).as_posix().lower())
+    return found
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    # Editors' swap/backup files and dot-folders are not content.
+    return any(part.startswith((".", "_", "~")) or part.endswith("~")
+               for part in path.relative_to(folder).parts)
+
+
+def relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# ------------------------------------------------------------------------------ diagnostics
+
+
+class Collector:
+    """Builds diagnostics against a document's positions."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def at(self, doc: Document | None, rel: str, span: Span, severity: Severity, field_: str,
+           message: str, hint: str = "", code: str = "") -> None:
+        line_text = doc.line_text(span.line) if doc else ""
+        self.items.append(Diagnostic(
+            path=rel, line=span.line, column=span.column, severity=severity, field=field_,
+            message=message, hint=hint, code=code, length=span.length, source_line=line_text))
+
+    def error(self, doc: Document, path: FieldPath, message: str, hint: str = "",
+              code: str = "", key: bool = False, label: str | None = None) -> None:
+        """An error at ``path`` (its value, or its key); ``label`` overrides the field name."""
+        self.at(doc, doc.rel, doc.span(path, key=key), Severity.ERROR,
+                field_name(path) if label is None else label, message, hint, code)
+
+    def warning(self, doc: Document, path: FieldPath, message: str, hint: str = "",
+                code: str = "", key: bool = False, label: str | None = None) -> None:
+        self.at(doc, doc.rel, doc.span(path, key=key), Severity.WARNING,
+                field_name(path) if label is None else label, message, hint, code)
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """('risks', 2, 'probability') -> 'risks[2].probability'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ------------------------------------------------------------------------------ validation
+
+
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (directly, in a list, or optionally), if any."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _nested(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            found = _nested(arg)
+            if found:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+_NESTED_CACHE: dict[type[BaseModel], dict[str, type[BaseModel] | None]] = {}
+
+
+def _nested_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    if model not in _NESTED_CACHE:
+        _NESTED_CACHE[model] = {name: _nested(f.annotation) for name, f in model.model_fields.items()}
+    return _NESTED_CACHE[model]
+
+
+def check_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: Document,
+                       out: Collector) -> None:
+    """Warn about keys the contract does not know, with a did-you-mean; recurse into models."""
+    if not isinstance(data, dict):
+        return
+    known = _nested_fields(model)
+    for key, value in data.items():
+        if key not in known:
+            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)
+            message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
+            hint = ("it is ignored; fix the spelling" if close else
+                    "it is ignored; valid keys here are: " + ", ".join(known))
+            out.warning(doc, (*path, key), message, hint, code="unknown-key", key=True)
+            continue
+        sub = known[key]
+        if sub is None:
+            continue
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            child = (*path, key) if index is None else (*path, key, index)
+            check_unknown_keys(sub, item, child, doc, out)
+
+
+_GENERIC_MESSAGES = {
+    "list_type": ("expected a list", "write one item per line starting with '- ', or [a, b]"),
+    "model_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
+    "model_attributes_type": ("expected a group of 'key: value' lines",
+                              "indent the keys under this one"),
+    "dict_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
+    "int_parsing": ("expected a whole number", "write digits only, e.g. 3"),
+    "int_type": ("expected a whole number", "write digits only, e.g. 3"),
+    "string_too_short": ("must not be empty", "write a value after the ':'"),
+    "bool_parsing": ("expected true or false", "write true or false"),
+    "bool_type": ("expected true or false", "write true or false"),
+}
+
+
+def _pydantic_to_diagnostics(doc: Document, exc: pydantic.ValidationError, out: Collector,
+                             model: type[BaseModel]) -> None:
+    for err in exc.errors(include_url=False):
+        loc: tuple = tuple(err["loc"])
+        ctx = err.get("ctx") or {}
+        kind = err["type"]
+        if ctx.get("field"):
+            loc = (*loc, ctx["field"])
+        if kind == "missing":
+            # Point at the parent mapping: the key itself does not exist.
+            out.error(doc, loc[:-1], f"required field '{field_name(loc)}' is missing",
+                      f"add a line '{loc[-1]}: …'" + _required_hint(model, loc), code="missing",
+                      label=field_name(loc))
+            continue
+        if err.get("input") is None or (kind == "too_short" and err.get("input") == ""):
+            # `phase:` with nothing after it (YAML null), or a blank text such as `owner: ''`.
+            out.error(doc, loc, f"'{field_name(loc)}' is empty",
+                      ctx.get("hint") or "write a value after the ':'", code="empty-value")
+            continue
+        if "hint" in ctx:
+            out.error(doc, loc, err["msg"], ctx.get("hint", ""), code=kind)
+            continue
+        if kind == "literal_error":
+            expected = ctx.get("expected", "")
+            out.error(doc, loc, f"'{err.get('input')}' is not allowed", f"use one of: {expected}",
+                      code="choice")
+            continue
+        message, hint = _GENERIC_MESSAGES.get(kind, (err["msg"], ""))
+        out.error(doc, loc, message, hint, code=kind)
+
+
+def _required_hint(model: type[BaseModel], loc: tuple) -> str:
+    if model is Project and len(loc) == 1:
+        return "; a project needs at least title, phase and owner"
+    return ""
+
+
+def validate_document(doc: Document, model: type[M], out: Collector) -> M | None:
+    """Validate one parsed document against its model; problems go to ``out``."""
+    for path, first, again in doc.duplicate_keys:
+        out.at(doc, doc.rel, again, Severity.ERROR, field_name(path),
+               f"'{path[-1]}' appears twice (first on line {first.line})",
+               "keep one of them; YAML would silently use the last", code="duplicate-key")
+    check_unknown_keys(model, doc.data, (), doc, out)
+    try:
+        return model.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        _pydantic_to_diagnostics(doc, exc, out, model)
+        return None
+
+
+def slug_from_path(path: Path) -> str:
+    return vocab.slugify(path.stem)
+
+
+# ------------------------------------------------------------------------------ config
+
+
+def load_config(root: Path, out: Collector) -> SiteConfig:
+    """Read ``site.yaml`` if there is one; a broken one is reported and defaults are used."""
+    path = root / SITE_FILE
+    if not path.is_file():
+        return SiteConfig()
+    rel = relative(root, path)
+    try:
+        text = read_text(path)
+        doc = parse_yaml_file(path, rel, text) if text.strip() else None
+    except SourceError as exc:
+        out.at(None, rel, Span(exc.line, exc.column, exc.length), Severity.ERROR, "",
+               exc.message, exc.hint, exc.code)
+        return SiteConfig()
+    except OSError as exc:
+        out.at(None, rel, Span(1, 1), Severity.ERROR, "", f"cannot read: {exc.strerror}",
+               code="io")
+        return SiteConfig()
+    if doc is None:  # an empty site.yaml means "all defaults"
+        return SiteConfig()
+    return validate_document(doc, SiteConfig, out) or SiteConfig()
+
+
+# ------------------------------------------------------------------------------ the stage
+
+
+def read_document(root: Path, path: Path, out: Collector) -> Document | None:
+    """Read and split one file; an unreadable or malformed file becomes a diagnostic."""
+    rel = relative(root, path)
+    try:
+        text = read_text(path)
+        return parse_document(path, rel, text)
+    except SourceError as exc:
+        line_text = ""
+        with contextlib.suppress(SourceError, OSError, IndexError):
+            line_text = read_text(path).split("\n")[exc.line - 1]
+        out.items.append(Diagnostic(rel, exc.line, exc.column, Severity.ERROR, "", exc.message,
+                                    exc.hint, exc.code, exc.length, line_text))
+    except OSError as exc:
+        out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "",
+                                    f"cannot read the file: {exc.strerror or exc}",
+                                    "check that the file exists and is readable", "io"))
+    return None
+
+
+def load_entry(root: Path, path: Path, section: str, out: Collector,
+               claimed: set[str] | None = None) -> Entry | None:
+    """Read, split, and validate one content file; ``claimed`` collects the slugs it may have."""
+    if claimed is not None:
+        claimed.add(slug_from_path(path))
+    doc = read_document(root, path, out)
+    if doc is None:
+        return None
+    if claimed is not None and isinstance(doc.data.get("slug"), str):
+        claimed.add(doc.data["slug"].strip())
+    model = validate_document(doc, SECTIONS[section], out)
+    if model is None:
+        return None
+    slug = model.slug or slug_from_path(path)
+    if not slug:
+        out.error(doc, ("title",), f"cannot make a URL slug from the file name '{path.name}'",
+                  "add a 'slug:' of lowercase ASCII letters, digits and '-'", code="slug")
+        return None
+    if isinstance(model, Project):
+        _project_warnings(doc, model, out)
+    return Entry(model=model, slug=slug, doc=doc)
+
+
+def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
+    for name in RECOMMENDED_FIELDS:
+        if getattr(project, name) in (None, ""):
+            out.warning(doc, (), f"recommended field '{name}' is missing",
+                        f"add '{name}: …' so the project shows up fully in rollups",
+                        code="recommended", label=name)
+
+
+def load_portfolio(root: Path) -> LoadResult:
+    """Load every file of the portfolio at ``root``: one pass, every problem reported."""
+    root = root.resolve()
+    files = discover(root)
+    out = Collector()
+    config = load_config(root, out)
+    result = LoadResult(root=root, config=config)
+    result.files = sum(len(v) for v in files.values()) + int((root / SITE_FILE).is_file())
+    targets = {"projects": result.projects, "programs": result.programs, "pages": result.pages}
+    for section, paths in files.items():
+        for path in paths:
+            before = len(out.items)
+            claimed: set[str] = set()
+            entry = load_entry(root, path, section, out, claimed)
+            if entry is not None and not any(d.is_error for d in out.items[before:]):
+                targets[section].append(entry)
+            else:
+                result.rejected.append(relative(root, path))
+                if section == "projects":
+                    result.rejected_slugs |= claimed
+    rules.apply(result, out)
+    result.diagnostics = sort_diagnostics(out.items)
+    return result

@@ -1,0 +1,214 @@
+"""Stage 4: the pages of the site, each a template rendered with plain data.
+
+``plan_pages`` lists every page with the projects it shows (its inputs), so ``serve`` can
+re-render only what an edit touches; ``render_pages`` turns them into bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from itpm_site import __version__, charts
+from itpm_site.aggregate import Portfolio
+from itpm_site.config import base_path
+from itpm_site.markdown import MarkdownCache
+from itpm_site.money import format_amount, percent
+from itpm_site.theme import Theme
+from itpm_site.vocab import PHASE_INFO, Phase, Status
+
+#: The site's sections, in navigation order: (url, label).
+NAV = (
+    ("", "Dashboard"),
+    ("projects/", "Projects"),
+    ("phases/", "Phases"),
+    ("programs/", "Programs"),
+    ("risks/", "Risks"),
+    ("budget/", "Budget"),
+    ("roadmap/", "Roadmap"),
+    ("milestones/", "Milestones"),
+)
+
+
+@dataclass
+class PageSpec:
+    """One output page: where it goes, which template, its data and what it depends on."""
+
+    path: str  # output path, e.g. 'projects/crm/index.html'
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    #: Slugs of the projects whose data the page shows; None means "the whole portfolio".
+    inputs: frozenset[str] | None = None
+    title: str = ""
+    section: str = ""  # which NAV entry is current
+    in_sitemap: bool = True
+
+    @property
+    def url(self) -> str:
+        """Pretty URL relative to the site root: 'projects/crm/'."""
+        return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
+
+
+def _slugs(items: Iterable) -> frozenset[str]:
+    return frozenset(p.slug for p in items)
+
+
+def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order."""
+    pages: list[PageSpec] = [
+        PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
+        PageSpec("projects/index.html", "projects.html", title="Projects", section="projects/"),
+        PageSpec("phases/index.html", "phases.html", title="Phases", section="phases/"),
+        PageSpec("programs/index.html", "programs.html", title="Programs", section="programs/"),
+        PageSpec("owners/index.html", "owners.html", title="Owners", section="projects/"),
+        PageSpec("categories/index.html", "categories.html", title="Categories",
+                 section="projects/"),
+        PageSpec("tags/index.html", "tags.html", title="Tags", section="projects/"),
+        PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
+        PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
+        PageSpec("roadmap/index.html", "roadmap.html", title="Roadmap", section="roadmap/"),
+        PageSpec("milestones/index.html", "milestones.html", title="Milestones",
+                 section="milestones/"),
+        PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
+        PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
+    ]
+    for view in portfolio.projects:
+        related = {view.slug, *(d.slug for d in view.depends_on),
+                   *(d.slug for d in view.dependents)}
+        pages.append(PageSpec(f"{view.url}index.html", "project.html", {"p": view},
+                              frozenset(related), view.title, "projects/"))
+    for kind, groups, section in (("phase", portfolio.phases, "phases/"),
+                                  ("program", portfolio.programs, "programs/"),
+                                  ("owner", portfolio.owners, "projects/"),
+                                  ("category", portfolio.categories, "projects/"),
+                                  ("tag", portfolio.tags, "projects/")):
+        for group in groups:
+            pages.append(PageSpec(f"{group.url}index.html", f"{kind}.html", {"group": group},
+                                  _slugs(group.projects), group.title, section))
+    for page in portfolio.pages:
+        pages.append(PageSpec(f"{page.url}index.html", "page.html", {"page": page},
+                              frozenset(), page.page.title, page.url))
+    return pages
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def relative_url(from_path: str, target: str) -> str:
+    """A link from the page at ``from_path`` to the site-root-relative ``target``."""
+    depth = from_path.count("/")
+    prefix = "../" * depth
+    if target in ("", "./"):
+        return prefix or "./"
+    return prefix + target
+
+
+def _fmt_money(amount: Decimal | None, currency: str | None = None, compact: bool = False) -> str:
+    return format_amount(amount, currency, compact)
+
+
+def _fmt_date(value: dt.date | None, style: str = "iso") -> str:
+    if value is None:
+        return "–"
+    if style == "short":
+        return value.strftime("%d %b %Y").lstrip("0")
+    return value.isoformat()
+
+
+def _fmt_pct(value: Decimal | float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{Decimal(value).quantize(Decimal('1'))}%" if abs(Decimal(value)) >= 10 else \
+        f"{Decimal(value).normalize():f}%"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _signed_days(n: int | None) -> str:
+    if n is None:
+        return "–"
+    return f"+{n} d" if n > 0 else f"{n} d"
+
+
+@dataclass
+class SiteContext:
+    """What every template may use."""
+
+    portfolio: Portfolio
+    base_url: str
+    markdown: MarkdownCache
+    search: bool = True
+
+    def globals(self) -> dict[str, Any]:
+        return {
+            "portfolio": self.portfolio,
+            "site": self.portfolio.config,
+            "as_of": self.portfolio.as_of,
+            "base_url": self.base_url,
+            "base_path": base_path(self.base_url),
+            "nav": NAV,
+            "phases": list(Phase),
+            "phase_info": PHASE_INFO,
+            "statuses": list(Status),
+            "charts": charts,
+            "version": __version__,
+            "search_enabled": self.search,
+        }
+
+
+def make_environment(theme: Theme, site: SiteContext) -> jinja2.Environment:
+    env = theme.environment()
+    env.globals.update(site.globals())
+    env.filters.update({
+        "money": _fmt_money,
+        "date": _fmt_date,
+        "pct": _fmt_pct,
+        "plural": _plural,
+        "days": _signed_days,
+        "percent_of": lambda part, whole: percent(part, whole),
+        "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+    })
+    allow_html = site.portfolio.config.allow_html
+
+    @jinja2.pass_context
+    def url(ctx, target: str) -> str:
+        return relative_url(ctx["page"].path, target)
+
+    def markdown(text: str) -> Markup:
+        return Markup(site.markdown.render(text, allow_html))
+
+    env.globals["url"] = url
+    env.filters["markdown"] = markdown
+    return env
+
+
+def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[tuple[str, bytes]]:
+    """(output path, bytes) for each page, in order."""
+    for page in pages:
+        template = env.get_template(page.template)
+        html = template.render(page=page, **page.context)
+        yield page.path, html.encode("utf-8")
+
+
+def sitemap(pages: Iterable[PageSpec], base_url: str) -> bytes:
+    """sitemap.xml; the protocol wants absolute URLs, so set an absolute base_url for it."""
+    from xml.sax.saxutils import escape
+
+    root = base_url
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        if page.in_sitemap:
+            lines.append(f"  <url><loc>{escape(posixpath.join(root, page.url))}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,70 @@
+"""Themes: the default theme shipped in the package, overridden file by file by the portfolio's.
+
+A portfolio's ``themes/<name>/templates`` and ``themes/<name>/static`` come first; anything they
+do not provide falls back to the default theme. An override template can extend the original
+with ``{% extends "!default/base.html" %}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or beside it in a source checkout."""
+    try:
+        packaged = Path(str(resources.files("itpm_site.themes") / "default"))
+        if packaged.is_dir():
+            return packaged
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The ordered folders a theme's templates and static files are looked up in."""
+
+    folders: tuple[Path, ...]  # most specific first; the default theme last
+
+    @classmethod
+    def resolve(cls, root: Path, name: str) -> Theme:
+        local = root / "themes" / (name or "default")
+        return cls((local, default_theme_dir()) if local.is_dir() else (default_theme_dir(),))
+
+    @property
+    def default(self) -> Path:
+        return self.folders[-1]
+
+    def missing(self, root: Path, name: str) -> bool:
+        return name != "default" and not (root / "themes" / name).is_dir()
+
+    def environment(self) -> jinja2.Environment:
+        loaders: list[jinja2.BaseLoader] = [
+            jinja2.FileSystemLoader(str(folder / "templates"), encoding="utf-8")
+            for folder in self.folders]
+        loaders.insert(len(loaders) - 1, jinja2.PrefixLoader(
+            {"!default": jinja2.FileSystemLoader(str(self.default / "templates"))}, delimiter="/"))
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def static_files(self) -> dict[str, Path]:
+        """Every static file by its path under static/; an override wins over the default."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files[path.relative_to(static).as_posix()] = path
+        return dict(sorted(files.items()))

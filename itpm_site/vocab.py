@@ -1,0 +1,212 @@
+"""The controlled vocabularies of the data contract: phases, RAG status, states, risk terms.
+
+Each vocabulary knows its canonical values, the synonyms people actually write, and how to
+suggest the closest valid value when a word is not understood.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalize(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: 'Monitoring & Control' -> 'monitoring-and-control'."""
+    folded = unicodedata.normalize("NFKD", text.strip().lower().replace("&", " and "))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NON_WORD.sub("-", folded).strip("-")
+
+
+def slugify(text: str) -> str:
+    """A URL slug made of lowercase ASCII letters, digits and '-' (may be empty)."""
+    return normalize(text.replace("&", " "))
+
+
+def did_you_mean(value: str, choices: dict[str, str]) -> str | None:
+    """The canonical value whose spelling (or synonym) is closest to ``value``, if any is close.
+
+    ``choices`` maps normalized spellings to canonical values.
+    """
+    key = normalize(value)
+    close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.6)
+    return choices[close[0]] if close else None
+
+
+class Phase(StrEnum):
+    """The five stages of IT project management, in order."""
+
+    INITIATION = "initiation"
+    PLANNING = "planning"
+    IMPLEMENTATION = "implementation"
+    MONITORING = "monitoring"
+    CLOSURE = "closure"
+
+    @property
+    def label(self) -> str:
+        return PHASE_INFO[self].label
+
+    @property
+    def order(self) -> int:
+        return list(Phase).index(self)
+
+
+@dataclass(frozen=True)
+class PhaseInfo:
+    label: str
+    focus: str
+
+
+PHASE_INFO: dict[Phase, PhaseInfo] = {
+    Phase.INITIATION: PhaseInfo("Initiation", "Purpose and feasibility"),
+    Phase.PLANNING: PhaseInfo("Planning", "Tasks, resources and cycles"),
+    Phase.IMPLEMENTATION: PhaseInfo("Implementation", "Delivering the work"),
+    Phase.MONITORING: PhaseInfo("Monitoring and Control", "Time, budget, quality and risk"),
+    Phase.CLOSURE: PhaseInfo("Closure", "Approved and handed to operations"),
+}
+
+
+class Status(StrEnum):
+    """RAG health as assessed by the project manager."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+    @property
+    def label(self) -> str:
+        return {"green": "Green", "amber": "Amber", "red": "Red"}[self.value]
+
+    @property
+    def order(self) -> int:
+        return list(Status).index(self)
+
+
+class State(StrEnum):
+    ACTIVE = "active"
+    ON_HOLD = "on-hold"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RiskResponse(StrEnum):
+    AVOID = "avoid"
+    MITIGATE = "mitigate"
+    TRANSFER = "transfer"
+    ACCEPT = "accept"
+    ESCALATE = "escalate"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    MONITORING = "monitoring"
+    MITIGATED = "mitigated"
+    CLOSED = "closed"
+    OCCURRED = "occurred"
+
+    @property
+    def is_live(self) -> bool:
+        """A live risk still needs attention (it counts on the register and the heat map)."""
+        return self in (RiskStatus.OPEN, RiskStatus.MONITORING, RiskStatus.OCCURRED)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed set of values plus the synonyms accepted for each."""
+
+    noun: str  # "a phase", used in messages
+    enum: type[StrEnum]
+    synonyms: dict[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        table: dict[str, str] = {}
+        for member in self.enum:
+            table[normalize(member.value)] = member.value
+            for word in self.synonyms.get(member.value, ()):
+                table[normalize(word)] = member.value
+        object.__setattr__(self, "_table", table)
+
+    @property
+    def table(self) -> dict[str, str]:
+        return self._table  # type: ignore[attr-defined]
+
+    def parse(self, value: str) -> StrEnum | None:
+        canonical = self.table.get(value) or self.table.get(normalize(value))
+        return self.enum(canonical) if canonical is not None else None
+
+    def suggest(self, value: str) -> str | None:
+        return did_you_mean(value, self.table)
+
+    def choices(self) -> str:
+        return ", ".join(m.value for m in self.enum)
+
+
+PHASES = Vocabulary(
+    "a phase",
+    Phase,
+    {
+        "initiation": ("initiating", "initiate", "init", "inception", "concept", "idea",
+                       "proposal", "proposed", "feasibility"),
+        "planning": ("plan", "planned", "design", "definition"),
+        "implementation": ("implementing", "implement", "execution", "executing", "execute",
+                           "delivery", "delivering", "build", "in progress", "development"),
+        "monitoring": ("monitoring and control", "monitoring and controlling", "monitor",
+                       "monitoring control", "control", "controlling", "m and c"),
+        "closure": ("closed", "close", "closing", "closeout", "close out", "complete",
+                    "completed", "handover"),
+    },
+)
+
+STATUSES = Vocabulary(
+    "a RAG status",
+    Status,
+    {
+        "green": ("g", "on track", "ok"),
+        "amber": ("a", "yellow", "at risk"),
+        "red": ("r", "off track"),
+    },
+)
+
+STATES = Vocabulary(
+    "a state",
+    State,
+    {
+        "active": ("open", "running", "in progress"),
+        "on-hold": ("hold", "paused", "suspended"),
+        "cancelled": ("canceled", "stopped", "abandoned"),
+        "done": ("complete", "completed", "finished", "closed"),
+    },
+)
+
+PRIORITIES = Vocabulary(
+    "a priority",
+    Priority,
+    {"high": ("h", "p1", "critical"), "medium": ("m", "med", "normal", "p2"),
+     "low": ("l", "p3")},
+)
+
+RISK_RESPONSES = Vocabulary(
+    "a risk response",
+    RiskResponse,
+    {"avoid": ("avoidance",), "mitigate": ("mitigation", "reduce"),
+     "transfer": ("share", "insure"), "accept": ("acceptance", "retain"),
+     "escalate": ("escalation",)},
+)
+
+RISK_STATUSES = Vocabulary(
+    "a risk status",
+    RiskStatus,
+    {"open": ("active", "new", "identified"), "monitoring": ("watch", "watching", "monitored"),
+     "mitigated": ("resolved", "reduced"), "closed": ("retired", "done"),
+     "occurred": ("issue", "realised", "realized", "happened")},
+)
