@@ -128,7 +128,8 @@ class SiteConfig(BaseModel):
         for code, rate in rates.items():
             if rate <= 0:
                 raise fail("rate", f"exchange rate for {code} must be above zero",
-                           "give the value of one unit in the base currency, e.g. EUR: 1.08")
+                           "give the value of one unit in the base currency, e.g. EUR: 1.08",
+                           field=code)
         return rates
 
     def category_index(self) -> dict[str, Category]:

@@ -60,7 +60,9 @@ def _text_list(value: Any) -> Any:
     return value
 
 
-TextList = Annotated[list[Text], BeforeValidator(_text_list)]
+# The schema admits the single-string form too, so editors do not flag `tags: web`.
+TextList = Annotated[list[Text], BeforeValidator(_text_list,
+                                                 json_schema_input_type=list[Text] | Text)]
 
 # ------------------------------------------------------------------------------ slug
 
@@ -80,7 +82,8 @@ def _slug(value: Any) -> Any:
 
 Slug = Annotated[str, BeforeValidator(_slug),
                  WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
-SlugList = Annotated[list[Slug], BeforeValidator(_text_list)]
+SlugList = Annotated[list[Slug], BeforeValidator(_text_list,
+                                                 json_schema_input_type=list[Slug] | Slug)]
 
 # ------------------------------------------------------------------------------ vocabularies
 
@@ -173,6 +176,9 @@ Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(AMOUNT_SCHE
 def _bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        raise fail("bool", f"'{value}' is quoted, so it is text, not true or false",
+                   f"remove the quotes: {value.strip().lower()}")
     raise fail("bool", f"{_show(value)} is not true or false",
                "write true or false (yes/no/on/off are read as text)")
 

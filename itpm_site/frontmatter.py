@@ -64,7 +64,6 @@ class Document:
 
     path: Path
     rel: str  # path relative to the portfolio root, with '/' separators
-    text: str
     data: dict
     body: str
     body_line: int  # line of the file where the body starts
@@ -75,8 +74,12 @@ class Document:
     line_offset: int = _LINE_OFFSET_DEFAULT
 
     def line_text(self, line: int) -> str:
-        lines = self.text.split("\n")
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        """A line of the file, for showing under a diagnostic (front matter or its fences)."""
+        index = line - self.line_offset
+        lines = self.yaml_text.split("\n")
+        if 0 <= index < len(lines):
+            return lines[index]
+        return "---" if index in (-1, len(lines)) and self.line_offset > 1 else ""
 
     def positions(self) -> tuple[dict[FieldPath, Span], dict[FieldPath, Span]]:
         """(value spans, key spans) of every field path."""
@@ -128,7 +131,14 @@ def _record(node: yaml.Node, path: FieldPath, values: dict, keys: dict, offset: 
 
 def read_text(path: Path) -> str:
     """Read a source file as UTF-8 (a BOM is allowed), with newlines normalised to '\\n'."""
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(raw: bytes | str) -> str:
+    """A source file's bytes (from disk or from git) as text, exactly as ``read_text`` reads it."""
+    if isinstance(raw, str):
+        text = raw.removeprefix("\ufeff")
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -173,7 +183,7 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
     line_no = text.count("\n", 0, close_start) + 1
     yaml_text = text[first_nl + 1:close_start]
     body = text[close_end:]
-    doc = Document(path=path, rel=rel, text=text, data={}, body=body, body_line=line_no + 1,
+    doc = Document(path=path, rel=rel, data={}, body=body, body_line=line_no + 1,
                    yaml_text=yaml_text)
     doc.data = _parse_yaml(yaml_text, doc)
     return doc
@@ -184,7 +194,7 @@ _EXPECTED_SHAPE = ("a project file starts with a line '---', then YAML keys such
 
 def parse_yaml_file(path: Path, rel: str, text: str) -> Document:
     """A whole file of YAML (``site.yaml``) as a Document whose YAML starts on line 1."""
-    doc = Document(path=path, rel=rel, text=text, data={}, body="", body_line=0,
+    doc = Document(path=path, rel=rel, data={}, body="", body_line=0,
                    yaml_text=text, line_offset=1)
     doc.data = _parse_yaml(text, doc)
     return doc
@@ -200,7 +210,7 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         raise SourceError(f"YAML syntax error: {problem}", line, column,
-                          hint=_yaml_hint(problem, doc.text, line), code="yaml") from None
+                          hint=_yaml_hint(problem, doc.line_text(line)), code="yaml") from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise SourceError(f"YAML error: {exc}", code="yaml") from None
     if node is None:
@@ -213,9 +223,7 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
     return _Builder(doc).build(node, ())
 
 
-def _yaml_hint(problem: str, text: str, line: int) -> str:
-    lines = text.split("\n")
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
+def _yaml_hint(problem: str, source: str) -> str:
     if "mapping values are not allowed" in problem or (": " in source.split(":", 1)[-1]):
         return "a value that contains ': ' must be quoted, e.g. title: \"Phase 2: rollout\""
     if "found character '\\t'" in problem or "\t" in source:

@@ -2,7 +2,8 @@
 
 ``load_portfolio`` reads every file once and returns the valid projects, programs and pages
 with every diagnostic of every file; ``build``, ``check`` and ``serve`` all call it, so there
-is exactly one copy of the rules.
+is exactly one copy of the rules. ``load_sources`` is the same stage over files given as
+``{relative path: bytes}`` (``diff`` feeds it files read from git objects).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import contextlib
 import difflib
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -27,9 +28,9 @@ from itpm_site.frontmatter import (
     FieldPath,
     SourceError,
     Span,
+    decode_text,
     parse_document,
     parse_yaml_file,
-    read_text,
 )
 from itpm_site.model import RECOMMENDED_FIELDS, Page, Program, Project
 
@@ -86,6 +87,27 @@ class PortfolioNotFound(Exception):
 # ------------------------------------------------------------------------------ discovery
 
 
+def section_of(rel: str) -> str | None:
+    """The section a portfolio-relative path ('content/projects/a.md') belongs to, if any.
+
+    The one rule for what counts as content, whether the files are on disk or in git.
+    """
+    parts = rel.split("/")
+    if len(parts) < 3 or parts[0] != CONTENT_DIR or parts[1] not in SECTIONS:
+        return None
+    inner = parts[2:]
+    if not inner[-1].endswith(".md") or (parts[1] != "projects" and len(inner) > 1):
+        return None
+    # Editors' swap/backup files and dot-folders are not content.
+    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in inner):
+        return None
+    return parts[1]
+
+
+def _order(rel: str) -> str:
+    return rel.lower()
+
+
 def discover(root: Path) -> dict[str, list[Path]]:
     """Markdown files per section, in a stable order independent of the file system."""
     content = root / CONTENT_DIR
@@ -97,15 +119,10 @@ def discover(root: Path) -> dict[str, list[Path]]:
     for section in SECTIONS:
         folder = content / section
         pattern = "**/*.md" if section == "projects" else "*.md"
-        files = [p for p in folder.glob(pattern) if p.is_file() and not _hidden(p, folder)]
-        found[section] = sorted(files, key=lambda p: p.relative_to(root).as_posix().lower())
+        files = [(rel, p) for p in folder.glob(pattern)
+                 if section_of(rel := relative(root, p)) == section and p.is_file()]
+        found[section] = [p for _, p in sorted(files, key=lambda item: _order(item[0]))]
     return found
-
-
-def _hidden(path: Path, folder: Path) -> bool:
-    # Editors' swap/backup files and dot-folders are not content.
-    return any(part.startswith((".", "_", "~")) or part.endswith("~")
-               for part in path.relative_to(folder).parts)
 
 
 def relative(root: Path, path: Path) -> str:
@@ -230,7 +247,8 @@ def _pydantic_to_diagnostics(doc: Document, exc: pydantic.ValidationError, out: 
                       f"add a line '{loc[-1]}: …'" + _required_hint(model, loc), code="missing",
                       label=field_name(loc))
             continue
-        if err.get("input") is None or (kind == "too_short" and err.get("input") == ""):
+        blank = isinstance(err.get("input"), str) and not err["input"].strip()
+        if err.get("input") is None or (kind == "too_short" and blank):
             # `phase:` with nothing after it (YAML null), or a blank text such as `owner: ''`.
             out.error(doc, loc, f"'{field_name(loc)}' is empty",
                       ctx.get("hint") or "write a value after the ':'", code="empty-value")
@@ -279,11 +297,19 @@ def load_config(root: Path, out: Collector) -> SiteConfig:
     path = root / SITE_FILE
     if not path.is_file():
         return SiteConfig()
-    rel = relative(root, path)
+    return config_from_source(root, path.read_bytes, out)
+
+
+def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collector) -> SiteConfig:
+    """``site.yaml`` from its bytes (``read`` may raise OSError); defaults when it is broken."""
+    path = root / SITE_FILE
+    rel = SITE_FILE
     try:
-        text = read_text(path)
+        text = decode_text(read())
         doc = parse_yaml_file(path, rel, text) if text.strip() else None
     except SourceError as exc:
+        if exc.code == "empty":  # only comments: every key of site.yaml is optional
+            return SiteConfig()
         out.at(None, rel, Span(exc.line, exc.column, exc.length), Severity.ERROR, "",
                exc.message, exc.hint, exc.code)
         return SiteConfig()
@@ -301,14 +327,20 @@ def load_config(root: Path, out: Collector) -> SiteConfig:
 
 def read_document(root: Path, path: Path, out: Collector) -> Document | None:
     """Read and split one file; an unreadable or malformed file becomes a diagnostic."""
-    rel = relative(root, path)
+    return document_from_source(path, relative(root, path), path.read_bytes, out)
+
+
+def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
+                         out: Collector) -> Document | None:
+    """Split one file given by ``read`` (which may raise OSError); problems become diagnostics."""
+    text: str | None = None
     try:
-        text = read_text(path)
+        text = decode_text(read())
         return parse_document(path, rel, text)
     except SourceError as exc:
         line_text = ""
-        with contextlib.suppress(SourceError, OSError, IndexError):
-            line_text = read_text(path).split("\n")[exc.line - 1]
+        with contextlib.suppress(IndexError):
+            line_text = text.split("\n")[exc.line - 1] if text is not None else ""
         out.items.append(Diagnostic(rel, exc.line, exc.column, Severity.ERROR, "", exc.message,
                                     exc.hint, exc.code, exc.length, line_text))
     except OSError as exc:
@@ -321,14 +353,22 @@ def read_document(root: Path, path: Path, out: Collector) -> Document | None:
 def load_entry(root: Path, path: Path, section: str, out: Collector,
                claimed: set[str] | None = None) -> Entry | None:
     """Read, split, and validate one content file; ``claimed`` collects the slugs it may have."""
+    return entry_from_source(path, relative(root, path), path.read_bytes, section, out, claimed)
+
+
+def entry_from_source(path: Path, rel: str, read: Callable[[], bytes | str], section: str,
+                      out: Collector, claimed: set[str] | None = None) -> Entry | None:
+    """``load_entry`` for a file given by a function that returns its bytes."""
     if claimed is not None:
         claimed.add(slug_from_path(path))
-    doc = read_document(root, path, out)
+    doc = document_from_source(path, rel, read, out)
     if doc is None:
         return None
     if claimed is not None and isinstance(doc.data.get("slug"), str):
         claimed.add(doc.data["slug"].strip())
     model = validate_document(doc, SECTIONS[section], out)
+    # The model holds everything from here on; the raw mapping is only memory at 10,000 files.
+    doc.data = {}
     if model is None:
         return None
     slug = model.slug or slug_from_path(path)
@@ -349,26 +389,82 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                         code="recommended", label=name)
 
 
+class _DiskSources(Mapping[str, bytes]):
+    """The portfolio's files on disk as ``{relative path: bytes}``, each read when asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.paths = {relative(root, p): p for paths in discover(root).values() for p in paths}
+        if (root / SITE_FILE).is_file():
+            self.paths[SITE_FILE] = root / SITE_FILE
+
+    def __getitem__(self, rel: str) -> bytes:
+        return self.paths[rel].read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
 def load_portfolio(root: Path) -> LoadResult:
     """Load every file of the portfolio at ``root``: one pass, every problem reported."""
     root = root.resolve()
-    files = discover(root)
+    return load_sources(root, _DiskSources(root))
+
+
+@dataclass
+class LoadedFile:
+    """One content file read and validated on its own, before the whole-portfolio rules."""
+
+    entry: Entry | None  # None when the file has an error
+    diagnostics: list[Diagnostic]
+    #: Slugs the file may claim (its name, its 'slug:'), even when it is rejected.
+    claimed: set[str]
+
+
+def load_file(root: Path, rel: str, section: str, read: Callable[[], bytes | str]) -> LoadedFile:
+    """Read (with ``read``) and validate the content file ``rel`` of ``section``."""
     out = Collector()
-    config = load_config(root, out)
+    claimed: set[str] = set()
+    entry = entry_from_source(root / rel, rel, read, section, out, claimed)
+    if any(d.is_error for d in out.items):
+        entry = None
+    return LoadedFile(entry, out.items, claimed)
+
+
+def load_sources(root: Path, sources: Mapping[str, bytes | str],
+                 read_file: Callable[[str, str], LoadedFile] | None = None) -> LoadResult:
+    """Load a portfolio given as ``{path relative to the portfolio: bytes or text}``.
+
+    ``site.yaml`` and every content file among the keys are read (other keys are ignored);
+    reading a value may raise OSError, which becomes a diagnostic. ``root`` only names the
+    files (``Document.path``): nothing is read from it. ``read_file(rel, section)``, if
+    given, loads each content file instead of ``load_file`` (``serve`` reuses the result for
+    a file whose bytes did not change).
+    """
+    out = Collector()
+    config = (config_from_source(root, lambda: sources[SITE_FILE], out)
+              if SITE_FILE in sources else SiteConfig())
     result = LoadResult(root=root, config=config)
-    result.files = sum(len(v) for v in files.values()) + int((root / SITE_FILE).is_file())
+    files: dict[str, list[str]] = {section: [] for section in SECTIONS}
+    for rel in sources:
+        section = section_of(rel)
+        if section is not None:
+            files[section].append(rel)
+    result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources)
     targets = {"projects": result.projects, "programs": result.programs, "pages": result.pages}
-    for section, paths in files.items():
-        for path in paths:
-            before = len(out.items)
-            claimed: set[str] = set()
-            entry = load_entry(root, path, section, out, claimed)
-            if entry is not None and not any(d.is_error for d in out.items[before:]):
-                targets[section].append(entry)
+    for section, rels in files.items():
+        for rel in sorted(rels, key=_order):
+            loaded = (read_file(rel, section) if read_file else
+                      load_file(root, rel, section, lambda rel=rel: sources[rel]))
+            out.items.extend(loaded.diagnostics)
+            if loaded.entry is not None:
+                targets[section].append(loaded.entry)
             else:
-                result.rejected.append(relative(root, path))
+                result.rejected.append(rel)
                 if section == "projects":
-                    result.rejected_slugs |= claimed
+                    result.rejected_slugs |= loaded.claimed
     rules.apply(result, out)
     result.diagnostics = sort_diagnostics(out.items)
     return result

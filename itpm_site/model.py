@@ -112,7 +112,9 @@ class Project(Contract):
     end: IsoDate | None = Field(None, description="Committed (target) end date.")
     forecast_end: IsoDate | None = Field(None, description="Current estimate; defaults to end.")
     progress: Percent | None = Field(None, description="Percent complete, 0-100.")
-    budget: Annotated[Budget, BeforeValidator(_budget_shorthand)] | None = Field(
+    # json_schema_input_type: the schema admits `budget: 250000` as well as the mapping.
+    budget: Annotated[Budget, BeforeValidator(
+        _budget_shorthand, json_schema_input_type=Budget | Amount)] | None = Field(
         None, description="planned / actual / forecast amounts and currency, or one number.")
     risks: list[Risk] = Field(default_factory=list, description="Risk register entries.")
     milestones: list[Milestone] = Field(default_factory=list, description="Key dates.")

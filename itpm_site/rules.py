@@ -40,7 +40,8 @@ def apply(result: LoadResult, out: Collector) -> None:
 
 
 def _slug_path(entry: Entry) -> tuple:
-    return ("slug",) if "slug" in entry.doc.data else ("title",)
+    # An explicit slug is where the problem is; otherwise it came from the file name.
+    return ("slug",) if entry.model.slug is not None else ("title",)
 
 
 def _unique_slugs(entries: list[Entry], out: Collector) -> set[int]:
@@ -83,8 +84,7 @@ def _dependencies(projects: list[Entry], out: Collector,
     for project in projects:
         deps = []
         for i, dep in enumerate(project.model.depends_on):
-            path = ("depends_on", i) if isinstance(project.doc.data.get("depends_on"), list) \
-                else ("depends_on",)
+            path = ("depends_on", i)  # a one-slug string falls back to 'depends_on' itself
             if dep == project.slug:
                 out.error(project.doc, path, "a project cannot depend on itself",
                           "remove this entry", code="self-dependency")
@@ -104,14 +104,15 @@ def _dependencies(projects: list[Entry], out: Collector,
                 deps.append(dep)
         graph[project.slug] = deps
     for cycle in find_cycles(graph):
-        first = by_slug[cycle[0]]
-        index = first.model.depends_on.index(cycle[1 % len(cycle)])
-        path = ("depends_on", index) if isinstance(first.doc.data.get("depends_on"), list) \
-            else ("depends_on",)
         chain = " → ".join([*cycle, cycle[0]])
-        out.error(first.doc, path, f"dependency cycle: {chain}",
-                  "a project cannot (indirectly) depend on itself; remove one of these links",
-                  code="dependency-cycle")
+        # Every file of the cycle gets the error, at its own link, so each PR that touches
+        # one of them is annotated.
+        for i, slug in enumerate(cycle):
+            member = by_slug[slug]
+            index = member.model.depends_on.index(cycle[(i + 1) % len(cycle)])
+            out.error(member.doc, ("depends_on", index), f"dependency cycle: {chain}",
+                      "a project cannot (indirectly) depend on itself; remove one of these links",
+                      code="dependency-cycle")
         rejected.update(id(by_slug[s]) for s in cycle)
     return rejected
 

@@ -1,0 +1,84 @@
+"""Shared pytest fixtures and helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# foundation helpers ---------------------------------------------------------------------------
+# Used by test_frontmatter, test_rules, test_amounts, test_vocab, test_diagnostics_formats,
+# test_cli_check and test_schema_new. Add other fixtures below this block, not inside it.
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # One hook per conftest: add further options here rather than defining a second hook.
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite the golden files under tests/golden/ from the current output.")
+
+
+def _write_portfolio(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``{relative path: text or bytes}`` under ``root`` (creating content/ always)."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8", newline="")
+    return root
+
+
+@pytest.fixture
+def write_portfolio():
+    """``write_portfolio(tmp_path, {"content/projects/a.md": "..."})`` -> the root folder."""
+    return _write_portfolio
+
+
+@pytest.fixture
+def plain_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No colour and no SOURCE_DATE_EPOCH from the caller's environment (use per module:
+    ``pytestmark = pytest.mark.usefixtures("plain_env")``)."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+# end of foundation helpers --------------------------------------------------------------------
+
+
+# site helpers ---------------------------------------------------------------------------------
+# A built demo site shared by the end-to-end and browser tests (built once per session).
+
+DEMO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_AS_OF = "2026-11-20"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo portfolio in content/, built into a temporary folder."""
+    import datetime as dt
+
+    from itpm_site.build import BuildOptions, build_site
+
+    out = tmp_path_factory.mktemp("demo") / "public"
+    result = build_site(BuildOptions(root=DEMO_ROOT, output=out,
+                                     as_of=dt.date.fromisoformat(DEMO_AS_OF)))
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Debian's /usr/bin/chromium)."""
+    from sitetools import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    with playwright_sync.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+# end of site helpers --------------------------------------------------------------------------

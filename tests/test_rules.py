@@ -1,0 +1,1044 @@
+"""Every rule of the data contract, table-driven, through ``load_portfolio``.
+
+Each case is a project file and the exact diagnostics it gives: severity, field, line, column
+and message (the opening ``---`` is line 1). "Recommended field is missing" warnings are left
+out of the tables (one test covers them) so that each case shows only what it is about.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from itpm_site.loader import load_portfolio
+from itpm_site.rules import find_cycles
+from itpm_site.vocab import Phase, Status, normalize
+
+pytestmark = pytest.mark.usefixtures("plain_env")
+
+P = "content/projects/p.md"
+
+
+def dd(text: str) -> str:
+    return textwrap.dedent(text)
+
+
+def problems(root: Path, *, path: bool = False) -> list[tuple]:
+    """(severity, field, line, column, message) of each diagnostic except 'recommended'."""
+    return [((d.path,) if path else ()) + (d.severity.value, d.field, d.line, d.column, d.message)
+            for d in load_portfolio(root).diagnostics if d.code != "recommended"]
+
+
+def load_one(root: Path, write_portfolio, text: str):
+    write_portfolio(root, {P: dd(text)})
+    return load_portfolio(root)
+
+
+def E(field: str, line: int, column: int, message: str) -> tuple:
+    return ("error", field, line, column, message)
+
+
+def W(field: str, line: int, column: int, message: str) -> tuple:
+    return ("warning", field, line, column, message)
+
+
+# ------------------------------------------------------------------------------ single-file rules
+
+CASES = {
+    # --- required fields ------------------------------------------------------------------
+    "missing-title": ("""\
+        ---
+        phase: planning
+        owner: O
+        ---
+        """, [E("title", 1, 1, "required field 'title' is missing")]),
+    "missing-phase": ("""\
+        ---
+        title: T
+        owner: O
+        ---
+        """, [E("phase", 1, 1, "required field 'phase' is missing")]),
+    "missing-owner": ("""\
+        ---
+        title: T
+        phase: planning
+        ---
+        """, [E("owner", 1, 1, "required field 'owner' is missing")]),
+    "missing-all-three": ("""\
+        ---
+        summary: S
+        ---
+        """, [E("owner", 1, 1, "required field 'owner' is missing"),
+              E("phase", 1, 1, "required field 'phase' is missing"),
+              E("title", 1, 1, "required field 'title' is missing")]),
+    "empty-title": ("""\
+        ---
+        title:
+        phase: planning
+        owner: O
+        ---
+        """, [E("title", 2, 7, "'title' is empty")]),
+    "empty-phase": ("""\
+        ---
+        title: T
+        phase:
+        owner: O
+        ---
+        """, [E("phase", 3, 7, "'phase' is empty")]),
+    "blank-owner": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: '  '
+        ---
+        """, [E("owner", 4, 8, "'owner' is empty")]),
+    # --- phase and status -------------------------------------------------------------------
+    "phase-typo": ("""\
+        ---
+        title: T
+        phase: Execut
+        owner: O
+        ---
+        """, [E("phase", 3, 8, "'Execut' is not a phase; did you mean 'implementation'?")]),
+    "phase-unknown": ("""\
+        ---
+        title: T
+        phase: banana
+        owner: O
+        ---
+        """, [E("phase", 3, 8, "'banana' is not a phase")]),
+    "phase-number": ("""\
+        ---
+        title: T
+        phase: 3
+        owner: O
+        ---
+        """, [E("phase", 3, 8, "'3' is not a phase")]),
+    "phase-list": ("""\
+        ---
+        title: T
+        phase: [planning]
+        owner: O
+        ---
+        """, [E("phase", 3, 8, "a list is not a phase")]),
+    "status-typo": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        status: grean
+        ---
+        """, [E("status", 5, 9, "'grean' is not a RAG status; did you mean 'green'?")]),
+    "status-unknown": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        status: purple
+        ---
+        """, [E("status", 5, 9, "'purple' is not a RAG status")]),
+    "state-typo": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        state: on-hld
+        ---
+        """, [E("state", 5, 8, "'on-hld' is not a state; did you mean 'on-hold'?")]),
+    "risk-response-unknown": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - {title: R, probability: 1, impact: 1, response: panic}
+        ---
+        """, [E("risks[0].response", 6, 53, "'panic' is not a risk response")]),
+    # --- amounts ----------------------------------------------------------------------------
+    "amount-decimal-comma": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: 1,5
+        ---
+        """, [E("budget.planned", 6, 12, "'1,5' is ambiguous: is the separator a decimal mark "
+                                         "or a thousands separator?")]),
+    "amount-with-currency": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          actual: 250 EUR
+        ---
+        """, [E("budget.actual", 6, 11, "'250 EUR' contains a currency; amounts are plain numbers")]),
+    "amount-negative": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          forecast: -5
+        ---
+        """, [E("budget.forecast", 6, 13, "'-5' is negative; amounts are never below zero")]),
+    "amount-word": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: abc
+        ---
+        """, [E("budget.planned", 6, 12, "'abc' is not an amount")]),
+    "amount-shorthand-negative": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget: -5
+        ---
+        """, [E("budget.planned", 5, 9, "'-5' is negative; amounts are never below zero")]),
+    "budget-list": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget: [1, 2]
+        ---
+        """, [E("budget", 5, 9, "expected a group of 'key: value' lines")]),
+    # --- currency ---------------------------------------------------------------------------
+    "currency-name": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: 5
+          currency: euro
+        ---
+        """, [E("budget.currency", 7, 13,
+                "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?")]),
+    "currency-typo": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          currency: USDD
+        ---
+        """, [E("budget.currency", 6, 13,
+                "'USDD' is not an ISO 4217 currency code; did you mean 'USD'?")]),
+    "currency-unknown": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          currency: XYZ
+        ---
+        """, [E("budget.currency", 6, 13, "'XYZ' is not an ISO 4217 currency code")]),
+    # --- dates ------------------------------------------------------------------------------
+    "end-before-start": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        start: 2026-02-01
+        end: 2026-01-31
+        ---
+        """, [E("end", 6, 6, "end (2026-01-31) is before start (2026-02-01)")]),
+    "forecast-end-before-start": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        start: 2026-02-01
+        end: 2026-03-01
+        forecast_end: 2026-01-01
+        ---
+        """, [E("forecast_end", 7, 15, "forecast_end (2026-01-01) is before start (2026-02-01)")]),
+    "both-ends-before-start": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        end: 2025-12-31
+        forecast_end: 2025-12-30
+        start: 2026-01-01
+        ---
+        """, [E("end", 5, 6, "end (2025-12-31) is before start (2026-01-01)"),
+              E("forecast_end", 6, 15, "forecast_end (2025-12-30) is before start (2026-01-01)")]),
+    "not-iso-date": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        start: 01/02/2026
+        ---
+        """, [E("start", 5, 8, "'01/02/2026' is not a date")]),
+    "unpadded-date": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        start: 2026-2-1
+        ---
+        """, [E("start", 5, 8, "'2026-2-1' is not a date")]),
+    "impossible-date": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        end: 2026-02-30
+        ---
+        """, [E("end", 5, 6, "'2026-02-30' is not a real date (day is out of range for month)")]),
+    "datetime-is-not-a-date": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        status_date: 2026-02-01 10:00
+        ---
+        """, [E("status_date", 5, 14, "'2026-02-01 10:00' is not a date")]),
+    "bad-start-does-not-also-flag-end": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        start: soon
+        end: 2020-01-01
+        ---
+        """, [E("start", 5, 8, "'soon' is not a date")]),
+    "milestone-date": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        milestones:
+          - name: Beta
+            date: June
+        ---
+        """, [E("milestones[0].date", 7, 11, "'June' is not a date")]),
+    # --- probability, impact, progress ----------------------------------------------------
+    "probability-above-5": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - title: R
+            probability: 6
+            impact: 1
+        ---
+        """, [E("risks[0].probability", 7, 18, "6 is out of range for a 1-5 rating (1 to 5)")]),
+    "impact-zero": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - title: R
+            probability: 1
+            impact: 0
+        ---
+        """, [E("risks[0].impact", 8, 13, "0 is out of range for a 1-5 rating (1 to 5)")]),
+    "probability-word": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - title: R
+            probability: high
+            impact: 2.5
+        ---
+        """, [E("risks[0].probability", 7, 18, "'high' is not a 1-5 rating"),
+              E("risks[0].impact", 8, 13, "'2.5' is not a 1-5 rating")]),
+    "risk-missing-impact": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - title: R
+            probability: 2
+        ---
+        """, [E("risks[0].impact", 6, 5, "required field 'risks[0].impact' is missing")]),
+    "progress-over-100": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        progress: 120%
+        ---
+        """, [E("progress", 5, 11, "120 is out of range for a percentage (0 to 100)")]),
+    # --- booleans and text ------------------------------------------------------------------
+    "done-yes": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        milestones:
+          - name: Beta
+            date: 2026-06-01
+            done: yes
+        ---
+        """, [E("milestones[0].done", 8, 11, "'yes' is not true or false")]),
+    "title-true": ("""\
+        ---
+        title: true
+        phase: planning
+        owner: O
+        ---
+        """, [E("title", 2, 8, "expected text, got true")]),
+    "title-mapping": ("""\
+        ---
+        title: {en: T}
+        phase: planning
+        owner: O
+        ---
+        """, [E("title", 2, 8, "expected text, got a mapping")]),
+    # --- slugs and links --------------------------------------------------------------------
+    "invalid-slug": ("""\
+        ---
+        title: T
+        slug: My Slug
+        phase: planning
+        owner: O
+        ---
+        """, [E("slug", 3, 7,
+                "'My Slug' is not a valid slug (lowercase letters, digits and '-' only)")]),
+    "javascript-link": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        links:
+          - title: X
+            url: "javascript:alert(1)"
+        ---
+        """, [E("links[0].url", 7, 10, "'javascript:alert(1)' uses a scheme that is not allowed")]),
+    # --- duplicate keys ---------------------------------------------------------------------
+    "duplicate-key": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        title: U
+        ---
+        """, [E("title", 5, 1, "'title' appears twice (first on line 2)")]),
+    "duplicate-nested-key": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: 1
+          planned: 2
+        ---
+        """, [E("budget.planned", 7, 3, "'planned' appears twice (first on line 6)")]),
+    # --- unknown keys -----------------------------------------------------------------------
+    "unknown-key-typo": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        ownr: P
+        ---
+        """, [W("ownr", 5, 1, "unknown key 'ownr'; did you mean 'owner'?")]),
+    "unknown-key-no-suggestion": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        colour: red
+        ---
+        """, [W("colour", 5, 1, "unknown key 'colour'")]),
+    "unknown-key-in-risks-1": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - title: A
+            probability: 1
+            impact: 1
+          - title: B
+            probability: 2
+            impact: 2
+            mitgation: Weekly sync
+        ---
+        """, [W("risks[1].mitgation", 12, 5,
+                "unknown key 'mitgation'; did you mean 'mitigation'?")]),
+    "unknown-key-in-budget": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget: {planed: 5}
+        ---
+        """, [W("budget.planed", 5, 10, "unknown key 'planed'; did you mean 'planned'?")]),
+    "unknown-key-in-milestone-and-link": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        milestones:
+          - {name: M, date: 2026-01-01, dne: true}
+        links:
+          - {title: L, url: "https://x.example", titel: Y}
+        ---
+        """, [W("milestones[0].dne", 6, 33, "unknown key 'dne'; did you mean 'done'?"),
+              W("links[0].titel", 8, 42, "unknown key 'titel'; did you mean 'title'?")]),
+    # --- categories -------------------------------------------------------------------------
+    "category-typo": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        category: softwar
+        ---
+        """, [W("category", 5, 11, "'softwar' is not a known category; did you mean 'software'?")]),
+    "category-unknown": ("""\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        category: Procurement
+        ---
+        """, [W("category", 5, 11, "'Procurement' is not a known category")]),
+    # --- closure with open risks --------------------------------------------------------------
+    "closure-open-risk": ("""\
+        ---
+        title: T
+        phase: closure
+        owner: O
+        risks:
+          - {title: Handover slips, probability: 2, impact: 2, status: closed}
+          - title: Licence audit
+            probability: 2
+            impact: 3
+            status: monitoring
+          - title: Data loss
+            probability: 1
+            impact: 5
+        ---
+        """, [W("risks[1].status", 10, 13,
+                "the project is in closure but risk 'Licence audit' is still monitoring"),
+              W("risks[2].status", 11, 5,
+                "the project is in closure but risk 'Data loss' is still open")]),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(CASES.values()), ids=list(CASES))
+def test_rule(tmp_path, write_portfolio, text, expected):
+    write_portfolio(tmp_path, {P: dd(text)})
+    assert problems(tmp_path) == expected
+
+
+def test_every_diagnostic_has_a_hint_and_a_code(tmp_path, write_portfolio):
+    for i, (text, _) in enumerate(CASES.values()):
+        write_portfolio(tmp_path, {f"content/projects/p{i}.md": dd(text)})
+    diagnostics = load_portfolio(tmp_path).diagnostics
+    assert len(diagnostics) > len(CASES)
+    for d in diagnostics:
+        assert d.hint and d.code, d
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    (CASES["invalid-slug"][0], "use 'my-slug'"),
+    (CASES["phase-typo"][0],
+     "use one of: initiation, planning, implementation, monitoring, closure"),
+    (CASES["missing-owner"][0],
+     "add a line 'owner: …'; a project needs at least title, phase and owner"),
+    (CASES["unknown-key-no-suggestion"][0], "it is ignored; valid keys here are: title, slug, "
+     "phase, status, status_note, status_date, state, owner, sponsor, program, category, "
+     "priority, start, end, forecast_end, progress, budget, risks, milestones, depends_on, "
+     "team, tags, links, summary"),
+    (CASES["done-yes"][0], "write true or false (yes/no/on/off are read as text)"),
+    (CASES["amount-with-currency"][0],
+     "put the currency in budget.currency (e.g. currency: EUR) and the number alone here"),
+])
+def test_hints(tmp_path, write_portfolio, text, hint):
+    write_portfolio(tmp_path, {P: dd(text)})
+    (diagnostic,) = [d for d in load_portfolio(tmp_path).diagnostics if d.code != "recommended"]
+    assert diagnostic.hint == hint
+
+
+def test_errors_reject_the_file_and_warnings_do_not(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/projects/bad.md": dd(CASES["phase-typo"][0]),
+        "content/projects/warned.md": dd(CASES["unknown-key-typo"][0]),
+    })
+    result = load_portfolio(tmp_path)
+    assert [e.slug for e in result.projects] == ["warned"]
+    assert result.rejected == ["content/projects/bad.md"]
+
+
+# ------------------------------------------------------------------------------ accepted values
+
+VALID = "---\ntitle: T\nphase: {phase}\nowner: O\n{extra}---\n"
+
+
+@pytest.mark.parametrize(("written", "phase"), [
+    ("Monitoring and Control", Phase.MONITORING),
+    ("monitoring-and-control", Phase.MONITORING),
+    ("execution", Phase.IMPLEMENTATION),
+    ("Execution", Phase.IMPLEMENTATION),
+    ("closed", Phase.CLOSURE),
+    ("PLANNING", Phase.PLANNING),
+    ("initiation", Phase.INITIATION),
+])
+def test_phase_synonyms_are_accepted(tmp_path, write_portfolio, written, phase):
+    result = load_one(tmp_path, write_portfolio, VALID.format(phase=written, extra=""))
+    assert result.errors == []
+    assert result.projects[0].model.phase is phase
+
+
+@pytest.mark.parametrize(("written", "status"), [
+    ("On-Track", Status.GREEN), ("G", Status.GREEN), ("green", Status.GREEN),
+    ("yellow", Status.AMBER), ("at-risk", Status.AMBER), ("A", Status.AMBER),
+    ("off-track", Status.RED), ("R", Status.RED), ("Red", Status.RED),
+])
+def test_status_synonyms_are_accepted(tmp_path, write_portfolio, written, status):
+    text = VALID.format(phase="planning", extra=f"status: {written}\n")
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    assert result.projects[0].model.status is status
+
+
+@pytest.mark.parametrize(("budget", "planned", "actual", "forecast", "currency"), [
+    ("budget: 250000", "250000", None, None, None),
+    ("budget: '250,000'", "250000", None, None, None),
+    ("budget: 250k", "250000", None, None, None),
+    ("budget: 1.2M", "1200000", None, None, None),
+    ("budget: {planned: 1.1M, actual: '1,250,000.50', forecast: 3bn, currency: eur}",
+     "1100000", "1250000.50", "3000000000", "EUR"),
+    ("budget:\n  planned: 0\n  currency: gel", "0", None, None, "GEL"),
+])
+def test_amounts_are_understood_exactly(tmp_path, write_portfolio, budget, planned, actual,
+                                        forecast, currency):
+    text = VALID.format(phase="planning", extra=budget + "\n")
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    b = result.projects[0].model.budget
+    expected = [None if v is None else Decimal(v) for v in (planned, actual, forecast)]
+    assert [b.planned, b.actual, b.forecast] == expected
+    assert all(v is None or type(v) is Decimal for v in (b.planned, b.actual, b.forecast))
+    assert b.currency == currency
+
+
+def test_end_may_equal_start_and_dates_are_dates(tmp_path, write_portfolio):
+    text = VALID.format(phase="planning", extra="start: 2026-01-01\nend: 2026-01-01\n"
+                        "forecast_end: 2026-01-15\nstatus_date: '2026-01-02'\n")
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    model = result.projects[0].model
+    assert (model.start.isoformat(), model.end.isoformat()) == ("2026-01-01", "2026-01-01")
+    assert model.slip_days == 14
+    assert model.status_date.isoformat() == "2026-01-02"
+
+
+def test_forecast_end_may_be_before_end(tmp_path, write_portfolio):
+    text = VALID.format(phase="planning", extra="start: 2026-01-01\nend: 2026-06-01\n"
+                        "forecast_end: 2026-05-01\n")
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    assert result.projects[0].model.slip_days == -31
+
+
+def test_ratings_accept_every_whole_number_from_1_to_5(tmp_path, write_portfolio):
+    risks = "".join(f"  - {{title: R{n}, probability: {n}, impact: '{6 - n}'}}\n"
+                    for n in range(1, 6))
+    text = VALID.format(phase="planning", extra="progress: 45%\nrisks:\n" + risks)
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    model = result.projects[0].model
+    assert [(r.probability, r.impact, r.score) for r in model.risks] == [
+        (1, 5, 5), (2, 4, 8), (3, 3, 9), (4, 2, 8), (5, 1, 5)]
+    assert model.progress == 45
+
+
+def test_single_strings_become_lists(tmp_path, write_portfolio):
+    text = VALID.format(phase="planning", extra="tags: web\nteam: Ana Lomidze\n")
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    model = result.projects[0].model
+    assert model.tags == ["web"]
+    assert model.team == ["Ana Lomidze"]
+
+
+def test_text_stays_text(tmp_path, write_portfolio):
+    text = dd("""\
+        ---
+        title: no
+        slug: 007
+        phase: planning
+        owner: 0123
+        sponsor: yes
+        program: off
+        summary: 1.50
+        milestones:
+          - {name: M1, date: 2026-01-01, done: true}
+          - {name: M2, date: 2026-02-01, done: false}
+          - {name: M3, date: 2026-03-01}
+        ---
+        """)
+    result = load_one(tmp_path, write_portfolio, text)
+    assert result.errors == []
+    (entry,) = result.projects
+    model = entry.model
+    assert (model.title, model.owner, model.sponsor, model.program, model.summary) == (
+        "no", "0123", "yes", "off", "1.50")
+    assert entry.slug == model.slug == "007"
+    assert [m.done for m in model.milestones] == [True, False, False]
+
+
+def test_defaults(tmp_path, write_portfolio):
+    result = load_one(tmp_path, write_portfolio, VALID.format(phase="planning", extra=""))
+    model = result.projects[0].model
+    assert model.state.value == "active"
+    assert model.risks == [] and model.milestones == [] and model.depends_on == []
+    assert model.budget is None and model.status is None
+
+
+def test_recommended_fields_are_warnings(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {P: VALID.format(phase="planning", extra="status: green\n")})
+    result = load_portfolio(tmp_path)
+    assert [(d.severity.value, d.field, d.line, d.column, d.message, d.code)
+            for d in result.diagnostics] == [
+        ("warning", "category", 1, 1, "recommended field 'category' is missing", "recommended"),
+        ("warning", "end", 1, 1, "recommended field 'end' is missing", "recommended"),
+        ("warning", "start", 1, 1, "recommended field 'start' is missing", "recommended"),
+        ("warning", "summary", 1, 1, "recommended field 'summary' is missing", "recommended"),
+    ]
+    assert len(result.projects) == 1
+
+
+COMPLETE = dd("""\
+    ---
+    title: {title}
+    phase: implementation
+    status: green
+    owner: O
+    category: {category}
+    start: 2026-01-01
+    end: 2026-06-30
+    summary: S
+    {extra}---
+    """)
+
+
+def complete(title: str = "T", category: str = "software", extra: str = "") -> str:
+    return COMPLETE.format(title=title, category=category, extra=extra)
+
+
+def test_a_complete_project_has_no_diagnostics(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {P: complete()})
+    result = load_portfolio(tmp_path)
+    assert result.diagnostics == []
+    assert result.files == 1
+
+
+# ------------------------------------------------------------------------------ categories
+
+
+@pytest.mark.parametrize(("written", "slug"), [
+    ("software", "software"), ("Software", "software"), ("WEB", "software"),
+    ("Software development", "software"), ("network-cloud", "network-cloud"),
+    ("Network & Cloud", "network-cloud"), ("network and cloud", "network-cloud"),
+    ("Data & Analytics", "data-analytics"), ("BI", "data-analytics"),
+    ("IT Services", "it-services"), ("help desk", "it-services"), ("Helpdesk", "it-services"),
+])
+def test_categories_match_slug_label_or_alias(tmp_path, write_portfolio, written, slug):
+    write_portfolio(tmp_path, {P: complete(category=f'"{written}"')})
+    result = load_portfolio(tmp_path)
+    assert result.diagnostics == []
+    index = result.config.category_index()
+    assert index[normalize(result.projects[0].model.category)].slug == slug
+
+
+def test_site_yaml_replaces_the_category_taxonomy(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "site.yaml": dd("""\
+            categories:
+              - slug: apps
+                label: Applications
+                aliases: [Mobile apps]
+            """),
+        "content/projects/a.md": complete(category="applications"),
+        "content/projects/b.md": complete(category="MOBILE APPS"),
+        "content/projects/c.md": complete(category="software"),
+        "content/projects/d.md": complete(category="app"),
+    })
+    assert problems(tmp_path, path=True) == [
+        ("content/projects/c.md", "warning", "category", 6, 11,
+         "'software' is not a known category"),
+        ("content/projects/d.md", "warning", "category", 6, 11,
+         "'app' is not a known category; did you mean 'apps'?"),
+    ]
+    (diag,) = [d for d in load_portfolio(tmp_path).diagnostics if d.path.endswith("c.md")]
+    assert diag.hint == ("known categories: apps; other values get a category page of their own")
+
+
+# ------------------------------------------------------------------------------ portfolio rules
+
+
+def test_duplicate_slugs_are_an_error_in_both_files(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/projects/portal.md": complete(),
+        "content/projects/web/portal.md": complete(),
+        "content/projects/other.md": complete(extra="slug: portal\n"),
+        "content/projects/fine.md": complete(extra="depends_on: [portal]\n"),
+    })
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.severity.value, d.field, d.line, d.column, d.message)
+            for d in result.diagnostics] == [
+        ("content/projects/other.md", "error", "slug", 10, 7, "slug 'portal' is also used by "
+         "content/projects/portal.md, content/projects/web/portal.md"),
+        ("content/projects/portal.md", "error", "slug", 2, 8, "slug 'portal' is also used by "
+         "content/projects/other.md, content/projects/web/portal.md"),
+        ("content/projects/web/portal.md", "error", "slug", 2, 8, "slug 'portal' is also used by "
+         "content/projects/other.md, content/projects/portal.md"),
+    ]
+    assert [e.slug for e in result.projects] == ["fine"]
+    assert sorted(result.rejected) == ["content/projects/other.md", "content/projects/portal.md",
+                                       "content/projects/web/portal.md"]
+
+
+def test_programs_and_projects_have_separate_slugs(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/projects/digital.md": complete(),
+        "content/programs/digital.md": "---\ntitle: Digital\nowner: O\n---\n",
+        "content/pages/digital.md": "---\ntitle: Digital\n---\n",
+    })
+    result = load_portfolio(tmp_path)
+    assert result.diagnostics == []
+    assert (len(result.projects), len(result.programs), len(result.pages)) == (1, 1, 1)
+
+
+def test_program_and_page_rules(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/programs/a.md": "---\ntitle: Digital\n---\n",
+        "content/programs/b.md": "---\ntitle: Data\nowner: O\n---\n",
+        "content/programs/c.md": "---\ntitle: DATA\nowner: P\n---\n",
+        "content/pages/projects.md": "---\ntitle: Projects\n---\n",
+    })
+    assert problems(tmp_path, path=True) == [
+        ("content/pages/projects.md", "error", "slug", 2, 8,
+         "the page slug 'projects' is used by the site itself"),
+        ("content/programs/a.md", "error", "owner", 1, 1, "required field 'owner' is missing"),
+        ("content/programs/c.md", "warning", "title", 2, 8,
+         "program title 'DATA' is also used by content/programs/b.md"),
+    ]
+
+
+def test_a_file_name_without_a_usable_slug(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {"content/projects/ქართული.md": complete()})
+    assert problems(tmp_path, path=True) == [
+        ("content/projects/ქართული.md", "error", "title", 2, 8,
+         "cannot make a URL slug from the file name 'ქართული.md'"),
+    ]
+    write_portfolio(tmp_path, {"content/projects/ქართული.md": complete(extra="slug: kartuli\n")})
+    result = load_portfolio(tmp_path)
+    assert result.diagnostics == []
+    assert result.projects[0].slug == "kartuli"
+
+
+def test_unknown_dependency_with_did_you_mean(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/projects/customer-portal.md": complete(),
+        "content/projects/a.md": complete(extra="depends_on: [customer-portal, custmer-portl]\n"),
+        "content/projects/b.md": complete(extra="depends_on: zzz\n"),
+        "content/projects/c.md": complete(extra="depends_on: [c]\n"),
+    })
+    assert problems(tmp_path, path=True) == [
+        ("content/projects/a.md", "error", "depends_on[1]", 10, 31,
+         "no project has the slug 'custmer-portl'; did you mean 'customer-portal'?"),
+        ("content/projects/b.md", "error", "depends_on[0]", 10, 13, "no project has the slug 'zzz'"),
+        ("content/projects/c.md", "error", "depends_on[0]", 10, 14,
+         "a project cannot depend on itself"),
+    ]
+
+
+def test_a_dependency_on_a_broken_file_is_not_reported_again(tmp_path, write_portfolio):
+    # broken.md has its own error; naming it (by file name or by its explicit slug) is fine.
+    write_portfolio(tmp_path, {
+        "content/projects/broken.md": complete(extra="slug: real-slug\nprogress: lots\n"),
+        "content/projects/unreadable.md": b"\xff",
+        "content/projects/a.md": complete(extra="depends_on: [real-slug, broken, unreadable]\n"),
+    })
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.field, d.message) for d in result.errors] == [
+        ("content/projects/broken.md", "progress", "'lots' is not a percentage"),
+        ("content/projects/unreadable.md", "", "the file is not valid UTF-8 (byte 0xff)"),
+    ]
+    assert [e.slug for e in result.projects] == ["a"]
+
+
+@pytest.mark.parametrize(("graph", "message", "at"), [
+    ({"a": "b", "b": "a"}, "dependency cycle: a → b → a", "a"),
+    ({"b": "c", "c": "a", "a": "b"}, "dependency cycle: a → b → c → a", "a"),
+    ({"x": "y", "y": "z", "z": "y"}, "dependency cycle: y → z → y", "y"),
+])
+def test_dependency_cycles(tmp_path, write_portfolio, graph, message, at):
+    files = {f"content/projects/{slug}.md": complete(extra=f"depends_on: [{dep}]\n")
+             for slug, dep in graph.items()}
+    files["content/projects/ok.md"] = complete(extra=f"depends_on: [{at}]\n")
+    write_portfolio(tmp_path, files)
+    result = load_portfolio(tmp_path)
+    members = sorted(set(message.removeprefix("dependency cycle: ").split(" → ")))
+    # Every file of the cycle is annotated, at its own link into the cycle.
+    assert [(d.path, d.severity.value, d.field, d.line, d.column, d.message)
+            for d in result.diagnostics] == [
+        (f"content/projects/{m}.md", "error", "depends_on[0]", 10, 14, message) for m in members]
+    assert at == members[0]
+    assert result.diagnostics[0].hint == (
+        "a project cannot (indirectly) depend on itself; remove one of these links")
+    in_cycle = set(message.removeprefix("dependency cycle: ").split(" → "))
+    assert {e.slug for e in result.projects} == {"ok", *graph} - in_cycle
+
+
+def test_cycle_message_names_only_real_links(tmp_path, write_portfolio):
+    # a → b; b → c and b → d; c → b; d → a. The cycle through 'a' is a → b → d → a
+    # (a greedy walk would report 'a → b → c → a', but c does not depend on a).
+    deps = {"a": "[b]", "b": "[c, d]", "c": "[b]", "d": "[a]"}
+    write_portfolio(tmp_path, {f"content/projects/{s}.md": complete(extra=f"depends_on: {d}\n")
+                               for s, d in deps.items()})
+    cycle = "dependency cycle: a → b → d → a"
+    # a.md's link to b, b.md's link to d (its second entry), d.md's link to a.
+    assert problems(tmp_path) == [E("depends_on[0]", 10, 14, cycle),
+                                  E("depends_on[1]", 10, 17, cycle),
+                                  E("depends_on[0]", 10, 14, cycle)]
+
+
+@pytest.mark.parametrize(("graph", "cycles"), [
+    ({}, []),
+    ({"a": []}, []),
+    ({"a": ["b"], "b": []}, []),
+    ({"a": ["b"], "b": ["a"]}, [["a", "b"]]),
+    ({"b": ["a"], "a": ["b"]}, [["a", "b"]]),
+    ({"a": ["b"], "b": ["c"], "c": ["a"], "x": ["a"]}, [["a", "b", "c"]]),
+    ({"a": ["b"], "b": ["c", "d"], "c": ["b"], "d": ["a"]}, [["a", "b", "d"]]),
+    ({"a": ["c", "b"], "b": ["a"], "c": ["d"], "d": ["a"]}, [["a", "b"]]),
+    ({"a": ["b"], "b": ["a"], "c": ["d"], "d": ["c"]}, [["a", "b"], ["c", "d"]]),
+])
+def test_find_cycles(graph, cycles):
+    found = find_cycles(graph)
+    assert sorted(found) == cycles
+    for cycle in found:  # every reported link exists
+        for here, there in zip(cycle, cycle[1:] + cycle[:1], strict=True):
+            assert there in graph[here]
+
+
+def test_find_cycles_on_a_long_chain_does_not_recurse():
+    n = 5000
+    graph = {f"p{i}": [f"p{i + 1}"] for i in range(n)}
+    graph[f"p{n}"] = ["p0"]
+    (cycle,) = find_cycles(graph)
+    assert len(cycle) == n + 1
+
+
+# ------------------------------------------------------------------------------ one run, all files
+
+
+def test_all_problems_of_all_files_in_one_run(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/projects/one.md": dd("""\
+            ---
+            title: One
+            phase: Execut
+            owner: O
+            progress: lots
+            ---
+            """),
+        "content/projects/two.md": "---\ntitle: Phase 2: rollout\n---\n",
+        "content/projects/three.md": dd("""\
+            ---
+            title: Three
+            phase: planning
+            budget: 250 EUR
+            ---
+            """),
+        "content/projects/fine.md": complete(),
+    })
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.line, d.column, d.field) for d in result.errors] == [
+        ("content/projects/one.md", 3, 8, "phase"),
+        ("content/projects/one.md", 5, 11, "progress"),
+        ("content/projects/three.md", 1, 1, "owner"),
+        ("content/projects/three.md", 4, 9, "budget.planned"),
+        ("content/projects/two.md", 2, 15, ""),
+    ]
+    assert [e.slug for e in result.projects] == ["fine"]
+    assert result.files == 4
+
+
+# ------------------------------------------------------------------------------ site.yaml
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# all defaults\n"])
+def test_an_empty_site_yaml_means_all_defaults(tmp_path, write_portfolio, text):
+    write_portfolio(tmp_path, {"site.yaml": text, P: complete()})
+    result = load_portfolio(tmp_path)
+    assert result.diagnostics == []
+    assert result.config.currency == "USD"
+    assert result.files == 2
+
+
+def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "site.yaml": dd("""\
+            title: Portfolio
+            curency: USD
+            currency: euro
+            risk_bands:
+              low: 1
+              mid: 3
+            exchange_rates:
+              EUR: 0
+            """),
+        P: complete(),
+    })
+    assert problems(tmp_path, path=True) == [
+        ("site.yaml", "warning", "curency", 2, 1, "unknown key 'curency'; did you mean 'currency'?"),
+        ("site.yaml", "error", "currency", 3, 11,
+         "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?"),
+        ("site.yaml", "warning", "risk_bands.mid", 6, 3, "unknown key 'mid'"),
+        ("site.yaml", "error", "exchange_rates.EUR", 8, 8,
+         "exchange rate for EUR must be above zero"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), [
+    ("title: [Portfolio\n", 2, 1, "YAML syntax error: did not find expected ',' or ']'"),
+    ("title: A\n\tcurrency: USD\n", 2, 1,
+     "YAML syntax error: found a tab character that violates indentation"),
+    ("- a\n- b\n", 1, 1, "the front matter must be a set of 'key: value' lines"),
+])
+def test_a_broken_site_yaml_is_a_diagnostic(tmp_path, write_portfolio, text, line, column,
+                                            message):
+    write_portfolio(tmp_path, {"site.yaml": text, P: complete()})
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.severity.value, d.line, d.column, d.message) for d in result.errors] == [
+        ("site.yaml", "error", line, column, message)]
+    assert len(result.projects) == 1
+
+
+def test_a_dependency_on_a_slug_clash_is_not_reported_again(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {
+        "content/projects/b.md": complete(),
+        "content/projects/c.md": complete(extra="slug: b\n"),
+        "content/projects/d.md": complete(extra="depends_on: [b]\n"),
+    })
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.message) for d in result.diagnostics] == [
+        ("content/projects/b.md", "slug 'b' is also used by content/projects/c.md"),
+        ("content/projects/c.md", "slug 'b' is also used by content/projects/b.md"),
+    ]
+    assert [e.slug for e in result.projects] == ["d"]
