@@ -22,6 +22,7 @@ from itpm_site.money import Totals, percent, to_base
 from itpm_site.vocab import Phase, RiskStatus, State, Status
 
 UPCOMING_WINDOWS = (30, 60, 90)
+_WORST_FIRST = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class BudgetView:
                 and self.actual > self.planned)
 
 
-@dataclass
+@dataclass(eq=False)
 class RiskView:
     project: ProjectView
     index: int
@@ -81,7 +82,7 @@ class RiskView:
         return self.risk.status.is_live
 
 
-@dataclass
+@dataclass(eq=False)
 class MilestoneView:
     project: ProjectView
     index: int
@@ -94,7 +95,7 @@ class MilestoneView:
         return f"milestone-{self.index + 1}"
 
 
-@dataclass
+@dataclass(eq=False)
 class ProjectView:
     """A validated project plus everything computed about it."""
 
@@ -123,11 +124,11 @@ class ProjectView:
     def url(self) -> str:
         return f"projects/{self.slug}/"
 
-    @property
+    @cached_property
     def live_risks(self) -> list[RiskView]:
         return [r for r in self.risks if r.live]
 
-    @property
+    @cached_property
     def top_risk(self) -> RiskView | None:
         live = self.live_risks
         return max(live, key=lambda r: (r.score, -r.index)) if live else None
@@ -137,15 +138,15 @@ class ProjectView:
         top = self.top_risk
         return top.score if top else 0
 
-    @property
+    @cached_property
     def has_high_risk(self) -> bool:
         return any(r.band in ("high", "critical") for r in self.live_risks)
 
-    @property
+    @cached_property
     def overdue_milestones(self) -> list[MilestoneView]:
         return [m for m in self.milestones if m.overdue]
 
-    @property
+    @cached_property
     def next_milestone(self) -> MilestoneView | None:
         pending = [m for m in self.milestones if not m.milestone.done]
         return min(pending, key=lambda m: m.milestone.date) if pending else None
@@ -153,6 +154,11 @@ class ProjectView:
     @property
     def slip_days(self) -> int | None:
         return self.project.slip_days
+
+    @property
+    def on_timeline(self) -> bool:
+        """Whether the roadmap can draw the project (it needs a start and an end)."""
+        return self.project.start is not None and self.project.effective_forecast_end is not None
 
     @property
     def status_order(self) -> int:
@@ -167,7 +173,12 @@ class CategoryRef:
     known: bool  # False for a value outside the taxonomy (still gets a page)
 
 
-@dataclass
+def _status_counts(projects: Iterable[ProjectView]) -> dict[str, int]:
+    counts = Counter(p.project.status.value if p.project.status else "unknown" for p in projects)
+    return {key: counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]}
+
+
+@dataclass(eq=False)
 class Group:
     """A set of projects shown on a rollup page: a phase, program, owner, category or tag."""
 
@@ -185,6 +196,8 @@ class Group:
 
     @property
     def url(self) -> str:
+        if self.kind == "portfolio":
+            return ""  # the whole portfolio: the dashboard
         folder = {"phase": "phases", "program": "programs", "owner": "owners",
                   "category": "categories", "tag": "tags"}[self.kind]
         return f"{folder}/{self.slug}/"
@@ -199,9 +212,12 @@ class Group:
 
     @cached_property
     def status_counts(self) -> dict[str, int]:
-        counts = Counter(p.project.status.value if p.project.status else "unknown"
-                         for p in self.projects)
-        return {key: counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]}
+        return _status_counts(self.projects)
+
+    @cached_property
+    def phase_status_counts(self) -> dict[Phase, dict[str, int]]:
+        """RAG counts within each phase, for the pipeline."""
+        return {phase: _status_counts(items) for phase, items in self.by_phase.items()}
 
     @cached_property
     def planned(self) -> Totals:
@@ -232,10 +248,35 @@ class Group:
         return sum((b - a for a, b in pairs), Decimal(0)) if pairs else None
 
     @property
+    def variance_pct(self) -> Decimal | None:
+        """Variance as a percentage of the planned budget of the same projects."""
+        planned = [p.budget.planned_base for p in self.projects
+                   if p.budget and p.budget.planned is not None and p.budget.forecast is not None]
+        variance = self.variance
+        if variance is None or any(x is None for x in planned):
+            return None
+        return percent(variance, sum(planned, Decimal(0)))
+
+    @property
     def spent_pct(self) -> Decimal | None:
         return percent(self.actual.converted, self.planned.converted)
 
     @property
+    def without_forecast(self) -> int:
+        """Projects with a planned budget but no forecast: left out of the variance."""
+        return sum(1 for p in self.projects
+                   if p.budget and p.budget.planned is not None and p.budget.forecast is None)
+
+    @cached_property
+    def budget_series(self) -> list[BudgetSeries]:
+        """This group's budget as one row per series (base currency, or one per currency)."""
+        return budget_series([self])
+
+    @property
+    def has_budget(self) -> bool:
+        return any(p.budget for p in self.projects)
+
+    @cached_property
     def live_risks(self) -> list[RiskView]:
         return sorted((r for p in self.projects for r in p.live_risks),
                       key=lambda r: (-r.score, r.project.title.lower(), r.index))
@@ -244,12 +285,135 @@ class Group:
     def overdue_count(self) -> int:
         return sum(len(p.overdue_milestones) for p in self.projects)
 
+    @cached_property
+    def overdue_milestones(self) -> list[MilestoneView]:
+        return sorted((m for p in self.projects for m in p.overdue_milestones),
+                      key=lambda m: (m.milestone.date, m.project.title.lower(), m.index))
+
+    @cached_property
+    def upcoming_milestones(self) -> list[MilestoneView]:
+        """Pending milestones from today on, soonest first."""
+        return sorted((m for p in self.projects for m in p.milestones
+                       if not m.milestone.done and not m.overdue),
+                      key=lambda m: (m.milestone.date, m.project.title.lower(), m.index))
+
+    @cached_property
+    def risk_band_counts(self) -> dict[str, int]:
+        """Live risks per band (every band present, lowest first)."""
+        counts = Counter(r.band for r in self.live_risks)
+        return {name: counts.get(name, 0) for name in ("low", "medium", "high", "critical")}
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(1 for p in self.projects if p.flags)
+
     @property
     def active_count(self) -> int:
         return sum(1 for p in self.projects if p.project.state is State.ACTIVE)
 
 
-@dataclass
+@dataclass(frozen=True)
+class BudgetRow:
+    """Planned / actual / forecast of one group in one currency."""
+
+    label: str
+    url: str
+    projects: int
+    planned: Decimal | None
+    actual: Decimal | None
+    forecast: Decimal | None
+    #: Forecast minus planned over the projects that have both.
+    variance: Decimal | None
+    #: Planned budget of the projects counted in ``variance``.
+    variance_basis: Decimal | None
+
+    @property
+    def variance_pct(self) -> Decimal | None:
+        return percent(self.variance, self.variance_basis)
+
+    @property
+    def spent_pct(self) -> Decimal | None:
+        return percent(self.actual, self.planned)
+
+    @property
+    def largest(self) -> Decimal:
+        return max((x for x in (self.planned, self.actual, self.forecast) if x is not None),
+                   default=Decimal(0))
+
+
+@dataclass(frozen=True)
+class BudgetSeries:
+    """Rows that may be compared and drawn on one axis: all in the same currency."""
+
+    currency: str
+    #: True when amounts in other currencies were converted with the exchange rates.
+    converted: bool
+    rows: list[BudgetRow]
+
+    @property
+    def largest(self) -> Decimal:
+        return max((r.largest for r in self.rows), default=Decimal(0))
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _budget_row(group: Group, budgets: list[tuple[Decimal | None, Decimal | None,
+                                                 Decimal | None]]) -> BudgetRow:
+    pairs = [(p, f) for p, _, f in budgets if p is not None and f is not None]
+    label = "All projects" if group.kind == "portfolio" else group.title
+    return BudgetRow(label, group.url, len(group.projects),
+                     _sum([b[0] for b in budgets]), _sum([b[1] for b in budgets]),
+                     _sum([b[2] for b in budgets]),
+                     _sum([f - p for p, f in pairs]) if pairs else None,
+                     _sum([p for p, _ in pairs]) if pairs else None)
+
+
+def budget_series(groups: list[Group]) -> list[BudgetSeries]:
+    """The groups' budgets in the base currency when every amount converts; otherwise one
+    series per currency, because amounts in different currencies are never added up."""
+    if not groups:
+        return []
+    base = groups[0].base
+    budgets = [p.budget for g in groups for p in g.projects if p.budget]
+    if all(b.currency == base or b.currency in g.rates for g in groups
+           for b in (p.budget for p in g.projects if p.budget)):
+        rows = [_budget_row(g, [(b.planned_base, b.actual_base, b.forecast_base)
+                                for b in (p.budget for p in g.projects if p.budget)])
+                for g in groups]
+        converted = any(b.currency != base for b in budgets)
+        return [BudgetSeries(base, converted, rows)]
+    currencies = sorted({b.currency for b in budgets}, key=lambda c: (c != base, c))
+    series = []
+    for currency in currencies:
+        rows = []
+        for g in groups:
+            own = [b for b in (p.budget for p in g.projects if p.budget) if b.currency == currency]
+            if own:
+                rows.append(_budget_row(g, [(b.planned, b.actual, b.forecast) for b in own]))
+        series.append(BudgetSeries(currency, False, rows))
+    return series
+
+
+@dataclass(frozen=True)
+class CurrencyTotal:
+    """The portfolio's amounts in one currency, and their value in the base currency."""
+
+    currency: str
+    projects: int
+    planned: Decimal | None
+    actual: Decimal | None
+    forecast: Decimal | None
+    #: Value of one unit in the base currency; None when there is no exchange rate.
+    rate: Decimal | None
+    planned_base: Decimal | None
+    actual_base: Decimal | None
+    forecast_base: Decimal | None
+
+
+@dataclass(eq=False)
 class HeatCell:
     probability: int
     impact: int
@@ -262,7 +426,7 @@ class HeatCell:
         return f"cell-p{self.probability}-i{self.impact}"
 
 
-@dataclass
+@dataclass(eq=False)
 class FreePage:
     slug: str
     page: Page
@@ -275,7 +439,7 @@ class FreePage:
         return f"{self.slug}/"
 
 
-@dataclass
+@dataclass(eq=False)
 class QualityItem:
     path: str
     diagnostics: list[Diagnostic]
@@ -284,7 +448,7 @@ class QualityItem:
     rejected: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class Portfolio:
     """Everything the pages show, computed once."""
 
@@ -327,16 +491,28 @@ class Portfolio:
         return [[HeatCell(p, i, p * i, bands.band(p * i), cells.get((p, i), []))
                  for i in range(1, 6)] for p in range(5, 0, -1)]
 
-    @property
+    @cached_property
     def live_risks(self) -> list[RiskView]:
         return [r for r in self.risks if r.live]
+
+    @cached_property
+    def heat_cells(self) -> list[HeatCell]:
+        """The heat map's cells that hold live risks, highest score (then probability) first:
+        the sections of the register that the heat map links to."""
+        return sorted((c for row in self.heatmap for c in row if c.risks),
+                      key=lambda c: (-c.score, -c.probability))
+
+    @property
+    def closed_risks(self) -> list[RiskView]:
+        """Risks that no longer need attention (mitigated or closed)."""
+        return [r for r in self.risks if not r.live]
 
     @cached_property
     def risk_band_counts(self) -> dict[str, int]:
         counts = Counter(r.band for r in self.live_risks)
         return {name: counts.get(name, 0) for name, _, _ in self.config.risk_bands.ranges()}
 
-    @property
+    @cached_property
     def overdue_milestones(self) -> list[MilestoneView]:
         return [m for m in self.milestones if m.overdue]
 
@@ -358,6 +534,89 @@ class Portfolio:
                             self.upcoming_milestones(days, previous)))
             previous = days
         return windows
+
+    @property
+    def later_milestones(self) -> list[MilestoneView]:
+        """Pending milestones beyond the last upcoming window."""
+        return self.upcoming_milestones(10**6, UPCOMING_WINDOWS[-1])
+
+    @cached_property
+    def flagged(self) -> list[ProjectView]:
+        """Projects with computed flags, worst status first."""
+        return sorted((p for p in self.projects if p.flags),
+                      key=lambda p: (_WORST_FIRST.get(p.project.status, 3), -len(p.flags),
+                                     p.title.lower()))
+
+    @cached_property
+    def owners_by_slug(self) -> dict[str, Group]:
+        return {g.slug: g for g in self.owners}
+
+    def owner_group(self, name: str) -> Group | None:
+        """The owner page of a person named anywhere (e.g. a program owner), if they own a
+        project."""
+        return self.owners_by_slug.get(owner_slug(name))
+
+    @cached_property
+    def without_program(self) -> list[ProjectView]:
+        return [p for p in self.projects if not p.program_slug]
+
+    @cached_property
+    def roadmap_groups(self) -> list[tuple[str, str, list[ProjectView]]]:
+        """(program title, program url, its projects on the timeline by start date), in
+        program order, then the projects without a program; empty groups left out."""
+        def placed(items: Iterable[ProjectView]) -> list[ProjectView]:
+            return sorted((p for p in items if p.on_timeline),
+                          key=lambda p: (p.project.start, p.title.lower(), p.slug))
+
+        groups = [(g.title, g.url, placed(g.projects)) for g in self.programs]
+        groups.append(("No program", "", placed(self.without_program)))
+        return [g for g in groups if g[2]]
+
+    @cached_property
+    def budget_overall(self) -> list[BudgetSeries]:
+        return budget_series([self.all])
+
+    @cached_property
+    def budget_by_program(self) -> list[BudgetSeries]:
+        return budget_series(self.programs)
+
+    @cached_property
+    def budget_by_category(self) -> list[BudgetSeries]:
+        return budget_series(self.categories)
+
+    @cached_property
+    def budget_by_phase(self) -> list[BudgetSeries]:
+        return budget_series(self.phases)
+
+    @cached_property
+    def currency_totals(self) -> list[CurrencyTotal]:
+        """One line per currency used in budgets, base currency first."""
+        base, rates = self.config.currency, dict(self.config.exchange_rates)
+        by_currency: dict[str, list[BudgetView]] = defaultdict(list)
+        for p in self.projects:
+            if p.budget:
+                by_currency[p.budget.currency].append(p.budget)
+        lines = []
+        for currency in sorted(by_currency, key=lambda c: (c != base, c)):
+            items = by_currency[currency]
+            planned = _sum([b.planned for b in items])
+            actual = _sum([b.actual for b in items])
+            forecast = _sum([b.forecast for b in items])
+            rate = Decimal(1) if currency == base else rates.get(currency)
+            lines.append(CurrencyTotal(
+                currency, len(items), planned, actual, forecast, rate,
+                *(to_base(x, currency, base, rates) for x in (planned, actual, forecast))))
+        return lines
+
+    @property
+    def rates_used(self) -> list[tuple[str, Decimal]]:
+        """Exchange rates that converted at least one budget, by currency."""
+        return [(t.currency, t.rate) for t in self.currency_totals
+                if t.rate is not None and t.currency != self.config.currency]
+
+    @property
+    def unconvertible_currencies(self) -> list[str]:
+        return [t.currency for t in self.currency_totals if t.rate is None]
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -516,14 +775,14 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
 
 
 def _grouped(views, keys, kind, group) -> list[Group]:
-    members: dict[str, list[ProjectView]] = defaultdict(list)
+    members: dict[str, dict[str, ProjectView]] = defaultdict(dict)  # keeps order, no repeats
     titles: dict[str, str] = {}
     for view in views:
         for slug, title in keys(view):
-            if view not in members[slug]:
-                members[slug].append(view)
+            members[slug][view.slug] = view
             titles.setdefault(slug, title)
-    return sorted((group(kind, slug, titles[slug], items) for slug, items in members.items()),
+    return sorted((group(kind, slug, titles[slug], items.values())
+                   for slug, items in members.items()),
                   key=lambda g: (g.title.lower(), g.slug))
 
 
@@ -555,4 +814,5 @@ def _quality(loaded: LoadResult, views: list[ProjectView]) -> list[QualityItem]:
                         view_by_path.get(path), path in rejected) for path in paths]
 
 
-__all__ = ["Group", "Portfolio", "ProjectView", "RiskStatus", "build_portfolio"]
+__all__ = ["BudgetRow", "BudgetSeries", "Group", "Portfolio", "ProjectView", "RiskStatus",
+           "budget_series", "build_portfolio"]

@@ -21,7 +21,8 @@ class AmountError(ValueError):
         self.hint = hint
 
 
-VALID_FORMS = "write a plain number (250000), with thousands commas ('250,000'), or with k/M/bn ('250k', '1.2M')"
+VALID_FORMS = ("write a plain number (250000), with thousands commas ('250,000'), "
+               "or with k/M/bn ('250k', '1.2M')")
 
 
 def parse_amount(value: object) -> Decimal:

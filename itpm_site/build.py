@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -14,16 +17,16 @@ from itpm_site.aggregate import Portfolio, build_portfolio
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import LoadResult, load_portfolio
-from itpm_site.markdown import MarkdownCache
+from itpm_site.markdown import CACHE_DIR, MarkdownCache, load_cache, save_cache
 from itpm_site.parallel import worker_count
 from itpm_site.render import (
     PageSpec,
     SiteContext,
     make_environment,
     plan_pages,
-    render_pages,
     sitemap,
 )
+from itpm_site.render_pool import render_all, write_all
 from itpm_site.theme import Theme
 from itpm_site.write import SiteWriter
 
@@ -40,6 +43,8 @@ class BuildOptions:
     keep_going: bool = False
     jobs: int | None = None
     search: bool = True
+    #: Keep rendered Markdown in ROOT/.itpm-cache between builds (keyed by content).
+    cache: bool = True
     #: Called with (done, total) while pages are written, for a progress display.
     progress: Callable[[int, int], None] | None = None
 
@@ -102,33 +107,71 @@ def prepare(options: BuildOptions, loaded: LoadResult | None = None,
     markdown = markdown or MarkdownCache()
     site = SiteContext(portfolio, base_url, markdown, search=options.search)
     env = make_environment(theme, site)
-    # Bodies are the bulk of the work and independent: render them up front, on every core.
-    markdown.render_many([p.body for p in portfolio.projects], config.allow_html,
-                         worker_count(options.jobs))
     return SiteBuild(options, loaded, portfolio, plan_pages(portfolio), env, theme, base_url,
                      markdown)
 
 
 def site_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
     """Every file of the site as (relative path, bytes): pages, static files, extras."""
+    yield from page_files(site, site.pages)
+    yield from support_files(site)
+    yield from emitted_files(site)
+
+
+def page_files(site: SiteBuild, pages: Sequence[PageSpec]) -> Iterator[tuple[str, bytes]]:
+    """The given pages of the site (``serve`` re-renders only some); a template that fails
+    raises TemplateProblem."""
     try:
-        yield from render_pages(site.env, site.pages)
+        yield from render_all(site.env, pages, site.markdown,
+                              worker_count(site.options.jobs), len(site.portfolio.projects))
     except jinja2.TemplateError as exc:
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
+
+
+def write_pages(site: SiteBuild, writer: SiteWriter) -> Iterator[str]:
+    """Render every page straight into the writer's staging folder (on every core)."""
+    try:
+        yield from write_all(site.env, site.pages, site.markdown,
+                             worker_count(site.options.jobs), len(site.portfolio.projects), writer)
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
+
+
+def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+    """The sitemap and the theme's static files."""
     yield "sitemap.xml", sitemap(site.pages, site.base_url)
     for rel, path in site.theme.static_files().items():
         yield f"static/{rel}", path.read_bytes()
+
+
+def emitted_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+    """The emitters' outputs: exports and the search index."""
     for emit in _emitters():
         yield from emit(site)
 
 
 def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
-    line = getattr(exc, "lineno", None) or 1
-    return Diagnostic(path=str(name), line=line, column=1, severity=Severity.ERROR,
-                      field="template", message=f"template error: {exc.message or exc}",
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if not name:
+        # An error while rendering (an undefined name, say) carries no position, but Jinja's
+        # traceback has the template's frames, with the template's line numbers.
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if "__jinja_exception__" in frame.f_globals or "__jinja_template__" in frame.f_globals:
+                name, line = frame.f_code.co_filename, lineno
+    source_line = ""
+    if name and line and Path(name).is_file():
+        with contextlib.suppress(OSError, UnicodeDecodeError, IndexError):
+            source_line = Path(name).read_text(encoding="utf-8").split("\n")[line - 1]
+        if len(theme.folders) > 1:  # the portfolio's own theme: a path like the content's
+            root = theme.folders[0].parent.parent
+            if Path(name).is_relative_to(root):
+                name = Path(name).relative_to(root).as_posix()
+    return Diagnostic(path=str(name or "template"), line=line or 1, column=1,
+                      severity=Severity.ERROR, field="template",
+                      message=f"template error: {exc.message or exc}",
                       hint="fix the template in your theme (or remove the override)",
-                      code="template")
+                      code="template", length=max(1, len(source_line)), source_line=source_line)
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -137,20 +180,34 @@ def build_site(options: BuildOptions) -> BuildResult:
     result = BuildResult(loaded, list(loaded.diagnostics))
     if loaded.errors and not options.keep_going:
         return result
-    site = prepare(options, loaded)
+    markdown = MarkdownCache()
+    cache_dir = loaded.root / CACHE_DIR
+    if options.cache:
+        load_cache(markdown, cache_dir)
+    site = prepare(options, loaded, markdown)
     result.site = site
     total = len(site.pages)
     with SiteWriter(options.root, options.output_dir) as writer:
         try:
-            for rel, data in site_files(site):
-                writer.write(rel, data)
-                if options.progress and writer.count <= total:
+            for _ in write_pages(site, writer):
+                if options.progress:
                     options.progress(writer.count, total)
+            for rel, data in chain(support_files(site), emitted_files(site)):
+                writer.write(rel, data)
         except TemplateProblem as problem:
             writer.abort()
             result.diagnostics.append(problem.diagnostic)
             return result
         writer.commit()
+    if options.cache:
+        save_cache(markdown, cache_dir, markdown_bodies(site.portfolio),
+                   site.portfolio.config.allow_html)
     result.written = writer.count
     result.output = options.output_dir
     return result
+
+
+def markdown_bodies(portfolio: Portfolio) -> list[str]:
+    """Every Markdown body the pages render: projects, program files, free pages."""
+    return ([p.body for p in portfolio.projects] + [g.body for g in portfolio.programs if g.body]
+            + [page.body for page in portfolio.pages])

@@ -10,8 +10,11 @@ import click
 from itpm_site import __version__
 from itpm_site.commands.build import build
 from itpm_site.commands.check import check
+from itpm_site.commands.diff import diff
+from itpm_site.commands.init import init
 from itpm_site.commands.new import new
 from itpm_site.commands.schema import schema
+from itpm_site.commands.serve import serve
 
 EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug in itpm-site, not in the content
 
@@ -22,7 +25,7 @@ def cli() -> None:
     """Turn a folder of Markdown project files into an IT project portfolio website."""
 
 
-for command in (build, check, new, schema):
+for command in (build, check, new, schema, diff, serve, init):
     cli.add_command(command)
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from itpm_site import exports, search
+
 if TYPE_CHECKING:
     from itpm_site.build import SiteBuild
 
-ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = []
+ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = [
+    exports.data_files,
+    exports.schema_files,
+    search.emit_search,
+]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from functools import lru_cache
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -35,6 +38,8 @@ class MarkdownCache:
 
     def __init__(self) -> None:
         self._html: dict[str, str] = {}
+        #: When a list, (key, html) of every body rendered from now on (for a worker to report).
+        self.fresh: list[tuple[str, str]] | None = None
 
     def get(self, text: str, allow_html: bool) -> str | None:
         return self._html.get(content_key(text, allow_html))
@@ -42,46 +47,62 @@ class MarkdownCache:
     def put(self, text: str, allow_html: bool, html: str) -> None:
         self._html[content_key(text, allow_html)] = html
 
+    def put_key(self, key: str, html: str) -> None:
+        self._html[key] = html
+
     def render(self, text: str, allow_html: bool) -> str:
         key = content_key(text, allow_html)
         html = self._html.get(key)
         if html is None:
             html = self._html[key] = render_markdown(text, allow_html)
+            if self.fresh is not None:
+                self.fresh.append((key, html))
         return html
 
-    def render_many(self, texts: list[str], allow_html: bool, workers: int = 1) -> list[str]:
-        """Render many bodies, in ``workers`` processes when it pays off."""
-        keys = [content_key(t, allow_html) for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts, strict=True)
-                       if k not in self._html}.items())
-        if todo:
-            bodies = [t for _, t in todo]
-            rendered = _render_parallel(bodies, allow_html, workers) if workers > 1 and \
-                len(bodies) >= 200 else [render_markdown(t, allow_html) for t in bodies]
-            for (key, _), html in zip(todo, rendered, strict=True):
-                self._html[key] = html
-        return [self._html[k] for k in keys]
 
-    def keep_only(self, texts_keys: set[str]) -> None:
-        for key in list(self._html):
-            if key not in texts_keys:
-                del self._html[key]
+# ------------------------------------------------------------------------------ on disk
+
+CACHE_DIR = ".itpm-cache"
+_CACHE_FILE = "markdown.json"
 
 
-def _render_chunk(args: tuple[list[str], bool]) -> list[str]:
-    texts, allow_html = args
-    return [render_markdown(t, allow_html) for t in texts]
+def _cache_version() -> str:
+    import markdown_it
+    import mdit_py_plugins
+
+    # Rendering changes with these; a new version of either starts a fresh cache.
+    return f"1/{markdown_it.__version__}/{mdit_py_plugins.__version__}"
 
 
-def _render_parallel(texts: list[str], allow_html: bool, workers: int) -> list[str]:
-    from concurrent.futures import ProcessPoolExecutor
+def load_cache(cache: MarkdownCache, folder: Path) -> None:
+    """Fill ``cache`` from ``folder``; a missing, old or damaged cache file is ignored."""
+    path = folder / _CACHE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(data, dict) or data.get("version") != _cache_version():
+        return
+    entries = data.get("html")
+    if isinstance(entries, dict):
+        cache._html.update((k, v) for k, v in entries.items()
+                           if isinstance(k, str) and isinstance(v, str))
 
-    from itpm_site.parallel import pool_context
 
-    size = max(50, len(texts) // (workers * 4))
-    chunks = [(texts[i:i + size], allow_html) for i in range(0, len(texts), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
-        out: list[str] = []
-        for part in pool.map(_render_chunk, chunks):
-            out.extend(part)
-    return out
+def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html: bool) -> None:
+    """Keep the rendered HTML of ``texts`` (this build's bodies) for the next build.
+
+    Written to a temporary file and renamed, so a crash never leaves a half-written cache;
+    failing to write (read-only checkout) only costs speed next time.
+    """
+    keys = {content_key(t, allow_html) for t in texts}
+    entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        tmp = folder / f"{_CACHE_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"version": _cache_version(), "html": entries},
+                                  ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / _CACHE_FILE)
+    except OSError:
+        return

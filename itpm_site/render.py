@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from itpm_site import __version__, charts
+from itpm_site import __version__, charts, search
 from itpm_site.aggregate import Portfolio
 from itpm_site.config import base_path
 from itpm_site.markdown import MarkdownCache
@@ -78,6 +78,9 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
         PageSpec("milestones/index.html", "milestones.html", title="Milestones",
                  section="milestones/"),
         PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
+        PageSpec("search/index.html", "search.html",
+                 {"facets": search.facets(portfolio), "all_word": search.ALL_WORD},
+                 title="Search", section=""),
         PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
     ]
     for view in portfolio.projects:
@@ -91,12 +94,24 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
                                   ("category", portfolio.categories, "projects/"),
                                   ("tag", portfolio.tags, "projects/")):
         for group in groups:
+            inputs: frozenset[str] | None = _slugs(group.projects)
+            if kind == "phase":  # its stage navigation counts the projects of every phase
+                inputs = None
+            elif group.owner and (owner := portfolio.owner_group(group.owner)):
+                inputs |= _slugs(owner.projects)  # links the owner's page while there is one
             pages.append(PageSpec(f"{group.url}index.html", f"{kind}.html", {"group": group},
-                                  _slugs(group.projects), group.title, section))
+                                  inputs, group.title, section))
     for page in portfolio.pages:
-        pages.append(PageSpec(f"{page.url}index.html", "page.html", {"page": page},
+        pages.append(PageSpec(f"{page.url}index.html", "page.html", {"fp": page},
                               frozenset(), page.page.title, page.url))
     return pages
+
+
+def layout_inputs(portfolio: Portfolio) -> tuple:
+    """What the layout (base.html) shows of the whole portfolio on every page, beyond the
+    config and the free pages: when it changes, every page changes (``serve`` renders them all).
+    """
+    return (len(portfolio.projects), tuple(portfolio.rates_used))
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -134,6 +149,15 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
+_URL_UNSAFE = {c: f"%{ord(c):02X}" for c in ' "<>`{}|\\^'}
+
+
+def _href(url: str) -> str:
+    """An address from content with the characters that may not appear raw in one (space,
+    quotes, angle brackets…) percent-encoded; everything else, %-escapes included, is kept."""
+    return "".join(_URL_UNSAFE.get(c, c) for c in url)
+
+
 def _signed_days(n: int | None) -> str:
     if n is None:
         return "–"
@@ -148,6 +172,8 @@ class SiteContext:
     base_url: str
     markdown: MarkdownCache
     search: bool = True
+    #: Rendered fragments shared by the pages of one build (see ``fragment``).
+    fragments: dict[tuple, Markup] = field(default_factory=dict)
 
     def globals(self) -> dict[str, Any]:
         return {
@@ -175,19 +201,46 @@ def make_environment(theme: Theme, site: SiteContext) -> jinja2.Environment:
         "pct": _fmt_pct,
         "plural": _plural,
         "days": _signed_days,
+        "href": _href,
         "percent_of": lambda part, whole: percent(part, whole),
         "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),
     })
     allow_html = site.portfolio.config.allow_html
 
+    # Hosts serve 404.html at whatever address was missing, at any depth, where a relative
+    # link would resolve against that address: when base_url names the site's place, the
+    # 404 page links from there. With the default '/', its links stay relative (the site may
+    # be served under a sub-path nobody told us about) and the page inlines its stylesheet.
+    site_root = "" if site.base_url == "/" else site.base_url
+
     @jinja2.pass_context
     def url(ctx, target: str) -> str:
-        return relative_url(ctx["page"].path, target)
+        path = ctx["page"].path
+        if path == "404.html" and site_root:
+            return site_root + target
+        return relative_url(path, target)
 
     def markdown(text: str) -> Markup:
         return Markup(site.markdown.render(text, allow_html))
 
+    def inline_static(rel: str) -> Markup:
+        """A theme static file's text, for pages that cannot rely on relative asset links."""
+        return Markup(theme.static_files()[rel].read_text(encoding="utf-8"))
+
+    def fragment(*key: Any, caller) -> Markup:
+        """``{% call fragment(key…) %}…{% endcall %}``: render once per build, reuse after.
+
+        The key must name everything the fragment shows that can differ between pages (such as
+        the depth of the page, for its relative links); the portfolio is fixed for a build.
+        """
+        html = site.fragments.get(key)
+        if html is None:
+            html = site.fragments[key] = Markup(caller())
+        return html
+
     env.globals["url"] = url
+    env.globals["fragment"] = fragment
+    env.globals["inline_static"] = inline_static
     env.filters["markdown"] = markdown
     return env
 
@@ -195,9 +248,13 @@ def make_environment(theme: Theme, site: SiteContext) -> jinja2.Environment:
 def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[tuple[str, bytes]]:
     """(output path, bytes) for each page, in order."""
     for page in pages:
-        template = env.get_template(page.template)
-        html = template.render(page=page, **page.context)
-        yield page.path, html.encode("utf-8")
+        yield page.path, "".join(page_chunks(env, page)).encode("utf-8")
+
+
+def page_chunks(env: jinja2.Environment, page: PageSpec) -> Iterator[str]:
+    """The page's HTML in pieces, as the template produces it (``serve`` renders big pages in
+    the background and can stop between pieces)."""
+    return env.get_template(page.template).generate(page=page, **page.context)
 
 
 def sitemap(pages: Iterable[PageSpec], base_url: str) -> bytes:

@@ -7,6 +7,7 @@ suggest the closest valid value when a word is not understood.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from enum import StrEnum
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=65536)  # owners, programs and tags repeat across thousands of files
 def normalize(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: 'Monitoring & Control' -> 'monitoring-and-control'."""
     folded = unicodedata.normalize("NFKD", text.strip().lower().replace("&", " and "))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 #: Present in every output folder itpm-site writes; nothing else is ever replaced.
 MARKER = ".itpm-site-output"
+MARKER_TEXT = b"Written by itpm-site. This whole folder is replaced on every build.\n"
 
 
 class OutputError(Exception):
@@ -68,9 +69,7 @@ class SiteWriter:
 
     def commit(self) -> None:
         """Swap the staging folder in place of the previous output."""
-        (self.staging / MARKER).write_text(
-            "Written by itpm-site. This whole folder is replaced on every build.\n",
-            encoding="utf-8")
+        (self.staging / MARKER).write_bytes(MARKER_TEXT)
         previous = self.output.parent / f".{self.output.name}.previous-{os.getpid()}"
         if self.output.exists():
             os.replace(self.output, previous)

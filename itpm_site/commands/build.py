@@ -58,16 +58,18 @@ class _Progress:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes for rendering. [default: number of CPUs]")
 @click.option("--no-search", is_flag=True, default=False, help="Skip the search index.")
+@click.option("--no-cache", is_flag=True, default=False,
+              help="Render all Markdown afresh and keep no cache in ROOT/.itpm-cache.")
 @format_option
 @verbosity_options
 def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date | None,
-          keep_going: bool, jobs: int | None, no_search: bool, fmt: str, quiet: bool,
+          keep_going: bool, jobs: int | None, no_search: bool, no_cache: bool, fmt: str, quiet: bool,
           verbose: bool) -> None:
     """Validate the portfolio and write the site (default: ROOT/public)."""
     started = time.monotonic()
     show_progress = not quiet and sys.stderr.isatty()
     options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
-                           keep_going=keep_going, jobs=jobs, search=not no_search,
+                           keep_going=keep_going, jobs=jobs, search=not no_search, cache=not no_cache,
                            progress=_Progress(show_progress))
     try:
         result = build_site(options)

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Full-build benchmark: itpm-site against Hugo and MkDocs on the same synthetic projects.
+
+    python bench/bench_build.py [--sizes 1000 10000] [--runs 3] [--no-search]
+
+Prerequisites (once): the peer harness's setup, which makes a venv with the peers and their
+inputs, and our inputs from the same generator:
+
+    ../shared/bench/run_peers.sh setup                   # /tmp/benchvenv, /tmp/pf/{hugo,mkdocs}-*
+    python bench/gen_portfolio.py --n 1000 --out /tmp/pf/itpm-1k
+    python bench/gen_portfolio.py --n 10000 --out /tmp/pf/itpm-10k
+
+Each round runs the tools one after the other (itpm-site, Hugo, MkDocs), so the ratios compare
+runs taken at the same moment on this shared, noisy machine; the report gives medians of the
+per-round ratios. Wall time, CPU time and peak RSS are whole-process figures from ``os.wait4``
+(peak RSS is the largest single process of the tree, as the kernel reports it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+VENV = Path(os.environ.get("VENV", "/tmp/benchvenv"))
+PF = Path(os.environ.get("PF", "/tmp/pf"))
+OUT = Path(os.environ.get("OUT", "/tmp/out"))
+TAG = {1000: "1k", 10000: "10k"}
+
+
+def run_once(cmd: list[str]) -> dict:
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"failed ({code}): {' '.join(cmd)}\n{stderr.decode(errors='replace')[-2000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss": usage.ru_maxrss / 1024}
+
+
+def commands(n: int, search: bool) -> dict[str, list[str]]:
+    tag = TAG.get(n, str(n))
+    itpm = [sys.executable, "-m", "itpm_site", "build", "--root", str(PF / f"itpm-{tag}"),
+            "--output", str(OUT / f"itpm-{tag}"), "--quiet"]
+    if not search:
+        itpm.append("--no-search")
+    hugo_bin = next((VENV / "lib").glob("python3*/site-packages/hugo/binaries/hugo"), None)
+    tools = {"itpm-site": itpm}
+    if hugo_bin:
+        tools["hugo"] = [str(hugo_bin), "--quiet", "-s", str(PF / f"hugo-{tag}"),
+                         "-d", str(OUT / f"hugo-{tag}")]
+    if (VENV / "bin" / "mkdocs").exists():
+        tools["mkdocs"] = [str(VENV / "bin" / "mkdocs"), "build", "-q", "-f",
+                           str(PF / f"mkdocs-{tag}" / "mkdocs.yml"), "-d", str(OUT / f"mkdocs-{tag}")]
+    return tools
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-search", action="store_true", help="build without the search index")
+    args = ap.parse_args()
+    for n in args.sizes:
+        tag = TAG.get(n, str(n))
+        if not (PF / f"itpm-{tag}").is_dir():
+            sys.exit(f"missing input {PF / f'itpm-{tag}'}: see the prerequisites in --help")
+        tools = commands(n, not args.no_search)
+        missing = {"hugo", "mkdocs"} - set(tools)
+        if missing:
+            print(f"note: {', '.join(sorted(missing))} not found in {VENV}; run the peer setup")
+        for name in tools:  # warm-up: first builds, disk caches
+            if name == "itpm-site":
+                shutil.rmtree(OUT / f"itpm-{tag}", ignore_errors=True)
+            run_once(tools[name])
+        results: dict[str, list[dict]] = {name: [] for name in tools}
+        for _ in range(args.runs):
+            for name, cmd in tools.items():
+                results[name].append(run_once(cmd))
+        pages = sum(1 for _ in (OUT / f"itpm-{tag}").rglob("*.html"))
+        print(f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
+              f"search {'off' if args.no_search else 'on'}), {args.runs} rounds, medians")
+        print(f"{'tool':10} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'itpm/tool wall':>15}")
+        for name, runs in results.items():
+            pairs = zip(results["itpm-site"], runs, strict=True)
+            ratio = "" if name == "itpm-site" else \
+                f"{statistics.median(a['wall'] / b['wall'] for a, b in pairs):.2f}"
+            print(f"{name:10} {statistics.median(r['wall'] for r in runs):8.2f} "
+                  f"{statistics.median(r['cpu'] for r in runs):8.2f} "
+                  f"{max(r['rss'] for r in runs):9.0f} {ratio:>15}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""``itpm-site init DIR``: a new portfolio repository that builds and deploys out of the box."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+import pydantic
+
+from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, as_of_option
+from itpm_site.commands.new import _git_user
+from itpm_site.config import SiteConfig, resolve_as_of
+from itpm_site.init_templates import files
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="IT Project Portfolio", show_default=True, help="Site title.")
+@click.option("--owner", default=None, help="Owner of the example projects. [default: git "
+                                            "user.name]")
+@click.option("--currency", default="USD", show_default=True,
+              help="Base currency (ISO 4217) of the site and the examples.")
+@click.option("--force", is_flag=True, default=False,
+              help="Also write into a folder that is not empty; existing files are kept.")
+@as_of_option
+def init(directory: Path, title: str, owner: str | None, currency: str, force: bool,
+         as_of: dt.date | None) -> None:
+    """Create a new portfolio repository in DIRECTORY.
+
+    site.yaml, three example projects in different phases, an about page, .gitignore, and a
+    GitHub Actions workflow that checks pull requests, comments the portfolio diff, and
+    deploys the site to GitHub Pages. Existing files are never overwritten.
+    """
+    currency = currency.strip().upper()
+    try:  # the same rule as site.yaml's currency
+        SiteConfig.model_validate({"currency": currency})
+    except pydantic.ValidationError:
+        raise click.BadParameter(f"'{currency}' is not an ISO 4217 code such as USD",
+                                 param_hint="--currency") from None
+    if directory.exists() and not directory.is_dir():
+        click.echo(f"itpm-site: error: {directory} exists and is not a folder", err=True)
+        raise SystemExit(EXIT_USAGE)
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        click.echo(f"itpm-site: error: {directory} is not empty; use --force to add the "
+                   "missing files (existing files are never overwritten)", err=True)
+        raise SystemExit(EXIT_USAGE)
+    today = resolve_as_of(as_of, SiteConfig(), dict(os.environ))
+    owner = owner or _git_user(directory if directory.is_dir() else Path.cwd()) or "Unassigned"
+    written, skipped = [], []
+    for rel, text in files(title, owner, currency, today).items():
+        path = directory / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+            written.append(rel)
+        except FileExistsError:
+            skipped.append(rel)
+    for rel in written:
+        click.echo(f"created {rel}")
+    for rel in skipped:
+        click.echo(f"skipped {rel} (exists)")
+    click.echo(f"\nnext: cd {directory} && itpm-site check && itpm-site serve\n"
+               "then push it to GitHub and choose Settings → Pages → Source: GitHub Actions")
+    raise SystemExit(EXIT_OK)

@@ -1,0 +1,110 @@
+"""``itpm-site serve``: build, serve on 127.0.0.1, rebuild on change, reload the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from itpm_site.build import BuildOptions
+from itpm_site.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    as_of_option,
+    base_url_option,
+    root_option,
+    verbosity_options,
+)
+from itpm_site.diagnostics import use_color
+from itpm_site.loader import CONTENT_DIR
+
+
+def _port(ctx, param, value: str) -> int | None:
+    """A port number; 'auto' or 0 means the first free port from 8000 on (None)."""
+    if value.strip().lower() in ("auto", "0"):
+        return None
+    try:
+        port = int(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a port number (or 'auto')") from None
+    if not 0 < port < 65536:
+        raise click.BadParameter(f"{port} is not a port number (1-65535, or 'auto')")
+    return port
+
+
+def _stop_on_sigterm() -> None:
+    # `kill PID` (and test harnesses) should stop serve as cleanly as Ctrl-C does.
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+@click.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 makes the site reachable from other machines).")
+@click.option("--port", default="8000", show_default=True, callback=_port, metavar="PORT",
+              help="Port to listen on; 'auto' (or 0) takes the first free port from 8000.")
+@click.option("--open", "open_browser", is_flag=True, default=False,
+              help="Open the site in the web browser.")
+@click.option("--poll", is_flag=True, default=False,
+              help="Poll for changes instead of relying on file-system events (network drives, "
+                   "some containers and VMs).")
+@base_url_option
+@as_of_option
+@verbosity_options
+def serve(root: Path, host: str, port: int | None, open_browser: bool, poll: bool,
+          base_url: str | None, as_of: dt.date | None, quiet: bool, verbose: bool) -> None:
+    """Build the site, serve it, and rebuild and reload the browser on every change.
+
+    The site is built into a private temporary folder, never into public/. Errors show in the
+    terminal and over the page in the browser, while the last good build stays served.
+    """
+    from itpm_site.serve.server import PortInUse
+    from itpm_site.serve.session import ServeSession
+
+    if not (root / CONTENT_DIR).is_dir():
+        click.echo(f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
+                   "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')", err=True)
+        raise SystemExit(EXIT_USAGE)
+
+    def echo(text: str, err: bool = False) -> None:
+        if err or not quiet:
+            click.echo(text, err=err)
+
+    options = BuildOptions(root=root, base_url=base_url, as_of=as_of)
+    try:
+        session = ServeSession(options, host=host, port=port, poll=poll, echo=echo,
+                               color=use_color(sys.stderr), verbose=verbose)
+    except PortInUse as exc:
+        click.echo(f"itpm-site: error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except OSError as exc:
+        click.echo(f"itpm-site: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
+                   err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    _stop_on_sigterm()
+    try:
+        if port is None and session.server.port != 8000:
+            echo(f"port 8000 is in use; using port {session.server.port} instead")
+        echo(f"building {root.resolve()} ...")
+        session.rebuild()
+        session.start_watching()
+        echo(f"serving at {session.url}  (watching content/, themes/, site.yaml; "
+             "Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(session.url,), daemon=True).start()
+        session.serve_forever()
+    except KeyboardInterrupt:
+        echo("\nstopping")
+    finally:
+        session.close()
+    raise SystemExit(EXIT_OK)

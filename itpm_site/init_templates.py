@@ -1,0 +1,406 @@
+"""The files of a new portfolio repository (``itpm-site init``), as text templates.
+
+Dates are placeholders filled in relative to the day of ``init`` ({d+30} is thirty days
+later), so the example projects look current and pass ``check --strict`` as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from itpm_site import __version__
+
+#: The marker that lets the workflow update its own pull-request comment instead of adding one.
+COMMENT_MARKER = "<!-- itpm-site-diff -->"
+
+SITE_YAML = """\
+# Settings of the portfolio site; every key is optional.
+# Reference: https://pypi.org/project/itpm-site/ (README, "site.yaml").
+# Editor completion (VS Code + the Red Hat YAML extension): once the site is published, add
+#   # yaml-language-server: $schema=<your site address>/schema/site.json
+# as the first line of this file.
+title: {title}
+currency: {currency}
+# exchange_rates:        # value of one unit in the base currency, e.g.
+#   EUR: 1.08
+language: en
+# base_url is set by the deploy workflow from the GitHub Pages address.
+"""
+
+PROGRAM = """\
+---
+title: Digital Workplace
+owner: {owner}
+summary: Tools and services that let every colleague work from anywhere.
+---
+The program groups the projects that modernise how people work: devices, collaboration and
+the service desk. Its projects are listed below, with their combined budget and risks.
+"""
+
+PROJECT_INITIATION = """\
+---
+title: Service Desk Virtual Agent
+phase: initiation
+status: green
+status_note: Business case in preparation; first vendor demos booked.
+status_date: {d+0}
+owner: {owner}
+sponsor: Head of IT Operations
+program: Digital Workplace
+category: it-services
+priority: medium
+start: {d+0}
+end: {d+240}
+progress: 5
+budget:
+  planned: 120000
+  currency: {currency}
+risks:
+  - title: Answers from the virtual agent are wrong or out of date
+    probability: 3
+    impact: 3
+    owner: {owner}
+    response: mitigate
+    mitigation: Answers only from the reviewed knowledge base; hand-over to a person on request
+    status: open
+milestones:
+  - name: Business case approved
+    date: {d+30}
+    done: false
+  - name: Vendor selected
+    date: {d+75}
+    done: false
+depends_on: [network-refresh]
+tags: [service-desk, automation]
+summary: A chat assistant that answers the most common service desk questions day and night.
+---
+## Purpose
+
+About 40% of service desk tickets are password resets, access requests and "how do I"
+questions. A virtual agent answers them at once and leaves the service desk time for the
+difficult cases.
+
+## Feasibility
+
+Options considered, rough cost and benefit, and the recommendation go here.
+"""
+
+PROJECT_IMPLEMENTATION = """\
+---
+title: Network Refresh
+phase: implementation
+status: amber
+status_note: Switch deliveries for two sites slipped three weeks; the installers were re-planned.
+status_date: {d+0}
+owner: {owner}
+sponsor: Chief Information Officer
+program: Digital Workplace
+category: network-cloud
+priority: high
+start: {d-120}
+end: {d+90}
+forecast_end: {d+111}
+progress: 55
+budget:
+  planned: 450000
+  actual: 260000
+  forecast: 470000
+  currency: {currency}
+risks:
+  - title: Switch deliveries slip again
+    probability: 3
+    impact: 4
+    owner: {owner}
+    response: mitigate
+    mitigation: Second distributor on standby; installation order follows actual deliveries
+    status: open
+  - title: Cut-over disturbs the branches during opening hours
+    probability: 2
+    impact: 4
+    owner: {owner}
+    response: avoid
+    mitigation: Cut-overs only at night and at weekends, with a tested way back
+    status: monitoring
+milestones:
+  - name: Core network replaced
+    date: {d-30}
+    done: true
+  - name: All branches migrated
+    date: {d+80}
+    done: false
+  - name: Old equipment decommissioned
+    date: {d+105}
+    done: false
+team: [Ana Lomidze, Luka Meskhi]
+tags: [network, branches]
+links:
+  - {{title: Vendor contract, url: "https://example.com/contracts/network"}}
+summary: New switches, Wi-Fi and firewalls at headquarters and every branch.
+---
+## Scope
+
+Replace the core and branch switches, the Wi-Fi access points and the branch firewalls.
+
+## Status notes
+
+Write what changed since the last update here: the status above says how the project is
+doing; the notes say why.
+"""
+
+PROJECT_CLOSURE = """\
+---
+title: Sales Dashboard
+phase: closure
+status: green
+status_note: Accepted by Sales; handed over to the BI team for operation.
+status_date: {d+0}
+state: done
+owner: {owner}
+sponsor: Head of Sales
+category: data-analytics
+priority: medium
+start: {d-300}
+end: {d-20}
+progress: 100
+budget:
+  planned: 80000
+  actual: 76500
+  forecast: 76500
+  currency: {currency}
+risks:
+  - title: Sales figures in the dashboard differ from the finance report
+    probability: 2
+    impact: 3
+    owner: {owner}
+    response: mitigate
+    mitigation: One shared definition of revenue; monthly reconciliation with Finance
+    status: closed
+milestones:
+  - name: Data model agreed with Finance
+    date: {d-200}
+    done: true
+  - name: Dashboard live for all sales teams
+    date: {d-40}
+    done: true
+tags: [sales, reporting]
+summary: One dashboard with pipeline, orders and revenue for every sales team.
+---
+## Outcome
+
+The dashboard replaced twelve spreadsheets. Lessons learned and the hand-over to operations
+are recorded here.
+"""
+
+ABOUT_PAGE = """\
+---
+title: About this portfolio
+summary: What this site shows and how to change it.
+order: 1
+---
+This site shows every IT project of {title}: its phase, health, budget, risks and
+milestones, with rollups by program, owner and category.
+
+## How to change it
+
+Every project is one Markdown file in `content/projects/`. Edit a file (or add one with
+`itpm-site new project "Title"`), open a pull request, and the checks tell you about any
+mistake, line by line. The pull request also gets a comment that summarises what changed in
+the portfolio: phase moves, status changes, budgets, risks and milestones. Once merged, the
+site is rebuilt and published.
+
+## Downloads
+
+The whole portfolio is also available as `portfolio.json`, as CSV files for spreadsheets,
+and as a calendar of milestones (`milestones.ics`) to subscribe to.
+"""
+
+GITIGNORE = """\
+# The built site (itpm-site build) and its temporary folders
+/public/
+/.public.*
+__pycache__/
+.venv/
+"""
+
+README = """\
+# {title}
+
+An IT project portfolio kept as Markdown files and published with
+[itpm-site](https://pypi.org/project/itpm-site/).
+
+- `content/projects/*.md`: one file per project (front matter + Markdown)
+- `content/programs/*.md`: programs; `content/pages/*.md`: free pages
+- `site.yaml`: site settings
+- `.github/workflows/portfolio.yml`: checks pull requests, comments the portfolio diff, and
+  publishes the site to GitHub Pages
+
+## Work on it locally
+
+```sh
+python -m pip install itpm-site
+itpm-site check          # every problem in every file, like a compiler
+itpm-site serve          # http://127.0.0.1:8000, rebuilt on every save
+itpm-site new project "My new project"
+```
+
+## Publish with GitHub Pages
+
+Push this repository to GitHub, then in *Settings → Pages* choose *Source: GitHub Actions*.
+Every push to `main` builds and deploys the site; every pull request is checked and gets a
+comment with what changed in the portfolio.
+"""
+
+DEPENDABOT = """\
+# Keeps the actions used by the workflow up to date.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: monthly
+"""
+
+WORKFLOW = r"""# Checks pull requests and publishes the portfolio with GitHub Pages.
+#
+# Pull request: `itpm-site check` shows every problem inline on the changed lines, and
+#   `itpm-site diff` posts what changed in the portfolio as one comment, updated on each push.
+# Push to main (and daily, so "overdue" stays true): build for the Pages address and deploy.
+# One-time setup: Settings -> Pages -> Source: "GitHub Actions".
+name: Portfolio
+
+on:
+  pull_request:
+  push:
+    branches: [main]  # your default branch
+  schedule:
+    - cron: "17 5 * * *"
+  workflow_dispatch:
+
+env:
+  # Which itpm-site to install (a pip requirement): pin it so builds repeat exactly.
+  ITPM_SITE: "itpm-site==__VERSION__"
+  PYTHON_VERSION: "3.12"
+
+permissions:
+  contents: read
+
+jobs:
+  check:
+    name: Check and diff
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@v5
+        with:
+          fetch-depth: 0  # the diff reads the base revision from the git history
+      - uses: actions/setup-python@v6
+        with:
+          python-version: ${{ env.PYTHON_VERSION }}
+      - name: Install itpm-site
+        run: python -m pip install "$ITPM_SITE"
+      - name: Check the content
+        run: itpm-site check --format github
+      - name: Portfolio diff
+        if: success() || failure()  # also after a failed check: the diff lists the errors
+        env:
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
+        run: |
+          itpm-site diff "$BASE_SHA" --max-chars 60000 > portfolio-diff.md
+          cat portfolio-diff.md >> "$GITHUB_STEP_SUMMARY"
+      - name: Comment on the pull request
+        if: (success() || failure()) && hashFiles('portfolio-diff.md') != ''
+        continue-on-error: true  # pull requests from forks get a read-only token
+        uses: actions/github-script@v8
+        with:
+          script: |
+            const fs = require('fs');
+            const marker = '__MARKER__';
+            const body = `${marker}\n${fs.readFileSync('portfolio-diff.md', 'utf8')}`;
+            const { owner, repo } = context.repo;
+            const issue_number = context.issue.number;
+            const comments = await github.paginate(github.rest.issues.listComments,
+              { owner, repo, issue_number, per_page: 100 });
+            const previous = comments.find(
+              (c) => c.user.type === 'Bot' && c.body.startsWith(marker));
+            if (previous) {
+              await github.rest.issues.updateComment(
+                { owner, repo, comment_id: previous.id, body });
+            } else {
+              await github.rest.issues.createComment({ owner, repo, issue_number, body });
+            }
+
+  build:
+    name: Build the site
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - uses: actions/setup-python@v6
+        with:
+          python-version: ${{ env.PYTHON_VERSION }}
+      - name: Install itpm-site
+        run: python -m pip install "$ITPM_SITE"
+      - name: Configure GitHub Pages
+        id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        env:
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: itpm-site build --base-url "$BASE_URL"
+      - uses: actions/upload-pages-artifact@v4
+        with:
+          path: public
+
+  deploy:
+    name: Deploy to GitHub Pages
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    concurrency:  # one deployment at a time; never cancel one half-way
+      group: pages
+      cancel-in-progress: false
+    steps:
+      - name: Deploy
+        id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+_OFFSET = re.compile(r"\{d([+-]\d+)\}")
+
+
+def _yaml(value: str) -> str:
+    # JSON strings are valid YAML scalars: safe for any title or name.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def files(title: str, owner: str, currency: str, today: dt.date) -> dict[str, str]:
+    """Every file of a new portfolio repository: {relative path: text}."""
+    def fill(template: str, **extra: str) -> str:
+        text = _OFFSET.sub(lambda m: (today + dt.timedelta(days=int(m[1]))).isoformat(),
+                           template)
+        return text.format(owner=_yaml(owner), currency=currency, **extra)
+
+    version = __version__
+    return {
+        "site.yaml": fill(SITE_YAML, title=_yaml(title)),
+        "content/projects/service-desk-virtual-agent.md": fill(PROJECT_INITIATION),
+        "content/projects/network-refresh.md": fill(PROJECT_IMPLEMENTATION),
+        "content/projects/sales-dashboard.md": fill(PROJECT_CLOSURE),
+        "content/programs/digital-workplace.md": fill(PROGRAM),
+        "content/pages/about.md": ABOUT_PAGE.format(title=title),
+        ".gitignore": GITIGNORE,
+        "README.md": README.format(title=title),
+        ".github/workflows/portfolio.yml": WORKFLOW.replace("__VERSION__", version)
+                                                   .replace("__MARKER__", COMMENT_MARKER),
+        ".github/dependabot.yml": DEPENDABOT,
+    }

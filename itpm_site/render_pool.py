@@ -1,0 +1,134 @@
+"""Rendering pages on every core.
+
+Pages are independent once the portfolio is computed, and rendering (Markdown + templates) is
+most of a build. Where processes can be forked (Linux), workers inherit the computed site —
+nothing is pickled on the way in — and send back page bytes plus the Markdown they rendered,
+so the parent's cache stays warm for the next rebuild. Elsewhere pages render in-process. The
+bytes are the same either way.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import jinja2
+
+from itpm_site.markdown import MarkdownCache
+from itpm_site.parallel import pool_context
+from itpm_site.render import PageSpec, render_pages
+from itpm_site.write import SiteWriter
+
+#: Below this many pages, starting processes costs more than it saves.
+MIN_PAGES_FOR_WORKERS = 300
+
+# Set in the parent just before the workers fork, read by them.
+_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache] | None = None
+
+
+def _weight(page: PageSpec, total_projects: int) -> float:
+    if page.inputs is None:  # whole-portfolio pages list every project
+        return 1 + total_projects / 10
+    return 1 + len(page.inputs) / 10
+
+
+def _chunks(pages: Sequence[PageSpec], workers: int, total_projects: int) -> list[list[int]]:
+    """Consecutive runs of pages of similar total cost, several per worker for balance."""
+    weights = [_weight(p, total_projects) for p in pages]
+    target = max(20.0, sum(weights) / (workers * 8))
+    chunks: list[list[int]] = [[]]
+    load = 0.0
+    for index, weight in enumerate(weights):
+        if load >= target and chunks[-1]:
+            chunks.append([])
+            load = 0.0
+        chunks[-1].append(index)
+        load += weight
+    return chunks
+
+
+class _Failed(Exception):
+    """A page failed in a worker; the parent renders it again to raise the real error."""
+
+
+def _render_chunk(indices: list[int], folder: str | None = None
+                  ) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]], int]:
+    """Render pages; with ``folder``, write them there and send back only their paths."""
+    env, pages, markdown = _SHARED  # type: ignore[misc]
+    markdown.fresh = []
+    out: list[tuple[str, bytes]] = []
+    made: set[Path] = set()
+    for index in indices:
+        try:
+            for rel, data in render_pages(env, [pages[index]]):
+                if folder is None:
+                    out.append((rel, data))
+                    continue
+                target = Path(folder, *rel.split("/"))
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                target.write_bytes(data)
+                out.append((rel, b""))
+        except Exception:
+            return out, markdown.fresh, index
+    return out, markdown.fresh, -1
+
+
+def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
+    return workers >= 2 and len(pages) >= MIN_PAGES_FOR_WORKERS and \
+        sys.platform.startswith("linux")
+
+
+def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
+         workers: int, total_projects: int, folder: str | None
+         ) -> Iterator[tuple[str, bytes]]:
+    global _SHARED
+    chunks = deque(_chunks(pages, workers, total_projects))
+    _SHARED = (env, pages, markdown)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+            # A bounded window of chunks in flight keeps finished-but-unwritten pages from
+            # piling up in memory when one chunk (a big listing page) is slow.
+            window: deque = deque()
+            while chunks or window:
+                while chunks and len(window) < workers * 2:
+                    window.append(pool.submit(_render_chunk, chunks.popleft(), folder))
+                rendered, fresh, failed = window.popleft().result()
+                for key, html in fresh:
+                    markdown.put_key(key, html)
+                yield from rendered
+                if failed >= 0:  # raises the template error, with its real traceback info
+                    yield from render_pages(env, [pages[failed]])
+                    raise _Failed(pages[failed].path)
+    finally:
+        _SHARED = None
+
+
+def render_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
+               workers: int, total_projects: int) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) for every page; on ``workers`` processes when there are enough pages."""
+    if not _parallel(pages, workers):
+        yield from render_pages(env, pages)
+        return
+    yield from _run(env, pages, markdown, workers, total_projects, None)
+
+
+def write_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
+              workers: int, total_projects: int, writer: SiteWriter) -> Iterator[str]:
+    """Render every page into ``writer``'s staging folder; yields each page's path.
+
+    In parallel the workers write the files themselves: the pages never travel through a
+    pipe to this process.
+    """
+    if not _parallel(pages, workers):
+        for rel, data in render_pages(env, pages):
+            writer.write(rel, data)
+            yield rel
+        return
+    for rel, _ in _run(env, pages, markdown, workers, total_projects, str(writer.staging)):
+        writer.count += 1
+        yield rel

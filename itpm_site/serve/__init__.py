@@ -1,0 +1,1 @@
+"""``itpm-site serve``: the dev server, its watcher, live reload, overlay and incremental rebuilds."""

@@ -1,0 +1,692 @@
+"""Incremental rebuilds for ``serve``: redo only what an edit touches, and never serve stale pages.
+
+What changed is decided from the files' bytes, not from the watcher's events, so an odd event
+can only delay a rebuild, never make one wrong (the events only tell whether the list of files
+may have changed):
+
+* every content file is read and hashed; a file whose bytes are unchanged keeps its previous
+  ``LoadedFile`` (and so the very same ``Entry`` object); only changed files are parsed again;
+* the whole-portfolio stages (``rules.apply``, ``build_portfolio``, ``plan_pages``) run again:
+  they are cheap next to parsing and rendering, and running them is what keeps rollups right;
+* a project *changed* when the entry that holds its slug is not the same object as in the last
+  site written (edited, added, deleted, renamed, or let in or out by a whole-portfolio rule);
+* a page is rendered again when it is new, its spec differs, or its inputs in the old or the
+  new plan hold a changed project (``inputs`` None, the whole portfolio, holds every project);
+  pages gone from the plan are deleted;
+* anything every page shows (``site.yaml``, the templates, ``as_of``, the base URL, program
+  files, free pages, and what the layout shows of the whole portfolio: ``layout_inputs``)
+  re-renders every page; a theme's static files alone re-render none;
+* the sitemap, the static files and the emitters' outputs (search index, exports) are produced
+  again on every rebuild; like pages, a file is written only when its bytes changed.
+
+``rebuild()`` does all of it before it returns. ``rebuild(defer=True)`` (what ``serve`` does)
+renders only the pages that show a few projects — the edited project's own page, small
+groups — and leaves the big pages (dashboard, lists, large groups) and the emitters' outputs to
+``work()``, which runs in the background after the browser has been told to reload. A request
+for a page that is still waiting is answered only once that page is rendered (``wait_fresh``
+moves it to the front), so nothing stale is ever served.
+
+A rebuild with content errors, or whose templates fail, writes nothing: the last good site stays
+served, and the errors are returned for the terminal and the browser overlay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gc
+import hashlib
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+
+from itpm_site.build import (
+    BuildOptions,
+    SiteBuild,
+    TemplateProblem,
+    emitted_files,
+    page_files,
+    prepare,
+    support_files,
+    template_diagnostic,
+)
+from itpm_site.config import SiteConfig
+from itpm_site.diagnostics import Diagnostic, Severity
+from itpm_site.loader import (
+    CONTENT_DIR,
+    SITE_FILE,
+    Entry,
+    LoadedFile,
+    LoadResult,
+    PortfolioNotFound,
+    discover,
+    load_file,
+    load_sources,
+    relative,
+    section_of,
+)
+from itpm_site.markdown import MarkdownCache
+from itpm_site.render import PageSpec, layout_inputs
+from itpm_site.serve import background
+from itpm_site.serve.background import Job, Runner
+from itpm_site.serve.output import CORE, EMITTED, ServedSite, digest
+from itpm_site.theme import Theme
+from itpm_site.write import MARKER, MARKER_TEXT
+
+#: With ``defer``, pages that show at most this many projects are rendered before the reload;
+#: bigger ones (and every page of a full re-render) are rendered in the background.
+EAGER_INPUTS = 25
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept across rebuilds (each rebuild has a new environment). Jinja
+    checks each entry against the template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class FileCache:
+    """The last few ``LoadedFile`` of each content file, by the digest of the bytes they came
+    from: a file saved back as it was (a typo fixed, an undo) gets its earlier entry back, so
+    nothing looks changed."""
+
+    VERSIONS = 4
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: dict[tuple[str, str], dict[bytes, LoadedFile]] = {}
+        self._listing: dict[str, Path] | None = None  # site.yaml and content files, by rel
+        self.parsed = 0  # files parsed by the last load
+
+    def _list(self) -> dict[str, Path]:
+        paths = [p for found in discover(self.root).values() for p in found]
+        if (self.root / SITE_FILE).is_file():
+            paths.insert(0, self.root / SITE_FILE)
+        return {relative(self.root, p): p for p in paths}
+
+    def _same_files(self, hints: Iterable[str]) -> bool:
+        """Do these changed paths leave the list of files as it was (edits, no new names)?"""
+        listing = self._listing
+        if listing is None:
+            return False
+        for hint in hints:
+            rel = relative(self.root, Path(hint))
+            if rel in listing:
+                if not listing[rel].is_file():
+                    return False  # deleted
+            elif rel == SITE_FILE or section_of(rel) is not None or \
+                    (rel.startswith(CONTENT_DIR + "/") and not rel.endswith(".md")):
+                return False  # a new file, or a folder added, moved or removed
+        return True
+
+    def load(self, hints: Iterable[str] | None = None) -> LoadResult:
+        """The portfolio as ``load_portfolio`` would load it, parsing only changed files.
+
+        ``hints``: the paths the watcher saw change, if known; when they are all edits of known
+        files the folders are not listed again. Every file is read and hashed either way.
+        """
+        if hints is None or not self._same_files(hints):
+            self._listing = self._list()
+        sources: dict[str, bytes] = {}
+        for rel, path in self._listing.items():
+            try:
+                sources[rel] = path.read_bytes()
+            except OSError:  # deleted since it was listed: the next rebuild sees it gone
+                continue
+        seen: set[tuple[str, str]] = set()
+        self.parsed = 0
+
+        def read_file(rel: str, section: str) -> LoadedFile:
+            data = sources[rel]
+            key = (rel, section)
+            seen.add(key)
+            new = digest(data)
+            versions = self._files.setdefault(key, {})
+            loaded = versions.pop(new, None)
+            if loaded is None:
+                loaded = load_file(self.root, rel, section, lambda: data)
+                self.parsed += 1
+            versions[new] = loaded  # the most recent last
+            while len(versions) > self.VERSIONS:
+                del versions[next(iter(versions))]
+            return loaded
+
+        result = load_sources(self.root, sources, read_file)
+        for key in set(self._files) - seen:  # deleted or renamed files
+            del self._files[key]
+        return result
+
+
+def _tree_digest(folders: Sequence[Path]) -> bytes:
+    """One digest of every file under ``folders`` (names and bytes)."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                try:
+                    h.update(digest(path.read_bytes()))
+                except OSError:
+                    h.update(b"unreadable")
+        h.update(b"\1")
+    return h.digest()
+
+
+@dataclass
+class _Globals:
+    """Everything a page may show besides the projects in its ``inputs``."""
+
+    config: SiteConfig
+    as_of: object
+    base_url: str
+    templates: bytes
+    layout: tuple
+    programs: list[Entry]
+    pages: list[Entry]
+
+    @classmethod
+    def of(cls, site: SiteBuild) -> _Globals:
+        theme: Theme = site.theme
+        return cls(site.loaded.config, site.portfolio.as_of, site.base_url,
+                   _tree_digest([f / "templates" for f in theme.folders]),
+                   layout_inputs(site.portfolio),
+                   list(site.loaded.programs), list(site.loaded.pages))
+
+    def pages_differ(self, other: _Globals) -> bool:
+        """True when every page must be rendered again."""
+        return (self.config != other.config or self.as_of != other.as_of
+                or self.base_url != other.base_url or self.templates != other.templates
+                or self.layout != other.layout
+                or not _same(self.programs, other.programs) or not _same(self.pages, other.pages))
+
+
+def _same(a: list[Entry], b: list[Entry]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _spec_key(spec: PageSpec) -> tuple:
+    return (spec.template, spec.title, spec.section, spec.in_sitemap, spec.inputs,
+            tuple(sorted(spec.context)))
+
+
+def changed_slugs(old: LoadResult, new: LoadResult) -> set[str]:
+    """Projects whose entry is not the very same object as before (or that came or went)."""
+    before = {e.slug: e for e in old.projects}
+    after = {e.slug: e for e in new.projects}
+    return {slug for slug in before.keys() | after.keys() if before.get(slug) is not after.get(slug)}
+
+
+def pages_to_render(old: Sequence[PageSpec], new: Sequence[PageSpec],
+                    changed: set[str]) -> list[PageSpec]:
+    """The pages of ``new`` whose output may differ from what ``old`` produced."""
+    previous = {spec.path: spec for spec in old}
+    todo = []
+    for spec in new:
+        before = previous.get(spec.path)
+        if before is None or _spec_key(spec) != _spec_key(before) or \
+                _touches(spec.inputs, changed) or _touches(before.inputs, changed):
+            todo.append(spec)
+    return todo
+
+
+def _touches(inputs: frozenset[str] | None, changed: set[str]) -> bool:
+    # None is "the whole portfolio": every change touches it (and no change leaves it as is).
+    return bool(changed) if inputs is None else not changed.isdisjoint(inputs)
+
+
+@dataclass
+class Rebuild:
+    """What one rebuild did."""
+
+    ok: bool
+    #: Errors that kept the site from being updated (content or template): the overlay's list.
+    errors: list[Diagnostic] = field(default_factory=list)
+    #: Every diagnostic of the load (errors and warnings), for the terminal.
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    full: bool = False
+    rendered: int = 0
+    #: Pages left to the background (``defer``): they may change too.
+    deferred: int = 0
+    parsed: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    #: Seconds spent in each stage: load, model, plan, render, write.
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed or self.deferred)
+
+    @property
+    def css_only(self) -> bool:
+        """Only stylesheets changed: the browser can swap them without reloading the page."""
+        return bool(self.written) and not self.removed and not self.deferred and \
+            all(rel.endswith(".css") for rel in self.written)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = now - self._last
+        self._last = now
+
+
+@dataclass
+class Background:
+    """What the background work did since the last rebuild (for the terminal)."""
+
+    rendered: int = 0
+    written: int = 0
+    emitted: int = 0
+    seconds: float = 0.0
+
+
+#: ``listener(kind, data)``: "problem" (a Diagnostic) or "settled" (a Background).
+Listener = Callable[[str, object], None]
+
+
+class IncrementalBuilder:
+    """Keeps ``folder`` equal to what ``build`` would write for the portfolio as it is now."""
+
+    def __init__(self, options: BuildOptions, folder: Path, long_lived: bool = False,
+                 listener: Listener | None = None) -> None:
+        self.options = options
+        self.root = options.root.resolve()
+        self.served = ServedSite(folder)
+        self.files = FileCache(self.root)
+        self.markdown = MarkdownCache()
+        self.listener = listener
+        self._templates = _CompiledTemplates()
+        self._long_lived = long_lived
+        self._cond = threading.Condition(threading.RLock())
+        self._site: SiteBuild | None = None  # the last site written
+        self._globals: _Globals | None = None
+        self._generation = 0
+        self._rebuilding = 0
+        self._held = False  # a change is on its way: background work gives way at once
+        self._collect_later = False  # the collector is off until background work starts
+        self._deferred: dict[str, PageSpec] = {}  # pages still to render, in plan order
+        self._emitted_due = False
+        self._wanted: list[str] = []
+        self._emitted_wanted = False
+        self._background = Background()
+        self._freed: list[SiteBuild | None] = []
+        self._warmed: SiteBuild | None = None
+        #: Problems background work found in the current site (a big page whose template
+        #: fails): that page keeps its last good version.
+        self.problems: list[Diagnostic] = []
+
+    @property
+    def folder(self) -> Path:
+        return self.served.folder
+
+    @property
+    def site(self) -> SiteBuild | None:
+        """The last site written."""
+        return self._site
+
+    @property
+    def has_site(self) -> bool:
+        """True once a site has been written (before that, there is nothing to serve)."""
+        return self._site is not None
+
+    # ------------------------------------------------------------------ rebuilding
+
+    def rebuild(self, hints: Iterable[str] | None = None, defer: bool = False) -> Rebuild:
+        """Bring the served folder up to date with the files on disk (with ``defer``, partly:
+        see the module's docstring).
+
+        Raises only for unexpected failures (a bug, a full disk); the served folder is then
+        left as it was.
+        """
+        started = time.perf_counter()
+        clock = _Clock()
+        with self._cond:
+            self._rebuilding += 1  # background work stops and commits nothing meanwhile
+        # A rebuild makes many objects and frees few; the collector would walk the whole
+        # portfolio again and again. It is switched off until the rebuild is over and, with
+        # ``defer``, until the background work starts: off the path to the reload.
+        collecting = gc.isenabled()
+        gc.disable()
+        clock.lap("start")
+        try:
+            result = self._rebuild(hints, defer, clock)
+        finally:
+            with self._cond:
+                if collecting and defer:
+                    self._collect_later = True
+                elif collecting:
+                    gc.enable()
+                self._rebuilding -= 1
+                self._cond.notify_all()
+        clock.lap("end")
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _rebuild(self, hints: Iterable[str] | None, defer: bool, clock: _Clock) -> Rebuild:
+        first = self.files._listing is None
+        if not first:  # after the first build, other threads run: no forked render workers
+            self.options = dataclasses.replace(self.options, jobs=1)
+        try:
+            loaded = self.files.load(hints)
+        except PortfolioNotFound as exc:  # content/ was deleted or renamed
+            return Rebuild(ok=False, errors=[Diagnostic("content/", 1, 1, Severity.ERROR, "",
+                                                        str(exc), code="no-content")])
+        if first and self._long_lived:
+            # The entries live as long as the server: the collector need not walk them again.
+            gc.collect()
+            gc.freeze()
+        result = Rebuild(ok=False, diagnostics=list(loaded.diagnostics),
+                         parsed=self.files.parsed, files=loaded.files, stages=clock.stages)
+        clock.lap("load")
+        if loaded.errors:
+            result.errors = list(loaded.errors)
+            return result
+        site = prepare(self.options, loaded, self.markdown)
+        site.env.bytecode_cache = self._templates
+        facts = _Globals.of(site)
+        clock.lap("model")
+        previous = self._site
+        full = previous is None or self._globals is None or facts.pages_differ(self._globals)
+        touched = list(site.pages) if full else pages_to_render(
+            previous.pages, site.pages, changed_slugs(previous.loaded, loaded))
+        lazy = defer and previous is not None  # pages wait only if there is a site to serve
+        eager = touched
+        try:
+            if lazy:
+                eager = _samples(site, touched) if full else \
+                    [s for s in touched if s.inputs is not None and len(s.inputs) <= EAGER_INPUTS]
+                if full:  # a template that does not compile is found now, not in the background
+                    for name in sorted({s.template for s in site.pages}):
+                        site.env.get_template(name)
+        except jinja2.TemplateError as exc:
+            result.errors = [template_diagnostic(exc, site.theme)]
+            return result
+        clock.lap("plan")
+        update = self.served.begin(CORE)
+        emitted = None if defer else self.served.begin(EMITTED)
+        try:
+            for rel, data in page_files(site, eager):
+                update.write(rel, data)
+            for spec in site.pages:
+                update.keep(spec.path)
+            for rel, data in support_files(site):
+                update.write(rel, data)
+            update.write(MARKER, MARKER_TEXT)
+            if emitted is not None:
+                for rel, data in emitted_files(site):
+                    emitted.write(rel, data)
+        except TemplateProblem as problem:
+            update.abort()
+            if emitted is not None:
+                emitted.abort()
+            result.errors = [problem.diagnostic]
+            return result
+        except BaseException:
+            update.abort()
+            if emitted is not None:
+                emitted.abort()
+            raise
+        done = {s.path for s in eager}
+        later = [s for s in touched if s.path not in done]
+        clock.lap("render")
+        with self._cond:
+            result.written, result.removed = update.commit()
+            if emitted is not None:
+                written, removed = emitted.commit()
+                result.written = sorted(result.written + written)
+                result.removed = sorted(result.removed + removed)
+            plan = {spec.path: spec for spec in site.pages}
+            waiting = {path for path in self._deferred if path in plan and path not in done}
+            waiting |= {spec.path for spec in later}
+            self._deferred = {path: spec for path, spec in plan.items() if path in waiting}
+            self._emitted_due = defer
+            # The previous site is freed in the background: at 10,000 projects that takes
+            # longer than sending the reload.
+            if defer:
+                self._freed.append(previous)
+            self._wanted = [path for path in self._wanted if path in waiting]
+            self._site, self._globals = site, facts
+            self._generation += 1
+            self._background = Background()
+            self.problems = []
+            self._cond.notify_all()
+        result.ok, result.full = True, full
+        result.rendered, result.deferred = len(eager), len(later)
+        clock.lap("write")
+        return result
+
+    # ------------------------------------------------------------------ background work
+
+    @property
+    def busy(self) -> bool:
+        """True while pages or emitted files are waiting to be brought up to date."""
+        with self._cond:
+            return bool(self._deferred or self._emitted_due)
+
+    def hold(self) -> None:
+        """A rebuild is coming (files are changing): background work stops until it is done."""
+        with self._cond:
+            self._held = True
+
+    def release(self) -> None:
+        """No rebuild is coming after all: background work may go on."""
+        with self._cond:
+            self._held = False
+            self._cond.notify_all()
+
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation and not (self._rebuilding or self._held)
+
+    def work(self, stop: threading.Event | None = None, until_idle: bool = False) -> None:
+        """Render the deferred pages, then the emitted files, until ``stop`` (or, with
+        ``until_idle``, until nothing is left). Gives way to every rebuild at once."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            with self._cond:
+                while not stop.is_set():
+                    quiet = not (self._rebuilding or self._held)
+                    if quiet and self._collect_later:
+                        self._cond.wait(0.03)  # let the reload go out before collecting
+                        if not (self._rebuilding or self._held):
+                            self._collect_later = False
+                            gc.enable()
+                        continue
+                    if quiet and (self._deferred or self._emitted_due):
+                        break
+                    if quiet and until_idle:
+                        return
+                    self._cond.wait(0.5)
+                if stop.is_set():
+                    return
+                generation, site = self._generation, self._site
+                wanted = [p for p in self._wanted if p in self._deferred]
+                pages = [self._deferred[p] for p in wanted] + \
+                    [spec for path, spec in self._deferred.items() if path not in wanted]
+                emitted_first = self._emitted_wanted
+                job = Job(site, pages, self._emitted_due, emitted_first,
+                          {rel: d for rel, (d, _) in self.served.files.items()},
+                          Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-")))
+                self._freed.clear()
+                warm = self._warmed is not site
+                self._warmed = site
+            if warm:
+                _compile_all(site)
+            started = time.perf_counter()
+            runner = Runner(job)
+            replan = functools.partial(self._replan, generation, stop, frozenset(wanted),
+                                       emitted_first)
+            reported: set[str | None] = set()
+            try:
+                for message in runner.messages(replan):
+                    reported.add(None if message[0] == "emitted" else message[1])
+                    self._take(message, generation, job.staging)
+                if not replan():  # the job ended by itself: whatever it did not report failed
+                    self._give_up(generation, job, reported, "the background renderer stopped "
+                                  "before it got to this file")
+            except Exception as exc:  # a bug: give up on this site's background work, loudly
+                self._give_up(generation, job, reported, f"{type(exc).__name__}: {exc}")
+            finally:
+                runner.close()
+                shutil.rmtree(job.staging, ignore_errors=True)
+            with self._cond:
+                self._background.seconds += time.perf_counter() - started
+                settled = self._current(generation) and not (self._deferred or self._emitted_due)
+                report = self._background
+            if settled:
+                gc.collect()  # what the rebuilds left (see rebuild)
+                self._tell("settled", report)
+
+    def finish(self) -> None:
+        """Do all background work now, in this thread (for tests and one-off use)."""
+        self.release()
+        self.work(until_idle=True)
+
+    def _stopped(self, generation: int, stop: threading.Event) -> bool:
+        return stop.is_set() or self._rebuilding > 0 or self._held or \
+            generation != self._generation
+
+    def _replan(self, generation: int, stop: threading.Event, wanted: frozenset[str],
+                emitted_first: bool) -> bool:
+        """Should the running job stop: for a newer rebuild, or because someone asks for a page
+        (or an emitted file) that it would do only later?"""
+        return self._stopped(generation, stop) or \
+            any(p in self._deferred and p not in wanted for p in self._wanted) or \
+            (self._emitted_wanted and not emitted_first and self._emitted_due)
+
+    def _give_up(self, generation: int, job: Job, reported: set[str | None], why: str) -> None:
+        """Drop what ``job`` left undone (its files keep their last good version), so that the
+        same failure is not tried again and again; report it."""
+        with self._cond:
+            if not self._current(generation):
+                return
+            left = [spec.path for spec in job.pages if spec.path not in reported
+                    and spec.path in self._deferred]
+            emitted = job.emitted and None not in reported and self._emitted_due
+            if not left and not emitted:
+                return
+            for path in left:
+                del self._deferred[path]
+            if emitted:
+                self._emitted_due = self._emitted_wanted = False
+            what = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+            if emitted:
+                what = f"{what} and the emitted files" if what else "the emitted files"
+            problem = Diagnostic("itpm-site", 0, 0, Severity.ERROR, "",
+                                 f"internal error: {why} ({what})",
+                                 "they keep their last good version; the terminal may say more "
+                                 "— this is a bug in itpm-site, please report it",
+                                 code="internal")
+            self.problems.append(problem)
+            self._cond.notify_all()
+        self._tell("problem", problem)
+
+    def _take(self, message: tuple, generation: int, staging: Path) -> None:
+        """One report of the background job: bring that file (or the emitted files) in."""
+        kind = message[0]
+        problem = None
+        with self._cond:
+            if not self._current(generation):
+                return
+            if kind == "page":
+                _, rel, new = message
+                written = self.served.adopt(rel, new, staging / background.PAGES, CORE)
+                self._deferred.pop(rel, None)
+                self._background.rendered += 1
+                self._background.written += written
+            elif kind == "emitted":
+                update = self.served.begin(EMITTED, staging / background.EMITTED)
+                for rel, new in message[1]:
+                    update.adopt(rel, new)
+                written, removed = update.commit()
+                self._emitted_due = self._emitted_wanted = False
+                self._background.emitted += len(written) + len(removed)
+            else:  # a problem: that page (or the emitted files) keeps its last good version
+                _, rel, problem = message
+                if rel is None:
+                    self._emitted_due = self._emitted_wanted = False
+                else:
+                    self._deferred.pop(rel, None)
+                self.problems.append(problem)
+            self._cond.notify_all()
+        if problem is not None:
+            self._tell("problem", problem)
+
+    def _tell(self, kind: str, data: object) -> None:
+        if self.listener is not None:
+            self.listener(kind, data)
+
+    def wait_fresh(self, rel: str, timeout: float) -> bool:
+        """Wait until the served file ``rel`` is up to date (asking for it first); False if
+        that took longer than ``timeout`` seconds (the file is then served as it is)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                page = rel in self._deferred
+                # Before the first emitters' run no one knows their files: wait for any.
+                kind = self.served.scope_of(rel)
+                emitted = self._emitted_due and (
+                    kind == EMITTED or (kind is None and not self.served.paths(EMITTED)))
+                if not (page or emitted):
+                    return True
+                if page and rel not in self._wanted:
+                    self._wanted.insert(0, rel)
+                if emitted:
+                    self._emitted_wanted = True
+                self._cond.notify_all()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+
+    def waiting(self, rel: str) -> bool:
+        """Is ``rel`` a page that is still to be rendered (and not on disk yet, maybe)?"""
+        with self._cond:
+            return rel in self._deferred
+
+
+def _compile_all(site: SiteBuild) -> None:
+    """Compile every template into the shared cache (a build that rendered in worker processes
+    left it empty), so that the next rebuild does not pay for it."""
+    for name in site.env.list_templates():
+        try:
+            site.env.get_template(name)
+        except jinja2.TemplateError:
+            continue  # reported when a page uses it
+
+
+def _samples(site: SiteBuild, touched: list[PageSpec]) -> list[PageSpec]:
+    """For a full re-render left to the background: one small page of each template that has
+    small pages, rendered now so that a template that fails on every page is found at once."""
+    smallest: dict[str, PageSpec] = {}
+    for spec in touched:
+        if spec.inputs is None or len(spec.inputs) > EAGER_INPUTS:
+            continue
+        best = smallest.get(spec.template)
+        if best is None or len(spec.inputs) < len(best.inputs or ()):
+            smallest[spec.template] = spec
+    return sorted(smallest.values(), key=lambda s: s.path)

@@ -1,0 +1,179 @@
+"""Helpers for the serve tests: a tiny theme, HTTP requests that are sent exactly as written,
+a Server-Sent Events client, and waiting for a condition with a deadline."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from itpm_site.theme import default_theme_dir
+
+# A theme of our own that shows, on each page, what the real theme's pages show: a project's
+# dependencies (and their status) both ways, the projects of a group, the free pages in the
+# navigation, the site title, the whole portfolio on the rollup pages.
+TINY_BASE = """<!doctype html><html><head><title>{{ page.title }} · {{ site.title }}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{{ url('static/css/site.css') }}"></head><body>
+<nav>{% for href, label in nav %}<a href="{{ url(href) }}">{{ label }}</a>{% endfor %}
+{% for fp in portfolio.pages %}<a href="{{ url(fp.url) }}">{{ fp.page.title }}</a>{% endfor %}</nav>
+<main>{% block main %}{% endblock %}</main></body></html>
+"""
+TINY_LIST = """{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>
+{% for v in portfolio.projects %}<p>{{ v.title }} {{ v.project.phase.value }}
+{{ v.project.status.value if v.project.status else '-' }} {{ v.project.owner }}
+{{ v.program_slug or '' }} {{ v.budget.planned if v.budget else '' }} {{ v.top_risk_score }}
+{% for f in v.flags %}[{{ f.code }}]{% endfor %}</p>{% endfor %}
+{% for q in portfolio.quality %}<p>{{ q.path }} {{ q.diagnostics|length }}</p>{% endfor %}
+{% for g in portfolio.programs %}<p>{{ g.title }} {{ g.projects|length }}</p>{% endfor %}
+{% endblock %}
+"""
+TINY_PROJECT = """{% extends "base.html" %}{% block main %}<h1>{{ p.title }}</h1>
+<p>{{ p.project.phase.value }} {{ p.project.owner }} {{ p.owner_slug }} {{ p.program_slug }}</p>
+{% for d in p.depends_on %}<p>needs {{ d.title }}
+({{ d.project.status.value if d.project.status else '?' }})</p>{% endfor %}
+{% for d in p.dependents %}<p>needed by {{ d.title }} {{ d.project.phase.value }}</p>{% endfor %}
+{% for r in p.risks %}<p>{{ r.risk.title }} {{ r.score }} {{ r.band }}</p>{% endfor %}
+{% for t in p.tag_slugs %}<a href="{{ url('tags/' ~ t[0] ~ '/') }}">{{ t[1] }}</a>{% endfor %}
+{{ p.body|markdown }}{% endblock %}
+"""
+TINY_GROUP = """{% extends "base.html" %}{% block main %}<h1>{{ group.title }}</h1>
+<p>{{ group.summary }} {{ group.owner }}</p>{{ group.body|markdown }}
+{% for v in group.projects %}<p>{{ v.title }} {{ v.project.status.value if v.project.status else '' }}
+{{ v.budget.planned if v.budget else '' }}</p>{% endfor %}<p>{{ group.status_counts }}</p>
+{% endblock %}
+"""
+TINY_PAGE = """{% extends "base.html" %}{% block main %}{% set fp = fp if fp is defined else page %}
+<h1>{{ fp.page.title }}</h1>{{ fp.body|markdown }}{% endblock %}
+"""
+LIST_TEMPLATES = ("dashboard", "projects", "phases", "programs", "owners", "categories", "tags",
+                  "risks", "budget", "roadmap", "milestones", "quality", "404")
+GROUP_TEMPLATES = ("phase", "program", "owner", "category", "tag")
+
+
+def tiny_theme() -> dict[str, str]:
+    files = {"themes/default/templates/base.html": TINY_BASE,
+             "themes/default/templates/project.html": TINY_PROJECT,
+             "themes/default/templates/page.html": TINY_PAGE,
+             "themes/default/static/css/site.css": "body { color: #222; }\n"}
+    for name in GROUP_TEMPLATES:
+        files[f"themes/default/templates/{name}.html"] = TINY_GROUP
+    # Any other page template of the real theme (a new section, say) gets the generic one.
+    real = default_theme_dir() / "templates"
+    others = {p.stem for p in real.glob("*.html") if not p.name.startswith("_")} \
+        if real.is_dir() else set()
+    for name in sorted(others | set(LIST_TEMPLATES)):
+        files.setdefault(f"themes/default/templates/{name}.html", TINY_LIST)
+    return files
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 10.0, step: float = 0.02,
+             what: str = "the condition"):
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(step)
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def request(url: str, path: str | None = None, method: str = "GET",
+            body: bytes | None = None, timeout: float = 10.0) -> Response:
+    """One request with ``path`` sent as is (no normalising of '..' or escapes)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, path if path is not None else parts.path or "/", body=body)
+        resp = conn.getresponse()
+        data = resp.read()
+        return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+    finally:
+        conn.close()
+
+
+class EventStream:
+    """A client of /__itpm__/events: every event, in order, as (name, data)."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        self.conn.request("GET", "/__itpm__/events")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        self.content_type = self.response.getheader("Content-Type")
+        self.events: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        name, data = "message", []
+        try:
+            while True:
+                line = self.response.readline()
+                if not line:
+                    break
+                line = line.decode().rstrip("\n")
+                if not line:
+                    if data:
+                        self.events.put((name, json.loads("\n".join(data))))
+                    name, data = "message", []
+                elif line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].strip())
+        except (OSError, ValueError):
+            pass
+        self.events.put(("closed", None))
+
+    def next(self, *names: str, timeout: float = 10.0,
+             where: Callable[[dict], bool] = lambda d: True) -> tuple[str, dict]:
+        """The next event named one of ``names`` (others are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {names} event within {timeout} s")
+            try:
+                name, data = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if name in names and where(data):
+                return name, data
+            if name == "closed" and "closed" not in names:
+                raise AssertionError(f"the event stream ended while waiting for {names}")
+
+    def drain(self) -> list[tuple[str, dict]]:
+        out = []
+        while True:
+            try:
+                out.append(self.events.get_nowait())
+            except queue.Empty:
+                return out
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,131 @@
+"""Helpers for tests that build a site and look at it: HTML parsing, serving, Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+NODE_MODULES = Path(__file__).parent / "node_modules"
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium driven by Python Playwright (never a downloaded browser build)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+class Page(HTMLParser):
+    """A parsed HTML page: links, assets, ids, text, and elements by tag/attribute."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.assets: list[str] = []
+        self.ids: set[str] = set()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self._text: list[str] = []
+        self._skip = 0
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        self.elements.append((tag, a))
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag in ("link",) and "href" in a:
+            self.assets.append(a["href"])
+        if tag in ("script", "img", "source") and "src" in a:
+            self.assets.append(a["src"])
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._text.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self._text).split())
+
+    def find_all(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        return [a for t, a in self.elements if t == tag and
+                all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def parse(path: Path) -> Page:
+    return Page(_read(path))
+
+
+def resolve_link(site: Path, page_file: Path, href: str) -> Path | None:
+    """The file a relative link from ``page_file`` points to (None for external links)."""
+    parsed = urllib.parse.urlsplit(href)
+    if parsed.scheme or parsed.netloc or href.startswith(("mailto:", "#")):
+        return None
+    target = (page_file.parent / urllib.parse.unquote(parsed.path)).resolve()
+    if href.split("#")[0].split("?")[0].endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves ``directory`` under ``mount`` the way static hosts do (404.html, no listings)."""
+
+    mount = "/"
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+    def translate_path(self, path: str) -> str:
+        clean = urllib.parse.urlsplit(path).path
+        if not clean.startswith(self.mount):
+            return str(Path(self.directory) / "__outside_mount__")
+        return super().translate_path("/" + clean[len(self.mount):])
+
+    def send_head(self):
+        fs_path = Path(self.translate_path(self.path))
+        if (fs_path.is_dir() and not (fs_path / "index.html").exists()) or not fs_path.exists():
+            not_found = Path(self.directory) / "404.html"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            body = not_found.read_bytes() if not_found.exists() else b"not found"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            import io
+
+            return io.BytesIO(body)
+        return super().send_head()
+
+
+@contextlib.contextmanager
+def serve(directory: Path, mount: str = "/portfolio/") -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (free port) under ``mount``; yields the base URL."""
+    handler = type("Handler", (_Handler,), {"mount": mount})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{mount}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,364 @@
+"""End-to-end: build real sites into temporary folders and read the HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from sitetools import Page, parse, resolve_link
+
+from itpm_site.build import BuildOptions, build_site
+from itpm_site.cli import cli
+from itpm_site.write import MARKER
+
+AS_OF = dt.date(2026, 11, 20)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def demo_front_matter() -> list[dict]:
+    """The demo's projects read straight from the files, independently of itpm-site."""
+    projects = []
+    for path in sorted((REPO / "content" / "projects").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        meta = yaml.safe_load(text.split("---\n", 2)[1])
+        meta.setdefault("slug", path.stem)
+        projects.append(meta)
+    return projects
+
+
+TINY = {
+    "site.yaml": "title: Tiny\ncurrency: USD\nexchange_rates: {EUR: 1.1}\nas_of: 2026-03-01\n",
+    "content/projects/alpha.md": textwrap.dedent("""\
+        ---
+        title: Alpha <script>alert(1)</script>
+        phase: implementation
+        status: red
+        owner: Nino Beridze
+        program: Core
+        category: software
+        summary: The first project.
+        start: 2026-01-01
+        end: 2026-06-30
+        forecast_end: 2026-07-15
+        budget: {planned: 100000, actual: 120000, forecast: 130000, currency: USD}
+        risks:
+          - {title: Vendor slips, probability: 4, impact: 5, mitigation: Weekly vendor call}
+        milestones:
+          - {name: Beta, date: 2026-02-01}
+        tags: [web, security]
+        ---
+        ## Goals
+
+        A [safe link](https://example.com) and [bad](javascript:alert(1)).
+        """),
+    "content/projects/beta.md": textwrap.dedent("""\
+        ---
+        title: Beta
+        phase: planning
+        status: green
+        owner: Jan Kovač
+        program: Core
+        category: Help desk
+        summary: The second project.
+        start: 2026-02-01
+        end: 2026-12-31
+        budget: {planned: 50000, currency: EUR}
+        depends_on: [alpha]
+        tags: [web]
+        ---
+        Body of beta.
+        """),
+}
+
+
+@pytest.fixture
+def tiny(write_portfolio, tmp_path: Path) -> Path:
+    return write_portfolio(tmp_path / "tiny", TINY)
+
+
+def build(root: Path, out: Path, **kw) -> object:
+    result = build_site(BuildOptions(root=root, output=out, as_of=kw.pop("as_of", AS_OF), **kw))
+    return result
+
+
+# ------------------------------------------------------------------------------ the demo
+
+
+def test_demo_has_a_page_per_project_program_owner_phase_tag(demo_site: Path) -> None:
+    projects = demo_front_matter()
+    for p in projects:
+        page = demo_site / "projects" / p["slug"] / "index.html"
+        assert page.is_file(), p["slug"]
+        assert p["title"] in parse(page).text
+    for phase in ("initiation", "planning", "implementation", "monitoring", "closure"):
+        assert (demo_site / "phases" / phase / "index.html").is_file()
+    owners = {p["owner"] for p in projects}
+    owner_pages = list((demo_site / "owners").glob("*/index.html"))
+    assert len(owner_pages) == len(owners)
+    tags = {t for p in projects for t in p.get("tags", [])}
+    assert len(list((demo_site / "tags").glob("*/index.html"))) == len(tags)
+    programs = {p["program"] for p in projects if p.get("program")}
+    assert len(list((demo_site / "programs").glob("*/index.html"))) == len(programs)
+    for section in ("risks", "budget", "roadmap", "milestones", "quality", "projects",
+                    "phases", "programs", "owners", "categories", "tags"):
+        assert (demo_site / section / "index.html").is_file(), section
+    assert (demo_site / "404.html").is_file()
+    assert (demo_site / "about" / "index.html").is_file()
+    assert (demo_site / MARKER).is_file()
+
+
+def test_demo_every_internal_link_and_asset_resolves(demo_site: Path) -> None:
+    broken = []
+    for page_file in sorted(demo_site.rglob("*.html")):
+        page = parse(page_file)
+        for href in page.links + page.assets:
+            target = resolve_link(demo_site, page_file, href)
+            if target is None:
+                fragment = href.split("#", 1)[1] if href.startswith("#") else ""
+                if fragment and fragment not in page.ids:
+                    broken.append((page_file.relative_to(demo_site).as_posix(), href))
+                continue
+            if not target.is_file():
+                broken.append((page_file.relative_to(demo_site).as_posix(), href))
+                continue
+            if "#" in href and target.suffix == ".html":
+                fragment = href.split("#", 1)[1]
+                if fragment and fragment not in parse(target).ids:
+                    broken.append((page_file.relative_to(demo_site).as_posix(), href))
+    assert broken == []
+
+
+def test_demo_makes_no_external_requests(demo_site: Path) -> None:
+    for page_file in demo_site.rglob("*.html"):
+        for asset in parse(page_file).assets:
+            assert "://" not in asset and not asset.startswith("//"), (page_file, asset)
+    for css in demo_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text.replace(
+            "http://www.w3.org/2000/svg", ""), css
+
+
+def test_budget_rollup_equals_independent_sums(demo_site: Path) -> None:
+    """The dashboard's planned total, in USD, equals the sum of the files' amounts converted."""
+    config = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
+    rates = {**config["exchange_rates"], config["currency"]: 1}
+    planned = 0.0
+    for p in demo_front_matter():
+        budget = p.get("budget")
+        if budget is None:
+            continue
+        if not isinstance(budget, dict):
+            budget = {"planned": budget}
+        if "planned" in budget:
+            planned += float(budget["planned"]) * rates[budget.get("currency", "USD")]
+    expected = f"{round(planned):,}"
+    dashboard = parse(demo_site / "index.html").text
+    assert expected in dashboard
+    assert expected in parse(demo_site / "budget" / "index.html").text
+
+
+def test_phase_counts_on_dashboard_match_the_files(demo_site: Path) -> None:
+    counts: dict[str, int] = {}
+    for p in demo_front_matter():
+        counts[p["phase"]] = counts.get(p["phase"], 0) + 1
+    for phase, n in counts.items():
+        page = parse(demo_site / "phases" / phase / "index.html")
+        hrefs = [a.get("href", "") for a in page.find_all("a")]
+        slugs = {h.split("/")[3] for h in hrefs
+                 if h.startswith("../../projects/") and "?" not in h and h.count("/") >= 4}
+        slugs.discard("")
+        assert len(slugs) == n, phase
+
+
+# ------------------------------------------------------------------------------ behaviour
+
+
+def test_two_builds_are_byte_identical(tiny: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build(tiny, a).ok and build(tiny, b).ok
+    assert tree_digest(a) == tree_digest(b)
+
+
+def test_source_date_epoch_sets_as_of(tiny: Path, tmp_path: Path, monkeypatch) -> None:
+    (tiny / "site.yaml").write_text("title: Tiny\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 2, 15,
+                                                                tzinfo=dt.UTC).timestamp())))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build_site(BuildOptions(root=tiny, output=a)).ok
+    assert build_site(BuildOptions(root=tiny, output=b)).ok
+    assert tree_digest(a) == tree_digest(b)
+    assert "2026-02-15" in (a / "index.html").read_text(encoding="utf-8")
+
+
+def test_untrusted_text_is_escaped_and_javascript_links_dropped(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(tiny, out).ok
+    html = (out / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript:' not in html
+    assert 'href="https://example.com"' in html
+
+
+def test_failed_build_leaves_previous_output_untouched(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(tiny, out).ok
+    before = tree_digest(out)
+    (tiny / "content" / "projects" / "broken.md").write_text(
+        "---\ntitle: Broken\nphase: nowhere\nowner: X\n---\n", encoding="utf-8")
+    result = build(tiny, out)
+    assert not result.ok
+    assert tree_digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_failed_template_leaves_previous_output_untouched(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(tiny, out).ok
+    before = tree_digest(out)
+    override = tiny / "themes" / "default" / "templates"
+    override.mkdir(parents=True)
+    (override / "project.html").write_text("{% extends 'base.html' %}{% block content %}"
+                                           "{{ p.no_such_field.x }}{% endblock %}",
+                                           encoding="utf-8")
+    result = build(tiny, out)
+    assert not result.ok
+    assert any(d.code == "template" and "project.html" in d.path for d in result.diagnostics)
+    assert tree_digest(out) == before
+
+
+def test_keep_going_publishes_valid_projects_and_lists_broken_files(tiny: Path,
+                                                                    tmp_path: Path) -> None:
+    (tiny / "content" / "projects" / "broken.md").write_text(
+        "---\ntitle: Broken\nphase: nowhere\nowner: X\n---\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(tiny, out, keep_going=True)
+    assert result.ok
+    assert (out / "projects" / "alpha" / "index.html").is_file()
+    assert not (out / "projects" / "broken").exists()
+    quality = parse(out / "quality" / "index.html").text
+    assert "content/projects/broken.md" in quality
+    assert "is not a phase" in quality
+
+
+@pytest.mark.parametrize("where", ["root", "content", "foreign"])
+def test_refuses_dangerous_output_folders(tiny: Path, tmp_path: Path, where: str) -> None:
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me", encoding="utf-8")
+    out = {"root": tiny, "content": tiny / "content" / "site", "foreign": foreign}[where]
+    result = CliRunner().invoke(cli, ["build", "--root", str(tiny), "--output", str(out),
+                                      "--as-of", "2026-03-01"])
+    assert result.exit_code == 2, result.output
+    assert "refusing" in result.output
+    assert (foreign / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert (tiny / "content" / "projects" / "alpha.md").is_file()
+
+
+def test_build_cli_exit_codes(tiny: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["build", "--root", str(tiny), "--output", str(tmp_path / "o"),
+                             "--as-of", "2026-03-01"])
+    assert ok.exit_code == 0, ok.output
+    assert "built 2 projects" in ok.output
+    (tiny / "content" / "projects" / "x.md").write_text("---\ntitle: X\n---\n", encoding="utf-8")
+    bad = runner.invoke(cli, ["build", "--root", str(tiny), "--output", str(tmp_path / "o")])
+    assert bad.exit_code == 1
+    assert "content/projects/x.md:1:1: error: phase: required field 'phase' is missing" in bad.output
+    assert "previous output was left untouched" in bad.output
+    usage = runner.invoke(cli, ["build", "--root", str(tmp_path / "nowhere")])
+    assert usage.exit_code == 2
+
+
+def test_sub_path_base_url_links_stay_relative(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(tiny, out, base_url="https://acme.github.io/portfolio/").ok
+    for page_file in out.rglob("*.html"):
+        page = parse(page_file)
+        for href in page.links + page.assets:
+            if href.startswith(("http://", "https://", "mailto:")):
+                continue
+            assert not href.startswith("/"), (page_file, href)
+            target = resolve_link(out, page_file, href)
+            assert target is None or target.is_file(), (page_file, href)
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://acme.github.io/portfolio/projects/alpha/</loc>" in sitemap
+
+
+def test_pretty_urls(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(tiny, out).ok
+    html = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert "projects/alpha/index.html" in html
+    assert all(h.endswith("index.html") or h == "404.html" for h in html)
+
+
+def test_user_theme_overrides_one_template_and_one_static_file(tiny: Path, tmp_path: Path) -> None:
+    theme = tiny / "themes" / "default"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static" / "css").mkdir(parents=True)
+    (theme / "templates" / "page.html").write_text(
+        '{% extends "!default/page.html" %}{% block content %}<p id="custom">Custom</p>'
+        "{{ super() }}{% endblock %}", encoding="utf-8")
+    (theme / "static" / "css" / "site.css").write_text("body { color: black; }\n",
+                                                        encoding="utf-8")
+    (tiny / "content" / "pages").mkdir()
+    (tiny / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n",
+                                                         encoding="utf-8")
+    out = tmp_path / "out"
+    assert build(tiny, out).ok
+    about = parse(out / "about" / "index.html")
+    assert "custom" in about.ids and "Hello." in about.text
+    assert (out / "static" / "css" / "site.css").read_text(encoding="utf-8") == \
+        "body { color: black; }\n"
+    assert (out / "projects" / "alpha" / "index.html").is_file()  # the rest is the default
+
+
+def test_installed_wheel_ships_the_theme(tmp_path: Path) -> None:
+    """Build a wheel, install it on its own, then build a portfolio in an unrelated folder."""
+    wheels, target = tmp_path / "wheels", tmp_path / "installed"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels),
+                    str(REPO)], check=True, cwd=tmp_path)
+    wheel = next(wheels.glob("itpm_site-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, cwd=tmp_path)
+    site = tmp_path / "elsewhere"
+    for rel, text in TINY.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    # The wheel's copy first on the path: dependencies come from this environment.
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run([sys.executable, "-m", "itpm_site", "build", "--quiet"], cwd=site,
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (site / "public" / "static" / "css" / "site.css").is_file()
+    location = subprocess.run([sys.executable, "-c", "import itpm_site.theme as t; "
+                               "print(t.default_theme_dir())"], capture_output=True, text=True,
+                              cwd=site, check=True, env=env).stdout
+    assert location.strip() == str(target / "itpm_site" / "themes" / "default")
+
+
+def test_page_titles_and_single_h1(demo_site: Path) -> None:
+    for page_file in demo_site.rglob("*.html"):
+        page = parse(page_file)
+        assert len(page.find_all("h1")) == 1, page_file
+        assert page.find_all("html")[0].get("lang") == "en"
+
+
+def test_quality_page_is_clean_for_the_demo(demo_site: Path) -> None:
+    page = Page((demo_site / "quality" / "index.html").read_text(encoding="utf-8"))
+    assert "error" not in page.text.lower() or "no errors" in page.text.lower()

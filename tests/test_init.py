@@ -1,0 +1,179 @@
+"""``itpm-site init``: a new portfolio repository that checks, builds and deploys out of the box."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from itpm_site import __version__
+from itpm_site.build import BuildOptions, build_site
+from itpm_site.cli import cli
+from itpm_site.init_templates import COMMENT_MARKER
+
+pytestmark = pytest.mark.usefixtures("plain_env")
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2026-03-01"
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("init") / "my-portfolio"
+    result = CliRunner().invoke(cli, ["init", str(target), "--as-of", AS_OF, "--owner",
+                                      "Nino Beridze", "--title", "Acme: IT portfolio"])
+    assert result.exit_code == 0, result.output
+    assert "created .github/workflows/portfolio.yml" in result.output
+    return target
+
+
+def workflow(portfolio: Path) -> dict:
+    return yaml.safe_load((portfolio / ".github/workflows/portfolio.yml").read_text("utf-8"))
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def test_the_files(portfolio):
+    found = sorted(p.relative_to(portfolio).as_posix() for p in portfolio.rglob("*")
+                   if p.is_file())
+    assert found == [".github/dependabot.yml", ".github/workflows/portfolio.yml", ".gitignore",
+                     "README.md", "content/pages/about.md",
+                     "content/programs/digital-workplace.md",
+                     "content/projects/network-refresh.md",
+                     "content/projects/sales-dashboard.md",
+                     "content/projects/service-desk-virtual-agent.md", "site.yaml"]
+    assert "/public/" in (portfolio / ".gitignore").read_text().splitlines()
+
+
+def test_passes_check_strict(portfolio):
+    result = CliRunner().invoke(cli, ["check", "--root", str(portfolio), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
+
+
+def test_builds_with_three_phases(portfolio, tmp_path):
+    result = build_site(BuildOptions(root=portfolio, output=tmp_path / "public",
+                                     as_of=dt.date.fromisoformat(AS_OF), search=False))
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    portfolio_view = result.site.portfolio
+    assert portfolio_view.config.title == "Acme: IT portfolio"
+    assert sorted(p.project.phase.value for p in portfolio_view.projects) == [
+        "closure", "implementation", "initiation"]
+    assert (tmp_path / "public/about/index.html").is_file()
+    assert (tmp_path / "public/portfolio.json").is_file()
+
+
+def _commands(wf: dict) -> list[tuple[str, dict]]:
+    """(itpm-site command line, its step) for every run step of every job."""
+    found = []
+    for job in wf["jobs"].values():
+        for step in job["steps"]:
+            for line in step.get("run", "").splitlines():
+                if line.strip().startswith("itpm-site "):
+                    found.append((line.strip(), step))
+    return found
+
+
+def test_workflow_calls_real_commands_with_real_flags(portfolio):
+    commands = _commands(workflow(portfolio))
+    lines = [line for line, _ in commands]
+    assert "itpm-site check --format github" in lines
+    assert any(line.startswith('itpm-site diff "$BASE_SHA"') for line in lines)
+    assert 'itpm-site build --base-url "$BASE_URL"' in lines
+    for line, _ in commands:
+        words = shlex.split(line.split(">")[0])
+        command = cli.commands[words[1]]
+        options = {opt for p in command.params if isinstance(p, click.Option) for opt in p.opts}
+        for word in words[2:]:
+            if word.startswith("--"):
+                assert word in options, f"{line}: {word} is not an option of {words[1]}"
+        # the line parses with the real command's parser
+        ctx = command.make_context(words[1], [w.replace("$BASE_SHA", "abc")
+                                              .replace("$BASE_URL", "https://a.github.io/r")
+                                              for w in words[2:]], resilient_parsing=True)
+        assert ctx is not None
+
+
+def test_workflow_pull_request_job(portfolio):
+    wf = workflow(portfolio)
+    on = wf.get("on", wf.get(True))  # YAML 1.1 reads a bare `on` key as true
+    assert set(on) >= {"pull_request", "push"}
+    assert wf["env"]["ITPM_SITE"] == f"itpm-site=={__version__}"
+    check = wf["jobs"]["check"]
+    assert check["if"] == "github.event_name == 'pull_request'"
+    assert check["permissions"] == {"contents": "read", "pull-requests": "write"}
+    checkout = steps(check)[0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0
+    assert any(s.get("run") == 'python -m pip install "$ITPM_SITE"' for s in steps(check))
+    diff_step = next(s for s in steps(check) if "itpm-site diff" in s.get("run", ""))
+    assert diff_step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert "success() || failure()" in diff_step["if"]
+    comment = next(s for s in steps(check) if s.get("uses", "").startswith("actions/github-script"))
+    script = comment["with"]["script"]
+    assert COMMENT_MARKER in script and "updateComment" in script and "createComment" in script
+
+
+def test_workflow_deploys_to_pages(portfolio):
+    wf = workflow(portfolio)
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    assert build["if"] == "github.event_name != 'pull_request'"
+    pages = next(s for s in steps(build) if s.get("uses", "").startswith("actions/configure-pages@"))
+    build_step = next(s for s in steps(build) if "itpm-site build" in s.get("run", ""))
+    assert build_step["env"]["BASE_URL"] == f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"
+    upload = steps(build)[-1]
+    assert upload["uses"].startswith("actions/upload-pages-artifact@")
+    assert upload["with"]["path"] == "public"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    step = steps(deploy)[0]
+    assert step["uses"].startswith("actions/deploy-pages@")
+    assert deploy["environment"]["url"] == f"${{{{ steps.{step['id']}.outputs.page_url }}}}"
+    assert wf["permissions"] == {"contents": "read"}
+    for job in wf["jobs"].values():
+        for s in job["steps"]:
+            if "uses" in s:
+                assert re.fullmatch(r"actions/[a-z-]+@v\d+", s["uses"]), s["uses"]
+
+
+def test_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: Mine\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--as-of", AS_OF])
+    assert result.exit_code == 2
+    assert "not empty" in result.stderr and "--force" in result.stderr
+    assert not (tmp_path / "content").exists()
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--force", "--as-of", AS_OF])
+    assert result.exit_code == 0
+    assert "skipped site.yaml (exists)" in result.output
+    assert (tmp_path / "site.yaml").read_text(encoding="utf-8") == "title: Mine\n"
+    assert (tmp_path / "content/projects/network-refresh.md").is_file()
+
+
+def test_pre_commit_hook_names_a_real_command():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "itpm-site-check")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    program, command = shlex.split(hook["entry"])
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"]
+    assert program in scripts and command in cli.commands
+    files = re.compile(hook["files"])
+    assert files.search("content/projects/a.md") and files.search("site.yaml")
+    assert not files.search("README.md") and not files.search("docs/site.yaml.bak")
+
+
+def test_rejects_an_unknown_currency(tmp_path):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "pf"), "--currency", "XQZ"])
+    assert result.exit_code == 2 and "ISO 4217" in result.stderr
+    assert not (tmp_path / "pf").exists()

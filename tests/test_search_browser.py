@@ -1,0 +1,337 @@
+"""Search in real headless Chromium: a fixture portfolio built with its index, served over HTTP
+under a sub-path, searched the way a reader does it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sitetools import NODE_MODULES, serve
+
+pytestmark = pytest.mark.browser
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+
+
+def project(slug: str, title: str, phase: str, status: str, owner: str, body: str,
+            extra: str = "") -> tuple[str, str]:
+    return f"content/projects/{slug}.md", (
+        f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
+        f"program: Secure Infrastructure\ncategory: software\nstart: 2026-01-01\n"
+        f"end: 2026-12-31\nstatus_date: 2026-11-15\nsummary: {title} for the bank.\n{extra}"
+        f"---\n{body}\n")
+
+
+# 'vendor' is in four bodies: two red projects, one green, one amber.
+PORTFOLIO = dict([
+    ("site.yaml", "title: Search fixture\nas_of: 2026-11-20\n"),
+    ("content/programs/secure-infrastructure.md",
+     "---\ntitle: Secure Infrastructure\nowner: Levan Japaridze\n---\nNetworks and identity.\n"),
+    project("edge-firewall", "Edge Firewall Renewal", "implementation", "red", "Nino Beridze",
+            "The vendor ships the appliances. A zebrafish lives here.\n\n## Server room\n\n"
+            "The fish tank sits by the racks.",
+            "risks:\n"
+            "  - {title: Licence audit, probability: 2, impact: 2, mitigation: Keep records}\n"
+            "  - title: Appliances held at customs\n    probability: 4\n    impact: 4\n"
+            "    mitigation: Bonded warehouse pre-clearance with the broker\n"),
+    project("payments-hub", "Payments Hub", "planning", "red", "Nino Beridze",
+            "The core banking vendor delivers the adapter."),
+    project("mobile-app", "Mobile App", "planning", "green", "Ana Lomidze",
+            "A new vendor builds the app."),
+    project("cloud-landing-zone", "Cloud Landing Zone", "implementation", "amber", "Jan Kovač",
+            "Our cloud vendor hosts the landing zone."),
+    project("branch-network", "თბილისის ფილიალების ქსელის განახლება", "planning", "green",
+            "Sandro Gogoladze", "## ბიუჯეტი\n\nპროექტის ბიუჯეტი 1 480 000 ლარია."),
+    project("data-catalogue", "Data Catalogue", "initiation", "amber", "Elena Rossi",
+            "A catalogue with lineage."),
+    ("content/pages/about.md", "---\ntitle: About\n---\nHow the PMO works.\n"),
+])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from itpm_site.build import BuildOptions, build_site
+
+    root = tmp_path_factory.mktemp("search-fixture")
+    for rel, text in PORTFOLIO.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    out = root / "public"
+    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20)))
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    if not (out / "pagefind" / "pagefind.js").exists():
+        pytest.skip("built without a search index (is pagefind[bin] installed?)")
+    return out
+
+
+@pytest.fixture(scope="module")
+def base(site: Path):
+    with serve(site, mount="/portfolio/") as url:
+        yield url
+
+
+class Reader:
+    """A browser tab that records every console error and failed request."""
+
+    def __init__(self, browser, **context_options) -> None:
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        page = self.page
+        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        # A request the tab itself cancels by navigating away (the favicon, say) is not a
+        # failure of the site.
+        self.context.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}")
+                        if r.failure != "net::ERR_ABORTED" else None)
+        self.context.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}")
+                        if r.status >= 400 else None)
+
+    def search(self, url: str) -> None:
+        """Open a search page and wait until its first search has finished."""
+        self.page.goto(url)
+        self.wait_for_status()
+
+    def wait_for_status(self, contains: str = "") -> None:
+        self.page.wait_for_function(
+            """(text) => { const s = document.getElementById('search-status').textContent;
+                           return /result|Type to search/.test(s) && s.includes(text)
+                             && !document.getElementById('search-results').hasAttribute('aria-busy'); }""",
+            arg=contains, timeout=15000)
+
+    def titles(self) -> list[str]:
+        return self.page.locator(".search-result-title a").all_inner_texts()
+
+    def count(self, facet: str, value: str) -> str:
+        return self.page.locator(f"fieldset[data-facet={facet}] input[value='{value}'] ~ "
+                                 ".facet-count").inner_text()
+
+    def close(self) -> list[str]:
+        self.context.close()
+        return self.problems
+
+
+@pytest.fixture
+def reader(browser):
+    tab = Reader(browser)
+    yield tab
+    assert tab.close() == [], "console errors or failed requests"
+
+
+# ------------------------------------------------------------------------------ finding
+
+
+def test_a_word_only_in_one_body_finds_that_project(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=zebrafish")
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    assert reader.page.inner_text("#search-status") == "1 result for “zebrafish”."
+    mark = reader.page.locator(".search-result-excerpt mark").first
+    assert mark.inner_text().lower().startswith("zebrafish")
+    link = reader.page.locator(".search-result-title a").first
+    assert link.get_attribute("href") == "/portfolio/projects/edge-firewall/"
+    badges = reader.page.locator(".search-result-badges").first.inner_text()
+    assert "Implementation" in badges and "Red" in badges
+
+
+def test_a_risk_mitigation_leads_to_the_risk(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=bonded+warehouse")
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    risk = reader.page.locator(".search-subresult").first
+    assert "Risk: Appliances held at customs" in risk.inner_text()
+    assert "Critical" in risk.inner_text() and "open" in risk.inner_text()
+    assert risk.locator("mark").first.inner_text().lower() == "bonded"
+    link = risk.locator("a")
+    assert link.get_attribute("href") == "/portfolio/projects/edge-firewall/#risk-2"
+    link.click()
+    reader.page.wait_for_url(re.compile(r"/projects/edge-firewall/#risk-2$"))
+    assert reader.page.locator("#risk-2").count() == 1
+
+
+def test_a_match_under_a_body_heading_links_to_that_section(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=tank")
+    sub = reader.page.locator(".search-subresult a").first
+    assert sub.inner_text() == "Server room"
+    assert sub.get_attribute("href") == "/portfolio/projects/edge-firewall/#h-server-room"
+
+
+def test_a_georgian_query_finds_the_georgian_project(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=ბიუჯეტი")
+    assert reader.titles() == ["თბილისის ფილიალების ქსელის განახლება"]
+
+
+def test_accents_are_optional(reader: Reader, base: str) -> None:
+    # Pagefind 1.5 folds diacritics: 'Kovac' finds the project owned by Jan Kovač.
+    reader.search(base + "search/?q=Kovac")
+    assert "Cloud Landing Zone" in reader.titles()
+    assert "Kovač" in reader.page.locator(".search-result").first.inner_text()
+
+
+def test_nothing_found_suggests_the_explorer(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=qwertyuiop&status=red")
+    assert reader.titles() == []
+    assert reader.page.is_visible("#search-empty")
+    href = reader.page.get_attribute("#search-explorer", "href")
+    assert href == "../projects/?q=qwertyuiop&status=red"  # the explorer reads the same URL
+
+
+# ------------------------------------------------------------------------------ filters
+
+
+def test_a_filter_narrows_the_results_and_counts_are_right(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendor")
+    assert sorted(reader.titles()) == ["Cloud Landing Zone", "Edge Firewall Renewal",
+                                       "Mobile App", "Payments Hub"]
+    assert [reader.count("status", s) for s in ("red", "green", "amber")] == ["2", "1", "1"]
+    assert reader.count("owner", "nino-beridze") == "2"
+    assert reader.page.locator("fieldset[data-facet=owner] input[value=elena-rossi]").is_hidden()
+
+    reader.page.check("fieldset[data-facet=status] input[value=red]")
+    reader.wait_for_status("Status: Red")
+    assert sorted(reader.titles()) == ["Edge Firewall Renewal", "Payments Hub"]
+    assert "status=red" in reader.page.url
+    # The other values of the filter in use keep their counts (red or amber adds up) ...
+    assert [reader.count("status", s) for s in ("red", "green", "amber")] == ["2", "1", "1"]
+    # ... and the other filters count within the red results.
+    assert reader.count("phase", "implementation") == "1"
+    assert reader.count("phase", "planning") == "1"
+    assert reader.count("high_risk", "yes") == "1"
+
+    reader.page.check("fieldset[data-facet=status] input[value=amber]")
+    reader.wait_for_status("Status: Amber or Red")
+    assert sorted(reader.titles()) == ["Cloud Landing Zone", "Edge Firewall Renewal",
+                                       "Payments Hub"]
+
+
+def test_filters_alone_list_matching_records(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?owner=nino-beridze&type=project")
+    assert reader.titles() == ["Edge Firewall Renewal", "Payments Hub"]  # sorted by title
+
+
+def test_a_hand_written_url_may_use_names(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendor&owner=Nino+Beridze")
+    assert sorted(reader.titles()) == ["Edge Firewall Renewal", "Payments Hub"]
+    assert reader.page.is_checked("fieldset[data-facet=owner] input[value=nino-beridze]")
+
+
+# ------------------------------------------------------------------------------ the URL
+
+
+def test_the_url_holds_the_whole_state(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendor&phase=planning")
+    assert sorted(reader.titles()) == ["Mobile App", "Payments Hub"]
+    assert reader.page.input_value("#search-q") == "vendor"
+    assert reader.page.is_checked("fieldset[data-facet=phase] input[value=planning]")
+
+    reader.page.fill("#search-q", "zebrafish")  # typing updates the URL as it goes
+    reader.wait_for_status("zebrafish")
+    assert reader.page.url.endswith("search/?q=zebrafish&phase=planning")
+    assert reader.titles() == []
+
+    shared = reader.page.url  # a link pasted into a chat opens the same search
+    reader.page.goto(base, wait_until="networkidle")
+    reader.search(shared)
+    assert reader.page.input_value("#search-q") == "zebrafish"
+    assert reader.page.is_checked("fieldset[data-facet=phase] input[value=planning]")
+
+
+def test_back_and_forward_walk_through_filter_changes(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendor")
+    reader.page.check("fieldset[data-facet=status] input[value=red]")
+    reader.wait_for_status("Status: Red")
+    reader.page.go_back()
+    reader.wait_for_status("4 results")
+    assert reader.page.url.endswith("search/?q=vendor")
+    assert not reader.page.is_checked("fieldset[data-facet=status] input[value=red]")
+    reader.page.go_forward()
+    reader.wait_for_status("Status: Red")
+    assert len(reader.titles()) == 2
+
+
+# ------------------------------------------------------------------------------ keyboard
+
+
+def test_slash_focuses_the_header_box_which_submits_to_the_search_page(
+        reader: Reader, base: str) -> None:
+    page = reader.page
+    page.goto(base + "projects/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    page.keyboard.type("zebrafish")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/portfolio/search/\?q=zebrafish$"))
+    reader.wait_for_status("zebrafish")
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    # '/' typed into a field is just a character.
+    page.focus("#search-q")
+    page.keyboard.press("End")
+    page.keyboard.type("/")
+    assert page.input_value("#search-q") == "zebrafish/"
+
+
+def test_arrow_keys_move_through_results_and_enter_opens_one(reader: Reader, base: str) -> None:
+    page = reader.page
+    reader.search(base + "search/?q=vendor&status=red")
+    first, second = reader.titles()
+    page.focus("#search-q")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == first
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == second
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/portfolio/projects/[a-z-]+/$"))
+    assert page.locator("h1").inner_text() == first
+
+
+# ------------------------------------------------------------------------------ fallbacks
+
+
+def test_without_javascript_the_page_explains_and_links_the_explorer(browser, base: str) -> None:
+    tab = Reader(browser, java_script_enabled=False)
+    tab.page.goto(base + "search/?q=vendor")
+    text = tab.page.inner_text("main")
+    assert "Search needs JavaScript" in text
+    assert tab.page.locator("noscript a[href='../projects/']").count() == 1 or \
+        "project explorer" in text
+    assert tab.close() == []
+
+
+def test_opened_from_a_file_the_page_says_to_serve_it(browser, site: Path) -> None:
+    tab = Reader(browser)
+    tab.page.goto((site / "search" / "index.html").as_uri())
+    tab.page.wait_for_selector("#search-file", state="visible")
+    assert "served over HTTP" in tab.page.inner_text("#search-file")
+    assert tab.page.is_hidden("#search-app")
+    tab.context.close()  # a file:// page may log the browser's own file-access messages
+
+
+def test_fits_a_phone(browser, base: str) -> None:
+    tab = Reader(browser, viewport={"width": 375, "height": 740}, is_mobile=True,
+                 has_touch=True)
+    tab.search(base + "search/?q=vendor")
+    assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert not tab.page.evaluate("document.getElementById('search-filters').open")
+    assert len(tab.titles()) == 4
+    assert tab.close() == []
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs tests/node_modules/axe-core (.ci/run)")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser, base: str, scheme: str) -> None:
+    tab = Reader(browser, color_scheme=scheme)
+    tab.search(base + "search/?q=vendor&status=red")
+    tab.page.add_script_tag(path=str(AXE))
+    result = tab.page.evaluate("async () => await axe.run(document, "
+                               "{resultTypes: ['violations']})")
+    serious = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"][:5]]}
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(serious, indent=1)
+    assert tab.close() == []

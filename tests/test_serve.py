@@ -1,0 +1,518 @@
+"""``itpm-site serve``: HTTP behaviour, live reload events, the error overlay's data, editors'
+save patterns, and the command line (port in use, Ctrl-C)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from servetools import EventStream, request, tiny_theme, wait_for
+
+from itpm_site.build import BuildOptions, build_site
+from itpm_site.serve.livereload import inject
+from itpm_site.serve.server import PortInUse, bind, resolve_path
+from itpm_site.serve.session import ServeSession
+
+AS_OF = dt.date(2026, 6, 1)
+SITE_YAML = "title: Serve test\nbase_url: https://example.github.io/portfolio/\n"
+
+
+def project(title: str, status: str = "green", phase: str = "planning", owner: str = "Ann Lee",
+            extra: str = "") -> str:
+    return (f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
+            f"summary: About {title}.\ncategory: software\nstart: 2026-01-01\nend: 2026-12-31\n"
+            f"{extra}---\nBody of {title}.\n")
+
+
+def portfolio_files() -> dict[str, str]:
+    return {"site.yaml": SITE_YAML,
+            "content/projects/alpha.md": project("Alpha"),
+            "content/projects/beta.md": project("Beta", extra="depends_on: [alpha]\n"),
+            "content/pages/about.md": "---\ntitle: About\n---\nAbout us.\n",
+            **tiny_theme()}
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, write_portfolio) -> Path:
+    return write_portfolio(tmp_path / "portfolio", portfolio_files())
+
+
+@pytest.fixture
+def session(portfolio: Path):
+    s = ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=0).start()
+    assert s.has_site, [d.headline() for d in s.errors]
+    yield s
+    s.close()
+
+
+def site_url(s: ServeSession, path: str = "") -> str:
+    return s.url + path
+
+
+def without_script(html: bytes) -> bytes:
+    """A served page without the reload script (whose token changes with every rebuild)."""
+    return re.sub(rb'<script src="/__itpm__/reload.js"[^>]*></script>', b"", html)
+
+
+def save(path: Path, text: str) -> None:
+    """An editor's safe save: a temporary file renamed over the original."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------------------ HTTP
+
+
+def test_serves_the_site_under_the_base_path(session: ServeSession) -> None:
+    assert session.url.endswith("/portfolio/")
+    root = request(session.url, "/")
+    assert root.status == 302 and root.headers["location"] == "/portfolio/"
+    assert request(session.url, "/portfolio").headers["location"] == "/portfolio/"
+    page = request(session.url, "/portfolio/")
+    assert page.status == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["cache-control"] == "no-store"
+    assert "Dashboard" in page.text
+    moved = request(session.url, "/portfolio/projects/alpha")
+    assert moved.status == 302 and moved.headers["location"] == "/portfolio/projects/alpha/"
+    alpha = request(session.url, "/portfolio/projects/alpha/")
+    assert alpha.status == 200 and "<h1>Alpha</h1>" in alpha.text
+    assert request(session.url, "/portfolio/projects/alpha/index.html").body == alpha.body
+
+
+def test_content_types_and_head(session: ServeSession) -> None:
+    css = request(session.url, "/portfolio/static/css/site.css")
+    assert css.status == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
+    xml = request(session.url, "/portfolio/sitemap.xml")
+    assert xml.headers["content-type"] == "application/xml; charset=utf-8"
+    assert "https://example.github.io/portfolio/projects/alpha/" in xml.text
+    head = request(session.url, "/portfolio/", method="HEAD")
+    get = request(session.url, "/portfolio/")
+    assert head.status == 200 and head.body == b""
+    assert head.headers["content-length"] == str(len(get.body))
+
+
+def test_exports_are_served_once_emitted(portfolio: Path) -> None:
+    """The emitters run in the background; a request that comes first waits for them."""
+    with ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=0) as s:
+        s.start()
+        csv = request(s.url, "/portfolio/projects.csv")
+        assert csv.status == 200 and csv.headers["content-type"] == "text/csv; charset=utf-8"
+        assert "Alpha" in csv.body.decode("utf-8-sig")
+
+
+def test_missing_pages_get_404_html(session: ServeSession) -> None:
+    missing = request(session.url, "/portfolio/projects/nope/")
+    assert missing.status == 404
+    assert missing.headers["content-type"] == "text/html; charset=utf-8"
+    assert "Page not found" in missing.text and "/__itpm__/reload.js" in missing.text
+    assert request(session.url, "/elsewhere/").status == 404
+    assert request(session.url, "/portfolio/static/nope.css").status == 404
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW"])
+def test_only_get_and_head(session: ServeSession, method: str) -> None:
+    response = request(session.url, "/portfolio/", method=method, body=b"x=1")
+    assert response.status == 405
+    assert response.headers["allow"] == "GET, HEAD"
+
+
+TRAVERSALS = [
+    "/portfolio/../secret.txt",
+    "/portfolio/%2e%2e/secret.txt",
+    "/portfolio/%2E%2E/secret.txt",
+    "/portfolio/.%2e/secret.txt",
+    "/portfolio/..%2fsecret.txt",
+    "/portfolio/static/..%2f..%2fsecret.txt",
+    "/portfolio/..%5csecret.txt",
+    "/portfolio/..\\secret.txt",
+    "/portfolio/%5c..%5csecret.txt",
+    "/portfolio/projects/../../secret.txt",
+    "/portfolio/%2fetc/passwd",
+    "/portfolio/%00secret.txt",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_paths_cannot_leave_the_site_folder(session: ServeSession, path: str) -> None:
+    (session.folder.parent / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+    response = request(session.url, path)
+    assert response.status == 403, (path, response.status)
+    assert b"TOP SECRET" not in response.body
+
+
+def test_double_encoding_is_just_a_missing_file(session: ServeSession) -> None:
+    (session.folder.parent / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+    response = request(session.url, "/portfolio/%252e%252e/secret.txt")
+    assert response.status == 404 and b"TOP SECRET" not in response.body
+
+
+def test_symlinks_out_of_the_site_folder_are_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "ok").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("x", encoding="utf-8")
+    (site / "link").symlink_to(tmp_path / "outside")
+    from itpm_site.serve.server import Refused
+
+    with pytest.raises(Refused):
+        resolve_path(site, "link/secret.txt")
+    assert resolve_path(site, "ok/") == site / "ok"
+
+
+def test_event_streams_do_not_block_pages(session: ServeSession) -> None:
+    streams = [EventStream(session.url) for _ in range(12)]
+    try:
+        for stream in streams:
+            stream.next("status")
+        started = time.monotonic()
+        assert request(session.url, "/portfolio/projects/").status == 200
+        assert time.monotonic() - started < 2
+        assert streams[0].content_type == "text/event-stream; charset=utf-8"
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+# ------------------------------------------------------------------------------ live reload
+
+
+def test_reload_script_is_injected_only_when_served(session: ServeSession, portfolio: Path,
+                                                    tmp_path: Path) -> None:
+    served = request(session.url, "/portfolio/projects/alpha/").text
+    assert f'<script src="/__itpm__/reload.js" data-token="{session.hub.token}" defer></script>' \
+           "</body>" in served
+    script = request(session.url, "/__itpm__/reload.js")
+    assert script.status == 200
+    assert script.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "EventSource" in script.text
+    out = tmp_path / "public"
+    assert build_site(BuildOptions(root=portfolio, output=out, as_of=AS_OF)).ok
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"__itpm__" not in path.read_bytes(), path
+    # And the private folder serve writes holds no script either: it is added per response.
+    assert b"__itpm__" not in (session.folder / "index.html").read_bytes()
+
+
+def test_inject_before_the_last_body_end() -> None:
+    assert inject(b"<p>x</p></BODY >\n", "t") == \
+        b'<p>x</p><script src="/__itpm__/reload.js" data-token="t" defer></script></BODY >\n'
+    assert inject(b"<p>no body end</p>", "t").endswith(b"defer></script>")
+
+
+def test_edit_sends_reload_and_serves_the_new_content(session: ServeSession,
+                                                      portfolio: Path) -> None:
+    with EventStream(session.url) as events:
+        _, status = events.next("status")
+        assert status["errors"] == [] and status["token"] == session.hub.token
+        save(portfolio / "content/projects/alpha.md", project("Alpha Prime", status="red"))
+        _, reload = events.next("reload")
+        assert reload["token"] == session.hub.token
+    page = request(session.url, "/portfolio/projects/alpha/").text
+    assert "<h1>Alpha Prime</h1>" in page
+    # The dependent project's page shows the new title too (it lists its dependencies).
+    assert "needs Alpha Prime" in request(session.url, "/portfolio/projects/beta/").text
+    assert session.last.ok and not session.last.full
+
+
+def test_add_rename_and_delete_projects(session: ServeSession, portfolio: Path) -> None:
+    projects = portfolio / "content" / "projects"
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(projects / "gamma.md", project("Gamma"))
+        events.next("reload")
+        assert request(session.url, "/portfolio/projects/gamma/").status == 200
+        os.replace(projects / "gamma.md", projects / "delta.md")
+        events.next("reload")
+        assert request(session.url, "/portfolio/projects/gamma/").status == 404
+        assert "<h1>Gamma</h1>" in request(session.url, "/portfolio/projects/delta/").text
+        (projects / "delta.md").unlink()
+        events.next("reload")
+        assert request(session.url, "/portfolio/projects/delta/").status == 404
+        assert "Gamma" not in request(session.url, "/portfolio/projects/").text
+    assert not (session.folder / "projects" / "delta").exists()
+
+
+def test_folder_moves_are_seen(session: ServeSession, portfolio: Path) -> None:
+    team = portfolio / "content" / "projects" / "team"
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(team / "epsilon.md", project("Epsilon"))
+        events.next("reload")
+        os.replace(team, portfolio / "content" / "projects" / "squad")
+        wait_for(lambda: session.last and session.last.written and
+                 "Epsilon" in request(session.url, "/portfolio/projects/epsilon/").text,
+                 what="the moved project to be served")
+        import shutil
+
+        shutil.rmtree(portfolio / "content" / "projects" / "squad")
+        events.next("reload")
+    assert request(session.url, "/portfolio/projects/epsilon/").status == 404
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+def test_broken_file_shows_errors_and_keeps_the_last_good_site(session: ServeSession,
+                                                                portfolio: Path) -> None:
+    good = request(session.url, "/portfolio/projects/alpha/").body
+    path = portfolio / "content/projects/alpha.md"
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(path, project("Alpha", phase="Execution-ish <b>"))
+        _, status = events.next("status", where=lambda d: bool(d["errors"]))
+        [error] = status["errors"]
+        assert error["path"] == "content/projects/alpha.md"
+        assert (error["line"], error["column"], error["field"]) == (3, 8, "phase")
+        assert "Execution-ish <b>" in error["message"]
+        assert error["source_line"] == "phase: Execution-ish <b>"
+        assert error["severity"] == "error" and error["hint"]
+        # The last good site is still served; a page opened now gets the errors on connect.
+        assert request(session.url, "/portfolio/projects/alpha/").body == good
+        with EventStream(session.url) as later:
+            assert later.next("status")[1]["errors"][0]["path"] == "content/projects/alpha.md"
+        save(path, project("Alpha"))  # fixed, back to what is served: nothing to reload
+        _, status = events.next("status", where=lambda d: not d["errors"])
+        assert status["total"] == 0
+        save(path, project("Alpha", status="amber"))
+        events.next("reload")
+
+
+def test_template_error_shows_the_template(session: ServeSession, portfolio: Path) -> None:
+    template = portfolio / "themes/default/templates/project.html"
+    good = template.read_text(encoding="utf-8")
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(template, good.replace("{{ p.title }}", "{{ p.title "))
+        _, status = events.next("status", where=lambda d: bool(d["errors"]))
+        assert status["errors"][0]["field"] == "template"
+        assert "project.html" in status["errors"][0]["path"]
+        save(template, good)
+        events.next("status", where=lambda d: not d["errors"])
+
+
+def test_a_big_page_failing_in_the_background_is_reported(session: ServeSession,
+                                                         portfolio: Path) -> None:
+    """Big pages are rendered after the reload; one whose template fails keeps its last good
+    version, and the overlay says why until the next good rebuild."""
+    dashboard = portfolio / "themes/default/templates/dashboard.html"
+    save(dashboard, dashboard.read_text(encoding="utf-8").replace(
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.title }}</h1>{% if portfolio.projects|length > 2 %}{{ nope.x }}{% endif %}"))
+    with EventStream(session.url) as events:
+        events.next("reload")  # the template changed
+        good = without_script(request(session.url, "/portfolio/").body)
+        save(portfolio / "content/projects/gamma.md", project("Gamma"))
+        _, status = events.next("status", where=lambda d: bool(d["errors"]))
+        [error] = status["errors"]
+        assert error["field"] == "template" and "dashboard.html" in error["path"]
+        assert "'nope' is undefined" in error["message"]
+        assert without_script(request(session.url, "/portfolio/").body) == good  # last good
+        assert request(session.url, "/portfolio/projects/gamma/").status == 200
+        (portfolio / "content/projects/gamma.md").unlink()
+        events.next("status", where=lambda d: not d["errors"])
+
+
+def test_a_crash_in_a_rebuild_is_reported_and_serving_goes_on(session: ServeSession,
+                                                               portfolio: Path,
+                                                               monkeypatch) -> None:
+    calls = []
+    real = session.builder.rebuild
+
+    def broken(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(**kwargs)
+
+    monkeypatch.setattr(session.builder, "rebuild", broken)
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(portfolio / "content/projects/alpha.md", project("Alpha Two"))
+        _, status = events.next("status", where=lambda d: bool(d["errors"]))
+        assert status["errors"][0]["code"] == "internal" and "boom" in status["errors"][0]["message"]
+        assert request(session.url, "/portfolio/").status == 200
+        session.rebuild()
+        events.next("reload")
+        events.next("status", where=lambda d: not d["errors"])
+
+
+def test_nothing_to_serve_until_the_first_good_build(tmp_path: Path, write_portfolio) -> None:
+    files = portfolio_files()
+    files["content/projects/alpha.md"] = project("Alpha", phase="<script>alert(1)</script>")
+    root = write_portfolio(tmp_path / "p", files)
+    with ServeSession(BuildOptions(root=root, as_of=AS_OF), port=0) as s:
+        s.start()
+        assert not s.has_site
+        page = request(s.url, "/portfolio/")
+        assert page.status == 503
+        assert "<script>alert(1)</script>" not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert "/__itpm__/reload.js" in page.text
+        with EventStream(s.url) as events:
+            assert events.next("status")[1]["errors"]
+            save(root / "content/projects/alpha.md", project("Alpha"))
+            events.next("reload")
+        assert request(s.url, "/portfolio/").status == 200
+
+
+# ------------------------------------------------------------------------------ watching
+
+
+def test_an_editor_save_is_one_rebuild(session: ServeSession, portfolio: Path) -> None:
+    """vim's save: probe file 4913, backup by rename, new file, backup deleted; plus swap files."""
+    folder = portfolio / "content" / "projects"
+    before = session.rebuilds
+    with EventStream(session.url) as events:
+        events.next("status")
+        (folder / "4913").write_text("", encoding="utf-8")
+        (folder / "4913").unlink()
+        os.replace(folder / "alpha.md", folder / "alpha.md~")
+        (folder / "alpha.md").write_text(project("Alpha Vim"), encoding="utf-8")
+        (folder / ".alpha.md.swp").write_bytes(b"\0" * 64)
+        (folder / "alpha.md~").unlink()
+        events.next("reload")
+        time.sleep(0.5)  # room for a second, unwanted rebuild
+    assert session.rebuilds == before + 1
+    assert "Alpha Vim" in request(session.url, "/portfolio/projects/alpha/").text
+
+
+def test_noise_files_trigger_no_rebuild(session: ServeSession, portfolio: Path) -> None:
+    before = session.rebuilds
+    folder = portfolio / "content" / "projects"
+    (folder / ".beta.md.swp").write_bytes(b"swap")
+    (folder / "beta.md~").write_text("backup", encoding="utf-8")
+    (folder / ".#beta.md").write_text("lock", encoding="utf-8")
+    (portfolio / "notes.txt").write_text("not content", encoding="utf-8")
+    (portfolio / "public").mkdir()
+    (portfolio / "public" / "index.html").write_text("built", encoding="utf-8")
+    time.sleep(0.6)
+    assert session.rebuilds == before
+
+
+def test_css_change_refreshes_stylesheets_only(session: ServeSession, portfolio: Path) -> None:
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(portfolio / "themes/default/static/css/site.css", "body { color: #900; }\n")
+        _, css = events.next("css", "reload")
+        assert _ == "css" and css["paths"] == ["static/css/site.css"]
+    assert session.last.rendered == 0
+    served = request(session.url, "/portfolio/static/css/site.css").text
+    assert "#900" in served
+
+
+def test_site_yaml_change_rebuilds_everything(session: ServeSession, portfolio: Path) -> None:
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(portfolio / "site.yaml", SITE_YAML.replace("Serve test", "Renamed site"))
+        events.next("reload")
+    assert session.last.full
+    assert "Renamed site" in request(session.url, "/portfolio/projects/beta/").text
+
+
+def test_polling_observer_sees_changes(portfolio: Path) -> None:
+    with ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=0, poll=True) as s:
+        s.start()
+        with EventStream(s.url) as events:
+            events.next("status")
+            save(portfolio / "content/projects/beta.md", project("Beta Polled"))
+            events.next("reload", timeout=15)
+        assert "Beta Polled" in request(s.url, "/portfolio/projects/beta/").text
+
+
+def test_close_removes_the_private_folder(portfolio: Path) -> None:
+    s = ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=0).start()
+    workdir = s.workdir
+    assert (workdir / "site" / "index.html").is_file()
+    assert not (portfolio / "public").exists()  # serve never writes the user's output
+    s.close()
+    assert not workdir.exists()
+
+
+# ------------------------------------------------------------------------------ ports
+
+
+def test_port_in_use_is_a_clear_error(portfolio: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PortInUse, match=f"port {port} on 127.0.0.1 is already in use"):
+            ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=port)
+        # 'auto': the next free port.
+        server = bind("127.0.0.1", None, lambda address: _Bound(address), start=port)
+        assert server.port > port
+
+
+class _Bound:
+    def __init__(self, address: tuple[str, int]) -> None:
+        self.sock = socket.socket()
+        try:
+            self.sock.bind(address)
+        except OSError:
+            self.sock.close()
+            raise
+        self.port = address[1]
+
+
+def _run_cli(*args: str, cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    return subprocess.Popen([sys.executable, "-m", "itpm_site", "serve", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_cli_port_in_use(portfolio: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _run_cli("--root", str(portfolio), "--port", str(port), cwd=portfolio)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in err
+    assert "--port auto" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_cli_serves_and_stops_cleanly(portfolio: Path, stop: signal.Signals) -> None:
+    proc = _run_cli("--root", str(portfolio), "--port", "auto", "--as-of", "2026-06-01",
+                    cwd=portfolio)
+    lines: list[str] = []
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("serving at "):
+                url = line.split()[2]
+        assert url and url.endswith("/portfolio/"), lines
+        assert request(url, "/portfolio/projects/alpha/").status == 200
+        proc.send_signal(stop)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "stopping" in out
+    assert not (portfolio / "public").exists()
+
+
+def test_cli_without_content_is_a_usage_error(tmp_path: Path) -> None:
+    proc = _run_cli("--root", str(tmp_path), cwd=tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "no 'content/' folder" in err

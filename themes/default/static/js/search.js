@@ -1,0 +1,527 @@
+/* The search page: Pagefind runs in the browser on the index published in pagefind/.
+   Results appear as you type; filters show how many results each value would give; the whole
+   state lives in the URL (search/?q=firewall&status=red&owner=nino-beridze), so a search can be
+   shared, and back/forward walk through it. Typing replaces the current history entry; changing
+   a filter adds one. Filter values are the explorer's (projects/?status=red&owner=...). */
+(function () {
+  "use strict";
+
+  var app = document.getElementById("search-app");
+  if (!app) { return; }
+  if (window.location.protocol === "file:") {
+    // Browsers refuse to load modules and WebAssembly for pages opened from a file.
+    document.getElementById("search-file").hidden = false;
+    return;
+  }
+  app.hidden = false;
+
+  var PAGE_SIZE = 20;
+  var DEBOUNCE_MS = 180;
+  var COLLAPSED_VALUES = 8;
+  var EXPLORER_KEYS = ["phase", "status", "program", "owner", "category"];
+  // A word every record has: a search with filters but no words searches it, because
+  // Pagefind would load the whole word index for an empty query.
+  var ALL = app.getAttribute("data-all");
+
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-q");
+  var statusLine = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var empty = document.getElementById("search-empty");
+  var moreButton = document.getElementById("search-more");
+  var clearButton = document.getElementById("search-clear");
+  var filtersBox = document.getElementById("search-filters");
+  var activeCount = document.getElementById("search-active");
+  var explorerLink = document.getElementById("search-explorer");
+  var badgeTemplate = document.getElementById("search-badges").content;
+  var fieldsets = Array.prototype.slice.call(
+    document.querySelectorAll("#search-facets fieldset[data-facet]"));
+
+  var FACETS = [];
+  var boxes = {};   // facet -> value -> checkbox
+  var labels = {};  // facet -> value -> label text
+  fieldsets.forEach(function (fieldset) {
+    var facet = fieldset.getAttribute("data-facet");
+    FACETS.push(facet);
+    boxes[facet] = {};
+    labels[facet] = {};
+    fieldset.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      boxes[facet][box.value] = box;
+      labels[facet][box.value] = box.parentNode.querySelector(".facet-label").textContent;
+    });
+  });
+
+  var state = { q: "", filters: {} };
+  var generation = 0;     // every search gets a number; a slower, older one is dropped
+  var results = [];
+  var shown = 0;
+  var typingTimer = null;
+  var expanded = {};      // facet -> the reader asked to see every value
+  var lastCounts = {};
+
+  // ------------------------------------------------------------------ state and URL
+
+  function valueFor(facet, raw) {
+    // A value from the URL: the value itself, or (for hand-written links such as
+    // owner=Nino+Beridze) its label, compared without case.
+    if (Object.prototype.hasOwnProperty.call(boxes[facet], raw)) { return raw; }
+    var wanted = raw.trim().toLocaleLowerCase();
+    var values = Object.keys(labels[facet]);
+    for (var i = 0; i < values.length; i++) {
+      if (labels[facet][values[i]].toLocaleLowerCase() === wanted) { return values[i]; }
+    }
+    return null;
+  }
+
+  function readURL() {
+    var params = new URLSearchParams(window.location.search);
+    state.q = params.get("q") || "";
+    FACETS.forEach(function (facet) {
+      var chosen = {};
+      params.getAll(facet).forEach(function (raw) {
+        var value = valueFor(facet, raw);
+        if (value !== null) { chosen[value] = true; }
+      });
+      state.filters[facet] = Object.keys(boxes[facet]).filter(function (v) { return chosen[v]; });
+    });
+  }
+
+  function queryString(keys, single) {
+    var params = new URLSearchParams();
+    if (state.q.trim()) { params.set("q", state.q.trim()); }
+    keys.forEach(function (facet) {
+      var values = state.filters[facet] || [];
+      if (single && values.length !== 1) { return; }
+      values.forEach(function (value) { params.append(facet, value); });
+    });
+    var text = params.toString();
+    return text ? "?" + text : "";
+  }
+
+  function writeURL(how) {
+    var target = window.location.pathname + queryString(FACETS, false);
+    if (target !== window.location.pathname + window.location.search) {
+      window.history[how === "push" ? "pushState" : "replaceState"](null, "", target);
+    }
+  }
+
+  function syncControls() {
+    if (input.value !== state.q) { input.value = state.q; }
+    FACETS.forEach(function (facet) {
+      Object.keys(boxes[facet]).forEach(function (value) {
+        boxes[facet][value].checked = state.filters[facet].indexOf(value) >= 0;
+      });
+    });
+  }
+
+  function readControls(facet) {
+    state.filters[facet] = Object.keys(boxes[facet]).filter(function (value) {
+      return boxes[facet][value].checked;
+    });
+  }
+
+  function activeFilters() {
+    return FACETS.reduce(function (n, facet) { return n + state.filters[facet].length; }, 0);
+  }
+
+  function pagefindFilters(except) {
+    var filters = {};
+    FACETS.forEach(function (facet) {
+      if (facet !== except && state.filters[facet].length) {
+        filters[facet] = { any: state.filters[facet].slice() };
+      }
+    });
+    return filters;
+  }
+
+  // ------------------------------------------------------------------ Pagefind
+
+  var pagefind = null;
+
+  function loadPagefind() {
+    if (!pagefind) {
+      var source = new URL(app.getAttribute("data-pagefind"), document.baseURI).href;
+      pagefind = import(source).then(function (module) {
+        // filters() loads the filter index: searches report counts per value only after it.
+        // Matches in a title count most, then the project owner's name; a risk's project
+        // title counts a little, so searching a project's name lists the project first.
+        return Promise.resolve(module.options({
+          excerptLength: 26,
+          ranking: { metaWeights: { title: 5, owner: 3, project: 0.5 } }
+        }))
+          .then(function () { return module.init(); })
+          .then(function () { return module.filters(); })
+          .then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  function unavailable() {
+    app.hidden = true;
+    document.getElementById("search-unavailable").hidden = false;
+  }
+
+  // ------------------------------------------------------------------ searching
+
+  function run() {
+    var current = ++generation;
+    var q = state.q.trim();
+    var filtered = activeFilters() > 0;
+    list.setAttribute("aria-busy", "true");
+    return loadPagefind().then(function (pf) {
+      if (current !== generation) { return null; }
+      if (!q && !filtered) {
+        return pf.filters().then(function (totals) {
+          if (current !== generation) { return null; }
+          drawFacets(totals);
+          showIdle();
+          return null;
+        });
+      }
+      var options = { filters: pagefindFilters(null) };
+      if (!q) { options.sort = { title: "asc" }; }
+      return pf.search(q || ALL, options).then(function (main) {
+        if (current !== generation || !main) { return null; }
+        return facetCounts(pf, q, main).then(function (counts) {
+          if (current !== generation) { return null; }
+          drawFacets(counts);
+          results = main.results;
+          shown = 0;
+          list.textContent = "";
+          return showMore(current, false).then(function () {
+            if (current === generation) { announce(q); }
+          });
+        });
+      });
+    }).catch(function (error) {
+      if (current === generation) {
+        unavailable();
+        if (window.console) { window.console.warn("search:", error); }
+      }
+    }).then(function () {
+      if (current === generation) { list.removeAttribute("aria-busy"); }
+    });
+  }
+
+  // The counts next to a filter's values say how many results that value gives with the
+  // query and the *other* filters: values of one filter add up (status red or amber), so a
+  // filter in use is counted by a search without it.
+  function facetCounts(pf, q, main) {
+    var counts = {};
+    var pending = [];
+    FACETS.forEach(function (facet) {
+      if (!state.filters[facet].length) {
+        counts[facet] = (main.filters || {})[facet] || {};
+        return;
+      }
+      var others = pagefindFilters(facet);
+      var lookup = (!q && !Object.keys(others).length)
+        ? pf.filters().then(function (totals) { return totals; })
+        : pf.search(q || ALL, { filters: others }).then(function (r) { return r.filters || {}; });
+      pending.push(lookup.then(function (filters) { counts[facet] = filters[facet] || {}; }));
+    });
+    return Promise.all(pending).then(function () { return counts; });
+  }
+
+  function showMore(current, focusFirst) {
+    var batch = results.slice(shown, shown + PAGE_SIZE);
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+      if (current !== generation) { return; }
+      var firstNew = null;
+      data.forEach(function (item) {
+        var li = drawResult(item);
+        firstNew = firstNew || li;
+        list.appendChild(li);
+      });
+      shown += batch.length;
+      moreButton.hidden = shown >= results.length;
+      empty.hidden = results.length > 0;
+      if (!results.length) { updateExplorerLink(); }
+      if (focusFirst && firstNew) { firstNew.querySelector("a").focus(); }
+    });
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function badge(key) {
+    var found = badgeTemplate.querySelector('[data-badge="' + key + '"]');
+    return found ? found.firstElementChild.cloneNode(true) : null;
+  }
+
+  function safeExcerpt(excerpt) {
+    // Pagefind escapes the text and adds <mark> around the matches; keep nothing else.
+    return String(excerpt || "").replace(/<(?!\/?mark>)/g, "&lt;");
+  }
+
+  // A risk's band and state, from the project's "risks" metadata ("high/open low/closed", in
+  // anchor order: risk-1 first).
+  function riskOf(meta, anchorId) {
+    var match = /^risk-(\d+)$/.exec(anchorId || "");
+    var all = (meta.risks || "").split(" ");
+    var entry = match ? all[Number(match[1]) - 1] : null;
+    if (!entry) { return null; }
+    var parts = entry.split("/");
+    return { band: parts[0], state: parts[1] || "" };
+  }
+
+  function drawExcerpt(className, excerpt) {
+    var p = element("p", className);
+    p.innerHTML = safeExcerpt(excerpt);
+    return p;
+  }
+
+  // The places on the page where the words were found: a risk (its anchor on the project
+  // page) or a section of the body, each with its own excerpt.
+  function drawSubResults(item, anchored) {
+    var meta = item.meta || {};
+    var ul = element("ul", "search-subresults");
+    anchored.slice(0, 3).forEach(function (sub) {
+      var li = element("li", "search-subresult");
+      var risk = riskOf(meta, sub.anchor.id);
+      var link = element("a");
+      link.href = sub.url;
+      if (risk) {
+        link.appendChild(element("span", "search-subresult-kind", "Risk: "));
+        link.className = "search-subresult-risk";
+      }
+      link.appendChild(document.createTextNode(sub.title));
+      var head = element("p", "search-subresult-title");
+      head.appendChild(link);
+      if (risk) {
+        var node = badge("band:" + risk.band);
+        if (node) { head.appendChild(document.createTextNode(" ")); head.appendChild(node); }
+        head.appendChild(element("span", "search-subresult-state", " " + risk.state));
+      }
+      li.appendChild(head);
+      if (sub.excerpt) { li.appendChild(drawExcerpt("search-subresult-excerpt", sub.excerpt)); }
+      ul.appendChild(li);
+    });
+    if (anchored.length > 3) {
+      ul.appendChild(element("li", "search-subresult-more muted small",
+        "and " + (anchored.length - 3) + " more on this page"));
+    }
+    return ul;
+  }
+
+  function drawResult(item) {
+    var meta = item.meta || {};
+    var type = (item.filters && item.filters.type && item.filters.type[0]) || "page";
+    var li = element("li", "search-result search-result--" + type);
+
+    var heading = element("h3", "search-result-title");
+    var link = element("a", "", meta.title || item.url);
+    link.href = item.url;
+    heading.appendChild(link);
+    li.appendChild(heading);
+
+    var context = element("p", "search-result-context");
+    context.appendChild(element("span", "search-result-type", labels.type[type] || type));
+    if (meta.owner) {
+      context.appendChild(document.createTextNode(" · Owner: "));
+      context.appendChild(element("span", "search-result-owner", meta.owner));
+    }
+    li.appendChild(context);
+
+    // Words found in the page's opening (summary, people, names) give the main excerpt;
+    // words under a heading (a risk, a section) give a sub-result linking to that heading.
+    var subs = item.sub_results || [];
+    var anchored = subs.filter(function (sub) { return sub.anchor && sub.anchor.id; });
+    // Risks first: they are what a portfolio search is most often after.
+    anchored = anchored.filter(function (sub) { return riskOf(meta, sub.anchor.id); })
+      .concat(anchored.filter(function (sub) { return !riskOf(meta, sub.anchor.id); }));
+    var opening = subs.filter(function (sub) { return !sub.anchor; })[0];
+    var excerpt = opening ? opening.excerpt : (anchored.length ? "" : item.excerpt);
+    if (excerpt) { li.appendChild(drawExcerpt("search-result-excerpt", excerpt)); }
+    if (anchored.length) { li.appendChild(drawSubResults(item, anchored)); }
+
+    var marks = element("p", "search-result-badges");
+    [meta.phase && "phase:" + meta.phase, meta.status && "status:" + meta.status].forEach(
+      function (key) {
+        var node = key && badge(key);
+        if (node) { marks.appendChild(node); marks.appendChild(document.createTextNode(" ")); }
+      });
+    if (marks.childNodes.length) { li.appendChild(marks); }
+    return li;
+  }
+
+  function drawFacets(counts) {
+    lastCounts = counts;
+    fieldsets.forEach(function (fieldset) {
+      var facet = fieldset.getAttribute("data-facet");
+      var facetCounts = counts[facet] || {};
+      var visible = [];
+      Object.keys(boxes[facet]).forEach(function (value) {
+        var box = boxes[facet][value];
+        var n = facetCounts[value] || 0;
+        var item = box.closest("li");
+        box.parentNode.querySelector("[data-count]").textContent = String(n);
+        var show = n > 0 || box.checked;
+        item.hidden = !show;
+        item.classList.remove("facet-overflow");
+        if (show) { visible.push(item); }
+      });
+      fieldset.hidden = visible.length === 0;
+      var more = fieldset.querySelector(".facet-more");
+      var collapse = visible.length > COLLAPSED_VALUES && !expanded[facet];
+      if (collapse) {
+        visible.slice(COLLAPSED_VALUES).forEach(function (item) {
+          if (!item.querySelector("input").checked) { item.classList.add("facet-overflow"); }
+        });
+      }
+      more.hidden = visible.length <= COLLAPSED_VALUES;
+      more.textContent = expanded[facet] ? "Show fewer" : "Show all " + visible.length;
+      more.setAttribute("aria-expanded", expanded[facet] ? "true" : "false");
+    });
+    var active = activeFilters();
+    clearButton.hidden = active === 0;
+    activeCount.hidden = active === 0;
+    activeCount.textContent = active ? active + " on" : "";
+  }
+
+  function filterSummary() {
+    var parts = [];
+    FACETS.forEach(function (facet) {
+      var values = state.filters[facet];
+      if (values.length) {
+        var legend = fieldsets[FACETS.indexOf(facet)].querySelector("legend").textContent;
+        parts.push(legend + ": " + values.map(function (v) { return labels[facet][v]; }).join(" or "));
+      }
+    });
+    return parts.join("; ");
+  }
+
+  function announce(q) {
+    var n = results.length;
+    var text = n === 0 ? "No results" : (n === 1 ? "1 result" : n + " results");
+    if (q) { text += " for “" + q + "”"; }
+    var filters = filterSummary();
+    if (filters) { text += " (" + filters + ")"; }
+    if (n > shown) { text += ", showing the first " + shown; }
+    statusLine.textContent = text + ".";
+  }
+
+  function showIdle() {
+    results = [];
+    shown = 0;
+    list.textContent = "";
+    moreButton.hidden = true;
+    empty.hidden = true;
+    statusLine.textContent = "Type to search, or choose a filter.";
+  }
+
+  function updateExplorerLink() {
+    var base = explorerLink.getAttribute("data-base") || explorerLink.getAttribute("href");
+    explorerLink.setAttribute("data-base", base);
+    explorerLink.setAttribute("href", base + queryString(EXPLORER_KEYS, true));
+  }
+
+  // ------------------------------------------------------------------ events
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(function () {
+      state.q = input.value;
+      writeURL("replace");
+      run();
+    }, DEBOUNCE_MS);
+  });
+
+  form.addEventListener("submit", function (event) {
+    // Enter commits the query as a history entry; the reader stays in the box and hears the
+    // count, then ↓ reaches the results.
+    event.preventDefault();
+    window.clearTimeout(typingTimer);
+    state.q = input.value;
+    writeURL("push");
+    run();
+  });
+
+  document.getElementById("search-facets").addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || box.type !== "checkbox") { return; }
+    readControls(box.name);
+    writeURL("push");
+    run();
+  });
+
+  document.getElementById("search-facets").addEventListener("click", function (event) {
+    var button = event.target.closest(".facet-more");
+    if (!button) { return; }
+    var facet = button.closest("fieldset").getAttribute("data-facet");
+    expanded[facet] = !expanded[facet];
+    drawFacets(lastCounts);
+  });
+
+  clearButton.addEventListener("click", function () {
+    FACETS.forEach(function (facet) { state.filters[facet] = []; });
+    syncControls();
+    writeURL("push");
+    run();
+    input.focus();
+  });
+
+  moreButton.addEventListener("click", function () { showMore(generation, true); });
+
+  // Arrow keys move between the box and the results; Enter follows the focused link.
+  function resultLinks() {
+    return Array.prototype.slice.call(list.querySelectorAll("a[href]"));
+  }
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") {
+      var links = resultLinks();
+      if (links.length) { event.preventDefault(); links[0].focus(); }
+    }
+  });
+
+  list.addEventListener("keydown", function (event) {
+    var links = resultLinks();
+    var index = links.indexOf(document.activeElement);
+    if (index < 0) { return; }
+    var target = null;
+    if (event.key === "ArrowDown") {
+      target = links[index + 1] || (moreButton.hidden ? null : moreButton);
+    } else if (event.key === "ArrowUp") {
+      target = index > 0 ? links[index - 1] : input;
+    } else if (event.key === "Home") {
+      target = links[0];
+    } else if (event.key === "End") {
+      target = links[links.length - 1];
+    } else if (event.key === "Escape") {
+      target = input;
+    }
+    if (target) {
+      event.preventDefault();
+      target.focus();
+    }
+  });
+
+  moreButton.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowUp") {
+      var links = resultLinks();
+      if (links.length) { event.preventDefault(); links[links.length - 1].focus(); }
+    }
+  });
+
+  window.addEventListener("popstate", function () {
+    window.clearTimeout(typingTimer);
+    readURL();
+    syncControls();
+    run();
+  });
+
+  // ------------------------------------------------------------------ start
+
+  readURL();
+  syncControls();
+  filtersBox.open = activeFilters() > 0 || window.matchMedia("(min-width: 60em)").matches;
+  run();
+})();
