@@ -142,7 +142,7 @@ def _whole(low: int, high: int, what: str):
             raise fail("range", f"{_show(value)} is not {what}",
                        f"write a whole number from {low} to {high}")
         if not low <= number <= high:
-            raise fail("range", f"{number} is out of range for {what} ({low} to {high})",
+            raise fail("range", f"{number} is not between {low} and {high}",
                        f"write a whole number from {low} to {high}")
         return number
 

@@ -9,7 +9,9 @@ is exactly one copy of the rules. ``load_sources`` is the same stage over files 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -277,12 +279,51 @@ def validate_document(doc: Document, model: type[M], out: Collector) -> M | None
         out.at(doc, doc.rel, again, Severity.ERROR, field_name(path),
                f"'{path[-1]}' appears twice (first on line {first.line})",
                "keep one of them; YAML would silently use the last", code="duplicate-key")
+    before = len(out.items)
     check_unknown_keys(model, doc.data, (), doc, out)
     try:
         return model.model_validate(doc.data)
     except pydantic.ValidationError as exc:
         _pydantic_to_diagnostics(doc, exc, out, model)
+        _merge_misspelled_required(out, before)
         return None
+
+
+_SUGGESTED = re.compile(r"^unknown key '(.+)'; did you mean '(.+)'\?$")
+
+
+def _split_field(name: str) -> tuple[str, str]:
+    parent, _, last = name.rpartition(".")
+    return parent, last
+
+
+def _merge_misspelled_required(out: Collector, before: int) -> None:
+    """`ownr: Ana` is one mistake, not two: report the missing `owner` at the misspelt key."""
+    new = out.items[before:]
+    missing = {_split_field(d.field): d for d in new if d.code == "missing"}
+    merged: dict[int, Diagnostic] = {}
+    for i, d in enumerate(new):
+        match = _SUGGESTED.match(d.message) if d.code == "unknown-key" else None
+        if not match:
+            continue
+        parent, written = _split_field(d.field)
+        gone = missing.pop((parent, match[2]), None)
+        if gone is None:
+            continue
+        merged[id(gone)] = None  # dropped
+        merged[i] = dataclasses.replace(
+            d, severity=Severity.ERROR, code="missing",
+            field=f"{parent}.{match[2]}" if parent else match[2],
+            message=f"required field '{match[2]}' is missing; '{written}' looks like a misspelling",
+            hint=f"rename '{written}' to '{match[2]}'")
+    if not merged:
+        return
+    kept = []
+    for i, d in enumerate(new):
+        if id(d) in merged:
+            continue
+        kept.append(merged.get(i, d))
+    out.items[before:] = kept
 
 
 def slug_from_path(path: Path) -> str:

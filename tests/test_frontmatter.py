@@ -84,7 +84,7 @@ def test_risk_deep_in_a_list_reported_at_the_exact_place(tmp_path, write_portfol
         """)})
     assert problems(tmp_path) == [
         ("content/projects/a.md", 12, 18, "error", "risks[2].probability",
-         "45 is out of range for a 1-5 rating (1 to 5)"),
+         "45 is not between 1 and 5"),
     ]
 
 
@@ -118,7 +118,7 @@ EXPECTED_AT_KNOWN_PLACES = [
     ("content/projects/a.md", 3, 8, "error", "phase",
      "'Execut' is not a phase; did you mean 'implementation'?"),
     ("content/projects/a.md", 7, 18, "error", "risks[0].probability",
-     "9 is out of range for a 1-5 rating (1 to 5)"),
+     "9 is not between 1 and 5"),
 ]
 
 
@@ -152,7 +152,7 @@ def test_georgian_text_in_values_and_columns_in_characters(tmp_path, write_portf
     assert problems(tmp_path) == [
         ("content/projects/a.md", 3, 8, "error", "phase", "'დაგეგმვა' is not a phase"),
         ("content/projects/a.md", 5, 54, "error", "risks[0].probability",
-         "9 is out of range for a 1-5 rating (1 to 5)"),
+         "9 is not between 1 and 5"),
     ]
 
 

@@ -335,7 +335,7 @@ CASES = {
             probability: 6
             impact: 1
         ---
-        """, [E("risks[0].probability", 7, 18, "6 is out of range for a 1-5 rating (1 to 5)")]),
+        """, [E("risks[0].probability", 7, 18, "6 is not between 1 and 5")]),
     "impact-zero": ("""\
         ---
         title: T
@@ -346,7 +346,7 @@ CASES = {
             probability: 1
             impact: 0
         ---
-        """, [E("risks[0].impact", 8, 13, "0 is out of range for a 1-5 rating (1 to 5)")]),
+        """, [E("risks[0].impact", 8, 13, "0 is not between 1 and 5")]),
     "probability-word": ("""\
         ---
         title: T
@@ -376,7 +376,7 @@ CASES = {
         owner: O
         progress: 120%
         ---
-        """, [E("progress", 5, 11, "120 is out of range for a percentage (0 to 100)")]),
+        """, [E("progress", 5, 11, "120 is not between 0 and 100")]),
     # --- booleans and text ------------------------------------------------------------------
     "done-yes": ("""\
         ---
@@ -1042,3 +1042,14 @@ def test_a_dependency_on_a_slug_clash_is_not_reported_again(tmp_path, write_port
         ("content/projects/c.md", "slug 'b' is also used by content/projects/b.md"),
     ]
     assert [e.slug for e in result.projects] == ["d"]
+
+
+def test_a_misspelt_required_key_is_one_error_at_the_misspelling(tmp_path, write_portfolio):
+    write_portfolio(tmp_path, {"content/projects/a.md": (
+        "---\ntitle: A\nphase: planning\nownr: Ana\nsummary: s\nstatus: green\n"
+        "category: software\nstart: 2026-01-01\nend: 2026-02-01\n---\n")})
+    result = load_portfolio(tmp_path)
+    assert [(d.severity.value, d.field, d.line, d.column, d.message, d.hint)
+            for d in result.diagnostics] == [
+        ("error", "owner", 4, 1, "required field 'owner' is missing; 'ownr' looks like a misspelling",
+         "rename 'ownr' to 'owner'")]

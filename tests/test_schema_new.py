@@ -200,11 +200,32 @@ def test_new_project_uses_site_settings_and_options(root):
     assert check_strict(root).exit_code == 0
 
 
-def test_new_project_creates_the_folders(tmp_path, monkeypatch):
+def test_new_project_creates_the_projects_folder(tmp_path, monkeypatch):
     monkeypatch.setattr("itpm_site.commands.new._git_user", lambda root: None)
+    (tmp_path / "fresh" / "content").mkdir(parents=True)
     result = new(tmp_path / "fresh", "First")
     assert result.exit_code == 0
     assert (tmp_path / "fresh/content/projects/first.md").is_file()
+
+
+def test_new_project_outside_a_portfolio_is_a_usage_error(tmp_path):
+    result = new(tmp_path / "nowhere", "First")
+    assert result.exit_code == 2
+    assert "no 'content/' folder" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_new_project_rejects_an_unknown_category_with_a_suggestion(root):
+    result = invoke("new", "project", "X", "--root", str(root), "--category", "netwrk")
+    assert result.exit_code == 2
+    assert "did you mean 'network-cloud'?" in result.output
+
+
+def test_new_project_notes_a_project_with_the_same_title(root):
+    assert invoke("new", "project", "Twin", "--root", str(root)).exit_code == 0
+    second = invoke("new", "project", "Twin", "--root", str(root))
+    assert second.exit_code == 0
+    assert "content/projects/twin.md has the same title" in second.output
 
 
 def test_new_project_with_relative_root_prints_a_relative_path(root, monkeypatch):

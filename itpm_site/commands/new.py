@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from itpm_site.commands.common import as_of_option, root_option
+from itpm_site.commands.common import EXIT_USAGE, as_of_option, root_option
 from itpm_site.config import resolve_as_of
 from itpm_site.loader import CONTENT_DIR, Collector, load_config
 from itpm_site.scaffold import write_new_project
+from itpm_site.vocab import did_you_mean, normalize
 
 
 @click.group()
@@ -43,10 +44,41 @@ def new_project(title: str, root: Path, owner: str | None, program: str | None,
 
     if not title.strip():
         raise click.BadParameter("the title must not be empty", param_hint="TITLE")
+    if not (root / CONTENT_DIR).is_dir():
+        click.echo(f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
+                   "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')", err=True)
+        raise SystemExit(EXIT_USAGE)
     config = load_config(root, Collector())
+    index = config.category_index()
+    if normalize(category) not in index:
+        close = did_you_mean(category, {k: c.slug for k, c in index.items()})
+        known = ", ".join(c.slug for c in config.categories)
+        raise click.BadParameter(
+            f"'{category}' is not a category of this portfolio"
+            + (f"; did you mean '{close}'?" if close else "") + f" (known: {known})",
+            param_hint="--category")
+    category = index[normalize(category)].slug
+    projects = root / CONTENT_DIR / "projects"
+    same_title = [p for p in sorted(projects.rglob("*.md")) if _title_of(p) == title.strip()] \
+        if projects.is_dir() else []
     today = resolve_as_of(as_of, config, dict(os.environ))
     owner = owner or _git_user(root) or "Unassigned"
     path = write_new_project(root / CONTENT_DIR / "projects", title.strip(), owner, today,
                              category=category, program=program, currency=config.currency)
     click.echo(f"created {path.relative_to(root).as_posix() if not path.is_absolute() else path}")
+    for other in same_title:
+        click.echo(f"note: {other.relative_to(root).as_posix()} has the same title", err=True)
     click.echo("next: fill in the summary, dates and budget, then run 'itpm-site check'")
+
+
+def _title_of(path: Path) -> str | None:
+    """The title line of a project file, read cheaply (no validation)."""
+    try:
+        for line in path.read_text(encoding="utf-8").split("\n")[1:40]:
+            if line.startswith("title:"):
+                return line[len("title:"):].strip().strip("\"'")
+            if line.rstrip() == "---":
+                break
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
