@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import LoadResult, load_portfolio
 from itpm_site.markdown import CACHE_DIR, MarkdownCache, load_cache, save_cache
-from itpm_site.parallel import worker_count
+from itpm_site.parallel import paused_gc, worker_count
 from itpm_site.render import (
     PageSpec,
     SiteContext,
@@ -176,15 +177,24 @@ def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
 
 def build_site(options: BuildOptions) -> BuildResult:
     """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
-    loaded = load_portfolio(options.root)
+    with paused_gc():
+        loaded = load_portfolio(options.root)
     result = BuildResult(loaded, list(loaded.diagnostics))
     if loaded.errors and not options.keep_going:
         return result
+    try:
+        return _write_site(options, loaded, result)
+    finally:
+        gc.unfreeze()
+
+
+def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) -> BuildResult:
     markdown = MarkdownCache()
     cache_dir = loaded.root / CACHE_DIR
-    if options.cache:
-        load_cache(markdown, cache_dir)
-    site = prepare(options, loaded, markdown)
+    with paused_gc(freeze_after=True):
+        if options.cache:
+            load_cache(markdown, cache_dir)
+        site = prepare(options, loaded, markdown)
     result.site = site
     total = len(site.pages)
     with SiteWriter(options.root, options.output_dir) as writer:

@@ -16,6 +16,7 @@ from itpm_site.commands.common import (
     verbosity_options,
 )
 from itpm_site.loader import PortfolioNotFound, load_portfolio
+from itpm_site.parallel import paused_gc
 
 
 @click.command()
@@ -26,7 +27,8 @@ from itpm_site.loader import PortfolioNotFound, load_portfolio
 def check(root: Path, fmt: str, strict: bool, quiet: bool, verbose: bool) -> None:
     """Check every file of the portfolio and report every problem (exit 1 on errors)."""
     try:
-        result = load_portfolio(root)
+        with paused_gc():
+            result = load_portfolio(root)
     except PortfolioNotFound as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
