@@ -47,12 +47,14 @@ def run_once(cmd: list[str]) -> dict:
             "rss": usage.ru_maxrss / 1024}
 
 
-def commands(n: int, search: bool) -> dict[str, list[str]]:
+def commands(n: int, search: bool, cache: bool = True) -> dict[str, list[str]]:
     tag = TAG.get(n, str(n))
     itpm = [sys.executable, "-m", "itpm_site", "build", "--root", str(PF / f"itpm-{tag}"),
             "--output", str(OUT / f"itpm-{tag}"), "--quiet"]
     if not search:
         itpm.append("--no-search")
+    if not cache:
+        itpm.append("--no-cache")
     hugo_bin = next((VENV / "lib").glob("python3*/site-packages/hugo/binaries/hugo"), None)
     tools = {"itpm-site": itpm}
     if hugo_bin:
@@ -69,12 +71,15 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-search", action="store_true", help="build without the search index")
+    ap.add_argument("--cold", action="store_true",
+                    help="render all Markdown afresh each time (--no-cache); default: the "
+                         "content-keyed Markdown cache from the warm-up build is used")
     args = ap.parse_args()
     for n in args.sizes:
         tag = TAG.get(n, str(n))
         if not (PF / f"itpm-{tag}").is_dir():
             sys.exit(f"missing input {PF / f'itpm-{tag}'}: see the prerequisites in --help")
-        tools = commands(n, not args.no_search)
+        tools = commands(n, not args.no_search, not args.cold)
         missing = {"hugo", "mkdocs"} - set(tools)
         if missing:
             print(f"note: {', '.join(sorted(missing))} not found in {VENV}; run the peer setup")
@@ -88,7 +93,8 @@ def main() -> int:
                 results[name].append(run_once(cmd))
         pages = sum(1 for _ in (OUT / f"itpm-{tag}").rglob("*.html"))
         print(f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
-              f"search {'off' if args.no_search else 'on'}), {args.runs} rounds, medians")
+              f"search {'off' if args.no_search else 'on'}, Markdown cache "
+              f"{'off' if args.cold else 'warm'}), {args.runs} rounds, medians")
         print(f"{'tool':10} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'itpm/tool wall':>15}")
         for name, runs in results.items():
             pairs = zip(results["itpm-site"], runs, strict=True)
