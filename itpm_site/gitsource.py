@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from itpm_site.loader import (
     CONTENT_DIR,
     SITE_FILE,
+    DiskSources,
     LoadedFile,
     LoadResult,
-    discover,
     load_file,
     load_sources,
-    relative,
     section_of,
 )
 
@@ -163,7 +162,7 @@ class SnapshotLoader:
 
     def load_working_tree(self) -> LoadResult:
         """The portfolio as it is on disk, exactly as ``load_portfolio`` finds it."""
-        return self.load(_DiskFiles(self.root))
+        return self.load(DiskSources(self.root))
 
     def _reader(self, sources: Mapping[str, bytes]) -> Callable[[str, str], LoadedFile]:
         def read_file(rel: str, section: str) -> LoadedFile:
@@ -177,24 +176,6 @@ class SnapshotLoader:
             return self._parsed[key]
 
         return read_file
-
-
-class _DiskFiles(Mapping[str, bytes]):
-    """The portfolio's files on disk, each read when asked for (OSError is the loader's)."""
-
-    def __init__(self, root: Path) -> None:
-        self.paths = {relative(root, p): p for found in discover(root).values() for p in found}
-        if (root / SITE_FILE).is_file():
-            self.paths[SITE_FILE] = root / SITE_FILE
-
-    def __getitem__(self, rel: str) -> bytes:
-        return self.paths[rel].read_bytes()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
 
 
 def _git(cwd: Path, *args: str, what: str = "", stdin: bytes | None = None) -> bytes:

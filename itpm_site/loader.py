@@ -430,7 +430,7 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                         code="recommended", label=name)
 
 
-class _DiskSources(Mapping[str, bytes]):
+class DiskSources(Mapping[str, bytes]):
     """The portfolio's files on disk as ``{relative path: bytes}``, each read when asked for."""
 
     def __init__(self, root: Path) -> None:
@@ -451,7 +451,7 @@ class _DiskSources(Mapping[str, bytes]):
 def load_portfolio(root: Path) -> LoadResult:
     """Load every file of the portfolio at ``root``: one pass, every problem reported."""
     root = root.resolve()
-    return load_sources(root, _DiskSources(root))
+    return load_sources(root, DiskSources(root))
 
 
 @dataclass
