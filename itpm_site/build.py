@@ -129,11 +129,13 @@ def page_files(site: SiteBuild, pages: Sequence[PageSpec]) -> Iterator[tuple[str
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
 
 
-def write_pages(site: SiteBuild, writer: SiteWriter) -> Iterator[str]:
+def write_pages(site: SiteBuild, writer: SiteWriter,
+                meanwhile: Callable[[], None] | None = None) -> Iterator[str]:
     """Render every page straight into the writer's staging folder (on every core)."""
     try:
         yield from write_all(site.env, site.pages, site.markdown,
-                             worker_count(site.options.jobs), len(site.portfolio.projects), writer)
+                             worker_count(site.options.jobs), len(site.portfolio.projects), writer,
+                             meanwhile)
     except jinja2.TemplateError as exc:
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
 
@@ -145,10 +147,17 @@ def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         yield f"static/{rel}", path.read_bytes()
 
 
-def emitted_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
-    """The emitters' outputs: exports and the search index."""
+def emitted_files(site: SiteBuild, late: bool | None = None) -> Iterator[tuple[str, bytes]]:
+    """The emitters' outputs: exports and the search index.
+
+    ``late`` picks those that need the rendered pages' Markdown (True) or not (False);
+    None means all of them.
+    """
+    from itpm_site.emitters import AFTER_PAGES
+
     for emit in _emitters():
-        yield from emit(site)
+        if late is None or (emit in AFTER_PAGES) == late:
+            yield from emit(site)
 
 
 def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
@@ -199,10 +208,14 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
     total = len(site.pages)
     with SiteWriter(options.root, options.output_dir) as writer:
         try:
-            for _ in write_pages(site, writer):
+            def meanwhile() -> None:
+                for rel, data in chain(support_files(site), emitted_files(site, late=False)):
+                    writer.write(rel, data)
+
+            for _ in write_pages(site, writer, meanwhile):
                 if options.progress:
                     options.progress(writer.count, total)
-            for rel, data in chain(support_files(site), emitted_files(site)):
+            for rel, data in emitted_files(site, late=True):
                 writer.write(rel, data)
         except TemplateProblem as problem:
             writer.abort()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -84,19 +84,24 @@ def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
 
 
 def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
-         workers: int, total_projects: int, folder: str | None
-         ) -> Iterator[tuple[str, bytes]]:
+         workers: int, total_projects: int, folder: str | None,
+         meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[str, bytes]]:
     global _SHARED
     chunks = deque(_chunks(pages, workers, total_projects))
     _SHARED = (env, pages, markdown)
+    # Pages sent back as bytes: a bounded window of chunks in flight keeps finished pages
+    # from piling up in memory while one chunk (a big listing page) is slow. Pages written by
+    # the workers cost nothing to keep waiting, so all chunks go at once.
+    limit = workers * 2 if folder is None else len(chunks)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
-            # A bounded window of chunks in flight keeps finished-but-unwritten pages from
-            # piling up in memory when one chunk (a big listing page) is slow.
             window: deque = deque()
             while chunks or window:
-                while chunks and len(window) < workers * 2:
+                while chunks and len(window) < limit:
                     window.append(pool.submit(_render_chunk, chunks.popleft(), folder))
+                if meanwhile is not None:  # the parent's own work, while the workers render
+                    meanwhile()
+                    meanwhile = None
                 rendered, fresh, failed = window.popleft().result()
                 for key, html in fresh:
                     markdown.put_key(key, html)
@@ -118,17 +123,21 @@ def render_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: Mar
 
 
 def write_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
-              workers: int, total_projects: int, writer: SiteWriter) -> Iterator[str]:
+              workers: int, total_projects: int, writer: SiteWriter,
+              meanwhile: Callable[[], None] | None = None) -> Iterator[str]:
     """Render every page into ``writer``'s staging folder; yields each page's path.
 
-    In parallel the workers write the files themselves: the pages never travel through a
-    pipe to this process.
+    In parallel the workers write the files themselves (the pages never travel through a
+    pipe to this process), and ``meanwhile`` runs here while they do; serially it runs after.
     """
     if not _parallel(pages, workers):
         for rel, data in render_pages(env, pages):
             writer.write(rel, data)
             yield rel
+        if meanwhile is not None:
+            meanwhile()
         return
-    for rel, _ in _run(env, pages, markdown, workers, total_projects, str(writer.staging)):
+    for rel, _ in _run(env, pages, markdown, workers, total_projects, str(writer.staging),
+                       meanwhile):
         writer.count += 1
         yield rel

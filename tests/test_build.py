@@ -362,3 +362,23 @@ def test_page_titles_and_single_h1(demo_site: Path) -> None:
 def test_quality_page_is_clean_for_the_demo(demo_site: Path) -> None:
     page = Page((demo_site / "quality" / "index.html").read_text(encoding="utf-8"))
     assert "error" not in page.text.lower() or "no errors" in page.text.lower()
+
+
+def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> None:
+    """Enough pages for the render workers: the output is the same bytes as one process."""
+    files = {"site.yaml": "title: Many\ncurrency: EUR\nexchange_rates: {USD: 0.9}\n"}
+    for i in range(320):
+        files[f"content/projects/p{i:03d}.md"] = (
+            f"---\ntitle: Project {i}\nphase: {['planning', 'implementation', 'closure'][i % 3]}\n"
+            f"owner: Owner {i % 7}\nprogram: Program {i % 4}\ncategory: software\n"
+            f"status: {['green', 'amber', 'red'][i % 3]}\nsummary: Number {i}.\n"
+            f"start: 2026-01-01\nend: 2026-12-31\ntags: [t{i % 5}]\n"
+            f"budget: {{planned: {1000 + i}, currency: {'USD' if i % 2 else 'EUR'}}}\n"
+            f"risks: [{{title: Risk {i}, probability: {1 + i % 5}, impact: {1 + i % 4}}}]\n"
+            f"---\n## Body {i}\n\nText with *emphasis* {i}.\n")
+    root = write_portfolio(tmp_path / "many", files)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert build(root, serial, jobs=1, search=False, cache=False).ok
+    assert build(root, parallel, jobs=2, search=False, cache=False).ok
+    assert len(list(parallel.rglob("*.html"))) > 300
+    assert tree_digest(serial) == tree_digest(parallel)
