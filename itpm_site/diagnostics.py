@@ -90,7 +90,7 @@ def format_human(diagnostics: Sequence[Diagnostic], summary: Summary, color: boo
         if d.source_line:
             gutter = str(d.line)
             pad = " " * len(gutter)
-            text = d.source_line.expandtabs(1)
+            text = d.source_line.replace("\t", "→")  # a tab is often the culprit: show it
             caret = "^" + "~" * max(0, min(d.length, len(text) - d.column + 1) - 1)
             out.append(f"  {gutter} | {text}")
             out.append(f"  {pad} | {' ' * (d.column - 1)}{_style(caret, color, fg=sev_color)}")

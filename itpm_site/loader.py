@@ -374,11 +374,15 @@ def read_document(root: Path, path: Path, out: Collector) -> Document | None:
 def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
                          out: Collector) -> Document | None:
     """Split one file given by ``read`` (which may raise OSError); problems become diagnostics."""
+    raw: bytes | str | None = None
     text: str | None = None
     try:
-        text = decode_text(read())
+        raw = read()
+        text = decode_text(raw)
         return parse_document(path, rel, text)
     except SourceError as exc:
+        if text is None and isinstance(raw, bytes):  # not UTF-8: show the line as best we can
+            text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
         line_text = ""
         with contextlib.suppress(IndexError):
             line_text = text.split("\n")[exc.line - 1] if text is not None else ""

@@ -171,7 +171,12 @@ class ServeSession:
             self.echo(text.rstrip("\n"), True)
             self.echo("the last good site is still served" if self.has_site else
                       "nothing to serve until these are fixed", True)
+            self._had_errors = True
             return
+        if getattr(self, "_had_errors", False):
+            # Say so: a fix that restores the file exactly is otherwise only "no change".
+            self.echo("fixed: no more errors (the browser overlay is gone)", False)
+            self._had_errors = False
         warnings = sum(1 for d in result.diagnostics if not d.is_error)
         if self.verbose and warnings:
             warned = [d for d in result.diagnostics if not d.is_error]
