@@ -27,10 +27,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+# Sibling script (run as `python bench/bench_search.py`): the same whole-process timer.
+from bench_build import run_once
 
 HERE = Path(__file__).resolve().parent
 PF = Path(os.environ.get("PF", "/tmp/pf"))
@@ -47,19 +49,6 @@ QUERIES = [
     ("compliance (in most bodies)", "?q=compliance"),
     ("filters only: status=red, phase=planning", "?status=red&phase=planning"),
 ]
-
-
-def run_once(cmd: list[str]) -> dict:
-    started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    stderr = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - started
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"failed ({code}): {' '.join(cmd)}\n{stderr.decode(errors='replace')[-2000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
 def build_cmd(tag: str, search: bool) -> list[str]:
