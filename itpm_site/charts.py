@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -77,6 +78,7 @@ def shape(kind: str, cx: float, cy: float, r: float, cls: str = "") -> str:
     return f'<polygon{c} points="{points}"/>'
 
 
+@lru_cache(maxsize=16)  # drawn beside every project in long tables: the same few icons
 def status_icon(status: str | None) -> Markup:
     """A small decorative RAG shape for badges and legends (the label is next to it)."""
     key = status if status in RAG else "unknown"
@@ -479,6 +481,7 @@ def _roadmap_row(view: ProjectView, scale: TimeScale, y: float, row_h: float, la
     return "".join(out)
 
 
+@lru_cache(maxsize=16)  # one per milestone in the roadmap table: the same few swatches
 def legend_marker(kind: str) -> Markup:
     """A decorative legend swatch matching the roadmap's markers: done, overdue, upcoming,
     slip, bar, progress."""
