@@ -160,10 +160,6 @@ class ProjectView:
         """Whether the roadmap can draw the project (it needs a start and an end)."""
         return self.project.start is not None and self.project.effective_forecast_end is not None
 
-    @property
-    def status_order(self) -> int:
-        return self.project.status.order if self.project.status else 3
-
 
 @dataclass(frozen=True)
 class CategoryRef:

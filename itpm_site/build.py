@@ -112,13 +112,6 @@ def prepare(options: BuildOptions, loaded: LoadResult | None = None,
                      markdown)
 
 
-def site_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (relative path, bytes): pages, static files, extras."""
-    yield from page_files(site, site.pages)
-    yield from support_files(site)
-    yield from emitted_files(site)
-
-
 def page_files(site: SiteBuild, pages: Sequence[PageSpec]) -> Iterator[tuple[str, bytes]]:
     """The given pages of the site (``serve`` re-renders only some); a template that fails
     raises TemplateProblem."""

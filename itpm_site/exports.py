@@ -40,7 +40,7 @@ SITE_EXPORTS = (
     ("projects.csv", "Projects (CSV)"),
     ("risks.csv", "Risks (CSV)"),
     ("milestones.csv", "Milestones (CSV)"),
-    ("milestones.ics", "Milestones (calendar)"),
+    ("milestones.ics", "Milestones (calendar, .ics)"),
 )
 
 

@@ -232,10 +232,6 @@ Currency = Annotated[str, BeforeValidator(_currency),
                      WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})]
 
 
-def currency_name(code: str) -> str:
-    return _CURRENCIES.get(code, code)
-
-
 # ------------------------------------------------------------------------------ links
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")

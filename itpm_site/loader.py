@@ -366,11 +366,6 @@ def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collect
 # ------------------------------------------------------------------------------ the stage
 
 
-def read_document(root: Path, path: Path, out: Collector) -> Document | None:
-    """Read and split one file; an unreadable or malformed file becomes a diagnostic."""
-    return document_from_source(path, relative(root, path), path.read_bytes, out)
-
-
 def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
                          out: Collector) -> Document | None:
     """Split one file given by ``read`` (which may raise OSError); problems become diagnostics."""
@@ -395,15 +390,10 @@ def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
     return None
 
 
-def load_entry(root: Path, path: Path, section: str, out: Collector,
-               claimed: set[str] | None = None) -> Entry | None:
-    """Read, split, and validate one content file; ``claimed`` collects the slugs it may have."""
-    return entry_from_source(path, relative(root, path), path.read_bytes, section, out, claimed)
-
-
 def entry_from_source(path: Path, rel: str, read: Callable[[], bytes | str], section: str,
                       out: Collector, claimed: set[str] | None = None) -> Entry | None:
-    """``load_entry`` for a file given by a function that returns its bytes."""
+    """Read (with ``read``), split and validate one content file; ``claimed`` collects the
+    slugs it may have, so a dependency on a rejected file is not reported twice."""
     if claimed is not None:
         claimed.add(slug_from_path(path))
     doc = document_from_source(path, rel, read, out)

@@ -41,12 +41,6 @@ class MarkdownCache:
         #: When a list, (key, html) of every body rendered from now on (for a worker to report).
         self.fresh: list[tuple[str, str]] | None = None
 
-    def get(self, text: str, allow_html: bool) -> str | None:
-        return self._html.get(content_key(text, allow_html))
-
-    def put(self, text: str, allow_html: bool, html: str) -> None:
-        self._html[content_key(text, allow_html)] = html
-
     def put_key(self, key: str, html: str) -> None:
         self._html[key] = html
 

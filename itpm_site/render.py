@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from itpm_site import __version__, charts, search
+from itpm_site import __version__, charts, exports, search
 from itpm_site.aggregate import Portfolio
 from itpm_site.config import base_path
 from itpm_site.markdown import MarkdownCache
@@ -189,6 +189,7 @@ class SiteContext:
             "charts": charts,
             "version": __version__,
             "search_enabled": self.search,
+            "site_exports": exports.SITE_EXPORTS,
         }
 
 

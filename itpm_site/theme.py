@@ -40,9 +40,6 @@ class Theme:
     def default(self) -> Path:
         return self.folders[-1]
 
-    def missing(self, root: Path, name: str) -> bool:
-        return name != "default" and not (root / "themes" / name).is_dir()
-
     def environment(self) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(folder / "templates"), encoding="utf-8")
