@@ -38,10 +38,10 @@ def parse_amount(value: object) -> Decimal:
 
     if text.startswith("-"):
         raise AmountError(f"'{text}' is negative; amounts are never below zero", VALID_FORMS)
-    # A currency beside digits ('250 EUR', 'EUR 250', '$100'); plain words ('abc') are not amounts.
+    # A currency beside digits ('250 EUR', '640k EUR', 'EUR 250', '$100'); 'abc' is no amount.
     if re.search(r"\d", text) and (
             text[0] in _SYMBOLS or text[-1] in _SYMBOLS
-            or re.search(r"\d\s*[A-Za-z]{3}$|^[A-Za-z]{3}\s*\d", text)):
+            or re.search(r"\d\s*[A-Za-z]{3}$|^[A-Za-z]{3}\s*\d|\d\w*\s+[A-Z]{3}$", text)):
         raise AmountError(
             f"'{text}' contains a currency; amounts are plain numbers",
             "put the currency in budget.currency (e.g. currency: EUR) and the number alone here",

@@ -48,6 +48,7 @@ def test_understood_exactly(value, expected):
     ("1.000.000", "'1.000.000' is ambiguous: is the separator a decimal mark or a thousands "
      "separator?", AMBIGUOUS_HINT),
     ("250 EUR", "'250 EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+    ("640k EUR", "'640k EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
     ("EUR 250", "'EUR 250' contains a currency; amounts are plain numbers", CURRENCY_HINT),
     ("250usd", "'250usd' contains a currency; amounts are plain numbers", CURRENCY_HINT),
     ("$100", "'$100' contains a currency; amounts are plain numbers", CURRENCY_HINT),
