@@ -382,3 +382,28 @@ def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> 
     assert build(root, parallel, jobs=2, search=False, cache=False).ok
     assert len(list(parallel.rglob("*.html"))) > 300
     assert tree_digest(serial) == tree_digest(parallel)
+
+
+GOLDEN_SITE = Path(__file__).parent / "golden" / "site"
+GOLDEN_PAGES = ["projects/alpha/index.html", "risks/index.html", "tags/web/index.html"]
+
+
+@pytest.mark.parametrize("page", GOLDEN_PAGES)
+def test_golden_pages_of_the_tiny_portfolio(tiny: Path, tmp_path: Path, page: str,
+                                            request: pytest.FixtureRequest) -> None:
+    """Template regressions show up as reviewable diffs of these files.
+
+    After an intended change: ``pytest tests/test_build.py -k golden --update-golden``, then
+    read the diff of tests/golden/site/ like code.
+    """
+    out = tmp_path / "out"
+    assert build(tiny, out, search=False, cache=False).ok
+    actual = (out / page).read_text(encoding="utf-8")
+    golden = GOLDEN_SITE / page.replace("/", "__")
+    if request.config.getoption("--update-golden") or os.environ.get("ITPM_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8", newline="")
+    assert golden.is_file(), f"{golden} is missing: run pytest with --update-golden"
+    assert actual == golden.read_text(encoding="utf-8"), (
+        f"{page} differs from {golden.name}; if intended, rerun with --update-golden and "
+        "review the diff")
