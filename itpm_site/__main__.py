@@ -1,4 +1,4 @@
-from itpm_site.cli import main
+from itpm_site.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

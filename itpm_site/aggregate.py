@@ -463,6 +463,19 @@ class Portfolio:
     diagnostics: list[Diagnostic]
     rejected: list[str]
 
+    def precompute(self) -> None:
+        """Compute every cached rollup now: forked render workers then share them instead of
+        each computing the ones its pages happen to need."""
+        for obj in (self, *self.projects, *self.all_groups):
+            for name, attr in vars(type(obj)).items():
+                if isinstance(attr, cached_property):
+                    getattr(obj, name)
+
+    @property
+    def all_groups(self) -> list[Group]:
+        return [self.all, *self.phases, *self.programs, *self.owners, *self.categories,
+                *self.tags]
+
     @cached_property
     def all(self) -> Group:
         return Group("portfolio", "all", self.config.title, self.projects, self.config.currency,
@@ -498,7 +511,7 @@ class Portfolio:
         return sorted((c for row in self.heatmap for c in row if c.risks),
                       key=lambda c: (-c.score, -c.probability))
 
-    @property
+    @cached_property
     def closed_risks(self) -> list[RiskView]:
         """Risks that no longer need attention (mitigated or closed)."""
         return [r for r in self.risks if not r.live]
@@ -516,7 +529,7 @@ class Portfolio:
         return [m for m in self.milestones if not m.milestone.done
                 and after < m.days_from_today <= days]
 
-    @property
+    @cached_property
     def done_milestones(self) -> list[MilestoneView]:
         return sorted((m for m in self.milestones if m.milestone.done),
                       key=lambda m: (m.milestone.date, m.project.title.lower()), reverse=True)
@@ -531,7 +544,7 @@ class Portfolio:
             previous = days
         return windows
 
-    @property
+    @cached_property
     def later_milestones(self) -> list[MilestoneView]:
         """Pending milestones beyond the last upcoming window."""
         return self.upcoming_milestones(10**6, UPCOMING_WINDOWS[-1])
@@ -604,13 +617,13 @@ class Portfolio:
                 *(to_base(x, currency, base, rates) for x in (planned, actual, forecast))))
         return lines
 
-    @property
+    @cached_property
     def rates_used(self) -> list[tuple[str, Decimal]]:
         """Exchange rates that converted at least one budget, by currency."""
         return [(t.currency, t.rate) for t in self.currency_totals
                 if t.rate is not None and t.currency != self.config.currency]
 
-    @property
+    @cached_property
     def unconvertible_currencies(self) -> list[str]:
         return [t.currency for t in self.currency_totals if t.rate is None]
 

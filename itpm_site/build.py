@@ -197,6 +197,7 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
         if options.cache:
             load_cache(markdown, cache_dir)
         site = prepare(options, loaded, markdown)
+        site.portfolio.precompute()
     result.site = site
     total = len(site.pages)
     with SiteWriter(options.root, options.output_dir) as writer:

@@ -42,19 +42,15 @@ def did_you_mean(value: str, choices: dict[str, str]) -> str | None:
 class Phase(StrEnum):
     """The five stages of IT project management, in order."""
 
+    # Set on each member below: plain attributes, read for every project on every page.
+    label: str
+    order: int
+
     INITIATION = "initiation"
     PLANNING = "planning"
     IMPLEMENTATION = "implementation"
     MONITORING = "monitoring"
     CLOSURE = "closure"
-
-    @property
-    def label(self) -> str:
-        return PHASE_INFO[self].label
-
-    @property
-    def order(self) -> int:
-        return list(Phase).index(self)
 
 
 @dataclass(frozen=True)
@@ -70,22 +66,23 @@ PHASE_INFO: dict[Phase, PhaseInfo] = {
     Phase.MONITORING: PhaseInfo("Monitoring and Control", "Time, budget, quality and risk"),
     Phase.CLOSURE: PhaseInfo("Closure", "Approved and handed to operations"),
 }
+for _order, _phase in enumerate(Phase):
+    _phase.order, _phase.label = _order, PHASE_INFO[_phase].label
 
 
 class Status(StrEnum):
     """RAG health as assessed by the project manager."""
 
+    label: str
+    order: int
+
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
 
-    @property
-    def label(self) -> str:
-        return {"green": "Green", "amber": "Amber", "red": "Red"}[self.value]
 
-    @property
-    def order(self) -> int:
-        return list(Status).index(self)
+for _order, _status in enumerate(Status):
+    _status.order, _status.label = _order, _status.value.capitalize()
 
 
 class State(StrEnum):

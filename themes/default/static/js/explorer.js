@@ -14,7 +14,7 @@
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var count = document.getElementById("explorer-count");
   var empty = document.getElementById("explorer-empty");
-  var FILTERS = ["phase", "status", "state", "program", "owner", "category", "tag"];
+  var FILTERS = ["phase", "status", "state", "program", "owner", "category", "tag", "flagged"];
   var sortKey = "";
   var sortDir = "ascending";
 
@@ -30,6 +30,7 @@
   function sortValue(row, col, type) {
     var cell = row.cells[col];
     var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+    if (raw === "–") { raw = ""; }  // the page's mark for "none"
     if (type === "number") {
       if (raw === "") { return null; }
       var n = parseFloat(raw);
@@ -80,13 +81,25 @@
       }
     }
     if (state.q) {
-      var text = row.getAttribute("data-text") || "";
+      var text = rowText(row);
       var words = state.q.toLowerCase().split(/\s+/);
       for (var w = 0; w < words.length; w++) {
         if (words[w] && text.indexOf(words[w]) < 0) { return false; }
       }
     }
     return true;
+  }
+
+  // The words a row is found by: what it shows, plus its tags. Read from the page once (rows
+  // carry no copy of their text, which would double the page at 10,000 projects).
+  var texts = new Map();
+  function rowText(row) {
+    var text = texts.get(row);
+    if (text === undefined) {
+      text = (row.textContent + " " + (row.getAttribute("data-tags") || "")).replace(/\s+/g, " ").toLowerCase();
+      texts.set(row, text);
+    }
+    return text;
   }
 
   function readForm() {
