@@ -97,7 +97,8 @@ def _emitters() -> list[Emitter]:
 
 
 def prepare(options: BuildOptions, loaded: LoadResult | None = None,
-            markdown: MarkdownCache | None = None) -> SiteBuild:
+            markdown: MarkdownCache | None = None,
+            bytecode_cache: jinja2.BytecodeCache | None = None) -> SiteBuild:
     """Everything up to rendering: aggregate, plan the pages, set up the theme."""
     loaded = loaded or load_portfolio(options.root)
     config = loaded.config
@@ -107,7 +108,7 @@ def prepare(options: BuildOptions, loaded: LoadResult | None = None,
     theme = Theme.resolve(loaded.root, config.theme)
     markdown = markdown or MarkdownCache()
     site = SiteContext(portfolio, base_url, markdown, search=options.search)
-    env = make_environment(theme, site)
+    env = make_environment(theme, site, bytecode_cache)
     return SiteBuild(options, loaded, portfolio, plan_pages(portfolio), env, theme, base_url,
                      markdown)
 
@@ -196,8 +197,11 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
     with paused_gc(freeze_after=True):
         if options.cache:
             load_cache(markdown, cache_dir)
-        site = prepare(options, loaded, markdown)
+        site = prepare(options, loaded, markdown,
+                       template_cache(cache_dir) if options.cache else None)
+        # Done once here rather than in every forked render worker.
         site.portfolio.precompute()
+        site.theme.preload(site.env)
     result.site = site
     total = len(site.pages)
     with SiteWriter(options.root, options.output_dir) as writer:
@@ -222,6 +226,17 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
     result.written = writer.count
     result.output = options.output_dir
     return result
+
+
+def template_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in ROOT/.itpm-cache/templates (Jinja checks each against its
+    source); None where the folder cannot be made, which only costs speed."""
+    folder = cache_dir / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def markdown_bodies(portfolio: Portfolio) -> list[str]:

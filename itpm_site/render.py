@@ -193,8 +193,9 @@ class SiteContext:
         }
 
 
-def make_environment(theme: Theme, site: SiteContext) -> jinja2.Environment:
-    env = theme.environment()
+def make_environment(theme: Theme, site: SiteContext,
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    env = theme.environment(bytecode_cache)
     env.globals.update(site.globals())
     env.filters.update({
         "money": _fmt_money,

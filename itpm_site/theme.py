@@ -7,6 +7,7 @@ with ``{% extends "!default/base.html" %}``.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,7 @@ class Theme:
     def default(self) -> Path:
         return self.folders[-1]
 
-    def environment(self) -> jinja2.Environment:
+    def environment(self, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(folder / "templates"), encoding="utf-8")
             for folder in self.folders]
@@ -53,7 +54,17 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=bytecode_cache,
         )
+
+    def preload(self, env: jinja2.Environment) -> None:
+        """Compile (or load from the bytecode cache) every template now, so that forked render
+        workers share them instead of each compiling its own (~0.3 s of Jinja per process).
+        A template that does not compile is left for the page that uses it to report."""
+        for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            if not name.startswith("!default/"):
+                with contextlib.suppress(jinja2.TemplateError):
+                    env.get_template(name)
 
     def static_files(self) -> dict[str, Path]:
         """Every static file by its path under static/; an override wins over the default."""
