@@ -29,7 +29,7 @@ from itpm_site.render import (
 )
 from itpm_site.render_pool import render_all, write_all
 from itpm_site.theme import Theme
-from itpm_site.write import SiteWriter
+from itpm_site.write import SiteWriter, forget
 
 #: Extra outputs (exports, search index): functions of the built site yielding (path, bytes).
 Emitter = Callable[["SiteBuild"], Iterable[tuple[str, bytes]]]
@@ -204,7 +204,10 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
         site.theme.preload(site.env)
     result.site = site
     total = len(site.pages)
-    with SiteWriter(options.root, options.output_dir) as writer:
+    if not options.cache:  # this build's files are not recorded: nothing of it may be reused
+        forget(cache_dir, options.output_dir)
+    with SiteWriter(options.root, options.output_dir,
+                    cache_dir if options.cache else None) as writer:
         try:
             def meanwhile() -> None:
                 for rel, data in chain(support_files(site), emitted_files(site, late=False)):

@@ -20,13 +20,14 @@ import jinja2
 from itpm_site.markdown import MarkdownCache
 from itpm_site.parallel import pool_context
 from itpm_site.render import PageSpec, render_pages
-from itpm_site.write import SiteWriter
+from itpm_site.write import Entry, Reuse, SiteWriter, staging_path, store
 
 #: Below this many pages, starting processes costs more than it saves.
 MIN_PAGES_FOR_WORKERS = 300
 
 # Set in the parent just before the workers fork, read by them.
-_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache] | None = None
+_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache,
+               Reuse | None] | None = None
 
 
 def _weight(page: PageSpec, total_projects: int) -> float:
@@ -55,11 +56,12 @@ class _Failed(Exception):
 
 
 def _render_chunk(indices: list[int], folder: str | None = None
-                  ) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]], int]:
-    """Render pages; with ``folder``, write them there and send back only their paths."""
-    env, pages, markdown = _SHARED  # type: ignore[misc]
+                  ) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
+    """Render pages; with ``folder``, store them there and send back their paths and what was
+    stored (see ``write.store``)."""
+    env, pages, markdown, reuse = _SHARED  # type: ignore[misc]
     markdown.fresh = []
-    out: list[tuple[str, bytes]] = []
+    out: list[tuple[str, bytes | Entry]] = []
     made: set[Path] = set()
     for index in indices:
         try:
@@ -67,12 +69,8 @@ def _render_chunk(indices: list[int], folder: str | None = None
                 if folder is None:
                     out.append((rel, data))
                     continue
-                target = Path(folder, *rel.split("/"))
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                target.write_bytes(data)
-                out.append((rel, b""))
+                target = staging_path(Path(folder), rel, made)
+                out.append((rel, store(target, rel, data, reuse)))
         except Exception:
             return out, markdown.fresh, index
     return out, markdown.fresh, -1
@@ -85,10 +83,11 @@ def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
 
 def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
          workers: int, total_projects: int, folder: str | None,
-         meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[str, bytes]]:
+         meanwhile: Callable[[], None] | None = None,
+         reuse: Reuse | None = None) -> Iterator[tuple[str, bytes | Entry]]:
     global _SHARED
     chunks = deque(_chunks(pages, workers, total_projects))
-    _SHARED = (env, pages, markdown)
+    _SHARED = (env, pages, markdown, reuse)
     # Pages sent back as bytes: a bounded window of chunks in flight keeps finished pages
     # from piling up in memory while one chunk (a big listing page) is slow. Pages written by
     # the workers cost nothing to keep waiting, so all chunks go at once.
@@ -119,7 +118,7 @@ def render_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: Mar
     if not _parallel(pages, workers):
         yield from render_pages(env, pages)
         return
-    yield from _run(env, pages, markdown, workers, total_projects, None)
+    yield from _run(env, pages, markdown, workers, total_projects, None)  # type: ignore[misc]
 
 
 def write_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
@@ -137,7 +136,7 @@ def write_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: Mark
         if meanwhile is not None:
             meanwhile()
         return
-    for rel, _ in _run(env, pages, markdown, workers, total_projects, str(writer.staging),
-                       meanwhile):
-        writer.count += 1
+    for rel, entry in _run(env, pages, markdown, workers, total_projects, str(writer.staging),
+                           meanwhile, writer.reuse):
+        writer.record(rel, entry)  # type: ignore[arg-type]
         yield rel
