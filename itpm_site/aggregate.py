@@ -464,17 +464,16 @@ class Portfolio:
     rejected: list[str]
 
     def precompute(self) -> None:
-        """Compute every cached rollup now: forked render workers then share them instead of
-        each computing the ones its pages happen to need."""
-        for obj in (self, *self.projects, *self.all_groups):
-            for name, attr in vars(type(obj)).items():
-                if isinstance(attr, cached_property):
-                    getattr(obj, name)
-
-    @property
-    def all_groups(self) -> list[Group]:
-        return [self.all, *self.phases, *self.programs, *self.owners, *self.categories,
-                *self.tags]
+        """Compute now the cached rollups that pages rendered by different processes share
+        (the portfolio's, each project's): forked render workers then inherit them instead of
+        each computing its own. Figures that one page shows are left to that page's worker."""
+        for name in ("rates_used", "unconvertible_currencies", "by_slug", "owners_by_slug"):
+            getattr(self, name)  # the layout of every page reads these
+        shared = [name for name, attr in vars(ProjectView).items()
+                  if isinstance(attr, cached_property)]
+        for view in self.projects:  # project rows repeat on many listing pages
+            for name in shared:
+                getattr(view, name)
 
     @cached_property
     def all(self) -> Group:

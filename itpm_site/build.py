@@ -18,7 +18,13 @@ from itpm_site.aggregate import Portfolio, build_portfolio
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import LoadResult, load_portfolio
-from itpm_site.markdown import CACHE_DIR, MarkdownCache, load_cache, save_cache
+from itpm_site.markdown import (
+    CACHE_DIR,
+    MarkdownCache,
+    ensure_cache_dir,
+    load_cache,
+    save_cache,
+)
 from itpm_site.parallel import paused_gc, worker_count
 from itpm_site.render import (
     PageSpec,
@@ -194,11 +200,12 @@ def build_site(options: BuildOptions) -> BuildResult:
 def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) -> BuildResult:
     markdown = MarkdownCache()
     cache_dir = loaded.root / CACHE_DIR
+    cache = options.cache and ensure_cache_dir(cache_dir)
     with paused_gc(freeze_after=True):
-        if options.cache:
+        if cache:
             load_cache(markdown, cache_dir)
         site = prepare(options, loaded, markdown,
-                       template_cache(cache_dir) if options.cache else None)
+                       template_cache(cache_dir) if cache else None)
         # Done once here rather than in every forked render worker.
         site.portfolio.precompute()
         site.theme.preload(site.env)
@@ -206,8 +213,7 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
     total = len(site.pages)
     if not options.cache:  # this build's files are not recorded: nothing of it may be reused
         forget(cache_dir, options.output_dir)
-    with SiteWriter(options.root, options.output_dir,
-                    cache_dir if options.cache else None) as writer:
+    with SiteWriter(options.root, options.output_dir, cache_dir if cache else None) as writer:
         try:
             def meanwhile() -> None:
                 for rel, data in chain(support_files(site), emitted_files(site, late=False)):
@@ -223,7 +229,7 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
             result.diagnostics.append(problem.diagnostic)
             return result
         writer.commit()
-    if options.cache:
+    if cache:
         save_cache(markdown, cache_dir, markdown_bodies(site.portfolio),
                    site.portfolio.config.allow_html)
     result.written = writer.count

@@ -40,6 +40,9 @@ class MarkdownCache:
         self._html: dict[str, str] = {}
         #: When a list, (key, html) of every body rendered from now on (for a worker to report).
         self.fresh: list[tuple[str, str]] | None = None
+        #: The keys read from the cache file: when a build needs exactly these, it is not
+        #: written again.
+        self.loaded: frozenset[str] = frozenset()
 
     def put_key(self, key: str, html: str) -> None:
         self._html[key] = html
@@ -58,6 +61,18 @@ class MarkdownCache:
 
 CACHE_DIR = ".itpm-cache"
 _CACHE_FILE = "markdown.json"
+
+
+def ensure_cache_dir(folder: Path) -> bool:
+    """Make ROOT/.itpm-cache, ignored by git; False if it cannot be made (read-only)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.is_file():
+            ignore.write_text("*\n", encoding="utf-8")
+    except OSError:
+        return False
+    return True
 
 
 def _cache_version() -> str:
@@ -79,8 +94,9 @@ def load_cache(cache: MarkdownCache, folder: Path) -> None:
         return
     entries = data.get("html")
     if isinstance(entries, dict):
-        cache._html.update((k, v) for k, v in entries.items()
-                           if isinstance(k, str) and isinstance(v, str))
+        valid = {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
+        cache._html.update(valid)
+        cache.loaded = frozenset(valid)
 
 
 def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html: bool) -> None:
@@ -90,10 +106,12 @@ def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html:
     failing to write (read-only checkout) only costs speed next time.
     """
     keys = {content_key(t, allow_html) for t in texts}
+    if keys == cache.loaded:
+        return  # the file on disk holds exactly these already
     entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}
+    if not ensure_cache_dir(folder):
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         tmp = folder / f"{_CACHE_FILE}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps({"version": _cache_version(), "html": entries},
                                   ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

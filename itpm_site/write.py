@@ -151,7 +151,8 @@ def forget(cache: Path, output: Path) -> None:
     reused later."""
     record = cache / OUTPUT_RECORD
     if _load_record(record, output.resolve()) is not None:
-        record.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            record.unlink(missing_ok=True)
 
 
 def _same_device(a: Path, b: Path) -> bool:

@@ -266,3 +266,16 @@ def test_exports_links_partial(tmp_path, write_portfolio):
     plain = site.portfolio.by_slug["plain"]
     html = template.render(page=PageSpec("projects/plain/index.html", "project.html"), p=plain)
     assert "href" not in html
+
+
+def test_portfolio_json_streamed_equals_the_whole_document(write_portfolio, tmp_path):
+    """portfolio.json is written one project at a time; the bytes are those of the whole
+    document encoded at once."""
+    from itpm_site.aggregate import build_portfolio
+    from itpm_site.exports import portfolio_data, portfolio_json
+    from itpm_site.loader import load_portfolio
+
+    portfolio = build_portfolio(load_portfolio(write_portfolio(tmp_path, FILES)), AS_OF)
+    whole = json.dumps(portfolio_data(portfolio, "/"), ensure_ascii=False, separators=(",", ":"))
+    assert portfolio_json(portfolio, "/") == (whole + "\n").encode("utf-8")
+    assert len(json.loads(portfolio_json(portfolio, "/"))["projects"]) == 3
