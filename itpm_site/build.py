@@ -187,7 +187,7 @@ def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
 def build_site(options: BuildOptions) -> BuildResult:
     """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
     with paused_gc():
-        loaded = load_portfolio(options.root)
+        loaded = load_portfolio(options.root, options.jobs)
     result = BuildResult(loaded, list(loaded.diagnostics))
     if loaded.errors and not options.keep_going:
         return result

@@ -11,7 +11,6 @@ from collections import defaultdict, deque
 from typing import TYPE_CHECKING
 
 from itpm_site import vocab
-from itpm_site.vocab import Phase
 
 if TYPE_CHECKING:
     from itpm_site.loader import Collector, Entry, LoadResult
@@ -30,7 +29,6 @@ def apply(result: LoadResult, out: Collector) -> None:
     rejected |= _reserved_pages(result.pages, out)
     rejected |= _dependencies(result.projects, out, result.rejected_slugs)
     _categories(result, out)
-    _closure_with_live_risks(result.projects, out)
     _program_titles(result.programs, out)
     if rejected:
         for entries in (result.projects, result.programs, result.pages):
@@ -201,19 +199,6 @@ def _categories(result: LoadResult, out: Collector) -> None:
         out.warning(project.doc, ("category",), message,
                     "known categories: " + ", ".join(c.slug for c in result.config.categories)
                     + "; other values get a category page of their own", code="category")
-
-
-def _closure_with_live_risks(projects: list[Entry], out: Collector) -> None:
-    for project in projects:
-        if project.model.phase is not Phase.CLOSURE:
-            continue
-        for i, risk in enumerate(project.model.risks):
-            if risk.status.is_live:
-                out.warning(project.doc, ("risks", i, "status"),
-                            f"the project is in closure but risk '{risk.title}' is still "
-                            f"{risk.status.value}",
-                            "close the risk, mark it mitigated, or hand it over to operations "
-                            "before closure", code="closure-open-risk")
 
 
 def _program_titles(programs: list[Entry], out: Collector) -> None:

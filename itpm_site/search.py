@@ -19,9 +19,7 @@ triple the metadata and filter data every search downloads and the time indexing
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import concurrent.futures
 import gzip
 import hashlib
 import html
@@ -39,6 +37,8 @@ from itpm_site.aggregate import Group, Portfolio, ProjectView, RiskView, owner_s
 from itpm_site.vocab import Phase, Status
 
 if TYPE_CHECKING:
+    import asyncio
+
     from itpm_site.build import SiteBuild
 
 log = logging.getLogger(__name__)
@@ -244,6 +244,8 @@ def _service_class():
     take over 1,000 s (Pagefind issue #976), and it caps one response at 2 MiB, which
     ``get_files`` passes beyond a few thousand records. The protocol itself is unchanged.
     """
+    import asyncio
+
     try:
         from pagefind.service import PagefindService, get_executable
     except ImportError as exc:
@@ -317,6 +319,8 @@ _WINDOW = 256
 
 
 async def _index_async(documents: list[tuple[str, str]], language: str) -> dict[str, bytes]:
+    import asyncio
+
     service = await _service_class()().launch()
     try:
         index = await service.create_index({"force_language": language})
@@ -339,6 +343,9 @@ def _run_in_thread(coroutine_factory: Callable[[], Any]) -> Any:
     """Run a coroutine on a fresh event loop in its own thread: the caller may itself be
     running an event loop (``serve``), and asyncio loops do not nest. The thread is a daemon,
     so Ctrl-C does not wait for Pagefind (which exits when its input closes)."""
+    import asyncio
+    import concurrent.futures
+
     outcome: concurrent.futures.Future = concurrent.futures.Future()
 
     def work() -> None:

@@ -1053,3 +1053,28 @@ def test_a_misspelt_required_key_is_one_error_at_the_misspelling(tmp_path, write
             for d in result.diagnostics] == [
         ("error", "owner", 4, 1, "required field 'owner' is missing; 'ownr' looks like a misspelling",
          "rename 'ownr' to 'owner'")]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the loading worker forks")
+def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch):
+    """Half the files loaded by a forked worker: the same entries and diagnostics, in order."""
+    import itpm_site.loader as loader
+
+    files = {"site.yaml": "title: Two halves\n"}
+    for i in range(60):
+        status = "purple" if i % 7 == 0 else "green"  # an error every seventh file
+        phase = "closure" if i % 5 == 0 else "planning"  # a warning for a live risk
+        files[f"content/projects/p{i:02}.md"] = (
+            f"---\ntitle: Project {i}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
+            f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
+            f"depends_on: [p{(i + 1) % 60:02}]\n---\nBody of project {i}.\n")
+    root = write_portfolio(tmp_path, files)
+    monkeypatch.setattr(loader, "MIN_FILES_FOR_WORKER", 10)
+    one, two = load_portfolio(root, jobs=1), load_portfolio(root, jobs=2)
+
+    def summary(result):
+        return ([(e.slug, e.model.model_dump(), e.doc.body) for e in result.projects],
+                [d.headline() for d in result.diagnostics], result.rejected)
+
+    assert summary(two) == summary(one)
+    assert one.rejected and any("closure" in d.message for d in one.diagnostics)
