@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from itpm_site import search
 from itpm_site.aggregate import Portfolio, build_portfolio
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
@@ -147,16 +148,17 @@ def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         yield f"static/{rel}", path.read_bytes()
 
 
-def emitted_files(site: SiteBuild, late: bool | None = None) -> Iterator[tuple[str, bytes]]:
+def emitted_files(site: SiteBuild, late: bool | None = None,
+                  skip: frozenset[Emitter] = frozenset()) -> Iterator[tuple[str, bytes]]:
     """The emitters' outputs: exports and the search index.
 
     ``late`` picks those that need the rendered pages' Markdown (True) or not (False);
-    None means all of them.
+    None means all of them. ``skip``: emitters whose work is done another way.
     """
     from itpm_site.emitters import AFTER_PAGES
 
     for emit in _emitters():
-        if late is None or (emit in AFTER_PAGES) == late:
+        if (late is None or (emit in AFTER_PAGES) == late) and emit not in skip:
             yield from emit(site)
 
 
@@ -214,6 +216,8 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
     if not options.cache:  # this build's files are not recorded: nothing of it may be reused
         forget(cache_dir, options.output_dir)
     with SiteWriter(options.root, options.output_dir, cache_dir if cache else None) as writer:
+        # The search index is built by Pagefind (a process of its own) while pages render.
+        index = search.BackgroundIndex(site) if options.search else None
         try:
             def meanwhile() -> None:
                 for rel, data in chain(support_files(site), emitted_files(site, late=False)):
@@ -222,12 +226,16 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
             for _ in write_pages(site, writer, meanwhile):
                 if options.progress:
                     options.progress(writer.count, total)
-            for rel, data in emitted_files(site, late=True):
+            late = emitted_files(site, late=True, skip=frozenset({search.emit_search}))
+            for rel, data in chain(late, index.files() if index else ()):
                 writer.write(rel, data)
         except TemplateProblem as problem:
             writer.abort()
             result.diagnostics.append(problem.diagnostic)
             return result
+        finally:
+            if index:
+                index.cancel()  # no-op once the index is written
         writer.commit()
     if cache:
         save_cache(markdown, cache_dir, markdown_bodies(site.portfolio),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,9 +44,21 @@ class MarkdownCache:
         #: The keys read from the cache file: when a build needs exactly these, it is not
         #: written again.
         self.loaded: frozenset[str] = frozenset()
+        self._more = threading.Condition()
 
     def put_key(self, key: str, html: str) -> None:
-        self._html[key] = html
+        with self._more:
+            self._html[key] = html
+            self._more.notify_all()
+
+    def cached(self, text: str, allow_html: bool) -> str | None:
+        """The HTML of ``text`` if it is rendered already."""
+        return self._html.get(content_key(text, allow_html))
+
+    def wait_for_more(self, timeout: float) -> None:
+        """Wait until a render worker's bodies arrive (``put_key``), at most ``timeout`` s."""
+        with self._more:
+            self._more.wait(timeout)
 
     def render(self, text: str, allow_html: bool) -> str:
         key = content_key(text, allow_html)

@@ -20,6 +20,7 @@ triple the metadata and filter data every search downloads and the time indexing
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import gzip
 import hashlib
 import html
@@ -213,13 +214,18 @@ def page_record(url: str, title: str, summary: str | None, body_html: str) -> Se
                         {"type": ["page"]})
 
 
-def search_records(portfolio: Portfolio, render: Callable[[str], str]) -> list[SearchRecord]:
+def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
     """Every record of the portfolio in a stable order; ``render`` turns Markdown into HTML."""
-    records = [project_record(view, render(view.body)) for view in portfolio.projects]
-    records.extend(program_record(g, render(g.body) if g.body else "") for g in portfolio.programs)
-    records.extend(page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body))
-                   for pg in portfolio.pages)
-    return records
+    for view in portfolio.projects:
+        yield project_record(view, render(view.body))
+    for g in portfolio.programs:
+        yield program_record(g, render(g.body) if g.body else "")
+    for pg in portfolio.pages:
+        yield page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body))
+
+
+def search_records(portfolio: Portfolio, render: Callable[[str], str]) -> list[SearchRecord]:
+    return list(iter_records(portfolio, render))
 
 
 # ------------------------------------------------------------------------------ Pagefind
@@ -318,7 +324,7 @@ def _service_class():
 _WINDOW = 256
 
 
-async def _index_async(documents: list[tuple[str, str]], language: str) -> dict[str, bytes]:
+async def _index_async(documents: Iterable[tuple[str, str]], language: str) -> dict[str, bytes]:
     import asyncio
 
     service = await _service_class()().launch()
@@ -333,6 +339,7 @@ async def _index_async(documents: list[tuple[str, str]], language: str) -> dict[
             if len(window) >= _WINDOW:
                 await window.popleft()
         await asyncio.gather(*window)
+        # Not write_files: it answers before every file is on disk (truncated files were seen).
         files = await index.get_files()
     finally:
         await service.close()
@@ -344,7 +351,6 @@ def _run_in_thread(coroutine_factory: Callable[[], Any]) -> Any:
     running an event loop (``serve``), and asyncio loops do not nest. The thread is a daemon,
     so Ctrl-C does not wait for Pagefind (which exits when its input closes)."""
     import asyncio
-    import concurrent.futures
 
     outcome: concurrent.futures.Future = concurrent.futures.Future()
 
@@ -503,10 +509,24 @@ def _digest(documents: list[tuple[str, str]], language: str) -> str:
     return h.hexdigest()
 
 
+def _without_search(exc: Exception) -> dict[str, bytes]:
+    """No index after all: say why (once for a missing Pagefind) and go on without one."""
+    global _said_unavailable
+    if isinstance(exc, SearchUnavailable):
+        if not _said_unavailable:
+            log.warning("search: %s; the site is built without a search index "
+                        "(install it with: pip install 'pagefind[bin]')", exc)
+            _said_unavailable = True
+    else:
+        log.warning("search: Pagefind failed (%s); the site is built without a search index",
+                    exc)
+    return {}
+
+
 def search_index_files(site: SiteBuild) -> dict[str, bytes]:
     """The index files of ``site`` (cached while the records stay the same, as in ``serve``
     when only a template changed)."""
-    global _last, _said_unavailable
+    global _last
     config = site.portfolio.config
     records = search_records(site.portfolio,
                              lambda text: site.markdown.render(text, config.allow_html))
@@ -517,18 +537,64 @@ def search_index_files(site: SiteBuild) -> dict[str, bytes]:
             return _last[1]
         try:
             files = build_index(documents, config.language)
-        except SearchUnavailable as exc:
-            if not _said_unavailable:
-                log.warning("search: %s; the site is built without a search index "
-                            "(install it with: pip install 'pagefind[bin]')", exc)
-                _said_unavailable = True
-            return {}
-        except SearchIndexError as exc:
-            log.warning("search: Pagefind failed (%s); the site is built without a search "
-                        "index", exc)
-            return {}
+        except (SearchUnavailable, SearchIndexError) as exc:
+            return _without_search(exc)
         _last = (digest, files)
         return files
+
+
+class BackgroundIndex:
+    """The index built in a thread while the pages render (``build``): Pagefind is a process
+    of its own, so it indexes on a core the render workers leave free.
+
+    Records go to Pagefind in the usual order. A record's body comes from the Markdown cache;
+    one the workers have not rendered yet is waited for, and rendered here if the pages end
+    without it. ``files()`` gives the index once the pages are done; ``cancel()`` stops it.
+    """
+
+    def __init__(self, site: SiteBuild) -> None:
+        self.site = site
+        self.pages_done = threading.Event()
+        self._cancelled = False
+        self._outcome: concurrent.futures.Future = concurrent.futures.Future()
+        threading.Thread(target=self._work, name="search-index", daemon=True).start()
+
+    def _body(self, text: str) -> str:
+        markdown, allow_html = self.site.markdown, self.site.portfolio.config.allow_html
+        while True:
+            if self._cancelled:
+                raise SearchIndexError("cancelled")
+            html = markdown.cached(text, allow_html)
+            if html is not None:
+                return html
+            if self.pages_done.is_set():
+                return markdown.render(text, allow_html)
+            markdown.wait_for_more(0.2)
+
+    def _work(self) -> None:
+        import asyncio
+
+        language = self.site.portfolio.config.language
+        documents = ((r.url, r.html(language))
+                     for r in iter_records(self.site.portfolio, self._body))
+        try:
+            files = canonicalize(asyncio.run(_index_async(documents, language)))
+        except (SearchUnavailable, SearchIndexError) as exc:
+            files = {} if self._cancelled else _without_search(exc)
+        except BaseException as exc:  # handed to the caller of files()
+            self._outcome.set_exception(exc)
+            return
+        self._outcome.set_result(files)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """(path, bytes) of the index under ``pagefind/``; call when the pages are done."""
+        self.pages_done.set()
+        for path, data in self._outcome.result().items():
+            yield f"{SEARCH_DIR}/{path}", data
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self.pages_done.set()
 
 
 def emit_search(site: SiteBuild) -> Iterator[tuple[str, bytes]]:

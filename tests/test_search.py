@@ -300,16 +300,50 @@ def test_without_the_binary_the_site_is_built_without_search(
 @pytest.mark.usefixtures("fresh_search")
 def test_unchanged_records_reuse_the_index(portfolio_root: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` asks for the index after every rebuild (emit_search): unchanged records
+    reuse the last one."""
+    from itpm_site.build import prepare
+
     needs_pagefind()
     calls = []
     real = search.build_index
     monkeypatch.setattr(search, "build_index",
                         lambda documents, language: calls.append(1) or real(documents, language))
-    build(portfolio_root, tmp_path / "a")
-    build(portfolio_root, tmp_path / "b")  # serve's rebuild after a template edit
+
+    def index() -> dict[str, bytes]:
+        return dict(search.emit_search(prepare(BuildOptions(portfolio_root, as_of=AS_OF))))
+
+    first = index()
+    assert index() == first  # a rebuild after a template edit
     assert len(calls) == 1
     project = portfolio_root / "content" / "projects" / "data-catalogue.md"
     project.write_text(project.read_text(encoding="utf-8").replace("lineage", "provenance"),
                        encoding="utf-8")
-    build(portfolio_root, tmp_path / "c")
+    assert index() != first
     assert len(calls) == 2
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="render workers fork")
+def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Path,
+                                                                  write_portfolio) -> None:
+    """With no Markdown cache the index waits for the bodies the workers render; the index
+    is the same bytes as one built after the pages by a single process."""
+    needs_pagefind()
+    files = {"site.yaml": "title: Many\n"}
+    for i in range(330):
+        files[f"content/projects/p{i:03}.md"] = (
+            f"---\ntitle: Project {i}\nphase: planning\nowner: Ann Lee\n---\n"
+            f"## Scope\n\nWord{i} and the firewall number {i * 7}.\n")
+    root = write_portfolio(tmp_path / "pf", files)
+
+    def index(jobs: int) -> dict[str, bytes]:
+        out = tmp_path / f"out{jobs}"
+        assert build_site(BuildOptions(root=root, output=out, as_of=AS_OF, jobs=jobs,
+                                       cache=False)).ok
+        index = out / "pagefind"
+        return {p.relative_to(index).as_posix(): p.read_bytes()
+                for p in sorted(index.rglob("*")) if p.is_file()}
+
+    parallel = index(2)
+    assert any(rel.startswith("fragment/") for rel in parallel)
+    assert parallel == index(1)
