@@ -219,7 +219,9 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) 
         # The search index is built by Pagefind (a process of its own) while pages render.
         index = search.BackgroundIndex(site) if options.search else None
         try:
-            def meanwhile() -> None:
+            def meanwhile() -> None:  # runs once the render workers are forked
+                if index:
+                    index.start()
                 for rel, data in chain(support_files(site), emitted_files(site, late=False)):
                     writer.write(rel, data)
 

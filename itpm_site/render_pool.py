@@ -65,14 +65,14 @@ def _render_chunk(indices: list[int], folder: str | None = None
     made: set[Path] = set()
     for index in indices:
         try:
-            for rel, data in render_pages(env, [pages[index]]):
-                if folder is None:
-                    out.append((rel, data))
-                    continue
-                target = staging_path(Path(folder), rel, made)
-                out.append((rel, store(target, rel, data, reuse)))
-        except Exception:
+            rendered = list(render_pages(env, [pages[index]]))
+        except Exception:  # a template error: the parent renders the page again to report it
             return out, markdown.fresh, index
+        for rel, data in rendered:  # an I/O error here (disk full) goes to the parent as is
+            if folder is None:
+                out.append((rel, data))
+            else:
+                out.append((rel, store(staging_path(Path(folder), rel, made), rel, data, reuse)))
     return out, markdown.fresh, -1
 
 

@@ -547,9 +547,10 @@ class BackgroundIndex:
     """The index built in a thread while the pages render (``build``): Pagefind is a process
     of its own, so it indexes on a core the render workers leave free.
 
-    Records go to Pagefind in the usual order. A record's body comes from the Markdown cache;
-    one the workers have not rendered yet is waited for, and rendered here if the pages end
-    without it. ``files()`` gives the index once the pages are done; ``cancel()`` stops it.
+    ``start`` it once the render workers are forked. Records go to Pagefind in the usual
+    order. A record's body comes from the Markdown cache; one the workers have not rendered yet
+    is waited for, and rendered here if the pages end without it. ``files()`` gives the index
+    once the pages are done; ``cancel()`` stops it.
     """
 
     def __init__(self, site: SiteBuild) -> None:
@@ -557,7 +558,14 @@ class BackgroundIndex:
         self.pages_done = threading.Event()
         self._cancelled = False
         self._outcome: concurrent.futures.Future = concurrent.futures.Future()
-        threading.Thread(target=self._work, name="search-index", daemon=True).start()
+        self._started = False
+
+    def start(self) -> None:
+        """Start indexing; call once the render workers are forked (a thread running while a
+        process forks could leave the child holding its locks)."""
+        if not self._started:
+            self._started = True
+            threading.Thread(target=self._work, name="search-index", daemon=True).start()
 
     def _body(self, text: str) -> str:
         markdown, allow_html = self.site.markdown, self.site.portfolio.config.allow_html
@@ -589,6 +597,7 @@ class BackgroundIndex:
     def files(self) -> Iterator[tuple[str, bytes]]:
         """(path, bytes) of the index under ``pagefind/``; call when the pages are done."""
         self.pages_done.set()
+        self.start()
         for path, data in self._outcome.result().items():
             yield f"{SEARCH_DIR}/{path}", data
 

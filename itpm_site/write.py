@@ -30,8 +30,8 @@ from pathlib import Path
 MARKER = ".itpm-site-output"
 MARKER_TEXT = b"Written by itpm-site. This whole folder is replaced on every build.\n"
 
-#: What a stored file is: (size, mtime in ns, digest of its bytes).
-Entry = tuple[int, int, str]
+#: What a stored file is: (size, mtime in ns, inode, digest of its bytes).
+Entry = tuple[int, int, int, str]
 
 # In the cache folder: the record of the live output, and the spare output with its record.
 OUTPUT_RECORD = "output.json"
@@ -80,11 +80,12 @@ def digest(data: bytes) -> str:
 
 
 def _matches(path: Path, entry: Entry) -> bool:
+    """``path`` is still the very file recorded (a file changed or replaced since is not)."""
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
         return False
-    return (st.st_size, st.st_mtime_ns) == entry[:2]
+    return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == entry[:3]
 
 
 def _clear(target: Path) -> None:
@@ -105,10 +106,10 @@ def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
     hashed = digest(data)
     if reuse is not None:
         present = reuse.present.get(rel)
-        if present is not None and present[2] == hashed and _matches(target, present):
+        if present is not None and present[3] == hashed and _matches(target, present):
             return present
         live = reuse.linkable.get(rel)
-        if live is not None and live[2] == hashed and reuse.output is not None:
+        if live is not None and live[3] == hashed and reuse.output is not None:
             source = reuse.output.joinpath(*rel.split("/"))
             if _matches(source, live):
                 with contextlib.suppress(OSError):  # no hard links here (FAT, some shares)
@@ -122,7 +123,7 @@ def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
         while view:
             view = view[f.write(view):]
         st = os.fstat(f.fileno())
-    return (st.st_size, st.st_mtime_ns, hashed)
+    return (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
 
 
 def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
@@ -131,13 +132,14 @@ def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("folder") != str(folder):
             return None
-        return {rel: (int(e[0]), int(e[1]), str(e[2])) for rel, e in data["files"].items()}
+        return {rel: (int(e[0]), int(e[1]), int(e[2]), str(e[3]))
+                for rel, e in data["files"].items()}
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 
 def _save_record(path: Path, folder: Path, files: dict[str, Entry]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(json.dumps({"folder": str(folder), "files": files}, separators=(",", ":")),
                        encoding="utf-8")
@@ -153,6 +155,34 @@ def forget(cache: Path, output: Path) -> None:
     if _load_record(record, output.resolve()) is not None:
         with contextlib.suppress(OSError):
             record.unlink(missing_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _only_recorded(folder: Path, files: dict[str, Entry]) -> bool:
+    """``folder`` holds nothing but regular files and folders its record lists (a spare with
+    anything else, such as a file or a link added by hand to the output it once was, is not
+    reused)."""
+    folders = {""}
+    for rel in files:
+        parts = rel.split("/")
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    for base, dirs, names in os.walk(folder):
+        prefix = Path(base).relative_to(folder).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        for name in dirs:
+            rel = prefix + name
+            if rel not in folders or (Path(base) / name).is_symlink():
+                return False
+        for name in names:
+            if prefix + name not in files or (Path(base) / name).is_symlink():
+                return False
+    return True
 
 
 def _same_device(a: Path, b: Path) -> bool:
@@ -211,44 +241,39 @@ class SiteWriter:
         assert cache is not None
         try:
             cache.mkdir(parents=True, exist_ok=True)
-        except OSError:
+            reuse = Reuse()
+            live = _load_record(cache / OUTPUT_RECORD, self.output)
+            if live is not None and (self.output / MARKER).is_file():
+                reuse.output, reuse.linkable = self.output, live
+            spare = cache / SPARE
+            present = _load_record(cache / SPARE_RECORD, spare)
+            (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
+            if (present is None or not spare.is_dir()
+                    or not _same_device(spare, self.output.parent)
+                    or not _only_recorded(spare, present)):
+                shutil.rmtree(spare, ignore_errors=True)
+                return reuse
+            os.replace(spare, self.staging)
+        except OSError:  # a read-only or odd cache: build without reuse
+            shutil.rmtree(self.staging, ignore_errors=True)
             return None
-        reuse = Reuse()
-        live = _load_record(cache / OUTPUT_RECORD, self.output)
-        if live is not None and (self.output / MARKER).is_file():
-            reuse.output, reuse.linkable = self.output, live
-        spare = cache / SPARE
-        present = _load_record(cache / SPARE_RECORD, spare)
-        (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
-        if present is not None and spare.is_dir() and _same_device(spare, self.output.parent):
-            try:
-                os.replace(spare, self.staging)
-            except OSError:
-                present = None
-        else:
-            present = None
-        if present is None:
-            shutil.rmtree(spare, ignore_errors=True)
-            return reuse
-        # Anything in the spare that its record does not list (added by hand to the output it
-        # once was) goes; what is listed may be kept.
-        on_disk = set()
-        for folder, _dirs, names in os.walk(self.staging):
-            base = Path(folder)
-            for name in names:
-                on_disk.add(base.joinpath(name).relative_to(self.staging).as_posix())
-        for rel in on_disk - present.keys():
-            self.staging.joinpath(*rel.split("/")).unlink(missing_ok=True)
-        reuse.present = {rel: e for rel, e in present.items() if rel in on_disk}
-        self._leftover = set(reuse.present)
+        reuse.present = present
+        self._leftover = set(present)
         return reuse
 
     def _finish_staging(self) -> None:
         """Remove the spare's files that this build did not write, then emptied folders."""
+        written = {rel.casefold(): rel for rel in self.files}
         emptied: set[Path] = set()
-        for rel in self._leftover - self.files.keys():
+        for rel in sorted(self._leftover - self.files.keys()):
             path = self.staging.joinpath(*rel.split("/"))
-            path.unlink(missing_ok=True)
+            twin = written.get(rel.casefold())
+            if twin is not None and _same_file(path, self.staging.joinpath(*twin.split("/"))):
+                continue  # a case-insensitive disk: 'Logo.PNG' is now this build's 'logo.png'
+            try:
+                path.unlink()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+                continue  # gone, or now a folder (or under a file) of this build
             emptied.add(path.parent)
         for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
             while folder != self.staging and folder.is_dir() and not any(folder.iterdir()):
@@ -275,6 +300,11 @@ class SiteWriter:
         _clear(self.staging / MARKER)
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
         previous = self.output.parent / f".{self.output.name}.previous-{os.getpid()}"
+        if previous.exists():  # left by a crashed build of a process with the same id
+            shutil.rmtree(previous, ignore_errors=True)
+        if self.cache is not None:  # until the new record is saved, nothing may be trusted
+            with contextlib.suppress(OSError):
+                (self.cache / OUTPUT_RECORD).unlink(missing_ok=True)
         if self.output.exists():
             os.replace(self.output, previous)
         try:

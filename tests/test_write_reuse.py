@@ -122,3 +122,54 @@ def test_parallel_workers_reuse_files_too(write_portfolio, tmp_path: Path) -> No
     build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False, jobs=2))
     assert page.stat().st_ino == inode
     assert_clean(root, out, tmp_path, "parallel")
+
+
+# ------------------------------------------------------------------------------ the writer alone
+
+
+def write_site(root: Path, out: Path, files: dict[str, bytes]) -> None:
+    from itpm_site.write import SiteWriter
+
+    with SiteWriter(root, out, root / ".itpm-cache") as writer:
+        for rel, data in files.items():
+            writer.write(rel, data)
+        writer.commit()
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {rel: data for rel, data in snapshot(out).items() if rel != ".itpm-site-output"}
+
+
+def test_paths_that_turn_from_file_to_folder_and_back(tmp_path: Path) -> None:
+    root = tmp_path / "pf"
+    (root / "content").mkdir(parents=True)
+    out = tmp_path / "public"
+    layouts = [{"x/index.html": b"x page", "y": b"y file", "z/deep/a.txt": b"a"},
+               {"x": b"x is a file now", "y/index.html": b"y page", "z": b"z file"}]
+    for step in range(6):  # long enough for each layout to meet the other as the spare
+        files = layouts[step % 2]
+        write_site(root, out, files)
+        assert site_files(out) == files, step
+        assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} == \
+            {"/".join(rel.split("/")[:i]) for rel in files for i in range(1, rel.count("/") + 1)}
+
+
+def test_links_and_folders_added_to_the_output_never_lead_outside(tmp_path: Path) -> None:
+    root = tmp_path / "pf"
+    (root / "content").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_bytes(b"not ours")
+    out = tmp_path / "public"
+    files = {"static/keep.txt": b"ours", "index.html": b"home"}
+    write_site(root, out, files)
+    write_site(root, out, files)
+    (out / "static" / "keep.txt").unlink()
+    (out / "static" / "keep.txt").symlink_to(outside / "keep.txt")
+    (out / "linked").symlink_to(outside, target_is_directory=True)
+    (out / "extra").mkdir()
+    for _ in range(3):
+        write_site(root, out, files)
+        assert (outside / "keep.txt").read_bytes() == b"not ours"
+        assert site_files(out) == files
+        assert not (out / "linked").exists() and not (out / "extra").exists()
