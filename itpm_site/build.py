@@ -188,15 +188,20 @@ def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
 
 def build_site(options: BuildOptions) -> BuildResult:
     """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
-    with paused_gc():
-        loaded = load_portfolio(options.root, options.jobs)
-    result = BuildResult(loaded, list(loaded.diagnostics))
-    if loaded.errors and not options.keep_going:
-        return result
+    # The collector stays off from loading to forking: everything built until then lives to
+    # the end of the build, and re-enabling it in between only buys a full collection of it.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
+        loaded = load_portfolio(options.root, options.jobs)
+        result = BuildResult(loaded, list(loaded.diagnostics))
+        if loaded.errors and not options.keep_going:
+            return result
         return _write_site(options, loaded, result)
     finally:
         gc.unfreeze()
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) -> BuildResult:

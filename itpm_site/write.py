@@ -172,16 +172,20 @@ def _only_recorded(folder: Path, files: dict[str, Entry]) -> bool:
     for rel in files:
         parts = rel.split("/")
         folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
-    for base, dirs, names in os.walk(folder):
-        prefix = Path(base).relative_to(folder).as_posix()
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in dirs:
-            rel = prefix + name
-            if rel not in folders or (Path(base) / name).is_symlink():
-                return False
-        for name in names:
-            if prefix + name not in files or (Path(base) / name).is_symlink():
-                return False
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    return False
+                if entry.is_dir():
+                    if rel not in folders:
+                        return False
+                    pending.append((entry.path, rel + "/"))
+                elif rel not in files:
+                    return False
     return True
 
 
