@@ -26,7 +26,7 @@ from itpm_site.markdown import (
     load_cache,
     save_cache,
 )
-from itpm_site.parallel import paused_gc, worker_count
+from itpm_site.parallel import worker_count
 from itpm_site.render import (
     PageSpec,
     SiteContext,
@@ -197,25 +197,31 @@ def build_site(options: BuildOptions) -> BuildResult:
         result = BuildResult(loaded, list(loaded.diagnostics))
         if loaded.errors and not options.keep_going:
             return result
-        return _write_site(options, loaded, result)
+        return _write_site(options, loaded, result, gc_was_enabled)
     finally:
         gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
 
 
-def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult) -> BuildResult:
+def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
+                gc_enabled: bool = True) -> BuildResult:
     markdown = MarkdownCache()
     cache_dir = loaded.root / CACHE_DIR
     cache = options.cache and ensure_cache_dir(cache_dir)
-    with paused_gc(freeze_after=True):
-        if cache:
-            load_cache(markdown, cache_dir)
-        site = prepare(options, loaded, markdown,
-                       template_cache(cache_dir) if cache else None)
-        # Done once here rather than in every forked render worker.
-        site.portfolio.precompute()
-        site.theme.preload(site.env)
+    if cache:
+        load_cache(markdown, cache_dir)
+    site = prepare(options, loaded, markdown, template_cache(cache_dir) if cache else None)
+    # Done once here rather than in every forked render worker.
+    site.portfolio.precompute()
+    site.theme.preload(site.env)
+    # What is built so far lives to the end: out of the collector's sight from now on (which
+    # also keeps forked workers from touching, and so copying, its pages). Rendering makes
+    # cyclic garbage (Jinja's contexts), so the collector runs again from here, in the
+    # workers too.
+    gc.freeze()
+    if gc_enabled:
+        gc.enable()
     result.site = site
     total = len(site.pages)
     if not options.cache:  # this build's files are not recorded: nothing of it may be reused

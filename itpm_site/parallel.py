@@ -30,20 +30,16 @@ def pool_context():
 
 
 @contextlib.contextmanager
-def paused_gc(freeze_after: bool = False) -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building long-lived objects.
 
     Loading 10,000 projects allocates millions of objects that all stay alive; the collector
-    would scan them again and again for nothing (it costs about 40 % of loading). With
-    ``freeze_after``, what was built is moved out of the collector's sight for the rest of the
-    build, which also keeps forked workers from touching (and so copying) those pages.
+    would scan them again and again for nothing (it costs about 40 % of loading).
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze_after:
-            gc.freeze()
         if was_enabled:
             gc.enable()
