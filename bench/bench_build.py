@@ -73,7 +73,8 @@ def main() -> int:
     ap.add_argument("--no-search", action="store_true", help="build without the search index")
     ap.add_argument("--cold", action="store_true",
                     help="render all Markdown afresh each time (--no-cache); default: the "
-                         "content-keyed Markdown cache from the warm-up build is used")
+                         "cache from the warm-up build is used: rendered Markdown, compiled "
+                         "templates and the output before last (what every rebuild has)")
     args = ap.parse_args()
     for n in args.sizes:
         tag = TAG.get(n, str(n))
@@ -93,7 +94,7 @@ def main() -> int:
                 results[name].append(run_once(cmd))
         pages = sum(1 for _ in (OUT / f"itpm-{tag}").rglob("*.html"))
         print(f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
-              f"search {'off' if args.no_search else 'on'}, Markdown cache "
+              f"search {'off' if args.no_search else 'on'}, .itpm-cache "
               f"{'off' if args.cold else 'warm'}), {args.runs} rounds, medians")
         print(f"{'tool':10} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'itpm/tool wall':>15}")
         for name, runs in results.items():
