@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import posixpath
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -215,9 +216,9 @@ def make_environment(theme: Theme, site: SiteContext,
     # be served under a sub-path nobody told us about) and the page inlines its stylesheet.
     site_root = "" if site.base_url == "/" else site.base_url
 
-    @jinja2.pass_context
-    def url(ctx, target: str) -> str:
-        path = ctx["page"].path
+    def url(target: str) -> str:
+        page = _PAGE.get(None)
+        path = page.path if page is not None else ""
         if path == "404.html" and site_root:
             return site_root + target
         return relative_url(path, target)
@@ -247,16 +248,24 @@ def make_environment(theme: Theme, site: SiteContext,
     return env
 
 
+#: The page being rendered (in this thread): ``url()`` makes links relative to it, so macros
+#: need no page context and each macro file is set up once per build, not once per page.
+_PAGE: ContextVar[PageSpec] = ContextVar("itpm_site_page")
+
+
+def render_page(env: jinja2.Environment, page: PageSpec) -> str:
+    """One page's HTML."""
+    token = _PAGE.set(page)
+    try:
+        return "".join(env.get_template(page.template).generate(page=page, **page.context))
+    finally:
+        _PAGE.reset(token)
+
+
 def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[tuple[str, bytes]]:
     """(output path, bytes) for each page, in order."""
     for page in pages:
-        yield page.path, "".join(page_chunks(env, page)).encode("utf-8")
-
-
-def page_chunks(env: jinja2.Environment, page: PageSpec) -> Iterator[str]:
-    """The page's HTML in pieces, as the template produces it (``serve`` renders big pages in
-    the background and can stop between pieces)."""
-    return env.get_template(page.template).generate(page=page, **page.context)
+        yield page.path, render_page(env, page).encode("utf-8")
 
 
 def sitemap(pages: Iterable[PageSpec], base_url: str) -> bytes:

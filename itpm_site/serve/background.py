@@ -28,7 +28,7 @@ from pathlib import Path
 import jinja2
 
 from itpm_site.build import SiteBuild, emitted_files, template_diagnostic
-from itpm_site.render import PageSpec, page_chunks
+from itpm_site.render import PageSpec, render_page
 from itpm_site.serve.output import digest
 from itpm_site.serve.overlay import internal_error
 
@@ -63,7 +63,7 @@ def _stage(folder: Path, rel: str, data: bytes) -> None:
 
 def _page(job: Job, spec: PageSpec) -> Message:
     try:
-        data = "".join(page_chunks(job.site.env, spec)).encode("utf-8")
+        data = render_page(job.site.env, spec).encode("utf-8")
     except jinja2.TemplateError as exc:
         return ("problem", spec.path, template_diagnostic(exc, job.site.theme))
     except Exception as exc:  # a bug in a filter, say: the page keeps its last good version
