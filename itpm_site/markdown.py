@@ -8,14 +8,19 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.anchors.index import slugify as _anchor_slug
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @lru_cache(maxsize=2)
 def _parser(allow_html: bool) -> MarkdownIt:
+    # Imported when a body is first rendered: a rebuild with every body cached never needs it.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.anchors.index import slugify as _anchor_slug
+
     # markdown-it's validateLink already refuses javascript:, vbscript:, file: and data: links.
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
