@@ -217,6 +217,8 @@ def make_environment(theme: Theme, site: SiteContext,
     site_root = "" if site.base_url == "/" else site.base_url
 
     def url(target: str) -> str:
+        if _IN_FRAGMENT.get(False):  # resolved when the fragment is placed on a page
+            return _ROOT_MARK + target if target else _HOME_MARK
         page = _PAGE.get(None)
         path = page.path if page is not None else ""
         if path == "404.html" and site_root:
@@ -233,13 +235,21 @@ def make_environment(theme: Theme, site: SiteContext,
     def fragment(*key: Any, caller) -> Markup:
         """``{% call fragment(key…) %}…{% endcall %}``: render once per build, reuse after.
 
-        The key must name everything the fragment shows that can differ between pages (such as
-        the depth of the page, for its relative links); the portfolio is fixed for a build.
+        The key must name everything the fragment shows that can differ between pages; the
+        portfolio is fixed for a build. Links made with url() need not be in it: inside a
+        fragment they are kept relative to the site root and made relative to each page that
+        shows it, so one rendering serves pages at every depth.
         """
         html = site.fragments.get(key)
         if html is None:
-            html = site.fragments[key] = Markup(caller())
-        return html
+            token = _IN_FRAGMENT.set(True)
+            try:
+                html = site.fragments[key] = str(caller())
+            finally:
+                _IN_FRAGMENT.reset(token)
+        if _IN_FRAGMENT.get(False):  # nested: the outer fragment resolves the links
+            return Markup(html)
+        return Markup(html.replace(_ROOT_MARK, url("x")[:-1]).replace(_HOME_MARK, url("")))
 
     env.globals["url"] = url
     env.globals["fragment"] = fragment
@@ -251,6 +261,12 @@ def make_environment(theme: Theme, site: SiteContext,
 #: The page being rendered (in this thread): ``url()`` makes links relative to it, so macros
 #: need no page context and each macro file is set up once per build, not once per page.
 _PAGE: ContextVar[PageSpec] = ContextVar("itpm_site_page")
+#: Set while a fragment renders; its links then start with these marks ("the site root, seen
+#: from the page", and "the home page") until the fragment is placed on a page. Control
+#: characters: they cannot come from content (YAML and Markdown text never carries them here).
+_IN_FRAGMENT: ContextVar[bool] = ContextVar("itpm_site_in_fragment")
+_ROOT_MARK = "\x00"
+_HOME_MARK = "\x01"
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> str:
