@@ -25,7 +25,7 @@ UPCOMING_WINDOWS = (30, 60, 90)
 _WORST_FIRST = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A computed warning shown beside the PM's status (which is never overwritten)."""
 
@@ -33,7 +33,7 @@ class Flag:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)  # slots: one per project, several per page; 10,000s of them
 class BudgetView:
     currency: str
     planned: Decimal | None
@@ -65,7 +65,7 @@ class BudgetView:
                 and self.actual > self.planned)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class RiskView:
     project: ProjectView
     index: int
@@ -82,7 +82,7 @@ class RiskView:
         return self.risk.status.is_live
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class MilestoneView:
     project: ProjectView
     index: int

@@ -197,6 +197,9 @@ def build_site(options: BuildOptions) -> BuildResult:
         result = BuildResult(loaded, list(loaded.diagnostics))
         if loaded.errors and not options.keep_going:
             return result
+        for entries in (loaded.projects, loaded.programs, loaded.pages):
+            for entry in entries:
+                entry.doc.release()  # diagnostics are made: less for every worker to carry
         return _write_site(options, loaded, result, gc_was_enabled)
     finally:
         gc.unfreeze()

@@ -73,6 +73,13 @@ class Document:
     _positions: tuple[dict, dict] | None = field(default=None, repr=False)
     line_offset: int = _LINE_OFFSET_DEFAULT
 
+    def release(self) -> None:
+        """Drop the front matter's text and positions once every diagnostic is made (a build
+        of 10,000 projects keeps its documents to the end); a diagnostic made after this has
+        no source line and points at the file's first line."""
+        self.yaml_text = ""
+        self._positions = ({}, {})
+
     def line_text(self, line: int) -> str:
         """A line of the file, for showing under a diagnostic (front matter or its fences)."""
         index = line - self.line_offset

@@ -6,6 +6,7 @@ re-render only what an edit touches; ``render_pages`` turns them into bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import posixpath
@@ -269,13 +270,20 @@ _ROOT_MARK = "\x00"
 _HOME_MARK = "\x01"
 
 
-def render_page(env: jinja2.Environment, page: PageSpec) -> str:
-    """One page's HTML."""
+@contextlib.contextmanager
+def rendering(page: PageSpec) -> Iterator[None]:
+    """Templates rendered inside this block link from ``page`` (``url()``)."""
     token = _PAGE.set(page)
     try:
-        return "".join(env.get_template(page.template).generate(page=page, **page.context))
+        yield
     finally:
         _PAGE.reset(token)
+
+
+def render_page(env: jinja2.Environment, page: PageSpec) -> str:
+    """One page's HTML."""
+    with rendering(page):
+        return "".join(env.get_template(page.template).generate(page=page, **page.context))
 
 
 def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[tuple[str, bytes]]:

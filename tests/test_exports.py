@@ -22,7 +22,7 @@ from itpm_site.exports import (
     ics_text,
     portfolio_schema,
 )
-from itpm_site.render import PageSpec
+from itpm_site.render import PageSpec, rendering
 from itpm_site.schema import json_schema
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -256,15 +256,20 @@ def test_exports_links_partial(tmp_path, write_portfolio):
     root = write_portfolio(tmp_path, FILES)
     site = prepare(BuildOptions(root=root, as_of=AS_OF))
     template = site.env.from_string('{% include "_exports_links.html" %}')
-    html = template.render(page=PageSpec("index.html", "dashboard.html"))
+
+    def render(page: PageSpec, **context) -> str:
+        with rendering(page):
+            return template.render(page=page, **context)
+
+    html = render(PageSpec("index.html", "dashboard.html"))
     for href in ("portfolio.json", "projects.csv", "risks.csv", "milestones.csv",
                  "milestones.ics"):
         assert f'href="{href}"' in html
     evil = site.portfolio.by_slug["evil"]
-    html = template.render(page=PageSpec("projects/evil/index.html", "project.html"), p=evil)
+    html = render(PageSpec("projects/evil/index.html", "project.html"), p=evil)
     assert 'href="../../projects/evil/milestones.ics"' in html and "csv" not in html
     plain = site.portfolio.by_slug["plain"]
-    html = template.render(page=PageSpec("projects/plain/index.html", "project.html"), p=plain)
+    html = render(PageSpec("projects/plain/index.html", "project.html"), p=plain)
     assert "href" not in html
 
 
