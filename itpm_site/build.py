@@ -148,17 +148,12 @@ def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         yield f"static/{rel}", path.read_bytes()
 
 
-def emitted_files(site: SiteBuild, late: bool | None = None,
-                  skip: frozenset[Emitter] = frozenset()) -> Iterator[tuple[str, bytes]]:
-    """The emitters' outputs: exports and the search index.
-
-    ``late`` picks those that need the rendered pages' Markdown (True) or not (False);
-    None means all of them. ``skip``: emitters whose work is done another way.
-    """
-    from itpm_site.emitters import AFTER_PAGES
-
+def emitted_files(site: SiteBuild, skip: frozenset[Emitter] = frozenset()
+                  ) -> Iterator[tuple[str, bytes]]:
+    """The emitters' outputs: exports and the search index (``skip``: those whose work is
+    done another way, as ``build`` does the index beside the render workers)."""
     for emit in _emitters():
-        if (late is None or (emit in AFTER_PAGES) == late) and emit not in skip:
+        if emit not in skip:
             yield from emit(site)
 
 
@@ -236,14 +231,14 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
             def meanwhile() -> None:  # runs once the render workers are forked
                 if index:
                     index.start()
-                for rel, data in chain(support_files(site), emitted_files(site, late=False)):
+                exports = emitted_files(site, skip=frozenset({search.emit_search}))
+                for rel, data in chain(support_files(site), exports):
                     writer.write(rel, data)
 
             for _ in write_pages(site, writer, meanwhile):
                 if options.progress:
                     options.progress(writer.count, total)
-            late = emitted_files(site, late=True, skip=frozenset({search.emit_search}))
-            for rel, data in chain(late, index.files() if index else ()):
+            for rel, data in index.files() if index else ():
                 writer.write(rel, data)
         except TemplateProblem as problem:
             writer.abort()

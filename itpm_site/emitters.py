@@ -15,8 +15,3 @@ ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = [
     exports.schema_files,
     search.emit_search,
 ]
-
-#: Emitters that read the rendered Markdown: ``build`` runs them after the pages, when the
-#: bodies the render workers produced are in the parent's cache. The others run while the
-#: workers render.
-AFTER_PAGES = frozenset({search.emit_search})

@@ -112,14 +112,9 @@ def _order(rel: str) -> str:
     return rel.lower()
 
 
-def discover(root: Path) -> dict[str, list[Path]]:
-    """Markdown files per section, in a stable order independent of the file system."""
-    return {section: [path for _, path in found]
-            for section, found in discover_relative(root).items()}
-
-
 def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
-    """(path relative to ``root`` with '/', path) of the Markdown files per section, sorted.
+    """(path relative to ``root`` with '/', path) of the Markdown files per section, in a
+    stable order independent of the file system.
 
     Walks with os.scandir and builds the relative names as it goes: pathlib's glob and
     relative_to cost more than the rest of finding 10,000 files.

@@ -250,7 +250,8 @@ def make_environment(theme: Theme, site: SiteContext,
                 _IN_FRAGMENT.reset(token)
         if _IN_FRAGMENT.get(False):  # nested: the outer fragment resolves the links
             return Markup(html)
-        return Markup(html.replace(_ROOT_MARK, url("x")[:-1]).replace(_HOME_MARK, url("")))
+        up = url("x")[:-1]  # this page's way to the site root: '../../', '' or the base URL
+        return Markup(html.replace(_ROOT_MARK, up).replace(_HOME_MARK, url("")))
 
     env.globals["url"] = url
     env.globals["fragment"] = fragment

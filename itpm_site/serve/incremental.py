@@ -62,11 +62,11 @@ from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import (
     CONTENT_DIR,
     SITE_FILE,
+    DiskSources,
     Entry,
     LoadedFile,
     LoadResult,
     PortfolioNotFound,
-    discover,
     load_file,
     load_sources,
     relative,
@@ -115,10 +115,7 @@ class FileCache:
         self.parsed = 0  # files parsed by the last load
 
     def _list(self) -> dict[str, Path]:
-        paths = [p for found in discover(self.root).values() for p in found]
-        if (self.root / SITE_FILE).is_file():
-            paths.insert(0, self.root / SITE_FILE)
-        return {relative(self.root, p): p for p in paths}
+        return dict(DiskSources(self.root).paths)
 
     def _same_files(self, hints: Iterable[str]) -> bool:
         """Do these changed paths leave the list of files as it was (edits, no new names)?"""
