@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Search benchmark: what the Pagefind index adds to a build, how big it is, and how many bytes a
+"""Search benchmark: what the search index adds to a build, how big it is, and how many bytes a
 query transfers in a real browser.
 
     python bench/bench_search.py [--sizes 1000 10000] [--runs 3] [--no-browser]
@@ -11,13 +11,13 @@ with ``--n 10000 --out /tmp/pf/itpm-10k``.
    …, so both see the same moment of this shared, noisy machine); the report gives medians of
    wall and CPU time (whole processes, from ``os.wait4``) and the median of the per-round
    differences, which is what indexing adds.
-2. Index size: files and bytes under ``pagefind/`` by kind (fragments, word index chunks,
-   filters, metadata, Pagefind's JavaScript and WebAssembly).
+2. Index size: files and bytes under ``search/data/`` by kind (fragments, word chunks, the
+   records table, meta.json).
 3. Transfer: the built site is served over HTTP (``tests/sitetools.serve``, no compression,
    under ``/portfolio/``); Debian's Chromium, through Playwright, opens the search page for each
    query in a fresh context (empty cache) and every response is recorded: the bytes of the page
-   and its theme files, and those Pagefind loads for the query (its JavaScript, WebAssembly and
-   metadata once, then the index chunks, filters and fragments the query needs).
+   and its theme files, and those the search engine loads for the query (its script, meta.json
+   and the records table once, then the word chunks and the fragments the query needs).
 """
 
 from __future__ import annotations
@@ -80,25 +80,24 @@ def time_builds(tag: str, runs: int) -> dict:
 
 
 def kind(rel: str) -> str:
-    for prefix, name in (("fragment/", "fragments"), ("index/", "word index chunks"),
-                         ("filter/", "filters")):
-        if rel.startswith(prefix):
-            return name
-    if rel.endswith(".pf_meta"):
-        return "metadata"
-    return "JavaScript, WebAssembly, entry"
+    if rel.startswith("d/"):
+        return "fragments"
+    if rel.startswith("w-"):
+        return "word chunks"
+    if rel.startswith("docs-"):
+        return "records table"
+    return "meta.json"
 
 
 def index_size(site: Path) -> dict:
-    folder = site / "pagefind"
+    folder = site / "search" / "data"
     sizes: dict[str, list[int]] = {}
     for path in folder.rglob("*"):
         if path.is_file():
             sizes.setdefault(kind(path.relative_to(folder).as_posix()), []).append(
                 path.stat().st_size)
-    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-    records = sum(lang["page_count"] for lang in entry["languages"].values())
-    return {"records": records,
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return {"records": meta["count"],
             "total_bytes": sum(sum(v) for v in sizes.values()),
             "total_files": sum(len(v) for v in sizes.values()),
             "by_kind": {k: {"files": len(v), "bytes": sum(v)} for k, v in sorted(sizes.items())}}
@@ -126,20 +125,20 @@ def measure_queries(site: Path) -> list[dict]:
             elapsed = time.monotonic() - started
             page.wait_for_load_state("networkidle")
             status = page.inner_text("#search-status")
-            total = pagefind = index = fragments = requests = 0
+            total = engine = index = fragments = requests = 0
             for response in responses:
                 size = len(response.body()) if response.status == 200 else 0
+                path = response.url.split("?")[0]
                 requests += 1
                 total += size
-                if "/pagefind/" in response.url:
-                    pagefind += size
-                    if "/pagefind/index/" in response.url or "/pagefind/filter/" in response.url \
-                            or response.url.split("?")[0].endswith(".pf_meta"):
-                        index += size
-                    if "/pagefind/fragment/" in response.url:
+                if "/search/data/" in path or path.endswith("/search-index.js"):
+                    engine += size
+                    if "/search/data/d/" in path:
                         fragments += size
+                    elif "/search/data/" in path:
+                        index += size
             rows.append({"query": label, "url": "search/" + query, "status": status,
-                         "requests": requests, "total_bytes": total, "pagefind_bytes": pagefind,
+                         "requests": requests, "total_bytes": total, "search_bytes": engine,
                          "index_bytes": index, "fragment_bytes": fragments,
                          "seconds_to_results": round(elapsed, 2)})
             context.close()
@@ -171,11 +170,11 @@ def report(n: int, builds: dict | None, size: dict, queries: list[dict]) -> str:
     for name, part in size["by_kind"].items():
         lines.append(f"| {name} | {part['files']:,} | {kb(part['bytes'])} |")
     lines += ["", "Transfer for one search in a fresh browser (no cache, no HTTP compression):",
-              "", "| query | results | requests | whole page | Pagefind | of which index+filters+"
-              "meta | fragments | s to results |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+              "", "| query | results | requests | whole page | search | of which meta, "
+              "records and words | fragments | s to results |", "|---|---|---:|---:|---:|---:|---:|---:|"]
     for q in queries:
         lines.append(f"| {q['query']} | {q['status']} | {q['requests']} | {kb(q['total_bytes'])} | "
-                     f"{kb(q['pagefind_bytes'])} | {kb(q['index_bytes'])} | "
+                     f"{kb(q['search_bytes'])} | {kb(q['index_bytes'])} | "
                      f"{kb(q['fragment_bytes'])} | {q['seconds_to_results']} |")
     return "\n".join(lines) + "\n"
 

@@ -225,7 +225,7 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
     if not options.cache:  # this build's files are not recorded: nothing of it may be reused
         forget(cache_dir, options.output_dir)
     with SiteWriter(options.root, options.output_dir, cache_dir if cache else None) as writer:
-        # The search index is built by Pagefind (a process of its own) while pages render.
+        # The search index is built in a thread while the pages render.
         index = search.BackgroundIndex(site) if options.search else None
         try:
             def meanwhile() -> None:  # runs once the render workers are forked

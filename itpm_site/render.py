@@ -81,7 +81,7 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
                  section="milestones/"),
         PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
         PageSpec("search/index.html", "search.html",
-                 {"facets": search.facets(portfolio), "all_word": search.ALL_WORD},
+                 {"facets": search.facets(portfolio)},
                  title="Search", section=""),
         PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
     ]

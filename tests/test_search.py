@@ -1,15 +1,15 @@
-"""The search index: its records, the Pagefind files the emitter yields, and determinism."""
+"""The search index: its records, how words are found, the files the emitter yields, and
+determinism."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import logging
+import json
 from pathlib import Path
 
 import pytest
 
-from itpm_site import search
+from itpm_site import search, search_index
 from itpm_site.aggregate import build_portfolio
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.loader import load_portfolio
@@ -68,20 +68,8 @@ def records(portfolio_root: Path) -> dict[str, search.SearchRecord]:
 
 @pytest.fixture
 def fresh_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No index remembered from another test, and the 'not available' notice not yet given."""
-    monkeypatch.setattr(search, "_last", None)
-    monkeypatch.setattr(search, "_said_unavailable", False)
-
-
-def needs_pagefind() -> None:
-    try:
-        from pagefind.service import get_executable
-
-        found = get_executable()
-    except (ImportError, OSError):
-        found = None
-    if found is None or not Path(found).exists():
-        pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    """No records remembered from another test's build."""
+    monkeypatch.setattr(search, "_indexed", {})
 
 
 # ------------------------------------------------------------------------------ records
@@ -91,7 +79,7 @@ def test_one_record_per_project_program_and_page(records) -> None:
     assert sorted(records) == ["/about/", "/programs/secure-infrastructure/",
                                "/projects/branch-network/", "/projects/data-catalogue/",
                                "/projects/edge-firewall/"]
-    assert {r.filters["type"][0] for r in records.values()} == {"project", "program", "page"}
+    assert {r.filters["type"] for r in records.values()} == {"project", "program", "page"}
 
 
 def test_project_record_words_meta_and_filters(records) -> None:
@@ -107,9 +95,9 @@ def test_project_record_words_meta_and_filters(records) -> None:
     assert r.meta == {"owner": "Nino Beridze", "phase": "implementation", "status": "red",
                       "risks": "critical/open low/closed"}
     assert r.filters == {
-        "type": ["project"], "phase": ["implementation"], "owner": ["nino-beridze"],
-        "status": ["red"], "high_risk": ["yes"], "program": ["secure-infrastructure"],
-        "category": ["network-cloud"]}
+        "type": "project", "phase": "implementation", "owner": "nino-beridze",
+        "status": "red", "high_risk": "yes", "program": "secure-infrastructure",
+        "category": "network-cloud"}
 
 
 def test_risks_are_sections_with_the_anchors_of_the_project_page(records) -> None:
@@ -122,31 +110,41 @@ def test_risks_are_sections_with_the_anchors_of_the_project_page(records) -> Non
     ]
 
 
-def test_the_document_pagefind_reads(records) -> None:
-    document = records["/projects/edge-firewall/"].html("en")
-    assert document.startswith('<html lang="en"><body><p>Replace the perimeter')
-    # Headings with an id become sub-results: a match in a mitigation links to the risk.
-    assert ('<section><h2 id="risk-1">Appliance shipment held at customs</h2>'
-            "<p>Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač.</p>"
-            "</section>") in document
-    # The opening (summary, people) comes before the body's first heading.
-    assert document.index("Owner: Nino Beridze") < document.index('id="h-scope"')
-    tail = document[document.index("<div data-pagefind-ignore>"):]
-    assert '<span data-pagefind-meta="title">Edge Firewall Renewal</span>' in tail
-    assert f'<span data-pagefind-meta="all">{search.ALL_WORD}</span>' in tail
-    assert '<span data-pagefind-filter="owner">nino-beridze</span>' in tail
-    assert '<span data-pagefind-sort="title">edge firewall renewal</span>' in tail
+def test_blocks_are_the_opening_then_each_anchored_heading_then_the_risks(records) -> None:
+    parts = search_index.blocks(records["/projects/edge-firewall/"])
+    assert [(b.anchor, b.title) for b in parts] == [
+        (None, ""), ("h-scope", "Scope"), ("risk-1", "Appliance shipment held at customs"),
+        ("risk-2", "Rule migration misses legacy exceptions")]
+    assert parts[0].text.startswith("Replace the perimeter appliances before support ends.")
+    assert "Owner: Nino Beridze." in parts[0].text
+    # Tags are gone, entities decoded, table cells kept apart.
+    assert parts[1].text == "The quarantined zone moves behind the new cluster. Site Date Tbilisi Q4"
+    assert parts[2].text == "Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač."
 
 
-def test_the_document_escapes_text_and_drops_pagefind_attributes_from_bodies() -> None:
+def test_body_text_before_the_first_heading_opens_the_record() -> None:
     record = search.SearchRecord(
         "/x/", "A <b>&</b> title", ["Tom & <Jerry>"],
-        '<div data-pagefind-body class="c"><p data-pagefind-weight=\'9\'>body</p></div>')
-    document = record.html("en")
-    assert "<p>Tom &amp; &lt;Jerry&gt;</p>" in document
-    assert '<span data-pagefind-meta="title">A &lt;b&gt;&amp;&lt;/b&gt; title</span>' in document
-    assert '<div class="c"><p>body</p></div>' in document
-    assert record.text == "Tom & <Jerry> body"
+        '<p>Lead &amp; more.</p><script>var hidden = 1;</script>'
+        '<h2 class="c" id="h-next">Next <em>part</em></h2><p>body</p>')
+    parts = search_index.blocks(record)
+    assert [(b.anchor, b.title, b.text) for b in parts] == [
+        (None, "", "Tom & <Jerry> Lead & more."), ("h-next", "Next part", "body")]
+
+
+def test_words_are_folded_as_the_browser_folds_them() -> None:
+    assert search_index.fold("Jan KOVAČ") == "jan kovac"
+    assert search_index.words("Jan Kovač's ﬁrewall, Ölçü_ünü; v2.0 ÉTÉ") == [
+        "jan", "kovac", "s", "firewall", "olcu", "unu", "v2", "0", "ete"]
+    assert search_index.words("პროექტის ბიუჯეტი 1 480 000 ლარია.") == [
+        "პროექტის", "ბიუჯეტი", "1", "480", "000", "ლარია"]
+    assert search_index.words("İstanbul Straße") == ["istanbul", "straße"]
+
+
+def test_words_are_sorted_as_javascript_compares_strings() -> None:
+    # An astral letter is two UTF-16 units starting 0xD800, before U+E000 in JavaScript.
+    assert sorted(["\ue000", "\U00010330", "a"], key=search_index._js_order) == [
+        "a", "\U00010330", "\ue000"]
 
 
 def test_georgian_text_is_kept_as_written(records) -> None:
@@ -158,13 +156,13 @@ def test_georgian_text_is_kept_as_written(records) -> None:
 
 def test_program_and_page_records(records) -> None:
     program = records["/programs/secure-infrastructure/"]
-    assert program.filters == {"type": ["program"], "program": ["secure-infrastructure"],
-                               "owner": ["levan-japaridze"]}
+    assert program.filters == {"type": "program", "program": "secure-infrastructure",
+                               "owner": "levan-japaridze"}
     assert program.intro[0] == "Networks, identity and resilience."
     assert "Projects: Edge Firewall Renewal, თბილისის" in program.intro[1]
     assert "patched and segmented" in program.text
     page = records["/about/"]
-    assert page.filters == {"type": ["page"]}
+    assert page.filters == {"type": "page"}
     assert "keeps the register current" in page.text
 
 
@@ -179,40 +177,91 @@ def test_facets_list_every_value_with_its_label(portfolio_root: Path) -> None:
     assert facets["program"].values == [("secure-infrastructure", "Secure Infrastructure")]
 
 
-# ------------------------------------------------------------------------------ determinism
+# ------------------------------------------------------------------------------ the index
 
 
-def test_canonicalize_sorts_filter_values_and_filters() -> None:
-    def pack(value) -> bytes:
-        return search._pack(value)[0]
-
-    files = {
-        "pagefind-entry.json": b'{"version":"1.5.2","languages":{"en":{"hash":"en_0000000000",'
-                               b'"wasm":"en","page_count":2}}}',
-        "pagefind.en_0000000000.pf_meta": pack(["1.5.2", [["en_a", 3], ["en_b", 4]], [],
-                                                [["type", "en_1111111"], ["owner", "en_2222222"]],
-                                                [], ["title"]]),
-        "filter/en_1111111.pf_filter": pack(["type", [["risk", [1]], ["project", [0]]]]),
-        "filter/en_2222222.pf_filter": pack(["owner", [["zurab", [0]], ["ana", [1]]]]),
-    }
-    out = search.canonicalize(files)
-    meta_name = next(p for p in out if p.endswith(".pf_meta"))
-    meta = search._unpack(out[meta_name])
-    assert [name for name, _ in meta[3]] == ["owner", "type"]
-    for _name, digest in meta[3]:
-        values = search._unpack(out[f"filter/{digest}.pf_filter"])[1]
-        assert [v for v, _ in values] == sorted(v for v, _ in values)
-    assert meta_name.removeprefix("pagefind.").removesuffix(".pf_meta").encode() in \
-        out["pagefind-entry.json"]
-    assert search.canonicalize(out) == out  # already canonical: unchanged
+def lookup(files: dict[str, bytes], term: str) -> dict[str, int]:
+    """What the browser does for one word of a query: {URL: posting code} of every record
+    with a word beginning with ``term``, read from the index files alone."""
+    meta = json.loads(files["meta.json"])
+    docs = search_index.read(files[meta["docs"]])
+    urls = [search_index.read(files[f"d/{name}.sdat"])["url"]
+            for name in docs["fragment"]]
+    found: dict[str, int] = {}
+    for _first, name in meta["chunks"]:
+        chunk = search_index.read(files[name])
+        for word, postings in zip(chunk["words"], chunk["postings"], strict=True):
+            if word.startswith(term):
+                doc = 0
+                for gap, code in zip(postings[::2], postings[1::2], strict=True):
+                    doc += gap
+                    found[urls[doc]] = max(found.get(urls[doc], 0), code)
+    return found
 
 
-def test_cbor_round_trip() -> None:
-    value = ["1.5.2", [0, 23, 24, 255, 256, 65535, 65536, 2**32], [-3, -24, -25, -70000],
-             "ბიუჯეტი", b"\x00\x01"]
-    encoded = search._cbor_encode(value)
-    assert search._cbor_decode(encoded) == (value, len(encoded))
-    assert gzip.decompress(search._pack(value)[0]).startswith(b"pagefind_dcd")
+@pytest.fixture
+def index(records) -> dict[str, bytes]:
+    return search.search_index(records.values())
+
+
+def test_every_word_finds_its_records(index) -> None:
+    assert list(lookup(index, "quarantined")) == ["/projects/edge-firewall/"]
+    assert list(lookup(index, "bonded")) == ["/projects/edge-firewall/"]  # a mitigation
+    assert list(lookup(index, "kovac")) == ["/projects/edge-firewall/"]  # Kovač, folded
+    assert list(lookup(index, "ბიუჯეტი")) == ["/projects/branch-network/"]
+    assert set(lookup(index, "segment")) == {"/programs/secure-infrastructure/"}  # a prefix
+    assert lookup(index, "zebrafish") == {}
+
+
+def test_codes_count_words_and_mark_title_and_owner(index) -> None:
+    firewall = lookup(index, "firewall")
+    # In the project's title; in the program, among the titles of its projects.
+    assert firewall["/projects/edge-firewall/"] == 1 * 4 + 2
+    assert firewall["/programs/secure-infrastructure/"] == 1 * 4
+    assert lookup(index, "beridze")["/projects/edge-firewall/"] == 1 * 4 + 1  # the owner
+
+
+def test_the_records_table_is_in_title_order_with_filter_values(index, records) -> None:
+    meta = json.loads(index["meta.json"])
+    assert meta["format"] == search_index.FORMAT and meta["count"] == 5
+    docs = search_index.read(index[meta["docs"]])
+    titles = [search_index.read(index[f"d/{n}.sdat"])["title"]
+              for n in docs["fragment"]]
+    assert titles == sorted(titles, key=str.casefold)
+    status = docs["facets"]["status"]
+    assert status["values"] == ["amber", "green", "red"]
+    assert [status["values"][v] if v >= 0 else None for v in status["of"]] == [
+        None, "amber", "red", None, "green"]  # About, Data, Edge, Secure, თბილისის
+    assert set(docs["facets"]) == set(search.FACETS)
+
+
+def test_chunks_split_the_words_in_order(records, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "CHUNK_BYTES", 200)
+    files = search.search_index(records.values())
+    chunks = json.loads(files["meta.json"])["chunks"]
+    assert len(chunks) > 5
+    every = [w for _, name in chunks for w in search_index.read(files[name])["words"]]
+    assert every == sorted(every, key=search_index._js_order)
+    assert [first for first, _ in chunks] == [search_index.read(files[n])["words"][0]
+                                              for _, n in chunks]
+    assert lookup(files, "quarantined") == lookup(search.search_index(records.values()),
+                                                  "quarantined")
+
+
+def test_fragments_hold_what_a_result_shows(index) -> None:
+    fragments = [search_index.read(data)
+                 for path, data in index.items() if path.startswith("d/")]
+    firewall = next(f for f in fragments if f["url"] == "/projects/edge-firewall/")
+    assert firewall["title"] == "Edge Firewall Renewal" and firewall["type"] == "project"
+    assert firewall["meta"]["risks"] == "critical/open low/closed"
+    assert firewall["blocks"][2] == ["risk-1", "Appliance shipment held at customs",
+                                     "Bonded warehouse pre-clearance with the broker. "
+                                     "Risk owner: Jan Kovač."]
+
+
+def test_the_index_is_the_same_in_any_record_order(records) -> None:
+    ordered = list(records.values())
+    assert search.search_index(ordered) == search.search_index(ordered[::-1])
 
 
 # ------------------------------------------------------------------------------ the emitter
@@ -230,31 +279,25 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.usefixtures("fresh_search")
-def test_the_emitter_writes_the_pagefind_bundle(portfolio_root: Path, tmp_path: Path) -> None:
-    needs_pagefind()
+def test_the_build_writes_the_index(portfolio_root: Path, tmp_path: Path) -> None:
     site = build(portfolio_root, tmp_path / "out")
-    files = tree(site / "pagefind")
-    for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind"):
-        assert name in files
-    assert any(p.endswith(".pf_meta") for p in files)
-    assert sum(p.startswith("fragment/") for p in files) == 5  # one per record
-    assert any(p.startswith("index/") for p in files)
-    assert sum(p.startswith("filter/") for p in files) == len(search.FACETS)
-    # Pagefind's own UIs are not shipped: the theme has its own.
-    assert not any(p.startswith(("pagefind-ui", "pagefind-modular", "pagefind-component"))
-                   for p in files)
+    files = tree(site / "search" / "data")
+    meta = json.loads(files["meta.json"])
+    assert meta["docs"] in files
+    assert all(name in files for _, name in meta["chunks"])
+    assert sum(p.startswith("d/") for p in files) == 5  # one fragment per record
+    assert len(files) == 2 + len(meta["chunks"]) + 5  # and nothing else
+    assert lookup(files, "bonded") == {"/projects/edge-firewall/": 4}
     page = (site / "search" / "index.html").read_text(encoding="utf-8")
-    assert 'data-pagefind="../pagefind/pagefind.js"' in page
+    assert 'data-index="../search/data/meta.json" data-root="../"' in page
+    assert 'src="../static/js/search-index.js"' in page
     assert 'id="site-search-q"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.usefixtures("fresh_search")
-def test_two_builds_are_byte_identical(portfolio_root: Path, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    needs_pagefind()
-    first = tree(build(portfolio_root, tmp_path / "a"))
-    monkeypatch.setattr(search, "_last", None)  # index again rather than reuse the first one
-    second = tree(build(portfolio_root, tmp_path / "b"))
+def test_two_builds_are_byte_identical(portfolio_root: Path, tmp_path: Path) -> None:
+    first = tree(build(portfolio_root, tmp_path / "a", cache=False))
+    second = tree(build(portfolio_root, tmp_path / "b", cache=False))
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
 
@@ -262,7 +305,7 @@ def test_two_builds_are_byte_identical(portfolio_root: Path, tmp_path: Path,
 @pytest.mark.usefixtures("fresh_search")
 def test_no_search_yields_no_index(portfolio_root: Path, tmp_path: Path) -> None:
     site = build(portfolio_root, tmp_path / "out", search=False)
-    assert not (site / "pagefind").exists()
+    assert not (site / "search" / "data").exists()
     page = (site / "search" / "index.html").read_text(encoding="utf-8")
     assert "built without search" in page
     assert "search.js" not in page
@@ -278,49 +321,36 @@ def test_no_search_on_the_command_line(portfolio_root: Path, tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["build", "--root", str(portfolio_root), "--output",
                                       str(out), "--no-search", "-q"])
     assert result.exit_code == 0, result.output
-    assert (out / "index.html").exists() and not (out / "pagefind").exists()
+    assert (out / "index.html").exists() and not (out / "search" / "data").exists()
 
 
 @pytest.mark.usefixtures("fresh_search")
-def test_without_the_binary_the_site_is_built_without_search(
-        portfolio_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    with caplog.at_level(logging.WARNING, logger="itpm_site.search"):
-        site = build(portfolio_root, tmp_path / "a")
-        build(portfolio_root, tmp_path / "b")
-    assert (site / "index.html").exists()
-    assert not (site / "pagefind").exists()
-    notices = [r.getMessage() for r in caplog.records if r.name == "itpm_site.search"]
-    assert len(notices) == 1, notices  # said once, not on every rebuild
-    assert "built without a search index" in notices[0]
-    assert "pagefind[bin]" in notices[0]
-
-
-@pytest.mark.usefixtures("fresh_search")
-def test_unchanged_records_reuse_the_index(portfolio_root: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """``serve`` asks for the index after every rebuild (emit_search): unchanged records
-    reuse the last one."""
+def test_serve_indexes_only_the_records_that_changed(portfolio_root: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` asks for the index after every rebuild (emit_search); records it indexed
+    before are not indexed again."""
     from itpm_site.build import prepare
 
-    needs_pagefind()
-    calls = []
-    real = search.build_index
-    monkeypatch.setattr(search, "build_index",
-                        lambda documents, language: calls.append(1) or real(documents, language))
+    indexed: list[str] = []
+    real = search.index_record
+    monkeypatch.setattr(search, "index_record",
+                        lambda record: indexed.append(record.url) or real(record))
 
     def index() -> dict[str, bytes]:
         return dict(search.emit_search(prepare(BuildOptions(portfolio_root, as_of=AS_OF))))
 
     first = index()
+    assert len(indexed) == 5
     assert index() == first  # a rebuild after a template edit
-    assert len(calls) == 1
+    assert len(indexed) == 5
     project = portfolio_root / "content" / "projects" / "data-catalogue.md"
     project.write_text(project.read_text(encoding="utf-8").replace("lineage", "provenance"),
                        encoding="utf-8")
-    assert index() != first
-    assert len(calls) == 2
+    changed = index()
+    assert indexed[5:] == ["/projects/data-catalogue/"]
+    files = {path.removeprefix("search/data/"): data for path, data in changed.items()}
+    assert list(lookup(files, "provenance")) == ["/projects/data-catalogue/"]
+    assert lookup(files, "lineage") == {}
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="render workers fork")
@@ -328,7 +358,6 @@ def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Pat
                                                                   write_portfolio) -> None:
     """With no Markdown cache the index waits for the bodies the workers render; the index
     is the same bytes as one built after the pages by a single process."""
-    needs_pagefind()
     files = {"site.yaml": "title: Many\n"}
     for i in range(330):
         files[f"content/projects/p{i:03}.md"] = (
@@ -340,10 +369,9 @@ def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Pat
         out = tmp_path / f"out{jobs}"
         assert build_site(BuildOptions(root=root, output=out, as_of=AS_OF, jobs=jobs,
                                        cache=False)).ok
-        index = out / "pagefind"
-        return {p.relative_to(index).as_posix(): p.read_bytes()
-                for p in sorted(index.rglob("*")) if p.is_file()}
+        return tree(out / "search" / "data")
 
     parallel = index(2)
-    assert any(rel.startswith("fragment/") for rel in parallel)
+    assert sum(rel.startswith("d/") for rel in parallel) == 330
     assert parallel == index(1)
+    assert list(lookup(parallel, "word329")) == ["/projects/p329/"]

@@ -62,8 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "public"
     result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20)))
     assert result.ok, [d.headline() for d in result.diagnostics]
-    if not (out / "pagefind" / "pagefind.js").exists():
-        pytest.skip("built without a search index (is pagefind[bin] installed?)")
+    assert (out / "search" / "data" / "meta.json").exists()
     return out
 
 
@@ -164,10 +163,47 @@ def test_a_georgian_query_finds_the_georgian_project(reader: Reader, base: str) 
 
 
 def test_accents_are_optional(reader: Reader, base: str) -> None:
-    # Pagefind 1.5 folds diacritics: 'Kovac' finds the project owned by Jan Kovač.
+    # Diacritics are folded: 'Kovac' finds the project owned by Jan Kovač, and the other way.
     reader.search(base + "search/?q=Kovac")
     assert "Cloud Landing Zone" in reader.titles()
     assert "Kovač" in reader.page.locator(".search-result").first.inner_text()
+
+
+def test_a_word_finds_the_words_it_begins_and_ranks_titles_first(reader: Reader,
+                                                                base: str) -> None:
+    reader.search(base + "search/?q=firew")
+    assert reader.titles()[0] == "Edge Firewall Renewal"
+    assert reader.page.locator(".search-result mark").first.inner_text() == "Firewall"
+
+
+# Strings where lower-casing, compatibility forms, diacritics and scripts meet: the browser
+# must cut them into the words the indexer put in the index.
+TRICKY = ["Jan Kovač's ﬁrewall", "KOVAČ kovac Kovac\u030c", "İstanbul Straße ΟΔΟΣ",
+          "პროექტის ბიუჯეტი 1 480 000 ლარია.", "v2.0_beta ½ x²", "नमस्ते दुनिया",
+          "東京タワー ｶﾀｶﾅ", "\U00010330\U00010331 gothic", "e\u0301te\u0301 — Ångström"]
+
+
+def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) -> None:
+    from itpm_site.search_index import words
+
+    reader.search(base + "search/")
+    found = reader.page.evaluate("(all) => all.map((s) => window.ItpmSearch.words(s))", TRICKY)
+    assert found == [words(s) for s in TRICKY]
+
+
+def test_excerpts_mark_the_words_found_and_escape_the_rest(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    text = ("<b>Tom</b> & Jerry: " + " ".join(f"w{i}" for i in range(40))
+            + " the vendor ships; Vendors wait. " + " ".join(f"z{i}" for i in range(40)))
+    cut = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)", [text, ["vendor"]])
+    assert cut["hits"] == 2
+    html = cut["html"]
+    assert "<mark>vendor</mark> ships; <mark>Vendors</mark> wait." in html
+    assert html.startswith("… ") and html.endswith(" …")
+    assert len(re.findall(r"[\w]+", re.sub(r"</?mark>", "", html))) == 26
+    whole = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)",
+                                 ["<b>Tom</b> & Jerry.", ["tom"]])
+    assert whole == {"html": "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; Jerry.", "hits": 1}
 
 
 def test_nothing_found_suggests_the_explorer(reader: Reader, base: str) -> None:

@@ -1,4 +1,4 @@
-/* The search page: Pagefind runs in the browser on the index published in pagefind/.
+/* The search page: search-index.js searches the index published in search/data/.
    Results appear as you type; filters show how many results each value would give; the whole
    state lives in the URL (search/?q=firewall&status=red&owner=nino-beridze), so a search can be
    shared, and back/forward walk through it. Typing replaces the current history entry; changing
@@ -9,7 +9,7 @@
   var app = document.getElementById("search-app");
   if (!app) { return; }
   if (window.location.protocol === "file:") {
-    // Browsers refuse to load modules and WebAssembly for pages opened from a file.
+    // Browsers refuse to fetch the index for pages opened from a file.
     document.getElementById("search-file").hidden = false;
     return;
   }
@@ -19,9 +19,6 @@
   var DEBOUNCE_MS = 180;
   var COLLAPSED_VALUES = 8;
   var EXPLORER_KEYS = ["phase", "status", "program", "owner", "category"];
-  // A word every record has: a search with filters but no words searches it, because
-  // Pagefind would load the whole word index for an empty query.
-  var ALL = app.getAttribute("data-all");
 
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
@@ -53,7 +50,8 @@
 
   var state = { q: "", filters: {} };
   var generation = 0;     // every search gets a number; a slower, older one is dropped
-  var results = [];
+  var results = [];       // record numbers, best first
+  var terms = [];         // the query's words, as the index has them
   var shown = 0;
   var typingTimer = null;
   var expanded = {};      // facet -> the reader asked to see every value
@@ -124,37 +122,17 @@
     return FACETS.reduce(function (n, facet) { return n + state.filters[facet].length; }, 0);
   }
 
-  function pagefindFilters(except) {
-    var filters = {};
-    FACETS.forEach(function (facet) {
-      if (facet !== except && state.filters[facet].length) {
-        filters[facet] = { any: state.filters[facet].slice() };
-      }
-    });
-    return filters;
-  }
+  // ------------------------------------------------------------------ the index
 
-  // ------------------------------------------------------------------ Pagefind
+  var index = null;
 
-  var pagefind = null;
-
-  function loadPagefind() {
-    if (!pagefind) {
-      var source = new URL(app.getAttribute("data-pagefind"), document.baseURI).href;
-      pagefind = import(source).then(function (module) {
-        // filters() loads the filter index: searches report counts per value only after it.
-        // Matches in a title count most, then the project owner's name; a risk's project
-        // title counts a little, so searching a project's name lists the project first.
-        return Promise.resolve(module.options({
-          excerptLength: 26,
-          ranking: { metaWeights: { title: 5, owner: 3, project: 0.5 } }
-        }))
-          .then(function () { return module.init(); })
-          .then(function () { return module.filters(); })
-          .then(function () { return module; });
-      });
+  function loadIndex() {
+    if (!index) {
+      index = window.ItpmSearch.open(
+        new URL(app.getAttribute("data-index"), document.baseURI).href,
+        new URL(app.getAttribute("data-root"), document.baseURI).href);
     }
-    return pagefind;
+    return index;
   }
 
   function unavailable() {
@@ -164,34 +142,27 @@
 
   // ------------------------------------------------------------------ searching
 
+  // The counts next to a filter's values say how many results that value gives with the
+  // query and the *other* filters: values of one filter add up (status red or amber).
   function run() {
     var current = ++generation;
     var q = state.q.trim();
-    var filtered = activeFilters() > 0;
     list.setAttribute("aria-busy", "true");
-    return loadPagefind().then(function (pf) {
+    return loadIndex().then(function (found) {
       if (current !== generation) { return null; }
-      if (!q && !filtered) {
-        return pf.filters().then(function (totals) {
-          if (current !== generation) { return null; }
-          drawFacets(totals);
+      return found.search(q, state.filters).then(function (answer) {
+        if (current !== generation) { return null; }
+        drawFacets(answer.counts);
+        if (!answer.terms.length && !activeFilters()) {
           showIdle();
           return null;
-        });
-      }
-      var options = { filters: pagefindFilters(null) };
-      if (!q) { options.sort = { title: "asc" }; }
-      return pf.search(q || ALL, options).then(function (main) {
-        if (current !== generation || !main) { return null; }
-        return facetCounts(pf, q, main).then(function (counts) {
-          if (current !== generation) { return null; }
-          drawFacets(counts);
-          results = main.results;
-          shown = 0;
-          list.textContent = "";
-          return showMore(current, false).then(function () {
-            if (current === generation) { announce(q); }
-          });
+        }
+        results = answer.ids;
+        terms = answer.terms;
+        shown = 0;
+        list.textContent = "";
+        return showMore(current, false).then(function () {
+          if (current === generation) { announce(q); }
         });
       });
     }).catch(function (error) {
@@ -204,29 +175,11 @@
     });
   }
 
-  // The counts next to a filter's values say how many results that value gives with the
-  // query and the *other* filters: values of one filter add up (status red or amber), so a
-  // filter in use is counted by a search without it.
-  function facetCounts(pf, q, main) {
-    var counts = {};
-    var pending = [];
-    FACETS.forEach(function (facet) {
-      if (!state.filters[facet].length) {
-        counts[facet] = (main.filters || {})[facet] || {};
-        return;
-      }
-      var others = pagefindFilters(facet);
-      var lookup = (!q && !Object.keys(others).length)
-        ? pf.filters().then(function (totals) { return totals; })
-        : pf.search(q || ALL, { filters: others }).then(function (r) { return r.filters || {}; });
-      pending.push(lookup.then(function (filters) { counts[facet] = filters[facet] || {}; }));
-    });
-    return Promise.all(pending).then(function () { return counts; });
-  }
-
   function showMore(current, focusFirst) {
     var batch = results.slice(shown, shown + PAGE_SIZE);
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+    return loadIndex().then(function (found) {
+      return Promise.all(batch.map(function (id) { return found.record(id, terms); }));
+    }).then(function (data) {
       if (current !== generation) { return; }
       var firstNew = null;
       data.forEach(function (item) {
@@ -257,7 +210,7 @@
   }
 
   function safeExcerpt(excerpt) {
-    // Pagefind escapes the text and adds <mark> around the matches; keep nothing else.
+    // The engine escapes the text and adds <mark> around the words found; keep nothing else.
     return String(excerpt || "").replace(/<(?!\/?mark>)/g, "&lt;");
   }
 

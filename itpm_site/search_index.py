@@ -1,0 +1,251 @@
+"""The search index: which words are in which records, in files a browser loads a few at a time.
+
+The search page (``static/js/search-index.js``) reads it; nothing runs on the server. Under
+``search/data/`` in the site:
+
+- ``meta.json``: the number of records, their average length, the name of the records table
+  and, for each word chunk, its first word and file name. Loaded first; every other name is a
+  hash of the file's content, so a browser may keep those files for as long as it likes.
+- ``docs-<hash>.sdat``: one entry per record, in title order: its length in words, the name of
+  its fragment, and the index of its value in every filter (phase, status, owner ...). Filter
+  counts and filter-only searches need nothing else.
+- ``w-<hash>.sdat``: a run of words in sorted order, each with its postings: the records it is
+  in (as gaps between record numbers) and, per record, a code: times found × 4, + 2 when in
+  the title, + 1 when in the owner's name. A query loads only the chunks its words fall in.
+- ``d/<hash>.sdat``: a record's fragment, what a result shows: URL, title, badges and its text
+  in blocks (the opening, then one per heading with an anchor: a risk, a body section), from
+  which the browser cuts excerpts and marks the words found.
+
+``.sdat`` files are gzipped JSON. The browser decompresses them itself, so a query transfers
+the same few hundred kilobytes whether or not the web server compresses; a server that does
+compress them anyway is recognised by the missing gzip header.
+
+Words are found the same way here and in the browser (``fold`` and ``words``, mirrored in the
+JavaScript): lower case, compatibility forms unfolded (``ﬁ`` is ``fi``), diacritics removed
+(``Kovač`` is ``kovac``), then runs of letters and digits in any script. There is no stemming:
+every word of a query also finds the words it begins (``deliver`` finds ``delivery``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from itpm_site.search import SearchRecord
+
+#: Where the index goes in the site.
+INDEX_DIR = "search/data"
+
+#: Bumped when the files change shape; the browser refuses a format it does not know.
+FORMAT = 1
+
+#: A word chunk is closed once its JSON reaches this size (before compression): big enough
+#: that a query needs one or two, small enough that those are a few kilobytes each.
+CHUNK_BYTES = 48_000
+
+# The Unicode blocks of combining diacritics: removed after NFKD splits them from their
+# letters. Named the same in the JavaScript; signs that are letters of their own in other
+# scripts (Devanagari vowel signs, say) are kept.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Letters and digits of any script: the JavaScript's [\p{L}\p{N}]+.
+_WORD = re.compile(r"[^\W_]+")
+_HEADING = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h[1-6]\s*>", re.I | re.S)
+_HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def fold(text: str) -> str:
+    """``text`` as words are compared: lower case, compatibility forms and diacritics gone."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, folded, in order."""
+    return _WORD.findall(fold(text))
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment (scripts and styles already removed), one space where
+    tags or line breaks were."""
+    text = _TAG.sub(" ", fragment)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A part of a record with its own place on the page: the opening (no anchor) or the text
+    under a heading with an anchor, to which a result links."""
+
+    anchor: str | None
+    title: str
+    text: str
+
+
+def blocks(record: SearchRecord) -> list[Block]:
+    """The opening (intro paragraphs and the body up to its first anchored heading), then the
+    body's anchored sections, then the record's own sections (risks)."""
+    body = record.body_html
+    if "<" in body:
+        body = _HIDDEN.sub(" ", body)
+    headings = list(_HEADING.finditer(body))
+    lead = body[:headings[0].start()] if headings else body
+    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead)) if p))]
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
+        out.append(Block(html.unescape(heading.group(1)), plain_text(heading.group(2)),
+                         plain_text(body[heading.end():end])))
+    out.extend(Block(s.anchor, s.title, s.text) for s in record.sections)
+    return out
+
+
+def title_order(title: str, url: str) -> tuple[str, str]:
+    """Records are numbered in this order, which is how a search without words lists them."""
+    return title.casefold(), url
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedRecord:
+    """One record, indexed on its own: what the index files need from it."""
+
+    sort_key: tuple[str, str]
+    length: int  # words, title included
+    codes: dict[str, int]  # word -> times found × 4 + 2 in the title + 1 in the owner's name
+    filters: dict[str, str]
+    fragment_name: str
+    fragment: bytes  # gzipped
+
+
+def _packed(value: object) -> tuple[bytes, str]:
+    """(gzipped JSON, name from a hash of the JSON): the same bytes for the same value."""
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                     sort_keys=True).encode("utf-8")
+    # Level 1: files a tenth larger than at the default level 6, made in 60 % of the time
+    # (a build writes thousands of these; a query reads a few dozen).
+    return gzip.compress(raw, compresslevel=1, mtime=0), hashlib.sha256(raw).hexdigest()[:12]
+
+
+def index_record(record: SearchRecord) -> IndexedRecord:
+    """Count the words of ``record`` and make its fragment."""
+    parts = blocks(record)
+    title = words(record.title)
+    counts = Counter(title)
+    counts.update(words(" ".join(t for b in parts for t in (b.title, b.text))))
+    codes = {word: n * 4 for word, n in counts.items()}
+    for word in title:
+        codes[word] |= 2
+    for word in words(record.meta.get("owner", "")):
+        if word in codes:
+            codes[word] |= 1
+    blob, name = _packed({
+        "url": record.url, "title": record.title, "meta": record.meta,
+        "type": record.filters.get("type", ""),
+        "blocks": [[b.anchor, b.title, b.text] for b in parts],
+    })
+    return IndexedRecord(title_order(record.title, record.url), counts.total(), codes,
+                         dict(record.filters), name, blob)
+
+
+def _js_order(word: str) -> bytes:
+    # JavaScript compares strings by UTF-16 code units; the browser's binary search over the
+    # chunks relies on the same order.
+    return word.encode("utf-16-be")
+
+
+class IndexBuilder:
+    """The index, gathered one record at a time in title order: a record's word counts go
+    into the postings as it comes, so only its fragment is kept until the files are made."""
+
+    def __init__(self) -> None:
+        self._docs: list[IndexedRecord] = []
+        self._postings: dict[str, array] = {}  # word -> record number, code, number, code ...
+        self._last: dict[str, int] = {}
+
+    def add(self, record: IndexedRecord) -> None:
+        number = len(self._docs)
+        if number and record.sort_key <= self._docs[-1].sort_key:
+            raise ValueError(f"records out of title order: {record.sort_key}")
+        # Kept without its word counts, which are in the postings from here on.
+        self._docs.append(IndexedRecord(record.sort_key, record.length, {}, record.filters,
+                                        record.fragment_name, record.fragment))
+        postings, last = self._postings, self._last
+        for word, code in record.codes.items():
+            found = postings.get(word)
+            if found is None:
+                postings[word] = array("l", (number, code))
+            else:
+                found.extend((number - last[word], code))
+            last[word] = number
+
+    def files(self, facets: Iterable[str]) -> dict[str, bytes]:
+        """Every file of the index, by path under ``INDEX_DIR``."""
+        docs = self._docs
+        files = {f"d/{doc.fragment_name}.sdat": doc.fragment for doc in docs}
+
+        chunks: list[list[str]] = []
+        entries: tuple[list[str], list[list[int]]] = ([], [])
+        size = 0
+        for word in sorted(self._postings, key=_js_order):
+            listed = self._postings[word].tolist()
+            entries[0].append(word)
+            entries[1].append(listed)
+            size += len(word) + 4 * len(listed) + 8
+            if size >= CHUNK_BYTES:
+                chunks.append(_chunk(files, entries))
+                entries, size = ([], []), 0
+        if entries[0]:
+            chunks.append(_chunk(files, entries))
+
+        table: dict[str, object] = {
+            "length": [d.length for d in docs],
+            "fragment": [d.fragment_name for d in docs],
+            "facets": {},
+        }
+        for facet in facets:
+            values = sorted({d.filters[facet] for d in docs if facet in d.filters})
+            position = {v: i for i, v in enumerate(values)}
+            table["facets"][facet] = {  # type: ignore[index]
+                "values": values, "of": [position.get(d.filters.get(facet), -1) for d in docs]}
+        blob, name = _packed(table)
+        files[f"docs-{name}.sdat"] = blob
+
+        average = sum(d.length for d in docs) / len(docs) if docs else 0
+        meta = {"format": FORMAT, "count": len(docs), "average_length": round(average, 2),
+                "docs": f"docs-{name}.sdat", "chunks": chunks}
+        files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
+                                        sort_keys=True).encode("utf-8")
+        return dict(sorted(files.items()))
+
+
+def index_files(records: Iterable[IndexedRecord], facets: Iterable[str]) -> dict[str, bytes]:
+    """Every file of the index of ``records``, by path under ``INDEX_DIR``; the same bytes
+    for the same records in any order."""
+    builder = IndexBuilder()
+    for record in sorted(records, key=lambda r: r.sort_key):
+        builder.add(record)
+    return builder.files(facets)
+
+
+def _chunk(files: dict[str, bytes], entries: tuple[list[str], list[list[int]]]) -> list[str]:
+    blob, name = _packed({"words": entries[0], "postings": entries[1]})
+    files[f"w-{name}.sdat"] = blob
+    return [entries[0][0], f"w-{name}.sdat"]
+
+
+def read(blob: bytes) -> object:
+    """A ``.sdat`` file's JSON (for tests and diagnostics)."""
+    return json.loads(gzip.decompress(blob))

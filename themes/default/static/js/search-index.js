@@ -1,0 +1,287 @@
+/* The search engine of the search page: reads the index itpm-site publishes in search/data/
+   (see itpm_site/search_index.py for its files) and answers queries in the browser.
+
+   ItpmSearch.open(metaURL, rootURL) gives an index with two methods:
+   - search(query, filters): every record with all the query's words (each word also finds
+     the words it begins) that passes the filters ({facet: [values]}, values of a facet are
+     alternatives), best first; or in title order without words. With it, for each filter
+     value, how many records it would give with the query and the other filters.
+   - record(id, terms): what a result shows (URL, title, badges, an excerpt with the words
+     found marked, and the places on the page where they were found).
+
+   Words are folded exactly as the indexer folds them: keep fold() and WORD in step with
+   itpm_site/search_index.py. */
+(function () {
+  "use strict";
+
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var RUN = /[\p{L}\p{N}\p{M}]+/gu;  // a word as written, before its marks are folded away
+  var FORMAT = 1;
+  var MIN_PREFIX = 2;      // a one-letter word finds only itself
+  var EXCERPT_WORDS = 26;
+  var K1 = 1.2, B = 0.75;  // BM25
+  var TITLE_BONUS = 2, OWNER_BONUS = 1;
+
+  function fold(text) {
+    return String(text).toLowerCase().normalize("NFKD").replace(MARKS, "");
+  }
+
+  function words(text) {
+    return fold(text).match(WORD) || [];
+  }
+
+  function load(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {  // not already decoded by the server
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).text();
+      }
+      return new TextDecoder().decode(bytes);
+    }).then(JSON.parse);
+  }
+
+  function escapeHTML(text) {
+    return text.replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c];
+    });
+  }
+
+  function finds(term, word) {
+    return term.length >= MIN_PREFIX ? word.lastIndexOf(term, 0) === 0 : word === term;
+  }
+
+  function Index(base, root, meta, docs) {
+    this.base = base;
+    this.root = root;
+    this.count = meta.count;
+    this.average = meta.average_length || 1;
+    this.chunks = meta.chunks;  // [[first word, file], ...] in word order
+    this.length = docs.length;
+    this.fragment = docs.fragment;
+    this.facets = docs.facets;  // facet -> {values: [...], of: [value index per record]}
+    this.loaded = {};           // file -> promise of its JSON
+  }
+
+  Index.prototype.file = function (name) {
+    if (!this.loaded[name]) { this.loaded[name] = load(new URL(name, this.base).href); }
+    return this.loaded[name];
+  };
+
+  // The chunks that may hold words beginning with `term` (or `term` itself, if short).
+  Index.prototype.chunksFor = function (term) {
+    var chunks = this.chunks;
+    var lo = 0, hi = chunks.length - 1, first = 0;
+    while (lo <= hi) {  // the last chunk whose first word is <= term
+      var mid = (lo + hi) >> 1;
+      if (chunks[mid][0] <= term) { first = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    var names = [];
+    for (var i = first; i < chunks.length; i++) {
+      if (i > first && !(term.length >= MIN_PREFIX && finds(term, chunks[i][0]))) { break; }
+      names.push(chunks[i][1]);
+    }
+    return names;
+  };
+
+  // record number -> score of `term` in that record (its best word, when it begins several).
+  Index.prototype.scores = function (term) {
+    var self = this;
+    return Promise.all(this.chunksFor(term).map(function (name) { return self.file(name); }))
+      .then(function (chunks) {
+        var scores = new Map();
+        chunks.forEach(function (chunk) {
+          var list = chunk.words;
+          var lo = 0, hi = list.length;
+          while (lo < hi) {  // the first word >= term
+            var mid = (lo + hi) >> 1;
+            if (list[mid] < term) { lo = mid + 1; } else { hi = mid; }
+          }
+          for (var w = lo; w < list.length && finds(term, list[w]); w++) {
+            self.score(list[w], term, chunk.postings[w], scores);
+          }
+        });
+        return scores;
+      });
+  };
+
+  Index.prototype.score = function (word, term, postings, scores) {
+    var found = postings.length / 2;
+    var idf = Math.log(1 + (this.count - found + 0.5) / (found + 0.5));
+    // The word itself counts fully; a longer word it begins counts less the longer it is.
+    var weight = word === term ? 1 : 0.5 + 0.5 * term.length / word.length;
+    var doc = 0;
+    for (var i = 0; i < postings.length; i += 2) {
+      doc += postings[i];
+      var code = postings[i + 1];
+      var tf = code >> 2;
+      var norm = 1 - B + B * this.length[doc] / this.average;
+      var s = weight * idf * (tf * (K1 + 1) / (tf + K1 * norm) +
+        (code & 2 ? TITLE_BONUS : 0) + (code & 1 ? OWNER_BONUS : 0));
+      if (!(scores.get(doc) >= s)) { scores.set(doc, s); }
+    }
+  };
+
+  // Filters as {facet: Set of value indexes}, dropping values the index does not have.
+  Index.prototype.chosen = function (filters) {
+    var out = {};
+    var facets = this.facets;
+    Object.keys(filters || {}).forEach(function (facet) {
+      var values = filters[facet] || [];
+      if (!values.length || !facets[facet]) { return; }
+      var set = new Set();
+      values.forEach(function (v) { set.add(facets[facet].values.indexOf(v)); });
+      out[facet] = set;
+    });
+    return out;
+  };
+
+  Index.prototype.search = function (query, filters) {
+    var self = this;
+    var terms = Array.from(new Set(words(query || "")));
+    var lookups = terms.map(function (term) { return self.scores(term); });
+    return Promise.all(lookups).then(function (perTerm) {
+      var total = null;  // record -> summed score, for records with every term
+      perTerm.sort(function (a, b) { return a.size - b.size; });
+      perTerm.forEach(function (scores, n) {
+        if (n === 0) { total = new Map(scores); return; }
+        total.forEach(function (sum, doc) {
+          var s = scores.get(doc);
+          if (s === undefined) { total.delete(doc); } else { total.set(doc, sum + s); }
+        });
+      });
+      return self.filtered(terms, total, self.chosen(filters));
+    });
+  };
+
+  // The records passing every filter, and the counts per filter value: a record failing just
+  // one filter is counted under that filter's values, which are alternatives to the chosen.
+  Index.prototype.filtered = function (terms, total, chosen) {
+    var facets = this.facets;
+    var names = Object.keys(facets);
+    var active = names.filter(function (f) { return chosen[f]; });
+    var counts = {};
+    names.forEach(function (f) { counts[f] = new Array(facets[f].values.length).fill(0); });
+    var ids = [];
+    var count = function (doc) {
+      var failed = null;
+      for (var i = 0; i < active.length; i++) {
+        if (!chosen[active[i]].has(facets[active[i]].of[doc])) {
+          if (failed !== null) { return; }
+          failed = active[i];
+        }
+      }
+      var which = failed === null ? names : [failed];
+      for (var j = 0; j < which.length; j++) {
+        var v = facets[which[j]].of[doc];
+        if (v >= 0) { counts[which[j]][v] += 1; }
+      }
+      if (failed === null) { ids.push(doc); }
+    };
+    if (total === null) {
+      for (var doc = 0; doc < this.count; doc++) { count(doc); }
+    } else {
+      total.forEach(function (_, d) { count(d); });
+      ids.sort(function (a, b) { return total.get(b) - total.get(a) || a - b; });
+    }
+    var named = {};
+    names.forEach(function (f) {
+      named[f] = {};
+      facets[f].values.forEach(function (value, i) { named[f][value] = counts[f][i]; });
+    });
+    return { ids: ids, counts: named, terms: terms };
+  };
+
+  // `text` with the words found marked: the EXCERPT_WORDS words around most of them.
+  function excerpt(text, terms) {
+    var spans = [];
+    var match;
+    RUN.lastIndex = 0;
+    while ((match = RUN.exec(text))) {
+      var hit = terms.length > 0 && words(match[0]).some(function (w) {
+        return terms.some(function (t) { return finds(t, w); });
+      });
+      spans.push({ start: match.index, end: match.index + match[0].length, hit: hit });
+    }
+    var before = [0];  // before[i]: words found among the first i
+    spans.forEach(function (s, i) { before.push(before[i] + (s.hit ? 1 : 0)); });
+    var within = function (start) {
+      return before[Math.min(spans.length, start + EXCERPT_WORDS)] - before[start];
+    };
+    var hits = before[spans.length];
+    var from = 0;
+    if (hits) {
+      var best = -1;
+      for (var start = 0; start <= Math.max(0, spans.length - EXCERPT_WORDS); start++) {
+        if (within(start) > best) { best = within(start); from = start; }
+      }
+      // A few words of context before the first word found, if no word found is lost.
+      var first = from;
+      while (!spans[first].hit) { first++; }
+      var shifted = Math.max(0, first - 3);
+      if (shifted > from && within(shifted) === best) { from = shifted; }
+    }
+    var to = Math.min(spans.length, from + EXCERPT_WORDS);
+    if (!spans.length) { return { html: "", hits: 0 }; }
+    var out = from > 0 ? "… " : escapeHTML(text.slice(0, spans[0].start));
+    for (var k = from; k < to; k++) {
+      var s = spans[k];
+      var word = escapeHTML(text.slice(s.start, s.end));
+      out += s.hit ? "<mark>" + word + "</mark>" : word;
+      if (k + 1 < to) { out += escapeHTML(text.slice(s.end, spans[k + 1].start)); }
+    }
+    var tail = text.slice(spans[to - 1].end, to < spans.length ? spans[to].start : undefined);
+    out += to < spans.length ? " …" : escapeHTML(tail);
+    return { html: out, hits: hits };
+  }
+
+  Index.prototype.record = function (id, terms) {
+    var root = this.root;
+    return this.file("d/" + this.fragment[id] + ".sdat").then(function (fragment) {
+      var url = new URL(fragment.url.replace(/^\//, ""), root).pathname;
+      var subs = [];
+      var opening = null;
+      fragment.blocks.forEach(function (block, order) {
+        var anchor = block[0], title = block[1];
+        var cut = excerpt(block[2], terms);
+        var inTitle = excerpt(title, terms).hits;
+        if (anchor === null) {
+          opening = cut;
+          if (cut.hits) { subs.push({ url: url, title: fragment.title, excerpt: cut.html }); }
+        } else if (cut.hits || inTitle) {
+          subs.push({ url: url + "#" + encodeURIComponent(anchor), title: title,
+            anchor: { id: anchor }, excerpt: cut.html, weight: cut.hits + 2 * inTitle,
+            order: order });
+        }
+      });
+      subs.sort(function (a, b) {
+        return ((b.weight || 0) - (a.weight || 0)) || ((a.order || 0) - (b.order || 0));
+      });
+      return {
+        url: url,
+        meta: Object.assign({ title: fragment.title }, fragment.meta),
+        filters: { type: [fragment.type] },
+        excerpt: opening ? opening.html : "",
+        sub_results: subs
+      };
+    });
+  };
+
+  function open(metaURL, rootURL) {
+    return fetch(metaURL, { cache: "no-cache" }).then(function (response) {
+      if (!response.ok) { throw new Error(metaURL + ": HTTP " + response.status); }
+      return response.json();
+    }).then(function (meta) {
+      if (meta.format !== FORMAT) { throw new Error("unknown search index format " + meta.format); }
+      return load(new URL(meta.docs, metaURL).href).then(function (docs) {
+        return new Index(metaURL, rootURL, meta, docs);
+      });
+    });
+  }
+
+  window.ItpmSearch = { open: open, fold: fold, words: words, excerpt: excerpt };
+})();
