@@ -10,7 +10,7 @@ keeps one record per page.
 - ``search_records`` builds the records: a pure function of the portfolio.
 - ``search_index`` turns them into the files the search page reads (``search/data/``).
 - ``BackgroundIndex`` indexes them while the pages render (``build``); ``emit_search`` is the
-  emitter ``serve`` uses, re-indexing only the records that changed.
+  emitter ``serve`` uses after its pages.
 """
 
 from __future__ import annotations
@@ -204,7 +204,9 @@ def search_records(portfolio: Portfolio, render: Callable[[str], str]) -> list[S
 
 
 _lock = threading.Lock()
-# serve: the records of the last build, indexed, by key; a rebuild indexes only the others.
+# The records indexed by the last call in this process, by key: the next call indexes only
+# the others. (serve runs the emitters in a forked child where it can, and the child's
+# records die with it; where it cannot fork, rebuilds share this.)
 _indexed: dict[tuple, IndexedRecord] = {}
 
 
@@ -215,7 +217,7 @@ def search_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
 
 def search_index_files(site: SiteBuild) -> dict[str, bytes]:
     """The index files of ``site``, re-indexing only records that changed since the last
-    call (``serve`` calls it after every rebuild)."""
+    call in this process."""
     global _indexed
     config = site.portfolio.config
     records = iter_records(site.portfolio,

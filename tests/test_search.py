@@ -325,10 +325,10 @@ def test_no_search_on_the_command_line(portfolio_root: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.usefixtures("fresh_search")
-def test_serve_indexes_only_the_records_that_changed(portfolio_root: Path,
+def test_the_emitter_indexes_only_the_records_that_changed(portfolio_root: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """``serve`` asks for the index after every rebuild (emit_search); records it indexed
-    before are not indexed again."""
+    """The emitter indexes only the records the same process has not indexed before (serve
+    rebuilds in-process where it cannot fork)."""
     from itpm_site.build import prepare
 
     indexed: list[str] = []

@@ -204,6 +204,28 @@ def test_excerpts_mark_the_words_found_and_escape_the_rest(reader: Reader, base:
     whole = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)",
                                  ["<b>Tom</b> & Jerry.", ["tom"]])
     assert whole == {"html": "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; Jerry.", "hits": 1}
+    # A short text, or a word found near the end, keeps as much text as the excerpt holds.
+    short = reader.page.evaluate("() => window.ItpmSearch.excerpt('one two three four zebra',"
+                                 " ['zebra']).html")
+    assert short == "one two three four <mark>zebra</mark>"
+    late = " ".join(f"w{i}" for i in range(60)) + " zebra end."
+    cut = reader.page.evaluate("(t) => window.ItpmSearch.excerpt(t, ['zebra']).html", late)
+    assert cut.startswith("… w36 ") and cut.endswith("<mark>zebra</mark> end.")
+
+
+def test_a_longer_rarer_word_does_not_outrank_the_word_typed(reader: Reader, base: str) -> None:
+    """'data' in record 0 twice; record 1 has it once and 'database' three times; record 2
+    once. Each query word has one rarity, so the record with most 'data' comes first."""
+    reader.search(base + "search/")
+    ids = reader.page.evaluate("""() => {
+        const ix = new window.ItpmSearch.Index(location.href, location.href,
+            {count: 3, average_length: 10, chunks: [["data", "c1"]]},
+            {length: [10, 10, 10], fragment: ["a", "b", "c"], facets: {}});
+        ix.loaded.c1 = Promise.resolve({words: ["data", "database"],
+                                        postings: [[0, 8, 1, 4, 1, 4], [1, 12]]});
+        return ix.search("data", {}).then((r) => r.ids);
+    }""")
+    assert ids == [0, 1, 2]
 
 
 def test_nothing_found_suggests_the_explorer(reader: Reader, base: str) -> None:
@@ -240,6 +262,16 @@ def test_a_filter_narrows_the_results_and_counts_are_right(reader: Reader, base:
     reader.wait_for_status("Status: Amber or Red")
     assert sorted(reader.titles()) == ["Cloud Landing Zone", "Edge Firewall Renewal",
                                        "Payments Hub"]
+
+
+def test_a_filter_value_nothing_has_finds_nothing(reader: Reader, base: str) -> None:
+    # No project is in closure: a shared link asking for it lists nothing, not the records
+    # without a phase (the program, the page).
+    reader.search(base + "search/?phase=closure")
+    assert reader.titles() == []
+    assert reader.page.inner_text("#search-status").startswith("No results")
+    reader.search(base + "search/?q=vendor&phase=closure&phase=planning")
+    assert reader.titles() and reader.count("phase", "closure") == "0"
 
 
 def test_filters_alone_list_matching_records(reader: Reader, base: str) -> None:

@@ -88,7 +88,8 @@
     return names;
   };
 
-  // record number -> score of `term` in that record (its best word, when it begins several).
+  // record number -> score of `term` in that record: the best of the words it finds (the
+  // word itself, or a longer word it begins), weighted by how rare the term is among records.
   Index.prototype.scores = function (term) {
     var self = this;
     return Promise.all(this.chunksFor(term).map(function (name) { return self.file(name); }))
@@ -105,13 +106,15 @@
             self.score(list[w], term, chunk.postings[w], scores);
           }
         });
+        // One rarity for the term, from every record it finds: a rare longer word it begins
+        // (database, for data) must not outrank the word itself.
+        var idf = Math.log(1 + (self.count - scores.size + 0.5) / (scores.size + 0.5));
+        scores.forEach(function (s, doc) { scores.set(doc, s * idf); });
         return scores;
       });
   };
 
   Index.prototype.score = function (word, term, postings, scores) {
-    var found = postings.length / 2;
-    var idf = Math.log(1 + (this.count - found + 0.5) / (found + 0.5));
     // The word itself counts fully; a longer word it begins counts less the longer it is.
     var weight = word === term ? 1 : 0.5 + 0.5 * term.length / word.length;
     var doc = 0;
@@ -120,21 +123,26 @@
       var code = postings[i + 1];
       var tf = code >> 2;
       var norm = 1 - B + B * this.length[doc] / this.average;
-      var s = weight * idf * (tf * (K1 + 1) / (tf + K1 * norm) +
+      var s = weight * (tf * (K1 + 1) / (tf + K1 * norm) +
         (code & 2 ? TITLE_BONUS : 0) + (code & 1 ? OWNER_BONUS : 0));
       if (!(scores.get(doc) >= s)) { scores.set(doc, s); }
     }
   };
 
-  // Filters as {facet: Set of value indexes}, dropping values the index does not have.
+  // Filters as {facet: Set of value indexes}.
   Index.prototype.chosen = function (filters) {
     var out = {};
     var facets = this.facets;
     Object.keys(filters || {}).forEach(function (facet) {
       var values = filters[facet] || [];
       if (!values.length || !facets[facet]) { return; }
+      // A value no record has (a shared link, a value since gone) is left out: with none of
+      // the chosen values left, nothing passes, as nothing has them.
       var set = new Set();
-      values.forEach(function (v) { set.add(facets[facet].values.indexOf(v)); });
+      values.forEach(function (v) {
+        var i = facets[facet].values.indexOf(v);
+        if (i >= 0) { set.add(i); }
+      });
       out[facet] = set;
     });
     return out;
@@ -222,7 +230,7 @@
       // A few words of context before the first word found, if no word found is lost.
       var first = from;
       while (!spans[first].hit) { first++; }
-      var shifted = Math.max(0, first - 3);
+      var shifted = Math.min(Math.max(0, first - 3), Math.max(0, spans.length - EXCERPT_WORDS));
       if (shifted > from && within(shifted) === best) { from = shifted; }
     }
     var to = Math.min(spans.length, from + EXCERPT_WORDS);
@@ -283,5 +291,5 @@
     });
   }
 
-  window.ItpmSearch = { open: open, fold: fold, words: words, excerpt: excerpt };
+  window.ItpmSearch = { open: open, fold: fold, words: words, excerpt: excerpt, Index: Index };
 })();

@@ -125,6 +125,7 @@
   // ------------------------------------------------------------------ the index
 
   var index = null;
+  var reopened = false;
 
   function loadIndex() {
     if (!index) {
@@ -166,10 +167,17 @@
         });
       });
     }).catch(function (error) {
-      if (current === generation) {
-        unavailable();
-        if (window.console) { window.console.warn("search:", error); }
+      if (current !== generation) { return null; }
+      if (!reopened) {
+        // The site may have been published again since the page loaded, and the index files
+        // it knew replaced: read the index afresh, once.
+        reopened = true;
+        index = null;
+        return run();
       }
+      unavailable();
+      if (window.console) { window.console.warn("search:", error); }
+      return null;
     }).then(function () {
       if (current === generation) { list.removeAttribute("aria-busy"); }
     });
