@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -10,25 +11,31 @@ import sys
 import click
 
 from itpm_site import __version__
-from itpm_site.commands.build import build
-from itpm_site.commands.check import check
-from itpm_site.commands.diff import diff
-from itpm_site.commands.init import init
-from itpm_site.commands.new import new
-from itpm_site.commands.schema import schema
-from itpm_site.commands.serve import serve
 
 EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug in itpm-site, not in the content
 
+#: Each command, in the order of the help, and the module defining it (as a function of the
+#: same name). Only the command that runs is imported: ``build`` needs none of ``diff``,
+#: ``serve`` or ``init`` and what they import.
+COMMANDS = ("build", "check", "new", "schema", "diff", "serve", "init")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _Commands(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"itpm_site.commands.{cmd_name}")
+        return getattr(module, cmd_name)
+
+
+@click.group(cls=_Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="itpm-site")
 def cli() -> None:
     """Turn a folder of Markdown project files into an IT project portfolio website."""
-
-
-for command in (build, check, new, schema, diff, serve, init):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape as xml_escape
 from typing import Any
 
 import jinja2
@@ -295,13 +296,14 @@ def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator
 
 def sitemap(pages: Iterable[PageSpec], base_url: str) -> bytes:
     """sitemap.xml; the protocol wants absolute URLs, so set an absolute base_url for it."""
-    from xml.sax.saxutils import escape
-
     root = base_url
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in pages:
         if page.in_sitemap:
-            lines.append(f"  <url><loc>{escape(posixpath.join(root, page.url))}</loc></url>")
+            # html.escape does what xml.sax.saxutils.escape does here, without importing
+            # urllib, http and ssl (25 ms) into every build.
+            loc = xml_escape(posixpath.join(root, page.url), quote=False)
+            lines.append(f"  <url><loc>{loc}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

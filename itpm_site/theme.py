@@ -55,6 +55,9 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=bytecode_cache,
+            # One environment serves one build (serve makes a new one for each rebuild): no
+            # need to check every template's file on every page that imports it.
+            auto_reload=False,
         )
 
     def preload(self, env: jinja2.Environment) -> None:

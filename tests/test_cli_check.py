@@ -219,7 +219,7 @@ def _params(command: click.Command) -> dict[str, click.Parameter]:
 
 
 def test_check_option_defaults():
-    params = _params(cli.commands["check"])
+    params = _params(cli.get_command(click.Context(cli), "check"))
     assert params["fmt"].default == "human"
     assert params["fmt"].opts == ["--format"]
     assert list(params["fmt"].type.choices) == ["human", "github", "json"]
@@ -263,7 +263,9 @@ def test_version(runner):
 
 
 def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from _all_commands(command, (*prefix, name))
@@ -282,8 +284,8 @@ def test_help_on_every_command(runner, path, flag):
 
 
 def test_the_foundation_commands_are_there():
-    assert {"check", "new", "schema"} <= set(cli.commands)
-    assert "project" in cli.commands["new"].commands
+    assert {"check", "new", "schema"} <= set(cli.list_commands(click.Context(cli)))
+    assert "project" in cli.get_command(click.Context(cli), "new").commands
 
 
 # ------------------------------------------------------------------------------ main()
