@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import io
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -13,9 +14,11 @@ from itertools import chain
 from pathlib import Path
 
 import jinja2
+from jinja2.bccache import Bucket
 
 from itpm_site import search
 from itpm_site.aggregate import Portfolio, build_portfolio
+from itpm_site.cache_seal import read_sealed, write_sealed
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import LoadResult, load_portfolio
@@ -264,7 +267,22 @@ def template_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return SealedBytecodeCache(str(folder))
+
+
+class SealedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, each file sealed (see ``cache_seal``): compiled code runs
+    as it is, so only code this user's itpm-site compiled is ever loaded."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = read_sealed(Path(self._get_cache_filename(bucket)))
+        if data is not None:
+            bucket.load_bytecode(io.BytesIO(data))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        out = io.BytesIO()
+        bucket.write_bytecode(out)
+        write_sealed(Path(self._get_cache_filename(bucket)), out.getvalue())
 
 
 def markdown_bodies(portfolio: Portfolio) -> list[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from itpm_site.cache_seal import read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -103,10 +104,12 @@ def _cache_version() -> str:
 
 def load_cache(cache: MarkdownCache, folder: Path) -> None:
     """Fill ``cache`` from ``folder``; a missing, old or damaged cache file is ignored."""
-    path = folder / _CACHE_FILE
+    raw = read_sealed(folder / _CACHE_FILE)  # only what this user's itpm-site wrote
+    if raw is None:
+        return
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw)
+    except ValueError:
         return
     if not isinstance(data, dict) or data.get("version") != _cache_version():
         return
@@ -120,8 +123,8 @@ def load_cache(cache: MarkdownCache, folder: Path) -> None:
 def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html: bool) -> None:
     """Keep the rendered HTML of ``texts`` (this build's bodies) for the next build.
 
-    Written to a temporary file and renamed, so a crash never leaves a half-written cache;
-    failing to write (read-only checkout) only costs speed next time.
+    Sealed (see ``cache_seal``) and written through a temporary file; failing to write
+    (read-only checkout) only costs speed next time.
     """
     keys = {content_key(t, allow_html) for t in texts}
     if keys == cache.loaded:
@@ -129,10 +132,6 @@ def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html:
     entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}
     if not ensure_cache_dir(folder):
         return
-    try:
-        tmp = folder / f"{_CACHE_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"version": _cache_version(), "html": entries},
-                                  ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, folder / _CACHE_FILE)
-    except OSError:
-        return
+    write_sealed(folder / _CACHE_FILE, json.dumps(
+        {"version": _cache_version(), "html": entries}, ensure_ascii=False,
+        separators=(",", ":")).encode("utf-8"))

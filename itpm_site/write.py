@@ -26,6 +26,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from itpm_site.cache_seal import read_sealed, write_sealed
+
 #: Present in every output folder itpm-site writes; nothing else is ever replaced.
 MARKER = ".itpm-site-output"
 MARKER_TEXT = b"Written by itpm-site. This whole folder is replaced on every build.\n"
@@ -128,8 +130,11 @@ def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
 
 def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
     """The recorded files of ``folder`` (None if there is no record we trust)."""
+    raw = read_sealed(path)  # only a record this user's itpm-site wrote
+    if raw is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw)
         if data.get("folder") != str(folder):
             return None
         return {rel: (int(e[0]), int(e[1]), int(e[2]), str(e[3]))
@@ -139,13 +144,8 @@ def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
 
 
 def _save_record(path: Path, folder: Path, files: dict[str, Entry]) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps({"folder": str(folder), "files": files}, separators=(",", ":")),
-                       encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a read-only checkout: only costs speed next time
-        tmp.unlink(missing_ok=True)
+    write_sealed(path, json.dumps({"folder": str(folder), "files": files},
+                                  separators=(",", ":")).encode("utf-8"))
 
 
 def forget(cache: Path, output: Path) -> None:

@@ -1,0 +1,106 @@
+"""Cache files are sealed with a key kept outside the portfolio: only files this user's
+itpm-site wrote are read back.
+
+``.itpm-cache/`` lives in the portfolio, a Git repository anyone may send a pull request to.
+A cache file committed there (past the folder's own ``.gitignore``, with ``git add -f``) could
+otherwise put HTML that was never in the Markdown into the site (the Markdown cache), run code
+in the build (compiled templates) or vouch for files of an old output. So every cache file
+starts with a keyed BLAKE2b of its content, under a random key in the user's cache folder
+(``~/.cache/itpm-site/cache-key`` on Linux); a file without the right seal is ignored like a
+missing one. A fresh CI runner has a fresh key, so nothing committed is ever trusted there.
+Where no key can be kept (no writable home), nothing is cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from pathlib import Path
+
+_KEY_FILE = "cache-key"
+_KEY_BYTES = 32
+_SEAL_BYTES = 32
+
+
+def key_folder() -> Path:
+    """The user's cache folder for itpm-site (not the portfolio's ``.itpm-cache``)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "itpm-site"
+
+
+@functools.cache
+def _key() -> bytes | None:
+    path = key_folder() / _KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) == _KEY_BYTES:
+            return key
+    except OSError:
+        pass
+    try:  # made once, atomically: two builds starting together agree on one key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(secrets.token_bytes(_KEY_BYTES))
+        try:
+            os.link(tmp, path)  # fails if another process made the key first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _mac(key: bytes, data: bytes) -> bytes:
+    return hashlib.blake2b(data, key=key, digest_size=_SEAL_BYTES).digest()
+
+
+def seal(data: bytes) -> bytes | None:
+    """``data`` with its seal in front; None where no key can be kept (do not cache)."""
+    key = _key()
+    return None if key is None else _mac(key, data) + data
+
+
+def unseal(blob: bytes) -> bytes | None:
+    """The data of a sealed ``blob``; None unless this user's itpm-site sealed it."""
+    key = _key()
+    if key is None or len(blob) < _SEAL_BYTES:
+        return None
+    data = blob[_SEAL_BYTES:]
+    return data if hmac.compare_digest(blob[:_SEAL_BYTES], _mac(key, data)) else None
+
+
+def read_sealed(path: Path) -> bytes | None:
+    """The data of the sealed file ``path``; None if it is missing, unreadable or not ours."""
+    try:
+        return unseal(path.read_bytes())
+    except OSError:
+        return None
+
+
+def write_sealed(path: Path, data: bytes) -> None:
+    """Write ``data`` sealed to ``path`` through a temporary file (a crash never leaves half a
+    file); failing to (a read-only checkout, no key) only costs speed next time."""
+    blob = seal(data)
+    if blob is None:
+        return
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+

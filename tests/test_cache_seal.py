@@ -1,0 +1,125 @@
+"""Cache files are sealed: a file committed into .itpm-cache by someone else is never read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jinja2
+import pytest
+from jinja2.bccache import Bucket
+
+from itpm_site import cache_seal
+from itpm_site.build import BuildOptions, build_site, template_cache
+from itpm_site.markdown import _CACHE_FILE, _cache_version, content_key
+from itpm_site.theme import default_theme_dir
+
+pytestmark = pytest.mark.usefixtures("plain_env")
+
+BODY = "The quarterly review is on Friday.\n"
+PORTFOLIO = {
+    "site.yaml": "title: Sealed\nas_of: 2026-11-20\n",
+    "content/projects/review.md": (
+        "---\ntitle: Quarterly Review\nphase: planning\nowner: Ann Lee\n---\n" + BODY),
+}
+
+
+def build(root: Path) -> str:
+    out = root / "public"
+    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20),
+                                     search=False))
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    return (out / "projects" / "review" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_seal_opens_only_with_the_key_that_made_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    sealed = cache_seal.seal(b"data")
+    assert sealed is not None and sealed.endswith(b"data")
+    assert cache_seal.unseal(sealed) == b"data"
+    assert cache_seal.unseal(sealed[:-1] + b"A") is None  # tampered
+    assert cache_seal.unseal(b"data") is None  # never sealed
+    monkeypatch.setattr(cache_seal, "_key", lambda: b"k" * 32)
+    assert cache_seal.unseal(sealed) is None  # another user's, another machine's
+
+
+def test_the_key_is_made_once_outside_the_portfolio(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr("sys.platform", "linux")
+    cache_seal._key.cache_clear()
+    try:
+        key = cache_seal._key()
+        assert key is not None and len(key) == 32
+        path = tmp_path / "cache" / "itpm-site" / "cache-key"
+        assert path.read_bytes() == key
+        assert path.stat().st_mode & 0o077 == 0  # the user's alone
+        cache_seal._key.cache_clear()
+        assert cache_seal._key() == key  # read back, not made again
+        assert list(path.parent.iterdir()) == [path]
+    finally:
+        cache_seal._key.cache_clear()
+
+
+def test_without_a_key_nothing_is_cached(tmp_path: Path, write_portfolio,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_seal, "_key", lambda: None)
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    assert "quarterly review is on Friday" in build(root)
+    assert not (root / ".itpm-cache" / _CACHE_FILE).exists()
+
+
+def forged_markdown_cache() -> bytes:
+    """A Markdown cache that turns the body into a script, as a pull request could commit."""
+    entry = {content_key(BODY, False): "<p>Hello</p><script>alert('forged')</script>\n"}
+    return json.dumps({"version": _cache_version(), "html": entry}).encode("utf-8")
+
+
+def test_a_committed_markdown_cache_is_ignored(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    (root / ".itpm-cache").mkdir()
+    (root / ".itpm-cache" / _CACHE_FILE).write_bytes(forged_markdown_cache())
+    page = build(root)
+    assert "alert('forged')" not in page
+    assert "The quarterly review is on Friday." in page
+
+
+def test_a_sealed_markdown_cache_is_used(tmp_path: Path, write_portfolio) -> None:
+    # The other side of the test above: the cache is read when this user's itpm-site wrote
+    # it, so ignoring the committed one is the seal's doing.
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    (root / ".itpm-cache").mkdir()
+    cache_seal.write_sealed(root / ".itpm-cache" / _CACHE_FILE, forged_markdown_cache())
+    assert "alert('forged')" in build(root)
+
+
+def forge_template(root: Path, sealed: bool) -> None:
+    """Compiled code for the project page that prints FORGED, filed where Jinja looks for the
+    real template's compiled code."""
+    env = jinja2.Environment(autoescape=True)
+    cache = template_cache(root / ".itpm-cache")
+    assert cache is not None
+    theme = default_theme_dir() / "templates"
+    filename = str(theme / "project.html")
+    source = (theme / "project.html").read_text(encoding="utf-8")
+    bucket = Bucket(env, cache.get_cache_key("project.html", filename),
+                    cache.get_source_checksum(source))
+    bucket.code = env.compile("FORGED", "project.html", filename)
+    if sealed:
+        cache.dump_bytecode(bucket)
+    else:
+        with open(cache._get_cache_filename(bucket), "wb") as out:
+            bucket.write_bytecode(out)
+
+
+def test_committed_compiled_templates_are_never_run(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    forge_template(root, sealed=False)
+    page = build(root)
+    assert "FORGED" not in page and "Quarterly Review" in page
+
+
+def test_sealed_compiled_templates_are_used(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    forge_template(root, sealed=True)
+    assert build(root).strip() == "FORGED"
