@@ -210,9 +210,9 @@ _lock = threading.Lock()
 _indexed: dict[tuple, IndexedRecord] = {}
 
 
-def search_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
+def search_index(records: Iterable[SearchRecord], language: str = "en") -> dict[str, bytes]:
     """The index files of ``records`` by path under ``search/data/``."""
-    return index_files((index_record(r) for r in records), FACETS)
+    return index_files((index_record(r) for r in records), FACETS, language)
 
 
 def search_index_files(site: SiteBuild) -> dict[str, bytes]:
@@ -228,7 +228,7 @@ def search_index_files(site: SiteBuild) -> dict[str, bytes]:
             key = record.key()
             indexed[key] = _indexed.get(key) or index_record(record)
         _indexed = indexed
-        return index_files(indexed.values(), FACETS)
+        return index_files(indexed.values(), FACETS, config.language)
 
 
 class BackgroundIndex:
@@ -268,7 +268,7 @@ class BackgroundIndex:
     def _work(self) -> None:
         try:
             # Records come in title order: each goes into the index as it is made.
-            builder = IndexBuilder()
+            builder = IndexBuilder(self.site.portfolio.config.language)
             for record in iter_records(self.site.portfolio, self._body):
                 builder.add(index_record(record))
             files = builder.files(FACETS)

@@ -11,7 +11,9 @@ The search page (``static/js/search-index.js``) reads it; nothing runs on the se
   counts and filter-only searches need nothing else.
 - ``w-<hash>.sdat``: a run of words in sorted order, each with its postings: the records it is
   in (as gaps between record numbers) and, per record, a code: times found × 4, + 2 when in
-  the title, + 1 when in the owner's name. A query loads only the chunks its words fall in.
+  the title, + 1 when in the owner's name; and, for a word with other forms in the index,
+  its stem (``migrat`` for migrate, migrated, migrations). A query loads only the chunks its
+  words fall in.
 - ``d/<hash>.sdat``: a record's fragment, what a result shows: URL, title, badges and its text
   in blocks (the opening, then one per heading with an anchor: a risk, a body section), from
   which the browser cuts excerpts and marks the words found.
@@ -22,8 +24,10 @@ compress them anyway is recognised by the missing gzip header.
 
 Words are found the same way here and in the browser (``fold`` and ``words``, mirrored in the
 JavaScript): lower case, compatibility forms unfolded (``ﬁ`` is ``fi``), diacritics removed
-(``Kovač`` is ``kovac``), then runs of letters and digits in any script. There is no stemming:
-every word of a query also finds the words it begins (``deliver`` finds ``delivery``).
+(``Kovač`` is ``kovac``), then runs of letters and digits in any script. Every word of a query
+also finds the words it begins (``deliver`` finds ``delivery``) and, on an English site, the
+other forms of the same word that the index has: words are stemmed here (Snowball's English
+stemmer), never in the browser, which only compares the stems stored with the words.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -160,6 +164,33 @@ def index_record(record: SearchRecord) -> IndexedRecord:
                          dict(record.filters), name, blob)
 
 
+#: Snowball stemmers by site language; Georgian has none, so its words are not stemmed.
+STEMMERS = {"en": "english"}
+
+
+def stemmer(language: str) -> Callable[[str], str] | None:
+    """The stemmer for ``language`` (None where there is none)."""
+    if language not in STEMMERS:
+        return None
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(STEMMERS[language]).stemWord
+
+
+def shared_stems(of: dict[str, str]) -> dict[str, str]:
+    """Of the stem of every word (``of``), those a query can use: a stem another word shares,
+    or one that differs from its word (a query for 'delivered' finds 'delivers' through the
+    stem 'deliv'). A word that is its own stem and shares it with no other word needs none."""
+    shared = Counter(of.values())
+    return {word: s for word, s in of.items() if s != word or shared[s] > 1}
+
+
+def stems(words: Iterable[str], language: str) -> dict[str, str]:
+    """``shared_stems`` of ``words``; {} for a language without a stemmer."""
+    stem = stemmer(language)
+    return shared_stems({word: stem(word) for word in words}) if stem else {}
+
+
 def _js_order(word: str) -> bytes:
     # JavaScript compares strings by UTF-16 code units; the browser's binary search over the
     # chunks relies on the same order.
@@ -170,10 +201,13 @@ class IndexBuilder:
     """The index, gathered one record at a time in title order: a record's word counts go
     into the postings as it comes, so only its fragment is kept until the files are made."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         self._docs: list[IndexedRecord] = []
         self._postings: dict[str, array] = {}  # word -> record number, code, number, code ...
         self._last: dict[str, int] = {}
+        # Each word is stemmed when first seen: in build, while the pages still render.
+        self._stem = stemmer(language)
+        self._stems: dict[str, str] = {}
 
     def add(self, record: IndexedRecord) -> None:
         number = len(self._docs)
@@ -187,6 +221,8 @@ class IndexBuilder:
             found = postings.get(word)
             if found is None:
                 postings[word] = array("l", (number, code))
+                if self._stem:
+                    self._stems[word] = self._stem(word)
             else:
                 found.extend((number - last[word], code))
             last[word] = number
@@ -196,19 +232,18 @@ class IndexBuilder:
         docs = self._docs
         files = {f"d/{doc.fragment_name}.sdat": doc.fragment for doc in docs}
 
+        stem = shared_stems(self._stems)
         chunks: list[list[str]] = []
-        entries: tuple[list[str], list[list[int]]] = ([], [])
+        entries: list[str] = []
         size = 0
         for word in sorted(self._postings, key=_js_order):
-            listed = self._postings[word].tolist()
-            entries[0].append(word)
-            entries[1].append(listed)
-            size += len(word) + 4 * len(listed) + 8
+            entries.append(word)
+            size += len(word) + 4 * len(self._postings[word]) + 8
             if size >= CHUNK_BYTES:
-                chunks.append(_chunk(files, entries))
-                entries, size = ([], []), 0
-        if entries[0]:
-            chunks.append(_chunk(files, entries))
+                chunks.append(self._chunk(files, entries, stem))
+                entries, size = [], 0
+        if entries:
+            chunks.append(self._chunk(files, entries, stem))
 
         table: dict[str, object] = {
             "length": [d.length for d in docs],
@@ -231,19 +266,26 @@ class IndexBuilder:
         return dict(sorted(files.items()))
 
 
-def index_files(records: Iterable[IndexedRecord], facets: Iterable[str]) -> dict[str, bytes]:
+    def _chunk(self, files: dict[str, bytes], words: list[str], stem: dict[str, str]
+               ) -> list[str]:
+        """Write a chunk of ``words``; its first word and file name, for meta.json."""
+        chunk: dict[str, list] = {"words": words,
+                                  "postings": [self._postings[w].tolist() for w in words]}
+        if any(w in stem for w in words):
+            chunk["stems"] = [stem.get(w, "") for w in words]
+        blob, name = _packed(chunk)
+        files[f"w-{name}.sdat"] = blob
+        return [words[0], f"w-{name}.sdat"]
+
+
+def index_files(records: Iterable[IndexedRecord], facets: Iterable[str],
+                language: str) -> dict[str, bytes]:
     """Every file of the index of ``records``, by path under ``INDEX_DIR``; the same bytes
     for the same records in any order."""
-    builder = IndexBuilder()
+    builder = IndexBuilder(language)
     for record in sorted(records, key=lambda r: r.sort_key):
         builder.add(record)
     return builder.files(facets)
-
-
-def _chunk(files: dict[str, bytes], entries: tuple[list[str], list[list[int]]]) -> list[str]:
-    blob, name = _packed({"words": entries[0], "postings": entries[1]})
-    files[f"w-{name}.sdat"] = blob
-    return [entries[0][0], f"w-{name}.sdat"]
 
 
 def read(blob: bytes) -> object:

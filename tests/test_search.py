@@ -221,6 +221,28 @@ def test_codes_count_words_and_mark_title_and_owner(index) -> None:
     assert lookup(index, "beridze")["/projects/edge-firewall/"] == 1 * 4 + 1  # the owner
 
 
+def test_words_with_other_forms_carry_their_stem() -> None:
+    words = ["migrate", "migration", "risk", "risks", "delivers", "data", "ბიუჯეტი", "ბიუჯეტის"]
+    assert search_index.stems(words, "en") == {
+        "migrate": "migrat", "migration": "migrat",
+        "risk": "risk", "risks": "risk",  # its own stem, but shared
+        "delivers": "deliv"}  # alone, but 'delivered' finds it through its stem
+    assert search_index.stems(words, "ka") == {}  # no Georgian stemmer: nothing is grouped
+
+
+def test_chunks_list_stems_beside_their_words(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", {
+        "site.yaml": "title: Forms\n",
+        "content/projects/a.md": "---\ntitle: Cloud migration\nphase: planning\nowner: A\n"
+                                 "---\nWe migrate the mail servers.\n"})
+    portfolio = build_portfolio(load_portfolio(root), AS_OF)
+    files = search.search_index(search.search_records(portfolio, render_markdown))
+    chunk = search_index.read(files[json.loads(files["meta.json"])["chunks"][0][1]])
+    stem = dict(zip(chunk["words"], chunk["stems"], strict=True))
+    assert stem["migration"] == stem["migrate"] == "migrat"
+    assert stem["mail"] == ""  # its own stem, shared with no word: nothing to find through it
+
+
 def test_the_records_table_is_in_title_order_with_filter_values(index, records) -> None:
     meta = json.loads(index["meta.json"])
     assert meta["format"] == search_index.FORMAT and meta["count"] == 5

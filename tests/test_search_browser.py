@@ -213,6 +213,36 @@ def test_excerpts_mark_the_words_found_and_escape_the_rest(reader: Reader, base:
     assert cut.startswith("… w36 ") and cut.endswith("<mark>zebra</mark> end.")
 
 
+def test_other_forms_of_a_word_are_found(reader: Reader, base: str) -> None:
+    """Stems are in the index; the browser only compares them. Record 0 says 'migrate',
+    record 1 'migration', record 2 'migrator' (given another stem here)."""
+    reader.search(base + "search/")
+    found = reader.page.evaluate("""() => {
+        const ix = new window.ItpmSearch.Index(location.href, location.href,
+            {count: 3, average_length: 10, chunks: [["migrate", "c1"]]},
+            {length: [10, 10, 10], fragment: ["a", "b", "c"], facets: {}});
+        ix.loaded.c1 = Promise.resolve({words: ["migrate", "migration", "migrator"],
+                                        postings: [[0, 4], [1, 4], [2, 4]],
+                                        stems: ["migrat", "migrat", ""]});
+        const ask = (q) => ix.search(q, {}).then((r) => [r.ids, r.words.sort()]);
+        return Promise.all(["migration", "migrations", "migrating", "migra", "migrant"].map(ask));
+    }""")
+    assert found == [
+        [[1, 0], ["migrate", "migration"]],  # the word itself first, then its other form
+        [[1, 0], ["migrate", "migration"]],  # not in the index: cut back to a word it has
+        [[0, 1], ["migrate", "migration"]],  # cut back to the stem 'migrat'
+        [[0, 2, 1], ["migrate", "migration", "migrator"]],  # a beginning: shorter words first
+        [[], []]]
+
+
+def test_a_plural_finds_the_singular_and_marks_it(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendors")  # only 'vendor' is written
+    assert len(reader.titles()) == 4
+    assert reader.page.locator(".search-result mark").first.inner_text() == "vendor"
+    reader.search(base + "search/?q=delivered")  # 'delivers' is written: the stem deliv
+    assert reader.titles() == ["Payments Hub"]
+
+
 def test_a_longer_rarer_word_does_not_outrank_the_word_typed(reader: Reader, base: str) -> None:
     """'data' in record 0 twice; record 1 has it once and 'database' three times; record 2
     once. Each query word has one rarity, so the record with most 'data' comes first."""

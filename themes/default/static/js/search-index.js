@@ -3,11 +3,11 @@
 
    ItpmSearch.open(metaURL, rootURL) gives an index with two methods:
    - search(query, filters): every record with all the query's words (each word also finds
-     the words it begins) that passes the filters ({facet: [values]}, values of a facet are
+     the words it begins and, on an English site, its other forms) that passes the filters ({facet: [values]}, values of a facet are
      alternatives), best first; or in title order without words. With it, for each filter
      value, how many records it would give with the query and the other filters.
-   - record(id, terms): what a result shows (URL, title, badges, an excerpt with the words
-     found marked, and the places on the page where they were found).
+   - record(id, terms, found): what a result shows (URL, title, badges, an excerpt with the
+     words found marked, and the places on the page where they were found).
 
    Words are folded exactly as the indexer folds them: keep fold() and WORD in step with
    itpm_site/search_index.py. */
@@ -88,35 +88,95 @@
     return names;
   };
 
-  // record number -> score of `term` in that record: the best of the words it finds (the
-  // word itself, or a longer word it begins), weighted by how rare the term is among records.
-  Index.prototype.scores = function (term) {
+  // Every word of the index beginning with `prefix` (only `prefix` itself when it is one
+  // letter), with its postings and its stem ("" when it has no other form in the index).
+  Index.prototype.begins = function (prefix) {
     var self = this;
-    return Promise.all(this.chunksFor(term).map(function (name) { return self.file(name); }))
+    return Promise.all(this.chunksFor(prefix).map(function (name) { return self.file(name); }))
       .then(function (chunks) {
-        var scores = new Map();
+        var out = [];
         chunks.forEach(function (chunk) {
           var list = chunk.words;
           var lo = 0, hi = list.length;
-          while (lo < hi) {  // the first word >= term
+          while (lo < hi) {  // the first word >= prefix
             var mid = (lo + hi) >> 1;
-            if (list[mid] < term) { lo = mid + 1; } else { hi = mid; }
+            if (list[mid] < prefix) { lo = mid + 1; } else { hi = mid; }
           }
-          for (var w = lo; w < list.length && finds(term, list[w]); w++) {
-            self.score(list[w], term, chunk.postings[w], scores);
+          for (var w = lo; w < list.length && finds(prefix, list[w]); w++) {
+            out.push({ word: list[w], postings: chunk.postings[w],
+              stem: (chunk.stems && chunk.stems[w]) || "" });
           }
         });
-        // One rarity for the term, from every record it finds: a rare longer word it begins
-        // (database, for data) must not outrank the word itself.
-        var idf = Math.log(1 + (self.count - scores.size + 0.5) / (scores.size + 0.5));
-        scores.forEach(function (s, doc) { scores.set(doc, s * idf); });
-        return scores;
+        return out;
       });
   };
 
-  Index.prototype.score = function (word, term, postings, scores) {
-    // The word itself counts fully; a longer word it begins counts less the longer it is.
-    var weight = word === term ? 1 : 0.5 + 0.5 * term.length / word.length;
+  // The words a query word finds, each with a weight: the word itself (1); the words it begins
+  // (less the longer they are); the other forms of the same word (0.9: migrate finds
+  // migration). A word the index does not have (the browser cannot stem it) is cut back, up
+  // to four letters, to the first part that is a stem in the index (delivered: deliv, the
+  // stem of delivers) or a word of it (vendors: vendor); what that finds weighs 0.9 times less.
+  Index.prototype.expand = function (term) {
+    var self = this;
+    return this.begins(term).then(function (found) {
+      found.forEach(function (f) {
+        f.weight = f.word === term ? 1 : 0.5 + 0.5 * term.length / f.word.length;
+      });
+      var exact = found.filter(function (f) { return f.word === term; })[0];
+      if (exact) { return exact.stem ? self.forms(term, exact.stem, found) : found; }
+      if (found.length) { return found; }
+      var shorter = function (length) {
+        if (length < Math.max(3, term.length - 4)) { return []; }
+        var part = term.slice(0, length);
+        return self.begins(part).then(function (near) {
+          var forms = near.filter(function (f) { return f.stem === part; });
+          if (forms.length) {
+            forms.forEach(function (f) { f.weight = 0.9; });
+            return forms;
+          }
+          if (!near.some(function (f) { return f.word === part; })) { return shorter(length - 1); }
+          return self.expand(part).then(function (words) {
+            words.forEach(function (f) { f.weight *= 0.9; });
+            return words;
+          });
+        });
+      };
+      return shorter(term.length - 1);
+    });
+  };
+
+  // `found` and the other words with `stem`, which begin as the stem and the term both do.
+  Index.prototype.forms = function (term, stem, found) {
+    var common = 0;
+    while (common < stem.length && stem[common] === term[common]) { common++; }
+    if (common < 3) { return Promise.resolve(found); }
+    var have = new Set(found.map(function (f) { return f.word; }));
+    return this.begins(term.slice(0, common)).then(function (near) {
+      near.forEach(function (f) {
+        if (f.stem === stem && !have.has(f.word)) {
+          f.weight = 0.9;
+          found.push(f);
+        }
+      });
+      return found;
+    });
+  };
+
+  // {scores: record number -> score of `term`, words: the words it found}. A record's score
+  // is its best word's, times how rare the term is among records: a rare longer word
+  // (database, for data) must not outrank the word itself.
+  Index.prototype.scores = function (term) {
+    var self = this;
+    return this.expand(term).then(function (found) {
+      var scores = new Map();
+      found.forEach(function (f) { self.score(f.postings, f.weight, scores); });
+      var idf = Math.log(1 + (self.count - scores.size + 0.5) / (scores.size + 0.5));
+      scores.forEach(function (s, doc) { scores.set(doc, s * idf); });
+      return { scores: scores, words: found.map(function (f) { return f.word; }) };
+    });
+  };
+
+  Index.prototype.score = function (postings, weight, scores) {
     var doc = 0;
     for (var i = 0; i < postings.length; i += 2) {
       doc += postings[i];
@@ -152,7 +212,10 @@
     var self = this;
     var terms = Array.from(new Set(words(query || "")));
     var lookups = terms.map(function (term) { return self.scores(term); });
-    return Promise.all(lookups).then(function (perTerm) {
+    return Promise.all(lookups).then(function (answers) {
+      var found = new Set();
+      answers.forEach(function (a) { a.words.forEach(function (w) { found.add(w); }); });
+      var perTerm = answers.map(function (a) { return a.scores; });
       var total = null;  // record -> summed score, for records with every term
       perTerm.sort(function (a, b) { return a.size - b.size; });
       perTerm.forEach(function (scores, n) {
@@ -162,7 +225,9 @@
           if (s === undefined) { total.delete(doc); } else { total.set(doc, sum + s); }
         });
       });
-      return self.filtered(terms, total, self.chosen(filters));
+      var answer = self.filtered(terms, total, self.chosen(filters));
+      answer.words = Array.from(found);
+      return answer;
     });
   };
 
@@ -205,13 +270,15 @@
   };
 
   // `text` with the words found marked: the EXCERPT_WORDS words around most of them.
-  function excerpt(text, terms) {
+  // `found`: the words the query found (other forms among them), if known.
+  function excerpt(text, terms, found) {
+    var known = new Set(found || []);
     var spans = [];
     var match;
     RUN.lastIndex = 0;
     while ((match = RUN.exec(text))) {
-      var hit = terms.length > 0 && words(match[0]).some(function (w) {
-        return terms.some(function (t) { return finds(t, w); });
+      var hit = words(match[0]).some(function (w) {
+        return known.has(w) || terms.some(function (t) { return finds(t, w); });
       });
       spans.push({ start: match.index, end: match.index + match[0].length, hit: hit });
     }
@@ -247,7 +314,7 @@
     return { html: out, hits: hits };
   }
 
-  Index.prototype.record = function (id, terms) {
+  Index.prototype.record = function (id, terms, found) {
     var root = this.root;
     return this.file("d/" + this.fragment[id] + ".sdat").then(function (fragment) {
       var url = new URL(fragment.url.replace(/^\//, ""), root).pathname;
@@ -255,8 +322,8 @@
       var opening = null;
       fragment.blocks.forEach(function (block, order) {
         var anchor = block[0], title = block[1];
-        var cut = excerpt(block[2], terms);
-        var inTitle = excerpt(title, terms).hits;
+        var cut = excerpt(block[2], terms, found);
+        var inTitle = excerpt(title, terms, found).hits;
         if (anchor === null) {
           opening = cut;
           if (cut.hits) { subs.push({ url: url, title: fragment.title, excerpt: cut.html }); }

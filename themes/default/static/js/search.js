@@ -51,7 +51,8 @@
   var state = { q: "", filters: {} };
   var generation = 0;     // every search gets a number; a slower, older one is dropped
   var results = [];       // record numbers, best first
-  var terms = [];         // the query's words, as the index has them
+  var terms = [];         // the query's words, folded as the index folds them
+  var foundWords = [];    // the words of the index they found
   var shown = 0;
   var typingTimer = null;
   var expanded = {};      // facet -> the reader asked to see every value
@@ -160,6 +161,7 @@
         }
         results = answer.ids;
         terms = answer.terms;
+        foundWords = answer.words;
         shown = 0;
         list.textContent = "";
         return showMore(current, false).then(function () {
@@ -186,7 +188,7 @@
   function showMore(current, focusFirst) {
     var batch = results.slice(shown, shown + PAGE_SIZE);
     return loadIndex().then(function (found) {
-      return Promise.all(batch.map(function (id) { return found.record(id, terms); }));
+      return Promise.all(batch.map(function (id) { return found.record(id, terms, foundWords); }));
     }).then(function (data) {
       if (current !== generation) { return; }
       var firstNew = null;
