@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 
 from itpm_site import search
 from itpm_site.aggregate import Portfolio, build_portfolio
-from itpm_site.cache_seal import read_sealed, write_sealed
+from itpm_site.cache_seal import is_real_folder, read_sealed, write_sealed
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import LoadResult, load_portfolio
@@ -267,7 +267,7 @@ def template_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return SealedBytecodeCache(str(folder))
+    return SealedBytecodeCache(str(folder)) if is_real_folder(folder) else None
 
 
 class SealedBytecodeCache(jinja2.FileSystemBytecodeCache):

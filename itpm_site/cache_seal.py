@@ -18,7 +18,9 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 _KEY_FILE = "cache-key"
@@ -84,23 +86,45 @@ def unseal(blob: bytes) -> bytes | None:
 
 
 def read_sealed(path: Path) -> bytes | None:
-    """The data of the sealed file ``path``; None if it is missing, unreadable or not ours."""
+    """The data of the sealed file ``path``; None if it is missing, unreadable, not ours, or
+    not a plain file (a link committed in its place could point at /dev/zero)."""
     try:
-        return unseal(path.read_bytes())
+        if path.is_symlink():
+            return None
+        with open(path, "rb") as source:
+            if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+                return None
+            return unseal(source.read())
     except OSError:
         return None
 
 
 def write_sealed(path: Path, data: bytes) -> None:
-    """Write ``data`` sealed to ``path`` through a temporary file (a crash never leaves half a
-    file); failing to (a read-only checkout, no key) only costs speed next time."""
+    """Write ``data`` sealed to ``path`` through a new temporary file (a crash never leaves
+    half a file; a name committed in advance, say as a link, is never written through);
+    failing to (a read-only checkout, no key) only costs speed next time."""
     blob = seal(data)
     if blob is None:
         return
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(blob)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.",
+                                            suffix=".tmp")
+    except OSError:
+        return
+    tmp = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(blob)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+def is_real_folder(path: Path) -> bool:
+    """``path`` is a folder itself, not a link to one: a cache folder committed as a link
+    would send the cache's writes (and deletions) wherever it points."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from itpm_site.cache_seal import read_sealed, write_sealed
+from itpm_site.cache_seal import is_real_folder, read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -83,12 +83,16 @@ _CACHE_FILE = "markdown.json"
 
 
 def ensure_cache_dir(folder: Path) -> bool:
-    """Make ROOT/.itpm-cache, ignored by git; False if it cannot be made (read-only)."""
+    """Make ROOT/.itpm-cache, ignored by git; False if it cannot be made (read-only) or is
+    not a folder of its own (a link: see ``cache_seal.is_real_folder``)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if not is_real_folder(folder):
+            return False
         ignore = folder / ".gitignore"
-        if not ignore.is_file():
-            ignore.write_text("*\n", encoding="utf-8")
+        if not ignore.exists() and not ignore.is_symlink():
+            with open(ignore, "x", encoding="utf-8") as out:  # never through a link
+                out.write("*\n")
     except OSError:
         return False
     return True

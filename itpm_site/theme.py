@@ -70,12 +70,18 @@ class Theme:
                     env.get_template(name)
 
     def static_files(self) -> dict[str, Path]:
-        """Every static file by its path under static/; an override wins over the default."""
+        """Every static file by its path under static/; an override wins over the default.
+
+        A link to a file outside its theme folder is left out: the site is published, and a
+        link committed there (to a key, a password file) would publish what it points at.
+        """
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
             static = folder / "static"
             if static.is_dir():
+                inside = folder.resolve()
                 for path in sorted(static.rglob("*")):
-                    if path.is_file() and not path.name.startswith("."):
+                    if path.is_file() and not path.name.startswith(".") and \
+                            path.resolve().is_relative_to(inside):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))

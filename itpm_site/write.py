@@ -26,7 +26,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from itpm_site.cache_seal import read_sealed, write_sealed
+from itpm_site.cache_seal import is_real_folder, read_sealed, write_sealed
 
 #: Present in every output folder itpm-site writes; nothing else is ever replaced.
 MARKER = ".itpm-site-output"
@@ -148,6 +148,15 @@ def _save_record(path: Path, folder: Path, files: dict[str, Entry]) -> None:
                                   separators=(",", ":")).encode("utf-8"))
 
 
+def _discard(path: Path) -> None:
+    """Remove a spare folder; if a link stands in its place, only the link."""
+    if path.is_symlink():
+        with contextlib.suppress(OSError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def forget(cache: Path, output: Path) -> None:
     """Drop the record of ``output`` (about to be written without one): none of it may be
     reused later."""
@@ -252,10 +261,10 @@ class SiteWriter:
             spare = cache / SPARE
             present = _load_record(cache / SPARE_RECORD, spare)
             (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
-            if (present is None or not spare.is_dir()
+            if (present is None or not is_real_folder(spare)
                     or not _same_device(spare, self.output.parent)
                     or not _only_recorded(spare, present)):
-                shutil.rmtree(spare, ignore_errors=True)
+                _discard(spare)
                 return reuse
             os.replace(spare, self.staging)
         except OSError:  # a read-only or odd cache: build without reuse
@@ -330,7 +339,7 @@ class SiteWriter:
         if self.reuse.output is None or not previous.is_dir():
             return  # the replaced output's files were not recorded: nothing to trust in it
         spare = cache / SPARE
-        shutil.rmtree(spare, ignore_errors=True)
+        _discard(spare)
         try:
             os.replace(previous, spare)
         except OSError:

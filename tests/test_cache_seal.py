@@ -123,3 +123,78 @@ def test_sealed_compiled_templates_are_used(tmp_path: Path, write_portfolio) -> 
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     forge_template(root, sealed=True)
     assert build(root).strip() == "FORGED"
+
+
+# ------------------------------------------------------------------------------ links
+
+
+needs_links = pytest.mark.skipif(not hasattr(__import__("os"), "symlink") or
+                                 __import__("sys").platform == "win32",
+                                 reason="symbolic links need privileges on Windows")
+
+
+@needs_links
+def test_a_link_committed_as_the_cache_folder_turns_the_cache_off(
+        tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "spare").mkdir(parents=True)
+    (elsewhere / "spare" / "keep.txt").write_text("mine", encoding="utf-8")
+    (root / ".itpm-cache").symlink_to(elsewhere, target_is_directory=True)
+    assert "quarterly review" in build(root)
+    assert build(root)
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+        "spare", "spare/keep.txt"]  # nothing written there, nothing deleted
+
+
+@needs_links
+def test_links_committed_inside_the_cache_are_not_written_through(
+        tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched", encoding="utf-8")
+    cache = root / ".itpm-cache"
+    cache.mkdir()
+    (cache / ".gitignore").symlink_to(victim)
+    (cache / _CACHE_FILE).symlink_to("/dev/zero")  # read as a cache, it would never end
+    for pid in range(__import__("os").getpid() - 50, __import__("os").getpid() + 50):
+        (cache / f"{_CACHE_FILE}.{pid}.tmp").symlink_to(victim)  # the names once used
+    build(root)
+    build(root)
+    assert victim.read_text(encoding="utf-8") == "untouched"
+
+
+@needs_links
+def test_a_spare_folder_committed_as_a_link_is_not_used(tmp_path: Path,
+                                                        write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    build(root)
+    build(root)  # the output before last is now kept as the spare, with a sealed record
+    spare = root / ".itpm-cache" / "spare"
+    assert spare.is_dir() and (root / ".itpm-cache" / "spare.json").is_file()
+    import shutil
+
+    shutil.rmtree(spare)
+    target = tmp_path / "target"
+    target.mkdir()
+    spare.symlink_to(target, target_is_directory=True)  # what a checkout of a PR can do
+    build(root)
+    assert not (root / "public").is_symlink() and (root / "public" / "index.html").is_file()
+    assert list(target.iterdir()) == []
+
+
+@needs_links
+def test_theme_files_linked_from_outside_are_not_published(tmp_path: Path,
+                                                          write_portfolio) -> None:
+    secret = tmp_path / "secret-key"
+    secret.write_text("do not publish", encoding="utf-8")
+    root = write_portfolio(tmp_path / "pf", {
+        **PORTFOLIO, "themes/default/static/css/extra.css": "body { color: black }\n"})
+    (root / "themes" / "default" / "static" / "k.bin").symlink_to(secret)
+    (root / "themes" / "default" / "static" / "inside.css").symlink_to(
+        root / "themes" / "default" / "static" / "css" / "extra.css")
+    build(root)
+    static = root / "public" / "static"
+    assert not (static / "k.bin").exists()
+    assert (static / "inside.css").read_text(encoding="utf-8") == "body { color: black }\n"
+    assert (static / "css" / "extra.css").is_file()
