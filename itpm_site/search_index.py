@@ -3,9 +3,10 @@
 The search page (``static/js/search-index.js``) reads it; nothing runs on the server. Under
 ``search/data/`` in the site:
 
-- ``meta.json``: the number of records, their average length, the name of the records table
-  and, for each word chunk, its first word and file name. Loaded first; every other name is a
-  hash of the file's content, so a browser may keep those files for as long as it likes.
+- ``meta.json``: the number of records, their average length, the name of the records table,
+  whether words have stems and, for each word chunk, its first word and file name. Loaded
+  first; every other name is a hash of the file's content, so a browser may keep those files
+  for as long as it likes.
 - ``docs-<hash>.sdat``: one entry per record, in title order: its length in words, the name of
   its fragment, and the index of its value in every filter (phase, status, owner ...). Filter
   counts and filter-only searches need nothing else.
@@ -260,7 +261,7 @@ class IndexBuilder:
 
         average = sum(d.length for d in docs) / len(docs) if docs else 0
         meta = {"format": FORMAT, "count": len(docs), "average_length": round(average, 2),
-                "docs": f"docs-{name}.sdat", "chunks": chunks}
+                "docs": f"docs-{name}.sdat", "chunks": chunks, "stemmed": self._stem is not None}
         files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
                                         sort_keys=True).encode("utf-8")
         return dict(sorted(files.items()))

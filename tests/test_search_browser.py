@@ -219,7 +219,7 @@ def test_other_forms_of_a_word_are_found(reader: Reader, base: str) -> None:
     reader.search(base + "search/")
     found = reader.page.evaluate("""() => {
         const ix = new window.ItpmSearch.Index(location.href, location.href,
-            {count: 3, average_length: 10, chunks: [["migrate", "c1"]]},
+            {count: 3, average_length: 10, chunks: [["migrate", "c1"]], stemmed: true},
             {length: [10, 10, 10], fragment: ["a", "b", "c"], facets: {}});
         ix.loaded.c1 = Promise.resolve({words: ["migrate", "migration", "migrator"],
                                         postings: [[0, 4], [1, 4], [2, 4]],
@@ -233,6 +233,27 @@ def test_other_forms_of_a_word_are_found(reader: Reader, base: str) -> None:
         [[0, 1], ["migrate", "migration"]],  # cut back to the stem 'migrat'
         [[0, 2, 1], ["migrate", "migration", "migrator"]],  # a beginning: shorter words first
         [[], []]]
+
+
+def test_cut_back_words_find_their_forms_and_nothing_else(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    found = reader.page.evaluate("""() => {
+        const words = ["com", "commercial", "delivers", "happiness", "policies", "policy"];
+        const ix = new window.ItpmSearch.Index(location.href, location.href,
+            {count: 6, average_length: 10, chunks: [["com", "c1"]], stemmed: true},
+            {length: [10, 10, 10, 10, 10, 10], fragment: words, facets: {}});
+        ix.loaded.c1 = Promise.resolve({words: words,
+            postings: words.map((_, i) => [i, 4]),
+            stems: ["", "commerci", "deliv", "happi", "polici", "polici"]});
+        const ask = (q) => ix.search(q, {}).then((r) => r.words.sort());
+        return Promise.all(["company", "delivered", "happy", "policies", "policy"].map(ask));
+    }""")
+    assert found == [
+        [],  # not 'com' and every word it begins
+        ["delivers"],  # through the stem deliv
+        ["happiness"],  # happy: the stem happi, Snowball's y made i
+        ["policies", "policy"],  # the stem polici begins neither as written
+        ["policies", "policy"]]
 
 
 def test_a_plural_finds_the_singular_and_marks_it(reader: Reader, base: str) -> None:

@@ -19,6 +19,7 @@
   var RUN = /[\p{L}\p{N}\p{M}]+/gu;  // a word as written, before its marks are folded away
   var FORMAT = 1;
   var MIN_PREFIX = 2;      // a one-letter word finds only itself
+  var CUT_BACK_KEEPS = 5;  // letters a word not in the index keeps when cut back
   var EXCERPT_WORDS = 26;
   var K1 = 1.2, B = 0.75;  // BM25
   var TITLE_BONUS = 2, OWNER_BONUS = 1;
@@ -61,6 +62,7 @@
     this.count = meta.count;
     this.average = meta.average_length || 1;
     this.chunks = meta.chunks;  // [[first word, file], ...] in word order
+    this.stemmed = Boolean(meta.stemmed);
     this.length = docs.length;
     this.fragment = docs.fragment;
     this.facets = docs.facets;  // facet -> {values: [...], of: [value index per record]}
@@ -112,51 +114,76 @@
   };
 
   // The words a query word finds, each with a weight: the word itself (1); the words it begins
-  // (less the longer they are); the other forms of the same word (0.9: migrate finds
-  // migration). A word the index does not have (the browser cannot stem it) is cut back, up
-  // to four letters, to the first part that is a stem in the index (delivered: deliv, the
-  // stem of delivers) or a word of it (vendors: vendor); what that finds weighs 0.9 times less.
+  // (less the longer they are); and the other forms of those words (0.9: migrate finds
+  // migration). The browser cannot stem, so on a stemmed (English) index a word the index
+  // does not have is cut back, by up to four letters, to a stem the index has (delivered:
+  // deliv, the stem of delivers; company: compani, Snowball's y made i) or, by up to three,
+  // to a word it has (vendors: vendor), keeping at least CUT_BACK_KEEPS letters (planet must
+  // not become plan). Only that stem's or word's forms are found then, at 0.9, not every word
+  // that begins like it (company must not find commercial through 'com').
   Index.prototype.expand = function (term) {
     var self = this;
     return this.begins(term).then(function (found) {
       found.forEach(function (f) {
         f.weight = f.word === term ? 1 : 0.5 + 0.5 * term.length / f.word.length;
       });
-      var exact = found.filter(function (f) { return f.word === term; })[0];
-      if (exact) { return exact.stem ? self.forms(term, exact.stem, found) : found; }
-      if (found.length) { return found; }
+      if (found.length) {
+        // The stems of the word typed, or of the words it begins if it is not a word itself
+        // (migrate: migrated and migrates, stem migrat, so migration too).
+        // A short beginning ('co', as one types) begins too many words to follow their forms.
+        var exact = found.filter(function (f) { return f.word === term; });
+        var close = exact.length ? exact : found.filter(function (f) {
+          return term.length >= 4 && f.word.length <= term.length + 3;
+        });
+        var stems = new Set(close.map(function (f) { return f.stem; })
+          .filter(function (stem) { return stem && stem.length >= 3; }));
+        return self.forms(Array.from(stems).slice(0, 8), found);
+      }
+      if (!self.stemmed) { return []; }
       var shorter = function (length) {
-        if (length < Math.max(3, term.length - 4)) { return []; }
+        var yToI = term[length] === "y" ? term.slice(0, length) + "i" : null;
+        var keeps = length + (yToI ? 1 : 0);  // happy: happi keeps five letters
+        if (keeps < CUT_BACK_KEEPS || length < term.length - 4) { return []; }
         var part = term.slice(0, length);
         return self.begins(part).then(function (near) {
-          var forms = near.filter(function (f) { return f.stem === part; });
-          if (forms.length) {
-            forms.forEach(function (f) { f.weight = 0.9; });
-            return forms;
-          }
-          if (!near.some(function (f) { return f.word === part; })) { return shorter(length - 1); }
-          return self.expand(part).then(function (words) {
-            words.forEach(function (f) { f.weight *= 0.9; });
-            return words;
+          var forms = near.filter(function (f) {
+            return f.stem && (f.stem === part || f.stem === yToI);
           });
+          if (!forms.length && length >= term.length - 3) {
+            var word = near.filter(function (f) { return f.word === part; })[0];
+            if (word) { return self.forms(word.stem ? [word.stem] : [], [word]); }
+          }
+          if (!forms.length) { return shorter(length - 1); }
+          return self.forms([forms[0].stem], forms);
         });
       };
-      return shorter(term.length - 1);
+      return Promise.resolve(shorter(term.length - 1)).then(function (words) {
+        words.forEach(function (f) { f.weight = 0.9 * (f.weight === undefined ? 1 : f.weight); });
+        return words;
+      });
     });
   };
 
-  // `found` and the other words with `stem`, which begin as the stem and the term both do.
-  Index.prototype.forms = function (term, stem, found) {
-    var common = 0;
-    while (common < stem.length && stem[common] === term[common]) { common++; }
-    if (common < 3) { return Promise.resolve(found); }
+  // `found` and every other word with one of `stems`. A stem is a beginning of its words,
+  // but for a last i that stands for y (polici: policy, policies).
+  Index.prototype.forms = function (stems, found) {
+    var self = this;
     var have = new Set(found.map(function (f) { return f.word; }));
-    return this.begins(term.slice(0, common)).then(function (near) {
-      near.forEach(function (f) {
-        if (f.stem === stem && !have.has(f.word)) {
-          f.weight = 0.9;
-          found.push(f);
-        }
+    return Promise.all(stems.map(function (stem) {
+      var prefix = /i$/.test(stem) ? stem.slice(0, -1) : stem;
+      if (prefix.length < 3) { return []; }
+      return self.begins(prefix).then(function (near) {
+        return near.filter(function (f) { return f.stem === stem; });
+      });
+    })).then(function (lists) {
+      lists.forEach(function (list) {
+        list.forEach(function (f) {
+          if (!have.has(f.word)) {
+            have.add(f.word);
+            f.weight = 0.9;
+            found.push(f);
+          }
+        });
       });
       return found;
     });
