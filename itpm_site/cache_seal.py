@@ -35,7 +35,9 @@ def key_folder() -> Path:
     elif sys.platform == "darwin":
         base = str(Path.home() / "Library" / "Caches")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        if not os.path.isabs(base):  # a relative one is to be ignored (XDG spec)
+            base = str(Path.home() / ".cache")
     return Path(base) / "itpm-site"
 
 

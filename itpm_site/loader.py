@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import errno
 import os
 import re
 import types
@@ -401,9 +402,10 @@ def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
         out.items.append(Diagnostic(rel, exc.line, exc.column, Severity.ERROR, "", exc.message,
                                     exc.hint, exc.code, exc.length, line_text))
     except OSError as exc:
+        hint = ("copy the file into the portfolio instead of linking to it"
+                if isinstance(exc, OutsideLink) else "check that the file exists and is readable")
         out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "",
-                                    f"cannot read the file: {exc.strerror or exc}",
-                                    "check that the file exists and is readable", "io"))
+                                    f"cannot read the file: {exc.strerror or exc}", hint, "io"))
     return None
 
 
@@ -449,17 +451,31 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                             "before closure", code="closure-open-risk")
 
 
+class OutsideLink(PermissionError):
+    """A portfolio file that is a link to a file outside the portfolio."""
+
+
 class DiskSources(Mapping[str, bytes]):
-    """The portfolio's files on disk as ``{relative path: bytes}``, each read when asked for."""
+    """The portfolio's files on disk as ``{relative path: bytes}``, each read when asked for.
+
+    A file that is a link to a file outside the portfolio is not read (its lines would show
+    in error messages, in CI logs): reading it fails, which the loader reports on the file.
+    """
 
     def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
         self.paths = {rel: path for found in discover_relative(root).values()
                       for rel, path in found}
         if (root / SITE_FILE).is_file():
             self.paths[SITE_FILE] = root / SITE_FILE
 
     def __getitem__(self, rel: str) -> bytes:
-        return self.paths[rel].read_bytes()
+        path = self.paths[rel]
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root):
+            raise OutsideLink(errno.EACCES, "it is a link to a file outside the portfolio, "
+                              "which itpm-site does not read")
+        return path.read_bytes()
+
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)

@@ -198,3 +198,12 @@ def test_theme_files_linked_from_outside_are_not_published(tmp_path: Path,
     assert not (static / "k.bin").exists()
     assert (static / "inside.css").read_text(encoding="utf-8") == "body { color: black }\n"
     assert (static / "css" / "extra.css").is_file()
+
+
+def test_a_relative_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # the XDG spec: ignore it
+    assert cache_seal.key_folder() == tmp_path / "home" / ".cache" / "itpm-site"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_seal.key_folder() == tmp_path / "xdg" / "itpm-site"

@@ -1078,3 +1078,22 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
 
     assert summary(two) == summary(one)
     assert one.rejected and any("closure" in d.message for d in one.diagnostics)
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="links need privileges")
+def test_a_content_file_linking_outside_the_portfolio_is_not_read(tmp_path: Path,
+                                                                 write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", {
+        "content/pages/about.md": "---\ntitle: About\n---\nHello.\n"})
+    outside = tmp_path / "private.md"
+    outside.write_text("---\ntitle: Private\n---\nThe first line of a secret.\n",
+                       encoding="utf-8")
+    (root / "content" / "pages" / "leak.md").symlink_to(outside)
+    (root / "content" / "pages" / "alias.md").symlink_to(root / "content/pages/about.md")
+    result = load_portfolio(root)
+    assert [(d.path, d.line, d.message, d.hint) for d in result.errors] == [
+        ("content/pages/leak.md", 1, "cannot read the file: it is a link to a file outside the "
+         "portfolio, which itpm-site does not read",
+         "copy the file into the portfolio instead of linking to it")]
+    assert all("secret" not in (d.source_line or "") for d in result.diagnostics)
+    assert "content/pages/alias.md" not in result.rejected  # a link inside is read as usual
