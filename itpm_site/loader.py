@@ -43,6 +43,7 @@ M = TypeVar("M", bound=BaseModel)
 
 SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
+THEMES_DIR = "themes"
 SECTIONS = {"projects": Project, "programs": Program, "pages": Page}
 
 
@@ -359,8 +360,11 @@ def load_config(root: Path, out: Collector) -> SiteConfig:
     return config_from_source(root, path.read_bytes, out)
 
 
-def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collector) -> SiteConfig:
-    """``site.yaml`` from its bytes (``read`` may raise OSError); defaults when it is broken."""
+def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collector,
+                       themes: Path | None = None) -> SiteConfig:
+    """``site.yaml`` from its bytes (``read`` may raise OSError); defaults when it is broken.
+    With ``themes`` (the portfolio's themes/ folder on disk), the theme it names must be there.
+    """
     path = root / SITE_FILE
     rel = SITE_FILE
     try:
@@ -378,7 +382,32 @@ def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collect
         return SiteConfig()
     if doc is None:  # an empty site.yaml means "all defaults"
         return SiteConfig()
-    return validate_document(doc, SiteConfig, out) or SiteConfig()
+    config = validate_document(doc, SiteConfig, out) or SiteConfig()
+    if themes is not None:
+        _check_theme(config.theme, themes, doc, out)
+    return config
+
+
+def _check_theme(name: str, themes: Path, doc: Document, out: Collector) -> None:
+    """A theme other than the default is a folder of the portfolio's themes/: a misspelt
+    name would otherwise give the default look without a word."""
+    if name == "default":
+        return
+    plain = name not in ("", ".", "..") and not any(c in name for c in "/\\:")
+    if plain and (themes / name).is_dir():
+        return
+    try:
+        have = sorted(p.name for p in themes.iterdir() if p.is_dir() and p.name != "default")
+    except OSError:
+        have = []
+    choices = ", ".join(["default", *have])
+    if plain:
+        out.error(doc, ("theme",), f"there is no theme folder themes/{name}/",
+                  f"create themes/{name}/ with the templates/ and static/ files that override "
+                  f"the default theme, or use one of: {choices}", code="theme")
+    else:
+        out.error(doc, ("theme",), f"'{name}' is not the name of a folder under themes/",
+                  f"use one of: {choices}", code="theme")
 
 
 # ------------------------------------------------------------------------------ the stage
@@ -513,7 +542,7 @@ def load_portfolio(root: Path, jobs: int | None = None) -> LoadResult:
                for rel in rels]
     if (worker_count(jobs) < 2 or len(ordered) < MIN_FILES_FOR_WORKER
             or pool_context().get_start_method() != "fork"):
-        return load_sources(root, sources)
+        return load_sources(root, sources, themes=root / THEMES_DIR)
     from concurrent.futures import ProcessPoolExecutor
 
     # The worker also pickles what it loaded (and this process unpickles it): about a third of
@@ -533,7 +562,7 @@ def load_portfolio(root: Path, jobs: int | None = None) -> LoadResult:
                     return theirs[rel]  # type: ignore[return-value]
                 return load_file(root, rel, section, lambda: sources[rel])
 
-            return load_sources(root, sources, read_file)
+            return load_sources(root, sources, read_file, root / THEMES_DIR)
     finally:
         _SOURCES = None
 
@@ -569,7 +598,8 @@ def sorted_content(sources: Iterable[str]) -> dict[str, list[str]]:
 
 
 def load_sources(root: Path, sources: Mapping[str, bytes | str],
-                 read_file: Callable[[str, str], LoadedFile] | None = None) -> LoadResult:
+                 read_file: Callable[[str, str], LoadedFile] | None = None,
+                 themes: Path | None = None) -> LoadResult:
     """Load a portfolio given as ``{path relative to the portfolio: bytes or text}``.
 
     ``site.yaml`` and every content file among the keys are read (other keys are ignored);
@@ -579,7 +609,7 @@ def load_sources(root: Path, sources: Mapping[str, bytes | str],
     a file whose bytes did not change).
     """
     out = Collector()
-    config = (config_from_source(root, lambda: sources[SITE_FILE], out)
+    config = (config_from_source(root, lambda: sources[SITE_FILE], out, themes)
               if SITE_FILE in sources else SiteConfig())
     result = LoadResult(root=root, config=config)
     files = sorted_content(sources)

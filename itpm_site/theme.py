@@ -34,7 +34,9 @@ class Theme:
 
     @classmethod
     def resolve(cls, root: Path, name: str) -> Theme:
-        local = root / "themes" / (name or "default")
+        if not name or name in (".", "..") or any(c in name for c in "/\\:"):
+            name = "default"  # not a folder of themes/ (the loader reports it)
+        local = root / "themes" / name
         return cls((local, default_theme_dir()) if local.is_dir() else (default_theme_dir(),))
 
     @property

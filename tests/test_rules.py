@@ -1097,3 +1097,21 @@ def test_a_content_file_linking_outside_the_portfolio_is_not_read(tmp_path: Path
          "copy the file into the portfolio instead of linking to it")]
     assert all("secret" not in (d.source_line or "") for d in result.diagnostics)
     assert "content/pages/alias.md" not in result.rejected  # a link inside is read as usual
+
+
+def test_the_theme_named_in_site_yaml_is_a_folder_of_themes(tmp_path: Path,
+                                                             write_portfolio) -> None:
+    files = {"content/pages/about.md": "---\ntitle: About\n---\nHello.\n",
+             "themes/corporate/static/css/site.css": "body {}\n"}
+    for name, expected in [
+        ("default", []),
+        ("corporate", []),
+        ("corprate", [("error", "theme", 2, 8, "there is no theme folder themes/corprate/")]),
+        ("../../etc", [("error", "theme", 2, 8,
+                        "'../../etc' is not the name of a folder under themes/")]),
+    ]:
+        root = write_portfolio(tmp_path / name.replace("/", "_").replace(".", "d"),
+                               {**files, "site.yaml": f"title: T\ntheme: {name}\n"})
+        assert problems(root) == expected, name
+    hint = load_portfolio(tmp_path / "corprate").errors[0].hint
+    assert hint.endswith("or use one of: default, corporate")

@@ -62,6 +62,7 @@ from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import (
     CONTENT_DIR,
     SITE_FILE,
+    THEMES_DIR,
     DiskSources,
     Entry,
     LoadedFile,
@@ -164,7 +165,7 @@ class FileCache:
                 del versions[next(iter(versions))]
             return loaded
 
-        result = load_sources(self.root, sources, read_file)
+        result = load_sources(self.root, sources, read_file, self.root / THEMES_DIR)
         for key in set(self._files) - seen:  # deleted or renamed files
             del self._files[key]
         return result
