@@ -3,9 +3,10 @@
 
    ItpmSearch.open(metaURL, rootURL) gives an index with two methods:
    - search(query, filters): every record with all the query's words (each word also finds
-     the words it begins and, on an English site, its other forms) that passes the filters ({facet: [values]}, values of a facet are
-     alternatives), best first; or in title order without words. With it, for each filter
-     value, how many records it would give with the query and the other filters.
+     the words it begins and, on an English site, its other forms) that passes the filters
+     ({facet: [values]}, values of a facet are alternatives), best first; or in title order
+     without words. With it, for each filter value, how many records it would give with the
+     query and the other filters, and the words of the index the query found.
    - record(id, terms, found): what a result shows (URL, title, badges, an excerpt with the
      words found marked, and the places on the page where they were found).
 
@@ -91,7 +92,8 @@
   };
 
   // Every word of the index beginning with `prefix` (only `prefix` itself when it is one
-  // letter), with its postings and its stem ("" when it has no other form in the index).
+  // letter), with its postings and its stem ("" when a query cannot use it: the word is its
+  // own stem and no other word has it).
   Index.prototype.begins = function (prefix) {
     var self = this;
     return Promise.all(this.chunksFor(prefix).map(function (name) { return self.file(name); }))
