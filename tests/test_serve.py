@@ -4,6 +4,7 @@ save patterns, and the command line (port in use, Ctrl-C)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -109,6 +110,40 @@ def test_exports_are_served_once_emitted(portfolio: Path) -> None:
         csv = request(s.url, "/portfolio/projects.csv")
         assert csv.status == 200 and csv.headers["content-type"] == "text/csv; charset=utf-8"
         assert "Alpha" in csv.body.decode("utf-8-sig")
+
+
+def served_search(s: ServeSession, word: str) -> list[str]:
+    """The URLs of the records the served search index lists under ``word``, read the way
+    the search page reads it (meta.json, the records table, the word chunks, fragments)."""
+    from itpm_site.search_index import read
+
+    data = "/portfolio/search/data/"
+    meta = json.loads(request(s.url, data + "meta.json").body)
+    docs = read(request(s.url, data + meta["docs"]).body)
+    urls = []
+    for _, name in meta["chunks"]:
+        chunk = read(request(s.url, data + name).body)
+        if word in chunk["words"]:
+            postings = chunk["postings"][chunk["words"].index(word)]
+            number = 0
+            for gap in postings[::2]:
+                number += gap
+                fragment = docs["fragment"][number]
+                urls.append(read(request(s.url, f"{data}d/{fragment}.sdat").body)["url"])
+    return urls
+
+
+def test_an_edited_project_is_found_once_the_index_is_rebuilt(session: ServeSession,
+                                                             portfolio: Path) -> None:
+    assert served_search(session, "beta") == ["/projects/beta/"]
+    assert served_search(session, "zanzibar") == []
+    with EventStream(session.url) as events:
+        events.next("status")
+        save(portfolio / "content/projects/alpha.md",
+             project("Alpha").replace("Body of Alpha.", "Shipping via Zanzibar."))
+        events.next("reload")
+    # The index is rebuilt in the background; a request for it waits until it is current.
+    assert served_search(session, "zanzibar") == ["/projects/alpha/"]
 
 
 def test_missing_pages_get_404_html(session: ServeSession) -> None:
