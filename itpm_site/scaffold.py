@@ -56,8 +56,12 @@ def _yaml_text(value: str) -> str:
 
 
 def unique_slug(folder: Path, title: str) -> str:
-    """A slug from the title that no file in ``folder`` (recursively) uses yet."""
-    base = slugify(title) or "project"
+    """A slug from the title that no file in ``folder`` (recursively) uses yet. Other scripts
+    are spelt in Latin letters first (ბიუჯეტი: biujeti), so a Georgian title gets a slug of
+    its own rather than 'project'."""
+    from anyascii import anyascii
+
+    base = slugify(anyascii(title).replace("'", "")) or "project"
     taken = {p.stem.lower() for p in folder.rglob("*.md")} if folder.is_dir() else set()
     slug, n = base, 2
     while slug in taken:

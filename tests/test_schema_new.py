@@ -166,8 +166,9 @@ def test_a_slug_taken_in_a_sub_folder_counts(root):
     ("CRM: {upgrade}, [stage 1] #2 - 50%", "crm-upgrade-stage-1-2-50"),
     ("no", "no"),
     ("*alias: - item", "alias-item"),
-    ("ქართული პროექტი", "project"),
-    ("ქართული: 2026", "2026"),
+    ("ქართული პროექტი", "kartuli-proekti"),  # spelt in Latin letters
+    ("ქართული: 2026", "kartuli-2026"),
+    ("!!!", "project"),  # nothing to make a slug of
 ])
 def test_titles_that_need_quoting_or_have_no_ascii(root, title, slug):
     result = new(root, title, "--owner", "ნინო: \"PM\"")
@@ -185,7 +186,9 @@ def test_titles_that_need_quoting_or_have_no_ascii(root, title, slug):
 def test_two_georgian_titles_get_distinct_valid_slugs(root):
     new(root, "პირველი")
     new(root, "მეორე")
-    assert sorted(e.slug for e in load_portfolio(root).projects) == ["project", "project-2"]
+    new(root, "მეორე")
+    assert sorted(e.slug for e in load_portfolio(root).projects) == [
+        "meore", "meore-2", "pirveli"]
     assert check_strict(root).exit_code == 0
 
 
