@@ -91,6 +91,11 @@ class RiskBands(BaseModel):
                 for i, (name, lo) in enumerate(starts)]
 
 
+def is_folder_name(name: str) -> bool:
+    """``name`` names a folder directly under another (a theme under themes/): no path."""
+    return name not in ("", ".", "..") and not any(c in name for c in "/\\:")
+
+
 class SiteConfig(BaseModel):
     """``site.yaml``. Every key is optional."""
 

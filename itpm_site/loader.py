@@ -25,7 +25,7 @@ import pydantic
 from pydantic import BaseModel
 
 from itpm_site import rules, vocab
-from itpm_site.config import SiteConfig
+from itpm_site.config import SiteConfig, is_folder_name
 from itpm_site.diagnostics import Diagnostic, Severity, sort_diagnostics
 from itpm_site.frontmatter import (
     Document,
@@ -393,7 +393,7 @@ def _check_theme(name: str, themes: Path, doc: Document, out: Collector) -> None
     name would otherwise give the default look without a word."""
     if name == "default":
         return
-    plain = name not in ("", ".", "..") and not any(c in name for c in "/\\:")
+    plain = is_folder_name(name)
     if plain and (themes / name).is_dir():
         return
     try:
@@ -504,7 +504,6 @@ class DiskSources(Mapping[str, bytes]):
             raise OutsideLink(errno.EACCES, "it is a link to a file outside the portfolio, "
                               "which itpm-site does not read")
         return path.read_bytes()
-
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)

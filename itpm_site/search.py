@@ -7,7 +7,7 @@ the Markdown body, and one section per risk with the risk's anchor on the projec
 a match in a risk's mitigation leads straight to ``projects/<slug>/#risk-2``, while the index
 keeps one record per page.
 
-- ``search_records`` builds the records: a pure function of the portfolio.
+- ``iter_records`` builds the records, in title order: a pure function of the portfolio.
 - ``search_index`` turns them into the files the search page reads (``search/data/``).
 - ``BackgroundIndex`` indexes them while the pages render (``build``); ``emit_search`` is the
   emitter ``serve`` uses after its pages.

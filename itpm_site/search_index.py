@@ -186,12 +186,6 @@ def shared_stems(of: dict[str, str]) -> dict[str, str]:
     return {word: s for word, s in of.items() if s != word or shared[s] > 1}
 
 
-def stems(words: Iterable[str], language: str) -> dict[str, str]:
-    """``shared_stems`` of ``words``; {} for a language without a stemmer."""
-    stem = stemmer(language)
-    return shared_stems({word: stem(word) for word in words}) if stem else {}
-
-
 def _js_order(word: str) -> bytes:
     # JavaScript compares strings by UTF-16 code units; the browser's binary search over the
     # chunks relies on the same order.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jinja2
 
+from itpm_site.config import is_folder_name
+
 
 def default_theme_dir() -> Path:
     """The default theme: inside the installed package, or beside it in a source checkout."""
@@ -34,7 +36,7 @@ class Theme:
 
     @classmethod
     def resolve(cls, root: Path, name: str) -> Theme:
-        if not name or name in (".", "..") or any(c in name for c in "/\\:"):
+        if not is_folder_name(name):
             name = "default"  # not a folder of themes/ (the loader reports it)
         local = root / "themes" / name
         return cls((local, default_theme_dir()) if local.is_dir() else (default_theme_dir(),))
