@@ -21,6 +21,7 @@ from itpm_site.aggregate import Portfolio, build_portfolio
 from itpm_site.cache_seal import is_real_folder, read_sealed, write_sealed
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
+from itpm_site.load_pool import Loading, start_loading
 from itpm_site.loader import LoadResult, load_portfolio
 from itpm_site.markdown import (
     CACHE_DIR,
@@ -184,21 +185,29 @@ def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
                       code="template", length=max(1, len(source_line)), source_line=source_line)
 
 
-def build_site(options: BuildOptions) -> BuildResult:
-    """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
+def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildResult:
+    """Load, validate and — unless there are errors (and no --keep-going) — write the site.
+
+    ``loading``: the portfolio's loading, if the caller began it earlier (``start_loading``).
+    """
     # The collector stays off from loading to forking: everything built until then lives to
     # the end of the build, and re-enabling it in between only buys a full collection of it.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        loaded = load_portfolio(options.root, options.jobs)
+        loading = loading or start_loading(options.root, options.jobs)
+        # Read while the loading worker loads: the cache is keyed by content, not by file.
+        markdown = MarkdownCache()
+        if options.cache:
+            load_cache(markdown, loading.root / CACHE_DIR)
+        loaded = loading.result()
         result = BuildResult(loaded, list(loaded.diagnostics))
         if loaded.errors and not options.keep_going:
             return result
         for entries in (loaded.projects, loaded.programs, loaded.pages):
             for entry in entries:
                 entry.doc.release()  # diagnostics are made: less for every worker to carry
-        return _write_site(options, loaded, result, gc_was_enabled)
+        return _write_site(options, loaded, result, markdown, gc_was_enabled)
     finally:
         gc.unfreeze()
         if gc_was_enabled:
@@ -206,12 +215,9 @@ def build_site(options: BuildOptions) -> BuildResult:
 
 
 def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
-                gc_enabled: bool = True) -> BuildResult:
-    markdown = MarkdownCache()
+                markdown: MarkdownCache, gc_enabled: bool = True) -> BuildResult:
     cache_dir = loaded.root / CACHE_DIR
     cache = options.cache and ensure_cache_dir(cache_dir)
-    if cache:
-        load_cache(markdown, cache_dir)
     site = prepare(options, loaded, markdown, template_cache(cache_dir) if cache else None)
     # Done once here rather than in every forked render worker.
     site.portfolio.precompute()

@@ -512,58 +512,15 @@ class DiskSources(Mapping[str, bytes]):
         return len(self.paths)
 
 
-#: Below this many content files, a second process costs more than it saves.
-MIN_FILES_FOR_WORKER = 400
-
-# Set in the parent just before the loading worker forks, read by it.
-_SOURCES: DiskSources | None = None
-
-
-def _load_part(root: Path, items: list[tuple[str, str]]) -> list[LoadedFile]:
-    sources = _SOURCES
-    assert sources is not None
-    return [load_file(root, rel, section, lambda rel=rel: sources[rel]) for rel, section in items]
-
-
 def load_portfolio(root: Path, jobs: int | None = None) -> LoadResult:
     """Load every file of the portfolio at ``root``: one pass, every problem reported.
 
     With two or more processes (``jobs``, default: the CPUs) and enough files, a forked
-    worker reads and validates the last files while this process does the first ones; the
-    result is the same either way.
+    worker loads some of the files (see ``load_pool``); the result is the same either way.
     """
-    global _SOURCES
-    from itpm_site.parallel import pool_context, worker_count
+    from itpm_site.load_pool import start_loading
 
-    root = root.resolve()
-    sources = DiskSources(root)
-    ordered = [(rel, section) for section, rels in sorted_content(sources).items()
-               for rel in rels]
-    if (worker_count(jobs) < 2 or len(ordered) < MIN_FILES_FOR_WORKER
-            or pool_context().get_start_method() != "fork"):
-        return load_sources(root, sources, themes=root / THEMES_DIR)
-    from concurrent.futures import ProcessPoolExecutor
-
-    # The worker also pickles what it loaded (and this process unpickles it): about a third of
-    # the loading time again, so it takes a little less than half.
-    half = len(ordered) * 4 // 7
-    theirs = dict.fromkeys(rel for rel, _ in ordered[half:])
-    _SOURCES = sources
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
-            future = pool.submit(_load_part, root, ordered[half:])
-
-            def read_file(rel: str, section: str) -> LoadedFile:
-                if rel in theirs:
-                    if theirs[rel] is None:
-                        for (done, _), loaded in zip(ordered[half:], future.result(), strict=True):
-                            theirs[done] = loaded
-                    return theirs[rel]  # type: ignore[return-value]
-                return load_file(root, rel, section, lambda: sources[rel])
-
-            return load_sources(root, sources, read_file, root / THEMES_DIR)
-    finally:
-        _SOURCES = None
+    return start_loading(root, jobs).result()
 
 
 @dataclass

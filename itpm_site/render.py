@@ -53,6 +53,9 @@ class PageSpec:
     title: str = ""
     section: str = ""  # which NAV entry is current
     in_sitemap: bool = True
+    #: The page has a table of projects, whose rows every such page shares (rendered once per
+    #: process): the render workers give these pages to one process together.
+    lists_projects: bool = False
 
     @property
     def url(self) -> str:
@@ -68,7 +71,8 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     pages: list[PageSpec] = [
         PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
-        PageSpec("projects/index.html", "projects.html", title="Projects", section="projects/"),
+        PageSpec("projects/index.html", "projects.html", title="Projects", section="projects/",
+                 lists_projects=True),
         PageSpec("phases/index.html", "phases.html", title="Phases", section="phases/"),
         PageSpec("programs/index.html", "programs.html", title="Programs", section="programs/"),
         PageSpec("owners/index.html", "owners.html", title="Owners", section="projects/"),
@@ -103,7 +107,7 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
             elif group.owner and (owner := portfolio.owner_group(group.owner)):
                 inputs |= _slugs(owner.projects)  # links the owner's page while there is one
             pages.append(PageSpec(f"{group.url}index.html", f"{kind}.html", {"group": group},
-                                  inputs, group.title, section))
+                                  inputs, group.title, section, lists_projects=True))
     for page in portfolio.pages:
         pages.append(PageSpec(f"{page.url}index.html", "page.html", {"fp": page},
                               frozenset(), page.page.title, page.url))

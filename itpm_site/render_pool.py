@@ -9,6 +9,7 @@ bytes are the same either way.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -37,18 +38,32 @@ def _weight(page: PageSpec, total_projects: int) -> float:
 
 
 def _chunks(pages: Sequence[PageSpec], workers: int, total_projects: int) -> list[list[int]]:
-    """Consecutive runs of pages of similar total cost, several per worker for balance."""
+    """Runs of pages of similar total cost, several per worker for balance.
+
+    The pages with a table of projects come first, in as few runs as balance allows: each
+    process renders a project's row once and reuses it, so pages sharing rows in one process
+    render the rows once in all, not once per process.
+    """
     weights = [_weight(p, total_projects) for p in pages]
-    target = max(20.0, sum(weights) / (workers * 8))
+    share = sum(weights) / workers
+    listing = [i for i, p in enumerate(pages) if p.lists_projects]
+    rest = [i for i, p in enumerate(pages) if not p.lists_projects]
+    runs = max(1, math.ceil(sum(weights[i] for i in listing) / share))
+    return (_runs(listing, weights, sum(weights[i] for i in listing) / runs)
+            + _runs(rest, weights, max(20.0, share / 8)))
+
+
+def _runs(indices: list[int], weights: list[float], target: float) -> list[list[int]]:
+    """``indices`` cut into consecutive runs of about ``target`` weight each."""
     chunks: list[list[int]] = [[]]
     load = 0.0
-    for index, weight in enumerate(weights):
+    for index in indices:
         if load >= target and chunks[-1]:
             chunks.append([])
             load = 0.0
         chunks[-1].append(index)
-        load += weight
-    return chunks
+        load += weights[index]
+    return chunks if chunks[0] else []
 
 
 class _Failed(Exception):

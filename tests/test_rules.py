@@ -1056,9 +1056,14 @@ def test_a_misspelt_required_key_is_one_error_at_the_misspelling(tmp_path, write
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the loading worker forks")
-def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch):
-    """Half the files loaded by a forked worker: the same entries and diagnostics, in order."""
-    import itpm_site.loader as loader
+@pytest.mark.parametrize("head_start", [False, True])
+def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch,
+                                                        head_start):
+    """Files loaded by a forked worker (some of them, or all with a head start): the same
+    entries and diagnostics, in order."""
+    import time
+
+    import itpm_site.load_pool as load_pool
 
     files = {"site.yaml": "title: Two halves\n"}
     for i in range(60):
@@ -1069,8 +1074,16 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
             f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
             f"depends_on: [p{(i + 1) % 60:02}]\n---\nBody of project {i}.\n")
     root = write_portfolio(tmp_path, files)
-    monkeypatch.setattr(loader, "MIN_FILES_FOR_WORKER", 10)
-    one, two = load_portfolio(root, jobs=1), load_portfolio(root, jobs=2)
+    monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
+    one = load_portfolio(root, jobs=1)
+    loading = load_pool.start_loading(root, jobs=2)
+    assert loading.pool is not None
+    if head_start:  # this process starts only once the worker has claimed every file
+        deadline = time.monotonic() + 30
+        while loading.claims.left() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert loading.claims.left() == 0
+    two = loading.result()
 
     def summary(result):
         return ([(e.slug, e.model.model_dump(), e.doc.body) for e in result.projects],

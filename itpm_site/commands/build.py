@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from itpm_site.build import BuildOptions, build_site
 from itpm_site.commands.common import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -22,6 +21,7 @@ from itpm_site.commands.common import (
     root_option,
     verbosity_options,
 )
+from itpm_site.load_pool import start_loading
 from itpm_site.loader import PortfolioNotFound
 from itpm_site.write import OutputError
 
@@ -68,11 +68,16 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
     """Validate the portfolio and write the site (default: ROOT/public)."""
     started = time.monotonic()
     show_progress = not quiet and sys.stderr.isatty()
-    options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
-                           keep_going=keep_going, jobs=jobs, search=not no_search, cache=not no_cache,
-                           progress=_Progress(show_progress))
     try:
-        result = build_site(options)
+        # Loading begins first: a forked worker loads files while this process imports the
+        # rendering stack (Jinja, the aggregate and render stages), which loading does not need.
+        loading = start_loading(root, jobs)
+        from itpm_site.build import BuildOptions, build_site
+
+        options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
+                               keep_going=keep_going, jobs=jobs, search=not no_search,
+                               cache=not no_cache, progress=_Progress(show_progress))
+        result = build_site(options, loading)
     except PortfolioNotFound as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
