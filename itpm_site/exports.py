@@ -221,6 +221,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 
 def csv_cell(value: Any) -> str:
     """One CSV cell: numbers as written; text that starts like a formula gets a leading '."""
+    if type(value) is str:  # most cells: tested first
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -9,6 +9,7 @@ bytes are the same either way.
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 from collections import deque
@@ -66,6 +67,13 @@ def _runs(indices: list[int], weights: list[float], target: float) -> list[list[
     return chunks if chunks[0] else []
 
 
+def _start_worker() -> None:
+    # Rendering allocates (and drops) many small containers: with the default, a young-
+    # generation pass every 700 allocations, the collector takes 2.5 % of rendering; with a
+    # pass a tenth as often, 0.5 %. What the parent built is frozen, never scanned.
+    gc.set_threshold(7000, *gc.get_threshold()[1:])
+
+
 class _Failed(Exception):
     """A page failed in a worker; the parent renders it again to raise the real error."""
 
@@ -108,7 +116,8 @@ def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownC
     # the workers cost nothing to keep waiting, so all chunks go at once.
     limit = workers * 2 if folder is None else len(chunks)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
+                                 initializer=_start_worker) as pool:
             window: deque = deque()
             while chunks or window:
                 while chunks and len(window) < limit:

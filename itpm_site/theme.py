@@ -51,7 +51,7 @@ class Theme:
             for folder in self.folders]
         loaders.insert(len(loaders) - 1, jinja2.PrefixLoader(
             {"!default": jinja2.FileSystemLoader(str(self.default / "templates"))}, delimiter="/"))
-        return jinja2.Environment(
+        return _Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -89,3 +89,12 @@ class Theme:
                             path.resolve().is_relative_to(inside):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
+
+
+class _Environment(jinja2.Environment):
+    def make_globals(self, d):  # type: ignore[override]
+        # No template here has globals of its own, so each shares the environment's dict.
+        # Jinja's default, a ChainMap over it, is slow to compare: on every page, for every
+        # template the page imports, Jinja subtracts its keys from the page's (12 µs; 1 µs
+        # with the dict).
+        return super().make_globals(d) if d else self.globals
