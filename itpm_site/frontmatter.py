@@ -72,6 +72,13 @@ class Document:
     duplicate_keys: list[tuple[FieldPath, Span, Span]] = field(default_factory=list)
     _positions: tuple[dict, dict] | None = field(default=None, repr=False)
     line_offset: int = _LINE_OFFSET_DEFAULT
+    #: The composed front matter while the file's own diagnostics are made: positions come
+    #: from it, not from composing again (``drop_tree`` lets it go).
+    _tree: yaml.Node | None = field(default=None, repr=False, compare=False)
+
+    def drop_tree(self) -> None:
+        """Forget the composed front matter (positions are found again if ever needed)."""
+        self._tree = None
 
     def release(self) -> None:
         """Drop the front matter's text and positions once every diagnostic is made (a build
@@ -93,7 +100,7 @@ class Document:
         if self._positions is None:
             values: dict[FieldPath, Span] = {}
             keys: dict[FieldPath, Span] = {}
-            node = yaml.compose(self.yaml_text, Loader=_Loader)
+            node = self._tree or yaml.compose(self.yaml_text, Loader=_Loader)
             if node is not None:
                 _record(node, (), values, keys, self.line_offset, set())
             self._positions = (values, keys)
@@ -227,6 +234,7 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
         raise SourceError("the front matter must be a set of 'key: value' lines",
                           node.start_mark.line + offset, node.start_mark.column + 1,
                           hint=_EXPECTED_SHAPE, code="yaml")
+    doc._tree = node
     return _Builder(doc).build(node, ())
 
 

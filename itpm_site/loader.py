@@ -461,6 +461,7 @@ def entry_from_source(path: Path, rel: str, read: Callable[[], bytes | str], sec
         return None
     if isinstance(model, Project):
         _project_warnings(doc, model, out)
+    doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
     return Entry(model=model, slug=slug, doc=doc)
 
 
