@@ -321,6 +321,8 @@ def fold(line: str) -> bytes:
     """One content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character;
     continuation lines start with a space, every line ends with CRLF."""
     data = line.encode("utf-8")
+    if len(data) <= 75:  # most lines
+        return data + b"\r\n"
     parts: list[bytes] = []
     limit = 75
     while len(data) > limit:
