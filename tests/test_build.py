@@ -327,6 +327,37 @@ def test_user_theme_overrides_one_template_and_one_static_file(tiny: Path, tmp_p
     assert (out / "projects" / "alpha" / "index.html").is_file()  # the rest is the default
 
 
+def test_fragment_each_renders_an_item_once_and_links_it_from_every_page(tiny: Path,
+                                                                         tmp_path: Path) -> None:
+    """What the project tables use: each row rendered once per build, placed on pages at
+    any depth with links relative to each (the count is kept only by the first rendering)."""
+    templates = tiny / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "_list.html").write_text(
+        '{% macro listing() %}{% set ns = namespace(n=0) %}{% for _ in range(2) %}<ul>'
+        '{% call(p) fragment_each("test-item", portfolio.projects, "slug") %}'
+        '{% set ns.n = ns.n + 1 %}<li><a href="{{ p.url | url }}">{{ p.title }}</a></li>'
+        '{% endcall %}</ul>{% endfor %}<p id="renders">{{ ns.n }}</p>{% endmacro %}',
+        encoding="utf-8")
+    for name in ("project.html", "page.html"):
+        (templates / name).write_text(
+            f'{{% extends "!default/{name}" %}}{{% from "_list.html" import listing %}}'
+            "{% block content %}{{ listing() }}{{ super() }}{% endblock %}", encoding="utf-8")
+    (tiny / "content" / "pages").mkdir()
+    (tiny / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n",
+                                                         encoding="utf-8")
+    out = tmp_path / "out"
+    assert build(tiny, out, jobs=1).ok
+    first = (out / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    about = (out / "about" / "index.html").read_text(encoding="utf-8")
+    slugs = sorted(p.name for p in (out / "projects").iterdir() if p.is_dir())
+    assert slugs[0] == "alpha"  # the first project page, rendered first
+    assert f'<p id="renders">{len(slugs)}</p>' in first  # every item rendered here...
+    assert '<p id="renders">0</p>' in about  # ...and only placed here
+    assert first.count('<li><a href="../../projects/alpha/">') == 2
+    assert about.count('<li><a href="../projects/alpha/">') == 2
+
+
 def test_installed_wheel_ships_the_theme(tmp_path: Path) -> None:
     """Build a wheel, install it on its own, then build a portfolio in an unrelated folder."""
     wheels, target = tmp_path / "wheels", tmp_path / "installed"
