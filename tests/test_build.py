@@ -415,6 +415,30 @@ def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> 
     assert tree_digest(serial) == tree_digest(parallel)
 
 
+def test_pages_with_a_project_table_go_to_one_worker_first() -> None:
+    """The render workers' chunks: every page once; the pages sharing table rows together and
+    first (unless they outweigh one worker's share, then in as few chunks as that takes)."""
+    from itpm_site.render import PageSpec
+    from itpm_site.render_pool import _chunks
+
+    def plan(listing_size: int) -> list[PageSpec]:
+        pages = [PageSpec(f"projects/p{i}/index.html", "project.html", inputs=frozenset({"x"}))
+                 for i in range(600)]
+        pages[100:100] = [PageSpec(f"tags/t{i}/index.html", "tag.html", lists_projects=True,
+                                   inputs=frozenset(f"p{j}" for j in range(listing_size)))
+                          for i in range(30)]
+        return pages
+
+    for listing_size, runs in ((40, 1), (400, 2)):
+        pages = plan(listing_size)
+        chunks = _chunks(pages, workers=2, total_projects=600)
+        assert sorted(i for chunk in chunks for i in chunk) == list(range(len(pages)))
+        listing = [chunk for chunk in chunks if pages[chunk[0]].lists_projects]
+        assert chunks[:runs] == listing and len(listing) == runs
+        assert all(pages[i].lists_projects for chunk in listing for i in chunk)
+        assert len(chunks) - runs >= 5  # the other pages in small chunks, for balance
+
+
 GOLDEN_SITE = Path(__file__).parent / "golden" / "site"
 GOLDEN_PAGES = ["projects/alpha/index.html", "risks/index.html", "tags/web/index.html"]
 
