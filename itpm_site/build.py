@@ -190,17 +190,22 @@ def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildRe
 
     ``loading``: the portfolio's loading, if the caller began it earlier (``start_loading``).
     """
-    # The collector stays off from loading to forking: everything built until then lives to
-    # the end of the build, and re-enabling it in between only buys a full collection of it.
+    # The collector stays off from here to forking: everything built until then lives to the
+    # end of the build, and re-enabling it in between only buys a full collection of it.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         loading = loading or start_loading(options.root, options.jobs)
-        # Read while the loading worker loads: the cache is keyed by content, not by file.
-        markdown = MarkdownCache()
-        if options.cache:
-            load_cache(markdown, loading.root / CACHE_DIR)
-        loaded = loading.result()
+        try:
+            # Read while the loading worker loads: the cache is keyed by content, not by file.
+            # (Read only: it is made, if need be, once the site is to be written. A cache
+            # folder that is a link is read too, and trusted no more: every entry is sealed.)
+            markdown = MarkdownCache()
+            if options.cache:
+                load_cache(markdown, loading.root / CACHE_DIR)
+            loaded = loading.result()
+        finally:
+            loading.close()  # result() did, unless something failed before it
         result = BuildResult(loaded, list(loaded.diagnostics))
         if loaded.errors and not options.keep_going:
             return result

@@ -58,8 +58,9 @@ class Document:
     """A source file split into front-matter data and Markdown body.
 
     Positions are not recorded while parsing (most files have no problem, and keeping a
-    position for every node of 10,000 files costs time and memory); ``span`` finds them by
-    composing the front matter again, once, when a diagnostic needs one.
+    position for every node of 10,000 files costs time and memory); ``span`` finds them when a
+    diagnostic needs one: in the composed tree while the loader still holds it (the file's
+    own diagnostics), else by composing the front matter again, once.
     """
 
     path: Path

@@ -7,6 +7,8 @@ the start of the list until the two meet. Each side claims a few files at a time
 pair of counters, so the split follows whichever process has more time; the worker also pickles
 what it loaded, which costs it about a fifth more per file. The result is the same as loading
 in one process, file for file and diagnostic for diagnostic.
+
+One loading at a time per process: the worker reads module state set when it forks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import mmap
 import struct
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +54,17 @@ class _Claims:
             low, high = _COUNTERS.unpack_from(self.memory)
         return high - low
 
-    def from_start(self) -> range:
-        with self.lock:
+    def from_start(self, timeout: float = -1) -> range | None:
+        """The next files from the start (empty once none are left); None if the lock was
+        not had within ``timeout`` seconds."""
+        if not self.lock.acquire(timeout=timeout):
+            return None
+        try:
             low, high = _COUNTERS.unpack_from(self.memory)
             taken = range(low, min(low + BATCH, high))
             _COUNTERS.pack_into(self.memory, 0, taken.stop, high)
+        finally:
+            self.lock.release()
         return taken
 
     def from_end(self) -> range:
@@ -84,24 +93,30 @@ def _load_from_end(limit: int) -> dict[int, LoadedFile]:
 
 
 class Loading:
-    """A portfolio being loaded; ``result()`` finishes the job (and must be called once)."""
+    """A portfolio being loaded: ``result()`` finishes the job, once; ``close()`` (also done
+    by ``result()``, and by leaving a ``with`` block) stops the worker and restores what was
+    changed for it."""
 
     def __init__(self, root: Path, jobs: int | None = None) -> None:
-        global _SHARED
         self.root = root.resolve()
         self.sources = DiskSources(self.root)
         self.ordered = [(rel, section) for section, rels in sorted_content(self.sources).items()
                         for rel in rels]
         self.pool: Any = None
+        self.parts: list[Future] = []
+        self.switch_interval = sys.getswitchinterval()
+        self.done = False
         if (worker_count(jobs) < 2 or len(self.ordered) < MIN_FILES_FOR_WORKER
                 or pool_context().get_start_method() != "fork"):
             return
-        from concurrent.futures import ProcessPoolExecutor
+        try:
+            self._start()
+        except OSError:  # no process to be had (limits, memory): load here, all of it
+            self.close()
 
-        # This process's pool threads pass the worker its next part and take its last one:
-        # let them in soon, not after Python's default 5 ms, while this thread is busy.
-        self.switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self.switch_interval, 0.0005))
+    def _start(self) -> None:
+        global _SHARED
+        from concurrent.futures import ProcessPoolExecutor
 
         self.claims = _Claims(len(self.ordered))
         _SHARED = (self.root, self.sources, self.ordered, self.claims)
@@ -113,8 +128,27 @@ class Loading:
             self.parts = [self.pool.submit(_load_from_end, SENT_AT_ONCE) for _ in range(parts)]
         finally:
             _SHARED = None
+        # This process's pool threads pass the worker its next part and take its last one:
+        # let them in soon, not after Python's default 5 ms, while this thread is busy.
+        sys.setswitchinterval(min(self.switch_interval, 0.0005))
+
+    def __enter__(self) -> Loading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        self.parts = []  # what the worker sent: in the result now, or not needed
+        sys.setswitchinterval(self.switch_interval)
 
     def result(self) -> LoadResult:
+        if self.done:
+            raise RuntimeError("Loading.result() was called twice")
+        self.done = True
         root, sources = self.root, self.sources
         if self.pool is None:
             return load_sources(root, sources, themes=root / THEMES_DIR)
@@ -129,7 +163,7 @@ class Loading:
             nonlocal mine
             i = index[rel]
             if i >= mine.stop and i not in theirs:
-                mine = self.claims.from_start()
+                mine = self._claim_from_start()
             if i in mine:
                 return load_file(root, rel, section, lambda: sources[rel])
             while i not in theirs:
@@ -139,8 +173,16 @@ class Loading:
         try:
             return load_sources(root, sources, read_file, root / THEMES_DIR)
         finally:
-            self.pool.shutdown(cancel_futures=True)
-            sys.setswitchinterval(self.switch_interval)
+            self.close()
+
+    def _claim_from_start(self) -> range:
+        while (taken := self.claims.from_start(timeout=1.0)) is None:
+            # The worker holds the lock for microseconds: if it does for a second, see whether
+            # it died holding it (its parts then carry the error), rather than wait for ever.
+            for part in self.parts:
+                if part.done() and part.exception() is not None:
+                    raise part.exception()  # type: ignore[misc]
+        return taken
 
 
 def start_loading(root: Path, jobs: int | None = None) -> Loading:

@@ -1,9 +1,10 @@
 """Stage 1 and 2: find the portfolio's files, parse them, validate each against the contract.
 
 ``load_portfolio`` reads every file once and returns the valid projects, programs and pages
-with every diagnostic of every file; ``build``, ``check`` and ``serve`` all call it, so there
-is exactly one copy of the rules. ``load_sources`` is the same stage over files given as
-``{relative path: bytes}`` (``diff`` feeds it files read from git objects).
+with every diagnostic of every file. ``load_sources`` is the same stage over files given as
+``{relative path: bytes}``: ``load_portfolio`` (and ``build``, through ``load_pool``) feed it
+the files on disk, ``serve`` the files it has re-read, ``diff`` files read from git objects;
+so there is exactly one copy of the rules.
 """
 
 from __future__ import annotations

@@ -268,9 +268,10 @@ def make_environment(theme: Theme, site: SiteContext,
     def fragment_each(name: str, items: Iterable, key: str, caller) -> Markup:
         """``{% call(item) fragment_each(name, items, key) %}…{% endcall %}``: a fragment
         for each item (named by its attribute ``key``, such as 'slug'), in one call: a table of
-        10,000 rows is one call and one pass over its links, not 10,000 of each."""
-        return placed("".join([rendered_once((name, getattr(item, key)), partial(caller, item))
-                               for item in items]))
+        10,000 rows is one call and one pass over its links, not 10,000 of each. (Its keys
+        start with this function: they never meet fragment()'s.)"""
+        return placed("".join([rendered_once((fragment_each, name, getattr(item, key)),
+                                             partial(caller, item)) for item in items]))
 
     @jinja2.pass_context
     def url_filter(context, target: str) -> str:

@@ -14,7 +14,7 @@ import math
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import jinja2
@@ -113,25 +113,31 @@ def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownC
     _SHARED = (env, pages, markdown, reuse)
     # Pages sent back as bytes: a bounded window of chunks in flight keeps finished pages
     # from piling up in memory while one chunk (a big listing page) is slow. Pages written by
-    # the workers cost nothing to keep waiting, so all chunks go at once.
+    # the workers cost nothing to keep waiting, so all chunks go at once. Either way chunks
+    # are taken as they finish: the first (the pages with a project table) is the longest.
     limit = workers * 2 if folder is None else len(chunks)
+    order: dict = {}  # of chunks that finish together, the first submitted is taken first
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
                                  initializer=_start_worker) as pool:
-            window: deque = deque()
+            window: set = set()
             while chunks or window:
                 while chunks and len(window) < limit:
-                    window.append(pool.submit(_render_chunk, chunks.popleft(), folder))
+                    future = pool.submit(_render_chunk, chunks.popleft(), folder)
+                    order[future] = len(order)
+                    window.add(future)
                 if meanwhile is not None:  # the parent's own work, while the workers render
                     meanwhile()
                     meanwhile = None
-                rendered, fresh, failed = window.popleft().result()
-                for key, html in fresh:
-                    markdown.put_key(key, html)
-                yield from rendered
-                if failed >= 0:  # raises the template error, with its real traceback info
-                    yield from render_pages(env, [pages[failed]])
-                    raise _Failed(pages[failed].path)
+                done, window = wait(window, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=order.__getitem__):
+                    rendered, fresh, failed = future.result()
+                    for key, html in fresh:
+                        markdown.put_key(key, html)
+                    yield from rendered
+                    if failed >= 0:  # raises the template error, with its real traceback
+                        yield from render_pages(env, [pages[failed]])
+                        raise _Failed(pages[failed].path)
     finally:
         _SHARED = None
 

@@ -395,10 +395,10 @@ def test_quality_page_is_clean_for_the_demo(demo_site: Path) -> None:
     assert "error" not in page.text.lower() or "no errors" in page.text.lower()
 
 
-def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> None:
-    """Enough pages for the render workers: the output is the same bytes as one process."""
+def many_projects(count: int = 320) -> dict[str, str]:
+    """A portfolio with enough pages for the render workers."""
     files = {"site.yaml": "title: Many\ncurrency: EUR\nexchange_rates: {USD: 0.9}\n"}
-    for i in range(320):
+    for i in range(count):
         files[f"content/projects/p{i:03d}.md"] = (
             f"---\ntitle: Project {i}\nphase: {['planning', 'implementation', 'closure'][i % 3]}\n"
             f"owner: Owner {i % 7}\nprogram: Program {i % 4}\ncategory: software\n"
@@ -407,12 +407,36 @@ def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> 
             f"budget: {{planned: {1000 + i}, currency: {'USD' if i % 2 else 'EUR'}}}\n"
             f"risks: [{{title: Risk {i}, probability: {1 + i % 5}, impact: {1 + i % 4}}}]\n"
             f"---\n## Body {i}\n\nText with *emphasis* {i}.\n")
-    root = write_portfolio(tmp_path / "many", files)
+    return files
+
+
+def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> None:
+    """Enough pages for the render workers: the output is the same bytes as one process."""
+    root = write_portfolio(tmp_path / "many", many_projects())
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     assert build(root, serial, jobs=1, search=False, cache=False).ok
     assert build(root, parallel, jobs=2, search=False, cache=False).ok
     assert len(list(parallel.rglob("*.html"))) > 300
     assert tree_digest(serial) == tree_digest(parallel)
+
+
+def test_a_template_failing_in_a_render_worker_is_reported_and_nothing_is_published(
+        write_portfolio, tmp_path: Path) -> None:
+    root = write_portfolio(tmp_path / "many", many_projects())
+    out = tmp_path / "out"
+    assert build(root, out, jobs=2, search=False).ok
+    before = tree_digest(out)
+    override = root / "themes" / "default" / "templates" / "project.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "!default/project.html" %}{% block content %}\n'
+                        "{% if p.slug == 'p150' %}{{ no_such_name.title }}{% endif %}\n"
+                        "{{ super() }}{% endblock %}\n", encoding="utf-8")
+    result = build(root, out, jobs=2, search=False)
+    assert not result.ok
+    [problem] = [d for d in result.diagnostics if d.is_error]
+    assert (problem.path, problem.line) == ("themes/default/templates/project.html", 2)
+    assert "no_such_name" in problem.message
+    assert tree_digest(out) == before
 
 
 def test_pages_with_a_project_table_go_to_one_worker_first() -> None:

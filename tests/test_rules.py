@@ -1055,7 +1055,8 @@ def test_a_misspelt_required_key_is_one_error_at_the_misspelling(tmp_path, write
          "rename 'ownr' to 'owner'")]
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the loading worker forks")
+@pytest.mark.skipif(__import__("itpm_site.parallel").parallel.pool_context().get_start_method()
+                    != "fork", reason="the loading worker forks (Linux)")
 @pytest.mark.parametrize("head_start", [False, True])
 def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch,
                                                         head_start):
@@ -1091,6 +1092,27 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
 
     assert summary(two) == summary(one)
     assert one.rejected and any("closure" in d.message for d in one.diagnostics)
+
+
+@pytest.mark.skipif(__import__("itpm_site.parallel").parallel.pool_context().get_start_method()
+                    != "fork", reason="the loading worker forks (Linux)")
+def test_a_loading_given_up_stops_its_worker_and_restores_the_switch_interval(
+        tmp_path, write_portfolio, monkeypatch):
+    import sys
+
+    import itpm_site.load_pool as load_pool
+
+    root = write_portfolio(tmp_path, {f"content/pages/p{i}.md": f"---\ntitle: P{i}\n---\n"
+                                      for i in range(20)})
+    monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
+    before = sys.getswitchinterval()
+    with load_pool.start_loading(root, jobs=2) as loading:  # e.g. an import fails here
+        assert loading.pool is not None and sys.getswitchinterval() < before
+    assert loading.pool is None and sys.getswitchinterval() == before
+    finished = load_pool.start_loading(root, jobs=2)
+    assert len(finished.result().pages) == 20
+    with pytest.raises(RuntimeError, match="twice"):
+        finished.result()
 
 
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="links need privileges")

@@ -71,13 +71,13 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
     try:
         # Loading begins first: a forked worker loads files while this process imports the
         # rendering stack (Jinja, the aggregate and render stages), which loading does not need.
-        loading = start_loading(root, jobs)
-        from itpm_site.build import BuildOptions, build_site
+        with start_loading(root, jobs) as loading:
+            from itpm_site.build import BuildOptions, build_site
 
-        options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
-                               keep_going=keep_going, jobs=jobs, search=not no_search,
-                               cache=not no_cache, progress=_Progress(show_progress))
-        result = build_site(options, loading)
+            options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
+                                   keep_going=keep_going, jobs=jobs, search=not no_search,
+                                   cache=not no_cache, progress=_Progress(show_progress))
+            result = build_site(options, loading)
     except PortfolioNotFound as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
