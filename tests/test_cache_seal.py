@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 from pathlib import Path
 
 import jinja2
@@ -72,7 +72,7 @@ def test_without_a_key_nothing_is_cached(tmp_path: Path, write_portfolio,
 def forged_markdown_cache() -> bytes:
     """A Markdown cache that turns the body into a script, as a pull request could commit."""
     entry = {content_key(BODY, False): "<p>Hello</p><script>alert('forged')</script>\n"}
-    return json.dumps({"version": _cache_version(), "html": entry}).encode("utf-8")
+    return marshal.dumps({"version": _cache_version(), "html": entry})
 
 
 def test_a_committed_markdown_cache_is_ignored(tmp_path: Path, write_portfolio) -> None:
@@ -91,6 +91,24 @@ def test_a_sealed_markdown_cache_is_used(tmp_path: Path, write_portfolio) -> Non
     (root / ".itpm-cache").mkdir()
     cache_seal.write_sealed(root / ".itpm-cache" / _CACHE_FILE, forged_markdown_cache())
     assert "alert('forged')" in build(root)
+
+
+def test_a_rebuild_renders_no_markdown_and_the_old_json_cache_goes(
+        tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch) -> None:
+    from itpm_site import markdown
+
+    root = write_portfolio(tmp_path / "pf", PORTFOLIO)
+    (root / ".itpm-cache").mkdir()
+    (root / ".itpm-cache" / "markdown.json").write_text("{}", encoding="utf-8")  # an old one
+    first = build(root)
+    assert (root / ".itpm-cache" / _CACHE_FILE).is_file()
+    assert not (root / ".itpm-cache" / "markdown.json").exists()
+
+    def fail(text: str, allow_html: bool = False) -> str:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(markdown, "render_markdown", fail)
+    assert build(root) == first
 
 
 def forge_template(root: Path, sealed: bool) -> None:
