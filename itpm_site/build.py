@@ -195,7 +195,7 @@ def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildRe
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        loading = loading or start_loading(options.root, options.jobs)
+        loading = loading or start_loading(options.root, options.jobs, options.cache)
         try:
             # Read while the loading worker loads: the cache is keyed by content, not by file.
             # (Read only: it is made, if need be, once the site is to be written. A cache

@@ -21,7 +21,9 @@ import secrets
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 _KEY_FILE = "cache-key"
 _KEY_BYTES = 32
@@ -105,21 +107,57 @@ def write_sealed(path: Path, data: bytes) -> None:
     """Write ``data`` sealed to ``path`` through a new temporary file (a crash never leaves
     half a file; a name committed in advance, say as a link, is never written through);
     failing to (a read-only checkout, no key) only costs speed next time."""
-    blob = seal(data)
-    if blob is None:
-        return
-    try:
-        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.",
-                                            suffix=".tmp")
-    except OSError:
-        return
-    tmp = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(blob)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    writer = SealedWriter.open(path)
+    if writer is not None:
+        writer.write(data)
+        writer.commit()
+
+
+class SealedWriter:
+    """A sealed file written in pieces (a large cache is never held whole to be sealed):
+    ``open``, ``write`` as often as needed, then ``commit`` (or ``abort``)."""
+
+    def __init__(self, path: Path, tmp: Path, out: BinaryIO, key: bytes) -> None:
+        self.path, self.tmp, self.out = path, tmp, out
+        self.mac = hashlib.blake2b(key=key, digest_size=_SEAL_BYTES)
+
+    @classmethod
+    def open(cls, path: Path) -> SealedWriter | None:
+        """None where no file can be written (no key, a read-only folder)."""
+        key = _key()
+        if key is None:
+            return None
+        try:
+            descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.",
+                                                suffix=".tmp")
+        except OSError:
+            return None
+        out = os.fdopen(descriptor, "wb")
+        writer = cls(path, Path(name), out, key)
+        writer._guard(lambda: out.write(bytes(_SEAL_BYTES)))  # the seal's place, filled last
+        return writer
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.mac.update(data)
+        self._guard(lambda: self.out.write(data))
+
+    def commit(self) -> None:
+        if self.out.closed:
+            return  # a write failed: nothing to keep
+        self._guard(lambda: (self.out.seek(0), self.out.write(self.mac.digest()),
+                             self.out.close(), os.replace(self.tmp, self.path)))
+
+    def abort(self) -> None:
+        self.out.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def _guard(self, action: Callable[[], object]) -> None:
+        if self.out.closed:
+            return
+        try:
+            action()
+        except OSError:  # a full disk, say: only costs speed next time
+            self.abort()
 
 
 def is_real_folder(path: Path) -> bool:

@@ -14,12 +14,15 @@ One loading at a time per process: the worker reads module state set when it for
 from __future__ import annotations
 
 import mmap
+import pickle
 import struct
 import sys
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from itpm_site import load_cache
+from itpm_site.load_cache import PICKLE
 from itpm_site.loader import (
     THEMES_DIR,
     DiskSources,
@@ -29,6 +32,7 @@ from itpm_site.loader import (
     load_sources,
     sorted_content,
 )
+from itpm_site.markdown import CACHE_DIR
 from itpm_site.parallel import paused_gc, pool_context, worker_count
 
 #: Below this many content files, a second process costs more than it saves.
@@ -75,29 +79,57 @@ class _Claims:
         return taken
 
 
+class _Files:
+    """The content files to load (positions in ``ordered``), and how to read each."""
+
+    def __init__(self, root: Path, sources: DiskSources, ordered: list[tuple[str, str]],
+                 todo: list[int], data: dict[int, bytes]) -> None:
+        self.root, self.sources, self.ordered = root, sources, ordered
+        self.todo = todo
+        self.data = data  # bytes already read (to find the kept files), by position
+
+    def load(self, position: int) -> tuple[LoadedFile, str]:
+        """Load the ``position``-th file to load: (its result, the digest of its bytes, or ''
+        if it could not be read)."""
+        index = self.todo[position]
+        rel, section = self.ordered[index]
+        data = self.data.pop(index, None)
+        if data is None:
+            try:
+                data = self.sources[rel]
+            except OSError:  # load_file reads it again, to report why it cannot be read
+                return load_file(self.root, rel, section, lambda: self.sources[rel]), ""
+        return load_file(self.root, rel, section, lambda: data), load_cache.digest(data)
+
+
 # Set in this process just before the worker forks, read by the worker.
-_SHARED: tuple[Path, DiskSources, list[tuple[str, str]], _Claims] | None = None
+_SHARED: tuple[_Files, _Claims] | None = None
 
 
-def _load_from_end(limit: int) -> dict[int, LoadedFile]:
-    """In the worker: claim and load files from the end, up to ``limit`` or none left."""
+def _load_from_end(limit: int) -> dict[int, load_cache.Kept]:
+    """In the worker: claim and load files from the end, up to ``limit`` or none left; each
+    sent pickled, as it is kept in the cache."""
     assert _SHARED is not None
-    root, sources, ordered, claims = _SHARED
-    loaded: dict[int, LoadedFile] = {}
+    files, claims = _SHARED
+    loaded: dict[int, load_cache.Kept] = {}
     with paused_gc():  # all of it lives on, until it is sent
         while len(loaded) < limit and (taken := claims.from_end()):
-            for index in taken:
-                rel, section = ordered[index]
-                loaded[index] = load_file(root, rel, section, lambda rel=rel: sources[rel])
+            for position in taken:
+                result, file_digest = files.load(position)
+                loaded[position] = (file_digest, pickle.dumps(result, PICKLE))
     return loaded
 
 
 class Loading:
     """A portfolio being loaded: ``result()`` finishes the job, once; ``close()`` (also done
     by ``result()``, and by leaving a ``with`` block) stops the worker and restores what was
-    changed for it."""
+    changed for it.
 
-    def __init__(self, root: Path, jobs: int | None = None) -> None:
+    With ``cache`` (``build``), files unchanged since the last build are read back from
+    ``load_cache`` instead of being loaded, and what was loaded is kept for the next one.
+    """
+
+    def __init__(self, root: Path, jobs: int | None = None, cache: bool = False) -> None:
         self.root = root.resolve()
         self.sources = DiskSources(self.root)
         self.ordered = [(rel, section) for section, rels in sorted_content(self.sources).items()
@@ -106,7 +138,24 @@ class Loading:
         self.parts: list[Future] = []
         self.switch_interval = sys.getswitchinterval()
         self.done = False
-        if (worker_count(jobs) < 2 or len(self.ordered) < MIN_FILES_FOR_WORKER
+        self.store = load_cache.LoadCache(self.root / CACHE_DIR, self.root) if cache else None
+        self.kept: dict[int, tuple[str, memoryview]] = {}  # unchanged files: digest, result
+        data: dict[int, bytes] = {}
+        if self.store is not None and self.store.index:
+            for index, (rel, _) in enumerate(self.ordered):
+                try:
+                    data[index] = self.sources[rel]
+                except OSError:
+                    continue  # loaded, and reported, as ever
+                file_digest = load_cache.digest(data[index])
+                blob = self.store.get(rel, file_digest)
+                if blob is not None:
+                    self.kept[index] = (file_digest, blob)
+                    del data[index]
+        todo = [i for i in range(len(self.ordered)) if i not in self.kept]
+        self.files = _Files(self.root, self.sources, self.ordered, todo, data)
+        self.claims = _Claims(len(todo))
+        if (worker_count(jobs) < 2 or len(todo) < MIN_FILES_FOR_WORKER
                 or pool_context().get_start_method() != "fork"):
             return
         try:
@@ -118,13 +167,12 @@ class Loading:
         global _SHARED
         from concurrent.futures import ProcessPoolExecutor
 
-        self.claims = _Claims(len(self.ordered))
-        _SHARED = (self.root, self.sources, self.ordered, self.claims)
+        _SHARED = (self.files, self.claims)
         try:
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=pool_context())
             # Parts of a few dozen files: each is sent (and pickled, and unpickled here) while
             # both sides still load, not all at the end. The first submit forks the worker.
-            parts = -(-len(self.ordered) // SENT_AT_ONCE)
+            parts = -(-len(self.files.todo) // SENT_AT_ONCE)
             self.parts = [self.pool.submit(_load_from_end, SENT_AT_ONCE) for _ in range(parts)]
         finally:
             _SHARED = None
@@ -149,31 +197,54 @@ class Loading:
         if self.done:
             raise RuntimeError("Loading.result() was called twice")
         self.done = True
-        root, sources = self.root, self.sources
-        if self.pool is None:
-            return load_sources(root, sources, themes=root / THEMES_DIR)
-        index = {rel: i for i, (rel, _) in enumerate(self.ordered)}
+        root, files = self.root, self.files
+        position = {index: n for n, index in enumerate(files.todo)}
+        index_of = {rel: i for i, (rel, _) in enumerate(self.ordered)}
+        writer = self.store.writer() if self.store is not None else None
         mine = range(0)
-        theirs: dict[int, LoadedFile] = {}
+        theirs: dict[int, load_cache.Kept] = {}
         parts = iter(self.parts)
 
         def read_file(rel: str, section: str) -> LoadedFile:
-            # Called for every content file in list order: claim from the start while any
-            # are left; the rest the worker has loaded (or is loading).
+            # Called for every content file in list order. Kept files are read back; of the
+            # others, this process claims from the start while any are left, and the rest the
+            # worker has loaded (or is loading).
             nonlocal mine
-            i = index[rel]
-            if i >= mine.stop and i not in theirs:
+            i = index_of[rel]
+            if i in self.kept:
+                file_digest, blob = self.kept[i]
+                if writer is not None:
+                    writer.add(rel, file_digest, blob, fresh=False)
+                return pickle.loads(blob)
+            n = position[i]
+            if n >= mine.stop and n not in theirs:
                 mine = self._claim_from_start()
-            if i in mine:
-                return load_file(root, rel, section, lambda: sources[rel])
-            while i not in theirs:
+            if n in mine:
+                result, file_digest = files.load(n)
+                if writer is not None and file_digest:
+                    writer.add(rel, file_digest, pickle.dumps(result, PICKLE), fresh=True)
+                return result
+            while n not in theirs:
                 theirs.update(next(parts).result())
-            return theirs.pop(i)
+            file_digest, blob = theirs.pop(n)
+            if writer is not None and file_digest:
+                writer.add(rel, file_digest, blob, fresh=True)
+            return pickle.loads(blob)
 
         try:
-            return load_sources(root, sources, read_file, root / THEMES_DIR)
+            loaded = load_sources(root, self.sources, read_file, root / THEMES_DIR)
+            if writer is not None:
+                writer.finish()
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
         finally:
             self.close()
+            if self.store is not None:  # 73 MB at 10,000 files: not for the whole build
+                self.store.close()
+            self.kept = {}
+        return loaded
 
     def _claim_from_start(self) -> range:
         while (taken := self.claims.from_start(timeout=1.0)) is None:
@@ -185,6 +256,7 @@ class Loading:
         return taken
 
 
-def start_loading(root: Path, jobs: int | None = None) -> Loading:
-    """Begin loading the portfolio at ``root`` (``jobs``: processes, default the CPUs)."""
-    return Loading(root, jobs)
+def start_loading(root: Path, jobs: int | None = None, cache: bool = False) -> Loading:
+    """Begin loading the portfolio at ``root`` (``jobs``: processes, default the CPUs;
+    ``cache``: read back, and keep, files unchanged between builds)."""
+    return Loading(root, jobs, cache)

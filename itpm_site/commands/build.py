@@ -71,7 +71,7 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
     try:
         # Loading begins first: a forked worker loads files while this process imports the
         # rendering stack (Jinja, the aggregate and render stages), which loading does not need.
-        with start_loading(root, jobs) as loading:
+        with start_loading(root, jobs, cache=not no_cache) as loading:
             from itpm_site.build import BuildOptions, build_site
 
             options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,

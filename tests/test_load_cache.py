@@ -1,0 +1,154 @@
+"""Validated files kept between builds (load_cache): read back only while nothing they depend
+on changed, and the same result as loading afresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import pytest
+
+from itpm_site import load_cache, load_pool, loader
+from itpm_site.build import BuildOptions, build_site
+from itpm_site.load_pool import start_loading
+
+pytestmark = pytest.mark.usefixtures("plain_env")
+
+
+def portfolio(count: int = 30) -> dict[str, str]:
+    files = {"site.yaml": "title: Kept\nas_of: 2026-11-20\n"}
+    for i in range(count):
+        status = "purple" if i % 9 == 0 else "green"  # an error in some files
+        phase = "closure" if i % 4 == 0 else "planning"  # a warning for an open risk
+        files[f"content/projects/p{i:02}.md"] = (
+            f"---\ntitle: Project {i}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
+            f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
+            f"depends_on: [p{(i + 1) % count:02}]\n---\nBody of project {i}.\n")
+    return files
+
+
+def summary(result) -> tuple:
+    return ([(e.slug, e.model.model_dump(), e.doc.body, str(e.doc.path)) for e in result.projects],
+            [d.headline() for d in result.diagnostics], result.rejected, result.rejected_slugs)
+
+
+def load(root: Path, jobs: int = 1):
+    return start_loading(root, jobs, cache=True).result()
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The content files loaded (not read back), in this process."""
+    seen: list[str] = []
+    real = load_pool.load_file
+
+    def load_file(root, rel, section, read):
+        seen.append(rel)
+        return real(root, rel, section, read)
+
+    monkeypatch.setattr(load_pool, "load_file", load_file)
+    return seen
+
+
+def test_a_rebuild_reads_back_every_unchanged_file(tmp_path, write_portfolio, counted) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    fresh = loader.load_portfolio(root, jobs=1)  # no cache
+    counted.clear()
+    first = load(root)
+    assert len(counted) == 30 and (root / ".itpm-cache" / load_cache.FILE).is_file()
+    counted.clear()
+    again = load(root)
+    assert counted == []  # nothing parsed or validated again
+    assert summary(again) == summary(first) == summary(fresh)
+
+
+def test_a_changed_or_removed_file_is_not_read_back(tmp_path, write_portfolio,
+                                                    counted) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    load(root)
+    edited = root / "content" / "projects" / "p03.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("status: green",
+                                                                  "status: red"),
+                      encoding="utf-8")
+    (root / "content" / "projects" / "p05.md").unlink()
+    counted.clear()
+    result = load(root)
+    assert counted == ["content/projects/p03.md"]
+    assert next(e for e in result.projects if e.slug == "p03").model.status.value == "red"
+    assert "p05" not in {e.slug for e in result.projects}
+    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+    counted.clear()
+    load(root)
+    assert counted == []  # the new state was kept in turn
+
+
+def test_nothing_changed_writes_nothing(tmp_path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    load(root)
+    kept = root / ".itpm-cache" / load_cache.FILE
+    before = kept.stat().st_mtime_ns, kept.read_bytes()
+    load(root)
+    assert (kept.stat().st_mtime_ns, kept.read_bytes()) == before
+
+
+def test_other_code_or_another_place_starts_afresh(tmp_path, write_portfolio, counted,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    load(root)
+    real = load_cache.fingerprint
+    monkeypatch.setattr(load_cache, "fingerprint", lambda root: (*real(root), "other code"))
+    counted.clear()
+    load(root)
+    assert len(counted) == 30
+    monkeypatch.setattr(load_cache, "fingerprint", real)
+    moved = tmp_path / "moved"
+    root.rename(moved)
+    counted.clear()
+    result = load(moved)  # documents carry their path: a moved portfolio is loaded again
+    assert len(counted) == 30
+    assert all(str(e.doc.path).startswith(str(moved.resolve())) for e in result.projects)
+
+
+def test_a_kept_file_someone_else_wrote_is_not_read(tmp_path, write_portfolio,
+                                                    counted) -> None:
+    """The results are pickled, and pickle runs code: an unsealed file (a pull request could
+    commit one) is ignored like a missing one."""
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    load(root)
+    kept = root / ".itpm-cache" / load_cache.FILE
+    kept.write_bytes(pickle.dumps("not sealed"))
+    counted.clear()
+    result = load(root)
+    assert len(counted) == 30
+    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+
+
+def test_the_worker_and_the_cache_together(tmp_path, write_portfolio, counted,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a loading worker: what it loads is kept too, and a rebuild after one edit
+    loads that file only, here (too few to fork for)."""
+    if load_pool.pool_context().get_start_method() != "fork":
+        pytest.skip("the loading worker forks (Linux)")
+    monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
+    root = write_portfolio(tmp_path / "pf", portfolio(60))
+    first = load(root, jobs=2)
+    counted.clear()
+    assert summary(load(root, jobs=2)) == summary(first)
+    assert counted == []
+    (root / "content" / "projects" / "p10.md").write_text(
+        "---\ntitle: Ten\nphase: planning\nowner: Bo\n---\n", encoding="utf-8")
+    counted.clear()
+    result = load(root, jobs=2)
+    assert counted == ["content/projects/p10.md"]
+    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+
+
+def test_builds_keep_loaded_files_only_with_the_cache(tmp_path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    options = dict(root=root, output=tmp_path / "out", as_of=dt.date(2026, 11, 20),
+                   search=False, keep_going=True)
+    build_site(BuildOptions(**options, cache=False))
+    assert not (root / ".itpm-cache" / load_cache.FILE).exists()
+    assert build_site(BuildOptions(**options)).ok
+    assert (root / ".itpm-cache" / load_cache.FILE).is_file()
