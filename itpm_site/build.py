@@ -198,8 +198,8 @@ def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildRe
         loading = loading or start_loading(options.root, options.jobs, options.cache)
         try:
             # Read while the loading worker loads: the cache is keyed by content, not by file.
-            # (Read only: it is made, if need be, once the site is to be written. A cache
-            # folder that is a link is read too, and trusted no more: every entry is sealed.)
+            # (A cache folder that is a link is read too, and trusted no more: every entry is
+            # sealed. Loading made the folder if it keeps its files there.)
             markdown = MarkdownCache()
             if options.cache:
                 load_cache(markdown, loading.root / CACHE_DIR)

@@ -148,8 +148,12 @@ class SealedWriter:
                              self.out.close(), os.replace(self.tmp, self.path)))
 
     def abort(self) -> None:
-        self.out.close()
-        self.tmp.unlink(missing_ok=True)
+        try:
+            self.out.close()  # flushes: fails again on a full disk
+        except OSError:
+            pass
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
     def _guard(self, action: Callable[[], object]) -> None:
         if self.out.closed:

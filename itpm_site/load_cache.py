@@ -9,8 +9,9 @@ Any of those changing starts afresh.
 
 The file is the pickled results one after the other, then an index of them (name, digest,
 where), then the index's place. It is read in one piece and each result unpickled from its
-slice, and written result by result as the build loads them: 73 MB at 10,000 files is never
-held twice, nor cut into 10,000 allocations that would stay in the process after use.
+slice, and written result by result as the build loads them: 73 MB at 10,000 files is not cut
+into 10,000 allocations that would stay in the process after use, nor held whole to be
+written.
 
 Pickle runs code when it reads: the file is sealed like every cache file (``cache_seal``),
 so only what this user's itpm-site wrote is ever read.
@@ -18,11 +19,13 @@ so only what this user's itpm-site wrote is ever read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import struct
 import sys
-from importlib.metadata import version
+import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from itpm_site.cache_seal import SealedWriter, read_sealed
@@ -39,12 +42,25 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def fingerprint(root: Path) -> tuple:
+def fingerprint(root: Path) -> tuple | None:
+    """What every kept result depends on besides its file; None if it cannot be known (no
+    package metadata, say), and then nothing is kept."""
     package = Path(__file__).resolve().parent
-    code = sorted((p.relative_to(package).as_posix(), st.st_mtime_ns, st.st_size)
-                  for p in package.rglob("*.py") for st in (p.stat(),))
-    libraries = [version(name) for name in ("pydantic", "pydantic-core", "PyYAML", "pycountry")]
-    return (1, str(root), sys.version, libraries, code)
+    code = []
+    for path in package.rglob("*.py"):
+        try:
+            st = path.stat()
+        except OSError:  # an editor's lock file, a link to nowhere: not code Python runs
+            continue
+        code.append((path.relative_to(package).as_posix(), st.st_mtime_ns, st.st_size))
+    try:
+        libraries = [version(name)
+                     for name in ("pydantic", "pydantic-core", "PyYAML", "pycountry")]
+    except PackageNotFoundError:
+        return None
+    import yaml
+
+    return (1, str(root), sys.version, libraries, yaml.__with_libyaml__, sorted(code))
 
 
 class LoadCache:
@@ -56,7 +72,7 @@ class LoadCache:
         self.fingerprint = fingerprint(root)
         self._data = memoryview(b"")
         self.index: dict[str, tuple[str, int, int]] = {}  # name: (digest, start, end)
-        raw = read_sealed(folder / FILE)  # only what this user's itpm-site wrote
+        raw = read_sealed(folder / FILE) if self.fingerprint else None  # only ours
         if raw is None or len(raw) < _TRAILER.size:
             return
         data = memoryview(raw)
@@ -77,7 +93,13 @@ class LoadCache:
 
     def writer(self) -> CacheWriter | None:
         """A new cache file to fill (None where none can be written)."""
-        return CacheWriter(self) if ensure_cache_dir(self.folder) else None
+        if self.fingerprint is None or not ensure_cache_dir(self.folder):
+            return None
+        for left in self.folder.glob(f"{FILE}.*.tmp"):  # a build killed while writing
+            with contextlib.suppress(OSError):
+                if time.time() - left.lstat().st_mtime > 600:
+                    left.unlink()
+        return CacheWriter(self)
 
     def close(self) -> None:
         self._data, self.index = memoryview(b""), {}
@@ -95,9 +117,12 @@ class CacheWriter:
         self.index: dict[str, tuple[str, int, int]] = {}
         self.held: list[tuple[str, str, memoryview]] = []  # kept ones, until a new one comes
         self.out: SealedWriter | None = None
+        self.failed = False  # no file could be opened: nothing more to do
         self.at = 0
 
     def add(self, rel: str, file_digest: str, blob: bytes | memoryview, fresh: bool) -> None:
+        if self.failed:
+            return
         if self.out is None and not fresh:
             self.held.append((rel, file_digest, memoryview(blob)))
             return
@@ -107,6 +132,8 @@ class CacheWriter:
 
     def finish(self) -> None:
         """Write the index, unless nothing changed (the same files, each as kept)."""
+        if self.failed:
+            return
         if self.out is None:
             if [rel for rel, _, _ in self.held] == list(self.cache.index):
                 return
@@ -126,6 +153,9 @@ class CacheWriter:
     def _open(self) -> None:
         self.out = SealedWriter.open(self.cache.folder / FILE)
         held, self.held = self.held, []
+        if self.out is None:
+            self.failed = True
+            return
         for rel, file_digest, blob in held:
             self._write(rel, file_digest, blob)
 

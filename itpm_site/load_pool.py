@@ -213,9 +213,17 @@ class Loading:
             i = index_of[rel]
             if i in self.kept:
                 file_digest, blob = self.kept[i]
+                try:
+                    result = pickle.loads(blob)
+                except Exception:  # kept by a library the fingerprint does not name: load
+                    result = load_file(root, rel, section, lambda: self.sources[rel])
+                    blob = pickle.dumps(result, PICKLE)
+                    fresh = True
+                else:
+                    fresh = False
                 if writer is not None:
-                    writer.add(rel, file_digest, blob, fresh=False)
-                return pickle.loads(blob)
+                    writer.add(rel, file_digest, blob, fresh=fresh)
+                return result
             n = position[i]
             if n >= mine.stop and n not in theirs:
                 mine = self._claim_from_start()

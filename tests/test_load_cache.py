@@ -110,18 +110,74 @@ def test_other_code_or_another_place_starts_afresh(tmp_path, write_portfolio, co
     assert all(str(e.doc.path).startswith(str(moved.resolve())) for e in result.projects)
 
 
-def test_a_kept_file_someone_else_wrote_is_not_read(tmp_path, write_portfolio,
-                                                    counted) -> None:
-    """The results are pickled, and pickle runs code: an unsealed file (a pull request could
-    commit one) is ignored like a missing one."""
+@pytest.mark.parametrize("damage", ["seal", "payload", "unsealed"])
+def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(tmp_path, write_portfolio,
+                                                                counted, damage) -> None:
+    """The results are pickled, and pickle runs code: a file whose seal does not match (a
+    pull request could commit one) is ignored like a missing one."""
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
     kept = root / ".itpm-cache" / load_cache.FILE
-    kept.write_bytes(pickle.dumps("not sealed"))
+    data = bytearray(kept.read_bytes())
+    if damage == "seal":
+        data[0] ^= 1
+    elif damage == "payload":
+        data[len(data) // 2] ^= 1
+    else:
+        data = bytearray(pickle.dumps("not sealed"))
+    kept.write_bytes(bytes(data))
     counted.clear()
     result = load(root)
     assert len(counted) == 30
     assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+
+
+def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio,
+                                                        counted) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    load(root)
+    (root / "content" / "projects" / "p07.md").unlink()
+    counted.clear()
+    load(root)
+    assert counted == []  # nothing changed in the others
+    store = load_cache.LoadCache(root / ".itpm-cache", root.resolve())
+    assert "content/projects/p07.md" not in store.index and len(store.index) == 29
+
+
+def test_a_kept_result_that_no_longer_unpickles_is_loaded_again(
+        tmp_path, write_portfolio, counted, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_portfolio(tmp_path / "pf", portfolio())
+    load(root)
+    real = pickle.loads
+
+    def loads(data, *args, **kwargs):
+        result = real(data, *args, **kwargs)
+        if getattr(getattr(result, "entry", None), "slug", "") == "p01":
+            raise ModuleNotFoundError("a library changed under the same version")
+        return result
+
+    monkeypatch.setattr(load_pool.pickle, "loads", loads)
+    counted.clear()
+    result = load(root)
+    monkeypatch.setattr(load_pool.pickle, "loads", real)
+    assert counted == ["content/projects/p01.md"]
+    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
+        tmp_path, write_portfolio, monkeypatch: pytest.MonkeyPatch) -> None:
+    from itpm_site import cache_seal
+
+    root = write_portfolio(tmp_path / "pf", portfolio())
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_seal.SealedWriter, "commit",
+                        lambda self: (self._guard(full_disk), None)[1])
+    assert summary(load(root)) == summary(loader.load_portfolio(root, jobs=1))
+    assert not (root / ".itpm-cache" / load_cache.FILE).exists()
+    assert not list((root / ".itpm-cache").glob("*.tmp"))
 
 
 def test_the_worker_and_the_cache_together(tmp_path, write_portfolio, counted,
@@ -132,7 +188,9 @@ def test_the_worker_and_the_cache_together(tmp_path, write_portfolio, counted,
         pytest.skip("the loading worker forks (Linux)")
     monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
     root = write_portfolio(tmp_path / "pf", portfolio(60))
-    first = load(root, jobs=2)
+    loading = start_loading(root, 2, cache=True)
+    assert loading.pool is not None  # the worker loads some of them
+    first = loading.result()
     counted.clear()
     assert summary(load(root, jobs=2)) == summary(first)
     assert counted == []
