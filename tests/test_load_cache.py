@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from portfolios import numbered_projects
 
 from itpm_site import load_cache, load_pool, loader
 from itpm_site.build import BuildOptions, build_site
@@ -17,15 +18,7 @@ pytestmark = pytest.mark.usefixtures("plain_env")
 
 
 def portfolio(count: int = 30) -> dict[str, str]:
-    files = {"site.yaml": "title: Kept\nas_of: 2026-11-20\n"}
-    for i in range(count):
-        status = "purple" if i % 9 == 0 else "green"  # an error in some files
-        phase = "closure" if i % 4 == 0 else "planning"  # a warning for an open risk
-        files[f"content/projects/p{i:02}.md"] = (
-            f"---\ntitle: Project {i}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
-            f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
-            f"depends_on: [p{(i + 1) % count:02}]\n---\nBody of project {i}.\n")
-    return files
+    return numbered_projects(count, "Kept", error_every=9, warning_every=4)
 
 
 def summary(result) -> tuple:

@@ -1064,17 +1064,12 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
     entries and diagnostics, in order."""
     import time
 
+    from portfolios import numbered_projects
+
     import itpm_site.load_pool as load_pool
 
-    files = {"site.yaml": "title: Two halves\n"}
-    for i in range(60):
-        status = "purple" if i % 7 == 0 else "green"  # an error every seventh file
-        phase = "closure" if i % 5 == 0 else "planning"  # a warning for a live risk
-        files[f"content/projects/p{i:02}.md"] = (
-            f"---\ntitle: Project {i}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
-            f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
-            f"depends_on: [p{(i + 1) % 60:02}]\n---\nBody of project {i}.\n")
-    root = write_portfolio(tmp_path, files)
+    root = write_portfolio(tmp_path, numbered_projects(60, "Two halves", error_every=7,
+                                                       warning_every=5))
     monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
     one = load_portfolio(root, jobs=1)
     loading = load_pool.start_loading(root, jobs=2)
