@@ -18,18 +18,18 @@ from jinja2.bccache import Bucket
 
 from itpm_site import search
 from itpm_site.aggregate import Portfolio, build_portfolio
-from itpm_site.cache_seal import is_real_folder, read_sealed, write_sealed
+from itpm_site.cache_seal import (
+    CACHE_DIR,
+    ensure_cache_dir,
+    is_real_folder,
+    read_sealed,
+    write_sealed,
+)
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.load_pool import Loading, start_loading
 from itpm_site.loader import LoadResult, load_portfolio
-from itpm_site.markdown import (
-    CACHE_DIR,
-    MarkdownCache,
-    ensure_cache_dir,
-    load_cache,
-    save_cache,
-)
+from itpm_site.markdown import MarkdownCache, load_cache, save_cache
 from itpm_site.parallel import worker_count
 from itpm_site.render import (
     PageSpec,

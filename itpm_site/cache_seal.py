@@ -25,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+#: The portfolio's cache folder (ROOT/.itpm-cache): every cache file is in it.
+CACHE_DIR = ".itpm-cache"
 _KEY_FILE = "cache-key"
 _KEY_BYTES = 32
 _SEAL_BYTES = 32
@@ -72,12 +74,6 @@ def _key() -> bytes | None:
 
 def _mac(key: bytes, data: bytes) -> bytes:
     return hashlib.blake2b(data, key=key, digest_size=_SEAL_BYTES).digest()
-
-
-def seal(data: bytes) -> bytes | None:
-    """``data`` with its seal in front; None where no key can be kept (do not cache)."""
-    key = _key()
-    return None if key is None else _mac(key, data) + data
 
 
 def unseal(blob: bytes) -> bytes | None:
@@ -172,3 +168,18 @@ def is_real_folder(path: Path) -> bool:
     except OSError:
         return False
 
+
+def ensure_cache_dir(folder: Path) -> bool:
+    """Make ROOT/.itpm-cache, ignored by git; False if it cannot be made (read-only) or is
+    not a folder of its own (a link: see ``is_real_folder``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not is_real_folder(folder):
+            return False
+        ignore = folder / ".gitignore"
+        if not ignore.exists() and not ignore.is_symlink():
+            with open(ignore, "x", encoding="utf-8") as out:  # never through a link
+                out.write("*\n")
+    except OSError:
+        return False
+    return True

@@ -20,7 +20,6 @@ so only what this user's itpm-site wrote is ever read.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import pickle
 import struct
 import sys
@@ -28,18 +27,13 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from itpm_site.cache_seal import SealedWriter, read_sealed
-from itpm_site.markdown import ensure_cache_dir
+from itpm_site.cache_seal import SealedWriter, ensure_cache_dir, read_sealed
 
 FILE = "loaded.bin"
 PICKLE = pickle.HIGHEST_PROTOCOL
 #: A content file's digest and its pickled result, as the loading worker sends them.
 Kept = tuple[str, bytes]
 _TRAILER = struct.Struct("=Q")  # where the index starts
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def fingerprint(root: Path) -> tuple | None:

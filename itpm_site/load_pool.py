@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from itpm_site import load_cache
+from itpm_site.cache_seal import CACHE_DIR
 from itpm_site.load_cache import PICKLE
 from itpm_site.loader import (
     THEMES_DIR,
@@ -32,8 +33,8 @@ from itpm_site.loader import (
     load_sources,
     sorted_content,
 )
-from itpm_site.markdown import CACHE_DIR
 from itpm_site.parallel import paused_gc, pool_context, worker_count
+from itpm_site.write import digest
 
 #: Below this many content files, a second process costs more than it saves.
 MIN_FILES_FOR_WORKER = 400
@@ -99,7 +100,7 @@ class _Files:
                 data = self.sources[rel]
             except OSError:  # load_file reads it again, to report why it cannot be read
                 return load_file(self.root, rel, section, lambda: self.sources[rel]), ""
-        return load_file(self.root, rel, section, lambda: data), load_cache.digest(data)
+        return load_file(self.root, rel, section, lambda: data), digest(data)
 
 
 # Set in this process just before the worker forks, read by the worker.
@@ -147,7 +148,7 @@ class Loading:
                     data[index] = self.sources[rel]
                 except OSError:
                     continue  # loaded, and reported, as ever
-                file_digest = load_cache.digest(data[index])
+                file_digest = digest(data[index])
                 blob = self.store.get(rel, file_digest)
                 if blob is not None:
                     self.kept[index] = (file_digest, blob)

@@ -33,10 +33,14 @@ def build(root: Path) -> str:
     return (out / "projects" / "review" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_seal_opens_only_with_the_key_that_made_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    sealed = cache_seal.seal(b"data")
-    assert sealed is not None and sealed.endswith(b"data")
+def test_a_seal_opens_only_with_the_key_that_made_it(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "cached"
+    cache_seal.write_sealed(path, b"data")
+    sealed = path.read_bytes()
+    assert sealed.endswith(b"data")
     assert cache_seal.unseal(sealed) == b"data"
+    assert cache_seal.read_sealed(path) == b"data"
     assert cache_seal.unseal(sealed[:-1] + b"A") is None  # tampered
     assert cache_seal.unseal(b"data") is None  # never sealed
     monkeypatch.setattr(cache_seal, "_key", lambda: b"k" * 32)
