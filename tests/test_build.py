@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from goldenfiles import check_golden
 from sitetools import Page, parse, resolve_link
 
 from itpm_site.build import BuildOptions, build_site
@@ -478,11 +479,4 @@ def test_golden_pages_of_the_tiny_portfolio(tiny: Path, tmp_path: Path, page: st
     out = tmp_path / "out"
     assert build(tiny, out, search=False, cache=False).ok
     actual = (out / page).read_text(encoding="utf-8")
-    golden = GOLDEN_SITE / page.replace("/", "__")
-    if request.config.getoption("--update-golden") or os.environ.get("ITPM_UPDATE_GOLDEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(actual, encoding="utf-8", newline="")
-    assert golden.is_file(), f"{golden} is missing: run pytest with --update-golden"
-    assert actual == golden.read_text(encoding="utf-8"), (
-        f"{page} differs from {golden.name}; if intended, rerun with --update-golden and "
-        "review the diff")
+    check_golden(request, GOLDEN_SITE / page.replace("/", "__"), actual)

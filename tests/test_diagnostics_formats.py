@@ -4,19 +4,18 @@ The golden files in tests/golden/diagnostics/ are the exact output of ``itpm-sit
 the small broken portfolio below, in each format. After an intended change of the output,
 regenerate them and review the diff before committing:
 
-    /work/venv/bin/python -m pytest tests/test_diagnostics_formats.py --update-golden
-    # or: ITPM_UPDATE_GOLDEN=1 /work/venv/bin/python -m pytest tests/test_diagnostics_formats.py
+    pytest tests/test_diagnostics_formats.py --update-golden
 """
 
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from goldenfiles import check_golden
 
 from itpm_site.cli import cli
 from itpm_site.diagnostics import (
@@ -102,35 +101,19 @@ def broken(tmp_path, write_portfolio):
     return result.diagnostics, Summary.of(result.diagnostics, result.files)
 
 
-def _update_requested(config: pytest.Config) -> bool:
-    return bool(config.getoption("--update-golden") or os.environ.get("ITPM_UPDATE_GOLDEN"))
-
-
-def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if _update_requested(request.config):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.is_file(), f"{path} is missing: run pytest with --update-golden to create it"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"output differs from {path.name}; if the change is intended, rerun with "
-        "--update-golden and review the diff")
-
-
 def test_golden_human(request, broken):
     diagnostics, summary = broken
-    check_golden(request, "check.human.txt", format_human(diagnostics, summary, color=False))
+    check_golden(request, GOLDEN / "check.human.txt", format_human(diagnostics, summary, color=False))
 
 
 def test_golden_github(request, broken):
     diagnostics, summary = broken
-    check_golden(request, "check.github.txt", format_github(diagnostics, summary))
+    check_golden(request, GOLDEN / "check.github.txt", format_github(diagnostics, summary))
 
 
 def test_golden_json(request, broken):
     diagnostics, summary = broken
-    check_golden(request, "check.json", format_json(diagnostics, summary))
+    check_golden(request, GOLDEN / "check.json", format_json(diagnostics, summary))
 
 
 @pytest.mark.parametrize(("fmt", "name"), [
