@@ -234,8 +234,7 @@ class Group:
     slug: str
     title: str
     projects: list[ProjectView]
-    base: str
-    rates: dict[str, Decimal]
+    base: str  # the currency that budgets are converted into
     description: str = ""
     summary: str = ""
     owner: str = ""
@@ -487,8 +486,7 @@ class Portfolio:
 
     @cached_property
     def all(self) -> Group:
-        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency,
-                     dict(self.config.exchange_rates))
+        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency)
 
     @property
     def base_currency(self) -> str:
@@ -594,8 +592,7 @@ class Portfolio:
         """The group of the projects outside every group of a kind, if there are any."""
         if not items:
             return []
-        return [Group(kind, "", title, items, self.config.currency,
-                      dict(self.config.exchange_rates))]
+        return [Group(kind, "", title, items, self.config.currency)]
 
     @cached_property
     def program_rows(self) -> list[Group]:
@@ -739,7 +736,6 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     config = loaded.config
     index = config.category_index()
     bands = config.risk_bands
-    rates = dict(config.exchange_rates)
     program_files = {vocab.normalize(e.model.title): e for e in loaded.programs}
     program_files_by_slug = {e.slug: e for e in loaded.programs}
 
@@ -780,7 +776,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
 
     def group(kind: str, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
         return Group(kind, slug, title, sorted(items, key=lambda v: (v.title.lower(), v.slug)),
-                     config.currency, rates, **extra)
+                     config.currency, **extra)
 
     phases = [group("phase", ph.value, ph.label, (v for v in views if v.project.phase is ph),
                     description=vocab.PHASE_INFO[ph].focus) for ph in Phase]
