@@ -357,10 +357,10 @@ def check_money_kpis(found: dict[str, Node], expected: dict[str, Sums], without:
     for label, name in (("Planned budget", "planned"), ("Forecast at completion", "eac"),
                         ("Variance", "variance")):
         assert amounts(found[label]) == {c: getattr(s, name) for c, s in expected.items()}, label
-    for s in expected.values():  # each series' variance % beside its amount, one decimal
+    for currency, s in expected.items():  # each series' variance %, one decimal
         vp = pct(s.variance, s.planned)
-        assert ("(–)" if vp is None else f"({'+' if vp > 0 else ''}{vp}%)") in \
-            found["Variance"].text
+        text = "–" if vp is None else f"{'+' if vp > 0 else ''}{vp}%"
+        assert text + (f" ({currency})" if len(expected) > 1 else "") in found["Variance"].text
     spent = {c: s.actual for c, s in expected.items() if s.reporting}
     assert amounts(found["Spent to date"]) == spent
     budgeted = sum(s.projects for s in expected.values())
