@@ -487,14 +487,49 @@ def build(root: Path, out: Path) -> Path:
 # ------------------------------------------------------------------------------ the demo
 
 
-def test_every_figure_of_the_demo_reconciles(tmp_path: Path) -> None:
-    site = build(REPO, tmp_path / "site")
-    check_site(REPO, site)
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(REPO, tmp_path_factory.mktemp("demo") / "site")
+
+
+def test_every_figure_of_the_demo_reconciles(demo: Path) -> None:
+    check_site(REPO, demo)
     _, projects, _ = read_portfolio(REPO)
     # The demo shows each gap the figures must cope with.
     assert any(p.money is None for p in projects)
     assert any(p.program is None for p in projects) and any(p.category is None for p in projects)
     assert sum(1 for p in projects if p.money and p.money[4]) >= 3
+
+
+#: Elements whose text is not the site's own wording: what people wrote (Markdown bodies) and
+#: code; and the roadmap chart, whose labels still write ISO dates (not covered yet).
+NOT_OURS = {"prose", "roadmap"}
+
+
+def visible_text(node: Node) -> list[str]:
+    """Text a reader sees, without NOT_OURS."""
+    out = []
+    for c in node.children:
+        if isinstance(c, str):
+            out.append(c)
+        elif c.tag not in ("code", "pre", "script", "style") and \
+                not NOT_OURS & set(c.attrs.get("class", "").split()):
+            out.extend(visible_text(c))
+    return out
+
+
+def test_pages_write_dates_one_way_and_iso_only_in_attributes(demo: Path) -> None:
+    iso = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    human = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
+    shown = 0
+    for file in sorted(demo.rglob("*.html")):
+        root = page(demo, str(file.relative_to(demo)))
+        text = " ".join(visible_text(root))
+        assert not iso.findall(text), file
+        shown += len(human.findall(text))
+        for time in root.all("time"):  # every date shown carries its ISO value
+            assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", time.attrs["datetime"]), file
+    assert shown > 100
 
 
 # ------------------------------------------------------------------------------ generated
