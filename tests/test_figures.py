@@ -1,6 +1,7 @@
 """Figures a steering committee can trust: every money figure, recomputed from the raw files.
 
-This module never imports the aggregate stage (nor money.py): it reads the front matter with
+This module imports nothing of itpm_site: it builds each site with the command line, reads
+the front matter with
 PyYAML, applies the data contract's money model itself (EAC = forecast else planned, variance
 = EAC − planned, whole units per project, converted per project where a rate exists, other
 currencies apart), and compares the result with what the built pages show, parsed with a real
@@ -18,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,8 +31,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from itpm_site.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 20)
@@ -478,9 +479,12 @@ def check_json(site: Path, config: dict, portfolio: dict[str, Sums], without: in
 
 
 def build(root: Path, out: Path) -> Path:
-    result = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False,
-                                     cache=False))
-    assert result.ok
+    """The site as ``itpm-site build`` writes it (in one process: small portfolios)."""
+    done = subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(root),
+                           "--output", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "1",
+                           "--no-search", "--no-cache", "--quiet"],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 0, done.stderr
     return out
 
 
