@@ -268,3 +268,23 @@ def test_body_and_source_are_kept(write_portfolio, tmp_path) -> None:
     a = pf.by_slug["a"]
     assert a.body == "Body.\n" and a.source == "content/projects/a.md" and a.body_line == 6
     assert textwrap.dedent(a.url) == "projects/a/"
+
+
+def test_a_top_list_counts_what_it_leaves_out_and_the_ties_among_them() -> None:
+    from itpm_site.aggregate import top
+
+    listed = top([25, 16, 9, 9, 9, 9, 9, 4], 3, lambda score: score)
+    assert (listed.shown, listed.more, listed.tied) == ([25, 16, 9], 5, 4)
+    short = top([3, 2], 5, lambda score: score)
+    assert (short.shown, short.more, short.tied) == ([3, 2], 0, 0)
+    assert (top([], 5, lambda score: score).more, top([], 5, lambda score: score).tied) == (0, 0)
+
+
+def test_flags_count_warnings_apart_from_a_missing_status_date(write_portfolio, tmp_path) -> None:
+    pf = portfolio(write_portfolio, tmp_path, {
+        "content/projects/a.md": project("A", budget="{planned: 100, forecast: 150}"),
+        "content/projects/b.md": project("B"),
+    })
+    assert [p.slug for p in pf.flagged] == ["a"]
+    assert [p.slug for p in pf.undated] == ["b"]
+    assert [f.code for f in pf.by_slug["a"].warnings] == ["forecast-over-planned"]
