@@ -8,20 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from itpm_site import vocab
 from itpm_site.config import Category, SiteConfig
 from itpm_site.diagnostics import Diagnostic
 from itpm_site.loader import Entry, LoadResult
 from itpm_site.model import Milestone, Page, Program, Project, Risk
-from itpm_site.money import Totals, percent, to_base
+from itpm_site.money import (
+    Figures,
+    ProjectMoney,
+    Rollup,
+    format_percent,
+    project_money,
+    rate_of,
+    rollup,
+)
 from itpm_site.vocab import Phase, RiskStatus, State, Status
 
 UPCOMING_WINDOWS = (30, 60, 90)
+#: Flags that say what a file lacks, not how the project goes: counted apart from warnings.
+DATA_FLAGS = frozenset({"no-status-date"})
 _WORST_FIRST = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
 
 
@@ -32,37 +43,72 @@ class Flag:
     code: str
     text: str
 
+    @property
+    def is_warning(self) -> bool:
+        """False for a gap in the data (no status date) rather than a sign of trouble."""
+        return self.code not in DATA_FLAGS
+
 
 @dataclass(slots=True)  # slots: one per project, several per page; 10,000s of them
 class BudgetView:
+    """A project's budget as written, and its figures under the money model (``money``)."""
+
     currency: str
     planned: Decimal | None
     actual: Decimal | None
     forecast: Decimal | None
-    #: The same figures in the base currency (None when there is no exchange rate).
-    planned_base: Decimal | None
-    actual_base: Decimal | None
-    forecast_base: Decimal | None
+    #: Its figures in its currency and in the base currency; None without a planned budget.
+    money: ProjectMoney | None
+
+    @property
+    def has_planned(self) -> bool:
+        return self.money is not None
+
+    @property
+    def eac(self) -> Decimal | None:
+        """Estimate at completion: the forecast, else the planned budget."""
+        return self.money.own.eac if self.money else self.forecast
+
+    @property
+    def on_plan(self) -> bool:
+        """No forecast: the estimate at completion is taken as the planned budget."""
+        return self.money is not None and self.forecast is None
 
     @property
     def variance(self) -> Decimal | None:
-        """Forecast minus planned: positive means over budget."""
-        if self.planned is None or self.forecast is None:
-            return None
-        return self.forecast - self.planned
+        """EAC minus planned: positive means over budget."""
+        return self.money.own.variance if self.money else None
 
     @property
     def variance_pct(self) -> Decimal | None:
-        return percent(self.variance, self.planned)
+        return self.money.own.variance_pct if self.money else None
 
     @property
     def spent_pct(self) -> Decimal | None:
-        return percent(self.actual, self.planned)
+        return self.money.own.spent_pct if self.money else None
 
     @property
     def over_budget(self) -> bool:
         return (self.actual is not None and self.planned is not None
                 and self.actual > self.planned)
+
+    @property
+    def converted(self) -> Figures | None:
+        """The figures in the base currency (None: no exchange rate, or no planned budget)."""
+        return self.money.base if self.money else None
+
+    @property
+    def planned_base(self) -> Decimal | None:
+        return self.converted.planned if self.converted else None
+
+    @property
+    def actual_base(self) -> Decimal | None:
+        c = self.converted
+        return c.actual if c and c.has_actual else None
+
+    @property
+    def eac_base(self) -> Decimal | None:
+        return self.converted.eac if self.converted else None
 
 
 @dataclass(eq=False, slots=True)
@@ -134,13 +180,19 @@ class ProjectView:
         return max(live, key=lambda r: (r.score, -r.index)) if live else None
 
     @property
-    def top_risk_score(self) -> int:
+    def top_risk_score(self) -> int | None:
+        """The highest live risk score (1-25); None without a live risk."""
         top = self.top_risk
-        return top.score if top else 0
+        return top.score if top else None
 
     @cached_property
     def has_high_risk(self) -> bool:
         return any(r.band in ("high", "critical") for r in self.live_risks)
+
+    @cached_property
+    def warnings(self) -> list[Flag]:
+        """The flags that signal trouble (overdue, slipping, over budget, stale status)."""
+        return [f for f in self.flags if f.is_warning]
 
     @cached_property
     def overdue_milestones(self) -> list[MilestoneView]:
@@ -182,8 +234,7 @@ class Group:
     slug: str
     title: str
     projects: list[ProjectView]
-    base: str
-    rates: dict[str, Decimal]
+    base: str  # the currency that budgets are converted into
     description: str = ""
     summary: str = ""
     owner: str = ""
@@ -192,8 +243,8 @@ class Group:
 
     @property
     def url(self) -> str:
-        if self.kind == "portfolio":
-            return ""  # the whole portfolio: the dashboard
+        if self.kind == "portfolio" or not self.slug:
+            return ""  # the whole portfolio (the dashboard), or the projects outside any group
         folder = {"phase": "phases", "program": "programs", "owner": "owners",
                   "category": "categories", "tag": "tags"}[self.kind]
         return f"{folder}/{self.slug}/"
@@ -216,61 +267,23 @@ class Group:
         return {phase: _status_counts(items) for phase, items in self.by_phase.items()}
 
     @cached_property
-    def planned(self) -> Totals:
-        return self._totals("planned")
+    def money(self) -> Rollup:
+        """The group's budgets under the money model (converted where a rate allows)."""
+        return rollup((p.budget.money if p.budget else None for p in self.projects), self.base)
 
     @cached_property
-    def actual(self) -> Totals:
-        return self._totals("actual")
+    def budget_tables(self) -> list[BudgetTable]:
+        """This group's budget as one table per series (converted, then currencies apart)."""
+        return budget_tables([self])
 
     @cached_property
-    def forecast(self) -> Totals:
-        return self._totals("forecast")
-
-    def _totals(self, which: str) -> Totals:
-        totals = Totals(self.base, self.rates)
-        for p in self.projects:
-            if p.budget:
-                totals.add(getattr(p.budget, which), p.budget.currency)
-        return totals
-
-    @property
-    def variance(self) -> Decimal | None:
-        """Forecast minus planned over the projects that have both, in the base currency."""
-        pairs = [(p.budget.planned_base, p.budget.forecast_base) for p in self.projects
-                 if p.budget and p.budget.planned is not None and p.budget.forecast is not None]
-        if any(a is None or b is None for a, b in pairs):
-            return None
-        return sum((b - a for a, b in pairs), Decimal(0)) if pairs else None
-
-    @property
-    def variance_pct(self) -> Decimal | None:
-        """Variance as a percentage of the planned budget of the same projects."""
-        planned = [p.budget.planned_base for p in self.projects
-                   if p.budget and p.budget.planned is not None and p.budget.forecast is not None]
-        variance = self.variance
-        if variance is None or any(x is None for x in planned):
-            return None
-        return percent(variance, sum(planned, Decimal(0)))
-
-    @property
-    def spent_pct(self) -> Decimal | None:
-        return percent(self.actual.converted, self.planned.converted)
-
-    @property
-    def without_forecast(self) -> int:
-        """Projects with a planned budget but no forecast: left out of the variance."""
-        return sum(1 for p in self.projects
-                   if p.budget and p.budget.planned is not None and p.budget.forecast is None)
-
-    @cached_property
-    def budget_series(self) -> list[BudgetSeries]:
-        """This group's budget as one row per series (base currency, or one per currency)."""
-        return budget_series([self])
+    def without_budget(self) -> list[ProjectView]:
+        """Projects without a planned budget: left out of every money figure, and named."""
+        return [p for p in self.projects if not (p.budget and p.budget.has_planned)]
 
     @property
     def has_budget(self) -> bool:
-        return any(p.budget for p in self.projects)
+        return self.money.has_budget
 
     @cached_property
     def live_risks(self) -> list[RiskView]:
@@ -301,7 +314,12 @@ class Group:
 
     @property
     def flagged_count(self) -> int:
-        return sum(1 for p in self.projects if p.flags)
+        """Projects with a warning flag (a missing status date alone does not count)."""
+        return sum(1 for p in self.projects if p.warnings)
+
+    @property
+    def top_risks(self) -> TopList:
+        return top(self.live_risks, 10, lambda r: r.score)
 
     @property
     def active_count(self) -> int:
@@ -310,103 +328,94 @@ class Group:
 
 @dataclass(frozen=True)
 class BudgetRow:
-    """Planned / actual / forecast of one group in one currency."""
+    """One group's figures in one series of a budget table."""
 
     label: str
     url: str
-    projects: int
-    planned: Decimal | None
-    actual: Decimal | None
-    forecast: Decimal | None
-    #: Forecast minus planned over the projects that have both.
-    variance: Decimal | None
-    #: Planned budget of the projects counted in ``variance``.
-    variance_basis: Decimal | None
+    figures: Figures
 
     @property
-    def variance_pct(self) -> Decimal | None:
-        return percent(self.variance, self.variance_basis)
+    def planned(self) -> Decimal:
+        return self.figures.planned
 
     @property
-    def spent_pct(self) -> Decimal | None:
-        return percent(self.actual, self.planned)
+    def actual(self) -> Decimal | None:
+        return self.figures.actual if self.figures.has_actual else None
+
+    @property
+    def forecast(self) -> Decimal:
+        """The estimate at completion (the chart draws it as the forecast bar)."""
+        return self.figures.eac
 
     @property
     def largest(self) -> Decimal:
-        return max((x for x in (self.planned, self.actual, self.forecast) if x is not None),
-                   default=Decimal(0))
+        return max(self.figures.planned, self.figures.eac, self.figures.actual)
 
 
 @dataclass(frozen=True)
-class BudgetSeries:
-    """Rows that may be compared and drawn on one axis: all in the same currency."""
+class BudgetTable:
+    """Rows in one currency that may be compared, drawn on one axis, and added up."""
 
     currency: str
-    #: True when amounts in other currencies were converted with the exchange rates.
-    converted: bool
+    #: Other currencies converted into this one with the exchange rates.
+    converted_from: tuple[str, ...]
     rows: list[BudgetRow]
+    #: The sum of the rows (the portfolio's figure in this series); None for a single row.
+    total: BudgetRow | None = None
+
+    @property
+    def converted(self) -> bool:
+        return bool(self.converted_from)
 
     @property
     def largest(self) -> Decimal:
         return max((r.largest for r in self.rows), default=Decimal(0))
 
 
-def _sum(values: list[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
+@dataclass(frozen=True)
+class TopList:
+    """The first items of a ranked list, and what was left out: a cut never hides a tie."""
+
+    shown: list
+    #: Items left out, and how many of them rank equal to the last one shown.
+    more: int
+    tied: int
 
 
-def _budget_row(group: Group, budgets: list[tuple[Decimal | None, Decimal | None,
-                                                 Decimal | None]]) -> BudgetRow:
-    pairs = [(p, f) for p, _, f in budgets if p is not None and f is not None]
-    label = "All projects" if group.kind == "portfolio" else group.title
-    return BudgetRow(label, group.url, len(group.projects),
-                     _sum([b[0] for b in budgets]), _sum([b[1] for b in budgets]),
-                     _sum([b[2] for b in budgets]),
-                     _sum([f - p for p, f in pairs]) if pairs else None,
-                     _sum([p for p, _ in pairs]) if pairs else None)
+def top(items: list, limit: int, key: Callable[[Any], Any]) -> TopList:
+    shown = items[:limit]
+    rest = items[limit:]
+    tied = sum(1 for item in rest if key(item) == key(shown[-1])) if shown else 0
+    return TopList(shown, len(rest), tied)
 
 
-def budget_series(groups: list[Group]) -> list[BudgetSeries]:
-    """The groups' budgets in the base currency when every amount converts; otherwise one
-    series per currency, because amounts in different currencies are never added up."""
-    if not groups:
-        return []
-    base = groups[0].base
-    budgets = [p.budget for g in groups for p in g.projects if p.budget]
-    if all(b.currency == base or b.currency in g.rates for g in groups
-           for b in (p.budget for p in g.projects if p.budget)):
-        rows = [_budget_row(g, [(b.planned_base, b.actual_base, b.forecast_base)
-                                for b in (p.budget for p in g.projects if p.budget)])
-                for g in groups]
-        converted = any(b.currency != base for b in budgets)
-        return [BudgetSeries(base, converted, rows)]
-    currencies = sorted({b.currency for b in budgets}, key=lambda c: (c != base, c))
-    series = []
-    for currency in currencies:
-        rows = []
-        for g in groups:
-            own = [b for b in (p.budget for p in g.projects if p.budget) if b.currency == currency]
-            if own:
-                rows.append(_budget_row(g, [(b.planned, b.actual, b.forecast) for b in own]))
-        series.append(BudgetSeries(currency, False, rows))
-    return series
+def budget_tables(groups: list[Group], total: Group | None = None) -> list[BudgetTable]:
+    """The groups' budgets, one table per series of ``total`` (or of the single group):
+    converted into the base currency where rates allow, one table per currency without one.
+    A group with no budget in a series has no row in its table."""
+    scope = (total or groups[0]).money
+    tables = []
+    for series in scope.series:
+        rows = [BudgetRow(g.title, g.url, figures) for g in groups
+                if (figures := g.money.in_currency(series.currency)) and figures.projects]
+        from_ = scope.converted_from if series.currency == scope.base else ()
+        total_row = BudgetRow("Total", "", series) if total is not None else None
+        tables.append(BudgetTable(series.currency, from_, rows, total_row))
+    return tables
 
 
 @dataclass(frozen=True)
 class CurrencyTotal:
-    """The portfolio's amounts in one currency, and their value in the base currency."""
+    """The portfolio's budgets in one currency, and their value in the base currency."""
 
-    currency: str
-    projects: int
-    planned: Decimal | None
-    actual: Decimal | None
-    forecast: Decimal | None
+    figures: Figures
     #: Value of one unit in the base currency; None when there is no exchange rate.
     rate: Decimal | None
-    planned_base: Decimal | None
-    actual_base: Decimal | None
-    forecast_base: Decimal | None
+    converted: Figures | None
+
+    @property
+    def currency(self) -> str:
+        return self.figures.currency
 
 
 @dataclass(eq=False)
@@ -477,8 +486,7 @@ class Portfolio:
 
     @cached_property
     def all(self) -> Group:
-        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency,
-                     dict(self.config.exchange_rates))
+        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency)
 
     @property
     def base_currency(self) -> str:
@@ -550,8 +558,8 @@ class Portfolio:
 
     @cached_property
     def flagged(self) -> list[ProjectView]:
-        """Projects with computed flags, worst status first."""
-        return sorted((p for p in self.projects if p.flags),
+        """Projects with a warning flag, worst status first."""
+        return sorted((p for p in self.projects if p.warnings),
                       key=lambda p: (_WORST_FIRST.get(p.project.status, 3), -len(p.flags),
                                      p.title.lower()))
 
@@ -580,41 +588,50 @@ class Portfolio:
         groups.append(("No program", "", placed(self.without_program)))
         return [g for g in groups if g[2]]
 
-    @cached_property
-    def budget_overall(self) -> list[BudgetSeries]:
-        return budget_series([self.all])
+    def _rest(self, kind: str, title: str, items: list[ProjectView]) -> list[Group]:
+        """The group of the projects outside every group of a kind, if there are any."""
+        if not items:
+            return []
+        return [Group(kind, "", title, items, self.config.currency)]
 
     @cached_property
-    def budget_by_program(self) -> list[BudgetSeries]:
-        return budget_series(self.programs)
+    def program_rows(self) -> list[Group]:
+        """Every program, then "No program": rows that cover the whole portfolio."""
+        return self.programs + self._rest("program", "No program", self.without_program)
 
     @cached_property
-    def budget_by_category(self) -> list[BudgetSeries]:
-        return budget_series(self.categories)
+    def category_rows(self) -> list[Group]:
+        """Every category, then "Uncategorised": rows that cover the whole portfolio."""
+        return self.categories + self._rest(
+            "category", "Uncategorised", [p for p in self.projects if p.category is None])
 
     @cached_property
-    def budget_by_phase(self) -> list[BudgetSeries]:
-        return budget_series(self.phases)
+    def budget_overall(self) -> list[BudgetTable]:
+        return budget_tables([self.all])
+
+    @cached_property
+    def budget_by_program(self) -> list[BudgetTable]:
+        return budget_tables(self.program_rows, self.all)
+
+    @cached_property
+    def budget_by_category(self) -> list[BudgetTable]:
+        return budget_tables(self.category_rows, self.all)
+
+    @cached_property
+    def budget_by_phase(self) -> list[BudgetTable]:
+        return budget_tables(self.phases, self.all)
 
     @cached_property
     def currency_totals(self) -> list[CurrencyTotal]:
         """One line per currency used in budgets, base currency first."""
-        base, rates = self.config.currency, dict(self.config.exchange_rates)
-        by_currency: dict[str, list[BudgetView]] = defaultdict(list)
+        base, rates = self.config.currency, self.config.exchange_rates
+        converted: dict[str, Figures] = {}
         for p in self.projects:
-            if p.budget:
-                by_currency[p.budget.currency].append(p.budget)
-        lines = []
-        for currency in sorted(by_currency, key=lambda c: (c != base, c)):
-            items = by_currency[currency]
-            planned = _sum([b.planned for b in items])
-            actual = _sum([b.actual for b in items])
-            forecast = _sum([b.forecast for b in items])
-            rate = Decimal(1) if currency == base else rates.get(currency)
-            lines.append(CurrencyTotal(
-                currency, len(items), planned, actual, forecast, rate,
-                *(to_base(x, currency, base, rates) for x in (planned, actual, forecast))))
-        return lines
+            if p.budget and p.budget.converted:
+                cur = p.budget.currency
+                converted[cur] = converted.get(cur, Figures(base)) + p.budget.converted
+        return [CurrencyTotal(f, rate_of(f.currency, base, rates), converted.get(f.currency))
+                for f in self.all.money.by_currency]
 
     @cached_property
     def rates_used(self) -> list[tuple[str, Decimal]]:
@@ -625,6 +642,20 @@ class Portfolio:
     @cached_property
     def unconvertible_currencies(self) -> list[str]:
         return [t.currency for t in self.currency_totals if t.rate is None]
+
+    @cached_property
+    def top_risks(self) -> TopList:
+        return top(self.live_risks, 8, lambda r: r.score)
+
+    @cached_property
+    def risk_projects(self) -> int:
+        """Projects with at least one risk on the register."""
+        return sum(1 for p in self.projects if p.risks)
+
+    @cached_property
+    def undated(self) -> list[ProjectView]:
+        """Active projects whose only flag is a missing status date."""
+        return [p for p in self.projects if p.flags and not p.warnings]
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -654,13 +685,9 @@ def _budget(project: Project, config: SiteConfig) -> BudgetView | None:
     if b is None:
         return None
     currency = b.currency or config.currency
-    rates = config.exchange_rates
-
-    def base(x: Decimal | None) -> Decimal | None:
-        return to_base(x, currency, config.currency, rates)
-
     return BudgetView(currency, b.planned, b.actual, b.forecast,
-                      base(b.planned), base(b.actual), base(b.forecast))
+                      project_money(b.planned, b.actual, b.forecast, currency, config.currency,
+                                    config.exchange_rates))
 
 
 def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
@@ -675,21 +702,20 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
                           f"{names}{more}"))
     if view.slip_days and view.slip_days > 0:
         flags.append(Flag("forecast-past-end",
-                          f"forecast end {p.forecast_end} is {view.slip_days} days after the "
-                          f"committed end {p.end}"))
+                          f"forecast end is {view.slip_days} days after the committed end"))
     if view.budget and view.budget.over_budget:
         flags.append(Flag("actual-over-planned",
-                          f"spent {view.budget.spent_pct}% of the planned budget"))
+                          f"spent {format_percent(view.budget.spent_pct)} of the planned budget"))
     elif view.budget and view.budget.variance and view.budget.variance > 0:
         flags.append(Flag("forecast-over-planned",
-                          f"forecast is {view.budget.variance_pct}% over the planned budget"))
+                          f"forecast is {format_percent(view.budget.variance_pct)} over the "
+                          f"planned budget"))
     if p.state is State.ACTIVE and p.phase is not Phase.CLOSURE:
         if p.status_date is None:
             flags.append(Flag("no-status-date", "no status_date: when was the status assessed?"))
         elif (as_of - p.status_date).days > stale_days:
             flags.append(Flag("stale-status",
-                              f"status last assessed {p.status_date}, "
-                              f"{(as_of - p.status_date).days} days ago"))
+                              f"status last assessed {(as_of - p.status_date).days} days ago"))
     return flags
 
 
@@ -710,7 +736,6 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     config = loaded.config
     index = config.category_index()
     bands = config.risk_bands
-    rates = dict(config.exchange_rates)
     program_files = {vocab.normalize(e.model.title): e for e in loaded.programs}
     program_files_by_slug = {e.slug: e for e in loaded.programs}
 
@@ -751,7 +776,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
 
     def group(kind: str, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
         return Group(kind, slug, title, sorted(items, key=lambda v: (v.title.lower(), v.slug)),
-                     config.currency, rates, **extra)
+                     config.currency, **extra)
 
     phases = [group("phase", ph.value, ph.label, (v for v in views if v.project.phase is ph),
                     description=vocab.PHASE_INFO[ph].focus) for ph in Phase]
@@ -822,5 +847,5 @@ def _quality(loaded: LoadResult, views: list[ProjectView]) -> list[QualityItem]:
                         view_by_path.get(path), path in rejected) for path in paths]
 
 
-__all__ = ["BudgetRow", "BudgetSeries", "Group", "Portfolio", "ProjectView", "RiskStatus",
-           "budget_series", "build_portfolio"]
+__all__ = ["BudgetRow", "BudgetTable", "Group", "Portfolio", "ProjectView", "RiskStatus",
+           "budget_tables", "build_portfolio"]

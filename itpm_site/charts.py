@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from itpm_site.money import format_amount
 
 if TYPE_CHECKING:
-    from itpm_site.aggregate import BudgetSeries, BudgetView, HeatCell, Portfolio, ProjectView
+    from itpm_site.aggregate import BudgetTable, BudgetView, HeatCell, Portfolio, ProjectView
 
 #: RAG status -> (shape, label). The shape repeats the colour's meaning for people who
 #: cannot tell the colours apart, and in print.
@@ -163,7 +163,7 @@ def _compact(amount: Decimal | None) -> str:
     return format_amount(amount, None, compact=True)
 
 
-def budget_bars(series: BudgetSeries, chart_id: str, title: str) -> Markup:
+def budget_bars(series: BudgetTable, chart_id: str, title: str) -> Markup:
     """Planned, actual and forecast side by side for each row of one budget series.
 
     Each row's name sits above its bars, so the chart stays readable when narrow. Planned is
@@ -205,9 +205,10 @@ def budget_bars(series: BudgetSeries, chart_id: str, title: str) -> Markup:
 
 def budget_bullet(budget: BudgetView, chart_id: str, title: str) -> Markup:
     """One project's budget as a bullet chart: planned as the track, actual as the bar,
-    forecast as a marker; an actual past planned is drawn in the warning style."""
+    the forecast at completion (forecast, else planned) as a marker; an actual past planned is
+    drawn in the warning style."""
     width, height, left, right = 600.0, 46.0, 2.0, 2.0
-    values = [float(v) for v in (budget.planned, budget.actual, budget.forecast) if v is not None]
+    values = [float(v) for v in (budget.planned, budget.actual, budget.eac) if v is not None]
     largest = max(values, default=0.0) or 1.0
     scale = (width - left - right) / largest
 
@@ -216,7 +217,7 @@ def budget_bullet(budget: BudgetView, chart_id: str, title: str) -> Markup:
 
     desc = (f"planned {format_amount(budget.planned, budget.currency)}, "
             f"actual {format_amount(budget.actual, budget.currency)}, "
-            f"forecast {format_amount(budget.forecast, budget.currency)}")
+            f"forecast at completion {format_amount(budget.eac, budget.currency)}")
     out = [_svg_open(width, height, "chart bullet", role="img",
                      label_id=f"{chart_id}-title {chart_id}-desc"),
            _title(chart_id, title, desc)]
@@ -227,8 +228,8 @@ def budget_bullet(budget: BudgetView, chart_id: str, title: str) -> Markup:
         cls = "bullet-actual over" if budget.over_budget else "bullet-actual"
         out.append(f'<rect class="{cls}" x="{num(left)}" y="16" '
                    f'width="{num(max(x(budget.actual) - left, 0))}" height="14" rx="2"/>')
-    if budget.forecast is not None:
-        fx = x(budget.forecast)
+    if budget.eac is not None:
+        fx = x(budget.eac)
         fx = min(max(fx, 2.0), width - 2.0)
         out.append(f'<rect class="bullet-forecast" x="{num(fx - 2)}" y="2" width="4" '
                    f'height="42" rx="1"/>')

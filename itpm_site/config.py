@@ -37,23 +37,37 @@ class Category(BaseModel):
         return [self.slug, self.label, *self.aliases]
 
 
+#: The four kinds of IT project, with the names people give them in practice ("&" and "and"
+#: are the same to the matcher, as are case and punctuation).
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category(slug="software", label="Software",
              description="Software, website and app development",
              aliases=["software development", "application", "app", "apps", "web", "website",
-                      "mobile", "development"]),
+                      "mobile", "development", "application development", "app development",
+                      "web development", "website development", "web and app development",
+                      "websites and apps", "mobile apps", "mobile development",
+                      "software, website and app development", "digital products"]),
     Category(slug="network-cloud", label="Network & cloud",
              description="Network and cloud updates or expansion",
-             aliases=["network", "networking", "cloud", "infrastructure", "network and cloud",
-                      "hosting"]),
+             aliases=["network", "networking", "networks", "cloud", "infrastructure",
+                      "network and cloud", "cloud and network", "hosting", "cloud migration",
+                      "cloud infrastructure", "network infrastructure", "infrastructure and cloud",
+                      "network and cloud updates", "network and cloud updates or expansion"]),
     Category(slug="data-analytics", label="Data & analytics",
              description="Data management and business analytics",
              aliases=["data", "analytics", "bi", "business intelligence", "data management",
-                      "reporting"]),
+                      "reporting", "business analytics", "data and business analytics",
+                      "data management and business analytics", "analytics and reporting",
+                      "data and reporting", "data platform", "data and ai"]),
     Category(slug="it-services", label="IT services",
              description="Help desk support and other technology services",
              aliases=["services", "it service", "help desk", "helpdesk", "service desk",
-                      "support", "it support"]),
+                      "support", "it support", "technology services", "technological services",
+                      "help desk and technology services", "help desk and support",
+                      "help desk support", "help desk support and other technology services",
+                      "help desk support and other technological services",
+                      "service management", "itsm", "it operations", "technical support",
+                      "end user services", "end user computing", "workplace services"]),
 )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from itpm_site.diagnostics import Diagnostic
 from itpm_site.loader import Entry, LoadResult
 from itpm_site.model import Milestone, Project, Risk
-from itpm_site.money import format_amount, percent
+from itpm_site.money import eac, format_amount, format_percent, percent, project_figures
 from itpm_site.vocab import Phase, Status
 
 #: The version of the JSON shape (``--format json``); bumped on incompatible changes only.
@@ -113,7 +113,7 @@ class SlipChange:
 
 @dataclass(frozen=True)
 class BudgetChange:
-    field: str  # planned | actual | forecast
+    field: str  # planned | actual | eac | variance (the money model's figures)
     old: Decimal | None
     new: Decimal | None
     currency: str
@@ -267,7 +267,11 @@ class PortfolioDiff:
 TEXT_FIELDS = ("title", "state", "owner", "sponsor", "program", "category", "priority",
                "status_note", "progress")
 DATE_FIELDS = ("start", "end", "forecast_end")
-BUDGET_FIELDS = ("planned", "actual", "forecast")
+#: The budget figures compared, as the money model defines them (so the diff shows the
+#: forecast at completion and the variance that the site shows).
+BUDGET_FIELDS = ("planned", "actual", "eac", "variance")
+BUDGET_LABELS = {"planned": "Budget planned", "actual": "Budget actual",
+                 "eac": "Forecast at completion (EAC)", "variance": "Variance"}
 
 
 def _key(text: str) -> str:
@@ -366,13 +370,26 @@ def _slip(project: Project) -> int | None:
 def _budget_changes(a: Entry[Project], b: Entry[Project], base: LoadResult,
                     head: LoadResult) -> list[BudgetChange]:
     old_cur, new_cur = _currency(a, base), _currency(b, head)
+    before, after = _budget_figures(a.model, old_cur), _budget_figures(b.model, new_cur)
     out = []
     for name in BUDGET_FIELDS:
-        old = getattr(a.model.budget, name) if a.model.budget else None
-        new = getattr(b.model.budget, name) if b.model.budget else None
+        old, new = before[name], after[name]
         if old != new or (old is not None and new is not None and old_cur != new_cur):
             out.append(BudgetChange(name, old, new, new_cur, old_cur))
     return out
+
+
+def _budget_figures(project: Project, currency: str) -> dict[str, Decimal | None]:
+    """A project's planned, actual, EAC and variance, in whole units, as the site counts them."""
+    b = project.budget
+    if b is None:
+        return dict.fromkeys(BUDGET_FIELDS)
+    figures = project_figures(b.planned, b.actual, b.forecast, currency)
+    if figures is None:  # no planned budget: no variance, the EAC is the forecast as written
+        return {"planned": None, "actual": b.actual, "eac": eac(b.planned, b.forecast),
+                "variance": None}
+    return {"planned": figures.planned, "actual": figures.actual if figures.has_actual else None,
+            "eac": figures.eac, "variance": figures.variance}
 
 
 def _match(old: Iterable, new: Iterable, name) -> tuple[list, list, list]:
@@ -464,7 +481,8 @@ def _project_facts(change: ProjectChange) -> dict[str, Any]:
         "progress": p.progress,
         "budget": None if b is None else {
             "currency": change.currency, "planned": _plain(b.planned),
-            "actual": _plain(b.actual), "forecast": _plain(b.forecast)},
+            "actual": _plain(b.actual), "forecast": _plain(b.forecast),
+            "eac": _plain(eac(b.planned, b.forecast))},
         "risks": len(p.risks),
         "milestones": len(p.milestones),
     }
@@ -672,13 +690,16 @@ def _change_rows(c: ProjectChange) -> list[list[str]]:
     for b in c.budget:
         note = ""
         if b.delta is not None:
-            pct = b.percent
+            pct = b.percent if b.field != "variance" else None  # a % of a variance means little
             note = _signed(b.delta, b.currency) + (
-                f" ({'+' if pct > 0 else ''}{pct}%)" if pct is not None else "")
+                f" ({format_percent(pct, signed=True)})" if pct is not None else "")
         elif b.currency != b.old_currency and b.old is not None and b.new is not None:
             note = f"currency {b.old_currency} → {b.currency}"
-        rows.append([f"Budget {b.field}", _money(b.old, b.old_currency),
-                     _money(b.new, b.currency), note])
+        old = _signed(b.old, b.old_currency) if b.field == "variance" and b.old is not None \
+            else _money(b.old, b.old_currency)
+        new = _signed(b.new, b.currency) if b.field == "variance" and b.new is not None \
+            else _money(b.new, b.currency)
+        rows.append([BUDGET_LABELS[b.field], old, new, note])
     return rows
 
 

@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from itpm_site import __version__
 from itpm_site.aggregate import MilestoneView, Portfolio, ProjectView
-from itpm_site.money import Totals
+from itpm_site.money import Figures, Rollup
 from itpm_site.vocab import Phase, State, Status
 
 if TYPE_CHECKING:
     from itpm_site.build import SiteBuild
 
-#: The version of portfolio.json's shape; bumped on incompatible changes only.
-SCHEMA_VERSION = 1
+#: The version of portfolio.json's shape; bumped on incompatible changes only. 2: the money
+#: model (EAC, variance over the same projects, converted and per-currency figures).
+SCHEMA_VERSION = 2
 
 #: The site files this module writes, as (path, label) for links in the theme.
 SITE_EXPORTS = (
@@ -65,9 +66,25 @@ def _date(value) -> str | None:
 # ------------------------------------------------------------------------------ portfolio.json
 
 
-def _totals(totals: Totals) -> dict[str, Any]:
-    return {"total": _amount(totals.converted),
-            "by_currency": {c: _amount(a) for c, a in totals.items()}}
+def _figures(f: Figures) -> dict[str, Any]:
+    return {"projects": f.projects, "on_plan": f.on_plan, "planned": _amount(f.planned),
+            "actual": _amount(f.actual) if f.has_actual else None, "eac": _amount(f.eac),
+            "variance": _amount(f.variance), "variance_pct": _pct(f.variance_pct),
+            "spent_pct": _pct(f.spent_pct)}
+
+
+def _rollup(money: Rollup) -> dict[str, Any]:
+    converted = money.converted
+    return {
+        "currency": money.base,
+        "projects": money.projects,
+        "without_budget": money.without_budget,
+        "on_plan": money.on_plan,
+        "converted": _figures(converted) if converted.projects else None,
+        "converted_currencies": [money.base, *money.converted_from] if converted.projects else [],
+        "not_converted": [f.currency for f in money.apart],
+        "by_currency": {f.currency: _figures(f) for f in money.by_currency},
+    }
 
 
 def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict[str, Any]:
@@ -104,14 +121,15 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
             "planned": _amount(b.planned),
             "actual": _amount(b.actual),
             "forecast": _amount(b.forecast),
+            "eac": _amount(b.eac),
+            "on_plan": b.on_plan,
             "variance": _amount(b.variance),
             "variance_pct": _pct(b.variance_pct),
             "spent_pct": _pct(b.spent_pct),
             "over_budget": b.over_budget,
-            "base": None if b.planned_base is None and b.actual_base is None
-            and b.forecast_base is None else {
+            "base": None if b.converted is None else {
                 "planned": _amount(b.planned_base), "actual": _amount(b.actual_base),
-                "forecast": _amount(b.forecast_base)},
+                "eac": _amount(b.eac_base), "variance": _amount(b.converted.variance)},
         },
         "top_risk_score": view.top_risk_score,
         "risks": [{
@@ -164,13 +182,7 @@ def portfolio_data(portfolio: Portfolio, base_url: str,
             "by_status": {key: everything.status_counts.get(key, 0)
                           for key in [*(s.value for s in Status), "unknown"]},
             "by_state": states,
-            "budget": {
-                "currency": config.currency,
-                "planned": _totals(everything.planned),
-                "actual": _totals(everything.actual),
-                "forecast": _totals(everything.forecast),
-                "variance": _amount(everything.variance),
-            },
+            "budget": _rollup(everything.money),
             "risks": {
                 "total": len(portfolio.risks),
                 "live": len(live),
@@ -181,7 +193,7 @@ def portfolio_data(portfolio: Portfolio, base_url: str,
                 "done": sum(1 for m in milestones if m.milestone.done),
                 "overdue": sum(1 for m in milestones if m.overdue),
             },
-            "flagged_projects": sum(1 for p in projects if p.flags),
+            "flagged_projects": sum(1 for p in projects if p.warnings),
         },
         "programs": [{"slug": g.slug, "title": g.title, "url": _absolute(base_url, g.url),
                       "owner": g.owner or None, "projects": [p.slug for p in g.projects]}
@@ -246,8 +258,8 @@ def csv_bytes(header: list[str], rows: Iterable[list[Any]]) -> bytes:
 PROJECT_COLUMNS = [
     "slug", "title", "url", "phase", "status", "state", "owner", "sponsor", "program",
     "category", "priority", "start", "end", "forecast_end", "slip_days", "progress", "currency",
-    "planned", "actual", "forecast", "variance", "variance_pct", "base_currency",
-    "planned_base", "actual_base", "forecast_base", "top_risk_score", "live_risks",
+    "planned", "actual", "forecast", "eac", "variance", "variance_pct", "base_currency",
+    "planned_base", "actual_base", "eac_base", "top_risk_score", "live_risks",
     "overdue_milestones", "next_milestone", "next_milestone_date", "depends_on", "dependents",
     "tags", "flags", "summary",
 ]
@@ -267,10 +279,10 @@ def projects_csv(portfolio: Portfolio, base_url: str) -> bytes:
             p.priority.value if p.priority else None, _date(p.start), _date(p.end),
             _date(p.effective_forecast_end), v.slip_days, p.progress,
             b.currency if b else None, b.planned if b else None, b.actual if b else None,
-            b.forecast if b else None, b.variance if b else None,
+            b.forecast if b else None, b.eac if b else None, b.variance if b else None,
             b.variance_pct if b else None, base if b else None,
             b.planned_base if b else None, b.actual_base if b else None,
-            b.forecast_base if b else None, v.top_risk_score, len(v.live_risks),
+            b.eac_base if b else None, v.top_risk_score, len(v.live_risks),
             len(v.overdue_milestones), nxt.milestone.name if nxt else None,
             _date(nxt.milestone.date) if nxt else None,
             " ".join(d.slug for d in v.depends_on), " ".join(d.slug for d in v.dependents),

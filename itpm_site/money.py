@@ -1,72 +1,191 @@
-"""Money totals that never add different currencies without an exchange rate."""
+"""The money model, stated once: every budget figure on every page and export comes from here.
+
+- *Estimate at completion (EAC)* = ``forecast`` where given, else ``planned``: a project that
+  has not re-forecast is taken as on plan.
+- *Variance* = EAC − planned (positive: over budget). Planned, EAC and variance always run
+  over the same projects, so planned + variance = EAC on every row and every total.
+- *Spent* = ``actual``; "% spent" is spent over the planned budget of the projects that
+  report spending.
+- A project has a budget when it has a ``planned`` amount; the others are counted apart.
+- Amounts in different currencies are never added without an exchange rate: currencies with
+  a rate are converted and summed in the base currency, the others stay one total each.
+- Each project's figures are counted in whole units of their currency (rounded half up) and
+  converted amounts are rounded per project, before any sum: every table adds up to the unit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+ZERO = Decimal(0)
+_UNIT = Decimal(1)
 
-@dataclass
-class Totals:
-    """Per-currency sums, plus the sum in the base currency when every currency converts."""
+
+def whole(amount: Decimal) -> Decimal:
+    """An amount in whole units of its currency, rounded half up."""
+    return amount.quantize(_UNIT, rounding=ROUND_HALF_UP)
+
+
+def eac(planned: Decimal | None, forecast: Decimal | None) -> Decimal | None:
+    """Estimate at completion: the forecast where given, else the planned budget."""
+    return forecast if forecast is not None else planned
+
+
+def percent(part: Decimal | None, whole_: Decimal | None) -> Decimal | None:
+    """part / whole as a percentage with one decimal, or None when undefined."""
+    if part is None or not whole_:
+        return None
+    return (part * 100 / whole_).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The budget figures of one or more projects in one currency, in whole units."""
+
+    currency: str
+    #: Projects with a planned budget: every figure below runs over exactly these.
+    projects: int = 0
+    #: Of them, those without a forecast, whose EAC is taken as their planned budget.
+    on_plan: int = 0
+    planned: Decimal = ZERO
+    eac: Decimal = ZERO
+    actual: Decimal = ZERO
+    #: Of them, those that report spending (an ``actual``), and their planned budget: the
+    #: base of "% spent", so that a project yet to report does not look underspent.
+    reporting: int = 0
+    spend_basis: Decimal = ZERO
+
+    @property
+    def variance(self) -> Decimal:
+        """EAC minus planned: positive means over budget."""
+        return self.eac - self.planned
+
+    @property
+    def variance_pct(self) -> Decimal | None:
+        return percent(self.variance, self.planned)
+
+    @property
+    def spent_pct(self) -> Decimal | None:
+        return percent(self.actual, self.spend_basis)
+
+    @property
+    def has_actual(self) -> bool:
+        return self.reporting > 0
+
+    def __add__(self, other: Figures) -> Figures:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot add {other.currency} figures to {self.currency} figures")
+        return Figures(self.currency, self.projects + other.projects,
+                       self.on_plan + other.on_plan, self.planned + other.planned,
+                       self.eac + other.eac, self.actual + other.actual,
+                       self.reporting + other.reporting, self.spend_basis + other.spend_basis)
+
+
+def project_figures(planned: Decimal | None, actual: Decimal | None, forecast: Decimal | None,
+                    currency: str, rate: Decimal = _UNIT,
+                    into: str | None = None) -> Figures | None:
+    """One project's figures in ``currency`` (or converted at ``rate`` into ``into``); None
+    when it has no planned budget."""
+    if planned is None:
+        return None
+    p = whole(planned * rate)
+    spent = None if actual is None else whole(actual * rate)
+    return Figures(into or currency, 1, int(forecast is None), p,
+                   whole(eac(planned, forecast) * rate), spent or ZERO,
+                   int(spent is not None), p if spent is not None else ZERO)
+
+
+def rate_of(currency: str, base: str, rates: Mapping[str, Decimal]) -> Decimal | None:
+    """Value of one unit of ``currency`` in ``base``; None when there is no exchange rate."""
+    return _UNIT if currency == base else rates.get(currency)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMoney:
+    """One project's budget in its own currency and, when it converts, in the base currency."""
+
+    own: Figures
+    base: Figures | None
+
+
+def project_money(planned: Decimal | None, actual: Decimal | None, forecast: Decimal | None,
+                  currency: str, base: str,
+                  rates: Mapping[str, Decimal]) -> ProjectMoney | None:
+    own = project_figures(planned, actual, forecast, currency)
+    if own is None:
+        return None
+    rate = rate_of(currency, base, rates)
+    converted = None if rate is None else (
+        own if currency == base else project_figures(planned, actual, forecast, currency,
+                                                     rate, base))
+    return ProjectMoney(own, converted)
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """The budgets of a set of projects: converted where a rate allows, apart where not."""
 
     base: str
-    rates: Mapping[str, Decimal]
-    by_currency: dict[str, Decimal] = field(default_factory=dict)
-
-    def add(self, amount: Decimal | None, currency: str) -> None:
-        if amount is None:
-            return
-        self.by_currency[currency] = self.by_currency.get(currency, Decimal(0)) + amount
-
-    def extend(self, other: Totals) -> None:
-        for currency, amount in other.by_currency.items():
-            self.add(amount, currency)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.by_currency
+    #: Budgets in the base currency plus those converted into it.
+    converted: Figures
+    #: The currencies other than the base converted into ``converted``.
+    converted_from: tuple[str, ...]
+    #: One total per currency without an exchange rate.
+    apart: tuple[Figures, ...]
+    #: Every currency in its own units, base first: how much is budgeted in each.
+    by_currency: tuple[Figures, ...]
+    #: Projects without a planned budget, left out of every figure and counted here.
+    without_budget: int
 
     @property
-    def unconvertible(self) -> list[str]:
-        return sorted(c for c in self.by_currency if c != self.base and c not in self.rates)
+    def series(self) -> tuple[Figures, ...]:
+        """The totals a reader sees: the converted one (if any budget), then one per
+        currency without a rate."""
+        first = (self.converted,) if self.converted.projects else ()
+        return first + self.apart
 
     @property
-    def converted(self) -> Decimal | None:
-        """The total in the base currency, or None when a currency has no exchange rate."""
-        if self.unconvertible:
-            return None
-        return sum((amount * convert_rate(c, self.base, self.rates)
-                    for c, amount in self.by_currency.items()), Decimal(0))
+    def projects(self) -> int:
+        """Projects with a budget."""
+        return sum(f.projects for f in self.by_currency)
 
-    def items(self) -> list[tuple[str, Decimal]]:
-        """(currency, amount) pairs, base currency first, then alphabetical."""
-        return sorted(self.by_currency.items(), key=lambda kv: (kv[0] != self.base, kv[0]))
+    @property
+    def on_plan(self) -> int:
+        return sum(f.on_plan for f in self.by_currency)
 
+    @property
+    def has_budget(self) -> bool:
+        return bool(self.by_currency)
 
-def convert_rate(currency: str, base: str, rates: Mapping[str, Decimal]) -> Decimal:
-    return Decimal(1) if currency == base else rates[currency]
-
-
-def to_base(amount: Decimal | None, currency: str, base: str,
-            rates: Mapping[str, Decimal]) -> Decimal | None:
-    if amount is None:
-        return None
-    if currency != base and currency not in rates:
-        return None
-    return amount * convert_rate(currency, base, rates)
+    def in_currency(self, currency: str) -> Figures | None:
+        """The series in ``currency`` (the base currency: the converted one), if any."""
+        return next((f for f in self.series if f.currency == currency), None)
 
 
-def total(values: Iterable[Decimal | None]) -> Decimal:
-    return sum((v for v in values if v is not None), Decimal(0))
-
-
-def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    """part / whole as a percentage with one decimal, or None when undefined."""
-    if part is None or not whole:
-        return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+def rollup(budgets: Iterable[ProjectMoney | None], base: str) -> Rollup:
+    """Sum project budgets (None: a project without a budget)."""
+    converted = Figures(base)
+    from_: set[str] = set()
+    apart: dict[str, Figures] = {}
+    by_currency: dict[str, Figures] = {}
+    without = 0
+    for money in budgets:
+        if money is None:
+            without += 1
+            continue
+        own = money.own
+        by_currency[own.currency] = by_currency.get(own.currency, Figures(own.currency)) + own
+        if money.base is not None:
+            converted += money.base
+            if own.currency != base:
+                from_.add(own.currency)
+        else:
+            apart[own.currency] = apart.get(own.currency, Figures(own.currency)) + own
+    return Rollup(base, converted, tuple(sorted(from_)), tuple(apart[c] for c in sorted(apart)),
+                  tuple(by_currency[c] for c in sorted(by_currency, key=lambda c: (c != base, c))),
+                  without)
 
 
 def format_amount(amount: Decimal | None, currency: str | None = None, compact: bool = False) -> str:
@@ -80,7 +199,16 @@ def format_amount(amount: Decimal | None, currency: str | None = None, compact: 
                 text = f"{value:f}".rstrip("0").rstrip(".") + suffix
                 break
         else:
-            text = f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
+            text = f"{whole(amount):,f}"
     else:
-        text = f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
+        text = f"{whole(amount):,f}"
     return f"{text} {currency}" if currency else text
+
+
+def format_percent(value: Decimal | None, signed: bool = False) -> str:
+    """The one way a percentage is shown: one decimal ('+18.6%', '0.0%'), '–' when undefined."""
+    if value is None:
+        return "–"
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{abs(rounded) if rounded == 0 else rounded:f}%"  # never '-0.0%'
+    return "+" + text if signed and value > 0 else text

@@ -25,7 +25,7 @@ from itpm_site import __version__, charts, exports, search
 from itpm_site.aggregate import Portfolio
 from itpm_site.config import base_path
 from itpm_site.markdown import MarkdownCache
-from itpm_site.money import format_amount, percent
+from itpm_site.money import format_amount, format_percent, percent
 from itpm_site.theme import Theme
 from itpm_site.vocab import PHASE_INFO, Phase, Status
 
@@ -82,6 +82,8 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
         PageSpec("tags/index.html", "tags.html", title="Tags", section="projects/"),
         PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
         PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
+        PageSpec("figures/index.html", "figures.html", title="How the figures are computed",
+                 section="budget/"),
         PageSpec("roadmap/index.html", "roadmap.html", title="Roadmap", section="roadmap/"),
         PageSpec("milestones/index.html", "milestones.html", title="Milestones",
                  section="milestones/"),
@@ -138,19 +140,17 @@ def _fmt_money(amount: Decimal | None, currency: str | None = None, compact: boo
     return format_amount(amount, currency, compact)
 
 
-def _fmt_date(value: dt.date | None, style: str = "iso") -> str:
+def _fmt_date(value: dt.date | None, _style: str = "") -> str:
+    """The one date format of the pages, '1 Apr 2026' (ISO stays in datetime attributes and
+    exports). The style argument that themes written for older versions pass is ignored."""
     if value is None:
         return "–"
-    if style == "short":
-        return value.strftime("%d %b %Y").lstrip("0")
-    return value.isoformat()
+    return f"{value.day} {charts.MONTHS[value.month - 1]} {value.year}"  # not locale-bound
 
 
-def _fmt_pct(value: Decimal | float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{Decimal(value).quantize(Decimal('1'))}%" if abs(Decimal(value)) >= 10 else \
-        f"{Decimal(value).normalize():f}%"
+def _fmt_pct(value: Decimal | float | None, signed: bool = False) -> str:
+    """The one percentage format: one decimal ('+18.6%')."""
+    return format_percent(None if value is None else Decimal(value), signed)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:

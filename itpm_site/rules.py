@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 #: URL folders the site itself uses; a free page may not take one of these slugs.
 RESERVED_PAGE_SLUGS = frozenset({
     "projects", "phases", "programs", "owners", "categories", "tags", "risks", "budget",
-    "roadmap", "milestones", "quality", "search", "static", "schema", "calendar",
+    "roadmap", "milestones", "quality", "search", "static", "schema", "calendar", "figures",
 })
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from itpm_site.aggregate import Portfolio, build_portfolio
 from itpm_site.loader import load_portfolio
-from itpm_site.money import Totals, format_amount, percent
+from itpm_site.money import Figures, format_amount, format_percent, percent, project_money, rollup
 
 AS_OF = dt.date(2026, 6, 1)
 
@@ -57,26 +57,66 @@ def test_budget_sums_convert_with_exchange_rates(write_portfolio, tmp_path) -> N
                                                 "forecast: 180000, currency: EUR}"),
         "content/projects/c.md": project("C", program="Edge", budget="'1.5M'"),
     })
-    core = next(g for g in pf.programs if g.title == "Core")
-    assert core.planned.items() == [("USD", Decimal(100000)), ("EUR", Decimal(200000))]
-    assert core.planned.converted == Decimal(100000) + Decimal(200000) * Decimal("1.1")
-    assert core.actual.converted == Decimal(50000) + Decimal(10000) * Decimal("1.1")
-    # variance = forecast - planned, summed in the base currency
-    assert core.variance == Decimal(10000) + Decimal(-20000) * Decimal("1.1")
-    assert core.spent_pct == percent(Decimal(61000), Decimal(320000))
-    assert pf.all.planned.converted == Decimal(320000) + Decimal(1500000)
+    core = next(g for g in pf.programs if g.title == "Core").money
+    assert [(f.currency, f.planned) for f in core.by_currency] == [
+        ("USD", Decimal(100000)), ("EUR", Decimal(200000))]
+    assert core.converted_from == ("EUR",) and core.apart == ()
+    assert core.converted.planned == Decimal(100000) + Decimal(200000) * Decimal("1.1")
+    assert core.converted.actual == Decimal(50000) + Decimal(10000) * Decimal("1.1")
+    # variance = EAC - planned, each project converted, then summed in the base currency
+    assert core.converted.variance == Decimal(10000) + Decimal(-20000) * Decimal("1.1")
+    assert core.converted.spent_pct == percent(Decimal(61000), Decimal(320000))
+    everything = pf.all.money.converted
+    assert everything.planned == Decimal(320000) + Decimal(1500000)
+    # C has no forecast: its EAC is its planned budget, so it adds nothing to the variance
+    assert everything.eac == Decimal(110000) + Decimal(198000) + Decimal(1500000)
+    assert everything.on_plan == 1 and everything.planned + everything.variance == everything.eac
 
 
 def test_no_silent_sum_of_mixed_currencies_without_a_rate(write_portfolio, tmp_path) -> None:
     pf = portfolio(write_portfolio, tmp_path, {
         "content/projects/a.md": project("A", budget="{planned: 100, currency: USD}"),
         "content/projects/b.md": project("B", budget="{planned: 300, currency: GEL}"),
-    }, site="currency: USD\n")
-    assert pf.all.planned.converted is None
-    assert pf.all.planned.unconvertible == ["GEL"]
-    assert pf.all.planned.items() == [("USD", Decimal(100)), ("GEL", Decimal(300))]
+        "content/projects/c.md": project("C", budget="{planned: 200, forecast: 250, currency: EUR}"),
+    }, site="currency: USD\nexchange_rates: {EUR: 2}\n")
+    money = pf.all.money
+    # Converted currencies are summed; the one without a rate stays apart, never added.
+    assert [(f.currency, f.planned, f.eac) for f in money.series] == [
+        ("USD", Decimal(500), Decimal(600)), ("GEL", Decimal(300), Decimal(300))]
+    assert money.converted_from == ("EUR",)
+    assert [(f.currency, f.projects) for f in money.by_currency] == [
+        ("USD", 1), ("EUR", 1), ("GEL", 1)]
     b = pf.by_slug["b"].budget
     assert b.planned == Decimal(300) and b.planned_base is None
+
+
+def test_every_grouping_covers_the_portfolio(write_portfolio, tmp_path) -> None:
+    pf = portfolio(write_portfolio, tmp_path, {
+        "content/projects/a.md": project("A", program="Core", category="software",
+                                         budget="{planned: 100, forecast: 130}"),
+        "content/projects/b.md": project("B", budget="{planned: 200}"),
+        "content/projects/c.md": project("C", category="Help Desk & Technology Services"),
+        "content/projects/d.md": project("D", budget="{forecast: 50}"),
+    })
+    assert [g.title for g in pf.program_rows] == ["Core", "No program"]
+    assert [g.title for g in pf.category_rows] == ["IT services", "Software", "Uncategorised"]
+    for tables in (pf.budget_by_program, pf.budget_by_category, pf.budget_by_phase):
+        (table,) = tables
+        total = table.rows[0].figures
+        for row in table.rows[1:]:
+            total += row.figures
+        assert total == table.total.figures == pf.all.money.converted
+    assert pf.all.money.projects == 2 and pf.all.money.without_budget == 2
+    assert [p.slug for p in pf.all.without_budget] == ["c", "d"]
+    assert pf.all.money.converted.variance == Decimal(30)
+
+
+def test_top_risk_score_is_none_without_a_live_risk(write_portfolio, tmp_path) -> None:
+    pf = portfolio(write_portfolio, tmp_path, {
+        "content/projects/a.md": project("A", risks="[{title: r, probability: 3, impact: 3, "
+                                                    "status: closed}]"),
+    })
+    assert pf.by_slug["a"].top_risk_score is None
 
 
 def test_project_budget_variance_spent_and_flags(write_portfolio, tmp_path) -> None:
@@ -153,7 +193,7 @@ def test_reverse_dependencies_and_owner_load(write_portfolio, tmp_path) -> None:
     a = pf.by_slug["a"]
     assert [d.slug for d in a.dependents] == ["b", "c"]
     assert [d.slug for d in pf.by_slug["c"].depends_on] == ["a", "b"]
-    owners = {o.slug: (len(o.projects), o.planned.converted) for o in pf.owners}
+    owners = {o.slug: (len(o.projects), o.money.converted.planned) for o in pf.owners}
     assert owners == {"nino-beridze": (2, Decimal(150)), "ნინო": (1, Decimal(0))}
 
 
@@ -189,13 +229,38 @@ def test_format_amount(amount, compact, text) -> None:
     assert format_amount(amount, "USD" if amount is not None else None, compact) == text
 
 
-def test_totals_order_base_first() -> None:
-    t = Totals("EUR", {"USD": Decimal("0.9")})
-    t.add(Decimal(1), "USD")
-    t.add(Decimal(2), "EUR")
-    t.add(None, "GEL")
-    assert t.items() == [("EUR", Decimal(2)), ("USD", Decimal(1))]
-    assert t.converted == Decimal("2.9")
+def test_rollup_rounds_each_project_so_tables_add_up() -> None:
+    rates = {"GEL": Decimal("0.37")}
+    budgets = [project_money(Decimal("1001"), None, Decimal("1003"), "GEL", "USD", rates)
+               for _ in range(3)]
+    total = rollup([*budgets, None], "USD")
+    # 1001 GEL = 370.37 USD -> 370 each; 1003 GEL = 371.11 -> 371 each
+    assert total.converted == Figures("USD", 3, 0, Decimal(1110), Decimal(1113))
+    assert total.converted.variance == Decimal(3) and total.without_budget == 1
+    assert total.converted.spent_pct is None
+
+
+@pytest.mark.parametrize(("value", "signed", "text"), [
+    (Decimal("18.6"), True, "+18.6%"), (Decimal("19"), False, "19.0%"),
+    (Decimal("-0.04"), True, "0.0%"), (Decimal("-2.25"), True, "-2.3%"), (None, True, "–"),
+])
+def test_one_percentage_format(value, signed, text) -> None:
+    assert format_percent(value, signed) == text
+
+
+@pytest.mark.parametrize(("written", "slug"), [
+    ("Help Desk & Technology Services", "it-services"), ("Service Desk", "it-services"),
+    ("help desk support and other technological services", "it-services"),
+    ("Network & Cloud", "network-cloud"), ("Cloud and network", "network-cloud"),
+    ("Data & Analytics", "data-analytics"), ("Business Analytics", "data-analytics"),
+    ("Software Development", "software"), ("Web and App Development", "software"),
+    ("web & app development", "software"),
+])
+def test_the_four_kinds_of_it_project_as_people_write_them(written, slug) -> None:
+    from itpm_site import vocab
+    from itpm_site.config import SiteConfig
+
+    assert SiteConfig().category_index()[vocab.normalize(written)].slug == slug
 
 
 def test_body_and_source_are_kept(write_portfolio, tmp_path) -> None:
@@ -203,3 +268,23 @@ def test_body_and_source_are_kept(write_portfolio, tmp_path) -> None:
     a = pf.by_slug["a"]
     assert a.body == "Body.\n" and a.source == "content/projects/a.md" and a.body_line == 6
     assert textwrap.dedent(a.url) == "projects/a/"
+
+
+def test_a_top_list_counts_what_it_leaves_out_and_the_ties_among_them() -> None:
+    from itpm_site.aggregate import top
+
+    listed = top([25, 16, 9, 9, 9, 9, 9, 4], 3, lambda score: score)
+    assert (listed.shown, listed.more, listed.tied) == ([25, 16, 9], 5, 4)
+    short = top([3, 2], 5, lambda score: score)
+    assert (short.shown, short.more, short.tied) == ([3, 2], 0, 0)
+    assert (top([], 5, lambda score: score).more, top([], 5, lambda score: score).tied) == (0, 0)
+
+
+def test_flags_count_warnings_apart_from_a_missing_status_date(write_portfolio, tmp_path) -> None:
+    pf = portfolio(write_portfolio, tmp_path, {
+        "content/projects/a.md": project("A", budget="{planned: 100, forecast: 150}"),
+        "content/projects/b.md": project("B"),
+    })
+    assert [p.slug for p in pf.flagged] == ["a"]
+    assert [p.slug for p in pf.undated] == ["b"]
+    assert [f.code for f in pf.by_slug["a"].warnings] == ["forecast-over-planned"]

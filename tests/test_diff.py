@@ -123,7 +123,10 @@ def test_markdown_reports_every_kind_of_change(history):
     assert "| Forecast end | – | 2027-01-14 |  |" in out
     assert "| Schedule slip | 0 days | +14 days | +14 days later |" in out
     assert "| Budget planned | 100,000 USD | 120,000 USD | +20,000 USD (+20.0%) |" in out
-    assert "| Budget forecast | – | 130,000 USD |  |" in out
+    # the money model's figures: no forecast before, so the EAC was the planned budget
+    assert ("| Forecast at completion (EAC) | 100,000 USD | 130,000 USD | +30,000 USD (+30.0%) |"
+            in out)
+    assert "| Variance | 0 USD | +10,000 USD | +10,000 USD |" in out
     # risks: added (user text escaped, no @mention), re-scored, closed; pipes escaped
     assert "| New \\=risk\\= @\u200bteam | ➕ added | – | 9 (medium), open |" not in out
     assert f"| {md('New =risk= @team')} | ➕ added | – | 9 (medium), open |" in out

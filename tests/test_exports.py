@@ -124,7 +124,7 @@ def test_projects_csv_rows_and_formula_neutralised(built):
     assert evil["summary"] == "'-2+3 looks like a formula"
     # numbers stay numbers, even negative ones
     assert evil["variance"] == "-10000" and evil["variance_pct"] == "-10.0"
-    assert (evil["currency"], evil["planned"], evil["planned_base"]) == ("EUR", "100000", "110000.0")
+    assert (evil["currency"], evil["planned"], evil["planned_base"]) == ("EUR", "100000", "110000")
     assert evil["slip_days"] == "14" and evil["overdue_milestones"] == "1"
     assert evil["url"] == "https://example.org/pf/projects/evil/"
     assert evil["dependents"] == "beta" and by_slug["beta"]["depends_on"] == "evil"
@@ -212,13 +212,14 @@ def test_portfolio_json_validates_and_carries_the_figures(built):
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(doc)
     jsonschema.Draft202012Validator(portfolio_schema()).validate(doc)
-    assert doc["schema_version"] == 1 and doc["as_of"] == "2026-06-01"
+    assert doc["schema_version"] == 2 and doc["as_of"] == "2026-06-01"
     projects = {p["slug"]: p for p in doc["projects"]}
     evil = projects["evil"]
     assert evil["budget"] == {
         "currency": "EUR", "planned": "100000", "actual": "30000", "forecast": "90000",
-        "variance": "-10000", "variance_pct": -10.0, "spent_pct": 30.0, "over_budget": False,
-        "base": {"planned": "110000.0", "actual": "33000.0", "forecast": "99000.0"}}
+        "eac": "90000", "on_plan": False, "variance": "-10000", "variance_pct": -10.0,
+        "spent_pct": 30.0, "over_budget": False,
+        "base": {"planned": "110000", "actual": "33000", "eac": "99000", "variance": "-11000"}}
     assert evil["slip_days"] == 14 and evil["forecast_end"] == "2026-10-14"
     assert [(r["score"], r["band"], r["live"]) for r in evil["risks"]] == \
         [(16, "critical", True), (4, "low", False)]
@@ -230,8 +231,16 @@ def test_portfolio_json_validates_and_carries_the_figures(built):
     rollup = doc["rollup"]
     assert rollup["projects"] == 3
     assert rollup["by_phase"]["implementation"] == 1
-    assert rollup["budget"]["planned"] == {"total": "160000.0",
-                                           "by_currency": {"USD": "50000", "EUR": "100000"}}
+    budget = rollup["budget"]
+    # Beta has no forecast: taken as on plan, its EAC is its planned 50,000
+    assert budget["converted"] == {
+        "projects": 2, "on_plan": 1, "planned": "160000", "actual": "33000", "eac": "149000",
+        "variance": "-11000", "variance_pct": -6.9, "spent_pct": 30.0}
+    assert budget["converted_currencies"] == ["USD", "EUR"] and budget["not_converted"] == []
+    assert {c: f["planned"] for c, f in budget["by_currency"].items()} == {
+        "USD": "50000", "EUR": "100000"}
+    assert (budget["projects"], budget["without_budget"], budget["on_plan"]) == (2, 1, 1)
+    assert projects["plain"]["top_risk_score"] is None
     assert rollup["milestones"] == {"total": 4, "done": 1, "overdue": 1}
     assert rollup["risks"]["by_band"]["critical"] == 1
 
