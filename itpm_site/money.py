@@ -33,11 +33,11 @@ def eac(planned: Decimal | None, forecast: Decimal | None) -> Decimal | None:
     return forecast if forecast is not None else planned
 
 
-def percent(part: Decimal | None, whole_: Decimal | None) -> Decimal | None:
-    """part / whole as a percentage with one decimal, or None when undefined."""
-    if part is None or not whole_:
+def percent(part: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """part / base as a percentage with one decimal, or None when undefined."""
+    if part is None or not base:
         return None
-    return (part * 100 / whole_).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (part * 100 / base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
