@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from itpm_site import slugs, vocab
 from itpm_site.amounts import AmountError, check_length, clip, parse_amount
+from itpm_site.markdown import is_protocol_relative
 from itpm_site.slugs import SLUG_PATTERN
 
 
@@ -253,6 +254,10 @@ def _url(value: Any) -> Any:
         if ":" in lowered.split("/", 1)[0] and not lowered.startswith(_SAFE_SCHEMES):
             raise fail("url", f"'{value}' uses a scheme that is not allowed",
                        "links must be http://, https:// or mailto: addresses, or relative paths")
+        if is_protocol_relative(value):
+            raise fail("url", f"'{value}' leads to another site without saying how",
+                       "write the address in full (https://…); a link starting '//' is not "
+                       "relative")
     return value
 
 

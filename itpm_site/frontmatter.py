@@ -251,6 +251,14 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        unclosed = _unclosed_quote(yaml_text, mark.line if mark else 0)
+        if unclosed is not None:
+            line, column, quote = unclosed
+            raise SourceError(
+                "YAML syntax error: the quoted value that starts here is not closed on its line",
+                line + offset, column + 1, code="yaml",
+                hint=f"end the value with {quote} on the same line; YAML read on, taking the "
+                     f"lines below as part of it, up to line {mark.line + offset}") from None
         line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
@@ -267,6 +275,27 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
                           hint=_EXPECTED_SHAPE, code="yaml")
     doc._tree = node
     return _Builder(doc).build(node, ())
+
+
+# A value that opens a quote ('key: "…', '- "…'): the quote's column is group 1's end.
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#'"][^:#]*:\s+)?)(["'])""")
+
+
+def _unclosed_quote(yaml_text: str, error_line: int) -> tuple[int, int, str] | None:
+    """(line index, column index, quote) of the first quoted value before ``error_line``
+    (0-based) that is not closed on its own line: a missing quote makes YAML read on and fail
+    far below, where the author would never look."""
+    for index, line in enumerate(yaml_text.split("\n")[:error_line + 1]):
+        match = _QUOTED_VALUE.match(line)
+        if match is None:
+            continue
+        quote, rest = match[2], line[match.end():]
+        # In "…" a quote after an odd number of backslashes is escaped; in '…' it is doubled.
+        closed = (re.search(r'(?<!\\)(?:\\\\)*"', rest) if quote == '"'
+                  else "'" in rest.replace("''", ""))
+        if not closed:
+            return index, match.start(2), quote
+    return None
 
 
 def _yaml_hint(problem: str, source: str) -> str:
