@@ -105,10 +105,10 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_visible_char, text)
 
 
-def valid_utf8(text: str) -> str:
-    """``text`` with lone surrogates (bytes of a file name that is not UTF-8) written as
-    escapes, so that it encodes as UTF-8; everything else is left as it is."""
-    return _SURROGATE.sub(_visible_char, text)
+def valid_utf8_json(text: str) -> str:
+    """JSON text (from ``json.dumps(ensure_ascii=False)``) with each lone surrogate (a byte
+    of a file name that is not UTF-8) written as the text '\\xff', so it encodes as UTF-8."""
+    return _SURROGATE.sub(lambda m: json.dumps(_visible_char(m))[1:-1], text)
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -190,7 +190,7 @@ def format_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         "summary": asdict(summary),
         "diagnostics": [d.to_json() for d in diagnostics],
     }
-    return valid_utf8(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+    return valid_utf8_json(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 def use_color(stream) -> bool:
