@@ -139,13 +139,29 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
             except OSError:  # missing section folder, or unreadable: nothing found there
                 continue
             for entry in entries:
-                rel = f"{prefix}/{entry.name}"
+                rel = f"{prefix}/{shown_name(entry.name)}"
                 if section == "projects" and entry.is_dir(follow_symlinks=False):
                     pending.append((Path(entry.path), rel))
                 elif section_of(rel) == section and entry.is_file():
                     files.append((rel, Path(entry.path)))
         found[section] = sorted(files, key=lambda item: _order(item[0]))
     return found
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: the bytes of a name that is not UTF-8 (which Python keeps as lone
+    surrogates) are written '\\xff', so every page and message that shows it is valid UTF-8.
+    Only names the file is reached by (``DiskSources.paths``) keep the original."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape" if _only_escaped_bytes(name) else "replace")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
+
+
+def _only_escaped_bytes(name: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in name)
 
 
 def relative(root: Path, path: Path) -> str:
