@@ -28,6 +28,7 @@ from itpm_site.money import (
     rate_of,
     rollup,
 )
+from itpm_site.slugs import slugify
 from itpm_site.vocab import Phase, RiskStatus, State, Status
 
 UPCOMING_WINDOWS = (30, 60, 90)
@@ -570,7 +571,7 @@ class Portfolio:
     def owner_group(self, name: str) -> Group | None:
         """The owner page of a person named anywhere (e.g. a program owner), if they own a
         project."""
-        return self.owners_by_slug.get(owner_slug(name))
+        return self.owners_by_slug.get(slugify(name))
 
     @cached_property
     def without_program(self) -> list[ProjectView]:
@@ -676,7 +677,7 @@ def _category_ref(value: str | None, config: SiteConfig,
     match = index.get(vocab.normalize(value))
     if match:
         return CategoryRef(match.slug, match.label, match.description, True)
-    slug = vocab.slugify(value) or "other"
+    slug = slugify(value)
     return CategoryRef(slug, value.strip(), "", False)
 
 
@@ -719,18 +720,6 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
     return flags
 
 
-def owner_slug(name: str) -> str:
-    slug = vocab.slugify(name)
-    if slug:
-        return slug
-    # Names in non-Latin scripts (ნინო ბერიძე) slugify to nothing: keep them readable and stable.
-    return "-".join(name.lower().split())
-
-
-def tag_slug(name: str) -> str:
-    return owner_slug(name)
-
-
 def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     """Compute every rollup of the loaded portfolio, relative to ``as_of``."""
     config = loaded.config
@@ -747,11 +736,10 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.category = _category_ref(p.category, config, index)
         if p.program:
             matched = (program_files.get(vocab.normalize(p.program))
-                       or program_files_by_slug.get(vocab.slugify(p.program)))
-            view.program_slug = matched.slug if matched else (vocab.slugify(p.program) or
-                                                             owner_slug(p.program))
-        view.owner_slug = owner_slug(p.owner)
-        view.tag_slugs = [(tag_slug(t), t) for t in p.tags]
+                       or program_files_by_slug.get(slugify(p.program)))
+            view.program_slug = matched.slug if matched else slugify(p.program)
+        view.owner_slug = slugify(p.owner)
+        view.tag_slugs = [(slugify(t), t) for t in p.tags]
         view.budget = _budget(p, config)
         view.risks = [RiskView(view, i, r, r.score, bands.band(r.score))
                       for i, r in enumerate(p.risks)]

@@ -11,6 +11,11 @@ _PLAIN = re.compile(r"\d+(\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}([,_]\d{3})+(\.\d+)?")
 _SHORT = re.compile(r"(?P<num>\d+(\.\d+)?)\s?(?P<suffix>k|m|mn|bn|b)", re.IGNORECASE)
 _SYMBOLS = "$€£₾¥₽₺"
+#: Most digits a number may have (amounts, percentages, ratings): a trillion with cents has
+#: 15. Checked before any pattern runs, so a 100,000-digit value costs one pass over it.
+MAX_DIGITS = 24
+#: Longest amount text: the digits, their separators, a suffix and some spaces.
+_MAX_CHARS = 2 * MAX_DIGITS
 
 
 class AmountError(ValueError):
@@ -36,6 +41,7 @@ def parse_amount(value: object) -> Decimal:
     else:
         raise AmountError("expected a number, got a " + _kind(value), VALID_FORMS)
 
+    check_length(text)
     if text.startswith("-"):
         raise AmountError(f"'{text}' is negative; amounts are never below zero", VALID_FORMS)
     # A currency beside digits ('250 EUR', '640k EUR', 'EUR 250', '$100'); 'abc' is no amount.
@@ -60,6 +66,18 @@ def parse_amount(value: object) -> Decimal:
             "use '.' for decimals and ',' only between groups of three digits (1,250,000.50)",
         )
     raise AmountError(f"'{text}' is not an amount", VALID_FORMS)
+
+
+def check_length(text: str) -> None:
+    """Reject a number longer than ``MAX_DIGITS`` digits, in time linear in its length."""
+    if len(text) > _MAX_CHARS or sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        raise AmountError(f"'{clip(text)}' is too long for a number",
+                          f"numbers have at most {MAX_DIGITS} digits")
+
+
+def clip(text: str, width: int = 24) -> str:
+    """``text`` shortened for a message: a 100,000-character value is not repeated in full."""
+    return text if len(text) <= width else f"{text[:width]}… ({len(text):,} characters)"
 
 
 def _decimal(text: str) -> Decimal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import field as attr
@@ -81,25 +82,73 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 # ----------------------------------------------------------------------------- formats
 
 
+# Characters that must not reach a log or a terminal as they are: a line break would let a
+# value start a line of its own (where CI reads '::warning …' as a command), ESC and the other
+# controls rewrite the terminal, and a lone surrogate (an undecodable file name) is no UTF-8.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible_char(match: re.Match) -> str:
+    char = match[0]
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` on one line, every control character and undecodable byte written as an
+    escape ('\\n', '\\x1b'): safe to print in a terminal or a CI log, and valid UTF-8."""
+    return _UNSAFE.sub(_visible_char, text)
+
+
+def valid_utf8_json(text: str) -> str:
+    """JSON text (from ``json.dumps(ensure_ascii=False)``) with each lone surrogate (a byte
+    of a file name that is not UTF-8) written as the text '\\xff', so it encodes as UTF-8."""
+    return _SURROGATE.sub(lambda m: json.dumps(_visible_char(m))[1:-1], text)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Longest source line shown under a diagnostic (around the culprit's column).
+_EXCERPT_WIDTH = 200
+
+
 def format_human(diagnostics: Sequence[Diagnostic], summary: Summary, color: bool = False) -> str:
     """Compiler style: headline, the source line with a caret under the culprit, the hint."""
     out: list[str] = []
     for d in diagnostics:
         sev_color = "red" if d.is_error else "yellow"
-        out.append(_style(d.headline(), color, bold=True, fg=sev_color if color else None))
+        out.append(_style(visible(d.headline()), color, bold=True,
+                          fg=sev_color if color else None))
         if d.source_line:
             gutter = str(d.line)
             pad = " " * len(gutter)
-            text = d.source_line.replace("\t", "→")  # a tab is often the culprit: show it
-            caret = "^" + "~" * max(0, min(d.length, len(text) - d.column + 1) - 1)
+            text, column = _excerpt(d.source_line, d.column)
+            caret = "^" + "~" * max(0, min(d.length, len(text) - column + 1) - 1)
             out.append(f"  {gutter} | {text}")
-            out.append(f"  {pad} | {' ' * (d.column - 1)}{_style(caret, color, fg=sev_color)}")
+            out.append(f"  {pad} | {' ' * (column - 1)}{_style(caret, color, fg=sev_color)}")
         if d.hint:
-            out.append(f"  = help: {d.hint}")
+            out.append(f"  = help: {visible(d.hint)}")
     if diagnostics:
         out.append("")
     out.append(summary.sentence())
     return "\n".join(out) + "\n"
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """The part of a source line to show, and the culprit's column in it: a 100,000-character
+    line is cut to the stretch around the culprit."""
+    start = max(0, min(column - 1 - _EXCERPT_WIDTH // 4, len(line) - _EXCERPT_WIDTH))
+    cut = line[start:start + _EXCERPT_WIDTH]
+    shown = ("…" if start else "") + cut + ("…" if start + _EXCERPT_WIDTH < len(line) else "")
+    column = column - start + (1 if start else 0)
+    # A tab is often the culprit: show it as one visible character, like every control one.
+    before = _UNSAFE.sub(_visible_char, shown[:column - 1].replace("\t", "→"))
+    after = _UNSAFE.sub(_visible_char, shown[column - 1:].replace("\t", "→"))
+    return before + after, len(before) + 1
 
 
 def _style(text: str, color: bool, **kw) -> str:
@@ -111,7 +160,10 @@ def _style(text: str, color: bool, **kw) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are the command's own escapes (GitHub shows them in the annotation); any
+    # other control character is written out, so the log gets no raw ESC.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _UNSAFE.sub(_visible_char, text)
 
 
 def _escape_property(text: str) -> str:
@@ -138,7 +190,7 @@ def format_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         "summary": asdict(summary),
         "diagnostics": [d.to_json() for d in diagnostics],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return valid_utf8_json(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 def use_color(stream) -> bool:

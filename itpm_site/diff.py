@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from itpm_site.diagnostics import Diagnostic
+from itpm_site.diagnostics import Diagnostic, valid_utf8_json
 from itpm_site.loader import Entry, LoadResult
 from itpm_site.model import Milestone, Project, Risk
 from itpm_site.money import eac, format_amount, format_percent, percent, project_figures
@@ -560,7 +560,8 @@ def to_json(diff: PortfolioDiff) -> dict[str, Any]:
 
 
 def format_json(diff: PortfolioDiff) -> str:
-    return json.dumps(to_json(diff), ensure_ascii=False, indent=2) + "\n"
+    # A file name that is not UTF-8 still gives a valid JSON document.
+    return valid_utf8_json(json.dumps(to_json(diff), ensure_ascii=False, indent=2)) + "\n"
 
 
 # ------------------------------------------------------------------------------ Markdown

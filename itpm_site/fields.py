@@ -16,8 +16,10 @@ import pycountry
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from itpm_site import vocab
-from itpm_site.amounts import AmountError, parse_amount
+from itpm_site import slugs, vocab
+from itpm_site.amounts import AmountError, check_length, clip, parse_amount
+from itpm_site.markdown import is_protocol_relative
+from itpm_site.slugs import SLUG_PATTERN
 
 
 def fail(code: str, message: str, hint: str = "", field: str = "") -> PydanticCustomError:
@@ -33,7 +35,7 @@ def _show(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"'{value}'"
+    return f"'{clip(str(value), 80)}'"
 
 
 # ------------------------------------------------------------------------------ text
@@ -66,22 +68,25 @@ TextList = Annotated[list[Text], BeforeValidator(_text_list,
 
 # ------------------------------------------------------------------------------ slug
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_SLUG_RE = re.compile(SLUG_PATTERN)
-
-
 def _slug(value: Any) -> Any:
     value = _text(value)
-    if isinstance(value, str) and not _SLUG_RE.match(value):
-        suggestion = vocab.slugify(value)
-        hint = (f"use '{suggestion}'" if suggestion else "use lowercase letters, digits and '-'")
-        raise fail("slug", f"'{value}' is not a valid slug (lowercase letters, digits and '-' only)",
-                   hint)
+    if isinstance(value, str) and not slugs.is_valid(value):
+        raise fail("slug", f"'{clip(value, 80)}' is not a valid slug ({_slug_rule(value)})",
+                   f"use '{slugs.slugify(value)}'")
     return value
 
 
+def _slug_rule(value: str) -> str:
+    if len(value) > slugs.MAX_LENGTH:
+        return f"at most {slugs.MAX_LENGTH} characters"
+    if value in slugs.WINDOWS_RESERVED:
+        return "Windows reserves it for a device"
+    return "lowercase letters, digits and '-' only"
+
+
 Slug = Annotated[str, BeforeValidator(_slug),
-                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN,
+                                 "maxLength": slugs.MAX_LENGTH})]
 SlugList = Annotated[list[Slug], BeforeValidator(_text_list,
                                                  json_schema_input_type=list[Slug] | Slug)]
 
@@ -134,6 +139,11 @@ _INT_RE = re.compile(r"[0-9]+")
 def _whole(low: int, high: int, what: str):
     def parse(value: Any) -> int:
         text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
+        if isinstance(text, str):
+            try:
+                check_length(text)
+            except AmountError as exc:
+                raise fail("range", str(exc), f"write a whole number from {low} to {high}") from None
         if isinstance(text, int) and not isinstance(text, bool):
             number = text
         elif isinstance(text, str) and _INT_RE.fullmatch(text):
@@ -244,6 +254,10 @@ def _url(value: Any) -> Any:
         if ":" in lowered.split("/", 1)[0] and not lowered.startswith(_SAFE_SCHEMES):
             raise fail("url", f"'{value}' uses a scheme that is not allowed",
                        "links must be http://, https:// or mailto: addresses, or relative paths")
+        if is_protocol_relative(value):
+            raise fail("url", f"'{value}' leads to another site without saying how",
+                       "write the address in full (https://…); a link starting '//' is not "
+                       "relative")
     return value
 
 

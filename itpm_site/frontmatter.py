@@ -25,6 +25,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return ""
 
 
+#: Limits on what one file's front matter may ask of the loader (docs/limits.md). A pull
+#: request's author must not be able to stall or exhaust CI with one small file.
+MAX_FRONT_MATTER_BYTES = 256 * 1024
+#: Nodes made by repeating an alias: a few shared lists are fine, 'billion laughs' is not.
+MAX_ALIAS_EXPANSIONS = 1000
+MAX_NESTING = 50
+#: Items in one list (risks, milestones, tags …): each invalid one costs a did-you-mean.
+MAX_LIST_ITEMS = 2000
+#: Characters no field may hold: control characters (ESC rewrites CI logs and terminals,
+#: NUL ends C strings and file names) and lone surrogates (not encodable as UTF-8). YAML
+#: lets a double-quoted string write any of them as an escape ("\0", "\e", "\ud800").
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 _LINE_OFFSET_DEFAULT = 2  # the YAML text starts on line 2 of the file (after '---')
 
 #: A path into the front matter: ("risks", 2, "probability").
@@ -76,6 +89,8 @@ class Document:
     #: The composed front matter while the file's own diagnostics are made: positions come
     #: from it, not from composing again (``drop_tree`` lets it go).
     _tree: yaml.Node | None = field(default=None, repr=False, compare=False)
+    #: ``yaml_text`` split into lines, once: a file with 10,000 problems shows 10,000 lines.
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     def drop_tree(self) -> None:
         """Forget the composed front matter (positions are found again if ever needed)."""
@@ -86,12 +101,15 @@ class Document:
         of 10,000 projects keeps its documents to the end); a diagnostic made after this has
         no source line and points at the file's first line."""
         self.yaml_text = ""
+        self._lines = None
         self._positions = ({}, {})
 
     def line_text(self, line: int) -> str:
         """A line of the file, for showing under a diagnostic (front matter or its fences)."""
         index = line - self.line_offset
-        lines = self.yaml_text.split("\n")
+        if self._lines is None:
+            self._lines = self.yaml_text.split("\n")
+        lines = self._lines
         if 0 <= index < len(lines):
             return lines[index]
         return "---" if index in (-1, len(lines)) and self.line_offset > 1 else ""
@@ -215,12 +233,32 @@ def parse_yaml_file(path: Path, rel: str, text: str) -> Document:
     return doc
 
 
+def _check_size(yaml_text: str, offset: int) -> None:
+    size = len(yaml_text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        # The line where the limit is crossed (characters never outnumber bytes).
+        line = yaml_text.count("\n", 0, MAX_FRONT_MATTER_BYTES) + offset
+        raise SourceError(
+            f"the front matter is {size:,} bytes; at most {MAX_FRONT_MATTER_BYTES:,} are read",
+            line, hint="keep long text in the Markdown body, below the closing '---'",
+            code="too-large")
+
+
 def _parse_yaml(yaml_text: str, doc: Document) -> dict:
     offset = doc.line_offset
+    _check_size(yaml_text, offset)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        unclosed = _unclosed_quote(yaml_text, mark.line if mark else 0)
+        if unclosed is not None:
+            line, column, quote = unclosed
+            raise SourceError(
+                "YAML syntax error: the quoted value that starts here is not closed on its line",
+                line + offset, column + 1, code="yaml",
+                hint=f"end the value with {quote} on the same line; YAML read on, taking the "
+                     f"lines below as part of it, up to line {mark.line + offset}") from None
         line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
@@ -237,6 +275,27 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
                           hint=_EXPECTED_SHAPE, code="yaml")
     doc._tree = node
     return _Builder(doc).build(node, ())
+
+
+# A value that opens a quote ('key: "…', '- "…'): the quote's column is group 1's end.
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#'"][^:#]*:\s+)?)(["'])""")
+
+
+def _unclosed_quote(yaml_text: str, error_line: int) -> tuple[int, int, str] | None:
+    """(line index, column index, quote) of the first quoted value before ``error_line``
+    (0-based) that is not closed on its own line: a missing quote makes YAML read on and fail
+    far below, where the author would never look."""
+    for index, line in enumerate(yaml_text.split("\n")[:error_line + 1]):
+        match = _QUOTED_VALUE.match(line)
+        if match is None:
+            continue
+        quote, rest = match[2], line[match.end():]
+        # In "…" a quote after an odd number of backslashes is escaped; in '…' it is doubled.
+        closed = (re.search(r'(?<!\\)(?:\\\\)*"', rest) if quote == '"'
+                  else "'" in rest.replace("''", ""))
+        if not closed:
+            return index, match.start(2), quote
+    return None
 
 
 def _yaml_hint(problem: str, source: str) -> str:
@@ -262,10 +321,18 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.active: set[int] = set()
+        self.seen: set[int] = set()
+        self.expansions = 0
 
     def build(self, node: yaml.Node, path: FieldPath):
+        if id(node) in self.seen:  # a node met again is one more copy made by an alias
+            self._expanded(node)
+        else:
+            self.seen.add(id(node))
         if node.__class__ is yaml.ScalarNode:
             value = node.value
+            if _FORBIDDEN.search(value):
+                self._forbidden(node, value)
             if not node.style:  # plain scalar (None or "" by loader): only null and booleans
                 if value in _NULLS:
                     return None
@@ -276,9 +343,18 @@ class _Builder:
             return value
         if id(node) in self.active:  # a recursive alias: &a [*a]
             raise SourceError("YAML alias refers to itself", *self._pos(node), code="yaml")
+        if len(path) >= MAX_NESTING:
+            raise SourceError(f"the front matter is nested more than {MAX_NESTING} levels deep",
+                              *self._pos(node), hint="no field of a project nests this deep",
+                              code="too-deep")
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
+                if len(node.value) > MAX_LIST_ITEMS:
+                    raise SourceError(
+                        f"a list of {len(node.value):,} items; at most {MAX_LIST_ITEMS:,} are read",
+                        *self._pos(node), hint="split the project, or keep the list in the body",
+                        code="too-many-items")
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             result: dict = {}
             for key_node, value_node in node.value:
@@ -286,12 +362,30 @@ class _Builder:
                     raise SourceError("a key must be a plain word", *self._pos(key_node),
                                       code="yaml")
                 key = key_node.value
+                if _FORBIDDEN.search(key):
+                    self._forbidden(key_node, key)
                 if key in result:
                     self._duplicate(path, key, key_node)
                 result[key] = self.build(value_node, (*path, key))
             return result
         finally:
             self.active.discard(id(node))
+
+    def _expanded(self, node: yaml.Node) -> None:
+        self.expansions += 1
+        if self.expansions > MAX_ALIAS_EXPANSIONS:
+            raise SourceError(
+                f"YAML aliases ('*name') repeat more than {MAX_ALIAS_EXPANSIONS:,} values",
+                *self._pos(node), code="too-many-aliases",
+                hint="write the values out, or repeat a shorter list")
+
+    def _forbidden(self, node: yaml.Node, value: str) -> None:
+        char = _FORBIDDEN.search(value)[0]  # type: ignore[index]
+        name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
+        raise SourceError(f"a value contains the control character {name}",
+                          *self._pos(node), code="control-character",
+                          hint="remove it: no field may hold control characters (escapes such "
+                               "as \\0 or \\e in a quoted string write them)")
 
     def _duplicate(self, path: FieldPath, key: str, node: yaml.Node) -> None:
         child = (*path, key)

@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import pydantic
 from pydantic import BaseModel
 
-from itpm_site import rules, vocab
+from itpm_site import rules
 from itpm_site.config import SiteConfig, is_folder_name
 from itpm_site.diagnostics import Diagnostic, Severity, sort_diagnostics
 from itpm_site.frontmatter import (
@@ -38,6 +38,7 @@ from itpm_site.frontmatter import (
     parse_yaml_file,
 )
 from itpm_site.model import RECOMMENDED_FIELDS, Page, Program, Project
+from itpm_site.slugs import slugify
 from itpm_site.vocab import Phase
 
 M = TypeVar("M", bound=BaseModel)
@@ -138,13 +139,29 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
             except OSError:  # missing section folder, or unreadable: nothing found there
                 continue
             for entry in entries:
-                rel = f"{prefix}/{entry.name}"
+                rel = f"{prefix}/{shown_name(entry.name)}"
                 if section == "projects" and entry.is_dir(follow_symlinks=False):
                     pending.append((Path(entry.path), rel))
                 elif section_of(rel) == section and entry.is_file():
                     files.append((rel, Path(entry.path)))
         found[section] = sorted(files, key=lambda item: _order(item[0]))
     return found
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: the bytes of a name that is not UTF-8 (which Python keeps as lone
+    surrogates) are written '\\xff', so every page and message that shows it is valid UTF-8.
+    Only names the file is reached by (``DiskSources.paths``) keep the original."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape" if _only_escaped_bytes(name) else "replace")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
+
+
+def _only_escaped_bytes(name: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in name)
 
 
 def relative(root: Path, path: Path) -> str:
@@ -218,14 +235,31 @@ def _nested_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
     return _NESTED_CACHE[model]
 
 
+#: Unknown keys reported one by one in a file; the rest are counted in one more warning
+#: (20,000 of them would bury every other problem, and a did-you-mean each costs time).
+MAX_UNKNOWN_KEYS_SHOWN = 50
+
+
 def check_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: Document,
                        out: Collector) -> None:
     """Warn about keys the contract does not know, with a did-you-mean; recurse into models."""
+    unknown = _warn_unknown_keys(model, data, path, doc, out, [0])
+    if unknown > MAX_UNKNOWN_KEYS_SHOWN:
+        out.warning(doc, (), f"{unknown - MAX_UNKNOWN_KEYS_SHOWN:,} more unknown keys are not "
+                    "listed one by one", "they are ignored; fix the ones listed first",
+                    code="unknown-key", label="")
+
+
+def _warn_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: Document,
+                       out: Collector, count: list[int]) -> int:
     if not isinstance(data, dict):
-        return
+        return count[0]
     known = _nested_fields(model)
     for key, value in data.items():
         if key not in known:
+            count[0] += 1
+            if count[0] > MAX_UNKNOWN_KEYS_SHOWN:
+                continue
             close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)
             message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
             hint = ("it is ignored; fix the spelling" if close else
@@ -238,7 +272,8 @@ def check_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: 
         items = enumerate(value) if isinstance(value, list) else [(None, value)]
         for index, item in items:
             child = (*path, key) if index is None else (*path, key, index)
-            check_unknown_keys(sub, item, child, doc, out)
+            _warn_unknown_keys(sub, item, child, doc, out, count)
+    return count[0]
 
 
 _GENERIC_MESSAGES = {
@@ -347,7 +382,7 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
 
 
 def slug_from_path(path: Path) -> str:
-    return vocab.slugify(path.stem)
+    return slugify(path.stem)
 
 
 # ------------------------------------------------------------------------------ config
@@ -396,6 +431,9 @@ def _check_theme(name: str, themes: Path, doc: Document, out: Collector) -> None
         return
     plain = is_folder_name(name)
     if plain and (themes / name).is_dir():
+        if not (themes / name).resolve().is_relative_to(themes.resolve()):
+            out.error(doc, ("theme",), f"themes/{name} is a link that leads out of themes/",
+                      "copy the theme into themes/ instead of linking to it", code="theme")
         return
     try:
         have = sorted(p.name for p in themes.iterdir() if p.is_dir() and p.name != "default")
@@ -432,7 +470,7 @@ def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
         out.items.append(Diagnostic(rel, exc.line, exc.column, Severity.ERROR, "", exc.message,
                                     exc.hint, exc.code, exc.length, line_text))
     except OSError as exc:
-        hint = ("copy the file into the portfolio instead of linking to it"
+        hint = (f"copy the file into {CONTENT_DIR}/ instead of linking to it"
                 if isinstance(exc, OutsideLink) else "check that the file exists and is readable")
         out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "",
                                     f"cannot read the file: {exc.strerror or exc}", hint, "io"))
@@ -456,10 +494,6 @@ def entry_from_source(path: Path, rel: str, read: Callable[[], bytes | str], sec
     if model is None:
         return None
     slug = model.slug or slug_from_path(path)
-    if not slug:
-        out.error(doc, ("title",), f"cannot make a URL slug from the file name '{path.name}'",
-                  "add a 'slug:' of lowercase ASCII letters, digits and '-'", code="slug")
-        return None
     if isinstance(model, Project):
         _project_warnings(doc, model, out)
     doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
@@ -483,14 +517,17 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
 
 
 class OutsideLink(PermissionError):
-    """A portfolio file that is a link to a file outside the portfolio."""
+    """A content file reached through a link that leads out of ``content/``."""
 
 
 class DiskSources(Mapping[str, bytes]):
     """The portfolio's files on disk as ``{relative path: bytes}``, each read when asked for.
 
-    A file that is a link to a file outside the portfolio is not read (its lines would show
-    in error messages, in CI logs): reading it fails, which the loader reports on the file.
+    A content file reached through a link (to the file, or to its section folder, or
+    ``content/`` itself) that leads out of ``content/`` is not read: its lines would show in
+    error messages and CI logs, and its text on the site — ``.git/config`` holds a CI
+    checkout's token. Reading it fails, which the loader reports on the file. ``site.yaml``
+    may be a link within the portfolio.
     """
 
     def __init__(self, root: Path) -> None:
@@ -499,13 +536,25 @@ class DiskSources(Mapping[str, bytes]):
                       for rel, path in found}
         if (root / SITE_FILE).is_file():
             self.paths[SITE_FILE] = root / SITE_FILE
+        content = root / CONTENT_DIR
+        self.content = content.resolve()
+        # Discovery follows no link below a section folder, so only these can be links.
+        self.linked = {f"{CONTENT_DIR}/{name}/" for name in SECTIONS
+                       if content.is_symlink() or (content / name).is_symlink()}
 
     def __getitem__(self, rel: str) -> bytes:
         path = self.paths[rel]
-        if path.is_symlink() and not path.resolve().is_relative_to(self.root):
-            raise OutsideLink(errno.EACCES, "it is a link to a file outside the portfolio, "
-                              "which itpm-site does not read")
+        if (path.is_symlink() or rel.startswith(tuple(self.linked))) and not self._inside(rel):
+            where = "the portfolio" if rel == SITE_FILE else f"{CONTENT_DIR}/"
+            raise OutsideLink(errno.EACCES, f"it is reached through a link that leads out of "
+                              f"{where}, which itpm-site does not follow")
         return path.read_bytes()
+
+    def _inside(self, rel: str) -> bool:
+        real = self.paths[rel].resolve()
+        if rel == SITE_FILE:
+            return real.is_relative_to(self.root)
+        return self.content.is_relative_to(self.root) and real.is_relative_to(self.content)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)

@@ -27,10 +27,36 @@ def _parser(allow_html: bool) -> MarkdownIt:
     # markdown-it's validateLink already refuses javascript:, vbscript:, file: and data: links.
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
+    known_scheme_check = md.validateLink
+    md.validateLink = lambda url: not is_protocol_relative(url) and known_scheme_check(url)
+    md.core.ruler.push("fit_headings", _fit_headings)
     # Body headings get ids prefixed 'h-' so they never clash with the page's own sections.
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=False,
            slug_func=lambda title: "h-" + _anchor_slug(title))
     return md
+
+
+def is_protocol_relative(url: str) -> bool:
+    """'//host/x' (and '\\\\host', which browsers read the same) leaves the site: it is no
+    relative link."""
+    return url.strip().replace("\\", "/").startswith("//")
+
+
+def _fit_headings(state) -> None:
+    """Fit body headings under the page's outline: the first is an h2 (the page title is the
+    h1) and none is more than one level below the one it follows, so '## Goals' then
+    '#### Detail' become h2 then h3 (skipped levels fail HTML checkers)."""
+    open_levels: list[tuple[int, int]] = []  # (level written, level given)
+    for token in state.tokens:
+        if token.type not in ("heading_open", "heading_close"):
+            continue
+        written = int(token.tag[1])
+        if token.type == "heading_open":
+            while open_levels and open_levels[-1][0] >= written:
+                open_levels.pop()
+            given = min(open_levels[-1][1] + 1 if open_levels else 2, 6)
+            open_levels.append((written, given))
+        token.tag = f"h{open_levels[-1][1]}"
 
 
 def render_markdown(text: str, allow_html: bool = False) -> str:
@@ -90,8 +116,9 @@ def _cache_version() -> str:
 
     # Rendering changes with these; a new version of either starts a fresh cache. (Read from
     # the installed metadata: importing markdown-it costs 15 ms a warm build does not need.)
-    # The marshal format may change with Python's version.
-    return (f"2/{sys.implementation.cache_tag}/{version('markdown-it-py')}/"
+    # The marshal format may change with Python's version. The leading number changes with
+    # how bodies are rendered here (3: headings fitted under the page's outline).
+    return (f"3/{sys.implementation.cache_tag}/{version('markdown-it-py')}/"
             f"{version('mdit-py-plugins')}")
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 from typing import TYPE_CHECKING
 
 from itpm_site import vocab
+from itpm_site.slugs import slugify
 
 if TYPE_CHECKING:
     from itpm_site.loader import Collector, Entry, LoadResult
@@ -30,6 +31,7 @@ def apply(result: LoadResult, out: Collector) -> None:
     rejected |= _dependencies(result.projects, out, result.rejected_slugs)
     _categories(result, out)
     _program_titles(result.programs, out)
+    _shared_name_pages(result, out)
     if rejected:
         for entries in (result.projects, result.programs, result.pages):
             kept = [e for e in entries if id(e) not in rejected]
@@ -76,6 +78,7 @@ def _dependencies(projects: list[Entry], out: Collector,
     """Unknown slugs, self-dependencies and cycles. ``unavailable``: slugs of project files
     left out for their own errors (already reported there, so not unknown here)."""
     slugs = {p.slug for p in projects}
+    suggest = _slug_suggester(slugs)
     rejected: set[int] = set()
     graph: dict[str, list[str]] = {}
     by_slug = {p.slug: p for p in projects}
@@ -90,10 +93,10 @@ def _dependencies(projects: list[Entry], out: Collector,
             elif dep in unavailable and dep not in slugs:
                 continue
             elif dep not in slugs:
-                close = difflib.get_close_matches(dep, sorted(slugs), n=1, cutoff=0.6)
+                close = suggest(dep)
                 message = f"no project has the slug '{dep}'"
                 if close:
-                    message += f"; did you mean '{close[0]}'?"
+                    message += f"; did you mean '{close}'?"
                 out.error(project.doc, path, message,
                           "depends_on lists slugs of projects (their file names without .md)",
                           code="unknown-dependency")
@@ -113,6 +116,26 @@ def _dependencies(projects: list[Entry], out: Collector,
                       code="dependency-cycle")
         rejected.update(id(by_slug[s]) for s in cycle)
     return rejected
+
+
+#: Unknown dependencies given a did-you-mean in one run: each compares with every slug of
+#: the portfolio, so thousands of them in a large portfolio would stall the check.
+MAX_SLUG_SUGGESTIONS = 100
+
+
+def _slug_suggester(slugs: set[str]):
+    """A did-you-mean over ``slugs`` for the first ``MAX_SLUG_SUGGESTIONS`` distinct unknown
+    slugs; later ones get none."""
+    ordered = sorted(slugs)
+    found: dict[str, str | None] = {}
+
+    def suggest(dep: str) -> str | None:
+        if dep not in found and len(found) < MAX_SLUG_SUGGESTIONS:
+            close = difflib.get_close_matches(dep, ordered, n=1, cutoff=0.6)
+            found[dep] = close[0] if close else None
+        return found.get(dep)
+
+    return suggest
 
 
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -212,3 +235,30 @@ def _program_titles(programs: list[Entry], out: Collector) -> None:
                         code="duplicate-program")
         else:
             seen[key] = program
+
+
+#: The names that get a page of their own: (kind shown in messages, URL folder, field).
+_NAMED_PAGES = (("owner", "owners", "owner"), ("program", "programs", "program"),
+                ("tag", "tags", "tags"))
+
+
+def _shared_name_pages(result: LoadResult, out: Collector) -> None:
+    """Warn when two different names make the same page ('C++' and 'C' both make /tags/c/):
+    the site shows them as one, under the name it met first."""
+    for kind, folder, field in _NAMED_PAGES:
+        first: dict[str, tuple[str, str, Entry]] = {}  # slug -> (key, name, where)
+        for project in result.projects:
+            value = getattr(project.model, field)
+            names = value if isinstance(value, list) else [value] if value else []
+            for i, name in enumerate(names):
+                slug = slugify(name)
+                key = vocab.normalize(name) or " ".join(name.casefold().split())
+                seen = first.setdefault(slug, (key, name, project))
+                if seen[0] == key:
+                    continue
+                path = (field, i) if isinstance(value, list) else (field,)
+                out.warning(project.doc, path,
+                            f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share "
+                            f"the page {folder}/{slug}/",
+                            "write the same name the same way everywhere, or make the names "
+                            "differ in letters or digits", code="shared-page")

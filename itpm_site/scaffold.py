@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from itpm_site.vocab import slugify
+from itpm_site.slugs import latin_words, slugify
 
 PROJECT_TEMPLATE = """\
 ---
@@ -59,9 +59,7 @@ def unique_slug(folder: Path, title: str) -> str:
     """A slug from the title that no file in ``folder`` (recursively) uses yet. Other scripts
     are spelt in Latin letters first (ბიუჯეტი: biujeti), so a Georgian title gets a slug of
     its own rather than 'project'."""
-    from anyascii import anyascii
-
-    base = slugify(anyascii(title).replace("'", "")) or "project"
+    base = slugify(title) if latin_words(title) else "project"
     taken = {p.stem.lower() for p in folder.rglob("*.md")} if folder.is_dir() else set()
     slug, n = base, 2
     while slug in taken:

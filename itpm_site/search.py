@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from itpm_site.aggregate import Group, Portfolio, ProjectView, RiskView, owner_slug
+from itpm_site.aggregate import Group, Portfolio, ProjectView, RiskView
 from itpm_site.search_index import (
     INDEX_DIR,
     IndexBuilder,
@@ -31,6 +31,7 @@ from itpm_site.search_index import (
     plain_text,
     title_order,
 )
+from itpm_site.slugs import slugify
 from itpm_site.vocab import Phase, Status
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def facets(portfolio: Portfolio) -> list[Facet]:
     owners = {g.slug: g.title for g in portfolio.owners}
     for program in portfolio.programs:  # a program's owner may own no project
         if program.owner:
-            owners.setdefault(owner_slug(program.owner), program.owner)
+            owners.setdefault(slugify(program.owner), program.owner)
     return [
         Facet("type", "Type", list(TYPES.items())),
         Facet("phase", "Phase", [(ph.value, ph.label) for ph in Phase]),
@@ -166,7 +167,7 @@ def program_record(group: Group, body_html: str) -> SearchRecord:
                                  _sentence("Projects", [p.title for p in group.projects])) if x)
     filters = {"type": "program", "program": group.slug}
     if group.owner:
-        filters["owner"] = owner_slug(group.owner)
+        filters["owner"] = slugify(group.owner)
     return SearchRecord(f"/{group.url}", group.title, [_full_stop(group.summary), facts],
                         body_html, [], {"owner": group.owner} if group.owner else {}, filters)
 

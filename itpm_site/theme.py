@@ -39,7 +39,8 @@ class Theme:
         if not is_folder_name(name):
             name = "default"  # not a folder of themes/ (the loader reports it)
         local = root / "themes" / name
-        return cls((local, default_theme_dir()) if local.is_dir() else (default_theme_dir(),))
+        usable = local.is_dir() and leads_inside(local, root / "themes")
+        return cls((local, default_theme_dir()) if usable else (default_theme_dir(),))
 
     @property
     def default(self) -> Path:
@@ -47,7 +48,7 @@ class Theme:
 
     def environment(self, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [
-            jinja2.FileSystemLoader(str(folder / "templates"), encoding="utf-8")
+            _ConfinedLoader(str(folder / "templates"), encoding="utf-8")
             for folder in self.folders]
         loaders.insert(len(loaders) - 1, jinja2.PrefixLoader(
             {"!default": jinja2.FileSystemLoader(str(self.default / "templates"))}, delimiter="/"))
@@ -89,6 +90,22 @@ class Theme:
                             path.resolve().is_relative_to(inside):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
+
+
+def leads_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links followed, is inside ``folder`` (links followed too)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A template that is a link leading out of its templates folder is not found: a theme
+    in a pull request could otherwise publish any file of the CI machine as a page."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(leads_inside(Path(filename), Path(folder)) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
 
 
 class _Environment(jinja2.Environment):

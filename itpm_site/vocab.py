@@ -24,11 +24,6 @@ def normalize(text: str) -> str:
     return _NON_WORD.sub("-", folded).strip("-")
 
 
-def slugify(text: str) -> str:
-    """A URL slug made of lowercase ASCII letters, digits and '-' (may be empty)."""
-    return normalize(text.replace("&", " "))
-
-
 def did_you_mean(value: str, choices: dict[str, str]) -> str | None:
     """The canonical value whose spelling (or synonym) is closest to ``value``, if any is close.
 
@@ -119,7 +114,7 @@ class RiskStatus(StrEnum):
         return self in (RiskStatus.OPEN, RiskStatus.MONITORING, RiskStatus.OCCURRED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """A closed set of values plus the synonyms accepted for each."""
 
@@ -144,10 +139,15 @@ class Vocabulary:
         return self.enum(canonical) if canonical is not None else None
 
     def suggest(self, value: str) -> str | None:
-        return did_you_mean(value, self.table)
+        return _suggest(self, normalize(value))
 
     def choices(self) -> str:
         return ", ".join(m.value for m in self.enum)
+
+
+@functools.lru_cache(maxsize=4096)  # 10,000 risks with the same misspelt status: one lookup
+def _suggest(vocabulary: Vocabulary, key: str) -> str | None:
+    return did_you_mean(key, vocabulary.table)
 
 
 PHASES = Vocabulary(

@@ -143,17 +143,6 @@ def test_normalize(text, expected):
     assert vocab.normalize(text) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Customer Portal Redesign", "customer-portal-redesign"),
-    ('Phase 2: "rollout"', "phase-2-rollout"),
-    ("R&D", "r-d"),
-    ("ქართული პროექტი", ""),
-    ("ქართული 2026", "2026"),
-])
-def test_slugify(text, expected):
-    assert vocab.slugify(text) == expected
-
-
 def test_did_you_mean_uses_the_table_of_spellings():
     table = {"software": "software", "web": "software", "network": "network-cloud"}
     assert vocab.did_you_mean("Netwrk", table) == "network-cloud"
