@@ -97,12 +97,14 @@ class Response:
 
 
 def request(url: str, path: str | None = None, method: str = "GET",
-            body: bytes | None = None, timeout: float = 10.0) -> Response:
+            body: bytes | None = None, timeout: float = 10.0,
+            headers: dict[str, str] | None = None) -> Response:
     """One request with ``path`` sent as is (no normalising of '..' or escapes)."""
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        conn.request(method, path if path is not None else parts.path or "/", body=body)
+        conn.request(method, path if path is not None else parts.path or "/", body=body,
+                     headers=headers or {})
         resp = conn.getresponse()
         data = resp.read()
         return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
