@@ -13,6 +13,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,16 @@ def test_init_where_a_file_is_in_the_way(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         f"itpm-site: error: {tmp_path / 'blocker' / 'portfolio'}: Not a directory"]
+
+
+def test_serve_without_a_private_folder(tmp_path, write_portfolio, monkeypatch):
+    root = write_portfolio(tmp_path / "pf", valid_projects(3, "Serve"))
+    where = tmp_path / "tmp" / "itpm-site-serve-x"
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = CliRunner().invoke(cli, ["serve", "--root", str(root), "--port", "auto"])
+    assert_one_line_naming(result, where, "No space left on device")
+    assert "cannot listen" not in result.stderr

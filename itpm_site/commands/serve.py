@@ -16,6 +16,7 @@ from itpm_site.commands.common import (
     EXIT_USAGE,
     as_of_option,
     base_url_option,
+    os_problem,
     root_option,
     verbosity_options,
 )
@@ -91,8 +92,9 @@ def serve(root: Path, host: str | None, port: int | None, open_browser: bool, po
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:
-        click.echo(f"itpm-site: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
-                   err=True)
+        problem = os_problem(exc) if exc.filename is not None else \
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"  # a path: the private folder
+        click.echo(f"itpm-site: error: {problem}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     _stop_on_sigterm()
     try:
