@@ -2,7 +2,9 @@
 
 Everything goes into a staging folder beside the output; only when every file is in place is
 the previous output swapped out. A failed or interrupted build leaves the previous site
-untouched, and nothing but a folder that itpm-site itself wrote is ever deleted.
+untouched, and nothing but a folder that itpm-site itself wrote is ever deleted. A build that
+was killed leaves its staging folder behind; the next build removes it, once no running build
+holds it (see ``clean_leftovers``).
 
 With a cache folder (ROOT/.itpm-cache, the default), builds also avoid creating what already
 exists. Creating files and folders is the dearest part of writing a site on many file systems
