@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shlex
 import shutil
@@ -211,7 +212,9 @@ def test_no_checkout_keeps_the_token(portfolio):
 def test_zizmor_finds_nothing(portfolio):
     """The GitHub Actions static analyser, offline, over init's workflow and dependabot file,
     and over this repository's own workflows if it has any."""
-    zizmor = shutil.which("zizmor")
+    beside_python = Path(sys.executable).parent  # a virtual environment not activated
+    zizmor = shutil.which("zizmor", path=os.pathsep.join([str(beside_python),
+                                                           os.environ.get("PATH", "")]))
     assert zizmor, "zizmor is in the test extra"
     targets = [portfolio / ".github"]
     if (REPO / ".github/workflows").is_dir():
