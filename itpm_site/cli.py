@@ -45,6 +45,13 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\ninterrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # the environment (a read-only folder, a full disk), not a bug
+        if os.environ.get("ITPM_SITE_DEBUG"):
+            raise
+        from itpm_site.commands.common import EXIT_USAGE, os_problem
+
+        click.echo(f"itpm-site: error: {os_problem(exc)}", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # a traceback shown to a user is a bug: report it briefly
         if os.environ.get("ITPM_SITE_DEBUG"):
             raise

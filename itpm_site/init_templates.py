@@ -260,6 +260,8 @@ updates:
     directory: /
     schedule:
       interval: monthly
+    cooldown:  # a new release waits a week, in case it is withdrawn or compromised
+      default-days: 7
 """
 
 WORKFLOW = r"""# Checks pull requests and publishes the portfolio with GitHub Pages.
@@ -286,19 +288,25 @@ env:
 permissions:
   contents: read
 
+# A newer push to a pull request makes its running check moot; builds of main all finish.
+concurrency:
+  group: ${{ github.workflow }}-${{ github.ref }}
+  cancel-in-progress: ${{ github.event_name == 'pull_request' }}
+
 jobs:
   check:
     name: Check and diff
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     permissions:
-      contents: read
-      pull-requests: write
+      contents: read  # to read the portfolio and its history
+      pull-requests: write  # to post the portfolio diff as a comment
     steps:
-      - uses: actions/checkout@v5
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8  # v5.0.0
         with:
           fetch-depth: 0  # the diff reads the base revision from the git history
-      - uses: actions/setup-python@v6
+          persist-credentials: false  # no token left in .git/config for later steps
+      - uses: actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c  # v6.0.0
         with:
           python-version: ${{ env.PYTHON_VERSION }}
       - name: Install itpm-site
@@ -315,7 +323,7 @@ jobs:
       - name: Comment on the pull request
         if: (success() || failure()) && hashFiles('portfolio-diff.md') != ''
         continue-on-error: true  # pull requests from forks get a read-only token
-        uses: actions/github-script@v8
+        uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd  # v8.0.0
         with:
           script: |
             const fs = require('fs');
@@ -339,20 +347,22 @@ jobs:
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v5
-      - uses: actions/setup-python@v6
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8  # v5.0.0
+        with:
+          persist-credentials: false
+      - uses: actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c  # v6.0.0
         with:
           python-version: ${{ env.PYTHON_VERSION }}
       - name: Install itpm-site
         run: python -m pip install "$ITPM_SITE"
       - name: Configure GitHub Pages
         id: pages
-        uses: actions/configure-pages@v5
+        uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b  # v5.0.0
       - name: Build
         env:
           BASE_URL: ${{ steps.pages.outputs.base_url }}
         run: itpm-site build --base-url "$BASE_URL"
-      - uses: actions/upload-pages-artifact@v4
+      - uses: actions/upload-pages-artifact@7b1f4a764d45c48632c6b24a0339c27f5614fb0b  # v4.0.0
         with:
           path: public
 
@@ -361,8 +371,8 @@ jobs:
     needs: build
     runs-on: ubuntu-latest
     permissions:
-      pages: write
-      id-token: write
+      pages: write  # to publish the site
+      id-token: write  # to prove to GitHub Pages that this workflow deploys it
     environment:
       name: github-pages
       url: ${{ steps.deployment.outputs.page_url }}
@@ -372,8 +382,21 @@ jobs:
     steps:
       - name: Deploy
         id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
 """
+
+CODEOWNERS = """\
+# Themes, site settings and workflows are code: a theme template runs Python during the build,
+# site.yaml can let raw HTML through (allow_html), and a workflow runs with the repository's
+# token. Changes to them need a maintainer's review; project files do not.
+# Turn on "Require review from Code Owners" in the branch protection of main.
+{owners_note}/themes/    {owners}
+/site.yaml  {owners}
+/.github/   {owners}
+"""
+
+#: The owner written when ``init`` is given none: GitHub reports it as unknown until replaced.
+PLACEHOLDER_OWNER = "@your-org/portfolio-maintainers"
 
 _OFFSET = re.compile(r"\{d([+-]\d+)\}")
 
@@ -383,7 +406,20 @@ def _yaml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def files(title: str, owner: str, currency: str, today: dt.date) -> dict[str, str]:
+#: A GitHub user (@name), team (@org/team) or e-mail address, as CODEOWNERS accepts them.
+MAINTAINER = re.compile(r"@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+")
+
+
+def codeowners(maintainers: list[str]) -> str:
+    """The CODEOWNERS file: ``maintainers`` (see MAINTAINER) own what runs as code."""
+    owners = " ".join(m if "@" in m else f"@{m}" for m in maintainers)
+    note = "" if owners else \
+        f"# Replace {PLACEHOLDER_OWNER} with the GitHub users or team who maintain the site.\n"
+    return CODEOWNERS.format(owners=owners or PLACEHOLDER_OWNER, owners_note=note)
+
+
+def files(title: str, owner: str, currency: str, today: dt.date,
+          maintainers: list[str] | None = None) -> dict[str, str]:
     """Every file of a new portfolio repository: {relative path: text}."""
     def fill(template: str, **extra: str) -> str:
         text = _OFFSET.sub(lambda m: (today + dt.timedelta(days=int(m[1]))).isoformat(),
@@ -403,4 +439,5 @@ def files(title: str, owner: str, currency: str, today: dt.date) -> dict[str, st
         ".github/workflows/portfolio.yml": WORKFLOW.replace("__VERSION__", version)
                                                    .replace("__MARKER__", COMMENT_MARKER),
         ".github/dependabot.yml": DEPENDABOT,
+        ".github/CODEOWNERS": codeowners(maintainers or []),
     }

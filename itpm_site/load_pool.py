@@ -33,7 +33,7 @@ from itpm_site.loader import (
     load_sources,
     sorted_content,
 )
-from itpm_site.parallel import paused_gc, pool_context, worker_count
+from itpm_site.parallel import Lifeline, paused_gc, pool_context, worker_count
 from itpm_site.write import digest
 
 #: Below this many content files, a second process costs more than it saves.
@@ -136,6 +136,7 @@ class Loading:
         self.ordered = [(rel, section) for section, rels in sorted_content(self.sources).items()
                         for rel in rels]
         self.pool: Any = None
+        self.lifeline: Lifeline | None = None
         self.parts: list[Future] = []
         self.switch_interval = sys.getswitchinterval()
         self.done = False
@@ -169,8 +170,10 @@ class Loading:
         from concurrent.futures import ProcessPoolExecutor
 
         _SHARED = (self.files, self.claims)
+        self.lifeline = Lifeline()  # a build killed while loading takes the worker with it
         try:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=pool_context())
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=pool_context(),
+                                            initializer=self.lifeline.hold)
             # Parts of a few dozen files: each is sent (and pickled, and unpickled here) while
             # both sides still load, not all at the end. The first submit forks the worker.
             parts = -(-len(self.files.todo) // SENT_AT_ONCE)
@@ -191,6 +194,9 @@ class Loading:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+        if self.lifeline is not None:
+            self.lifeline.close()
+            self.lifeline = None
         self.parts = []  # what the worker sent: in the result now, or not needed
         sys.setswitchinterval(self.switch_interval)
 

@@ -7,6 +7,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Iterator
 
 
@@ -43,3 +44,40 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class Lifeline:
+    """Forked workers that end with this process, however it ends (even by SIGKILL).
+
+    Workers wait on a pipe from the pool for their next task; if this process is killed, that
+    pipe stays open in every worker (each holds both of its ends) and they wait for ever. So
+    each worker also watches this pipe, whose write end only this process keeps: the kernel
+    closes it when this process dies, and a worker that reads end-of-file exits at once.
+    Make one before forking the workers, pass ``hold`` as their initializer, ``close`` once
+    they are gone.
+    """
+
+    def __init__(self) -> None:
+        self.read_end, self.write_end = os.pipe()
+
+    def hold(self) -> None:
+        """In a worker: let go of the write end, and exit when the reading ends."""
+        with contextlib.suppress(OSError):
+            os.close(self.write_end)
+        threading.Thread(target=self._watch, name="itpm-lifeline", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                if not os.read(self.read_end, 1):
+                    break
+            except InterruptedError:
+                continue
+            except OSError:  # not inherited (a spawned worker): nothing to watch
+                return
+        os._exit(1)  # the parent is gone: its folders are left for the next build to clean
+
+    def close(self) -> None:
+        for fd in (self.read_end, self.write_end):
+            with contextlib.suppress(OSError):
+                os.close(fd)

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from itpm_site.markdown import MarkdownCache
-from itpm_site.parallel import pool_context
+from itpm_site.parallel import Lifeline, pool_context
 from itpm_site.render import PageSpec, render_pages
 from itpm_site.write import Entry, Reuse, SiteWriter, staging_path, store
 
@@ -67,7 +67,8 @@ def _runs(indices: list[int], weights: list[float], target: float) -> list[list[
     return chunks if chunks[0] else []
 
 
-def _start_worker() -> None:
+def _start_worker(lifeline: Lifeline) -> None:
+    lifeline.hold()  # a build killed half-way takes its workers with it
     # Rendering allocates (and drops) many small containers: with the default, a young-
     # generation pass every 700 allocations, the collector takes 2.5 % of rendering; with a
     # pass a tenth as often, 0.5 %. What the parent built is frozen, never scanned.
@@ -117,9 +118,10 @@ def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownC
     # are taken as they finish: the first (the pages with a project table) is the longest.
     limit = workers * 2 if folder is None else len(chunks)
     order: dict = {}  # of chunks that finish together, the first submitted is taken first
+    lifeline = Lifeline()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
-                                 initializer=_start_worker) as pool:
+                                 initializer=_start_worker, initargs=(lifeline,)) as pool:
             window: set = set()
             while chunks or window:
                 while chunks and len(window) < limit:
@@ -140,6 +142,7 @@ def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownC
                         raise _Failed(pages[failed].path)
     finally:
         _SHARED = None
+        lifeline.close()
 
 
 def render_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,

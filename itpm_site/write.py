@@ -2,7 +2,9 @@
 
 Everything goes into a staging folder beside the output; only when every file is in place is
 the previous output swapped out. A failed or interrupted build leaves the previous site
-untouched, and nothing but a folder that itpm-site itself wrote is ever deleted.
+untouched, and nothing but a folder that itpm-site itself wrote is ever deleted. A build that
+was killed leaves its staging folder behind; the next build removes it, once no running build
+holds it (see ``clean_leftovers``).
 
 With a cache folder (ROOT/.itpm-cache, the default), builds also avoid creating what already
 exists. Creating files and folders is the dearest part of writing a site on many file systems
@@ -21,10 +23,16 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 from itpm_site.cache_seal import is_real_folder, read_sealed, write_sealed
 
@@ -61,6 +69,77 @@ def check_output(root: Path, output: Path) -> None:
         raise OutputError(
             f"refusing to replace {output}: it is not empty and was not written by itpm-site "
             "(choose another --output, or empty the folder)")
+
+
+# ------------------------------------------------------------------------------ leftovers
+
+
+def _pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running? Where that cannot be asked safely, yes."""
+    if os.name != "posix":  # os.kill would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _lock(folder: Path) -> int | None:
+    """Hold an exclusive lock on ``folder`` (until the returned descriptor is closed), so that
+    other builds, in other process namespaces too, see that it is in use; None where folders
+    cannot be locked."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _abandoned(folder: Path, pid: int) -> bool:
+    """``folder`` was left by build ``pid``, which is no longer running."""
+    if pid == os.getpid() or _pid_alive(pid) or not is_real_folder(folder):
+        return False
+    held = _lock(folder)
+    if held is None and fcntl is not None:
+        return False  # locked by a running build (or not ours to open)
+    _unlock(held)
+    return True
+
+
+def clean_leftovers(output: Path) -> None:
+    """Remove the staging folders of builds that did not finish (killed, or the machine went
+    down), and put back the site of one stopped between the two renames of its swap."""
+    leftover = re.compile(rf"\.{re.escape(output.name)}\.(building|previous)-(\d+)")
+    try:
+        names = sorted(entry.name for entry in os.scandir(output.parent))
+    except OSError:
+        return
+    for name in names:
+        match = leftover.fullmatch(name)
+        folder = output.parent / name
+        if match is None or not _abandoned(folder, int(match[2])):
+            continue
+        if match[1] == "previous" and not output.exists() and (folder / MARKER).is_file():
+            with contextlib.suppress(OSError):
+                os.replace(folder, output)  # the last complete site
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------ reuse
@@ -241,11 +320,14 @@ class SiteWriter:
         self._made: set[Path] = set()
         self._leftover: set[str] = set()  # files of the spare not (yet) part of this build
         self.cache = cache.resolve() if cache is not None else None
+        clean_leftovers(self.output)
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.reuse = self._start() if self.cache is not None else None
         if self.reuse is None:
             self.staging.mkdir(parents=True)
+        # Until the swap: the folder of a running build is never taken for a leftover.
+        self._held = _lock(self.staging)
 
     # -- reuse
 
@@ -309,6 +391,13 @@ class SiteWriter:
 
     def commit(self) -> None:
         """Swap the staging folder in place of the previous output."""
+        try:
+            self._commit()
+        finally:
+            _unlock(self._held)
+            self._held = None
+
+    def _commit(self) -> None:
         self._finish_staging()
         _clear(self.staging / MARKER)
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
@@ -348,6 +437,8 @@ class SiteWriter:
         _save_record(cache / SPARE_RECORD, spare, self.reuse.linkable)
 
     def abort(self) -> None:
+        _unlock(self._held)
+        self._held = None
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def __enter__(self) -> SiteWriter:

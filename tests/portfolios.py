@@ -17,3 +17,13 @@ def numbered_projects(count: int, title: str, error_every: int, warning_every: i
             f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
             f"depends_on: [p{(i + 1) % count:02}]\n---\nBody of project {i}.\n")
     return files
+
+
+def valid_projects(count: int, title: str) -> dict[str, str]:
+    """``site.yaml`` and ``count`` projects with no errors (for builds that must succeed): the
+    numbered projects, all green, and the last depending on none (no cycle)."""
+    files = numbered_projects(count, title, error_every=count + 1, warning_every=7)
+    first, last = "content/projects/p00.md", f"content/projects/p{count - 1:02}.md"
+    files[first] = files[first].replace("status: purple", "status: green")
+    files[last] = files[last].replace("depends_on: [p00]\n", "")
+    return files

@@ -12,6 +12,9 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pytest
+
+from itpm_site.serve import session as serve_session
 from itpm_site.theme import default_theme_dir
 
 # A theme of our own that shows, on each page, what the real theme's pages show: a project's
@@ -97,12 +100,14 @@ class Response:
 
 
 def request(url: str, path: str | None = None, method: str = "GET",
-            body: bytes | None = None, timeout: float = 10.0) -> Response:
+            body: bytes | None = None, timeout: float = 10.0,
+            headers: dict[str, str] | None = None) -> Response:
     """One request with ``path`` sent as is (no normalising of '..' or escapes)."""
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        conn.request(method, path if path is not None else parts.path or "/", body=body)
+        conn.request(method, path if path is not None else parts.path or "/", body=body,
+                     headers=headers or {})
         resp = conn.getresponse()
         data = resp.read()
         return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
@@ -177,3 +182,11 @@ class EventStream:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@pytest.fixture(autouse=True)
+def patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests wait for fresh files as long as it takes: these tests check what is served
+    once it is up to date, on machines that may be busy. (The bound on that wait, which serves
+    the last good version after a few seconds, has its own tests.) Import it to use it."""
+    monkeypatch.setattr(serve_session, "FRESH_WAIT_SECONDS", 120.0)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -45,7 +50,8 @@ def steps(job: dict) -> list[dict]:
 def test_the_files(portfolio):
     found = sorted(p.relative_to(portfolio).as_posix() for p in portfolio.rglob("*")
                    if p.is_file())
-    assert found == [".github/dependabot.yml", ".github/workflows/portfolio.yml", ".gitignore",
+    assert found == [".github/CODEOWNERS", ".github/dependabot.yml",
+                     ".github/workflows/portfolio.yml", ".gitignore",
                      "README.md", "content/pages/about.md",
                      "content/programs/digital-workplace.md",
                      "content/projects/network-refresh.md",
@@ -141,10 +147,6 @@ def test_workflow_deploys_to_pages(portfolio):
     assert step["uses"].startswith("actions/deploy-pages@")
     assert deploy["environment"]["url"] == f"${{{{ steps.{step['id']}.outputs.page_url }}}}"
     assert wf["permissions"] == {"contents": "read"}
-    for job in wf["jobs"].values():
-        for s in job["steps"]:
-            if "uses" in s:
-                assert re.fullmatch(r"actions/[a-z-]+@v\d+", s["uses"]), s["uses"]
 
 
 def test_refuses_a_non_empty_folder(tmp_path):
@@ -176,4 +178,111 @@ def test_pre_commit_hook_names_a_real_command():
 def test_rejects_an_unknown_currency(tmp_path):
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "pf"), "--currency", "XQZ"])
     assert result.exit_code == 2 and "ISO 4217" in result.stderr
+    assert not (tmp_path / "pf").exists()
+
+
+# ------------------------------------------------------------------ hardening (issue 13)
+
+#: A theme template as a pull-request author could add it: unsandboxed Jinja reaches os.system.
+HOSTILE_TEMPLATE = """{{ cycler.__init__.__globals__.os.system('touch "' ~ marker ~ '"') }}
+{% block content %}{% endblock %}
+"""
+
+PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40})  # v\d+\.\d+\.\d+")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version(portfolio):
+    text = (portfolio / ".github/workflows/portfolio.yml").read_text(encoding="utf-8")
+    uses = [line.split("uses:", 1)[1].strip() for line in text.splitlines() if "uses:" in line]
+    assert len(uses) == 8
+    for use in uses:
+        assert PINNED.fullmatch(use), f"not pinned to a commit with its version: {use}"
+    # dependabot keeps the pins current
+    dependabot = yaml.safe_load((portfolio / ".github/dependabot.yml").read_text("utf-8"))
+    assert dependabot["updates"][0]["package-ecosystem"] == "github-actions"
+
+
+def test_no_checkout_keeps_the_token(portfolio):
+    checkouts = [s for job in workflow(portfolio)["jobs"].values() for s in steps(job)
+                 if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2
+    assert all(s["with"]["persist-credentials"] is False for s in checkouts)
+
+
+def test_zizmor_finds_nothing(portfolio):
+    """The GitHub Actions static analyser, offline, over init's workflow and dependabot file,
+    and over this repository's own workflows if it has any."""
+    beside_python = Path(sys.executable).parent  # a virtual environment not activated
+    zizmor = shutil.which("zizmor", path=os.pathsep.join([str(beside_python),
+                                                           os.environ.get("PATH", "")]))
+    assert zizmor, "zizmor is in the test extra"
+    targets = [portfolio / ".github"]
+    if (REPO / ".github/workflows").is_dir():
+        targets.append(REPO / ".github/workflows")
+    run = subprocess.run([zizmor, "--offline", "--no-progress", "--format", "json",
+                          *map(str, targets)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout) == []
+
+
+def test_pull_request_job_runs_only_check_and_diff(portfolio):
+    check = workflow(portfolio)["jobs"]["check"]
+    run = [line.strip() for s in steps(check) for line in s.get("run", "").splitlines()]
+    commands = {shlex.split(line)[1] for line in run if line.startswith("itpm-site ")}
+    assert commands == {"check", "diff"}
+    others = [line for line in run if line and not line.startswith("itpm-site ")]
+    assert others == ['python -m pip install "$ITPM_SITE"',
+                      'cat portfolio-diff.md >> "$GITHUB_STEP_SUMMARY"']
+
+
+def test_check_and_diff_never_render_a_pull_requests_theme(portfolio, tmp_path):
+    """A theme template runs code when rendered (the trust model: themes are code); the two
+    commands a pull request runs load no template at all."""
+    pr = tmp_path / "pr"
+    shutil.copytree(portfolio, pr)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(pr)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    marker = tmp_path / "template-ran"
+    theme = pr / "themes/evil/templates"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text(HOSTILE_TEMPLATE.replace("marker", repr(str(marker))),
+                                     encoding="utf-8")
+    with (pr / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("theme: evil\n")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "a pull request"], check=True)
+    for args in (["check", "--format", "github"], ["diff", "HEAD~1"]):
+        done = subprocess.run([sys.executable, "-m", "itpm_site", *args, "--root", str(pr)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert not marker.exists(), f"{args[0]} rendered the pull request's template"
+    # The fixture is really hostile: a build (which the PR workflow never runs) runs it.
+    subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(pr), "-q",
+                    "--no-search", "--output", str(tmp_path / "out")],
+                   capture_output=True, timeout=120)
+    assert marker.exists()
+
+
+def test_codeowners_guard_what_runs_as_code(tmp_path):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "pf"), "--as-of", AS_OF,
+                                      "--maintainer", "@acme/pmo", "--maintainer", "nino"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "pf/.github/CODEOWNERS").read_text(encoding="utf-8")
+    rules = [line.split() for line in text.splitlines() if line and not line.startswith("#")]
+    assert rules == [[path, "@acme/pmo", "@nino"]
+                     for path in ("/themes/", "/site.yaml", "/.github/")]
+
+
+def test_codeowners_without_maintainers_says_what_to_replace(portfolio):
+    text = (portfolio / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "# Replace @your-org/portfolio-maintainers" in text
+    assert "/themes/    @your-org/portfolio-maintainers" in text
+
+
+@pytest.mark.parametrize("maintainer", ["a b", "@x\n* @evil", "@"])
+def test_rejects_a_maintainer_that_is_not_a_handle(tmp_path, maintainer):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "pf"), "--maintainer", maintainer])
+    assert result.exit_code == 2 and "--maintainer" in result.stderr
     assert not (tmp_path / "pf").exists()

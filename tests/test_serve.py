@@ -15,7 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
-from servetools import EventStream, request, tiny_theme, wait_for
+from servetools import (
+    EventStream,
+    patient_requests,  # noqa: F401 - an autouse fixture, for this module
+    request,
+    tiny_theme,
+    wait_for,
+)
 
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.serve.livereload import inject

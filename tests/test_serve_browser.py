@@ -9,7 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
-from servetools import tiny_theme, wait_for
+from servetools import (
+    patient_requests,  # noqa: F401 - an autouse fixture, for this module
+    tiny_theme,
+    wait_for,
+)
 
 from itpm_site.build import BuildOptions
 from itpm_site.serve.session import ServeSession

@@ -16,6 +16,7 @@ from itpm_site.commands.common import (
     as_of_option,
     base_url_option,
     format_option,
+    os_problem,
     output_option,
     report,
     root_option,
@@ -83,6 +84,11 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
         raise SystemExit(EXIT_USAGE) from None
     except OutputError as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except OSError as exc:  # the environment (a read-only folder, a full disk), not a bug
+        where = (output if output is not None else root / "public").resolve()
+        click.echo(f"itpm-site: error: cannot write the site: {os_problem(exc, where)}; "
+                   "the previous output was left untouched", err=True)
         raise SystemExit(EXIT_USAGE) from None
     diagnostics = result.diagnostics
     if diagnostics or not quiet:

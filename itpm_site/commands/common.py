@@ -82,3 +82,13 @@ def report(diagnostics: list[Diagnostic], files: int, fmt: str = "human",
     stream.write(text)
     stream.flush()
     return summary
+
+
+def os_problem(exc: OSError, where: Path | None = None) -> str:
+    """One line for a failure of the environment (a read-only folder, a full disk): the path
+    it concerns (``where`` when the error names none) and what went wrong."""
+    path = exc.filename if exc.filename is not None else where
+    problem = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename2 is not None:
+        problem += f" (renaming to {exc.filename2})"
+    return f"{path}: {problem}" if path is not None else problem

@@ -12,7 +12,7 @@ import pydantic
 from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, as_of_option
 from itpm_site.commands.new import _git_user
 from itpm_site.config import SiteConfig, resolve_as_of
-from itpm_site.init_templates import files
+from itpm_site.init_templates import MAINTAINER, files
 
 
 @click.command()
@@ -24,14 +24,18 @@ from itpm_site.init_templates import files
               help="Base currency (ISO 4217) of the site and the examples.")
 @click.option("--force", is_flag=True, default=False,
               help="Also write into a folder that is not empty; existing files are kept.")
+@click.option("--maintainer", "maintainers", multiple=True, metavar="@USER|@ORG/TEAM",
+              help="Who must review changes to themes/, site.yaml and .github/ (CODEOWNERS); "
+                   "repeatable.")
 @as_of_option
 def init(directory: Path, title: str, owner: str | None, currency: str, force: bool,
-         as_of: dt.date | None) -> None:
+         maintainers: tuple[str, ...], as_of: dt.date | None) -> None:
     """Create a new portfolio repository in DIRECTORY.
 
-    site.yaml, three example projects in different phases, an about page, .gitignore, and a
+    site.yaml, three example projects in different phases, an about page, .gitignore, a
     GitHub Actions workflow that checks pull requests, comments the portfolio diff, and
-    deploys the site to GitHub Pages. Existing files are never overwritten.
+    deploys the site to GitHub Pages, and a CODEOWNERS file that asks a maintainer to review
+    changes to themes, site.yaml and workflows. Existing files are never overwritten.
     """
     currency = currency.strip().upper()
     try:  # the same rule as site.yaml's currency
@@ -39,6 +43,10 @@ def init(directory: Path, title: str, owner: str | None, currency: str, force: b
     except pydantic.ValidationError:
         raise click.BadParameter(f"'{currency}' is not an ISO 4217 code such as USD",
                                  param_hint="--currency") from None
+    for maintainer in maintainers:
+        if not MAINTAINER.fullmatch(maintainer):
+            raise click.BadParameter(f"'{maintainer}' is not a GitHub @user, @org/team or "
+                                     "e-mail address", param_hint="--maintainer")
     if directory.exists() and not directory.is_dir():
         click.echo(f"itpm-site: error: {directory} exists and is not a folder", err=True)
         raise SystemExit(EXIT_USAGE)
@@ -49,7 +57,7 @@ def init(directory: Path, title: str, owner: str | None, currency: str, force: b
     today = resolve_as_of(as_of, SiteConfig(), dict(os.environ))
     owner = owner or _git_user(directory if directory.is_dir() else Path.cwd()) or "Unassigned"
     written, skipped = [], []
-    for rel, text in files(title, owner, currency, today).items():
+    for rel, text in files(title, owner, currency, today, list(maintainers)).items():
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

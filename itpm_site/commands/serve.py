@@ -16,6 +16,7 @@ from itpm_site.commands.common import (
     EXIT_USAGE,
     as_of_option,
     base_url_option,
+    os_problem,
     root_option,
     verbosity_options,
 )
@@ -47,8 +48,10 @@ def _stop_on_sigterm() -> None:
 
 @click.command()
 @root_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 makes the site reachable from other machines).")
+@click.option("--host", default=None, metavar="ADDRESS",
+              help="Address to listen on, and answer for any host name (0.0.0.0 makes the site "
+                   "reachable from other machines). [default: 127.0.0.1, answering only for "
+                   "localhost]")
 @click.option("--port", default="8000", show_default=True, callback=_port, metavar="PORT",
               help="Port to listen on; 'auto' (or 0) takes the first free port from 8000.")
 @click.option("--open", "open_browser", is_flag=True, default=False,
@@ -59,7 +62,7 @@ def _stop_on_sigterm() -> None:
 @base_url_option
 @as_of_option
 @verbosity_options
-def serve(root: Path, host: str, port: int | None, open_browser: bool, poll: bool,
+def serve(root: Path, host: str | None, port: int | None, open_browser: bool, poll: bool,
           base_url: str | None, as_of: dt.date | None, quiet: bool, verbose: bool) -> None:
     """Build the site, serve it, and rebuild and reload the browser on every change.
 
@@ -79,15 +82,19 @@ def serve(root: Path, host: str, port: int | None, open_browser: bool, poll: boo
             click.echo(text, err=err)
 
     options = BuildOptions(root=root, base_url=base_url, as_of=as_of)
+    # Without --host, only requests for localhost are answered (see DevServer.host_allowed).
+    any_host = host is not None
+    host = host or "127.0.0.1"
     try:
         session = ServeSession(options, host=host, port=port, poll=poll, echo=echo,
-                               color=use_color(sys.stderr), verbose=verbose)
+                               color=use_color(sys.stderr), verbose=verbose, any_host=any_host)
     except PortInUse as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:
-        click.echo(f"itpm-site: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
-                   err=True)
+        problem = os_problem(exc) if exc.filename is not None else \
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"  # a path: the private folder
+        click.echo(f"itpm-site: error: {problem}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     _stop_on_sigterm()
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import http.server
+import ipaddress
 import queue
 import socket
 import socketserver
@@ -92,8 +93,9 @@ class SiteState(Protocol):
     def waiting(self, rel: str) -> bool:
         """Is ``rel`` a page still to be rendered (maybe not on disk yet)?"""
 
-    def wait_fresh(self, rel: str) -> None:
-        """Return once the file ``rel`` is up to date (or after a bounded wait)."""
+    def wait_fresh(self, rel: str) -> bool:
+        """Return once the file ``rel`` is up to date: True; or after a wait of a few seconds
+        (the file on disk is then the last good version): False."""
 
 
 class Refused(Exception):
@@ -121,6 +123,31 @@ def resolve_path(folder: Path, rel: str) -> Path:
     if real != top and not real.is_relative_to(top):
         raise Refused(rel)
     return target
+
+
+def host_name(header: str) -> str | None:
+    """The name or address in a Host header (``name:port``, ``[v6]:port``), lowercased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, _, rest = header[1:].partition("]")
+        if rest and not (rest.startswith(":") and rest[1:].isdigit()):
+            return None
+        return name or None
+    name, _, port = header.partition(":")
+    if ":" in port or (port and not port.isdigit()):
+        return None
+    return name.rstrip(".") or None
+
+
+def is_local_host(name: str, bound: str) -> bool:
+    """A localhost name, a loopback address or the address the server listens on."""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address == ipaddress.ip_address(bound)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -175,10 +202,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _redirect(self, location: str, head: bool) -> None:
         self._text(302, f"302 see {location}", head, {"Location": location})
 
-    def _html(self, status: int, body: bytes, head: bool) -> None:
-        self._send(status, inject(body, self.server.hub.token), "text/html; charset=utf-8", head)
+    def _html(self, status: int, body: bytes, head: bool,
+              headers: dict[str, str] | None = None) -> None:
+        self._send(status, inject(body, self.server.hub.token), "text/html; charset=utf-8", head,
+                   headers)
 
     def _serve(self, head: bool) -> None:
+        host = self.headers.get("Host")
+        if host is not None and not self.server.host_allowed(host):
+            # A page elsewhere whose name was rebound to this machine (DNS rebinding) must not
+            # read the preview: it can only reach it under a name that is not ours.
+            self.close_connection = True
+            return self._text(421, f"421 this server answers only for localhost (Host: "
+                              f"{host!r}); to serve other names, start it with --host", head)
         url = urllib.parse.urlsplit(self.path)
         path = url.path or "/"
         if path == EVENTS_PATH:
@@ -204,10 +240,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             name = f"{name}/index.html" if name else "index.html"
         elif target.is_dir() or state.waiting(f"{name}/index.html"):
             return self._redirect(path + "/" + (f"?{url.query}" if url.query else ""), head)
-        state.wait_fresh(name)  # a page still being rendered is worth the wait: never stale
+        # A page being rendered is worth a short wait; after that its last good version is
+        # served (during a burst of edits it may never settle), and the reload follows.
+        fresh = state.wait_fresh(name)
         try:
             body = (state.folder / name).read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            if not fresh:  # still owed by the background work
+                return self._still_rendering(head)
             return self._not_found(head)
         if name.endswith(".html"):
             return self._html(200, body, head)
@@ -217,10 +257,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         state = self.server.state
         page = state.folder / "404.html"
         if state.has_site:
-            state.wait_fresh("404.html")
+            if not page.is_file():
+                state.wait_fresh("404.html")
             if page.is_file():
                 return self._html(404, page.read_bytes(), head)
         return self._text(404, "404 not found", head)
+
+    def _still_rendering(self, head: bool) -> None:
+        """A new page that is not written yet: ask the browser to come back in a moment."""
+        body = (b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                b'<meta http-equiv="refresh" content="1"><title>Rendering</title></head>'
+                b"<body><p>This page is still being rendered; it appears in a moment.</p>"
+                b"</body></html>")
+        self._html(503, body, head, {"Retry-After": "1"})
 
     def _events(self, head: bool) -> None:
         self.close_connection = True
@@ -260,10 +309,12 @@ class DevServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = sys.platform != "win32"
 
     def __init__(self, address: tuple[str, int], state: SiteState, hub: Hub,
-                 log_requests: bool = False) -> None:
+                 log_requests: bool = False, any_host: bool = False) -> None:
         self.state = state
         self.hub = hub
         self.log_requests = log_requests
+        #: Answer requests for any Host name (serve --host), not only localhost's.
+        self.any_host = any_host
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
@@ -279,6 +330,13 @@ class DevServer(http.server.ThreadingHTTPServer):
         # HTTPServer.server_bind looks the host name up in DNS, which can hang offline.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
+
+    def host_allowed(self, header: str) -> bool:
+        """Is a request with this Host header for this server?"""
+        if self.any_host:
+            return True
+        name = host_name(header)
+        return name is not None and is_local_host(name, self.server_address[0])
 
     @property
     def base_path(self) -> str:

@@ -33,8 +33,9 @@ from itpm_site.serve.watch import Watcher
 from itpm_site.theme import default_theme_dir
 
 #: How long a request waits for a page that is still being rendered before it takes the file
-#: as it is (a dev server should not hang on a huge site).
-FRESH_WAIT_SECONDS = 120.0
+#: as it is, the last good version (a dev server should not hang on a huge site, nor during a
+#: burst of edits, when background work starts over on every change and may never finish).
+FRESH_WAIT_SECONDS = 3.0
 
 #: ``echo(text, err)`` prints a line for the person running serve.
 Echo = Callable[[str, bool], None]
@@ -49,7 +50,8 @@ class ServeSession:
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int | None = 8000,
                  poll: bool = False, echo: Echo = _silent, color: bool = False,
-                 verbose: bool = False, workdir: Path | None = None) -> None:
+                 verbose: bool = False, workdir: Path | None = None,
+                 any_host: bool = False) -> None:
         self.options = options
         self.root = options.root.resolve()
         self.echo = echo
@@ -71,9 +73,10 @@ class ServeSession:
         self._serving = threading.Event()
         self._closed = False
         self._first_base = self._configured_base_path()
+        self._served_stale = threading.Event()  # a reload is owed once background work ends
         try:
             self.server = bind(host, port, lambda address: DevServer(
-                address, self, self.hub, log_requests=verbose))
+                address, self, self.hub, log_requests=verbose, any_host=any_host))
         except BaseException:
             self._remove_workdir()
             raise
@@ -97,8 +100,11 @@ class ServeSession:
     def waiting(self, rel: str) -> bool:
         return self.builder.waiting(rel)
 
-    def wait_fresh(self, rel: str) -> None:
-        self.builder.wait_fresh(rel, FRESH_WAIT_SECONDS)
+    def wait_fresh(self, rel: str) -> bool:
+        fresh = self.builder.wait_fresh(rel, FRESH_WAIT_SECONDS)
+        if not fresh:
+            self._served_stale.set()
+        return fresh
 
     @property
     def base_path(self) -> str:
@@ -150,7 +156,10 @@ class ServeSession:
                       .rstrip("\n"), True)
             last = self.last.errors if self.last else []
             self.hub.set_errors([*last, *self.builder.problems])
-        elif kind == "settled" and isinstance(data, Background) and \
+        elif kind == "settled" and self._served_stale.is_set():
+            self._served_stale.clear()
+            self.hub.site_changed()  # pages served stale (or not yet) show the fresh version
+        if kind == "settled" and isinstance(data, Background) and \
                 (data.rendered or data.emitted):
             self.echo(f"  then {data.rendered} bigger pages ({data.written} changed) and "
                       f"{data.emitted} export/search files updated in the background, "

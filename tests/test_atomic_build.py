@@ -1,0 +1,214 @@
+"""A build killed at any point (kill -9) leaves the previous site byte-identical and no process
+behind, and the next build removes what it left (issue 13, finding 6)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from portfolios import valid_projects
+
+from itpm_site import write
+from itpm_site.write import MARKER, SiteWriter
+
+pytestmark = pytest.mark.usefixtures("plain_env")
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="reads the process table from /proc")
+
+#: How many times a build is killed, at random points of its run.
+KILLS = 4
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.blake2b(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".public."))
+
+
+def build_command(root: Path) -> list[str]:
+    return [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-q", "--jobs", "2"]
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` now (its render and loading workers)."""
+    parents = {int(p.name): _parent_of(int(p.name)) for p in Path("/proc").iterdir()
+               if p.name.isdigit()}
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def set_title(root: Path, title: str) -> None:
+    (root / "site.yaml").write_text(f"title: {title}\nas_of: 2026-11-20\n", encoding="utf-8")
+
+
+@linux_only
+def test_kill_9_leaves_the_previous_site_and_no_process(tmp_path, write_portfolio):
+    root = write_portfolio(tmp_path / "pf", valid_projects(2000, "Site 0"))
+    started = time.monotonic()
+    subprocess.run(build_command(root), check=True, capture_output=True, timeout=300)
+    seconds = time.monotonic() - started
+    before = digests(root / "public")
+    seed = int(os.environ.get("ITPM_KILL_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    seen: set[int] = set()
+    try:
+        killed = kill_builds(root, seconds, rng, seed, before, seen)
+    finally:  # a failed test leaves no process behind either
+        for pid in seen:
+            if alive(pid) and str(root).encode() in cmdline(pid):  # still a worker of ours
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    assert killed >= KILLS // 2, f"seed {seed}: the builds ended before the kills"
+    done = subprocess.run(build_command(root), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert leftovers(root) == []
+    assert b"Site 4" in (root / "public/index.html").read_bytes()
+
+
+def kill_builds(root: Path, seconds: float, rng: random.Random, seed: int,
+                before: dict[str, str], seen: set[int]) -> int:
+    """Start a build that changes every page and kill it, KILLS times; how many were killed
+    before they finished."""
+    killed = 0
+    for n in range(1, KILLS + 1):
+        set_title(root, f"Site {n}")  # every page of the killed build differs
+        build = subprocess.Popen(build_command(root), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 0.95) * seconds)
+        workers = descendants(build.pid)
+        seen.update(workers)
+        build.send_signal(signal.SIGKILL)
+        build.wait(timeout=60)
+        if build.returncode == 0:  # it finished first: its site is now the previous one
+            before = digests(root / "public")
+            continue
+        killed += 1
+        assert digests(root / "public") == before, f"seed {seed}, kill {n}"
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if alive(pid)], f"seed {seed}: orphaned workers"
+    return killed
+
+
+# ------------------------------------------------------------------------------ leftovers
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.fixture
+def portfolio(tmp_path, write_portfolio) -> Path:
+    return write_portfolio(tmp_path / "pf", valid_projects(3, "Leftovers"))
+
+
+def staging_of(root: Path, pid: int, kind: str = "building") -> Path:
+    folder = root / f".public.{kind}-{pid}"
+    (folder / "projects").mkdir(parents=True)
+    (folder / "projects/half-written.html").write_bytes(b"<!doctype html>")
+    return folder
+
+
+def start_build(root: Path) -> None:
+    SiteWriter(root, root / "public").abort()
+
+
+def test_the_staging_folder_of_a_dead_build_is_removed(portfolio):
+    staging_of(portfolio, dead_pid())
+    staging_of(portfolio, dead_pid(), "previous")
+    (portfolio / "public").mkdir()
+    (portfolio / "public" / MARKER).write_bytes(write.MARKER_TEXT)
+    start_build(portfolio)
+    assert leftovers(portfolio) == []
+
+
+def test_the_staging_folder_of_a_running_build_is_kept(portfolio):
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        staging_of(portfolio, running.pid)
+        start_build(portfolio)
+        assert leftovers(portfolio) == [f".public.building-{running.pid}"]
+    finally:
+        running.kill()
+        running.wait()
+
+
+@pytest.mark.skipif(write.fcntl is None, reason="folders are locked where fcntl is")
+def test_a_locked_staging_folder_is_kept(portfolio):
+    """A build in another process namespace (a container) shows by its lock, not its pid."""
+    folder = staging_of(portfolio, dead_pid())
+    held = write._lock(folder)
+    assert held is not None
+    try:
+        start_build(portfolio)
+        assert leftovers(portfolio) == [folder.name]
+    finally:
+        write._unlock(held)
+    start_build(portfolio)
+    assert leftovers(portfolio) == []
+
+
+def test_a_swap_cut_short_gets_its_site_back(portfolio):
+    """Killed between moving the old site aside and moving the new one in: the old one is
+    the last complete site, and goes back in place."""
+    previous = staging_of(portfolio, dead_pid(), "previous")
+    (previous / MARKER).write_bytes(write.MARKER_TEXT)
+    staging_of(portfolio, dead_pid())
+    start_build(portfolio)
+    assert leftovers(portfolio) == []
+    assert (portfolio / "public/projects/half-written.html").read_bytes() == b"<!doctype html>"
+
+
+def test_a_running_build_holds_its_staging_folder(portfolio):
+    writer = SiteWriter(portfolio, portfolio / "public")
+    try:
+        if write.fcntl is not None:
+            assert write._lock(writer.staging) is None
+        staging_of(portfolio, dead_pid())
+        SiteWriter(portfolio, portfolio / "other")  # another build beside it
+        assert writer.staging.is_dir()
+    finally:
+        writer.abort()
+    assert not writer.staging.exists()
