@@ -150,10 +150,10 @@ class SiteConfig(BaseModel):
         if value is None or not value.strip():
             return None
         value = value.strip()
-        if info.field_name == "repo_url" or "://" in value:
-            if not value.lower().startswith(("https://", "http://")):
-                raise fail("url", f"{info.field_name} must be an http(s) address, not {value!r}",
-                           "write the repository's web address, e.g. https://github.com/acme/portfolio")
+        web = value.lower().startswith(("https://", "http://"))
+        if (info.field_name == "repo_url" or "://" in value) and not web:
+            raise fail("url", f"{info.field_name} must be an http(s) address, not {value!r}",
+                       "write the repository's web address, e.g. https://github.com/acme/portfolio")
         return value
 
     def edit_url(self, source: str) -> str | None:
@@ -169,10 +169,9 @@ class SiteConfig(BaseModel):
                         "src/main/" if "bitbucket.org" in host else None)
             if edit_uri is None:
                 return None
-        if "://" in edit_uri:
-            base = edit_uri
-        else:
-            base = self.repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
+        # An edit_uri with a scheme is a whole address; otherwise it continues repo_url.
+        base = (edit_uri if "://" in edit_uri
+                else self.repo_url.rstrip("/") + "/" + edit_uri.lstrip("/"))
         if not base.endswith(("/", "=", "#")):  # a query such as ?path= takes the path as is
             base += "/"
         return base + source.lstrip("/")

@@ -28,16 +28,23 @@ OVERFLOW = """() => {
   if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
   const main = document.querySelector('main');
   const right = main.getBoundingClientRect().right + 1;
-  const name = e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' "' + e.textContent.trim().slice(0, 40) + '"';
+  const name = e => e.tagName.toLowerCase()
+    + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+    + ' "' + e.textContent.trim().slice(0, 40) + '"';
   for (const e of main.querySelectorAll('table, th, td, .table-wrap')) {
     if (e.closest('.chart-scroll') || !e.getClientRects().length) continue;
-    if (e.scrollWidth > e.clientWidth + 1) out.push(`${name(e)}: ${e.scrollWidth} > ${e.clientWidth}`);
+    if (e.scrollWidth > e.clientWidth + 1) {
+      out.push(`${name(e)}: ${e.scrollWidth} > ${e.clientWidth}`);
+    }
   }
   for (const e of main.querySelectorAll('*')) {
     // Charts scroll on purpose; a phone's card table keeps its header row for screen readers.
-    if (e.closest('.chart-scroll, .is-stackable > thead, .visually-hidden') || !e.getClientRects().length) continue;
+    if (e.closest('.chart-scroll, .is-stackable > thead, .visually-hidden')) continue;
+    if (!e.getClientRects().length) continue;
     const r = e.getBoundingClientRect();
-    if (r.width && r.right > right) out.push(`${name(e)} ends at ${Math.round(r.right)} > ${Math.round(right)}`);
+    if (r.width && r.right > right) {
+      out.push(`${name(e)} ends at ${Math.round(r.right)} > ${Math.round(right)}`);
+    }
   }
   return out.slice(0, 8);
 }"""
