@@ -15,8 +15,8 @@ PAGE_TYPES = [
     "", "projects/", "projects/customer-portal-redesign/", "projects/policy-admin-migration/",
     "phases/", "phases/implementation/", "programs/", "programs/digital-channels/", "owners/",
     "owners/nino-beridze/", "categories/", "categories/software/", "tags/", "tags/security/",
-    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "report/", "about/",
-    "no-such-page/",
+    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "report/", "search/?q=vendor",
+    "about/", "no-such-page/",
 ]
 VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 800), "phone": (390, 844)}
 
