@@ -21,7 +21,8 @@ PAGE_TYPES = [
 VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 800), "phone": (390, 844)}
 
 #: What overflows its box in main: tables, their cells and their boxes, and any other element
-#: wider than main, outside the charts that scroll on purpose (roadmap, heat map, bars).
+#: wider than main, outside the charts that scroll on purpose (roadmap, heat map, bars); and
+#: any figure broken over two lines.
 OVERFLOW = """() => {
   const out = [];
   const doc = document.documentElement;
@@ -44,6 +45,18 @@ OVERFLOW = """() => {
     const r = e.getBoundingClientRect();
     if (r.width && r.right > right) {
       out.push(`${name(e)} ends at ${Math.round(r.right)} > ${Math.round(right)}`);
+    }
+  }
+  // A figure never breaks inside itself: each text with a digit lies on one line.
+  for (const e of main.querySelectorAll('td.num, .kpi-value, .money, .ms-date')) {
+    if (e.closest('.chart-scroll') || !e.getClientRects().length) continue;
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (!/[0-9]/.test(t.data)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) out.push(`${name(e)}: "${t.data.trim()}" on ${lines.size} lines`);
     }
   }
   return out.slice(0, 8);
