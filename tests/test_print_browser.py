@@ -34,6 +34,9 @@ GEOMETRY = """() => {
                   before: getComputedStyle(e).breakBefore, text: e.textContent.trim().slice(0, 30)})),
     hidden: [...document.querySelectorAll('.main-nav, .header-search, .exports, .source, .nav-toggle')]
       .filter(e => e.getClientRects().length).map(e => e.className),
+    // External links with their address printed after them.
+    external: [...document.querySelectorAll('main a[href^="http"]')]
+      .map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content]),
   };
 }"""
 
@@ -66,10 +69,14 @@ def test_a_project_prints_its_essentials_on_the_first_page(print_page, demo_site
     paths = project_paths(demo_site)
     assert len(paths) >= 20
     late, split, pages = [], [], {}
+    printed_urls = 0
     for path in paths:
         page = print_page(path)
         g = page.evaluate(GEOMETRY)
         assert g["hidden"] == [], path
+        for href, after in g["external"]:
+            assert href in after, (path, href, after)
+        printed_urls += len(g["external"])
         for key in ("status", "facts", "budget", "risks", "milestones", "first_milestone"):
             if g[key] is None or g[key][1] > PAGE_HEIGHT:
                 late.append(f"{path}: {key}")
@@ -81,6 +88,7 @@ def test_a_project_prints_its_essentials_on_the_first_page(print_page, demo_site
         pages[path] = pdf_pages(page.pdf(format="A4", print_background=True))
     assert late == []
     assert split == []
+    assert printed_urls >= 10  # the demo's projects link their trackers and wikis
     # The essentials on page one, then dependencies, team, links and the description: two or
     # three pages (it was three or four, with cards split across them).
     assert set(pages.values()) <= {2, 3}, pages
