@@ -61,6 +61,22 @@ def truncate(text: str, max_width: float, font_size: float, bold: bool = False) 
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def wrap_lines(text: str, max_width: float, font_size: float, lines: int = 2) -> list[str]:
+    """``text`` broken at spaces into at most ``lines`` lines of roughly ``max_width`` user
+    units; only what still does not fit is shortened with an ellipsis."""
+    limit = max(3, int(max_width / (font_size * 0.52)))
+    out: list[str] = []
+    rest = text.split()
+    while rest and len(out) < lines:
+        line = rest.pop(0)
+        while rest and len(line) + 1 + len(rest[0]) <= limit:
+            line += " " + rest.pop(0)
+        out.append(line)
+    if rest:
+        out[-1] += " " + " ".join(rest)
+    return [truncate(line, max_width, font_size) for line in out]
+
+
 def shape(kind: str, cx: float, cy: float, r: float, cls: str = "") -> str:
     """A marker centred on (cx, cy): circle, ring, triangle, diamond, diamond-open."""
     c = f' class="{cls}"' if cls else ""
@@ -362,7 +378,9 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
             days += [m.milestone.date for m in v.milestones]
     t0 = month_start(min(days))
     t1 = next_month(max(days))
-    width, label_w, right = 1120.0, 250.0, 24.0
+    # The name column takes a project's full name on up to two lines (the roadmap is as wide
+    # as the page on a desktop, and scrolls sideways on a phone).
+    width, label_w, right = 1200.0, 310.0, 24.0
     axis_h, row_h, head_h = 64.0, 30.0, 30.0
     scale = TimeScale(t0, t1, label_w, width - label_w - right)
     months = months_between(t0, t1)
@@ -370,8 +388,10 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     n_rows = sum(len(items) for _, _, items in groups)
     height = axis_h + len(groups) * head_h + n_rows * row_h + 14
     hatch = f"{chart_id}-slip"
+    today = (scale.x(as_of) / width) if t0 <= as_of <= t1 else 0
     out = [_svg_open(width, height, "chart roadmap", role="group",
-                     label_id=f"{chart_id}-title {chart_id}-desc"),
+                     label_id=f"{chart_id}-title {chart_id}-desc",
+                     extra=f' data-today="{num(today)}"'),
            _title(chart_id, "Roadmap",
                   f"{n_rows} projects from {t0.isoformat()} to {t1.isoformat()}, grouped by "
                   f"program; today is {as_of.isoformat()}"),
@@ -447,9 +467,14 @@ def _roadmap_row(view: ProjectView, scale: TimeScale, y: float, row_h: float, la
     p = view.project
     status = p.status.value if p.status else "unknown"
     cy = y + row_h / 2
-    out = [f'<a href="{escape(link(root, view.url))}">'
-           f'<text class="row-title" x="30" y="{num(cy + 4.5)}">'
-           f"{escape(truncate(view.title, label_w - 40, 13))}</text></a>",
+    lines = wrap_lines(view.title, label_w - 40, 12.5)
+    if len(lines) == 1:
+        name = f'<tspan x="30" y="{num(cy + 4.5)}">{escape(lines[0])}</tspan>'
+    else:
+        name = (f'<tspan x="30" y="{num(cy - 2)}">{escape(lines[0])}</tspan>'
+                f'<tspan x="30" y="{num(cy + 11)}">{escape(lines[1])}</tspan>')
+    out = [f'<a href="{escape(link(root, view.url))}"><title>{escape(view.title)}</title>'
+           f'<text class="row-title{" two-lines" if len(lines) > 1 else ""}">{name}</text></a>',
            f'<g aria-hidden="true"><title>{escape(view.title)}</title>',
            shape(RAG[status][0], 17, cy, 5, f"rag-shape rag-fill-{status}")]
     start = p.start
@@ -485,7 +510,7 @@ def _roadmap_row(view: ProjectView, scale: TimeScale, y: float, row_h: float, la
 @lru_cache(maxsize=16)  # one per milestone in the roadmap table: the same few swatches
 def legend_marker(kind: str) -> Markup:
     """A decorative legend swatch matching the roadmap's markers: done, overdue, upcoming,
-    slip, bar, progress."""
+    slip, bar, progress, today, and the bars of on-hold, cancelled and finished projects."""
     inner = {
         "done": shape("diamond", 8, 8, 5, "ms ms-done"),
         "overdue": shape("triangle", 8, 8.5, 5, "ms ms-overdue"),
@@ -494,6 +519,9 @@ def legend_marker(kind: str) -> Markup:
         "progress": '<rect class="bar-done" x="1" y="3" width="14" height="10" rx="2"/>',
         "slip": ('<rect class="bar-slip legend-slip" x="1" y="3" width="14" height="10" rx="2"/>'),
         "today": '<line class="today-line" x1="8" y1="0" x2="8" y2="16"/>',
+        "on-hold": '<rect class="bar state-on-hold" x="1" y="3" width="14" height="10" rx="2"/>',
+        "cancelled": '<rect class="bar state-cancelled" x="1" y="3" width="14" height="10" rx="2"/>',
+        "finished": '<rect class="bar state-done" x="1" y="3" width="14" height="10" rx="2"/>',
     }[kind]
     return Markup(f'<svg class="icon legend-icon" viewBox="0 0 16 16" width="16" height="16" '
                   f'aria-hidden="true" focusable="false">{inner}</svg>')

@@ -135,6 +135,13 @@ class SiteConfig(BaseModel):
                                   description="Lowest score of each risk band.")
     allow_html: Bool = Field(False, description="Render raw HTML written in Markdown bodies.")
     stale_status_days: int = Field(30, description="A status older than this many days is stale.")
+    repo_url: Text | None = Field(None, description=(
+        "The portfolio's repository, e.g. https://github.com/acme/portfolio: 'Edit this file' "
+        "links to each file there (with edit_uri)."))
+    edit_uri: Text | None = Field(None, description=(
+        "The path, from repo_url, of the page that edits a file (as MkDocs names it), e.g. "
+        "edit/main/; or a full URL. Default: edit/main/ on GitHub, -/edit/main/ on GitLab, "
+        "src/main/ on Bitbucket; elsewhere no link unless set."))
 
     @field_validator("base_url")
     @classmethod
@@ -150,6 +157,38 @@ class SiteConfig(BaseModel):
                            "give the value of one unit in the base currency, e.g. EUR: 1.08",
                            field=code)
         return rates
+
+    @field_validator("repo_url", "edit_uri")
+    @classmethod
+    def _web_address(cls, value: str | None, info) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        web = value.lower().startswith(("https://", "http://"))
+        if (info.field_name == "repo_url" or "://" in value) and not web:
+            raise fail("url", f"{info.field_name} must be an http(s) address, not {value!r}",
+                       "write the repository's web address, e.g. https://github.com/acme/portfolio")
+        return value
+
+    def edit_url(self, source: str) -> str | None:
+        """The address that edits the file ``source`` (relative to the portfolio root) in the
+        forge, from repo_url and edit_uri as MkDocs joins them; None without a repo_url."""
+        if not self.repo_url:
+            return None
+        edit_uri = self.edit_uri
+        if edit_uri is None:
+            host = self.repo_url.lower()
+            edit_uri = ("edit/main/" if "github.com" in host else
+                        "-/edit/main/" if "gitlab" in host else
+                        "src/main/" if "bitbucket.org" in host else None)
+            if edit_uri is None:
+                return None
+        # An edit_uri with a scheme is a whole address; otherwise it continues repo_url.
+        base = (edit_uri if "://" in edit_uri
+                else self.repo_url.rstrip("/") + "/" + edit_uri.lstrip("/"))
+        if not base.endswith(("/", "=", "#")):  # a query such as ?path= takes the path as is
+            base += "/"
+        return base + source.lstrip("/")
 
     def category_index(self) -> dict[str, Category]:
         """Every accepted spelling (normalized) -> category."""

@@ -68,6 +68,18 @@ def _slugs(items: Iterable) -> frozenset[str]:
     return frozenset(p.slug for p in items)
 
 
+def report_projects(portfolio: Portfolio) -> list:
+    """The projects of the steering-committee pack: red, then amber, then any other with an
+    overdue milestone; by title within each."""
+    def rank(view) -> int:
+        status = view.project.status.value if view.project.status else ""
+        return {"red": 0, "amber": 1}.get(status, 2)
+
+    chosen = [v for v in portfolio.projects
+              if rank(v) < 2 or any(m.overdue for m in v.milestones)]
+    return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
+
+
 def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     pages: list[PageSpec] = [
@@ -88,6 +100,8 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
         PageSpec("milestones/index.html", "milestones.html", title="Milestones",
                  section="milestones/"),
         PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
+        PageSpec("report/index.html", "report.html", {"report": report_projects(portfolio)},
+                 title="Steering-committee pack", section=""),
         PageSpec("search/index.html", "search.html",
                  {"facets": search.facets(portfolio)},
                  title="Search", section=""),

@@ -18,7 +18,8 @@ PAGE_TYPES = [
     "projects/tbilisi-branch-network-refresh/", "phases/", "phases/implementation/",
     "programs/", "programs/digital-channels/", "programs/data-analytics/", "owners/",
     "owners/nino-beridze/", "categories/", "categories/software/", "tags/", "tags/security/",
-    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "about/", "no-such-page/",
+    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "report/", "about/",
+    "no-such-page/",
 ]
 
 

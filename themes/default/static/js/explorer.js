@@ -1,7 +1,10 @@
 /* Project explorer: filter and sort the projects table in the browser.
    Progressive enhancement: without JavaScript the full table is shown as built. The state
    lives in the query string (projects/?status=red&sort=budget&dir=desc), so views can be
-   bookmarked and linked to from the dashboard. */
+   bookmarked and linked to from the dashboard. The row density (compact by default, one line
+   per project; or comfortable, with summaries) is kept in the URL too (density=comfortable)
+   and remembered in local storage. On a phone the filters fold into a "Filters (n)"
+   disclosure. */
 (function () {
   "use strict";
 
@@ -15,6 +18,11 @@
   var count = document.getElementById("explorer-count");
   var empty = document.getElementById("explorer-empty");
   var FILTERS = ["phase", "status", "state", "program", "owner", "category", "tag", "flagged"];
+  var filters = document.getElementById("explorer-filters");
+  var filterCount = document.getElementById("explorer-filter-count");
+  var densityGroup = document.getElementById("explorer-density");
+  var DENSITY_KEY = "itpm-site.explorer-density";
+  var density = "compact";
   var sortKey = "";
   var sortDir = "ascending";
 
@@ -120,6 +128,8 @@
     var noun = total === 1 ? "project" : "projects";
     count.textContent = shown === total ? total + " " + noun : "Showing " + shown + " of " + total + " " + noun;
     if (empty) { empty.hidden = shown !== 0; }
+    var active = (state.q ? 1 : 0) + FILTERS.filter(function (key) { return state[key]; }).length;
+    if (filterCount) { filterCount.textContent = "(" + active + ")"; }
     return state;
   }
 
@@ -128,6 +138,7 @@
     if (state.q) { params.set("q", state.q); }
     FILTERS.forEach(function (key) { if (state[key]) { params.set(key, state[key]); } });
     if (sortKey) { params.set("sort", sortKey); params.set("dir", sortDir === "descending" ? "desc" : "asc"); }
+    if (density !== "compact") { params.set("density", density); }
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     try { window.history.replaceState(null, "", url); } catch (e) { /* file:// pages */ }
@@ -144,6 +155,8 @@
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
       select.value = known ? value : "";
     });
+    var wanted = params.get("density") || storedDensity();
+    density = wanted === "comfortable" ? "comfortable" : "compact";
     var key = params.get("sort") || "";
     if (columnOf(key) >= 0) {
       sortKey = key;
@@ -180,8 +193,41 @@
     window.setTimeout(update, 0);
   });
 
-  form.hidden = false;
+  function storedDensity() {
+    try { return window.localStorage.getItem(DENSITY_KEY) || ""; } catch (e) { return ""; }
+  }
+
+  function applyDensity() {
+    table.classList.toggle("is-compact", density === "compact");
+    if (!densityGroup) { return; }
+    Array.prototype.forEach.call(densityGroup.querySelectorAll("button"), function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-density") === density));
+    });
+  }
+
+  if (densityGroup) {
+    densityGroup.hidden = false;
+    densityGroup.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-density]");
+      if (!button) { return; }
+      density = button.getAttribute("data-density");
+      try { window.localStorage.setItem(DENSITY_KEY, density); } catch (e) { /* private mode */ }
+      applyDensity();
+      update();
+    });
+  }
+
+  // The filters are open on a wide screen and folded on a phone (until asked for).
+  if (filters) {
+    filters.hidden = false;
+    var phone = window.matchMedia ? window.matchMedia("screen and (max-width: 760px)") : null;
+    filters.open = !(phone && phone.matches);
+    if (phone && phone.addEventListener) {
+      phone.addEventListener("change", function () { filters.open = !phone.matches; });
+    }
+  }
   readUrl();
+  applyDensity();
   applySort();
   applyFilter();
 }());

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Regenerate the documentation's screenshots of the demo portfolio into docs/img/.
+
+    python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs/img]
+
+Builds the demo (content/ and site.yaml at the repository root, as of its site.yaml date)
+into a temporary folder, serves it on 127.0.0.1 under a sub-path, and photographs the
+dashboard, the project explorer, a project page and the roadmap in the light theme, and the
+dashboard and roadmap in the dark one, at 1440 x 900. Needs the test extra (playwright) and a
+Chromium; PNGs are made smaller with pngquant when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MOUNT = "/portfolio/"
+VIEWPORT = {"width": 1440, "height": 900}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+#: (file name, page, colour scheme): what the README and docs/ show.
+SHOTS = [
+    ("dashboard.png", "", "light"),
+    ("explorer.png", "projects/", "light"),
+    ("project.png", "projects/customer-portal-redesign/", "light"),
+    ("roadmap.png", "roadmap/", "light"),
+    ("dashboard-dark.png", "", "dark"),
+    ("roadmap-dark.png", "roadmap/", "dark"),
+]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def translate_path(self, path: str) -> str:
+        path = path.split("?", 1)[0]
+        inside = path[len(MOUNT) - 1:] if path.startswith(MOUNT) else "/__outside__"
+        return super().translate_path(inside)
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{MOUNT}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build_demo(out: Path) -> None:
+    from itpm_site.build import BuildOptions, build_site
+
+    result = build_site(BuildOptions(root=REPO, output=out))
+    if not result.ok:
+        sys.exit("the demo portfolio does not build: " +
+                 "; ".join(d.headline() for d in result.diagnostics))
+
+
+def shrink(png: Path) -> None:
+    """Fewer colours, same look (pngquant, when installed); the file is left as is otherwise."""
+    if shutil.which("pngquant"):
+        subprocess.run(["pngquant", "--force", "--skip-if-larger", "--quality", "70-95",
+                        "--output", str(png), str(png)], check=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "img")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "public"
+        build_demo(site)
+        with serve(site) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            for name, path, scheme in SHOTS:
+                context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+                page = context.new_page()
+                page.goto(url + path)
+                page.wait_for_load_state("networkidle")
+                target = args.out / name
+                page.screenshot(path=str(target))
+                shrink(target)
+                context.close()
+                print(f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
+                      f"  {target.stat().st_size // 1024} KiB")
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

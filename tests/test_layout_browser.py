@@ -1,0 +1,209 @@
+"""Layout in real headless Chromium: every page type of the demo at desktop and phone sizes,
+light and dark. Nothing in main is wider than its box (only the charts scroll sideways), the
+page never scrolls sideways, every navigation link can be reached; the explorer is dense."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitetools import serve
+
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = [
+    "", "projects/", "projects/customer-portal-redesign/", "projects/policy-admin-migration/",
+    "phases/", "phases/implementation/", "programs/", "programs/digital-channels/", "owners/",
+    "owners/nino-beridze/", "categories/", "categories/software/", "tags/", "tags/security/",
+    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "report/", "search/?q=vendor",
+    "about/", "no-such-page/",
+]
+VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 800), "phone": (390, 844)}
+
+#: What overflows its box in main: tables, their cells and their boxes, and any other element
+#: wider than main, outside the charts that scroll on purpose (roadmap, heat map, bars); and
+#: any figure broken over two lines.
+OVERFLOW = """() => {
+  const out = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const main = document.querySelector('main');
+  const right = main.getBoundingClientRect().right + 1;
+  const name = e => e.tagName.toLowerCase()
+    + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+    + ' "' + e.textContent.trim().slice(0, 40) + '"';
+  for (const e of main.querySelectorAll('table, th, td, .table-wrap')) {
+    if (e.closest('.chart-scroll') || !e.getClientRects().length) continue;
+    if (e.scrollWidth > e.clientWidth + 1) {
+      out.push(`${name(e)}: ${e.scrollWidth} > ${e.clientWidth}`);
+    }
+  }
+  for (const e of main.querySelectorAll('*')) {
+    // Charts scroll on purpose; a phone's card table keeps its header row for screen readers.
+    if (e.closest('.chart-scroll, .is-stackable > thead, .visually-hidden')) continue;
+    if (!e.getClientRects().length) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width && r.right > right) {
+      out.push(`${name(e)} ends at ${Math.round(r.right)} > ${Math.round(right)}`);
+    }
+  }
+  // A figure never breaks inside itself: each text with a digit lies on one line.
+  for (const e of main.querySelectorAll('td.num, .kpi-value, .money, .ms-date')) {
+    if (e.closest('.chart-scroll') || !e.getClientRects().length) continue;
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (!/[0-9]/.test(t.data)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) out.push(`${name(e)}: "${t.data.trim()}" on ${lines.size} lines`);
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+#: Navigation links that cannot be seen and clicked (outside the viewport, hidden, covered).
+UNREACHABLE_NAV = """() => [...document.querySelectorAll('#main-nav a')].filter(a => {
+  const r = a.getBoundingClientRect();
+  if (!r.width || !r.height || r.left < 0 || r.right > document.documentElement.clientWidth) return true;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !(hit && a.contains(hit));
+}).map(a => a.textContent.trim())"""
+
+
+@pytest.fixture(scope="module")
+def site_url(demo_site: Path):
+    with serve(demo_site, mount="/portfolio/") as url:
+        yield url
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) -> None:
+    width, height = VIEWPORTS[size]
+    problems: dict[str, list[str]] = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      color_scheme=scheme)
+        page = context.new_page()
+        for path in PAGE_TYPES:
+            page.goto(site_url + path)
+            found = page.evaluate(OVERFLOW)
+            if size == "phone":
+                toggle = page.locator(".nav-toggle")
+                assert toggle.is_visible(), path
+                assert page.locator("#main-nav a").first.is_hidden()  # folded until asked for
+                toggle.click()
+                assert toggle.get_attribute("aria-expanded") == "true"
+            else:
+                assert page.locator(".nav-toggle").is_hidden(), path
+            unreachable = page.evaluate(UNREACHABLE_NAV)
+            if unreachable:
+                found.append(f"navigation links out of reach: {unreachable}")
+            if found:
+                problems[f"{scheme} {path or '/'}"] = found
+        context.close()
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_explorer_is_dense_with_a_density_switch_and_a_sticky_header(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "projects/")
+    above_fold = page.evaluate("""() => [...document.querySelectorAll('#explorer tbody tr')]
+        .filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length""")
+    assert above_fold >= 15
+    # The summary is the title's tooltip in the compact view.
+    first = page.locator("#explorer tbody tr .project-title").first
+    assert first.get_attribute("title")
+    assert page.locator("#explorer tbody tr .summary").first.is_hidden()
+    assert page.get_attribute("[data-density=compact]", "aria-pressed") == "true"
+
+    page.click("[data-density=comfortable]")
+    assert "density=comfortable" in page.url
+    assert page.locator("#explorer tbody tr .summary").first.is_visible()
+    # Remembered: the explorer opens comfortable next time, even without the parameter.
+    page.goto(site_url + "projects/")
+    assert page.get_attribute("[data-density=comfortable]", "aria-pressed") == "true"
+    page.click("[data-density=compact]")
+    assert "density" not in page.url
+
+    page.mouse.wheel(0, 700)
+    page.wait_for_function("window.scrollY > 500")
+    top = page.evaluate("document.querySelector('#explorer thead th').getBoundingClientRect().top")
+    assert abs(top) <= 1  # the header row stays at the top of the window
+    context.close()
+
+
+def test_phone_explorer_folds_its_filters_and_counts_them(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + "projects/")
+    summary = page.locator("#explorer-filters > summary")
+    assert " ".join(summary.inner_text().split()) == "Filters (0)"
+    assert page.locator("#f-status").is_hidden()
+    # The first project is on the first screen, not two screens of filters down.
+    first_row = page.evaluate(
+        "document.querySelector('#explorer tbody tr').getBoundingClientRect().top")
+    assert first_row < 844
+    summary.click()
+    page.select_option("#f-status", "red")
+    page.select_option("#f-phase", "implementation")
+    assert " ".join(summary.inner_text().split()) == "Filters (2)"
+    # Rows are cards whose cells say what they are.
+    label = page.evaluate("""() => getComputedStyle(
+        document.querySelector('#explorer tbody tr:not([hidden]) td[data-label]'), '::before').content""")
+    assert label.strip('"') in {"Phase", "Status"}
+    context.close()
+
+
+def relative_luminance(rgb: str) -> float:
+    parts = [float(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].replace(",", " ").split()[:3]]
+
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in parts)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_roadmap_names_legend_and_markers(browser, site_url: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + "roadmap/")
+    # On a phone the roadmap opens scrolled to today, which is in view.
+    wrap = page.locator(".roadmap-wrap")
+    assert wrap.evaluate("e => e.scrollLeft") > 0
+    line = page.locator(".roadmap .today line").bounding_box()
+    box = wrap.bounding_box()
+    assert box["x"] <= line["x"] <= box["x"] + box["width"]
+    # Full names, never cut: each row's link carries the full name, and its lines make it up.
+    for link in page.locator(".roadmap a:has(.row-title)").all():
+        full = link.locator("title").text_content()
+        shown = " ".join(t.text_content() for t in link.locator("tspan").all())
+        assert shown == full and "…" not in shown
+    legend = page.locator(".roadmap-legend").inner_text()
+    for entry in ("On hold", "Cancelled", "Milestone done", "Milestone overdue", "Milestone upcoming"):
+        assert entry in legend
+    colours = page.evaluate("""() => {
+      const style = s => getComputedStyle(document.querySelector('.roadmap ' + s));
+      return {done: style('.ms-done').fill, upcoming_fill: style('.ms-upcoming').fill,
+              upcoming_edge: style('.ms-upcoming').stroke, overdue: style('.ms-overdue').fill,
+              background: getComputedStyle(document.querySelector('.roadmap-wrap')).backgroundColor};
+    }""")
+    assert contrast(colours["done"], colours["upcoming_fill"]) >= 3
+    assert contrast(colours["done"], colours["background"]) >= 3
+    assert contrast(colours["upcoming_edge"], colours["background"]) >= 3
+    assert contrast(colours["overdue"], colours["background"]) >= 3
+    # An overdue marker is drawn after (above) the slip hatch of its row.
+    order = page.evaluate("""() => [...document.querySelectorAll('.roadmap g[aria-hidden]')]
+        .filter(g => g.querySelector('.bar-slip') && g.querySelector('.ms-overdue'))
+        .map(g => [...g.querySelectorAll('.bar-slip, .ms-overdue')].map(e => e.getAttribute('class')))""")
+    assert order and all(row[0] == "bar-slip" for row in order)
+    context.close()

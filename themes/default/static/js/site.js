@@ -1,0 +1,82 @@
+/* Small-screen helpers for every page; each one only enhances what the page already shows.
+   - The main navigation folds under a "Menu" button (without JavaScript it wraps instead).
+   - Data tables become stacked cards on a phone: each cell is labelled with its column's
+     heading (without JavaScript a table scrolls inside its own box).
+   - A roadmap wider than the screen opens scrolled to today. */
+(function () {
+  "use strict";
+
+  var toggle = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("main-nav");
+  if (toggle && nav) {
+    toggle.hidden = false;
+    document.documentElement.classList.add("has-nav-toggle");
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("is-open", open);
+    };
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  // The heading of each column, in the order of the cells (colspans counted).
+  function columnLabels(table) {
+    var labels = [];
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      var abbr = th.querySelector("abbr[title]");
+      var text = (abbr ? abbr.getAttribute("title") : th.textContent).replace(/\s+/g, " ").trim();
+      for (var i = 0; i < (th.colSpan || 1); i++) { labels.push(text); }
+    });
+    return labels;
+  }
+
+  function labelTable(table) {
+    var labels = columnLabels(table);
+    Array.prototype.forEach.call(table.tBodies, function (tbody) {
+      Array.prototype.forEach.call(tbody.rows, function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          // The first cell names the row (it is the card's title); a cell across the whole
+          // table is a group heading.
+          if (col > 0 && cell.colSpan < labels.length && labels[col]) {
+            cell.setAttribute("data-label", labels[col]);
+          }
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+    table.classList.add("is-stackable");
+  }
+
+  var narrow = window.matchMedia ? window.matchMedia("screen and (max-width: 760px)") : null;
+  var labelled = false;
+  function stackTables() {
+    if (labelled || !narrow || !narrow.matches) { return; }
+    labelled = true;
+    Array.prototype.forEach.call(document.querySelectorAll("main table.data"), function (table) {
+      if (table.tHead && table.tHead.rows.length && !table.classList.contains("no-stack")) {
+        labelTable(table);
+      }
+    });
+  }
+  stackTables();
+  if (narrow) {
+    if (narrow.addEventListener) { narrow.addEventListener("change", stackTables); }
+    else if (narrow.addListener) { narrow.addListener(stackTables); }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll(".roadmap-wrap"), function (wrap) {
+    var svg = wrap.querySelector("svg[data-today]");
+    if (!svg || wrap.scrollWidth <= wrap.clientWidth) { return; }
+    var today = parseFloat(svg.getAttribute("data-today")) * svg.getBoundingClientRect().width;
+    // Today a third of the way in: some of the past, more of what is coming.
+    wrap.scrollLeft = Math.max(0, today - wrap.clientWidth / 3);
+  });
+}());
