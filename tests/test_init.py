@@ -211,14 +211,14 @@ def test_no_checkout_keeps_the_token(portfolio):
 
 def test_zizmor_finds_nothing(portfolio):
     """The GitHub Actions static analyser, offline, over init's workflow and dependabot file,
-    and over this repository's own workflows if it has any."""
+    and over this repository's own workflows and dependabot file."""
     beside_python = Path(sys.executable).parent  # a virtual environment not activated
     zizmor = shutil.which("zizmor", path=os.pathsep.join([str(beside_python),
                                                            os.environ.get("PATH", "")]))
     assert zizmor, "zizmor is in the test extra"
     targets = [portfolio / ".github"]
-    if (REPO / ".github/workflows").is_dir():
-        targets.append(REPO / ".github/workflows")
+    if (REPO / ".github").is_dir():
+        targets.append(REPO / ".github")
     run = subprocess.run([zizmor, "--offline", "--no-progress", "--format", "json",
                           *map(str, targets)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
