@@ -11,8 +11,10 @@ steadier figure.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,11 +32,17 @@ def measure(fixture: Path, command: str, timeout: float) -> tuple[str, float, fl
         args = ["/usr/bin/time", "-v", sys.executable, "-m", "itpm_site", command, "--root", tmp]
         if command == "build":
             args.append("--keep-going")
+        # A session of its own: on a timeout the whole group goes, not only /usr/bin/time
+        # (its child would run on, holding gigabytes, as an unbounded input would).
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, errors="replace", start_new_session=True)
         try:
-            run = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
-                                 errors="replace")
+            _, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
             return fixture.name, float("inf"), float("inf"), -1, -1
+    run = subprocess.CompletedProcess(args, proc.returncode, "", stderr)
     elapsed = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+(?:\.\d+)?)$",
                         run.stderr, re.MULTILINE)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
