@@ -191,6 +191,21 @@ def test_a_link_to_git_config_inside_the_portfolio_is_not_read(tmp_path: Path,
 
 
 @links
+def test_serve_reads_content_as_build_does(tmp_path: Path, write_portfolio) -> None:
+    """serve's incremental loading refuses the same links as build (and reports them)."""
+    from itpm_site.serve.incremental import FileCache
+
+    root = write_portfolio(tmp_path / "pf", {})
+    outside = write_portfolio(tmp_path / "outside", {"pages/secret.md": "---\ntitle: S\n---\n"})
+    (root / "content" / "pages").symlink_to(outside / "pages", target_is_directory=True)
+    files = FileCache(root)
+    for _ in range(2):  # the first load lists the folders; the second reuses the listing
+        result = files.load([str(root / "content" / "pages" / "secret.md")])
+        assert [(d.path, d.code) for d in result.errors] == [("content/pages/secret.md", "io")]
+        assert result.pages == []
+
+
+@links
 def test_a_theme_folder_linking_out_of_themes_is_an_error(tmp_path: Path,
                                                           write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", {"site.yaml": "theme: mine\n", "themes/.keep": ""})

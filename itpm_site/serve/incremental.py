@@ -112,11 +112,12 @@ class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._files: dict[tuple[str, str], dict[bytes, LoadedFile]] = {}
-        self._listing: dict[str, Path] | None = None  # site.yaml and content files, by rel
+        self._disk: DiskSources | None = None  # site.yaml and content files, by rel
         self.parsed = 0  # files parsed by the last load
 
-    def _list(self) -> dict[str, Path]:
-        return dict(DiskSources(self.root).paths)
+    @property
+    def _listing(self) -> dict[str, Path] | None:
+        return self._disk.paths if self._disk is not None else None
 
     def _same_files(self, hints: Iterable[str]) -> bool:
         """Do these changed paths leave the list of files as it was (edits, no new names)?"""
@@ -139,18 +140,23 @@ class FileCache:
         ``hints``: the paths the watcher saw change, if known; when they are all edits of known
         files the folders are not listed again. Every file is read and hashed either way.
         """
-        if hints is None or not self._same_files(hints):
-            self._listing = self._list()
-        sources: dict[str, bytes] = {}
-        for rel, path in self._listing.items():
+        if self._disk is None or hints is None or not self._same_files(hints):
+            self._disk = DiskSources(self.root)
+        disk = self._disk
+        sources = _ReadFiles()
+        for rel in disk:
             try:
-                sources[rel] = path.read_bytes()
-            except OSError:  # deleted since it was listed: the next rebuild sees it gone
+                sources[rel] = disk[rel]  # read as build reads it: links out of content/ refused
+            except FileNotFoundError:  # deleted since it was listed: the next rebuild sees it gone
                 continue
+            except OSError as problem:  # the loader reports it on the file
+                sources[rel] = problem
         seen: set[tuple[str, str]] = set()
         self.parsed = 0
 
         def read_file(rel: str, section: str) -> LoadedFile:
+            if sources.failed(rel):
+                return load_file(self.root, rel, section, lambda: sources[rel])
             data = sources[rel]
             key = (rel, section)
             seen.add(key)
@@ -169,6 +175,20 @@ class FileCache:
         for key in set(self._files) - seen:  # deleted or renamed files
             del self._files[key]
         return result
+
+
+class _ReadFiles(dict):
+    """The files read for one rebuild; a file that could not be read raises again when asked
+    for, so that the loader reports it exactly as ``build`` does."""
+
+    def __getitem__(self, rel: str) -> bytes:
+        value = super().__getitem__(rel)
+        if isinstance(value, OSError):
+            raise value
+        return value
+
+    def failed(self, rel: str) -> bool:
+        return isinstance(super().get(rel), OSError)
 
 
 def _tree_digest(folders: Sequence[Path]) -> bytes:
