@@ -83,6 +83,8 @@ _LETTER_TABLE = str.maketrans(LETTERS)
 # script with apostrophes inside: the JavaScript's WORD.
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)+[^\W_]*|[^\W_]+(?:'[^\W_]+)*")
 _FIGURES = re.compile(r"[0-9.,]+")
+# Words written with hyphens (Wi-Fi, SD-WAN, month-end), found joined too: wifi, sdwan.
+_HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _HEADING = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h[1-6]\s*>", re.I | re.S)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -126,12 +128,17 @@ def words(text: str) -> list[str]:
 
 def index_words(text: str) -> list[str]:
     """``words`` and, for a word written with an apostrophe, its parts too (``O'Connor``:
-    ``oconnor``, ``o`` and ``connor``), so the name is found written either way."""
+    ``oconnor``, ``o`` and ``connor``), so the name is found written either way; and words
+    joined by hyphens joined (``Wi-Fi``: ``wi``, ``fi`` and ``wifi``)."""
+    folded = fold(text)
     out = []
-    for found in _WORD.findall(fold(text)):
+    for found in _WORD.findall(folded):
         out.append(_token(found))
         if "'" in found:
             out.extend(found.split("'"))
+    if "-" in folded:
+        out.extend(joined.replace("-", "") for joined in _HYPHENATED.findall(folded)
+                   if not joined.replace("-", "").isdigit())
     return out
 
 

@@ -173,6 +173,11 @@ def test_apostrophes_join_a_word_and_the_index_keeps_its_parts_too() -> None:
         "oconnor", "o", "connor", "darcy", "d", "arcy"]
 
 
+def test_hyphenated_words_are_indexed_joined_too() -> None:
+    assert search_index.index_words("Wi-Fi for SD-WAN sites on 2026-05-12") == [
+        "wi", "fi", "for", "sd", "wan", "sites", "on", "2026", "05", "12", "wifi", "sdwan"]
+
+
 @pytest.mark.parametrize(("written", "word"), [
     ("1,650,000", "1650000"), ("1.650.000", "1650000"), ("1650000", "1650000"),
     ("1.65M", "1.65m"), ("1,65M", "1.65m"), ("$3.2bn", "3.2bn"), ("612,000.50", "612000.50"),

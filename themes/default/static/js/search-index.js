@@ -32,6 +32,7 @@
   var RERANK = 20;         // best records whose fragments are read to rank adjacent words
   var ADJACENT_BOOST = 0.6;
   var PHRASE_CHECKS = 60;  // records with all of a phrase's words that are read to check it
+  var PROGRAM_WEIGHT = 0.7;  // a program page lists its projects: they come before it
   var K1 = 1.2, B = 0.75;  // BM25
   var TITLE_BONUS = 2, OWNER_BONUS = 1;
 
@@ -378,6 +379,7 @@
             if (s === undefined) { total.delete(doc); } else { total.set(doc, sum + s); }
           });
         });
+      self.weighProgramsDown(total);
       var ask = { terms: terms, found: found, sequence: parsed.sequence };
       return self.keepPhrases(total, ask, parsed.phrases).then(function () {
         var answer = self.filtered(terms, total, self.chosen(filters));
@@ -390,18 +392,30 @@
     });
   };
 
+  Index.prototype.weighProgramsDown = function (total) {
+    var type = this.facets && this.facets.type;
+    var program = type ? type.values.indexOf("program") : -1;
+    if (program < 0 || total === null) { return; }
+    total.forEach(function (score, doc) {
+      if (type.of[doc] === program) { total.set(doc, score * PROGRAM_WEIGHT); }
+    });
+  };
+
   Index.prototype.fragmentOf = function (doc) {
     return this.file("d/" + this.fragment[doc] + ".sdat");
   };
 
-  // Removes from `total` the best records (up to PHRASE_CHECKS) without every phrase word
-  // after word; records further down are kept unchecked.
+  // Keeps in `total` the records with every phrase, word after word, among the best
+  // PHRASE_CHECKS with all the words (their fragments are read to know): a bound on what a
+  // phrase costs, at the price of a match further down the ranking.
   Index.prototype.keepPhrases = function (total, ask, phrases) {
     if (!phrases.length || total === null) { return Promise.resolve(); }
     var self = this;
     var best = Array.from(total.keys()).sort(function (a, b) {
       return total.get(b) - total.get(a) || a - b;
-    }).slice(0, PHRASE_CHECKS);
+    });
+    best.slice(PHRASE_CHECKS).forEach(function (doc) { total.delete(doc); });
+    best = best.slice(0, PHRASE_CHECKS);
     return Promise.all(best.map(function (doc) {
       return self.fragmentOf(doc).then(function (fragment) {
         var runs = sequences(fragment);
