@@ -270,7 +270,7 @@ def test_the_last_word_is_a_beginning_however_short(reader: Reader, base: str) -
     assert reader.titles() == []
 
 
-def test_a_risk_title_and_a_milestone_are_marked(reader: Reader, base: str) -> None:
+def test_words_in_a_risk_title_are_marked(reader: Reader, base: str) -> None:
     reader.search(base + "search/?q=customs")
     risk = reader.page.locator(".search-subresult").first
     assert risk.locator("a mark").inner_text() == "customs"

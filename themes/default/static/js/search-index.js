@@ -81,7 +81,7 @@
   }
 
   // The forms a word as written is found by: itself and, with an apostrophe, its parts.
-  function forms(written) {
+  function writtenForms(written) {
     var folded = fold(written).match(WORD) || [];
     var out = folded.map(token);
     folded.forEach(function (w) { if (w.indexOf("'") >= 0) { out = out.concat(w.split("'")); } });
@@ -454,7 +454,7 @@
     var runs = [fragment.title];
     fragment.blocks.forEach(function (block) { runs.push(block[1], block[2]); });
     return runs.map(function (text) {
-      return (String(text || "").match(RUN) || []).map(forms);
+      return (String(text || "").match(RUN) || []).map(writtenForms);
     });
   }
 
@@ -533,7 +533,7 @@
     var match;
     RUN.lastIndex = 0;
     while ((match = RUN.exec(text))) {
-      var own = forms(match[0]);
+      var own = writtenForms(match[0]);
       var hits = [];
       terms.forEach(function (term, k) {
         var known = asSet(!found ? [] : (Array.isArray(found[k]) ? found[k] : found));
