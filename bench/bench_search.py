@@ -1,32 +1,46 @@
 #!/usr/bin/env python3
-"""Search benchmark: what the search index adds to a build, how big it is, and how many bytes a
-query transfers in a real browser.
+"""Search benchmark: itpm-site's own search beside Pagefind's, on the same built sites in the
+same run.
 
-    python bench/bench_search.py [--sizes 1000 10000] [--runs 3] [--no-browser]
+    python bench/bench_search.py [--sizes 1000 10000] [--runs 3] [--pagefind PATH]
 
-Inputs (once): ``python bench/gen_portfolio.py --n 1000 --out /tmp/pf/itpm-1k`` and the same
-with ``--n 10000 --out /tmp/pf/itpm-10k``.
+Inputs (once): ``python bench/gen_portfolio.py --n 1000 --out $PF/itpm-1k`` and the same with
+``--n 10000 --out $PF/itpm-10k`` (PF defaults to /tmp/pf). Pagefind is a benchmark-only
+dependency: ``pip install 'pagefind[bin]'`` in the benchmark's venv (``--pagefind`` points at
+the binary otherwise); it is never a dependency of itpm-site.
 
-1. Build time: ``itpm-site build`` and ``itpm-site build --no-search`` run alternately (A B A B
-   …, so both see the same moment of this shared, noisy machine); the report gives medians of
-   wall and CPU time (whole processes, from ``os.wait4``) and the median of the per-round
-   differences, which is what indexing adds.
-2. Index size: files and bytes under ``search/data/`` by kind (fragments, word chunks, the
-   records table, meta.json).
-3. Transfer: the built site is served over HTTP (``tests/sitetools.serve``, no compression,
-   under ``/portfolio/``); Debian's Chromium, through Playwright, opens the search page for each
-   query in a fresh context (empty cache) and every response is recorded: the bytes of the page
-   and its theme files, and those the search engine loads for the query (its script, meta.json
-   and the records table once, then the word chunks and the fragments the query needs).
+For each size N:
+
+1. Index time. ``itpm-site build`` and ``itpm-site build --no-search`` run alternately (A B A B
+   …, so both see the same moment of this shared, noisy machine); what the search adds is the
+   median of the per-round differences of wall and CPU time (whole processes, ``os.wait4``).
+   Pagefind is then run over the built site (``pagefind --site``), as one would after a build;
+   its whole run is what it adds.
+2. Index size: bytes and files under ``search/data/`` and under ``pagefind/``.
+3. Bytes and latency in Debian's Chromium (Playwright), the site served over HTTP without
+   compression under ``/portfolio/``. Each engine is driven through its own JavaScript API from
+   the same page: a query, then the data of its first 5 results (the fragments a result list
+   shows). First-query bytes: each query in a fresh browser context (empty cache), everything
+   the engine loads (its script included); median over the queries. Later-query bytes: the
+   queries one after another in one context, what each one after the first adds; median.
+   Warm latency: the same queries again in that context, every file already loaded; median of
+   the time from the query to the data of its first 5 results.
+4. Recall@5 on the relevance test set (``tests/search_relevance.tsv``): its demo queries over
+   the demo portfolio and its generated queries over ``tests/search_portfolio.py`` with N
+   look-alike projects, both built and indexed by both engines: the share of queries whose
+   expected page is in the first 5 results, at rank 1, and the nonsense queries that found
+   nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,21 +49,16 @@ from pathlib import Path
 from bench_build import run_once
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 PF = Path(os.environ.get("PF", "/tmp/pf"))
 OUT = Path(os.environ.get("OUT", "/tmp/out"))
 TAG = {1000: "1k", 10000: "10k"}
 
-#: (label, query string of the search page). 'firewall' is not in the synthetic text (its
-#: vocabulary is small), so it shows the cost of a query that finds nothing; the others find
-#: a handful, thousands, and a filtered set.
-QUERIES = [
-    ("firewall", "?q=firewall"),
-    ("kubernetes (title word)", "?q=kubernetes"),
-    ("vendor delivery + status=red", "?q=vendor+delivery&status=red"),
-    ("compliance (in most bodies)", "?q=compliance"),
-    ("filters only: status=red, phase=planning", "?status=red&phase=planning"),
-]
-
+#: Queries for bytes and latency on the synthetic portfolio: a title word, words in many
+#: bodies, a typed beginning, a word in no page, and a typo.
+QUERIES = ["kubernetes", "vendor delivery", "compliance", "harden dns dhcp em", "firewall",
+           "backup platfrom"]
+TOP = 5
 
 def build_cmd(tag: str, search: bool) -> list[str]:
     cmd = [sys.executable, "-m", "itpm_site", "build", "--root", str(PF / f"itpm-{tag}"),
@@ -103,79 +112,258 @@ def index_size(site: Path) -> dict:
             "by_kind": {k: {"files": len(v), "bytes": sum(v)} for k, v in sorted(sizes.items())}}
 
 
-def measure_queries(site: Path) -> list[dict]:
-    sys.path.insert(0, str(HERE.parent / "tests"))
+def pagefind_binary(given: str | None) -> Path:
+    if given:
+        return Path(given)
+    try:
+        import pagefind_bin
+    except ImportError:
+        sys.exit("Pagefind not found: pip install 'pagefind[bin]' in this venv, or --pagefind")
+    return Path(pagefind_bin.__file__).parent / "pagefind"
+
+
+def time_pagefind(binary: Path, site: Path, runs: int) -> dict:
+    cmd = [str(binary), "--site", str(site), "--quiet"]
+    run_once(cmd)  # warm-up, and the index the browser measures
+    rounds = [run_once(cmd) for _ in range(runs)]
+    return {"wall": statistics.median(r["wall"] for r in rounds),
+            "cpu": statistics.median(r["cpu"] for r in rounds),
+            "rss": max(r["rss"] for r in rounds)}
+
+
+def folder_size(folder: Path) -> dict:
+    sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
+    return {"bytes": sum(sizes), "files": len(sizes)}
+
+
+# Each engine's query, from a page of the site: the first TOP results' URLs (from the site
+# root) and how many results there were.
+ENGINES = {
+    "itpm-site": {
+        "files": ("/search/data/", "/static/js/search-index.js"),
+        "setup": """async (base) => {
+            if (!window.ItpmSearch) {
+                await new Promise((done, fail) => {
+                    const s = document.createElement("script");
+                    s.src = base + "static/js/search-index.js";
+                    s.onload = done; s.onerror = fail;
+                    document.head.appendChild(s);
+                });
+            }
+            if (!window.engine) {
+                window.engine = await window.ItpmSearch.open(base + "search/data/meta.json", base);
+            }
+        }""",
+        "query": """async ([q, first, base]) => {
+            const answer = await window.engine.search(q, {});
+            const top = await Promise.all(answer.ids.slice(0, first).map(
+                (id) => window.engine.record(id, [], [])));
+            const root = new URL(base).pathname;
+            return {count: answer.ids.length,
+                    urls: top.map((r) => "/" + r.url.slice(root.length))};
+        }""",
+    },
+    "pagefind": {
+        "files": ("/pagefind/",),
+        "setup": """async (base) => {
+            if (!window.engine) {
+                window.engine = await import(base + "pagefind/pagefind.js");
+                await window.engine.options({baseUrl: new URL(base).pathname});
+                await window.engine.init();
+            }
+        }""",
+        "query": r"""async ([q, first, base]) => {
+            const answer = await window.engine.search(q);
+            const top = await Promise.all(answer.results.slice(0, first).map((r) => r.data()));
+            const root = new URL(base).pathname;
+            return {count: answer.results.length,
+                    urls: top.map((d) => "/" + d.url.replace(root, "").replace(/^\/+/, "")
+                                                 .replace(/index\.html$/, ""))};
+        }""",
+    },
+}
+
+
+class Tab:
+    """A browser context on a served site, counting the bytes an engine loads."""
+
+    def __init__(self, browser, base: str, engine: str) -> None:
+        self.base, self.spec = base, ENGINES[engine]
+        self.context = browser.new_context()
+        self.loaded = 0
+        self.context.on("response", self._count)
+        self.page = self.context.new_page()
+        self.page.goto(base + "404.html")
+        self.ready = False
+
+    def _count(self, response) -> None:
+        path = response.url.split("?")[0]
+        if response.status == 200 and any(f in path for f in self.spec["files"]):
+            # A response that comes after the tab is closed (after its last query) is not read.
+            with contextlib.suppress(Exception):
+                self.loaded += len(response.body())
+
+    def ask(self, query: str) -> tuple[dict, float]:
+        started = time.perf_counter()
+        if not self.ready:
+            self.page.evaluate(self.spec["setup"], self.base)
+            self.ready = True
+        answer = self.page.evaluate(self.spec["query"], [query, TOP, self.base])
+        return answer, time.perf_counter() - started
+
+    def timed(self, query: str) -> float:
+        """Milliseconds from the query to its first results' data, timed in the page."""
+        return self.page.evaluate("""async ([run, args]) => {
+            const t = performance.now();
+            await (eval("(" + run + ")"))(args);
+            return performance.now() - t;
+        }""", [self.spec["query"], [query, TOP, self.base]])
+
+    def close(self) -> None:
+        self.page.wait_for_load_state("networkidle")
+        self.context.close()
+
+
+def engine_figures(browser, base: str, engine: str) -> dict:
+    first = []
+    for query in QUERIES:
+        tab = Tab(browser, base, engine)
+        tab.ask(query)
+        tab.page.wait_for_load_state("networkidle")
+        first.append(tab.loaded)
+        tab.close()
+    tab = Tab(browser, base, engine)
+    later, counts = [], {}
+    for n, query in enumerate(QUERIES):
+        before = tab.loaded
+        answer, _ = tab.ask(query)
+        tab.page.wait_for_load_state("networkidle")
+        counts[query] = answer["count"]
+        if n:
+            later.append(tab.loaded - before)
+    warm = [statistics.median(tab.timed(q) for _ in range(3)) for q in QUERIES]
+    tab.close()
+    return {"first_query_bytes": statistics.median(first), "first_query_bytes_max": max(first),
+            "later_query_bytes": statistics.median(later), "warm_ms": statistics.median(warm),
+            "warm_ms_max": max(warm), "results": counts}
+
+
+def relevance(browser, sites: dict[str, str], engine: str) -> dict:
+    """Recall@5, rank 1 and empty nonsense on the test set, per site and in all."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_search_relevance import read_cases
+
+    cases = read_cases()
+    out: dict = {"misses": []}
+    top = first = empty = ranked = nonsense = 0
+    for site, base in sites.items():
+        tab = Tab(browser, base, engine)
+        for case in (c for c in cases if c.site == site):
+            answer, _ = tab.ask(case.query)
+            if not case.expected:
+                nonsense += 1
+                empty += answer["count"] == 0
+                continue
+            ranked += 1
+            hits = [i for i, url in enumerate(answer["urls"]) if url in case.expected]
+            top += bool(hits)
+            first += bool(hits) and hits[0] == 0
+            if not hits or hits[0]:
+                out["misses"].append(f"{site}: {case.query} -> {answer['urls'][:3]}")
+        tab.close()
+    out.update({"queries": ranked, "recall_at_5": top / ranked, "rank_1": first / ranked,
+                "nonsense": nonsense, "nonsense_empty": empty})
+    return out
+
+
+def build_generated(n: int, pagefind: Path) -> Path:
+    """The test set's generated portfolio with ``n`` look-alike projects, built, with both
+    indexes."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from search_portfolio import search_portfolio
+
+    root = PF / f"search-set-{TAG.get(n, n)}"
+    if not (root / "content").is_dir():
+        for rel, text in search_portfolio(count=n).items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+    return build_with_pagefind(root, OUT / f"search-set-{TAG.get(n, n)}", pagefind)
+
+
+def build_with_pagefind(root: Path, out: Path, pagefind: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(root),
+                    "--output", str(out), "--quiet", "--as-of", "2026-11-20"], check=True)
+    subprocess.run([str(pagefind), "--site", str(out), "--quiet"], check=True)
+    return out
+
+
+def measure(n: int, runs: int, pagefind: Path, browser_on: bool) -> dict:
+    tag = TAG.get(n, str(n))
+    if not (PF / f"itpm-{tag}").is_dir():
+        sys.exit(f"missing input {PF / f'itpm-{tag}'}: "
+                 f"python bench/gen_portfolio.py --n {n} --out {PF / f'itpm-{tag}'}")
+    for suffix in ("search", "nosearch"):
+        shutil.rmtree(OUT / f"itpm-{tag}-{suffix}", ignore_errors=True)
+    site = OUT / f"itpm-{tag}-search"
+    result: dict = {"n": n, "builds": time_builds(tag, runs), "index": index_size(site)}
+    result["pagefind_run"] = time_pagefind(pagefind, site, runs)
+    result["pagefind_index"] = folder_size(site / "pagefind")
+    if not browser_on:
+        return result
+    sys.path.insert(0, str(REPO / "tests"))
     from playwright.sync_api import sync_playwright
     from sitetools import launch_chromium, serve
 
-    rows = []
-    with serve(site, mount="/portfolio/") as base, sync_playwright() as p:
+    demo = build_with_pagefind(REPO, OUT / "search-set-demo", pagefind)
+    generated = build_generated(n, pagefind)
+    with sync_playwright() as p:
         browser = launch_chromium(p)
-        for label, query in QUERIES:
-            context = browser.new_context()
-            responses: list = []
-            context.on("response", lambda r, seen=responses: seen.append(r))
-            page = context.new_page()
-            started = time.monotonic()
-            page.goto(base + "search/" + query)
-            page.wait_for_function(
-                "() => /result/.test(document.getElementById('search-status').textContent)"
-                " && !document.getElementById('search-results').hasAttribute('aria-busy')",
-                timeout=60000)
-            elapsed = time.monotonic() - started
-            page.wait_for_load_state("networkidle")
-            status = page.inner_text("#search-status")
-            total = engine = index = fragments = requests = 0
-            for response in responses:
-                size = len(response.body()) if response.status == 200 else 0
-                path = response.url.split("?")[0]
-                requests += 1
-                total += size
-                if "/search/data/" in path or path.endswith("/search-index.js"):
-                    engine += size
-                    if "/search/data/d/" in path:
-                        fragments += size
-                    elif "/search/data/" in path:
-                        index += size
-            rows.append({"query": label, "url": "search/" + query, "status": status,
-                         "requests": requests, "total_bytes": total, "search_bytes": engine,
-                         "index_bytes": index, "fragment_bytes": fragments,
-                         "seconds_to_results": round(elapsed, 2)})
-            context.close()
+        with serve(site) as base, serve(demo) as demo_base, \
+                serve(generated) as generated_base:
+            for engine in ENGINES:
+                result[engine] = engine_figures(browser, base, engine)
+                result[engine]["relevance"] = relevance(
+                    browser, {"demo": demo_base, "generated": generated_base}, engine)
         browser.close()
-    return rows
+    return result
 
 
 def kb(n: float) -> str:
     return f"{n / 1000:,.1f} kB"
 
 
-def report(n: int, builds: dict | None, size: dict, queries: list[dict]) -> str:
-    lines = [f"## N = {n:,} projects ({size['records']:,} records)", ""]
-    if builds:
+def report(r: dict) -> str:
+    b, ours, theirs = r["builds"], r.get("itpm-site"), r.get("pagefind")
+    pf = r["pagefind_run"]
+    lines = [f"## N = {r['n']:,} projects ({r['index']['records']:,} records)", "",
+             "| | itpm-site | Pagefind |", "|---|---:|---:|",
+             f"| index time added to the build, wall / CPU | {b['added_wall']:.2f} s / "
+             f"{b['added_cpu']:.2f} s | {pf['wall']:.2f} s / {pf['cpu']:.2f} s |",
+             f"| peak RSS while indexing | {b['with_rss']:.0f} MiB (whole build) | "
+             f"{pf['rss']:.0f} MiB |",
+             f"| index size | {kb(r['index']['total_bytes'])} in {r['index']['total_files']:,} "
+             f"files | {kb(r['pagefind_index']['bytes'])} in "
+             f"{r['pagefind_index']['files']:,} files |"]
+    if ours and theirs:
         lines += [
-            f"Build, {builds['runs']} paired rounds, medians (wall s; CPU s; peak RSS MiB):",
-            "",
-            "| build | wall s | CPU s | peak RSS |",
-            "|---|---:|---:|---:|",
-            f"| with search | {builds['with_wall']:.2f} | {builds['with_cpu']:.2f} | "
-            f"{builds['with_rss']:.0f} |",
-            f"| --no-search | {builds['without_wall']:.2f} | {builds['without_cpu']:.2f} | "
-            f"{builds['without_rss']:.0f} |",
-            f"| **added by search** (median of paired differences) | "
-            f"**{builds['added_wall']:.2f}** | **{builds['added_cpu']:.2f}** | |",
-            "", f"Rounds (with, without): {builds['walls']}", ""]
-    lines += [f"Index: {size['total_files']:,} files, {kb(size['total_bytes'])}", "",
-              "| part | files | bytes |", "|---|---:|---:|"]
-    for name, part in size["by_kind"].items():
-        lines.append(f"| {name} | {part['files']:,} | {kb(part['bytes'])} |")
-    lines += ["", "Transfer for one search in a fresh browser (no cache, no HTTP compression):",
-              "", "| query | results | requests | whole page | search | of which meta, "
-              "records and words | fragments | s to results |", "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for q in queries:
-        lines.append(f"| {q['query']} | {q['status']} | {q['requests']} | {kb(q['total_bytes'])} | "
-                     f"{kb(q['search_bytes'])} | {kb(q['index_bytes'])} | "
-                     f"{kb(q['fragment_bytes'])} | {q['seconds_to_results']} |")
+            f"| first query, bytes (median; max) | {kb(ours['first_query_bytes'])}; "
+            f"{kb(ours['first_query_bytes_max'])} | {kb(theirs['first_query_bytes'])}; "
+            f"{kb(theirs['first_query_bytes_max'])} |",
+            f"| each later query, bytes (median) | {kb(ours['later_query_bytes'])} | "
+            f"{kb(theirs['later_query_bytes'])} |",
+            f"| warm query latency in Chromium (median; max) | {ours['warm_ms']:.0f} ms; "
+            f"{ours['warm_ms_max']:.0f} ms | {theirs['warm_ms']:.0f} ms; "
+            f"{theirs['warm_ms_max']:.0f} ms |"]
+        for key, label in (("recall_at_5", "recall@5"), ("rank_1", "rank 1")):
+            lines.append(f"| test set, {label} ({ours['relevance']['queries']} queries) | "
+                         f"{ours['relevance'][key]:.1%} | {theirs['relevance'][key]:.1%} |")
+        lines.append(f"| test set, nonsense queries with no result | "
+                     f"{ours['relevance']['nonsense_empty']}/{ours['relevance']['nonsense']} | "
+                     f"{theirs['relevance']['nonsense_empty']}/"
+                     f"{theirs['relevance']['nonsense']} |")
+        lines += ["", "Results per query (itpm-site / Pagefind): " + ", ".join(
+            f"{q} {ours['results'][q]} / {theirs['results'][q]}" for q in QUERIES)]
+    lines += ["", f"Build rounds (with, without search): {b['walls']}"]
     return "\n".join(lines) + "\n"
 
 
@@ -183,29 +371,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--no-builds", action="store_true", help="measure an existing output only")
-    ap.add_argument("--no-browser", action="store_true", help="skip the transfer measurement")
+    ap.add_argument("--pagefind", help="the Pagefind binary (default: from pagefind[bin])")
+    ap.add_argument("--no-browser", action="store_true", help="skip bytes, latency, recall")
     args = ap.parse_args()
+    binary = pagefind_binary(args.pagefind)
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
     for n in args.sizes:
-        tag = TAG.get(n, str(n))
-        if not (PF / f"itpm-{tag}").is_dir():
-            sys.exit(f"missing input {PF / f'itpm-{tag}'}: "
-                     f"python bench/gen_portfolio.py --n {n} --out {PF / f'itpm-{tag}'}")
-        if not args.no_builds:
-            for suffix in ("search", "nosearch"):
-                shutil.rmtree(OUT / f"itpm-{tag}-{suffix}", ignore_errors=True)
-        builds = None if args.no_builds else time_builds(tag, args.runs)
-        site = OUT / f"itpm-{tag}-search"
-        size = index_size(site)
-        queries = [] if args.no_browser else measure_queries(site)
-        text = report(n, builds, size, queries)
+        result = measure(n, args.runs, binary, not args.no_browser)
+        text = report(result)
         print(text)
+        tag = TAG.get(n, str(n))
         (out_dir / f"search-{tag}.md").write_text(text, encoding="utf-8")
-        (out_dir / f"search-{tag}.json").write_text(json.dumps(
-            {"n": n, "builds": builds, "index": size, "queries": queries}, indent=1),
-            encoding="utf-8")
+        (out_dir / f"search-{tag}.json").write_text(json.dumps(result, indent=1),
+                                                    encoding="utf-8")
     return 0
 
 

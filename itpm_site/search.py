@@ -1,11 +1,11 @@
 """What the portfolio's search finds: one record per page that has something to find.
 
 Each project, program and free page is a record made from the data (the rendered site is not
-crawled again): the title, summary and status note, the people and names around the project,
-the Markdown body, and one section per risk with the risk's anchor on the project page
-(``risk-2``). Sections, and the body's headings with an id, become places a result links to:
-a match in a risk's mitigation leads straight to ``projects/<slug>/#risk-2``, while the index
-keeps one record per page.
+crawled again): the title, summary and status note, the Markdown body, the people and names
+around the project and its budget figures, and one section per risk and per milestone with
+its anchor on the project page (``risk-2``, ``milestone-1``). Sections, and the body's
+headings with an id, become places a result links to: a match in a risk's mitigation leads
+straight to ``projects/<slug>/#risk-2``, while the index keeps one record per page.
 
 - ``iter_records`` builds the records, in title order: a pure function of the portfolio.
 - ``search_index`` turns them into the files the search page reads (``search/data/``).
@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from itpm_site.aggregate import Group, Portfolio, ProjectView, RiskView
+from itpm_site.aggregate import (
+    BudgetView,
+    Group,
+    MilestoneView,
+    Portfolio,
+    ProjectView,
+    RiskView,
+)
+from itpm_site.money import format_amount
 from itpm_site.search_index import (
     INDEX_DIR,
     IndexBuilder,
@@ -59,11 +67,14 @@ class SearchRecord:
 
     url: str  # from the site root, with a leading '/': '/projects/crm/'
     title: str
-    #: Paragraphs before the body: summary, status note, the people and names around it.
+    #: Paragraphs before the body: summary, status note.
     intro: list[str]
     #: Rendered Markdown; its headings keep their ids, so they become sub-results too.
     body_html: str = ""
     sections: list[Section] = field(default_factory=list)
+    #: Sentences after the body's opening: the people and names around it, budget figures.
+    #: Last, so that an excerpt prefers the summary or the body when both have the words.
+    facts: list[str] = field(default_factory=list)
     #: Shown on the result card (its words are found too). The title is added.
     meta: dict[str, str] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)  # facet -> value
@@ -71,13 +82,13 @@ class SearchRecord:
     @property
     def text(self) -> str:
         """The record's words as plain text (for tests and diagnostics)."""
-        return " ".join([*self.intro, plain_text(self.body_html),
+        return " ".join([*self.intro, plain_text(self.body_html), *self.facts,
                          *(f"{s.title}. {s.text}" for s in self.sections)])
 
     def key(self) -> tuple:
         """Everything the record is made of: equal keys index alike."""
         return (self.url, self.title, tuple(self.intro), self.body_html, tuple(self.sections),
-                tuple(self.meta.items()), tuple(self.filters.items()))
+                tuple(self.facts), tuple(self.meta.items()), tuple(self.filters.items()))
 
 
 @dataclass(frozen=True)
@@ -131,16 +142,39 @@ def risk_section(risk: RiskView) -> Section:
                                                                             [r.owner])) if x))
 
 
+def milestone_section(milestone: MilestoneView) -> Section:
+    """A milestone: its name as a heading with the milestone's anchor, then its date."""
+    m = milestone.milestone
+    state = " (done)" if m.done else (" (overdue)" if milestone.overdue else "")
+    return Section(milestone.anchor, m.name, f"Milestone due {m.date.isoformat()}{state}.")
+
+
+def budget_sentence(budget: BudgetView | None) -> str:
+    """The budget figures in the project's own currency, written in full and short, as the
+    pages show them: 'Budget: planned 1,650,000 GEL (1.65M GEL), …'."""
+    if budget is None:
+        return ""
+    figures = []
+    for label, amount in (("planned", budget.planned), ("forecast", budget.forecast),
+                          ("spent", budget.actual)):
+        if amount is None:
+            continue
+        full = format_amount(amount, budget.currency)
+        short = format_amount(amount, budget.currency, compact=True)
+        figures.append(f"{label} {full}" + (f" ({short})" if short != full else ""))
+    return f"Budget: {', '.join(figures)}." if figures else ""
+
+
 def project_record(view: ProjectView, body_html: str) -> SearchRecord:
-    """A project: summary, status note, the people and names around it (before the body, so
-    a match there is a match on the project, not in its last section), body, then its risks."""
+    """A project: summary, status note, body, then the people and names around it and the
+    budget (in the opening, so a match there is a match on the project, not in its last
+    section), then its risks and milestones."""
     p = view.project
-    facts = " ".join(x for x in (
+    facts = [x for x in (
         _sentence("Owner", [p.owner]), _sentence("Sponsor", [p.sponsor]),
         _sentence("Team", p.team), _sentence("Program", [p.program]),
         _sentence("Category", [view.category.label if view.category else None]),
-        _sentence("Tags", p.tags), _sentence("Milestones", [m.name for m in p.milestones]))
-        if x)
+        _sentence("Tags", p.tags), budget_sentence(view.budget)) if x]
     meta = {"owner": p.owner, "phase": p.phase.value}
     if p.status:
         meta["status"] = p.status.value
@@ -157,24 +191,26 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
     if view.category:
         filters["category"] = view.category.slug
     return SearchRecord(f"/{view.url}", p.title,
-                        [_full_stop(p.summary), _full_stop(p.status_note), facts], body_html,
-                        [risk_section(r) for r in view.risks], meta, filters)
+                        [_full_stop(p.summary), _full_stop(p.status_note)], body_html,
+                        [*map(risk_section, view.risks), *map(milestone_section, view.milestones)],
+                        facts, meta, filters)
 
 
 def program_record(group: Group, body_html: str) -> SearchRecord:
     """A program page: summary, owner, the titles of its projects, body."""
-    facts = " ".join(x for x in (_sentence("Owner", [group.owner]),
-                                 _sentence("Projects", [p.title for p in group.projects])) if x)
+    facts = [x for x in (_sentence("Owner", [group.owner]),
+                         _sentence("Projects", [p.title for p in group.projects])) if x]
     filters = {"type": "program", "program": group.slug}
     if group.owner:
         filters["owner"] = slugify(group.owner)
-    return SearchRecord(f"/{group.url}", group.title, [_full_stop(group.summary), facts],
-                        body_html, [], {"owner": group.owner} if group.owner else {}, filters)
+    return SearchRecord(f"/{group.url}", group.title, [_full_stop(group.summary)],
+                        body_html, [], facts, {"owner": group.owner} if group.owner else {},
+                        filters)
 
 
 def page_record(url: str, title: str, summary: str | None, body_html: str) -> SearchRecord:
     """A free page (about, glossary, how to contribute)."""
-    return SearchRecord(f"/{url}", title, [_full_stop(summary)], body_html, [], {},
+    return SearchRecord(f"/{url}", title, [_full_stop(summary)], body_html, [], [], {},
                         {"type": "page"})
 
 

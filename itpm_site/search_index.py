@@ -25,10 +25,16 @@ compress them anyway is recognised by the missing gzip header.
 
 Words are found the same way here and in the browser (``fold`` and ``words``, mirrored in the
 JavaScript): lower case, compatibility forms unfolded (``ﬁ`` is ``fi``), diacritics removed
-(``Kovač`` is ``kovac``), then runs of letters and digits in any script. Every word of a query
-also finds the words it begins (``deliver`` finds ``delivery``) and, on an English site, the
-other forms of the same word that the index has: words are stemmed here (Snowball's English
-stemmer), never in the browser, which only compares the stems stored with the words.
+(``Kovač`` is ``kovac``), the letters of ``LETTERS`` replaced (``Ødegård`` is ``odegard``,
+``Straße`` is ``strasse``; ``meta.json`` carries the table, and the browser folds queries with
+it), then runs of letters and digits in any script. An apostrophe inside a word joins it
+(``O'Connor`` is ``oconnor``; the index also holds ``o`` and ``connor``), and digits grouped
+with commas or points are one number (``1,650,000`` is ``1650000``, ``1.65M`` is ``1.65m``).
+Every word of a query also finds the words it begins (``deliver`` finds ``delivery``; the
+last word however short) and, on an English site, the other forms of the same word that the
+index has: words are stemmed here (Snowball's English stemmer), never in the browser, which
+only compares the stems stored with the words. How the browser ranks, corrects typos and
+checks phrases is in ``docs/search.md``.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ if TYPE_CHECKING:
 INDEX_DIR = "search/data"
 
 #: Bumped when the files change shape; the browser refuses a format it does not know.
-FORMAT = 1
+FORMAT = 2
 
 #: A word chunk is closed once its JSON reaches this size (before compression): big enough
 #: that a query needs one or two, small enough that those are a few kilobytes each.
@@ -62,24 +68,84 @@ CHUNK_BYTES = 48_000
 # letters. Named the same in the JavaScript; signs that are letters of their own in other
 # scripts (Devanagari vowel signs, say) are kept.
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-# Letters and digits of any script: the JavaScript's [\p{L}\p{N}]+.
-_WORD = re.compile(r"[^\W_]+")
+
+#: Letters that are not a base letter with a combining mark, so NFKD leaves them whole, and
+#: the apostrophes: what each becomes once folded. The one table: the index carries it
+#: (``meta.json``) and the browser folds a query with it.
+LETTERS = {
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ħ": "h", "ı": "i", "ŧ": "t", "ŋ": "n", "ĸ": "k", "ƒ": "f", "ȷ": "j", "ɨ": "i", "ʉ": "u",
+    "ɛ": "e", "ɔ": "o", "ƀ": "b", "ƶ": "z", "ǥ": "g", "ɍ": "r", "ɏ": "y",
+    "\u2019": "'", "\u02bc": "'", "\u2018": "'",
+}
+_LETTER = re.compile("[" + "".join(LETTERS) + "]")
+# A number with grouped digits (its letters after it: 1.65M), or letters and digits of any
+# script with apostrophes inside: the JavaScript's WORD.
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)+[^\W_]*|[^\W_]+(?:'[^\W_]+)*")
+_FIGURES = re.compile(r"[0-9.,]+")
+# Words written with hyphens (Wi-Fi, SD-WAN, month-end), found joined too: wifi, sdwan.
+# (From the start of a word only: tried inside every word, it costs three times the rest.)
+_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]+(?:-[^\W_]+)+")
 _HEADING = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h[1-6]\s*>", re.I | re.S)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
 def fold(text: str) -> str:
-    """``text`` as words are compared: lower case, compatibility forms and diacritics gone."""
+    """``text`` as words are compared: lower case, compatibility forms and diacritics gone,
+    then the letters of ``LETTERS`` replaced (ø is o, ß is ss, ’ is ')."""
     text = text.lower()
     if text.isascii():
         return text
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _LETTER.sub(lambda letter: LETTERS[letter.group()], text)
+
+
+def _number(token: str) -> str:
+    """A number as it is compared: thousands separators dropped (``1,650,000`` and
+    ``1.650.000`` are ``1650000``), a decimal comma made a point (``1,65m`` is ``1.65m``)."""
+    figures = _FIGURES.match(token)
+    assert figures is not None  # _WORD's first branch starts with figures
+    digits, suffix = figures.group(), token[figures.end():]
+    groups = re.split("[.,]", digits)
+    if len(set(re.sub("[0-9]", "", digits))) == 1 and all(len(g) == 3 for g in groups[1:]):
+        return "".join(groups) + suffix
+    # The last separator is the decimal point; any others group thousands.
+    return "".join(groups[:-1]) + "." + groups[-1] + suffix
+
+
+def _token(found: str) -> str:
+    # Only the number branch of _WORD keeps a point or a comma.
+    if "." in found or "," in found:
+        return _number(found)
+    return found.replace("'", "")
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text``, folded, in order."""
-    return _WORD.findall(fold(text))
+    """The words of ``text``, folded, in order: runs of letters and digits in any script; an
+    apostrophe inside a word joins it (``O'Connor`` is ``oconnor``), and digits grouped with
+    commas or points are one number (``1,650,000`` is ``1650000``, ``1.65M`` is ``1.65m``)."""
+    return [_token(w) for w in _WORD.findall(fold(text))]
+
+
+def word_counts(text: str) -> Counter[str]:
+    """How often each word of ``text`` is there, as the index counts: ``words``, and for a
+    word written with an apostrophe its parts too (``O'Connor``: ``oconnor``, ``o`` and
+    ``connor``), so the name is found written either way; and words joined by hyphens joined
+    (``Wi-Fi``: ``wi``, ``fi`` and ``wifi``)."""
+    folded = fold(text)
+    counts = Counter(_WORD.findall(folded))
+    # Only words with an apostrophe, a point or a comma need more (few; counted once each).
+    for found in [w for w in counts if not w.isalnum()]:
+        n = counts.pop(found)
+        counts[_token(found)] += n
+        if "'" in found:
+            for part in found.split("'"):
+                counts[part] += n
+    if "-" in folded:
+        counts.update(joined.replace("-", "") for joined in _HYPHENATED.findall(folded)
+                      if not joined.replace("-", "").isdigit())
+    return counts
 
 
 def plain_text(fragment: str) -> str:
@@ -102,14 +168,15 @@ class Block:
 
 
 def blocks(record: SearchRecord) -> list[Block]:
-    """The opening (intro paragraphs and the body up to its first anchored heading), then the
-    body's anchored sections, then the record's own sections (risks)."""
+    """The opening (intro paragraphs, the body up to its first anchored heading, the facts),
+    then the body's anchored sections, then the record's own sections (risks, milestones)."""
     body = record.body_html
     if "<" in body:
         body = _HIDDEN.sub(" ", body)
     headings = list(_HEADING.finditer(body))
     lead = body[:headings[0].start()] if headings else body
-    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead)) if p))]
+    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead), *record.facts)
+                                    if p))]
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         out.append(Block(html.unescape(heading.group(1)), plain_text(heading.group(2)),
@@ -147,13 +214,13 @@ def _packed(value: object) -> tuple[bytes, str]:
 def index_record(record: SearchRecord) -> IndexedRecord:
     """Count the words of ``record`` and make its fragment."""
     parts = blocks(record)
-    title = words(record.title)
-    counts = Counter(title)
-    counts.update(words(" ".join(t for b in parts for t in (b.title, b.text))))
+    title = word_counts(record.title)
+    counts = word_counts(" ".join(t for b in parts for t in (b.title, b.text)))
+    counts.update(title)
     codes = {word: n * 4 for word, n in counts.items()}
     for word in title:
         codes[word] |= 2
-    for word in words(record.meta.get("owner", "")):
+    for word in word_counts(record.meta.get("owner", "")):
         if word in codes:
             codes[word] |= 1
     blob, name = _packed({
@@ -216,7 +283,8 @@ class IndexBuilder:
             found = postings.get(word)
             if found is None:
                 postings[word] = array("l", (number, code))
-                if self._stem:
+                # Numbers (a budget's figures, dates) have no other forms to find.
+                if self._stem and word[0] not in "0123456789":
                     self._stems[word] = self._stem(word)
             else:
                 found.extend((number - last[word], code))
@@ -255,7 +323,8 @@ class IndexBuilder:
 
         average = sum(d.length for d in docs) / len(docs) if docs else 0
         meta = {"format": FORMAT, "count": len(docs), "average_length": round(average, 2),
-                "docs": f"docs-{name}.sdat", "chunks": chunks, "stemmed": self._stem is not None}
+                "docs": f"docs-{name}.sdat", "chunks": chunks, "stemmed": self._stem is not None,
+                "letters": LETTERS}
         files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
                                         sort_keys=True).encode("utf-8")
         return dict(sorted(files.items()))

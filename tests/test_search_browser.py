@@ -180,7 +180,10 @@ def test_a_word_finds_the_words_it_begins_and_ranks_titles_first(reader: Reader,
 # must cut them into the words the indexer put in the index.
 TRICKY = ["Jan Kovač's ﬁrewall", "KOVAČ kovac Kovac\u030c", "İstanbul Straße ΟΔΟΣ",
           "პროექტის ბიუჯეტი 1 480 000 ლარია.", "v2.0_beta ½ x²", "नमस्ते दुनिया",
-          "東京タワー ｶﾀｶﾅ", "\U00010330\U00010331 gothic", "e\u0301te\u0301 — Ångström"]
+          "東京タワー ｶﾀｶﾅ", "\U00010330\U00010331 gothic", "e\u0301te\u0301 — Ångström",
+          "Søren Ødegård, Jürgen Straßmann, ẞ Łódź Đorđe Æsir Œuvre Þór Ħal Işık",
+          "Siobhán O'Connor, D’Arcy, Kovač's, pʼyat", "1,650,000 1.65M 1.650.000,50 $3.2bn 12.5",
+          "GEL 50,000. v2.0 3.11.7 2026-05-12"]
 
 
 def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) -> None:
@@ -191,26 +194,117 @@ def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) 
     assert found == [words(s) for s in TRICKY]
 
 
+def test_the_browser_folds_letters_with_the_table_the_index_carries(reader: Reader,
+                                                                   base: str) -> None:
+    from itpm_site.search_index import LETTERS
+
+    reader.search(base + "search/")
+    meta = reader.page.evaluate("() => fetch('data/meta.json').then((r) => r.json())")
+    assert meta["letters"] == LETTERS
+    folded = reader.page.evaluate("(t) => Object.keys(t).map((c) => window.ItpmSearch.fold(c))",
+                                  LETTERS)
+    assert folded == list(LETTERS.values())
+
+
+def test_edits_count_a_swap_as_one(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    pairs = [["pasword", "password"], ["onbaording", "onboarding"], ["lakehose", "lakehouse"],
+             ["telephny", "telephony"], ["ransomeware", "ransomware"], ["cobol", "cool"],
+             ["blockchain", "blackchair"], ["vendor", "vendor"]]
+    found = reader.page.evaluate(
+        "(pairs) => pairs.map(([a, b]) => window.ItpmSearch.edits(a, b, 2))", pairs)
+    assert found == [1, 1, 1, 1, 1, 1, 2, 0]
+    assert reader.page.evaluate("() => window.ItpmSearch.edits('blockchain', 'quantum', 2)") == 3
+
+
+def test_quotes_make_phrases(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    parsed = reader.page.evaluate(
+        "() => window.ItpmSearch.parse('\"month-end close\" erp “o’connor team')")
+    assert parsed == {"sequence": ["month", "end", "close", "erp", "oconnor", "team"],
+                      "phrases": [["month", "end", "close"], ["oconnor", "team"]],
+                      "terms": ["month", "end", "close", "erp", "oconnor", "team"]}
+
+
+def test_a_typo_finds_the_word_meant_only_when_nothing_else_does(reader: Reader,
+                                                                base: str) -> None:
+    reader.search(base + "search/?q=zebrafsh")
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    assert reader.page.locator(".search-result-excerpt mark").first.inner_text() == "zebrafish"
+    reader.search(base + "search/?q=zebrafsh+qwertyuiop")
+    assert reader.titles() == []
+
+
+def test_a_quoted_phrase_needs_its_words_side_by_side(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendor+ships")
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    reader.search(base + "search/?q=%22ships+vendor%22")  # both words, not in that order
+    assert reader.titles() == []
+    reader.search(base + "search/?q=%22cloud+vendor%22")
+    assert reader.titles() == ["Cloud Landing Zone"]
+
+
+def test_words_side_by_side_rank_first(reader: Reader, base: str) -> None:
+    """Record 0 has 'vendor' and 'delivery' more often; record 1 has them side by side."""
+    reader.search(base + "search/")
+    ids = reader.page.evaluate("""() => {
+        const ix = new window.ItpmSearch.Index(location.href, location.href,
+            {count: 2, average_length: 10, chunks: [["delivery", "c1"]]},
+            {length: [10, 10], fragment: ["a", "b"], facets: {}});
+        ix.loaded.c1 = Promise.resolve({words: ["delivery", "vendor"],
+                                        postings: [[0, 12, 1, 4], [0, 12, 1, 4]]});
+        ix.loaded["d/a.sdat"] = Promise.resolve({title: "A", blocks: [[null, "",
+            "Delivery is late. The vendor is slow. Delivery again. Vendor again."]]});
+        ix.loaded["d/b.sdat"] = Promise.resolve({title: "B", blocks: [[null, "",
+            "The vendor delivery is late."]]});
+        return Promise.all([ix.search("vendor delivery", {}), ix.search("delivery vendor", {}),
+                            ix.search('"vendor delivery"', {})]).then((r) => r.map((a) => a.ids));
+    }""")
+    assert ids == [[1, 0], [0, 1], [1]]
+
+
+def test_the_last_word_is_a_beginning_however_short(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=zebrafish+l")  # 'lives'
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    reader.search(base + "search/?q=l+zebrafish")  # not last: only the word 'l'
+    assert reader.titles() == []
+
+
+def test_words_in_a_risk_title_are_marked(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=customs")
+    risk = reader.page.locator(".search-subresult").first
+    assert risk.locator("a mark").inner_text() == "customs"
+
+
 def test_excerpts_mark_the_words_found_and_escape_the_rest(reader: Reader, base: str) -> None:
     reader.search(base + "search/")
-    text = ("<b>Tom</b> & Jerry: " + " ".join(f"w{i}" for i in range(40))
-            + " the vendor ships; Vendors wait. " + " ".join(f"z{i}" for i in range(40)))
+    text = ("<b>Tom</b> & Jerry. " + " ".join(f"w{i}" for i in range(40))
+            + " the vendor ships; Vendors wait. " + " ".join(f"z{i}" for i in range(40)) + ".")
     cut = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)", [text, ["vendor"]])
     assert cut["hits"] == 2
     html = cut["html"]
-    assert "<mark>vendor</mark> ships; <mark>Vendors</mark> wait." in html
-    assert html.startswith("… ") and html.endswith(" …")
-    assert len(re.findall(r"[\w]+", re.sub(r"</?mark>", "", html))) == 26
+    # The sentence with the words, cut to 30 words that end with it.
+    assert html.startswith("… w15 ") and html.endswith(
+        " the <mark>vendor</mark> ships; <mark>Vendors</mark> wait. …")
+    assert len(re.findall(r"[\w]+", re.sub(r"</?mark>", "", html))) == 30
     whole = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)",
                                  ["<b>Tom</b> & Jerry.", ["tom"]])
     assert whole == {"html": "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; Jerry.", "hits": 1}
-    # A short text, or a word found near the end, keeps as much text as the excerpt holds.
     short = reader.page.evaluate("() => window.ItpmSearch.excerpt('one two three four zebra',"
                                  " ['zebra']).html")
     assert short == "one two three four <mark>zebra</mark>"
-    late = " ".join(f"w{i}" for i in range(60)) + " zebra end."
-    cut = reader.page.evaluate("(t) => window.ItpmSearch.excerpt(t, ['zebra']).html", late)
-    assert cut.startswith("… w36 ") and cut.endswith("<mark>zebra</mark> end.")
+
+
+def test_an_excerpt_is_the_sentence_with_most_of_the_words(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    text = ("Owner: Ann Lee. The firewall is old. Its vendor is slow. "
+            "The firewall vendor ships in May. Tags: vendor.")
+    html = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q).html",
+                                [text, ["firewall", "vendor"]])
+    assert html == "… The <mark>firewall</mark> <mark>vendor</mark> ships in May. …"
+    first = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q).html",
+                                 [text, ["nothing"]])
+    assert first == "Owner: Ann Lee. …"  # no word found: the opening sentence
 
 
 def test_other_forms_of_a_word_are_found(reader: Reader, base: str) -> None:

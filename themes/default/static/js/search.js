@@ -52,7 +52,7 @@
   var generation = 0;     // every search gets a number; a slower, older one is dropped
   var results = [];       // record numbers, best first
   var terms = [];         // the query's words, folded as the index folds them
-  var foundWords = [];    // the words of the index they found
+  var foundWords = [];    // for each of them, the words of the index it found
   var shown = 0;
   var typingTimer = null;
   var expanded = {};      // facet -> the reader asked to see every value
@@ -161,7 +161,7 @@
         }
         results = answer.ids;
         terms = answer.terms;
-        foundWords = answer.words;
+        foundWords = answer.found;
         shown = 0;
         list.textContent = "";
         return showMore(current, false).then(function () {
@@ -254,8 +254,13 @@
       if (risk) {
         link.appendChild(element("span", "search-subresult-kind", "Risk: "));
         link.className = "search-subresult-risk";
+      } else if (/^milestone-\d+$/.test(sub.anchor.id)) {
+        link.appendChild(element("span", "search-subresult-kind", "Milestone: "));
       }
-      link.appendChild(document.createTextNode(sub.title));
+      var title = element("span");
+      title.innerHTML = safeExcerpt(sub.title_html || "");
+      if (!sub.title_html) { title.textContent = sub.title; }
+      link.appendChild(title);
       var head = element("p", "search-subresult-title");
       head.appendChild(link);
       if (risk) {
