@@ -1,0 +1,176 @@
+"""The portfolio replayed commit by commit: what each commit changed, and the figures at the
+end of every week.
+
+The state is each project file's last valid version. A commit's changed files are compared
+with ``diff.compare`` (the same change model as ``itpm-site diff``), over just those files, so
+the cost of a commit is that of its own changes. A file version with errors leaves its
+project as it last stood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itpm_site.config import SiteConfig
+from itpm_site.diff import PortfolioDiff, ProjectChange, Snapshot, compare
+from itpm_site.history.commits import Commit, FileChange
+from itpm_site.history.figures import Figures, Tally, figures, tally
+from itpm_site.history.versions import Version, VersionStore
+from itpm_site.loader import SITE_FILE, LoadResult, section_of
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week, Monday to Sunday (dates in UTC)."""
+
+    start: dt.date
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=6)
+
+    @property
+    def label(self) -> str:
+        year, number, _ = self.start.isocalendar()
+        return f"{year}-W{number:02d}"
+
+    def next(self) -> Week:
+        return Week(self.start + dt.timedelta(days=7))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Week:
+        return cls(day - dt.timedelta(days=day.weekday()))
+
+
+@dataclass
+class CommitChanges:
+    """What one commit changed, in the change model of ``diff``."""
+
+    commit: Commit
+    projects: list[ProjectChange]
+
+
+@dataclass
+class WeekFigures:
+    week: Week
+    commit: str  # the last commit on or before the week's end
+    figures: Figures
+
+
+@dataclass
+class Timeline:
+    commits: list[CommitChanges] = field(default_factory=list)
+    weeks: list[WeekFigures] = field(default_factory=list)
+    #: The projects at the last commit, by path; when each path last changed.
+    state: dict[str, Version] = field(default_factory=dict)
+    changed_at: dict[str, dt.datetime] = field(default_factory=dict)
+    config: SiteConfig = field(default_factory=SiteConfig)
+
+
+def replay(commits: list[Commit], store: VersionStore, root: Path) -> Timeline:
+    """Every commit applied in order; the figures taken at the end of each week, from the
+    week of the first commit to that of the last."""
+    store.prefetch((f.blob, f.path) for c in commits for f in c.files
+                   if f.blob and section_of(f.path) == "projects")
+    timeline = Timeline()
+    if not commits:
+        return timeline
+    tallies = _Tallies()
+    week = Week.of(commits[0].time.date())
+    last_commit = commits[0].id
+    for commit in commits:
+        while commit.time.date() > week.end:
+            timeline.weeks.append(_week_figures(week, last_commit, timeline, tallies))
+            week = week.next()
+        timeline.commits.append(_apply(commit, timeline, store, root))
+        last_commit = commit.id
+    timeline.weeks.append(_week_figures(week, last_commit, timeline, tallies))
+    return timeline
+
+
+class _Tallies:
+    """Each version's tally under the current site.yaml, made once."""
+
+    def __init__(self) -> None:
+        self.config: SiteConfig | None = None
+        self.made: dict[int, tuple[Version, Tally]] = {}
+
+    def of(self, version: Version, config: SiteConfig) -> Tally:
+        if config is not self.config:
+            self.config, self.made = config, {}
+        kept = self.made.get(id(version))
+        if kept is None or kept[0] is not version:
+            kept = self.made[id(version)] = (version, tally(version.project, config))
+        return kept[1]
+
+
+def _week_figures(week: Week, commit: str, timeline: Timeline, tallies: _Tallies) -> WeekFigures:
+    config = timeline.config
+    return WeekFigures(week, commit, figures((tallies.of(v, config) for v in _distinct(timeline)),
+                                             week.end))
+
+
+def _distinct(timeline: Timeline) -> Iterator[Version]:
+    """The projects, one per slug (the first path in order, as the loader keeps it)."""
+    seen: set[str] = set()
+    for rel in sorted(timeline.state, key=str.lower):
+        version = timeline.state[rel]
+        if version.slug not in seen:
+            seen.add(version.slug)
+            yield version
+
+
+def _apply(commit: Commit, timeline: Timeline, store: VersionStore, root: Path) -> CommitChanges:
+    state = timeline.state
+    before: dict[str, Version] = {}
+    after: dict[str, Version] = {}
+    renames: dict[str, str] = {}
+    config_before = timeline.config
+    for change in commit.files:
+        if change.path == SITE_FILE and change.status != "R":
+            if change.status == "D":
+                timeline.config = SiteConfig()
+            else:
+                timeline.config = store.config(change.blob) or timeline.config
+            continue
+        _apply_file(change, state, store, before, after, renames)
+        if change.path in state:
+            timeline.changed_at[change.path] = commit.time
+        if change.old_path:
+            timeline.changed_at.pop(change.old_path, None)
+    diff = compare(_snapshot("before", before, config_before, root),
+                   _snapshot("after", after, timeline.config, root), renames)
+    return CommitChanges(commit, diff.projects)
+
+
+def _apply_file(change: FileChange, state: dict[str, Version], store: VersionStore,
+                before: dict[str, Version], after: dict[str, Version],
+                renames: dict[str, str]) -> None:
+    old_path = change.old_path or change.path
+    if section_of(old_path) != "projects" and section_of(change.path) != "projects":
+        return
+    previous = state.pop(old_path, None)
+    if previous is not None:
+        before.setdefault(old_path, previous)
+    if change.status == "D" or section_of(change.path) != "projects":
+        return
+    version = store.version(change.blob, change.path)
+    if version is None and previous is not None:  # broken: the project as it last stood
+        version = previous.moved_to(change.path) if change.old_path else previous
+    if version is not None:
+        state[change.path] = after[change.path] = version
+    if change.old_path:
+        renames[change.old_path] = change.path
+
+
+def _snapshot(label: str, versions: dict[str, Version], config: SiteConfig,
+              root: Path) -> Snapshot:
+    loaded = LoadResult(root=root, config=config,
+                        projects=[v.entry() for _, v in sorted(versions.items())])
+    return Snapshot(label, loaded)
+
+
+__all__ = ["CommitChanges", "PortfolioDiff", "Timeline", "Week", "WeekFigures", "replay"]
