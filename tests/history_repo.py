@@ -247,3 +247,26 @@ def make_history_repo(repo: Path, steps: int = 110) -> HistoryRepo:
             s.commit(when, f"Edit {slug}", [s.change(i, slug)])
     s.finish()
     return s.result
+
+
+def demo_repository(source: Path, dest: Path) -> Path:
+    """The demo portfolio (``source``: its content/ and site.yaml) copied into a new git
+    repository with a short fixed history, so that pages built from it do not depend on the
+    history of the repository the demo lives in."""
+    import shutil
+
+    dest.mkdir(parents=True)
+    shutil.copytree(source / "content", dest / "content")
+    shutil.copy2(source / "site.yaml", dest / "site.yaml")
+    git(dest, "init", "-q", "-b", "main")
+    first = sorted((dest / "content" / "projects").rglob("*.md"))[0]
+    original = first.read_text(encoding="utf-8")
+    # Three dated commits: the portfolio arrives, one project turns red, then recovers.
+    reddened = "\n".join("status: red" if line.startswith("status:") else line
+                         for line in original.split("\n"))
+    first.write_text(reddened, encoding="utf-8")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "The demo portfolio", when=START)
+    first.write_text(original, encoding="utf-8")
+    git(dest, "commit", "-q", "-am", "Recovered", when=START + dt.timedelta(days=45))
+    return dest
