@@ -8,7 +8,7 @@ band, milestones overdue at the end of the week.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,27 +85,44 @@ def tally(project: Project, config: SiteConfig) -> Tally:
     )
 
 
-def figures(tallies: Iterable[Tally], as_of: dt.date) -> Figures:
-    """The figures of the projects with these tallies; a milestone is overdue when it is not
-    done and its date is before ``as_of``."""
-    out = Figures(as_of)
-    rag, phases, bands = out.rag, out.phases, out.live_risks
-    overdue = 0
-    for t in tallies:
-        out.projects += 1
-        rag[t.rag] += 1
-        phases[t.phase] += 1
+class RunningFigures:
+    """The figures kept up to date as project versions come and go, so that taking them at
+    the end of a week costs the number of distinct values, not the number of projects."""
+
+    def __init__(self) -> None:
+        self.projects = 0
+        self.rag: Counter[str] = Counter()
+        self.phases: Counter[str] = Counter()
+        self.money: dict[str, list] = {}  # currency -> [projects, planned, eac]
+        self.bands: Counter[str] = Counter()
+        self.milestones: Counter[dt.date] = Counter()  # open milestones by date
+
+    def add(self, t: Tally, sign: int = 1) -> None:
+        """Count a version in (``sign`` 1) or out (-1)."""
+        self.projects += sign
+        self.rag[t.rag] += sign
+        self.phases[t.phase] += sign
         if t.currency:
-            money = out.money.get(t.currency)
-            if money is None:
-                money = out.money[t.currency] = Money()
-            money.projects += 1
-            money.planned += t.planned
-            money.eac += t.eac
+            money = self.money.setdefault(t.currency, [0, Decimal(0), Decimal(0)])
+            money[0] += sign
+            money[1] += sign * t.planned
+            money[2] += sign * t.eac
         for band in t.bands:
-            bands[band] += 1
+            self.bands[band] += sign
         for day in t.open_milestones:
-            if day < as_of:
-                overdue += 1
-    out.overdue_milestones = overdue
-    return out
+            self.milestones[day] += sign
+
+    def at(self, as_of: dt.date) -> Figures:
+        """The figures now; a milestone is overdue when it is not done and its date is
+        before ``as_of``."""
+        out = Figures(as_of, self.projects)
+        for key in RAG_KEYS:
+            out.rag[key] = self.rag[key]
+        for key in PHASE_KEYS:
+            out.phases[key] = self.phases[key]
+        for key in BAND_KEYS:
+            out.live_risks[key] = self.bands[key]
+        out.money = {c: Money(n, planned, eac)
+                     for c, (n, planned, eac) in sorted(self.money.items()) if n}
+        out.overdue_milestones = sum(n for day, n in self.milestones.items() if day < as_of)
+        return out

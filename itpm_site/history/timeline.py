@@ -10,14 +10,13 @@ project as it last stood.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from itpm_site.config import SiteConfig
 from itpm_site.diff import PortfolioDiff, ProjectChange, Snapshot, compare
 from itpm_site.history.commits import Commit, FileChange
-from itpm_site.history.figures import Figures, Tally, figures, tally
+from itpm_site.history.figures import Figures, RunningFigures, Tally, tally
 from itpm_site.history.versions import Version, VersionStore
 from itpm_site.loader import SITE_FILE, LoadResult, section_of
 
@@ -78,52 +77,49 @@ def replay(commits: list[Commit], store: VersionStore, root: Path) -> Timeline:
     timeline = Timeline()
     if not commits:
         return timeline
-    tallies = _Tallies()
+    counted = _Counted()
     week = Week.of(commits[0].time.date())
     last_commit = commits[0].id
     for commit in commits:
         while commit.time.date() > week.end:
-            timeline.weeks.append(_week_figures(week, last_commit, timeline, tallies))
+            timeline.weeks.append(WeekFigures(week, last_commit, counted.running.at(week.end)))
             week = week.next()
-        timeline.commits.append(_apply(commit, timeline, store, root))
+        timeline.commits.append(_apply(commit, timeline, store, root, counted))
         last_commit = commit.id
-    timeline.weeks.append(_week_figures(week, last_commit, timeline, tallies))
+    timeline.weeks.append(WeekFigures(week, last_commit, counted.running.at(week.end)))
     return timeline
 
 
-class _Tallies:
-    """Each version's tally under the current site.yaml, made once."""
+class _Counted:
+    """The running figures of the state, and each version's tally under the site.yaml in
+    force (made once per version)."""
 
     def __init__(self) -> None:
+        self.running = RunningFigures()
         self.config: SiteConfig | None = None
         self.made: dict[int, tuple[Version, Tally]] = {}
 
-    def of(self, version: Version, config: SiteConfig) -> Tally:
-        if config is not self.config:
-            self.config, self.made = config, {}
+    def tally(self, version: Version, config: SiteConfig) -> Tally:
         kept = self.made.get(id(version))
         if kept is None or kept[0] is not version:
             kept = self.made[id(version)] = (version, tally(version.project, config))
         return kept[1]
 
-
-def _week_figures(week: Week, commit: str, timeline: Timeline, tallies: _Tallies) -> WeekFigures:
-    config = timeline.config
-    return WeekFigures(week, commit, figures((tallies.of(v, config) for v in _distinct(timeline)),
-                                             week.end))
-
-
-def _distinct(timeline: Timeline) -> Iterator[Version]:
-    """The projects, one per slug (the first path in order, as the loader keeps it)."""
-    seen: set[str] = set()
-    for rel in sorted(timeline.state, key=str.lower):
-        version = timeline.state[rel]
-        if version.slug not in seen:
-            seen.add(version.slug)
-            yield version
+    def update(self, gone: list[Version], came: list[Version], timeline: Timeline) -> None:
+        config = timeline.config
+        if config is not self.config:  # another currency or risk bands: count afresh
+            self.config, self.made, self.running = config, {}, RunningFigures()
+            for version in timeline.state.values():
+                self.running.add(self.tally(version, config))
+            return
+        for version in gone:
+            self.running.add(self.tally(version, config), -1)
+        for version in came:
+            self.running.add(self.tally(version, config))
 
 
-def _apply(commit: Commit, timeline: Timeline, store: VersionStore, root: Path) -> CommitChanges:
+def _apply(commit: Commit, timeline: Timeline, store: VersionStore, root: Path,
+           counted: _Counted) -> CommitChanges:
     state = timeline.state
     before: dict[str, Version] = {}
     after: dict[str, Version] = {}
@@ -141,6 +137,7 @@ def _apply(commit: Commit, timeline: Timeline, store: VersionStore, root: Path) 
             timeline.changed_at[change.path] = commit.time
         if change.old_path:
             timeline.changed_at.pop(change.old_path, None)
+    counted.update(list(before.values()), list(after.values()), timeline)
     diff = compare(_snapshot("before", before, config_before, root),
                    _snapshot("after", after, timeline.config, root), renames)
     return CommitChanges(commit, diff.projects)
