@@ -58,6 +58,8 @@ class BuildOptions:
     search: bool = True
     #: Keep rendered Markdown in ROOT/.itpm-cache between builds (keyed by content).
     cache: bool = True
+    #: The history pages show the working tree as "now", after HEAD (``serve``).
+    history_working_tree: bool = False
     #: Called with (done, total) while pages are written, for a progress display.
     progress: Callable[[int, int], None] | None = None
 
@@ -122,7 +124,8 @@ def prepare(options: BuildOptions, loaded: LoadResult | None = None,
     cache_dir = loaded.root / CACHE_DIR
     history = read_history(loaded, as_of,
                            cache_dir if options.cache and is_real_folder(cache_dir) else None,
-                           frozenset(p.slug for p in portfolio.projects))
+                           frozenset(p.slug for p in portfolio.projects),
+                           working_tree=options.history_working_tree)
     theme = Theme.resolve(loaded.root, config.theme)
     markdown = markdown or MarkdownCache()
     site = SiteContext(portfolio, base_url, markdown, search=options.search, history=history)

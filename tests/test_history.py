@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -267,3 +268,27 @@ def test_outside_git_no_history_pages_and_no_warning(tmp_path, write_portfolio):
     for rel in HISTORY_PAGES:
         assert not (tmp_path / "out" / rel).exists(), rel
     assert "Over time" not in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_shows_the_working_tree_as_now(scripted, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(scripted.path, repo, ignore=shutil.ignore_patterns(".itpm-cache", "public"))
+    committed = read_history(load_portfolio(repo), AS_OF, None, frozenset())
+    target = next(f for f in sorted((repo / "content" / "projects").glob("*.md"))
+                  if "status: red" not in f.read_text(encoding="utf-8"))
+    target.write_text(re.sub(r"(?m)^status: \w+", "status: red", target.read_text(
+        encoding="utf-8"), count=1), encoding="utf-8")
+    now = read_history(load_portfolio(repo), AS_OF, None, frozenset(), working_tree=True)
+    assert committed is not None and now is not None
+    assert now.items[:-1] == committed.items
+    last = now.items[-1]
+    assert (last.kind, last.slug, last.author) == ("status", target.stem, "(not committed yet)")
+    assert last.date == AS_OF and now.timeline.weeks[-1].figures.rag["red"] == \
+        committed.timeline.weeks[-1].figures.rag["red"] + 1
+    # The committed history is left as it was for the next rebuild.
+    again = read_history(load_portfolio(repo), AS_OF, None, frozenset())
+    assert again is not None and again.items == committed.items
+    # A file broken in the working tree stays as committed.
+    target.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    broken = read_history(load_portfolio(repo), AS_OF, None, frozenset(), working_tree=True)
+    assert broken is not None and broken.items == committed.items

@@ -78,7 +78,7 @@ def serve(root: Path, host: str, port: int | None, open_browser: bool, poll: boo
         if err or not quiet:
             click.echo(text, err=err)
 
-    options = BuildOptions(root=root, base_url=base_url, as_of=as_of)
+    options = BuildOptions(root=root, base_url=base_url, as_of=as_of, history_working_tree=True)
     try:
         session = ServeSession(options, host=host, port=port, poll=poll, echo=echo,
                                color=use_color(sys.stderr), verbose=verbose)

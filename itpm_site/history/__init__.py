@@ -18,11 +18,12 @@ from pathlib import Path
 
 from itpm_site.config import HistorySettings
 from itpm_site.gitsource import GitError, Repository
-from itpm_site.history.commits import read_commits
+from itpm_site.history.commits import head_commit, read_commits
 from itpm_site.history.items import ChangeItem
 from itpm_site.history.stories import Story, mark_updates, tell_stories
-from itpm_site.history.timeline import Timeline, replay
+from itpm_site.history.timeline import Replayer, Timeline, replay
 from itpm_site.history.versions import VersionStore
+from itpm_site.history.worktree import working_tree_commit
 from itpm_site.loader import LoadResult
 
 SHALLOW_WARNING = ("this is a shallow clone, so the history pages (/changes/, /trends/) are "
@@ -63,11 +64,18 @@ class History:
         return self.stories.get(slug) if self.available else None
 
 
+#: The last replay of each portfolio in this process, with the commit it ran to: ``serve``
+#: rebuilds on every edit, and HEAD rarely moves meanwhile.
+_REPLAYS: dict[Path, tuple[str, Replayer]] = {}
+
+
 def read_history(loaded: LoadResult, as_of: dt.date, cache_dir: Path | None,
-                 current: frozenset[str]) -> History | None:
+                 current: frozenset[str], working_tree: bool = False) -> History | None:
     """The history of the portfolio at ``loaded.root`` up to HEAD; None outside git.
 
     ``cache_dir``: where loaded file versions are kept between builds (None: nowhere).
+    ``working_tree``: the files as loaded (``loaded``) count as one more change, "now"
+    (``as_of``, or just after HEAD if that is later), as ``serve`` shows them.
     """
     settings = loaded.config.history
     try:
@@ -77,11 +85,41 @@ def read_history(loaded: LoadResult, as_of: dt.date, cache_dir: Path | None,
     if repo.shallow:
         return History(settings, current=current, problem=SHALLOW_WARNING, shallow=True)
     try:
-        store = VersionStore(loaded.root, repo, cache_dir)
-        timeline = replay(read_commits(repo), store, loaded.root)
+        replayer, loaded_versions = _replayed(loaded.root, repo, cache_dir)
     except GitError as exc:
         return History(settings, current=current, problem=f"cannot read the history: {exc}")
-    store.save()
+    if working_tree:
+        replayer = _with_working_tree(replayer, loaded, as_of)
+    timeline = replayer.timeline()
     stories, renamed, items = tell_stories(timeline)
     mark_updates(stories, timeline, as_of, settings.stale_days)
-    return History(settings, timeline, stories, renamed, items, current, loaded=store.loaded)
+    return History(settings, timeline, stories, renamed, items, current, loaded=loaded_versions)
+
+
+def _replayed(root: Path, repo: Repository, cache_dir: Path | None) -> tuple[Replayer, int]:
+    """The commits up to HEAD replayed (or kept from the last time), and how many file
+    versions had to be read from git."""
+    head = head_commit(repo)
+    kept = _REPLAYS.get(root)
+    if kept is not None and kept[0] == head:
+        return kept[1], 0
+    store = VersionStore(root, repo, cache_dir)
+    replayer = replay(read_commits(repo), store, root)
+    store.save()
+    _REPLAYS[root] = (head, replayer)
+    return replayer, store.loaded
+
+
+def _with_working_tree(replayer: Replayer, loaded: LoadResult, as_of: dt.date) -> Replayer:
+    sofar = replayer.progress
+    last = sofar.commits[-1].commit.time if sofar.commits else None
+    when = dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.UTC)
+    if last is not None and when < last:
+        when = last + dt.timedelta(seconds=1)
+    found = working_tree_commit(loaded, sofar.state, sofar.config, when)
+    if found is None:
+        return replayer
+    commit, versions = found
+    forked = replayer.fork()
+    forked.apply(commit, versions)  # type: ignore[arg-type]
+    return forked

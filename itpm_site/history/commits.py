@@ -50,6 +50,13 @@ def read_commits(repo: Repository, head: str = "HEAD") -> list[Commit]:
     return [_commit(chunk, repo.prefix) for chunk in out.split(b"\x01") if chunk.strip()]
 
 
+def head_commit(repo: Repository) -> str:
+    """The commit HEAD names; '' in a repository without commits yet."""
+    if not _has_commit(repo, "HEAD"):
+        return ""
+    return repo.git("rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+
+
 def _has_commit(repo: Repository, revision: str) -> bool:
     try:
         repo.git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")

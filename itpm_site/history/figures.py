@@ -97,6 +97,14 @@ class RunningFigures:
         self.bands: Counter[str] = Counter()
         self.milestones: Counter[dt.date] = Counter()  # open milestones by date
 
+    def copy(self) -> RunningFigures:
+        other = RunningFigures()
+        other.projects = self.projects
+        other.rag, other.phases = self.rag.copy(), self.phases.copy()
+        other.money = {c: list(m) for c, m in self.money.items()}
+        other.bands, other.milestones = self.bands.copy(), self.milestones.copy()
+        return other
+
     def add(self, t: Tally, sign: int = 1) -> None:
         """Count a version in (``sign`` 1) or out (-1)."""
         self.projects += sign

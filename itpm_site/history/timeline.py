@@ -9,6 +9,7 @@ project as it last stood.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,25 +70,55 @@ class Timeline:
     config: SiteConfig = field(default_factory=SiteConfig)
 
 
-def replay(commits: list[Commit], store: VersionStore, root: Path) -> Timeline:
-    """Every commit applied in order; the figures taken at the end of each week, from the
-    week of the first commit to that of the last."""
+def replay(commits: list[Commit], store: VersionStore, root: Path) -> Replayer:
+    """Every commit applied in order (``Replayer.timeline()`` has the result)."""
     store.prefetch((f.blob, f.path) for c in commits for f in c.files
                    if f.blob and section_of(f.path) == "projects")
-    timeline = Timeline()
-    if not commits:
-        return timeline
-    counted = _Counted()
-    week = Week.of(commits[0].time.date())
-    last_commit = commits[0].id
+    replayer = Replayer(root)
     for commit in commits:
-        while commit.time.date() > week.end:
-            timeline.weeks.append(WeekFigures(week, last_commit, counted.running.at(week.end)))
-            week = week.next()
-        timeline.commits.append(_apply(commit, timeline, store, root, counted))
-        last_commit = commit.id
-    timeline.weeks.append(WeekFigures(week, last_commit, counted.running.at(week.end)))
-    return timeline
+        replayer.apply(commit, store)
+    return replayer
+
+
+class Replayer:
+    """Applies commits in order, taking the figures at the end of each week; it can go on
+    with later commits, or be forked to apply the working tree to a copy."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.progress = Timeline()
+        self.counted = _Counted()
+        self.week: Week | None = None
+        self.last_commit = ""
+
+    def apply(self, commit: Commit, store: VersionStore) -> None:
+        if self.week is None:
+            self.week = Week.of(commit.time.date())
+        while commit.time.date() > self.week.end:
+            self.progress.weeks.append(WeekFigures(self.week, self.last_commit,
+                                                self.counted.running.at(self.week.end)))
+            self.week = self.week.next()
+        self.progress.commits.append(_apply(commit, self.progress, store, self.root, self.counted))
+        self.last_commit = commit.id
+
+    def timeline(self) -> Timeline:
+        """The history so far: weeks from the first commit's to the last one's."""
+        weeks = list(self.progress.weeks)
+        if self.week is not None:
+            weeks.append(WeekFigures(self.week, self.last_commit,
+                                     self.counted.running.at(self.week.end)))
+        return dataclasses.replace(self.progress, weeks=weeks)
+
+    def fork(self) -> Replayer:
+        """A copy to go on with, leaving this one as it is."""
+        other = Replayer(self.root)
+        other.progress = dataclasses.replace(self.progress, commits=list(self.progress.commits),
+                                          weeks=list(self.progress.weeks),
+                                          state=dict(self.progress.state),
+                                          changed_at=dict(self.progress.changed_at))
+        other.counted = self.counted.copy()
+        other.week, other.last_commit = self.week, self.last_commit
+        return other
 
 
 class _Counted:
@@ -98,6 +129,12 @@ class _Counted:
         self.running = RunningFigures()
         self.config: SiteConfig | None = None
         self.made: dict[int, tuple[Version, Tally]] = {}
+
+    def copy(self) -> _Counted:
+        other = _Counted()
+        other.running = self.running.copy()
+        other.config, other.made = self.config, dict(self.made)
+        return other
 
     def tally(self, version: Version, config: SiteConfig) -> Tally:
         kept = self.made.get(id(version))
@@ -170,4 +207,5 @@ def _snapshot(label: str, versions: dict[str, Version], config: SiteConfig,
     return Snapshot(label, loaded)
 
 
-__all__ = ["CommitChanges", "PortfolioDiff", "Timeline", "Week", "WeekFigures", "replay"]
+__all__ = ["CommitChanges", "PortfolioDiff", "Replayer", "Timeline", "Week", "WeekFigures",
+           "replay"]

@@ -54,6 +54,12 @@ class Version:
         return Version(self.slug, self.project, VersionDoc(rel, self.doc.body))
 
 
+def version_of(entry: Entry[Project]) -> Version:
+    """What history keeps of a loaded project file."""
+    body = hashlib.blake2b(entry.doc.body.strip().encode("utf-8"), digest_size=16)
+    return Version(entry.slug, entry.model, VersionDoc(entry.rel, body.hexdigest()))
+
+
 class VersionStore:
     """Loads file versions by blob id, reading from git only those not kept from before."""
 
@@ -93,10 +99,7 @@ class VersionStore:
 
     def _load(self, rel: str, data: bytes) -> Version | None:
         entry = load_file(self.root, rel, "projects", lambda: data).entry
-        if entry is None:
-            return None
-        body = hashlib.blake2b(entry.doc.body.strip().encode("utf-8"), digest_size=16)
-        return Version(entry.slug, entry.model, VersionDoc(rel, body.hexdigest()))
+        return None if entry is None else version_of(entry)
 
     def config(self, blob: str) -> SiteConfig | None:
         """site.yaml at that version; None when it had errors."""
