@@ -292,3 +292,14 @@ def test_serve_shows_the_working_tree_as_now(scripted, tmp_path):
     target.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     broken = read_history(load_portfolio(repo), AS_OF, None, frozenset(), working_tree=True)
     assert broken is not None and broken.items == committed.items
+
+
+def test_a_repository_without_commits_yet(tmp_path, write_portfolio):
+    root = write_portfolio(tmp_path / "new", {"content/projects/a.md": (
+        "---\ntitle: A\nphase: planning\nowner: Ana\n---\nBody.\n")})
+    git(root, "init", "-q", "-b", "main")
+    done = _cli_build(root, tmp_path / "out")
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+    page = Page((tmp_path / "out" / "changes" / "index.html").read_text(encoding="utf-8"))
+    assert "No commits have changed the projects yet." in page.text
+    assert _history_json(tmp_path / "out")["weeks"] == []

@@ -104,7 +104,7 @@ def _replayed(root: Path, repo: Repository, cache_dir: Path | None) -> tuple[Rep
     if kept is not None and kept[0] == head:
         return kept[1], 0
     store = VersionStore(root, repo, cache_dir)
-    replayer = replay(read_commits(repo), store, root)
+    replayer = replay(read_commits(repo, head) if head else [], store, root)
     store.save()
     _REPLAYS[root] = (head, replayer)
     return replayer, store.loaded

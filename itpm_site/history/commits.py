@@ -39,10 +39,9 @@ class Commit:
     files: tuple[FileChange, ...]
 
 
-def read_commits(repo: Repository, head: str = "HEAD") -> list[Commit]:
-    """The first-parent commits of ``head`` that changed projects or site.yaml, oldest first."""
-    if not _has_commit(repo, head):
-        return []  # a repository without commits yet
+def read_commits(repo: Repository, head: str) -> list[Commit]:
+    """The first-parent commits of ``head`` (a commit id) that changed projects or site.yaml,
+    oldest first."""
     out = repo.git("--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent",
                    "--raw", "-z", "--no-abbrev", "--find-renames", "--no-ext-diff", "--reverse",
                    "--format=%x01%H%x02%ct%x02%aN", head, "--", f"{repo.prefix}{PROJECTS_DIR}",
