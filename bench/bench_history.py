@@ -46,10 +46,9 @@ root = Path(sys.argv[1])
 loaded = load_portfolio(root)
 cache = root / ".itpm-cache"
 ensure_cache_dir(cache)
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 history = read_history(loaded, dt.date(2026, 1, 1), cache, frozenset())
-print(time.perf_counter() - started, history.loaded, len(history.timeline.commits),
-      len(history.timeline.weeks))
+print(time.perf_counter() - started, history.loaded, time.process_time() - cpu)
 """
 
 
@@ -120,10 +119,12 @@ def make_repo(n: int, commits: int, folder: Path) -> Path:
     return repo
 
 
-def stage_run(repo: Path) -> tuple[float, int]:
+def stage_run(repo: Path) -> tuple[float, int, float]:
+    """Wall seconds, file versions loaded from git, CPU seconds of this process (git's own
+    processes are in the wall time only)."""
     out = subprocess.run([sys.executable, "-c", STAGE, str(repo)], capture_output=True,
                          text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1])
+    return float(out[0]), int(out[1]), float(out[2])
 
 
 def add_commit(repo: Path, step: int, commits: int) -> None:
@@ -159,19 +160,24 @@ def main() -> int:
         repo = make_repo(n, args.commits, args.folder)
         cache = repo / ".itpm-cache" / "history.bin"
         cold, warm, one_more = [], [], []
+        cpu: dict[str, list[float]] = {"cold": [], "warm": [], "one": []}
         for run in range(args.runs):
             cache.unlink(missing_ok=True)
-            seconds, loaded = stage_run(repo)
+            seconds, loaded, used = stage_run(repo)
             cold.append(seconds)
-            seconds, loaded_warm = stage_run(repo)
+            cpu["cold"].append(used)
+            seconds, loaded_warm, used = stage_run(repo)
             warm.append(seconds)
+            cpu["warm"].append(used)
             add_commit(repo, run, args.commits + run)
-            seconds, loaded_one = stage_run(repo)
+            seconds, loaded_one, used = stage_run(repo)
             one_more.append(seconds)
-        print(f"{n} projects, {args.commits + args.runs} commits: history stage")
-        print(f"  cold ({loaded} file versions loaded): {median(cold)}")
-        print(f"  warm ({loaded_warm} loaded):          {median(warm)}")
-        print(f"  one new commit ({loaded_one} loaded): {median(one_more)}")
+            cpu["one"].append(used)
+        print(f"{n} projects, {args.commits + args.runs} commits: history stage (wall; CPU)")
+        print(f"  cold ({loaded} file versions loaded): {median(cold)}; {median(cpu['cold'])}")
+        print(f"  warm ({loaded_warm} loaded):          {median(warm)}; {median(cpu['warm'])}")
+        print(f"  one new commit ({loaded_one} loaded): {median(one_more)}; "
+              f"{median(cpu['one'])}")
         extra = statistics.median(one_more) - statistics.median(warm)
         print(f"  one new commit minus warm:   {extra:+.2f} s")
         if args.builds:
