@@ -111,7 +111,8 @@ def make_repo(n: int, commits: int, folder: Path) -> Path:
             edits.append((rel, files[rel]))
         if step % 50 == 0:
             rel = f"content/projects/added-{step}.md"
-            files[rel] = files[projects[step % len(projects)]].replace("title: ", "title: New ", 1)
+            copied = files[projects[step % len(projects)]].replace("title: ", "title: New ", 1)
+            files[rel] = re.sub(r"(?m)^slug: *(.*)$", rf"slug: \1-{step}", copied, count=1)
             edits.append((rel, files[rel]))
         commit(START + dt.timedelta(days=step), f"Step {step}", edits)
     git(repo, "fast-import", "--quiet", data=b"".join(stream))
