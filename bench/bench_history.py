@@ -128,11 +128,14 @@ def stage_run(repo: Path) -> tuple[float, int, float]:
     return float(out[0]), int(out[1]), float(out[2])
 
 
-def add_commit(repo: Path, step: int, commits: int) -> None:
-    target = sorted((repo / "content" / "projects").glob("*.md"))[step % 100]
-    target.write_text(_edit(target.read_text(encoding="utf-8"), step), encoding="utf-8")
-    stamp = (START + dt.timedelta(days=commits + step)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-am", f"One more {step}"],
+def add_commit(repo: Path) -> None:
+    """One more dated commit editing one project (unique on every call, on any rerun)."""
+    count = int(git(repo, "rev-list", "--count", "HEAD"))
+    target = sorted((repo / "content" / "projects").glob("*.md"))[count % 100]
+    text = target.read_text(encoding="utf-8") + f"\nOne more edit, commit {count}.\n"
+    target.write_text(_edit(text, count), encoding="utf-8")
+    stamp = (START + dt.timedelta(days=count)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-am", f"One more {count}"],
                    check=True, env={**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": stamp,
                                     "GIT_COMMITTER_DATE": stamp})
 
@@ -162,7 +165,7 @@ def main() -> int:
         cache = repo / ".itpm-cache" / "history.bin"
         cold, warm, one_more = [], [], []
         cpu: dict[str, list[float]] = {"cold": [], "warm": [], "one": []}
-        for run in range(args.runs):
+        for _ in range(args.runs):
             cache.unlink(missing_ok=True)
             seconds, loaded, used = stage_run(repo)
             cold.append(seconds)
@@ -170,7 +173,7 @@ def main() -> int:
             seconds, loaded_warm, used = stage_run(repo)
             warm.append(seconds)
             cpu["warm"].append(used)
-            add_commit(repo, run, args.commits + run)
+            add_commit(repo)
             seconds, loaded_one, used = stage_run(repo)
             one_more.append(seconds)
             cpu["one"].append(used)
