@@ -177,7 +177,8 @@ def main() -> int:
             seconds, loaded_one, used = stage_run(repo)
             one_more.append(seconds)
             cpu["one"].append(used)
-        print(f"{n} projects, {args.commits + args.runs} commits: history stage (wall; CPU)")
+        total = int(git(repo, "rev-list", "--count", "HEAD"))
+        print(f"{n} projects, {total} commits: history stage (wall; CPU)")
         print(f"  cold ({loaded} file versions loaded): {median(cold)}; {median(cpu['cold'])}")
         print(f"  warm ({loaded_warm} loaded):          {median(warm)}; {median(cpu['warm'])}")
         print(f"  one new commit ({loaded_one} loaded): {median(one_more)}; "
