@@ -27,6 +27,7 @@ from itpm_site.cache_seal import (
 )
 from itpm_site.config import normalize_base_url, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
+from itpm_site.history import History, read_history
 from itpm_site.load_pool import Loading, start_loading
 from itpm_site.loader import LoadResult, load_portfolio
 from itpm_site.markdown import MarkdownCache, load_cache, save_cache
@@ -57,6 +58,8 @@ class BuildOptions:
     search: bool = True
     #: Keep rendered Markdown in ROOT/.itpm-cache between builds (keyed by content).
     cache: bool = True
+    #: The history pages show the working tree as "now", after HEAD (``serve``).
+    history_working_tree: bool = False
     #: Called with (done, total) while pages are written, for a progress display.
     progress: Callable[[int, int], None] | None = None
 
@@ -77,6 +80,8 @@ class SiteBuild:
     theme: Theme
     base_url: str
     markdown: MarkdownCache
+    #: The portfolio over time (None outside a git repository).
+    history: History | None = None
 
 
 @dataclass
@@ -116,12 +121,17 @@ def prepare(options: BuildOptions, loaded: LoadResult | None = None,
     as_of = resolve_as_of(options.as_of, config, dict(os.environ))
     base_url = normalize_base_url(options.base_url) if options.base_url else config.base_url
     portfolio = build_portfolio(loaded, as_of)
+    cache_dir = loaded.root / CACHE_DIR
+    history = read_history(loaded, as_of,
+                           cache_dir if options.cache and is_real_folder(cache_dir) else None,
+                           frozenset(p.slug for p in portfolio.projects),
+                           working_tree=options.history_working_tree)
     theme = Theme.resolve(loaded.root, config.theme)
     markdown = markdown or MarkdownCache()
-    site = SiteContext(portfolio, base_url, markdown, search=options.search)
+    site = SiteContext(portfolio, base_url, markdown, search=options.search, history=history)
     env = make_environment(theme, site, bytecode_cache)
-    return SiteBuild(options, loaded, portfolio, plan_pages(portfolio), env, theme, base_url,
-                     markdown)
+    return SiteBuild(options, loaded, portfolio, plan_pages(portfolio, history), env, theme,
+                     base_url, markdown, history)
 
 
 def page_files(site: SiteBuild, pages: Sequence[PageSpec]) -> Iterator[tuple[str, bytes]]:

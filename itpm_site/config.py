@@ -105,6 +105,19 @@ class RiskBands(BaseModel):
                 for i, (name, lo) in enumerate(starts)]
 
 
+class HistorySettings(BaseModel):
+    """``history:``: how the pages read from the portfolio's git history behave."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    weeks: int = Field(8, ge=1, le=520, description="Weeks shown on the changes page.")
+    stale_days: int = Field(30, ge=1, description=(
+        "A project whose file has not changed in git for longer than this is flagged."))
+    authors: Bool = Field(False, description=(
+        "Show who made each change (commit authors); off by default, as names may be "
+        "sensitive."))
+
+
 def is_folder_name(name: str) -> bool:
     """``name`` names a folder directly under another (a theme under themes/): no path."""
     return name not in ("", ".", "..") and not any(c in name for c in "/\\:")
@@ -142,6 +155,8 @@ class SiteConfig(BaseModel):
         "The path, from repo_url, of the page that edits a file (as MkDocs names it), e.g. "
         "edit/main/; or a full URL. Default: edit/main/ on GitHub, -/edit/main/ on GitLab, "
         "src/main/ on Bitbucket; elsewhere no link unless set."))
+    history: HistorySettings = Field(default_factory=HistorySettings, description=(
+        "The pages read from git history: {weeks: 8, stale_days: 30, authors: false}."))
 
     @field_validator("base_url")
     @classmethod

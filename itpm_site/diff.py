@@ -187,6 +187,9 @@ class ProjectChange:
     old_path: str | None = None
     #: 'base' for an added project whose file had errors in the base.
     invalid_in: str | None = None
+    #: The project as it was in the base (changed projects only): history's stories and
+    #: headline compare figures (such as the estimate at completion) of the two.
+    old_project: Project | None = None
     phase: PhaseChange | None = None
     status: StatusChange | None = None
     fields: list[FieldChange] = field(default_factory=list)
@@ -338,7 +341,7 @@ def _compare_project(a: Entry[Project], b: Entry[Project], base: LoadResult,
                      head: LoadResult) -> ProjectChange:
     p, q = a.model, b.model
     change = ProjectChange("changed", b.slug, q, b.rel, _currency(b, head), old_slug=a.slug,
-                           old_path=a.rel)
+                           old_path=a.rel, old_project=p)
     if p.phase is not q.phase:
         change.phase = PhaseChange(p.phase, q.phase)
     if p.status is not q.status:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from itpm_site import exports, search
+from itpm_site.history.feeds import history_files
 
 if TYPE_CHECKING:
     from itpm_site.build import SiteBuild
@@ -14,4 +15,5 @@ ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = [
     exports.data_files,
     exports.schema_files,
     search.emit_search,
+    history_files,
 ]

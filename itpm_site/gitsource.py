@@ -91,9 +91,9 @@ class Repository:
             rel = path[len(self.prefix):]
             if rel == SITE_FILE or section_of(rel) is not None:
                 wanted[rel] = blob
-        return dict(zip(wanted, self._blobs(list(wanted.values())), strict=True))
+        return dict(zip(wanted, self.blobs(list(wanted.values())), strict=True))
 
-    def _blobs(self, ids: list[str]) -> list[bytes]:
+    def blobs(self, ids: list[str]) -> list[bytes]:
         """The contents of the blobs, through one ``git cat-file --batch``."""
         if not ids:
             return []

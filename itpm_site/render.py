@@ -24,6 +24,8 @@ from markupsafe import Markup
 from itpm_site import __version__, charts, exports, search
 from itpm_site.aggregate import Portfolio
 from itpm_site.config import base_path
+from itpm_site.history import History
+from itpm_site.history import views as history_views
 from itpm_site.markdown import MarkdownCache
 from itpm_site.money import format_amount, format_percent, percent
 from itpm_site.theme import Theme
@@ -80,8 +82,9 @@ def report_projects(portfolio: Portfolio) -> list:
     return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
 
 
-def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
-    """Every HTML page of the site, in a stable order."""
+def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order (the history pages only where the
+    portfolio is in a git repository)."""
     pages: list[PageSpec] = [
         PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
         PageSpec("projects/index.html", "projects.html", title="Projects", section="projects/",
@@ -107,6 +110,9 @@ def plan_pages(portfolio: Portfolio) -> list[PageSpec]:
                  title="Search", section=""),
         PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
     ]
+    if history is not None:
+        pages += [PageSpec("changes/index.html", "changes.html", title="What changed"),
+                  PageSpec("trends/index.html", "trends.html", title="Trends")]
     for view in portfolio.projects:
         related = {view.slug, *(d.slug for d in view.depends_on),
                    *(d.slug for d in view.dependents)}
@@ -194,6 +200,7 @@ class SiteContext:
     base_url: str
     markdown: MarkdownCache
     search: bool = True
+    history: History | None = None
     #: Rendered fragments shared by the pages of one build (see ``fragment``).
     fragments: dict[tuple, Markup] = field(default_factory=dict)
 
@@ -212,6 +219,8 @@ class SiteContext:
             "version": __version__,
             "search_enabled": self.search,
             "site_exports": exports.SITE_EXPORTS,
+            "history": self.history,
+            "history_views": history_views,
         }
 
 

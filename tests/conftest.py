@@ -56,13 +56,19 @@ DEMO_AS_OF = "2026-11-20"
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo portfolio in content/, built into a temporary folder."""
+    """The demo portfolio in content/, built into a temporary folder (with history)."""
     import datetime as dt
+
+    from history_repo import demo_repository
 
     from itpm_site.build import BuildOptions, build_site
 
-    out = tmp_path_factory.mktemp("demo") / "public"
-    result = build_site(BuildOptions(root=DEMO_ROOT, output=out,
+    # Built from a copy with a fixed git history: the history pages (checked like every other
+    # page) must not depend on this repository's own commits.
+    folder = tmp_path_factory.mktemp("demo")
+    root = demo_repository(DEMO_ROOT, folder / "portfolio")
+    out = folder / "public"
+    result = build_site(BuildOptions(root=root, output=out,
                                      as_of=dt.date.fromisoformat(DEMO_AS_OF)))
     assert result.ok, [d.headline() for d in result.diagnostics]
     return out

@@ -99,6 +99,9 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
     if not result.ok:
         click.echo("itpm-site: build failed; the previous output was left untouched", err=True)
         raise SystemExit(EXIT_CONTENT)
+    history = result.site.history if result.site else None
+    if history is not None and history.problem and not quiet:
+        click.echo(f"itpm-site: warning: {history.problem}", err=True)
     if not quiet:
         portfolio = result.site.portfolio
         warnings = len(result.loaded.warnings)

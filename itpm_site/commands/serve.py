@@ -81,7 +81,8 @@ def serve(root: Path, host: str | None, port: int | None, open_browser: bool, po
         if err or not quiet:
             click.echo(text, err=err)
 
-    options = BuildOptions(root=root, base_url=base_url, as_of=as_of)
+    options = BuildOptions(root=root, base_url=base_url, as_of=as_of,
+                           history_working_tree=True)
     # Without --host, only requests for localhost are answered (see DevServer.host_allowed).
     any_host = host is not None
     host = host or "127.0.0.1"

@@ -1,0 +1,145 @@
+"""Each semantic change put in words, by kind, for the changes page, the feed and the stories.
+
+A ``ProjectChange`` of one commit becomes one ``ChangeItem`` per thing a steering committee
+asks about: health, phase, new and removed projects, state, money, dates, risks, milestones.
+Edits to other fields (owner, progress, the description) count as updates of the project but
+are not listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from itpm_site.diff import ProjectChange
+from itpm_site.history.commits import Commit
+from itpm_site.history.figures import estimate_at_completion
+from itpm_site.money import format_amount
+
+#: The kinds of change, in the order the changes page shows them, with their headings.
+KINDS = {
+    "status": "Health (RAG)",
+    "phase": "Phase moves",
+    "added": "New projects",
+    "removed": "Removed projects",
+    "state": "Closed, paused or resumed",
+    "budget": "Budget and forecast",
+    "schedule": "Dates and slips",
+    "risks": "Risks",
+    "milestones": "Milestones done",
+    "renamed": "Renamed",
+}
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    kind: str
+    slug: str  # the project's slug at the time of the change
+    title: str
+    text: str
+    commit: str
+    time: dt.datetime
+    author: str
+
+    @property
+    def date(self) -> dt.date:
+        return self.time.date()
+
+
+def _signed(amount: Decimal, currency: str) -> str:
+    return ("+" if amount > 0 else "") + format_amount(amount, currency)
+
+
+def _days(n: int) -> str:
+    return f"{'+' if n > 0 else ''}{n} day{'' if abs(n) == 1 else 's'}"
+
+
+def eac_delta(change: ProjectChange) -> tuple[Decimal, str] | None:
+    """How much the estimate at completion moved, in the project's currency (None when it
+    did not move, or moved between currencies)."""
+    old, new = change.old_project, change.project
+    if change.change != "changed" or old is None:
+        return None
+    before, after = estimate_at_completion(old.budget), estimate_at_completion(new.budget)
+    if before is None or after is None or before == after:
+        return None
+    if any(b.currency != b.old_currency for b in change.budget):
+        return None
+    return after - before, change.currency
+
+
+def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
+    """The change in words: one item per kind of change it holds."""
+    texts: list[tuple[str, str]] = []
+    p = change.project
+    if change.change == "added":
+        status = p.status.value if p.status else "no status"
+        texts.append(("added", f"new project ({p.phase.label}, {status})"))
+    elif change.change == "removed":
+        texts.append(("removed", "removed from the portfolio"))
+    elif change.change == "changed":
+        texts += _changed(change)
+    return [ChangeItem(kind, change.slug, change.title, text, commit.id, commit.time,
+                       commit.author) for kind, text in texts]
+
+
+def _changed(c: ProjectChange) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if c.status:
+        old = c.status.old.value if c.status.old else "no status"
+        new = c.status.new.value if c.status.new else "no status"
+        out.append(("status", f"turned {new} (was {old})" if c.status.new else
+                    f"status cleared (was {old})"))
+    if c.phase:
+        out.append(("phase", f"moved to {c.phase.new.label} (from {c.phase.old.label})"))
+    for f in c.fields:
+        if f.field == "state":
+            out.append(("state", f"now {f.new.value} (was {f.old.value})"))
+    for b in c.budget:
+        if b.field == "actual":
+            continue  # spending to date moves every month: not news on its own
+        old = format_amount(b.old, b.old_currency) if b.old is not None else "none"
+        new = format_amount(b.new, b.currency) if b.new is not None else "none"
+        delta = f" ({_signed(b.delta, b.currency)})" if b.delta is not None else ""
+        out.append(("budget", f"{b.field} {old} → {new}{delta}"))
+    for d in c.dates:
+        if d.field == "start":
+            continue
+        name = "end date" if d.field == "end" else "forecast end"
+        moved = f" ({_days(d.days)})" if d.days else ""
+        out.append(("schedule", f"{name} {_iso(d.old)} → {_iso(d.new)}{moved}"))
+    for m in c.milestones:
+        if m.change == "moved" and m.days:
+            out.append(("schedule", f"milestone “{m.name}” moved {m.old.date.isoformat()} → "
+                                    f"{m.new.date.isoformat()} ({_days(m.days)})"))
+        elif m.change == "done":
+            out.append(("milestones", f"milestone “{m.name}” done"))
+    for r in c.risks:
+        text = _risk(r)
+        if text:
+            out.append(("risks", text))
+    if c.renamed:
+        out.append(("renamed", f"renamed from {c.old_slug}"))
+    return out
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else "none"
+
+
+def _risk(r) -> str:
+    if r.change == "added":
+        return f"risk “{r.title}” opened (score {r.new.score}, {r.new.band})"
+    if r.change == "closed":
+        return f"risk “{r.title}” {r.new.status}"
+    if r.change == "reopened":
+        return f"risk “{r.title}” reopened ({r.new.status})"
+    if r.change == "removed":
+        return f"risk “{r.title}” removed"
+    if r.new and r.new.status == "occurred" and r.old and r.old.status != "occurred":
+        return f"risk “{r.title}” occurred"
+    if r.rescored:
+        verb = "raised" if r.new.score > r.old.score else "lowered"
+        return f"risk “{r.title}” {verb} to {r.new.score} ({r.new.band}, was {r.old.score})"
+    return ""
