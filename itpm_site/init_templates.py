@@ -17,7 +17,7 @@ COMMENT_MARKER = "<!-- itpm-site-diff -->"
 
 SITE_YAML = """\
 # Settings of the portfolio site; every key is optional.
-# Reference: https://pypi.org/project/itpm-site/ (README, "site.yaml").
+# Reference: https://pypi.org/project/itpm-site/ (docs/site-yaml.md).
 # Editor completion (VS Code + the Red Hat YAML extension): once the site is published, add
 #   # yaml-language-server: $schema=<your site address>/schema/site.json
 # as the first line of this file.
@@ -27,6 +27,11 @@ currency: {currency}
 #   EUR: 1.08
 language: en
 # base_url is set by the deploy workflow from the GitHub Pages address.
+# repo_url: https://github.com/<owner>/<repository>   # makes "Edit this file" a link
+# history:               # the pages read from git history
+#   weeks: 8             # how many weeks "What changed" shows
+#   stale_days: 30       # flag a project whose file has not changed for longer
+#   authors: false       # show who made each change (names of editors may be sensitive)
 """
 
 PROGRAM = """\
