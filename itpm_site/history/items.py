@@ -69,6 +69,9 @@ def eac_delta(change: ProjectChange) -> tuple[Decimal, str] | None:
     return after - before, change.currency
 
 
+_BUDGET_WORDS = {"planned": "planned", "eac": "forecast at completion"}
+
+
 def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
     """The change in words: one item per kind of change it holds."""
     texts: list[tuple[str, str]] = []
@@ -96,13 +99,18 @@ def _changed(c: ProjectChange) -> list[tuple[str, str]]:
     for f in c.fields:
         if f.field == "state":
             out.append(("state", f"now {f.new.value} (was {f.old.value})"))
+    moves = []
     for b in c.budget:
-        if b.field == "actual":
-            continue  # spending to date moves every month: not news on its own
+        # Spending to date moves every month, and the variance follows planned and EAC: one
+        # item says how the budget and its estimate moved.
+        if b.field not in _BUDGET_WORDS:
+            continue
         old = format_amount(b.old, b.old_currency) if b.old is not None else "none"
         new = format_amount(b.new, b.currency) if b.new is not None else "none"
         delta = f" ({_signed(b.delta, b.currency)})" if b.delta is not None else ""
-        out.append(("budget", f"{b.field} {old} → {new}{delta}"))
+        moves.append(f"{_BUDGET_WORDS[b.field]} {old} → {new}{delta}")
+    if moves:
+        out.append(("budget", "; ".join(moves)))
     for d in c.dates:
         if d.field == "start":
             continue
