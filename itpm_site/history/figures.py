@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from itpm_site.config import SiteConfig
 from itpm_site.model import Budget, Project
+from itpm_site.money import eac
 from itpm_site.vocab import Phase, Status
 
 RAG_KEYS = (*(s.value for s in Status), "unknown")
@@ -22,11 +23,8 @@ BAND_KEYS = ("low", "medium", "high", "critical")
 
 
 def estimate_at_completion(budget: Budget | None) -> Decimal | None:
-    """EAC: the forecast where given, else the planned amount (a project that has not
-    re-forecast is taken as on plan). The one place history computes it."""
-    if budget is None:
-        return None
-    return budget.forecast if budget.forecast is not None else budget.planned
+    """A budget's EAC by the money model (``money.eac``), None without a budget."""
+    return None if budget is None else eac(budget.planned, budget.forecast)
 
 
 @dataclass
