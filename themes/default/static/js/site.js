@@ -39,7 +39,10 @@
 
   function labelTable(table) {
     var labels = columnLabels(table);
-    Array.prototype.forEach.call(table.tBodies, function (tbody) {
+    // The body's rows and the footer's (a Total row) become cards alike.
+    var sections = Array.prototype.slice.call(table.tBodies);
+    if (table.tFoot) { sections.push(table.tFoot); }
+    sections.forEach(function (tbody) {
       Array.prototype.forEach.call(tbody.rows, function (row) {
         var col = 0;
         Array.prototype.forEach.call(row.cells, function (cell) {
