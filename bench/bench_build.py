@@ -39,22 +39,29 @@ TAG = {1000: "1k", 10000: "10k"}
 
 def run_once(cmd: list[str]) -> dict:
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - started
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"failed ({code}): {' '.join(cmd)}\n{stderr.decode(errors='replace')[-2000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss": usage.ru_maxrss / 1024}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
 def commands(n: int, search: bool, cache: bool = True) -> dict[str, list[str]]:
     tag = TAG.get(n, str(n))
-    itpm = [sys.executable, "-m", "itpm_site", "build", "--root", str(PF / f"itpm-{tag}"),
-            "--output", str(OUT / f"itpm-{tag}"), "--quiet"]
+    itpm = [
+        sys.executable,
+        "-m",
+        "itpm_site",
+        "build",
+        "--root",
+        str(PF / f"itpm-{tag}"),
+        "--output",
+        str(OUT / f"itpm-{tag}"),
+        "--quiet",
+    ]
     if not search:
         itpm.append("--no-search")
     if not cache:
@@ -62,11 +69,24 @@ def commands(n: int, search: bool, cache: bool = True) -> dict[str, list[str]]:
     hugo_bin = next((VENV / "lib").glob("python3*/site-packages/hugo/binaries/hugo"), None)
     tools = {"itpm-site": itpm}
     if hugo_bin:
-        tools["hugo"] = [str(hugo_bin), "--quiet", "-s", str(PF / f"hugo-{tag}"),
-                         "-d", str(OUT / f"hugo-{tag}")]
+        tools["hugo"] = [
+            str(hugo_bin),
+            "--quiet",
+            "-s",
+            str(PF / f"hugo-{tag}"),
+            "-d",
+            str(OUT / f"hugo-{tag}"),
+        ]
     if (VENV / "bin" / "mkdocs").exists():
-        tools["mkdocs"] = [str(VENV / "bin" / "mkdocs"), "build", "-q", "-f",
-                           str(PF / f"mkdocs-{tag}" / "mkdocs.yml"), "-d", str(OUT / f"mkdocs-{tag}")]
+        tools["mkdocs"] = [
+            str(VENV / "bin" / "mkdocs"),
+            "build",
+            "-q",
+            "-f",
+            str(PF / f"mkdocs-{tag}" / "mkdocs.yml"),
+            "-d",
+            str(OUT / f"mkdocs-{tag}"),
+        ]
     return tools
 
 
@@ -75,10 +95,13 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-search", action="store_true", help="build without the search index")
-    ap.add_argument("--cold", action="store_true",
-                    help="render all Markdown afresh each time (--no-cache); default: the "
-                         "cache from the warm-up build is used: rendered Markdown, compiled "
-                         "templates and the output before last (what every rebuild has)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="render all Markdown afresh each time (--no-cache); default: the "
+        "cache from the warm-up build is used: rendered Markdown, compiled "
+        "templates and the output before last (what every rebuild has)",
+    )
     args = ap.parse_args()
     import itpm_site
 
@@ -100,17 +123,24 @@ def main() -> int:
             for name, cmd in tools.items():
                 results[name].append(run_once(cmd))
         pages = sum(1 for _ in (OUT / f"itpm-{tag}").rglob("*.html"))
-        print(f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
-              f"search {'off' if args.no_search else 'on'}, .itpm-cache "
-              f"{'off' if args.cold else 'warm'}), {args.runs} rounds, medians")
+        print(
+            f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
+            f"search {'off' if args.no_search else 'on'}, .itpm-cache "
+            f"{'off' if args.cold else 'warm'}), {args.runs} rounds, medians"
+        )
         print(f"{'tool':10} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'itpm/tool wall':>15}")
         for name, runs in results.items():
             pairs = zip(results["itpm-site"], runs, strict=True)
-            ratio = "" if name == "itpm-site" else \
-                f"{statistics.median(a['wall'] / b['wall'] for a, b in pairs):.2f}"
-            print(f"{name:10} {statistics.median(r['wall'] for r in runs):8.2f} "
-                  f"{statistics.median(r['cpu'] for r in runs):8.2f} "
-                  f"{max(r['rss'] for r in runs):9.0f} {ratio:>15}")
+            ratio = (
+                ""
+                if name == "itpm-site"
+                else f"{statistics.median(a['wall'] / b['wall'] for a, b in pairs):.2f}"
+            )
+            print(
+                f"{name:10} {statistics.median(r['wall'] for r in runs):8.2f} "
+                f"{statistics.median(r['cpu'] for r in runs):8.2f} "
+                f"{max(r['rss'] for r in runs):9.0f} {ratio:>15}"
+            )
     return 0
 
 

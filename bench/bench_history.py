@@ -29,9 +29,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
 START = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.UTC)
 RAG = ("green", "amber", "red")
 PHASES = ("initiation", "planning", "implementation", "monitoring", "closure")
@@ -53,8 +58,13 @@ print(time.perf_counter() - started, history.loaded, time.process_time() - cpu)
 
 
 def git(repo: Path, *args: str, data: bytes | None = None) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
-                          check=True, env={**os.environ, **GIT_ENV})
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        input=data,
+        capture_output=True,
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
     return done.stdout.decode()
 
 
@@ -67,14 +77,19 @@ def _edit(text: str, step: int) -> str:
     """One small edit a project manager would commit: status, phase or forecast end."""
     kind = step % 3
     if kind == 0:
-        return re.sub(r"(?m)^status: *(\w+)",
-                      lambda m: f"status: {RAG[(RAG.index(m[1]) + 1) % 3] if m[1] in RAG else 'amber'}",
-                      text, count=1)
+        return re.sub(
+            r"(?m)^status: *(\w+)",
+            lambda m: f"status: {RAG[(RAG.index(m[1]) + 1) % 3] if m[1] in RAG else 'amber'}",
+            text,
+            count=1,
+        )
     if kind == 1:
-        return re.sub(r"(?m)^phase: *([\w-]+)",
-                      lambda m: f"phase: {PHASES[(step // 3) % 5]}", text, count=1)
-    return re.sub(r"(?m)^status_note: .*$", f"status_note: Reviewed in step {step}.", text,
-                  count=1) if "status_note:" in text else text + f"\nEdited in step {step}.\n"
+        return re.sub(r"(?m)^phase: *([\w-]+)", lambda m: f"phase: {PHASES[(step // 3) % 5]}", text, count=1)
+    return (
+        re.sub(r"(?m)^status_note: .*$", f"status_note: Reviewed in step {step}.", text, count=1)
+        if "status_note:" in text
+        else text + f"\nEdited in step {step}.\n"
+    )
 
 
 def make_repo(n: int, commits: int, folder: Path) -> Path:
@@ -84,22 +99,30 @@ def make_repo(n: int, commits: int, folder: Path) -> Path:
     if repo.exists():
         return repo
     if not plain.exists():
-        subprocess.run([sys.executable, str(HERE / "gen_portfolio.py"), "--n", str(n),
-                        "--out", str(plain)], check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "gen_portfolio.py"), "--n", str(n), "--out", str(plain)], check=True
+        )
     shutil.copytree(plain, repo, ignore=shutil.ignore_patterns(".itpm-cache", "public"))
     git(repo, "init", "-q", "-b", "main")
-    files = {p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8")
-             for p in sorted(repo.rglob("*")) if p.is_file() and ".git" not in p.parts}
+    files = {
+        p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
     projects = sorted(rel for rel in files if rel.startswith("content/projects/"))
     stream = []
 
     def commit(when: dt.datetime, message: str, edits: list[tuple[str, str]]) -> None:
         stamp = f"{int(when.timestamp())} +0000"
-        stream.extend([b"commit refs/heads/main\n", f"author Bench <b@example.com> {stamp}\n"
-                       .encode(), f"committer Bench <b@example.com> {stamp}\n".encode(),
-                       _blob(message)])
-        stream.extend(b"M 100644 inline " + rel.encode() + b"\n" + _blob(text)
-                      for rel, text in edits)
+        stream.extend(
+            [
+                b"commit refs/heads/main\n",
+                f"author Bench <b@example.com> {stamp}\n".encode(),
+                f"committer Bench <b@example.com> {stamp}\n".encode(),
+                _blob(message),
+            ]
+        )
+        stream.extend(b"M 100644 inline " + rel.encode() + b"\n" + _blob(text) for rel, text in edits)
         stream.append(b"\n")
 
     commit(START, "The portfolio", sorted(files.items()))
@@ -123,8 +146,9 @@ def make_repo(n: int, commits: int, folder: Path) -> Path:
 def stage_run(repo: Path) -> tuple[float, int, float]:
     """Wall seconds, file versions loaded from git, CPU seconds of this process (git's own
     processes are in the wall time only)."""
-    out = subprocess.run([sys.executable, "-c", STAGE, str(repo)], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", STAGE, str(repo)], capture_output=True, text=True, check=True
+    ).stdout.split()
     return float(out[0]), int(out[1]), float(out[2])
 
 
@@ -135,15 +159,30 @@ def add_commit(repo: Path) -> None:
     text = target.read_text(encoding="utf-8") + f"\nOne more edit, commit {count}.\n"
     target.write_text(_edit(text, count), encoding="utf-8")
     stamp = (START + dt.timedelta(days=count)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-am", f"One more {count}"],
-                   check=True, env={**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": stamp,
-                                    "GIT_COMMITTER_DATE": stamp})
+    subprocess.run(
+        ["git", "-C", str(repo), "commit", "-q", "-am", f"One more {count}"],
+        check=True,
+        env={**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+    )
 
 
 def build_run(root: Path, out: Path) -> float:
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(root), "--output",
-                    str(out), "--quiet", "--no-search"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "itpm_site",
+            "build",
+            "--root",
+            str(root),
+            "--output",
+            str(out),
+            "--quiet",
+            "--no-search",
+        ],
+        check=True,
+    )
     return time.monotonic() - started
 
 
@@ -181,8 +220,7 @@ def main() -> int:
         print(f"{n} projects, {total} commits: history stage (wall; CPU)")
         print(f"  cold ({loaded} file versions loaded): {median(cold)}; {median(cpu['cold'])}")
         print(f"  warm ({loaded_warm} loaded):          {median(warm)}; {median(cpu['warm'])}")
-        print(f"  one new commit ({loaded_one} loaded): {median(one_more)}; "
-              f"{median(cpu['one'])}")
+        print(f"  one new commit ({loaded_one} loaded): {median(one_more)}; {median(cpu['one'])}")
         extra = statistics.median(one_more) - statistics.median(warm)
         print(f"  one new commit minus warm:   {extra:+.2f} s")
         if args.builds:

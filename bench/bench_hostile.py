@@ -34,8 +34,14 @@ def measure(fixture: Path, command: str, timeout: float) -> tuple[str, float, fl
             args.append("--keep-going")
         # A session of its own: on a timeout the whole group goes, not only /usr/bin/time
         # (its child would run on, holding gigabytes, as an unbounded input would).
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, errors="replace", start_new_session=True)
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
         try:
             _, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -43,15 +49,14 @@ def measure(fixture: Path, command: str, timeout: float) -> tuple[str, float, fl
             proc.wait()
             return fixture.name, float("inf"), float("inf"), -1, -1
     run = subprocess.CompletedProcess(args, proc.returncode, "", stderr)
-    elapsed = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+(?:\.\d+)?)$",
-                        run.stderr, re.MULTILINE)
+    elapsed = re.search(
+        r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+(?:\.\d+)?)$", run.stderr, re.MULTILINE
+    )
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
     seconds = float(elapsed[2]) + 60 * int(elapsed[1] or 0) if elapsed else float("nan")
-    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
-                                           run.stderr))
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", run.stderr))
     code = re.search(r"Exit status: (\d+)", run.stderr)
-    return (fixture.name, seconds, cpu, int(rss[1]) // 1024 if rss else -1,
-            int(code[1]) if code else -1)
+    return (fixture.name, seconds, cpu, int(rss[1]) // 1024 if rss else -1, int(code[1]) if code else -1)
 
 
 def main() -> None:

@@ -56,13 +56,22 @@ TAG = {1000: "1k", 10000: "10k"}
 
 #: Queries for bytes and latency on the synthetic portfolio: a title word, words in many
 #: bodies, a typed beginning, a word in no page, and a typo.
-QUERIES = ["kubernetes", "vendor delivery", "compliance", "harden dns dhcp em", "firewall",
-           "backup platfrom"]
+QUERIES = ["kubernetes", "vendor delivery", "compliance", "harden dns dhcp em", "firewall", "backup platfrom"]
 TOP = 5
 
+
 def build_cmd(tag: str, search: bool) -> list[str]:
-    cmd = [sys.executable, "-m", "itpm_site", "build", "--root", str(PF / f"itpm-{tag}"),
-           "--output", str(OUT / f"itpm-{tag}-{'search' if search else 'nosearch'}"), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "itpm_site",
+        "build",
+        "--root",
+        str(PF / f"itpm-{tag}"),
+        "--output",
+        str(OUT / f"itpm-{tag}-{'search' if search else 'nosearch'}"),
+        "--quiet",
+    ]
     return cmd if search else [*cmd, "--no-search"]
 
 
@@ -103,13 +112,14 @@ def index_size(site: Path) -> dict:
     sizes: dict[str, list[int]] = {}
     for path in folder.rglob("*"):
         if path.is_file():
-            sizes.setdefault(kind(path.relative_to(folder).as_posix()), []).append(
-                path.stat().st_size)
+            sizes.setdefault(kind(path.relative_to(folder).as_posix()), []).append(path.stat().st_size)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    return {"records": meta["count"],
-            "total_bytes": sum(sum(v) for v in sizes.values()),
-            "total_files": sum(len(v) for v in sizes.values()),
-            "by_kind": {k: {"files": len(v), "bytes": sum(v)} for k, v in sorted(sizes.items())}}
+    return {
+        "records": meta["count"],
+        "total_bytes": sum(sum(v) for v in sizes.values()),
+        "total_files": sum(len(v) for v in sizes.values()),
+        "by_kind": {k: {"files": len(v), "bytes": sum(v)} for k, v in sorted(sizes.items())},
+    }
 
 
 def pagefind_binary(given: str | None) -> Path:
@@ -126,9 +136,11 @@ def time_pagefind(binary: Path, site: Path, runs: int) -> dict:
     cmd = [str(binary), "--site", str(site), "--quiet"]
     run_once(cmd)  # warm-up, and the index the browser measures
     rounds = [run_once(cmd) for _ in range(runs)]
-    return {"wall": statistics.median(r["wall"] for r in rounds),
-            "cpu": statistics.median(r["cpu"] for r in rounds),
-            "rss": max(r["rss"] for r in rounds)}
+    return {
+        "wall": statistics.median(r["wall"] for r in rounds),
+        "cpu": statistics.median(r["cpu"] for r in rounds),
+        "rss": max(r["rss"] for r in rounds),
+    }
 
 
 def folder_size(folder: Path) -> dict:
@@ -213,11 +225,14 @@ class Tab:
 
     def timed(self, query: str) -> float:
         """Milliseconds from the query to its first results' data, timed in the page."""
-        return self.page.evaluate("""async ([run, args]) => {
+        return self.page.evaluate(
+            """async ([run, args]) => {
             const t = performance.now();
             await (eval("(" + run + ")"))(args);
             return performance.now() - t;
-        }""", [self.spec["query"], [query, TOP, self.base]])
+        }""",
+            [self.spec["query"], [query, TOP, self.base]],
+        )
 
     def close(self) -> None:
         self.page.wait_for_load_state("networkidle")
@@ -243,9 +258,14 @@ def engine_figures(browser, base: str, engine: str) -> dict:
             later.append(tab.loaded - before)
     warm = [statistics.median(tab.timed(q) for _ in range(3)) for q in QUERIES]
     tab.close()
-    return {"first_query_bytes": statistics.median(first), "first_query_bytes_max": max(first),
-            "later_query_bytes": statistics.median(later), "warm_ms": statistics.median(warm),
-            "warm_ms_max": max(warm), "results": counts}
+    return {
+        "first_query_bytes": statistics.median(first),
+        "first_query_bytes_max": max(first),
+        "later_query_bytes": statistics.median(later),
+        "warm_ms": statistics.median(warm),
+        "warm_ms_max": max(warm),
+        "results": counts,
+    }
 
 
 def relevance(browser, sites: dict[str, str], engine: str) -> dict:
@@ -271,8 +291,15 @@ def relevance(browser, sites: dict[str, str], engine: str) -> dict:
             if not hits or hits[0]:
                 out["misses"].append(f"{site}: {case.query} -> {answer['urls'][:3]}")
         tab.close()
-    out.update({"queries": ranked, "recall_at_5": top / ranked, "rank_1": first / ranked,
-                "nonsense": nonsense, "nonsense_empty": empty})
+    out.update(
+        {
+            "queries": ranked,
+            "recall_at_5": top / ranked,
+            "rank_1": first / ranked,
+            "nonsense": nonsense,
+            "nonsense_empty": empty,
+        }
+    )
     return out
 
 
@@ -291,8 +318,22 @@ def build_generated(n: int, pagefind: Path) -> Path:
 
 
 def build_with_pagefind(root: Path, out: Path, pagefind: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(root),
-                    "--output", str(out), "--quiet", "--as-of", "2026-11-20"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "itpm_site",
+            "build",
+            "--root",
+            str(root),
+            "--output",
+            str(out),
+            "--quiet",
+            "--as-of",
+            "2026-11-20",
+        ],
+        check=True,
+    )
     subprocess.run([str(pagefind), "--site", str(out), "--quiet"], check=True)
     return out
 
@@ -300,8 +341,10 @@ def build_with_pagefind(root: Path, out: Path, pagefind: Path) -> Path:
 def measure(n: int, runs: int, pagefind: Path, browser_on: bool) -> dict:
     tag = TAG.get(n, str(n))
     if not (PF / f"itpm-{tag}").is_dir():
-        sys.exit(f"missing input {PF / f'itpm-{tag}'}: "
-                 f"python bench/gen_portfolio.py --n {n} --out {PF / f'itpm-{tag}'}")
+        sys.exit(
+            f"missing input {PF / f'itpm-{tag}'}: "
+            f"python bench/gen_portfolio.py --n {n} --out {PF / f'itpm-{tag}'}"
+        )
     for suffix in ("search", "nosearch"):
         shutil.rmtree(OUT / f"itpm-{tag}-{suffix}", ignore_errors=True)
     site = OUT / f"itpm-{tag}-search"
@@ -318,12 +361,12 @@ def measure(n: int, runs: int, pagefind: Path, browser_on: bool) -> dict:
     generated = build_generated(n, pagefind)
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        with serve(site) as base, serve(demo) as demo_base, \
-                serve(generated) as generated_base:
+        with serve(site) as base, serve(demo) as demo_base, serve(generated) as generated_base:
             for engine in ENGINES:
                 result[engine] = engine_figures(browser, base, engine)
                 result[engine]["relevance"] = relevance(
-                    browser, {"demo": demo_base, "generated": generated_base}, engine)
+                    browser, {"demo": demo_base, "generated": generated_base}, engine
+                )
         browser.close()
     return result
 
@@ -335,15 +378,18 @@ def kb(n: float) -> str:
 def report(r: dict) -> str:
     b, ours, theirs = r["builds"], r.get("itpm-site"), r.get("pagefind")
     pf = r["pagefind_run"]
-    lines = [f"## N = {r['n']:,} projects ({r['index']['records']:,} records)", "",
-             "| | itpm-site | Pagefind |", "|---|---:|---:|",
-             f"| index time added to the build, wall / CPU | {b['added_wall']:.2f} s / "
-             f"{b['added_cpu']:.2f} s | {pf['wall']:.2f} s / {pf['cpu']:.2f} s |",
-             f"| peak RSS while indexing | {b['with_rss']:.0f} MiB (whole build) | "
-             f"{pf['rss']:.0f} MiB |",
-             f"| index size | {kb(r['index']['total_bytes'])} in {r['index']['total_files']:,} "
-             f"files | {kb(r['pagefind_index']['bytes'])} in "
-             f"{r['pagefind_index']['files']:,} files |"]
+    lines = [
+        f"## N = {r['n']:,} projects ({r['index']['records']:,} records)",
+        "",
+        "| | itpm-site | Pagefind |",
+        "|---|---:|---:|",
+        f"| index time added to the build, wall / CPU | {b['added_wall']:.2f} s / "
+        f"{b['added_cpu']:.2f} s | {pf['wall']:.2f} s / {pf['cpu']:.2f} s |",
+        f"| peak RSS while indexing | {b['with_rss']:.0f} MiB (whole build) | {pf['rss']:.0f} MiB |",
+        f"| index size | {kb(r['index']['total_bytes'])} in {r['index']['total_files']:,} "
+        f"files | {kb(r['pagefind_index']['bytes'])} in "
+        f"{r['pagefind_index']['files']:,} files |",
+    ]
     if ours and theirs:
         lines += [
             f"| first query, bytes (median; max) | {kb(ours['first_query_bytes'])}; "
@@ -353,16 +399,24 @@ def report(r: dict) -> str:
             f"{kb(theirs['later_query_bytes'])} |",
             f"| warm query latency in Chromium (median; max) | {ours['warm_ms']:.0f} ms; "
             f"{ours['warm_ms_max']:.0f} ms | {theirs['warm_ms']:.0f} ms; "
-            f"{theirs['warm_ms_max']:.0f} ms |"]
+            f"{theirs['warm_ms_max']:.0f} ms |",
+        ]
         for key, label in (("recall_at_5", "recall@5"), ("rank_1", "rank 1")):
-            lines.append(f"| test set, {label} ({ours['relevance']['queries']} queries) | "
-                         f"{ours['relevance'][key]:.1%} | {theirs['relevance'][key]:.1%} |")
-        lines.append(f"| test set, nonsense queries with no result | "
-                     f"{ours['relevance']['nonsense_empty']}/{ours['relevance']['nonsense']} | "
-                     f"{theirs['relevance']['nonsense_empty']}/"
-                     f"{theirs['relevance']['nonsense']} |")
-        lines += ["", "Results per query (itpm-site / Pagefind): " + ", ".join(
-            f"{q} {ours['results'][q]} / {theirs['results'][q]}" for q in QUERIES)]
+            lines.append(
+                f"| test set, {label} ({ours['relevance']['queries']} queries) | "
+                f"{ours['relevance'][key]:.1%} | {theirs['relevance'][key]:.1%} |"
+            )
+        lines.append(
+            f"| test set, nonsense queries with no result | "
+            f"{ours['relevance']['nonsense_empty']}/{ours['relevance']['nonsense']} | "
+            f"{theirs['relevance']['nonsense_empty']}/"
+            f"{theirs['relevance']['nonsense']} |"
+        )
+        lines += [
+            "",
+            "Results per query (itpm-site / Pagefind): "
+            + ", ".join(f"{q} {ours['results'][q]} / {theirs['results'][q]}" for q in QUERIES),
+        ]
     lines += ["", f"Build rounds (with, without search): {b['walls']}"]
     return "\n".join(lines) + "\n"
 
@@ -383,8 +437,7 @@ def main() -> int:
         print(text)
         tag = TAG.get(n, str(n))
         (out_dir / f"search-{tag}.md").write_text(text, encoding="utf-8")
-        (out_dir / f"search-{tag}.json").write_text(json.dumps(result, indent=1),
-                                                    encoding="utf-8")
+        (out_dir / f"search-{tag}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
 
 

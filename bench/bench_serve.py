@@ -38,7 +38,11 @@ class Server:
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "itpm_site", "serve", "--root", str(root), "--port", "auto"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
         self.lines: list[str] = []
         self.url: str | None = None
         self.ready = threading.Event()
@@ -53,8 +57,11 @@ class Server:
         self.ready.set()
 
     def rebuild_times(self) -> list[float]:
-        return [float(m.group(1)) for line in self.lines
-                if (m := re.search(r"rebuilt \(incremental\) in (\d+) ms", line))]
+        return [
+            float(m.group(1))
+            for line in self.lines
+            if (m := re.search(r"rebuilt \(incremental\) in (\d+) ms", line))
+        ]
 
     def stage_times(self) -> dict[str, list[float]]:
         """The server's own split of each incremental rebuild: load, model, plan, ..."""
@@ -146,8 +153,7 @@ def bench(size: int, root: Path, edits: int, pause: float) -> dict:
         text = original
         for i in range(edits):
             current = re.search(r"^status: (\w+)", text, flags=re.MULTILINE)
-            status = next(s for s in STATUSES[i % 3:] + STATUSES if not current or
-                          s != current.group(1))
+            status = next(s for s in STATUSES[i % 3 :] + STATUSES if not current or s != current.group(1))
             time.sleep(pause)  # let the previous rebuild settle, as between real edits
             started = time.perf_counter()
             if os.environ.get("BENCH_DEBUG"):
@@ -160,16 +166,26 @@ def bench(size: int, root: Path, edits: int, pause: float) -> dict:
     finally:
         server.stop()
         path.write_text(original, encoding="utf-8")
-    return {"size": size, "first": first, "latencies": latencies, "project": project_pages,
-            "dashboard": dashboards, "rebuilds": server.rebuild_times(),
-            "stages": server.stage_times()}
+    return {
+        "size": size,
+        "first": first,
+        "latencies": latencies,
+        "project": project_pages,
+        "dashboard": dashboards,
+        "rebuilds": server.rebuild_times(),
+        "stages": server.stage_times(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--portfolio", action="append", metavar="N=DIR",
-                    help="projects=folder, e.g. 1000=/tmp/pf/itpm-1k (repeatable) "
-                         "[default: 1000=/tmp/pf/itpm-1k and 10000=/tmp/pf/itpm-10k]")
+    ap.add_argument(
+        "--portfolio",
+        action="append",
+        metavar="N=DIR",
+        help="projects=folder, e.g. 1000=/tmp/pf/itpm-1k (repeatable) "
+        "[default: 1000=/tmp/pf/itpm-1k and 10000=/tmp/pf/itpm-10k]",
+    )
     ap.add_argument("--edits", type=int, default=7, help="edits per portfolio [7]")
     ap.add_argument("--pause", type=float, default=1.0, help="seconds between edits [1.0]")
     args = ap.parse_args(argv)
@@ -179,10 +195,15 @@ def main(argv: list[str] | None = None) -> int:
         size, _, folder = spec.partition("=")
         result = bench(int(size), Path(folder), args.edits, args.pause)
         rows.append(result)
-        print(f"{size} projects: first build {result['first']:.1f} s; edit -> reload "
-              f"{', '.join(f'{x:.0f}' for x in result['latencies'])} ms", file=sys.stderr)
-    print(f"\n{'projects':>9} {'first build':>12} {'median':>8} {'min':>6} {'max':>6} "
-          f"{'rebuild':>8} {'target':>7}  ok  {'project page':>12} {'dashboard':>10}")
+        print(
+            f"{size} projects: first build {result['first']:.1f} s; edit -> reload "
+            f"{', '.join(f'{x:.0f}' for x in result['latencies'])} ms",
+            file=sys.stderr,
+        )
+    print(
+        f"\n{'projects':>9} {'first build':>12} {'median':>8} {'min':>6} {'max':>6} "
+        f"{'rebuild':>8} {'target':>7}  ok  {'project page':>12} {'dashboard':>10}"
+    )
     failed = False
     for r in rows:
         lat = r["latencies"]
@@ -191,17 +212,20 @@ def main(argv: list[str] | None = None) -> int:
         ok = target is None or median <= target
         failed |= not ok
         rebuild = statistics.median(r["rebuilds"]) if r["rebuilds"] else float("nan")
-        print(f"{r['size']:>9} {r['first']:>10.1f} s {median:>5.0f} ms {min(lat):>4.0f} "
-              f"{max(lat):>6.0f} {rebuild:>5.0f} ms {target or '-'!s:>4} ms  "
-              f"{'yes' if ok else 'NO ':<3} {statistics.median(r['project']):>9.0f} ms "
-              f"{statistics.median(r['dashboard']):>7.0f} ms")
+        print(
+            f"{r['size']:>9} {r['first']:>10.1f} s {median:>5.0f} ms {min(lat):>4.0f} "
+            f"{max(lat):>6.0f} {rebuild:>5.0f} ms {target or '-'!s:>4} ms  "
+            f"{'yes' if ok else 'NO ':<3} {statistics.median(r['project']):>9.0f} ms "
+            f"{statistics.median(r['dashboard']):>7.0f} ms"
+        )
     for r in rows:
-        stages = ", ".join(f"{name} {statistics.median(values):.0f}"
-                           for name, values in r["stages"].items())
+        stages = ", ".join(f"{name} {statistics.median(values):.0f}" for name, values in r["stages"].items())
         print(f"{r['size']:>9} projects, the server's rebuild by stage (median ms): {stages}")
-    print("\nmedian/min/max: edit -> 'reload' event (median of "
-          f"{args.edits} edits); rebuild: the server's own figure; project page, dashboard: "
-          "edit -> that page fully received, fresh (medians).")
+    print(
+        "\nmedian/min/max: edit -> 'reload' event (median of "
+        f"{args.edits} edits); rebuild: the server's own figure; project page, dashboard: "
+        "edit -> that page fully received, fresh (medians)."
+    )
     return 1 if failed else 0
 
 

@@ -90,8 +90,7 @@ class BudgetView:
 
     @property
     def over_budget(self) -> bool:
-        return (self.actual is not None and self.planned is not None
-                and self.actual > self.planned)
+        return self.actual is not None and self.planned is not None and self.actual > self.planned
 
     @property
     def converted(self) -> Figures | None:
@@ -246,8 +245,13 @@ class Group:
     def url(self) -> str:
         if self.kind == "portfolio" or not self.slug:
             return ""  # the whole portfolio (the dashboard), or the projects outside any group
-        folder = {"phase": "phases", "program": "programs", "owner": "owners",
-                  "category": "categories", "tag": "tags"}[self.kind]
+        folder = {
+            "phase": "phases",
+            "program": "programs",
+            "owner": "owners",
+            "category": "categories",
+            "tag": "tags",
+        }[self.kind]
         return f"{folder}/{self.slug}/"
 
     @cached_property
@@ -288,8 +292,10 @@ class Group:
 
     @cached_property
     def live_risks(self) -> list[RiskView]:
-        return sorted((r for p in self.projects for r in p.live_risks),
-                      key=lambda r: (-r.score, r.project.title.lower(), r.index))
+        return sorted(
+            (r for p in self.projects for r in p.live_risks),
+            key=lambda r: (-r.score, r.project.title.lower(), r.index),
+        )
 
     @property
     def overdue_count(self) -> int:
@@ -297,15 +303,18 @@ class Group:
 
     @cached_property
     def overdue_milestones(self) -> list[MilestoneView]:
-        return sorted((m for p in self.projects for m in p.overdue_milestones),
-                      key=lambda m: (m.milestone.date, m.project.title.lower(), m.index))
+        return sorted(
+            (m for p in self.projects for m in p.overdue_milestones),
+            key=lambda m: (m.milestone.date, m.project.title.lower(), m.index),
+        )
 
     @cached_property
     def upcoming_milestones(self) -> list[MilestoneView]:
         """Pending milestones from today on, soonest first."""
-        return sorted((m for p in self.projects for m in p.milestones
-                       if not m.milestone.done and not m.overdue),
-                      key=lambda m: (m.milestone.date, m.project.title.lower(), m.index))
+        return sorted(
+            (m for p in self.projects for m in p.milestones if not m.milestone.done and not m.overdue),
+            key=lambda m: (m.milestone.date, m.project.title.lower(), m.index),
+        )
 
     @cached_property
     def risk_band_counts(self) -> dict[str, int]:
@@ -397,8 +406,11 @@ def budget_tables(groups: list[Group], total: Group | None = None) -> list[Budge
     scope = (total or groups[0]).money
     tables = []
     for series in scope.series:
-        rows = [BudgetRow(g.title, g.url, figures) for g in groups
-                if (figures := g.money.in_currency(series.currency)) and figures.projects]
+        rows = [
+            BudgetRow(g.title, g.url, figures)
+            for g in groups
+            if (figures := g.money.in_currency(series.currency)) and figures.projects
+        ]
         from_ = scope.converted_from if series.currency == scope.base else ()
         total_row = BudgetRow("Total", "", series) if total is not None else None
         tables.append(BudgetTable(series.currency, from_, rows, total_row))
@@ -479,8 +491,7 @@ class Portfolio:
         each computing its own. Figures that one page shows are left to that page's worker."""
         for name in ("rates_used", "unconvertible_currencies", "by_slug", "owners_by_slug"):
             getattr(self, name)  # the layout of every page reads these
-        shared = [name for name, attr in vars(ProjectView).items()
-                  if isinstance(attr, cached_property)]
+        shared = [name for name, attr in vars(ProjectView).items() if isinstance(attr, cached_property)]
         for view in self.projects:  # project rows repeat on many listing pages
             for name in shared:
                 getattr(view, name)
@@ -505,8 +516,10 @@ class Portfolio:
         for r in self.risks:
             if r.live:
                 cells[(r.risk.probability, r.risk.impact)].append(r)
-        return [[HeatCell(p, i, p * i, bands.band(p * i), cells.get((p, i), []))
-                 for i in range(1, 6)] for p in range(5, 0, -1)]
+        return [
+            [HeatCell(p, i, p * i, bands.band(p * i), cells.get((p, i), [])) for i in range(1, 6)]
+            for p in range(5, 0, -1)
+        ]
 
     @cached_property
     def live_risks(self) -> list[RiskView]:
@@ -516,8 +529,9 @@ class Portfolio:
     def heat_cells(self) -> list[HeatCell]:
         """The heat map's cells that hold live risks, highest score (then probability) first:
         the sections of the register that the heat map links to."""
-        return sorted((c for row in self.heatmap for c in row if c.risks),
-                      key=lambda c: (-c.score, -c.probability))
+        return sorted(
+            (c for row in self.heatmap for c in row if c.risks), key=lambda c: (-c.score, -c.probability)
+        )
 
     @cached_property
     def closed_risks(self) -> list[RiskView]:
@@ -534,21 +548,26 @@ class Portfolio:
         return [m for m in self.milestones if m.overdue]
 
     def upcoming_milestones(self, days: int, after: int = -1) -> list[MilestoneView]:
-        return [m for m in self.milestones if not m.milestone.done
-                and after < m.days_from_today <= days]
+        return [m for m in self.milestones if not m.milestone.done and after < m.days_from_today <= days]
 
     @cached_property
     def done_milestones(self) -> list[MilestoneView]:
-        return sorted((m for m in self.milestones if m.milestone.done),
-                      key=lambda m: (m.milestone.date, m.project.title.lower()), reverse=True)
+        return sorted(
+            (m for m in self.milestones if m.milestone.done),
+            key=lambda m: (m.milestone.date, m.project.title.lower()),
+            reverse=True,
+        )
 
     @cached_property
     def milestone_windows(self) -> list[tuple[str, list[MilestoneView]]]:
         windows, previous = [], -1
         for days in UPCOMING_WINDOWS:
-            windows.append((f"Next {days} days" if previous < 0 else
-                            f"In {previous + 1}–{days} days",
-                            self.upcoming_milestones(days, previous)))
+            windows.append(
+                (
+                    f"Next {days} days" if previous < 0 else f"In {previous + 1}–{days} days",
+                    self.upcoming_milestones(days, previous),
+                )
+            )
             previous = days
         return windows
 
@@ -560,9 +579,10 @@ class Portfolio:
     @cached_property
     def flagged(self) -> list[ProjectView]:
         """Projects with a warning flag, worst status first."""
-        return sorted((p for p in self.projects if p.warnings),
-                      key=lambda p: (_WORST_FIRST.get(p.project.status, 3), -len(p.flags),
-                                     p.title.lower()))
+        return sorted(
+            (p for p in self.projects if p.warnings),
+            key=lambda p: (_WORST_FIRST.get(p.project.status, 3), -len(p.flags), p.title.lower()),
+        )
 
     @cached_property
     def owners_by_slug(self) -> dict[str, Group]:
@@ -581,9 +601,11 @@ class Portfolio:
     def roadmap_groups(self) -> list[tuple[str, str, list[ProjectView]]]:
         """(program title, program url, its projects on the timeline by start date), in
         program order, then the projects without a program; empty groups left out."""
+
         def placed(items: Iterable[ProjectView]) -> list[ProjectView]:
-            return sorted((p for p in items if p.on_timeline),
-                          key=lambda p: (p.project.start, p.title.lower(), p.slug))
+            return sorted(
+                (p for p in items if p.on_timeline), key=lambda p: (p.project.start, p.title.lower(), p.slug)
+            )
 
         groups = [(g.title, g.url, placed(g.projects)) for g in self.programs]
         groups.append(("No program", "", placed(self.without_program)))
@@ -604,7 +626,8 @@ class Portfolio:
     def category_rows(self) -> list[Group]:
         """Every category, then "Uncategorised": rows that cover the whole portfolio."""
         return self.categories + self._rest(
-            "category", "Uncategorised", [p for p in self.projects if p.category is None])
+            "category", "Uncategorised", [p for p in self.projects if p.category is None]
+        )
 
     @cached_property
     def budget_overall(self) -> list[BudgetTable]:
@@ -631,14 +654,19 @@ class Portfolio:
             if p.budget and p.budget.converted:
                 cur = p.budget.currency
                 converted[cur] = converted.get(cur, Figures(base)) + p.budget.converted
-        return [CurrencyTotal(f, rate_of(f.currency, base, rates), converted.get(f.currency))
-                for f in self.all.money.by_currency]
+        return [
+            CurrencyTotal(f, rate_of(f.currency, base, rates), converted.get(f.currency))
+            for f in self.all.money.by_currency
+        ]
 
     @cached_property
     def rates_used(self) -> list[tuple[str, Decimal]]:
         """Exchange rates that converted at least one budget, by currency."""
-        return [(t.currency, t.rate) for t in self.currency_totals
-                if t.rate is not None and t.currency != self.config.currency]
+        return [
+            (t.currency, t.rate)
+            for t in self.currency_totals
+            if t.rate is not None and t.currency != self.config.currency
+        ]
 
     @cached_property
     def unconvertible_currencies(self) -> list[str]:
@@ -670,8 +698,7 @@ class Portfolio:
 # ------------------------------------------------------------------------------ building
 
 
-def _category_ref(value: str | None, config: SiteConfig,
-                  index: dict[str, Category]) -> CategoryRef | None:
+def _category_ref(value: str | None, config: SiteConfig, index: dict[str, Category]) -> CategoryRef | None:
     if not value:
         return None
     match = index.get(vocab.normalize(value))
@@ -686,9 +713,13 @@ def _budget(project: Project, config: SiteConfig) -> BudgetView | None:
     if b is None:
         return None
     currency = b.currency or config.currency
-    return BudgetView(currency, b.planned, b.actual, b.forecast,
-                      project_money(b.planned, b.actual, b.forecast, currency, config.currency,
-                                    config.exchange_rates))
+    return BudgetView(
+        currency,
+        b.planned,
+        b.actual,
+        b.forecast,
+        project_money(b.planned, b.actual, b.forecast, currency, config.currency, config.exchange_rates),
+    )
 
 
 def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
@@ -698,25 +729,36 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
     if overdue:
         names = ", ".join(m.milestone.name for m in overdue[:3])
         more = f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""
-        flags.append(Flag("overdue-milestone",
-                          f"{len(overdue)} overdue milestone{'s' if len(overdue) > 1 else ''}: "
-                          f"{names}{more}"))
+        flags.append(
+            Flag(
+                "overdue-milestone",
+                f"{len(overdue)} overdue milestone{'s' if len(overdue) > 1 else ''}: {names}{more}",
+            )
+        )
     if view.slip_days and view.slip_days > 0:
-        flags.append(Flag("forecast-past-end",
-                          f"forecast end is {view.slip_days} days after the committed end"))
+        flags.append(
+            Flag("forecast-past-end", f"forecast end is {view.slip_days} days after the committed end")
+        )
     if view.budget and view.budget.over_budget:
-        flags.append(Flag("actual-over-planned",
-                          f"spent {format_percent(view.budget.spent_pct)} of the planned budget"))
+        flags.append(
+            Flag(
+                "actual-over-planned", f"spent {format_percent(view.budget.spent_pct)} of the planned budget"
+            )
+        )
     elif view.budget and view.budget.variance and view.budget.variance > 0:
-        flags.append(Flag("forecast-over-planned",
-                          f"forecast is {format_percent(view.budget.variance_pct)} over the "
-                          f"planned budget"))
+        flags.append(
+            Flag(
+                "forecast-over-planned",
+                f"forecast is {format_percent(view.budget.variance_pct)} over the planned budget",
+            )
+        )
     if p.state is State.ACTIVE and p.phase is not Phase.CLOSURE:
         if p.status_date is None:
             flags.append(Flag("no-status-date", "no status_date: when was the status assessed?"))
         elif (as_of - p.status_date).days > stale_days:
-            flags.append(Flag("stale-status",
-                              f"status last assessed {(as_of - p.status_date).days} days ago"))
+            flags.append(
+                Flag("stale-status", f"status last assessed {(as_of - p.status_date).days} days ago")
+            )
     return flags
 
 
@@ -731,21 +773,25 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     views: list[ProjectView] = []
     for entry in loaded.projects:
         p = entry.model
-        view = ProjectView(slug=entry.slug, project=p, source=entry.rel, body=entry.doc.body,
-                           body_line=entry.doc.body_line)
+        view = ProjectView(
+            slug=entry.slug, project=p, source=entry.rel, body=entry.doc.body, body_line=entry.doc.body_line
+        )
         view.category = _category_ref(p.category, config, index)
         if p.program:
-            matched = (program_files.get(vocab.normalize(p.program))
-                       or program_files_by_slug.get(slugify(p.program)))
+            matched = program_files.get(vocab.normalize(p.program)) or program_files_by_slug.get(
+                slugify(p.program)
+            )
             view.program_slug = matched.slug if matched else slugify(p.program)
         view.owner_slug = slugify(p.owner)
         view.tag_slugs = [(slugify(t), t) for t in p.tags]
         view.budget = _budget(p, config)
-        view.risks = [RiskView(view, i, r, r.score, bands.band(r.score))
-                      for i, r in enumerate(p.risks)]
-        view.milestones = [MilestoneView(view, i, m, overdue=(not m.done and m.date < as_of),
-                                         days_from_today=(m.date - as_of).days)
-                           for i, m in enumerate(p.milestones)]
+        view.risks = [RiskView(view, i, r, r.score, bands.band(r.score)) for i, r in enumerate(p.risks)]
+        view.milestones = [
+            MilestoneView(
+                view, i, m, overdue=(not m.done and m.date < as_of), days_from_today=(m.date - as_of).days
+            )
+            for i, m in enumerate(p.milestones)
+        ]
         views.append(view)
 
     views.sort(key=lambda v: (v.title.lower(), v.slug))
@@ -763,34 +809,64 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.flags = _flags(view, as_of, config.stale_status_days)
 
     def group(kind: str, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
-        return Group(kind, slug, title, sorted(items, key=lambda v: (v.title.lower(), v.slug)),
-                     config.currency, **extra)
+        return Group(
+            kind,
+            slug,
+            title,
+            sorted(items, key=lambda v: (v.title.lower(), v.slug)),
+            config.currency,
+            **extra,
+        )
 
-    phases = [group("phase", ph.value, ph.label, (v for v in views if v.project.phase is ph),
-                    description=vocab.PHASE_INFO[ph].focus) for ph in Phase]
+    phases = [
+        group(
+            "phase",
+            ph.value,
+            ph.label,
+            (v for v in views if v.project.phase is ph),
+            description=vocab.PHASE_INFO[ph].focus,
+        )
+        for ph in Phase
+    ]
 
     programs = _programs(views, loaded.programs, group)
     owners = _grouped(views, lambda v: [(v.owner_slug, v.project.owner)], "owner", group)
     categories = _grouped(
-        views, lambda v: [(v.category.slug, v.category.label)] if v.category else [],
-        "category", group)
+        views, lambda v: [(v.category.slug, v.category.label)] if v.category else [], "category", group
+    )
     for cat in categories:
         known = next((c for c in config.categories if c.slug == cat.slug), None)
         if known:
             cat.description = known.description
     tags = _grouped(views, lambda v: v.tag_slugs, "tag", group)
 
-    risks = sorted((r for v in views for r in v.risks),
-                   key=lambda r: (not r.live, -r.score, r.project.title.lower(), r.index))
-    milestones = sorted((m for v in views for m in v.milestones),
-                        key=lambda m: (m.milestone.date, m.project.title.lower(), m.index))
-    pages = sorted((FreePage(e.slug, e.model, e.doc.body, e.doc.body_line, e.rel)
-                    for e in loaded.pages), key=lambda pg: (pg.page.order, pg.page.title.lower()))
+    risks = sorted(
+        (r for v in views for r in v.risks),
+        key=lambda r: (not r.live, -r.score, r.project.title.lower(), r.index),
+    )
+    milestones = sorted(
+        (m for v in views for m in v.milestones),
+        key=lambda m: (m.milestone.date, m.project.title.lower(), m.index),
+    )
+    pages = sorted(
+        (FreePage(e.slug, e.model, e.doc.body, e.doc.body_line, e.rel) for e in loaded.pages),
+        key=lambda pg: (pg.page.order, pg.page.title.lower()),
+    )
 
     return Portfolio(
-        config=config, as_of=as_of, projects=views, programs=programs, owners=owners,
-        categories=categories, tags=tags, phases=phases, pages=pages, risks=risks,
-        milestones=milestones, quality=_quality(loaded, views), diagnostics=loaded.diagnostics,
+        config=config,
+        as_of=as_of,
+        projects=views,
+        programs=programs,
+        owners=owners,
+        categories=categories,
+        tags=tags,
+        phases=phases,
+        pages=pages,
+        risks=risks,
+        milestones=milestones,
+        quality=_quality(loaded, views),
+        diagnostics=loaded.diagnostics,
         rejected=sorted(loaded.rejected),
     )
 
@@ -802,9 +878,10 @@ def _grouped(views, keys, kind, group) -> list[Group]:
         for slug, title in keys(view):
             members[slug][view.slug] = view
             titles.setdefault(slug, title)
-    return sorted((group(kind, slug, titles[slug], items.values())
-                   for slug, items in members.items()),
-                  key=lambda g: (g.title.lower(), g.slug))
+    return sorted(
+        (group(kind, slug, titles[slug], items.values()) for slug, items in members.items()),
+        key=lambda g: (g.title.lower(), g.slug),
+    )
 
 
 def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> list[Group]:
@@ -816,9 +893,18 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
             names.setdefault(view.program_slug, view.project.program or view.program_slug)
     result = []
     for entry in files:
-        result.append(group("program", entry.slug, entry.model.title,
-                            members.pop(entry.slug, []), summary=entry.model.summary or "",
-                            owner=entry.model.owner, body=entry.doc.body, source=entry.rel))
+        result.append(
+            group(
+                "program",
+                entry.slug,
+                entry.model.title,
+                members.pop(entry.slug, []),
+                summary=entry.model.summary or "",
+                owner=entry.model.owner,
+                body=entry.doc.body,
+                source=entry.rel,
+            )
+        )
     result.extend(group("program", slug, names[slug], items) for slug, items in members.items())
     return sorted(result, key=lambda g: (g.title.lower(), g.slug))
 
@@ -830,10 +916,25 @@ def _quality(loaded: LoadResult, views: list[ProjectView]) -> list[QualityItem]:
     view_by_path = {v.source: v for v in views}
     paths = sorted(set(by_path) | {v.source for v in views if v.flags}, key=str.lower)
     rejected = set(loaded.rejected)
-    return [QualityItem(path, by_path.get(path, []),
-                        view_by_path[path].flags if path in view_by_path else [],
-                        view_by_path.get(path), path in rejected) for path in paths]
+    return [
+        QualityItem(
+            path,
+            by_path.get(path, []),
+            view_by_path[path].flags if path in view_by_path else [],
+            view_by_path.get(path),
+            path in rejected,
+        )
+        for path in paths
+    ]
 
 
-__all__ = ["BudgetRow", "BudgetTable", "Group", "Portfolio", "ProjectView", "RiskStatus",
-           "budget_tables", "build_portfolio"]
+__all__ = [
+    "BudgetRow",
+    "BudgetTable",
+    "Group",
+    "Portfolio",
+    "ProjectView",
+    "RiskStatus",
+    "budget_tables",
+    "build_portfolio",
+]

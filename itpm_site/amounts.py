@@ -26,8 +26,9 @@ class AmountError(ValueError):
         self.hint = hint
 
 
-VALID_FORMS = ("write a plain number (250000), with thousands commas ('250,000'), "
-               "or with k/M/bn ('250k', '1.2M')")
+VALID_FORMS = (
+    "write a plain number (250000), with thousands commas ('250,000'), or with k/M/bn ('250k', '1.2M')"
+)
 
 
 def parse_amount(value: object) -> Decimal:
@@ -46,8 +47,10 @@ def parse_amount(value: object) -> Decimal:
         raise AmountError(f"'{text}' is negative; amounts are never below zero", VALID_FORMS)
     # A currency beside digits ('250 EUR', '640k EUR', 'EUR 250', '$100'); 'abc' is no amount.
     if re.search(r"\d", text) and (
-            text[0] in _SYMBOLS or text[-1] in _SYMBOLS
-            or re.search(r"\d\s*[A-Za-z]{3}$|^[A-Za-z]{3}\s*\d|\d\w*\s+[A-Z]{3}$", text)):
+        text[0] in _SYMBOLS
+        or text[-1] in _SYMBOLS
+        or re.search(r"\d\s*[A-Za-z]{3}$|^[A-Za-z]{3}\s*\d|\d\w*\s+[A-Z]{3}$", text)
+    ):
         raise AmountError(
             f"'{text}' contains a currency; amounts are plain numbers",
             "put the currency in budget.currency (e.g. currency: EUR) and the number alone here",
@@ -71,8 +74,9 @@ def parse_amount(value: object) -> Decimal:
 def check_length(text: str) -> None:
     """Reject a number longer than ``MAX_DIGITS`` digits, in time linear in its length."""
     if len(text) > _MAX_CHARS or sum(ch.isdigit() for ch in text) > MAX_DIGITS:
-        raise AmountError(f"'{clip(text)}' is too long for a number",
-                          f"numbers have at most {MAX_DIGITS} digits")
+        raise AmountError(
+            f"'{clip(text)}' is too long for a number", f"numbers have at most {MAX_DIGITS} digits"
+        )
 
 
 def clip(text: str, width: int = 24) -> str:

@@ -112,9 +112,12 @@ def _emitters() -> list[Emitter]:
     return emitters.ALL
 
 
-def prepare(options: BuildOptions, loaded: LoadResult | None = None,
-            markdown: MarkdownCache | None = None,
-            bytecode_cache: jinja2.BytecodeCache | None = None) -> SiteBuild:
+def prepare(
+    options: BuildOptions,
+    loaded: LoadResult | None = None,
+    markdown: MarkdownCache | None = None,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+) -> SiteBuild:
     """Everything up to rendering: aggregate, plan the pages, set up the theme."""
     loaded = loaded or load_portfolio(options.root)
     config = loaded.config
@@ -122,35 +125,47 @@ def prepare(options: BuildOptions, loaded: LoadResult | None = None,
     base_url = normalize_base_url(options.base_url) if options.base_url else config.base_url
     portfolio = build_portfolio(loaded, as_of)
     cache_dir = loaded.root / CACHE_DIR
-    history = read_history(loaded, as_of,
-                           cache_dir if options.cache and is_real_folder(cache_dir) else None,
-                           frozenset(p.slug for p in portfolio.projects),
-                           working_tree=options.history_working_tree)
+    history = read_history(
+        loaded,
+        as_of,
+        cache_dir if options.cache and is_real_folder(cache_dir) else None,
+        frozenset(p.slug for p in portfolio.projects),
+        working_tree=options.history_working_tree,
+    )
     theme = Theme.resolve(loaded.root, config.theme)
     markdown = markdown or MarkdownCache()
     site = SiteContext(portfolio, base_url, markdown, search=options.search, history=history)
     env = make_environment(theme, site, bytecode_cache)
-    return SiteBuild(options, loaded, portfolio, plan_pages(portfolio, history), env, theme,
-                     base_url, markdown, history)
+    return SiteBuild(
+        options, loaded, portfolio, plan_pages(portfolio, history), env, theme, base_url, markdown, history
+    )
 
 
 def page_files(site: SiteBuild, pages: Sequence[PageSpec]) -> Iterator[tuple[str, bytes]]:
     """The given pages of the site (``serve`` re-renders only some); a template that fails
     raises TemplateProblem."""
     try:
-        yield from render_all(site.env, pages, site.markdown,
-                              worker_count(site.options.jobs), len(site.portfolio.projects))
+        yield from render_all(
+            site.env, pages, site.markdown, worker_count(site.options.jobs), len(site.portfolio.projects)
+        )
     except jinja2.TemplateError as exc:
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
 
 
-def write_pages(site: SiteBuild, writer: SiteWriter,
-                meanwhile: Callable[[], None] | None = None) -> Iterator[str]:
+def write_pages(
+    site: SiteBuild, writer: SiteWriter, meanwhile: Callable[[], None] | None = None
+) -> Iterator[str]:
     """Render every page straight into the writer's staging folder (on every core)."""
     try:
-        yield from write_all(site.env, site.pages, site.markdown,
-                             worker_count(site.options.jobs), len(site.portfolio.projects), writer,
-                             meanwhile)
+        yield from write_all(
+            site.env,
+            site.pages,
+            site.markdown,
+            worker_count(site.options.jobs),
+            len(site.portfolio.projects),
+            writer,
+            meanwhile,
+        )
     except jinja2.TemplateError as exc:
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
 
@@ -162,8 +177,7 @@ def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         yield f"static/{rel}", path.read_bytes()
 
 
-def emitted_files(site: SiteBuild, skip: frozenset[Emitter] = frozenset()
-                  ) -> Iterator[tuple[str, bytes]]:
+def emitted_files(site: SiteBuild, skip: frozenset[Emitter] = frozenset()) -> Iterator[tuple[str, bytes]]:
     """The emitters' outputs: exports and the search index (``skip``: those whose work is
     done another way, as ``build`` does the index beside the render workers)."""
     for emit in _emitters():
@@ -188,11 +202,18 @@ def template_diagnostic(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
             root = theme.folders[0].parent.parent
             if Path(name).is_relative_to(root):
                 name = Path(name).relative_to(root).as_posix()
-    return Diagnostic(path=str(name or "template"), line=line or 1, column=1,
-                      severity=Severity.ERROR, field="template",
-                      message=f"template error: {exc.message or exc}",
-                      hint="fix the template in your theme (or remove the override)",
-                      code="template", length=max(1, len(source_line)), source_line=source_line)
+    return Diagnostic(
+        path=str(name or "template"),
+        line=line or 1,
+        column=1,
+        severity=Severity.ERROR,
+        field="template",
+        message=f"template error: {exc.message or exc}",
+        hint="fix the template in your theme (or remove the override)",
+        code="template",
+        length=max(1, len(source_line)),
+        source_line=source_line,
+    )
 
 
 def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildResult:
@@ -229,8 +250,13 @@ def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildRe
             gc.enable()
 
 
-def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
-                markdown: MarkdownCache, gc_enabled: bool = True) -> BuildResult:
+def _write_site(
+    options: BuildOptions,
+    loaded: LoadResult,
+    result: BuildResult,
+    markdown: MarkdownCache,
+    gc_enabled: bool = True,
+) -> BuildResult:
     cache_dir = loaded.root / CACHE_DIR
     cache = options.cache and ensure_cache_dir(cache_dir)
     site = prepare(options, loaded, markdown, template_cache(cache_dir) if cache else None)
@@ -252,6 +278,7 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
         # The search index is built in a thread while the pages render.
         index = search.BackgroundIndex(site) if options.search else None
         try:
+
             def meanwhile() -> None:  # runs once the render workers are forked
                 if index:
                     index.start()
@@ -273,8 +300,7 @@ def _write_site(options: BuildOptions, loaded: LoadResult, result: BuildResult,
                 index.cancel()  # no-op once the index is written
         writer.commit()
     if cache:
-        save_cache(markdown, cache_dir, markdown_bodies(site.portfolio),
-                   site.portfolio.config.allow_html)
+        save_cache(markdown, cache_dir, markdown_bodies(site.portfolio), site.portfolio.config.allow_html)
     result.written = writer.count
     result.output = options.output_dir
     return result
@@ -308,5 +334,8 @@ class SealedBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def markdown_bodies(portfolio: Portfolio) -> list[str]:
     """Every Markdown body the pages render: projects, program files, free pages."""
-    return ([p.body for p in portfolio.projects] + [g.body for g in portfolio.programs if g.body]
-            + [page.body for page in portfolio.pages])
+    return (
+        [p.body for p in portfolio.projects]
+        + [g.body for g in portfolio.programs if g.body]
+        + [page.body for page in portfolio.pages]
+    )

@@ -124,8 +124,7 @@ class SealedWriter:
         if key is None:
             return None
         try:
-            descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.",
-                                                suffix=".tmp")
+            descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
         except OSError:
             return None
         out = os.fdopen(descriptor, "wb")
@@ -140,8 +139,14 @@ class SealedWriter:
     def commit(self) -> None:
         if self.out.closed:
             return  # a write failed: nothing to keep
-        self._guard(lambda: (self.out.seek(0), self.out.write(self.mac.digest()),
-                             self.out.close(), os.replace(self.tmp, self.path)))
+        self._guard(
+            lambda: (
+                self.out.seek(0),
+                self.out.write(self.mac.digest()),
+                self.out.close(),
+                os.replace(self.tmp, self.path),
+            )
+        )
 
     def abort(self) -> None:
         try:

@@ -31,8 +31,9 @@ class _Commands(click.Group):
         return getattr(module, cmd_name)
 
 
-@click.group(cls=_Commands,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, "--version", prog_name="itpm-site")
 def cli() -> None:
     """Turn a folder of Markdown project files into an IT project portfolio website."""
@@ -56,8 +57,7 @@ def main() -> None:
         if os.environ.get("ITPM_SITE_DEBUG"):
             raise
         click.echo(f"itpm-site: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("This is a bug in itpm-site. Run again with ITPM_SITE_DEBUG=1 for details.",
-                   err=True)
+        click.echo("This is a bug in itpm-site. Run again with ITPM_SITE_DEBUG=1 for details.", err=True)
         sys.exit(EXIT_INTERNAL)
 
 

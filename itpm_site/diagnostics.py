@@ -71,8 +71,10 @@ class Summary:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
-        return (f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
-                f"in {plural(self.files, 'file')} checked")
+        return (
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
+            f"in {plural(self.files, 'file')} checked"
+        )
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -121,8 +123,7 @@ def format_human(diagnostics: Sequence[Diagnostic], summary: Summary, color: boo
     out: list[str] = []
     for d in diagnostics:
         sev_color = "red" if d.is_error else "yellow"
-        out.append(_style(visible(d.headline()), color, bold=True,
-                          fg=sev_color if color else None))
+        out.append(_style(visible(d.headline()), color, bold=True, fg=sev_color if color else None))
         if d.source_line:
             gutter = str(d.line)
             pad = " " * len(gutter)
@@ -142,12 +143,12 @@ def _excerpt(line: str, column: int) -> tuple[str, int]:
     """The part of a source line to show, and the culprit's column in it: a 100,000-character
     line is cut to the stretch around the culprit."""
     start = max(0, min(column - 1 - _EXCERPT_WIDTH // 4, len(line) - _EXCERPT_WIDTH))
-    cut = line[start:start + _EXCERPT_WIDTH]
+    cut = line[start : start + _EXCERPT_WIDTH]
     shown = ("…" if start else "") + cut + ("…" if start + _EXCERPT_WIDTH < len(line) else "")
     column = column - start + (1 if start else 0)
     # A tab is often the culprit: show it as one visible character, like every control one.
-    before = _UNSAFE.sub(_visible_char, shown[:column - 1].replace("\t", "→"))
-    after = _UNSAFE.sub(_visible_char, shown[column - 1:].replace("\t", "→"))
+    before = _UNSAFE.sub(_visible_char, shown[: column - 1].replace("\t", "→"))
+    after = _UNSAFE.sub(_visible_char, shown[column - 1 :].replace("\t", "→"))
     return before + after, len(before) + 1
 
 
@@ -176,8 +177,9 @@ def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     for d in diagnostics:
         title = f"itpm-site: {d.field}" if d.field else "itpm-site"
         message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
-        props = (f"file={_escape_property(d.path)},line={d.line},col={d.column},"
-                 f"title={_escape_property(title)}")
+        props = (
+            f"file={_escape_property(d.path)},line={d.line},col={d.column},title={_escape_property(title)}"
+        )
         lines.append(f"::{d.severity.value} {props}::{_escape_data(message)}")
     lines.append(summary.sentence())
     return "\n".join(lines) + "\n"

@@ -121,8 +121,7 @@ class BudgetChange:
 
     @property
     def comparable(self) -> bool:
-        return self.currency == self.old_currency and self.old is not None \
-            and self.new is not None
+        return self.currency == self.old_currency and self.old is not None and self.new is not None
 
     @property
     def delta(self) -> Decimal | None:
@@ -220,9 +219,20 @@ class ProjectChange:
 
     def is_empty(self) -> bool:
         return self.change == "changed" and not (
-            self.renamed or self.moved or self.phase or self.status or self.fields or self.dates
-            or self.slip or self.budget or self.risks or self.milestones or self.depends_added
-            or self.depends_removed or self.body_changed)
+            self.renamed
+            or self.moved
+            or self.phase
+            or self.status
+            or self.fields
+            or self.dates
+            or self.slip
+            or self.budget
+            or self.risks
+            or self.milestones
+            or self.depends_added
+            or self.depends_removed
+            or self.body_changed
+        )
 
 
 @dataclass
@@ -246,11 +256,9 @@ class PortfolioDiff:
             "invalid": len(self.of_kind("invalid")),
             "turned_red": sum(1 for p in changed if p.turned_red),
             "status_worse": sum(1 for p in changed if p.status and p.status.direction == "worse"),
-            "status_better": sum(1 for p in changed
-                                 if p.status and p.status.direction == "better"),
+            "status_better": sum(1 for p in changed if p.status and p.status.direction == "better"),
             "phase_forward": sum(1 for p in changed if p.phase and p.phase.direction == "forward"),
-            "phase_backward": sum(1 for p in changed
-                                  if p.phase and p.phase.direction == "backward"),
+            "phase_backward": sum(1 for p in changed if p.phase and p.phase.direction == "backward"),
             "risks_added": sum(1 for r in risks if r.change == "added"),
             "risks_closed": sum(1 for r in risks if r.change == "closed"),
             "milestones_done": sum(1 for m in milestones if m.change == "done"),
@@ -267,14 +275,27 @@ class PortfolioDiff:
 # ------------------------------------------------------------------------------ comparing
 
 #: Text fields compared as they are written.
-TEXT_FIELDS = ("title", "state", "owner", "sponsor", "program", "category", "priority",
-               "status_note", "progress")
+TEXT_FIELDS = (
+    "title",
+    "state",
+    "owner",
+    "sponsor",
+    "program",
+    "category",
+    "priority",
+    "status_note",
+    "progress",
+)
 DATE_FIELDS = ("start", "end", "forecast_end")
 #: The budget figures compared, as the money model defines them (so the diff shows the
 #: forecast at completion and the variance that the site shows).
 BUDGET_FIELDS = ("planned", "actual", "eac", "variance")
-BUDGET_LABELS = {"planned": "Budget planned", "actual": "Budget actual",
-                 "eac": "Forecast at completion (EAC)", "variance": "Variance"}
+BUDGET_LABELS = {
+    "planned": "Budget planned",
+    "actual": "Budget actual",
+    "eac": "Forecast at completion (EAC)",
+    "variance": "Variance",
+}
 
 
 def _key(text: str) -> str:
@@ -290,8 +311,7 @@ def _currency(entry: Entry[Project], loaded: LoadResult) -> str:
     return (budget.currency if budget and budget.currency else None) or loaded.config.currency
 
 
-def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = None
-            ) -> PortfolioDiff:
+def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = None) -> PortfolioDiff:
     """The change model between ``base`` and ``head``.
 
     Projects are matched by slug; the rest are paired as renames when git saw the file renamed
@@ -299,7 +319,8 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     """
     old, new = _entries(base), _entries(head)
     pairs: list[tuple[Entry[Project], Entry[Project]]] = [
-        (old[s], new[s]) for s in sorted(old.keys() & new.keys())]
+        (old[s], new[s]) for s in sorted(old.keys() & new.keys())
+    ]
     gone = {s: old[s] for s in sorted(old.keys() - new.keys())}
     fresh = {s: new[s] for s in sorted(new.keys() - old.keys())}
 
@@ -326,30 +347,52 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     base_broken = set(base.loaded.rejected) if base.loaded else set()
     for slug, entry in gone.items():
         invalid = entry.rel in head_broken or slug in head_broken_slugs
-        changes.append(ProjectChange("invalid" if invalid else "removed", slug, entry.model,
-                                     entry.rel, _currency(entry, base.loaded)))  # type: ignore
+        changes.append(
+            ProjectChange(
+                "invalid" if invalid else "removed",
+                slug,
+                entry.model,
+                entry.rel,
+                _currency(entry, base.loaded),
+            )
+        )  # type: ignore
     for slug, entry in fresh.items():
-        changes.append(ProjectChange("added", slug, entry.model, entry.rel,
-                                     _currency(entry, head.loaded),  # type: ignore[arg-type]
-                                     invalid_in="base" if entry.rel in base_broken else None))
+        changes.append(
+            ProjectChange(
+                "added",
+                slug,
+                entry.model,
+                entry.rel,
+                _currency(entry, head.loaded),  # type: ignore[arg-type]
+                invalid_in="base" if entry.rel in base_broken else None,
+            )
+        )
     order = {"changed": 0, "added": 1, "removed": 2, "invalid": 3}
     changes.sort(key=lambda c: (order[c.change], not c.turned_red, c.title.lower(), c.slug))
     return PortfolioDiff(base, head, changes)
 
 
-def _compare_project(a: Entry[Project], b: Entry[Project], base: LoadResult,
-                     head: LoadResult) -> ProjectChange:
+def _compare_project(
+    a: Entry[Project], b: Entry[Project], base: LoadResult, head: LoadResult
+) -> ProjectChange:
     p, q = a.model, b.model
-    change = ProjectChange("changed", b.slug, q, b.rel, _currency(b, head), old_slug=a.slug,
-                           old_path=a.rel, old_project=p)
+    change = ProjectChange(
+        "changed", b.slug, q, b.rel, _currency(b, head), old_slug=a.slug, old_path=a.rel, old_project=p
+    )
     if p.phase is not q.phase:
         change.phase = PhaseChange(p.phase, q.phase)
     if p.status is not q.status:
         change.status = StatusChange(p.status, q.status)
-    change.fields = [FieldChange(name, getattr(p, name), getattr(q, name))
-                     for name in TEXT_FIELDS if getattr(p, name) != getattr(q, name)]
-    change.dates = [DateChange(name, getattr(p, name), getattr(q, name))
-                    for name in DATE_FIELDS if getattr(p, name) != getattr(q, name)]
+    change.fields = [
+        FieldChange(name, getattr(p, name), getattr(q, name))
+        for name in TEXT_FIELDS
+        if getattr(p, name) != getattr(q, name)
+    ]
+    change.dates = [
+        DateChange(name, getattr(p, name), getattr(q, name))
+        for name in DATE_FIELDS
+        if getattr(p, name) != getattr(q, name)
+    ]
     old_slip, new_slip = _slip(p), _slip(q)
     if old_slip != new_slip:
         change.slip = SlipChange(old_slip, new_slip)
@@ -370,8 +413,9 @@ def _slip(project: Project) -> int | None:
     return (project.effective_forecast_end - project.end).days  # type: ignore[operator]
 
 
-def _budget_changes(a: Entry[Project], b: Entry[Project], base: LoadResult,
-                    head: LoadResult) -> list[BudgetChange]:
+def _budget_changes(
+    a: Entry[Project], b: Entry[Project], base: LoadResult, head: LoadResult
+) -> list[BudgetChange]:
     old_cur, new_cur = _currency(a, base), _currency(b, head)
     before, after = _budget_figures(a.model, old_cur), _budget_figures(b.model, new_cur)
     out = []
@@ -389,10 +433,13 @@ def _budget_figures(project: Project, currency: str) -> dict[str, Decimal | None
         return dict.fromkeys(BUDGET_FIELDS)
     figures = project_figures(b.planned, b.actual, b.forecast, currency)
     if figures is None:  # no planned budget: no variance, the EAC is the forecast as written
-        return {"planned": None, "actual": b.actual, "eac": eac(b.planned, b.forecast),
-                "variance": None}
-    return {"planned": figures.planned, "actual": figures.actual if figures.has_actual else None,
-            "eac": figures.eac, "variance": figures.variance}
+        return {"planned": None, "actual": b.actual, "eac": eac(b.planned, b.forecast), "variance": None}
+    return {
+        "planned": figures.planned,
+        "actual": figures.actual if figures.has_actual else None,
+        "eac": figures.eac,
+        "variance": figures.variance,
+    }
 
 
 def _match(old: Iterable, new: Iterable, name) -> tuple[list, list, list]:
@@ -413,8 +460,7 @@ def _match(old: Iterable, new: Iterable, name) -> tuple[list, list, list]:
 
 
 def _risk_state(risk: Risk, band) -> RiskState:
-    return RiskState(risk.probability, risk.impact, risk.score, band(risk.score),
-                     risk.status.value)
+    return RiskState(risk.probability, risk.impact, risk.score, band(risk.score), risk.status.value)
 
 
 def _risk_changes(old: list[Risk], new: list[Risk], band_old, band_new) -> list[RiskChange]:
@@ -425,8 +471,13 @@ def _risk_changes(old: list[Risk], new: list[Risk], band_old, band_new) -> list[
         if before == after:
             continue
         if a.status is not b.status:
-            kind = ("closed" if a.status.is_live and not b.status.is_live else
-                    "reopened" if b.status.is_live and not a.status.is_live else "status")
+            kind = (
+                "closed"
+                if a.status.is_live and not b.status.is_live
+                else "reopened"
+                if b.status.is_live and not a.status.is_live
+                else "status"
+            )
         else:
             kind = "rescored"
         out.append(RiskChange(kind, b.title, before, after))
@@ -482,10 +533,15 @@ def _project_facts(change: ProjectChange) -> dict[str, Any]:
         "end": _plain(p.end),
         "forecast_end": _plain(p.forecast_end),
         "progress": p.progress,
-        "budget": None if b is None else {
-            "currency": change.currency, "planned": _plain(b.planned),
-            "actual": _plain(b.actual), "forecast": _plain(b.forecast),
-            "eac": _plain(eac(b.planned, b.forecast))},
+        "budget": None
+        if b is None
+        else {
+            "currency": change.currency,
+            "planned": _plain(b.planned),
+            "actual": _plain(b.actual),
+            "forecast": _plain(b.forecast),
+            "eac": _plain(eac(b.planned, b.forecast)),
+        },
         "risks": len(p.risks),
         "milestones": len(p.milestones),
     }
@@ -494,8 +550,13 @@ def _project_facts(change: ProjectChange) -> dict[str, Any]:
 def _risk_json(state: RiskState | None) -> dict | None:
     if state is None:
         return None
-    return {"probability": state.probability, "impact": state.impact, "score": state.score,
-            "band": state.band, "status": state.status}
+    return {
+        "probability": state.probability,
+        "impact": state.impact,
+        "score": state.score,
+        "band": state.band,
+        "status": state.status,
+    }
 
 
 def _milestone_json(m: Milestone | None) -> dict | None:
@@ -514,26 +575,56 @@ def project_json(change: ProjectChange) -> dict[str, Any]:
         "moved": change.moved,
         "invalid_in": "head" if change.change == "invalid" else change.invalid_in,
         "project": _project_facts(change),
-        "phase": None if change.phase is None else {
-            "old": change.phase.old.value, "new": change.phase.new.value,
-            "direction": change.phase.direction, "steps": change.phase.steps},
-        "status": None if change.status is None else {
-            "old": _plain(change.status.old), "new": _plain(change.status.new),
-            "direction": change.status.direction, "turned_red": change.status.turned_red},
-        "fields": [{"field": f.field, "old": _plain(f.old), "new": _plain(f.new)}
-                   for f in change.fields],
-        "dates": [{"field": d.field, "old": _plain(d.old), "new": _plain(d.new), "days": d.days}
-                  for d in change.dates],
-        "slip": None if change.slip is None else {
-            "old": change.slip.old, "new": change.slip.new, "days": change.slip.days},
-        "budget": [{"field": b.field, "currency": b.currency, "old_currency": b.old_currency,
-                    "old": _plain(b.old), "new": _plain(b.new), "delta": _plain(b.delta),
-                    "percent": _pct(b.percent)} for b in change.budget],
-        "risks": [{"change": r.change, "title": r.title, "old": _risk_json(r.old),
-                   "new": _risk_json(r.new)} for r in change.risks],
-        "milestones": [{"change": m.change, "name": m.name, "old": _milestone_json(m.old),
-                        "new": _milestone_json(m.new), "days": m.days}
-                       for m in change.milestones],
+        "phase": None
+        if change.phase is None
+        else {
+            "old": change.phase.old.value,
+            "new": change.phase.new.value,
+            "direction": change.phase.direction,
+            "steps": change.phase.steps,
+        },
+        "status": None
+        if change.status is None
+        else {
+            "old": _plain(change.status.old),
+            "new": _plain(change.status.new),
+            "direction": change.status.direction,
+            "turned_red": change.status.turned_red,
+        },
+        "fields": [{"field": f.field, "old": _plain(f.old), "new": _plain(f.new)} for f in change.fields],
+        "dates": [
+            {"field": d.field, "old": _plain(d.old), "new": _plain(d.new), "days": d.days}
+            for d in change.dates
+        ],
+        "slip": None
+        if change.slip is None
+        else {"old": change.slip.old, "new": change.slip.new, "days": change.slip.days},
+        "budget": [
+            {
+                "field": b.field,
+                "currency": b.currency,
+                "old_currency": b.old_currency,
+                "old": _plain(b.old),
+                "new": _plain(b.new),
+                "delta": _plain(b.delta),
+                "percent": _pct(b.percent),
+            }
+            for b in change.budget
+        ],
+        "risks": [
+            {"change": r.change, "title": r.title, "old": _risk_json(r.old), "new": _risk_json(r.new)}
+            for r in change.risks
+        ],
+        "milestones": [
+            {
+                "change": m.change,
+                "name": m.name,
+                "old": _milestone_json(m.old),
+                "new": _milestone_json(m.new),
+                "days": m.days,
+            }
+            for m in change.milestones
+        ],
         "depends_on": {"added": change.depends_added, "removed": change.depends_removed},
         "body_changed": change.body_changed,
     }
@@ -571,8 +662,10 @@ def format_json(diff: PortfolioDiff) -> str:
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!$])")
 STATUS_ICON = {None: "⚪", Status.GREEN: "🟢", Status.AMBER: "🟠", Status.RED: "🔴"}
-TRUNCATED_NOTE = ("\n_… the rest is left out to keep this comment short: run "
-                  "`itpm-site diff` locally or use `--format json` for everything._\n")
+TRUNCATED_NOTE = (
+    "\n_… the rest is left out to keep this comment short: run "
+    "`itpm-site diff` locally or use `--format json` for everything._\n"
+)
 
 
 def md(text: Any) -> str:
@@ -656,8 +749,7 @@ def _added_removed(title: str, items: list[ProjectChange], removed: bool) -> lis
         p = c.project
         planned = _money(p.budget.planned, c.currency) if p.budget else "–"
         note = " (had errors in the base)" if c.invalid_in == "base" else ""
-        rows.append([_project_name(c) + note, p.phase.label, _status(p.status), md(p.owner),
-                     planned])
+        rows.append([_project_name(c) + note, p.phase.label, _status(p.status), md(p.owner), planned])
     header = ["Project", "Phase", "Status", "Owner", "Planned budget"]
     return [f"### {title} ({len(items)})", "", *_table(header, rows), ""]
 
@@ -665,15 +757,15 @@ def _added_removed(title: str, items: list[ProjectChange], removed: bool) -> lis
 def _change_rows(c: ProjectChange) -> list[list[str]]:
     rows: list[list[str]] = []
     if c.status:
-        note = {"worse": "worse", "better": "better", "set": "set", "cleared": "cleared"}[
-            c.status.direction]
+        note = {"worse": "worse", "better": "better", "set": "set", "cleared": "cleared"}[c.status.direction]
         if c.status.turned_red:
             note = "🔴 **turned red**"
         rows.append(["Status", _status(c.status.old), _status(c.status.new), note])
     if c.phase:
         arrow = "⏩ forward" if c.phase.direction == "forward" else "⏪ **backward**"
-        rows.append(["Phase", c.phase.old.label, c.phase.new.label,
-                     f"{arrow} {_plural(c.phase.steps, 'stage')}"])
+        rows.append(
+            ["Phase", c.phase.old.label, c.phase.new.label, f"{arrow} {_plural(c.phase.steps, 'stage')}"]
+        )
     for f in c.fields:
         label = f.field.replace("_", " ").capitalize()
         note = ""
@@ -696,21 +788,39 @@ def _change_rows(c: ProjectChange) -> list[list[str]]:
         if b.delta is not None:
             pct = b.percent if b.field != "variance" else None  # a % of a variance means little
             note = _signed(b.delta, b.currency) + (
-                f" ({format_percent(pct, signed=True)})" if pct is not None else "")
+                f" ({format_percent(pct, signed=True)})" if pct is not None else ""
+            )
         elif b.currency != b.old_currency and b.old is not None and b.new is not None:
             note = f"currency {b.old_currency} → {b.currency}"
-        old = _signed(b.old, b.old_currency) if b.field == "variance" and b.old is not None \
+        old = (
+            _signed(b.old, b.old_currency)
+            if b.field == "variance" and b.old is not None
             else _money(b.old, b.old_currency)
-        new = _signed(b.new, b.currency) if b.field == "variance" and b.new is not None \
+        )
+        new = (
+            _signed(b.new, b.currency)
+            if b.field == "variance" and b.new is not None
             else _money(b.new, b.currency)
+        )
         rows.append([BUDGET_LABELS[b.field], old, new, note])
     return rows
 
 
-_RISK_CHANGE = {"added": "➕ added", "removed": "➖ removed", "closed": "✅ closed",
-                "reopened": "↩️ reopened", "status": "status", "rescored": "re-scored"}
-_MILESTONE_CHANGE = {"added": "➕ added", "removed": "➖ removed", "done": "✅ done",
-                     "reopened": "↩️ reopened", "moved": "moved"}
+_RISK_CHANGE = {
+    "added": "➕ added",
+    "removed": "➖ removed",
+    "closed": "✅ closed",
+    "reopened": "↩️ reopened",
+    "status": "status",
+    "rescored": "re-scored",
+}
+_MILESTONE_CHANGE = {
+    "added": "➕ added",
+    "removed": "➖ removed",
+    "done": "✅ done",
+    "reopened": "↩️ reopened",
+    "moved": "moved",
+}
 
 
 def _gap(lines: list[str]) -> list[str]:
@@ -731,8 +841,11 @@ def _changed_section(c: ProjectChange) -> list[str]:
     icon = "🔴 " if c.turned_red else ""
     lines = [f"#### {icon}{_project_name(c)}", ""]
     if c.renamed:
-        lines += [f"Renamed from {code(c.old_slug or '')}: its URL changes "
-                  f"({code(c.old_path or '')} → {code(c.path)}).", ""]
+        lines += [
+            f"Renamed from {code(c.old_slug or '')}: its URL changes "
+            f"({code(c.old_path or '')} → {code(c.path)}).",
+            "",
+        ]
     elif c.moved:
         lines += [f"File moved: {code(c.old_path or '')} → {code(c.path)}.", ""]
     rows = _change_rows(c)
@@ -747,18 +860,22 @@ def _changed_section(c: ProjectChange) -> list[str]:
             if r.new and r.new.status == "occurred" and (not r.old or r.old.status != "occurred"):
                 kind = "⚠️ **occurred**"
             rows.append([md(r.title), kind, _risk_cell(r.old, r.new), _risk_cell(r.new, r.old)])
-        lines += [*_gap(lines), "**Risks**", "",
-                  *_table(["Risk", "Change", "Before", "After"], rows)]
+        lines += [*_gap(lines), "**Risks**", "", *_table(["Risk", "Change", "Before", "After"], rows)]
     if c.milestones:
         rows = []
         for m in c.milestones:
             kind = _MILESTONE_CHANGE[m.change]
             if m.days:
                 kind += f" {_days(m.days)}" if m.change == "moved" else f", moved {_days(m.days)}"
-            rows.append([md(m.name), kind, _date(m.old.date if m.old else None),
-                         _date(m.new.date if m.new else None)])
-        lines += [*_gap(lines), "**Milestones**", "",
-                  *_table(["Milestone", "Change", "Before", "After"], rows)]
+            rows.append(
+                [md(m.name), kind, _date(m.old.date if m.old else None), _date(m.new.date if m.new else None)]
+            )
+        lines += [
+            *_gap(lines),
+            "**Milestones**",
+            "",
+            *_table(["Milestone", "Change", "Before", "After"], rows),
+        ]
     deps = [f"depends on {code(d)} now" for d in c.depends_added]
     deps += [f"no longer depends on {code(d)}" for d in c.depends_removed]
     notes = []
@@ -777,14 +894,14 @@ def _errors_section(snapshot: Snapshot, invalid: list[ProjectChange]) -> list[st
         return []
     lines = [f"### ⚠️ Errors in {md(snapshot.label)} ({len(errors)})", ""]
     for c in invalid:
-        lines.append(f"- {_project_name(c)}: {code(c.path)} has errors now, so it is "
-                     "not compared")
+        lines.append(f"- {_project_name(c)}: {code(c.path)} has errors now, so it is not compared")
     for d in errors[:MAX_LISTED_ERRORS]:
         subject = f"{md(d.field)}: " if d.field else ""
         lines.append(f"- {code(f'{d.path}:{d.line}:{d.column}')} {subject}{md(d.message)}")
     if len(errors) > MAX_LISTED_ERRORS:
-        lines.append(f"- … and {len(errors) - MAX_LISTED_ERRORS} more "
-                     "(run `itpm-site check` for all of them)")
+        lines.append(
+            f"- … and {len(errors) - MAX_LISTED_ERRORS} more (run `itpm-site check` for all of them)"
+        )
     return [*lines, ""]
 
 
@@ -810,8 +927,13 @@ def format_markdown(diff: PortfolioDiff, max_chars: int | None = None) -> str:
     blocks.append(_errors_section(diff.head, diff.of_kind("invalid")))
     base_errors = diff.base.errors
     if base_errors:
-        blocks.append([f"_{md(diff.base.label)} had {_plural(len(base_errors), 'error')} "
-                       "already; its valid projects were compared._", ""])
+        blocks.append(
+            [
+                f"_{md(diff.base.label)} had {_plural(len(base_errors), 'error')} "
+                "already; its valid projects were compared._",
+                "",
+            ]
+        )
     text = "\n".join(head) + "\n"
     for block in blocks:
         chunk = "\n".join(block) + "\n" if block else ""

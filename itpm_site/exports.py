@@ -67,10 +67,16 @@ def _date(value) -> str | None:
 
 
 def _figures(f: Figures) -> dict[str, Any]:
-    return {"projects": f.projects, "on_plan": f.on_plan, "planned": _amount(f.planned),
-            "actual": _amount(f.actual) if f.has_actual else None, "eac": _amount(f.eac),
-            "variance": _amount(f.variance), "variance_pct": _pct(f.variance_pct),
-            "spent_pct": _pct(f.spent_pct)}
+    return {
+        "projects": f.projects,
+        "on_plan": f.on_plan,
+        "planned": _amount(f.planned),
+        "actual": _amount(f.actual) if f.has_actual else None,
+        "eac": _amount(f.eac),
+        "variance": _amount(f.variance),
+        "variance_pct": _pct(f.variance_pct),
+        "spent_pct": _pct(f.spent_pct),
+    }
 
 
 def _rollup(money: Rollup) -> dict[str, Any]:
@@ -103,11 +109,12 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
         "state": p.state.value,
         "owner": p.owner,
         "sponsor": p.sponsor,
-        "program": None if not view.program_slug else {
-            "slug": view.program_slug, "title": programs.get(view.program_slug, p.program)},
-        "category": None if view.category is None else {
-            "slug": view.category.slug, "label": view.category.label,
-            "known": view.category.known},
+        "program": None
+        if not view.program_slug
+        else {"slug": view.program_slug, "title": programs.get(view.program_slug, p.program)},
+        "category": None
+        if view.category is None
+        else {"slug": view.category.slug, "label": view.category.label, "known": view.category.known},
         "priority": p.priority.value if p.priority else None,
         "tags": list(p.tags),
         "team": list(p.team),
@@ -116,7 +123,9 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
         "forecast_end": _date(p.effective_forecast_end),
         "slip_days": view.slip_days,
         "progress": p.progress,
-        "budget": None if b is None else {
+        "budget": None
+        if b is None
+        else {
             "currency": b.currency,
             "planned": _amount(b.planned),
             "actual": _amount(b.actual),
@@ -127,22 +136,43 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
             "variance_pct": _pct(b.variance_pct),
             "spent_pct": _pct(b.spent_pct),
             "over_budget": b.over_budget,
-            "base": None if b.converted is None else {
-                "planned": _amount(b.planned_base), "actual": _amount(b.actual_base),
-                "eac": _amount(b.eac_base), "variance": _amount(b.converted.variance)},
+            "base": None
+            if b.converted is None
+            else {
+                "planned": _amount(b.planned_base),
+                "actual": _amount(b.actual_base),
+                "eac": _amount(b.eac_base),
+                "variance": _amount(b.converted.variance),
+            },
         },
         "top_risk_score": view.top_risk_score,
-        "risks": [{
-            "id": r.anchor, "title": r.risk.title, "probability": r.risk.probability,
-            "impact": r.risk.impact, "score": r.score, "band": r.band,
-            "status": r.risk.status.value, "live": r.live,
-            "response": r.risk.response.value if r.risk.response else None,
-            "owner": r.risk.owner, "mitigation": r.risk.mitigation,
-        } for r in view.risks],
-        "milestones": [{
-            "id": m.anchor, "name": m.milestone.name, "date": m.milestone.date.isoformat(),
-            "done": m.milestone.done, "overdue": m.overdue, "days_from_today": m.days_from_today,
-        } for m in view.milestones],
+        "risks": [
+            {
+                "id": r.anchor,
+                "title": r.risk.title,
+                "probability": r.risk.probability,
+                "impact": r.risk.impact,
+                "score": r.score,
+                "band": r.band,
+                "status": r.risk.status.value,
+                "live": r.live,
+                "response": r.risk.response.value if r.risk.response else None,
+                "owner": r.risk.owner,
+                "mitigation": r.risk.mitigation,
+            }
+            for r in view.risks
+        ],
+        "milestones": [
+            {
+                "id": m.anchor,
+                "name": m.milestone.name,
+                "date": m.milestone.date.isoformat(),
+                "done": m.milestone.done,
+                "overdue": m.overdue,
+                "days_from_today": m.days_from_today,
+            }
+            for m in view.milestones
+        ],
         "depends_on": [d.slug for d in view.depends_on],
         "dependents": [d.slug for d in view.dependents],
         "missing_dependencies": list(view.missing_dependencies),
@@ -151,8 +181,7 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
     }
 
 
-def portfolio_data(portfolio: Portfolio, base_url: str,
-                   with_projects: bool = True) -> dict[str, Any]:
+def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = True) -> dict[str, Any]:
     """The content of portfolio.json (shape: ``portfolio.schema.json``); its last key is
     ``projects`` (left out with ``with_projects=False``)."""
     config = portfolio.config
@@ -179,8 +208,9 @@ def portfolio_data(portfolio: Portfolio, base_url: str,
         "rollup": {
             "projects": len(projects),
             "by_phase": {ph.value: everything.phase_counts[ph] for ph in Phase},
-            "by_status": {key: everything.status_counts.get(key, 0)
-                          for key in [*(s.value for s in Status), "unknown"]},
+            "by_status": {
+                key: everything.status_counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]
+            },
             "by_state": states,
             "budget": _rollup(everything.money),
             "risks": {
@@ -195,11 +225,17 @@ def portfolio_data(portfolio: Portfolio, base_url: str,
             },
             "flagged_projects": sum(1 for p in projects if p.warnings),
         },
-        "programs": [{"slug": g.slug, "title": g.title, "url": _absolute(base_url, g.url),
-                      "owner": g.owner or None, "projects": [p.slug for p in g.projects]}
-                     for g in portfolio.programs],
-        **({"projects": [_project(view, base_url, programs) for view in projects]}
-           if with_projects else {}),
+        "programs": [
+            {
+                "slug": g.slug,
+                "title": g.title,
+                "url": _absolute(base_url, g.url),
+                "owner": g.owner or None,
+                "projects": [p.slug for p in g.projects],
+            }
+            for g in portfolio.programs
+        ],
+        **({"projects": [_project(view, base_url, programs) for view in projects]} if with_projects else {}),
     }
 
 
@@ -256,12 +292,43 @@ def csv_bytes(header: list[str], rows: Iterable[list[Any]]) -> bytes:
 
 
 PROJECT_COLUMNS = [
-    "slug", "title", "url", "phase", "status", "state", "owner", "sponsor", "program",
-    "category", "priority", "start", "end", "forecast_end", "slip_days", "progress", "currency",
-    "planned", "actual", "forecast", "eac", "variance", "variance_pct", "base_currency",
-    "planned_base", "actual_base", "eac_base", "top_risk_score", "live_risks",
-    "overdue_milestones", "next_milestone", "next_milestone_date", "depends_on", "dependents",
-    "tags", "flags", "summary",
+    "slug",
+    "title",
+    "url",
+    "phase",
+    "status",
+    "state",
+    "owner",
+    "sponsor",
+    "program",
+    "category",
+    "priority",
+    "start",
+    "end",
+    "forecast_end",
+    "slip_days",
+    "progress",
+    "currency",
+    "planned",
+    "actual",
+    "forecast",
+    "eac",
+    "variance",
+    "variance_pct",
+    "base_currency",
+    "planned_base",
+    "actual_base",
+    "eac_base",
+    "top_risk_score",
+    "live_risks",
+    "overdue_milestones",
+    "next_milestone",
+    "next_milestone_date",
+    "depends_on",
+    "dependents",
+    "tags",
+    "flags",
+    "summary",
 ]
 
 
@@ -272,48 +339,120 @@ def projects_csv(portfolio: Portfolio, base_url: str) -> bytes:
     for v in portfolio.projects:
         p, b = v.project, v.budget
         nxt = v.next_milestone
-        rows.append([
-            v.slug, p.title, _absolute(base_url, v.url), p.phase.value,
-            p.status.value if p.status else None, p.state.value, p.owner, p.sponsor,
-            programs.get(v.program_slug or "", p.program), v.category.label if v.category else None,
-            p.priority.value if p.priority else None, _date(p.start), _date(p.end),
-            _date(p.effective_forecast_end), v.slip_days, p.progress,
-            b.currency if b else None, b.planned if b else None, b.actual if b else None,
-            b.forecast if b else None, b.eac if b else None, b.variance if b else None,
-            b.variance_pct if b else None, base if b else None,
-            b.planned_base if b else None, b.actual_base if b else None,
-            b.eac_base if b else None, v.top_risk_score, len(v.live_risks),
-            len(v.overdue_milestones), nxt.milestone.name if nxt else None,
-            _date(nxt.milestone.date) if nxt else None,
-            " ".join(d.slug for d in v.depends_on), " ".join(d.slug for d in v.dependents),
-            "; ".join(p.tags), "; ".join(f.text for f in v.flags), p.summary,
-        ])
+        rows.append(
+            [
+                v.slug,
+                p.title,
+                _absolute(base_url, v.url),
+                p.phase.value,
+                p.status.value if p.status else None,
+                p.state.value,
+                p.owner,
+                p.sponsor,
+                programs.get(v.program_slug or "", p.program),
+                v.category.label if v.category else None,
+                p.priority.value if p.priority else None,
+                _date(p.start),
+                _date(p.end),
+                _date(p.effective_forecast_end),
+                v.slip_days,
+                p.progress,
+                b.currency if b else None,
+                b.planned if b else None,
+                b.actual if b else None,
+                b.forecast if b else None,
+                b.eac if b else None,
+                b.variance if b else None,
+                b.variance_pct if b else None,
+                base if b else None,
+                b.planned_base if b else None,
+                b.actual_base if b else None,
+                b.eac_base if b else None,
+                v.top_risk_score,
+                len(v.live_risks),
+                len(v.overdue_milestones),
+                nxt.milestone.name if nxt else None,
+                _date(nxt.milestone.date) if nxt else None,
+                " ".join(d.slug for d in v.depends_on),
+                " ".join(d.slug for d in v.dependents),
+                "; ".join(p.tags),
+                "; ".join(f.text for f in v.flags),
+                p.summary,
+            ]
+        )
     return csv_bytes(PROJECT_COLUMNS, rows)
 
 
-RISK_COLUMNS = ["project", "project_title", "risk", "title", "probability", "impact", "score",
-                "band", "status", "live", "response", "owner", "mitigation", "url"]
+RISK_COLUMNS = [
+    "project",
+    "project_title",
+    "risk",
+    "title",
+    "probability",
+    "impact",
+    "score",
+    "band",
+    "status",
+    "live",
+    "response",
+    "owner",
+    "mitigation",
+    "url",
+]
 
 
 def risks_csv(portfolio: Portfolio, base_url: str) -> bytes:
     """Every risk, in the register's order (live first, highest score first)."""
-    rows = [[r.project.slug, r.project.title, r.index + 1, r.risk.title, r.risk.probability,
-             r.risk.impact, r.score, r.band, r.risk.status.value, r.live,
-             r.risk.response.value if r.risk.response else None, r.risk.owner,
-             r.risk.mitigation, f"{_absolute(base_url, r.project.url)}#{r.anchor}"]
-            for r in portfolio.risks]
+    rows = [
+        [
+            r.project.slug,
+            r.project.title,
+            r.index + 1,
+            r.risk.title,
+            r.risk.probability,
+            r.risk.impact,
+            r.score,
+            r.band,
+            r.risk.status.value,
+            r.live,
+            r.risk.response.value if r.risk.response else None,
+            r.risk.owner,
+            r.risk.mitigation,
+            f"{_absolute(base_url, r.project.url)}#{r.anchor}",
+        ]
+        for r in portfolio.risks
+    ]
     return csv_bytes(RISK_COLUMNS, rows)
 
 
-MILESTONE_COLUMNS = ["project", "project_title", "milestone", "name", "date", "done", "overdue",
-                     "days_from_today", "url"]
+MILESTONE_COLUMNS = [
+    "project",
+    "project_title",
+    "milestone",
+    "name",
+    "date",
+    "done",
+    "overdue",
+    "days_from_today",
+    "url",
+]
 
 
 def milestones_csv(portfolio: Portfolio, base_url: str) -> bytes:
-    rows = [[m.project.slug, m.project.title, m.index + 1, m.milestone.name,
-             m.milestone.date.isoformat(), m.milestone.done, m.overdue, m.days_from_today,
-             f"{_absolute(base_url, m.project.url)}#{m.anchor}"]
-            for m in portfolio.milestones]
+    rows = [
+        [
+            m.project.slug,
+            m.project.title,
+            m.index + 1,
+            m.milestone.name,
+            m.milestone.date.isoformat(),
+            m.milestone.done,
+            m.overdue,
+            m.days_from_today,
+            f"{_absolute(base_url, m.project.url)}#{m.anchor}",
+        ]
+        for m in portfolio.milestones
+    ]
     return csv_bytes(MILESTONE_COLUMNS, rows)
 
 
@@ -325,8 +464,7 @@ PRODID = "-//itpm-site//Portfolio milestones//EN"
 def ics_text(text: str) -> str:
     """RFC 5545 TEXT escaping: backslash, semicolon, comma and newline."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> bytes:
@@ -356,9 +494,11 @@ def _event(m: MilestoneView, stamp: str, base_url: str) -> Iterator[str]:
     p = m.project.project
     day = m.milestone.date
     state = "done" if m.milestone.done else ("overdue" if m.overdue else "planned")
-    description = (f"{m.project.title}: {m.milestone.name} ({state}).\n"
-                   f"Phase: {p.phase.label}. Status: {p.status.value if p.status else 'none'}. "
-                   f"Owner: {p.owner}.")
+    description = (
+        f"{m.project.title}: {m.milestone.name} ({state}).\n"
+        f"Phase: {p.phase.label}. Status: {p.status.value if p.status else 'none'}. "
+        f"Owner: {p.owner}."
+    )
     yield "BEGIN:VEVENT"
     yield f"UID:{milestone_uid(m)}"
     yield f"DTSTAMP:{stamp}"
@@ -375,13 +515,24 @@ def _event(m: MilestoneView, stamp: str, base_url: str) -> Iterator[str]:
     yield "END:VEVENT"
 
 
-def calendar(name: str, milestones: Iterable[MilestoneView], as_of, base_url: str,
-             events: dict[tuple[str, int], bytes] | None = None) -> bytes:
+def calendar(
+    name: str,
+    milestones: Iterable[MilestoneView],
+    as_of,
+    base_url: str,
+    events: dict[tuple[str, int], bytes] | None = None,
+) -> bytes:
     """A VCALENDAR of all-day milestone events; DTSTAMP is ``as_of`` so builds repeat exactly.
     ``events`` keeps each milestone's folded event for the next calendar that lists it."""
     stamp = as_of.strftime("%Y%m%dT000000Z")
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(name)}"]
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_text(name)}",
+    ]
     parts = [fold(line) for line in head]
     for m in milestones:
         key = (m.project.slug, m.index)
@@ -407,13 +558,16 @@ def data_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
     yield "risks.csv", risks_csv(portfolio, base_url)
     yield "milestones.csv", milestones_csv(portfolio, base_url)
     events: dict[tuple[str, int], bytes] = {}  # each event is in two calendars
-    yield "milestones.ics", calendar(f"{title}: milestones", portfolio.milestones,
-                                     portfolio.as_of, base_url, events)
+    yield (
+        "milestones.ics",
+        calendar(f"{title}: milestones", portfolio.milestones, portfolio.as_of, base_url, events),
+    )
     for view in portfolio.projects:
         if view.milestones:
-            yield (f"{view.url}milestones.ics",
-                   calendar(f"{view.title}: milestones", view.milestones, portfolio.as_of,
-                            base_url, events))
+            yield (
+                f"{view.url}milestones.ics",
+                calendar(f"{view.title}: milestones", view.milestones, portfolio.as_of, base_url, events),
+            )
 
 
 def schema_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
@@ -425,10 +579,8 @@ def schema_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         schema = json_schema(kind)
         if "://" in base_url:  # the schema's id is where it is published
             schema["$id"] = f"{base_url}schema/{kind}.json"
-        yield f"schema/{kind}.json", (json.dumps(schema, indent=2, ensure_ascii=False)
-                                      + "\n").encode("utf-8")
+        yield f"schema/{kind}.json", (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     schema = portfolio_schema()
     if "://" in base_url:
         schema["$id"] = f"{base_url}schema/portfolio.json"
-    yield "schema/portfolio.json", (json.dumps(schema, indent=2, ensure_ascii=False)
-                                    + "\n").encode("utf-8")
+    yield "schema/portfolio.json", (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -43,8 +43,11 @@ def _show(value: Any) -> str:
 
 def _text(value: Any) -> Any:
     if isinstance(value, bool | dict | list):
-        raise fail("text", f"expected text, got {_show(value)}",
-                   "write the value as plain text; quote it if it looks like true/false")
+        raise fail(
+            "text",
+            f"expected text, got {_show(value)}",
+            "write the value as plain text; quote it if it looks like true/false",
+        )
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
@@ -63,16 +66,19 @@ def _text_list(value: Any) -> Any:
 
 
 # The schema admits the single-string form too, so editors do not flag `tags: web`.
-TextList = Annotated[list[Text], BeforeValidator(_text_list,
-                                                 json_schema_input_type=list[Text] | Text)]
+TextList = Annotated[list[Text], BeforeValidator(_text_list, json_schema_input_type=list[Text] | Text)]
 
 # ------------------------------------------------------------------------------ slug
+
 
 def _slug(value: Any) -> Any:
     value = _text(value)
     if isinstance(value, str) and not slugs.is_valid(value):
-        raise fail("slug", f"'{clip(value, 80)}' is not a valid slug ({_slug_rule(value)})",
-                   f"use '{slugs.slugify(value)}'")
+        raise fail(
+            "slug",
+            f"'{clip(value, 80)}' is not a valid slug ({_slug_rule(value)})",
+            f"use '{slugs.slugify(value)}'",
+        )
     return value
 
 
@@ -84,11 +90,12 @@ def _slug_rule(value: str) -> str:
     return "lowercase letters, digits and '-' only"
 
 
-Slug = Annotated[str, BeforeValidator(_slug),
-                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN,
-                                 "maxLength": slugs.MAX_LENGTH})]
-SlugList = Annotated[list[Slug], BeforeValidator(_text_list,
-                                                 json_schema_input_type=list[Slug] | Slug)]
+Slug = Annotated[
+    str,
+    BeforeValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": slugs.MAX_LENGTH}),
+]
+SlugList = Annotated[list[Slug], BeforeValidator(_text_list, json_schema_input_type=list[Slug] | Slug)]
 
 # ------------------------------------------------------------------------------ vocabularies
 
@@ -98,9 +105,11 @@ def _choice(vocabulary: vocab.Vocabulary):
         if isinstance(value, vocabulary.enum):
             return value
         if not isinstance(value, str):
-            raise fail(vocabulary.enum.__name__.lower(),
-                       f"{_show(value)} is not {vocabulary.noun}",
-                       f"use one of: {vocabulary.choices()}")
+            raise fail(
+                vocabulary.enum.__name__.lower(),
+                f"{_show(value)} is not {vocabulary.noun}",
+                f"use one of: {vocabulary.choices()}",
+            )
         parsed = vocabulary.parse(value)
         if parsed is not None:
             return parsed
@@ -108,8 +117,7 @@ def _choice(vocabulary: vocab.Vocabulary):
         message = f"'{value}' is not {vocabulary.noun}"
         if suggestion:
             message += f"; did you mean '{suggestion}'?"
-        raise fail(vocabulary.enum.__name__.lower(), message,
-                   f"use one of: {vocabulary.choices()}")
+        raise fail(vocabulary.enum.__name__.lower(), message, f"use one of: {vocabulary.choices()}")
 
     return parse
 
@@ -118,18 +126,28 @@ def _enum_schema(vocabulary: vocab.Vocabulary) -> dict:
     return {"type": "string", "enum": [m.value for m in vocabulary.enum]}
 
 
-PhaseField = Annotated[vocab.Phase, BeforeValidator(_choice(vocab.PHASES)),
-                       WithJsonSchema(_enum_schema(vocab.PHASES))]
-StatusField = Annotated[vocab.Status, BeforeValidator(_choice(vocab.STATUSES)),
-                        WithJsonSchema(_enum_schema(vocab.STATUSES))]
-StateField = Annotated[vocab.State, BeforeValidator(_choice(vocab.STATES)),
-                       WithJsonSchema(_enum_schema(vocab.STATES))]
-PriorityField = Annotated[vocab.Priority, BeforeValidator(_choice(vocab.PRIORITIES)),
-                          WithJsonSchema(_enum_schema(vocab.PRIORITIES))]
-RiskResponseField = Annotated[vocab.RiskResponse, BeforeValidator(_choice(vocab.RISK_RESPONSES)),
-                              WithJsonSchema(_enum_schema(vocab.RISK_RESPONSES))]
-RiskStatusField = Annotated[vocab.RiskStatus, BeforeValidator(_choice(vocab.RISK_STATUSES)),
-                            WithJsonSchema(_enum_schema(vocab.RISK_STATUSES))]
+PhaseField = Annotated[
+    vocab.Phase, BeforeValidator(_choice(vocab.PHASES)), WithJsonSchema(_enum_schema(vocab.PHASES))
+]
+StatusField = Annotated[
+    vocab.Status, BeforeValidator(_choice(vocab.STATUSES)), WithJsonSchema(_enum_schema(vocab.STATUSES))
+]
+StateField = Annotated[
+    vocab.State, BeforeValidator(_choice(vocab.STATES)), WithJsonSchema(_enum_schema(vocab.STATES))
+]
+PriorityField = Annotated[
+    vocab.Priority, BeforeValidator(_choice(vocab.PRIORITIES)), WithJsonSchema(_enum_schema(vocab.PRIORITIES))
+]
+RiskResponseField = Annotated[
+    vocab.RiskResponse,
+    BeforeValidator(_choice(vocab.RISK_RESPONSES)),
+    WithJsonSchema(_enum_schema(vocab.RISK_RESPONSES)),
+]
+RiskStatusField = Annotated[
+    vocab.RiskStatus,
+    BeforeValidator(_choice(vocab.RISK_STATUSES)),
+    WithJsonSchema(_enum_schema(vocab.RISK_STATUSES)),
+]
 
 # ------------------------------------------------------------------------------ numbers
 
@@ -149,22 +167,33 @@ def _whole(low: int, high: int, what: str):
         elif isinstance(text, str) and _INT_RE.fullmatch(text):
             number = int(text)
         else:
-            raise fail("range", f"{_show(value)} is not {what}",
-                       f"write a whole number from {low} to {high}")
+            raise fail("range", f"{_show(value)} is not {what}", f"write a whole number from {low} to {high}")
         if not low <= number <= high:
-            raise fail("range", f"{number} is not between {low} and {high}",
-                       f"write a whole number from {low} to {high}")
+            raise fail(
+                "range",
+                f"{number} is not between {low} and {high}",
+                f"write a whole number from {low} to {high}",
+            )
         return number
 
     return parse
 
 
-Scale = Annotated[int, BeforeValidator(_whole(1, 5, "a 1-5 rating")),
-                  WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})]
-Percent = Annotated[int, BeforeValidator(_whole(0, 100, "a percentage")),
-                    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100})]
-Month = Annotated[int, BeforeValidator(_whole(1, 12, "a month number")),
-                  WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 12})]
+Scale = Annotated[
+    int,
+    BeforeValidator(_whole(1, 5, "a 1-5 rating")),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
+Percent = Annotated[
+    int,
+    BeforeValidator(_whole(0, 100, "a percentage")),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
+]
+Month = Annotated[
+    int,
+    BeforeValidator(_whole(1, 12, "a month number")),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 12}),
+]
 
 
 def _amount(value: Any) -> Decimal:
@@ -187,10 +216,14 @@ def _bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        raise fail("bool", f"'{value}' is quoted, so it is text, not true or false",
-                   f"remove the quotes: {value.strip().lower()}")
-    raise fail("bool", f"{_show(value)} is not true or false",
-               "write true or false (yes/no/on/off are read as text)")
+        raise fail(
+            "bool",
+            f"'{value}' is quoted, so it is text, not true or false",
+            f"remove the quotes: {value.strip().lower()}",
+        )
+    raise fail(
+        "bool", f"{_show(value)} is not true or false", "write true or false (yes/no/on/off are read as text)"
+    )
 
 
 Bool = Annotated[bool, BeforeValidator(_bool), WithJsonSchema({"type": "boolean"})]
@@ -205,17 +238,18 @@ def parse_iso_date(value: Any) -> dt.date:
         return value
     text = value.strip() if isinstance(value, str) else None
     if text is None or not _DATE_RE.fullmatch(text):
-        raise fail("date", f"{_show(value)} is not a date",
-                   "write dates as YYYY-MM-DD, e.g. 2026-09-30")
+        raise fail("date", f"{_show(value)} is not a date", "write dates as YYYY-MM-DD, e.g. 2026-09-30")
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise fail("date", f"'{text}' is not a real date ({exc})",
-                   "write dates as YYYY-MM-DD, e.g. 2026-09-30") from None
+        raise fail(
+            "date", f"'{text}' is not a real date ({exc})", "write dates as YYYY-MM-DD, e.g. 2026-09-30"
+        ) from None
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date),
-                    WithJsonSchema({"type": "string", "format": "date"})]
+IsoDate = Annotated[
+    dt.date, BeforeValidator(parse_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
 
 # ------------------------------------------------------------------------------ currency
 
@@ -224,22 +258,27 @@ _CURRENCIES = {c.alpha_3: c.name for c in pycountry.currencies}
 
 def _currency(value: Any) -> str:
     if not isinstance(value, str):
-        raise fail("currency", f"{_show(value)} is not a currency code",
-                   "use a three-letter ISO 4217 code such as USD, EUR or GEL")
+        raise fail(
+            "currency",
+            f"{_show(value)} is not a currency code",
+            "use a three-letter ISO 4217 code such as USD, EUR or GEL",
+        )
     code = value.strip().upper()
     if code in _CURRENCIES:
         return code
     by_name = {vocab.normalize(name): alpha for alpha, name in _CURRENCIES.items()}
     guess = by_name.get(vocab.normalize(value)) or vocab.did_you_mean(
-        value, {vocab.normalize(a): a for a in _CURRENCIES})
+        value, {vocab.normalize(a): a for a in _CURRENCIES}
+    )
     message = f"'{value}' is not an ISO 4217 currency code"
     if guess:
         message += f"; did you mean '{guess}'?"
     raise fail("currency", message, "use a three-letter ISO 4217 code such as USD, EUR or GEL")
 
 
-Currency = Annotated[str, BeforeValidator(_currency),
-                     WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})]
+Currency = Annotated[
+    str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})
+]
 
 
 # ------------------------------------------------------------------------------ links
@@ -252,12 +291,17 @@ def _url(value: Any) -> Any:
     if isinstance(value, str):
         lowered = value.lower()
         if ":" in lowered.split("/", 1)[0] and not lowered.startswith(_SAFE_SCHEMES):
-            raise fail("url", f"'{value}' uses a scheme that is not allowed",
-                       "links must be http://, https:// or mailto: addresses, or relative paths")
+            raise fail(
+                "url",
+                f"'{value}' uses a scheme that is not allowed",
+                "links must be http://, https:// or mailto: addresses, or relative paths",
+            )
         if is_protocol_relative(value):
-            raise fail("url", f"'{value}' leads to another site without saying how",
-                       "write the address in full (https://…); a link starting '//' is not "
-                       "relative")
+            raise fail(
+                "url",
+                f"'{value}' leads to another site without saying how",
+                "write the address in full (https://…); a link starting '//' is not relative",
+            )
     return value
 
 

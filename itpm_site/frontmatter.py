@@ -55,8 +55,15 @@ class Span(NamedTuple):
 class SourceError(Exception):
     """The file cannot be turned into front matter + body at all."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1, hint: str = "",
-                 length: int = 1, code: str = "syntax") -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int = 1,
+        column: int = 1,
+        hint: str = "",
+        length: int = 1,
+        code: str = "syntax",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
@@ -145,8 +152,9 @@ def _node_span(node: yaml.Node, offset: int) -> Span:
     return Span(start.line + offset, start.column + 1, length if length > 1 else 1)
 
 
-def _record(node: yaml.Node, path: FieldPath, values: dict, keys: dict, offset: int,
-            active: set[int]) -> None:
+def _record(
+    node: yaml.Node, path: FieldPath, values: dict, keys: dict, offset: int, active: set[int]
+) -> None:
     values[path] = _node_span(node, offset)
     if isinstance(node, yaml.ScalarNode) or id(node) in active:
         return
@@ -179,10 +187,13 @@ def decode_text(raw: bytes | str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         # Count characters, not bytes: 'ქ' before the bad byte is one column, not three.
-        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise SourceError(
             f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            line, column, hint="save the file as UTF-8 in your editor", code="encoding",
+            line,
+            column,
+            hint="save the file as UTF-8 in your editor",
+            code="encoding",
         ) from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -203,32 +214,40 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
     first_nl = text.find("\n")
     first_line = text if first_nl < 0 else text[:first_nl]
     if not _is_fence(first_line):
-        raise SourceError("the file does not start with front matter ('---')",
-                          length=len(first_line) or 1, hint=_EXPECTED_SHAPE, code="no-front-matter")
+        raise SourceError(
+            "the file does not start with front matter ('---')",
+            length=len(first_line) or 1,
+            hint=_EXPECTED_SHAPE,
+            code="no-front-matter",
+        )
     # The closing fence: a line that is exactly '---' (or '...', YAML's document end).
     close = _CLOSING_FENCE.search(text, first_nl + 1) if first_nl >= 0 else None
     if close is None:
-        raise SourceError("the front matter opened on line 1 is never closed",
-                          length=3, hint="add a line with only '---' after the last front-matter key",
-                          code="unclosed-front-matter")
+        raise SourceError(
+            "the front matter opened on line 1 is never closed",
+            length=3,
+            hint="add a line with only '---' after the last front-matter key",
+            code="unclosed-front-matter",
+        )
     close_start = close.start()
     close_end = min(close.end() + 1, len(text))
     line_no = text.count("\n", 0, close_start) + 1
-    yaml_text = text[first_nl + 1:close_start]
+    yaml_text = text[first_nl + 1 : close_start]
     body = text[close_end:]
-    doc = Document(path=path, rel=rel, data={}, body=body, body_line=line_no + 1,
-                   yaml_text=yaml_text)
+    doc = Document(path=path, rel=rel, data={}, body=body, body_line=line_no + 1, yaml_text=yaml_text)
     doc.data = _parse_yaml(yaml_text, doc)
     return doc
 
 
-_EXPECTED_SHAPE = ("a project file starts with a line '---', then YAML keys such as "
-                   "'title: …', 'phase: …', 'owner: …', then a line '---', then Markdown")
+_EXPECTED_SHAPE = (
+    "a project file starts with a line '---', then YAML keys such as "
+    "'title: …', 'phase: …', 'owner: …', then a line '---', then Markdown"
+)
+
 
 def parse_yaml_file(path: Path, rel: str, text: str) -> Document:
     """A whole file of YAML (``site.yaml``) as a Document whose YAML starts on line 1."""
-    doc = Document(path=path, rel=rel, data={}, body="", body_line=0,
-                   yaml_text=text, line_offset=1)
+    doc = Document(path=path, rel=rel, data={}, body="", body_line=0, yaml_text=text, line_offset=1)
     doc.data = _parse_yaml(text, doc)
     return doc
 
@@ -240,8 +259,10 @@ def _check_size(yaml_text: str, offset: int) -> None:
         line = yaml_text.count("\n", 0, MAX_FRONT_MATTER_BYTES) + offset
         raise SourceError(
             f"the front matter is {size:,} bytes; at most {MAX_FRONT_MATTER_BYTES:,} are read",
-            line, hint="keep long text in the Markdown body, below the closing '---'",
-            code="too-large")
+            line,
+            hint="keep long text in the Markdown body, below the closing '---'",
+            code="too-large",
+        )
 
 
 def _parse_yaml(yaml_text: str, doc: Document) -> dict:
@@ -256,23 +277,36 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
             line, column, quote = unclosed
             raise SourceError(
                 "YAML syntax error: the quoted value that starts here is not closed on its line",
-                line + offset, column + 1, code="yaml",
+                line + offset,
+                column + 1,
+                code="yaml",
                 hint=f"end the value with {quote} on the same line; YAML read on, taking the "
-                     f"lines below as part of it, up to line {mark.line + offset}") from None
+                f"lines below as part of it, up to line {mark.line + offset}",
+            ) from None
         line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SourceError(f"YAML syntax error: {problem}", line, column,
-                          hint=_yaml_hint(problem, doc.line_text(line)), code="yaml") from None
+        raise SourceError(
+            f"YAML syntax error: {problem}",
+            line,
+            column,
+            hint=_yaml_hint(problem, doc.line_text(line)),
+            code="yaml",
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise SourceError(f"YAML error: {exc}", code="yaml") from None
     if node is None:
-        raise SourceError("the front matter is empty",
-                          hint="add at least 'title:', 'phase:' and 'owner:'", code="empty")
+        raise SourceError(
+            "the front matter is empty", hint="add at least 'title:', 'phase:' and 'owner:'", code="empty"
+        )
     if not isinstance(node, yaml.MappingNode):
-        raise SourceError("the front matter must be a set of 'key: value' lines",
-                          node.start_mark.line + offset, node.start_mark.column + 1,
-                          hint=_EXPECTED_SHAPE, code="yaml")
+        raise SourceError(
+            "the front matter must be a set of 'key: value' lines",
+            node.start_mark.line + offset,
+            node.start_mark.column + 1,
+            hint=_EXPECTED_SHAPE,
+            code="yaml",
+        )
     doc._tree = node
     return _Builder(doc).build(node, ())
 
@@ -285,14 +319,13 @@ def _unclosed_quote(yaml_text: str, error_line: int) -> tuple[int, int, str] | N
     """(line index, column index, quote) of the first quoted value before ``error_line``
     (0-based) that is not closed on its own line: a missing quote makes YAML read on and fail
     far below, where the author would never look."""
-    for index, line in enumerate(yaml_text.split("\n")[:error_line + 1]):
+    for index, line in enumerate(yaml_text.split("\n")[: error_line + 1]):
         match = _QUOTED_VALUE.match(line)
         if match is None:
             continue
-        quote, rest = match[2], line[match.end():]
+        quote, rest = match[2], line[match.end() :]
         # In "…" a quote after an odd number of backslashes is escaped; in '…' it is doubled.
-        closed = (re.search(r'(?<!\\)(?:\\\\)*"', rest) if quote == '"'
-                  else "'" in rest.replace("''", ""))
+        closed = re.search(r'(?<!\\)(?:\\\\)*"', rest) if quote == '"' else "'" in rest.replace("''", "")
         if not closed:
             return index, match.start(2), quote
     return None
@@ -344,23 +377,27 @@ class _Builder:
         if id(node) in self.active:  # a recursive alias: &a [*a]
             raise SourceError("YAML alias refers to itself", *self._pos(node), code="yaml")
         if len(path) >= MAX_NESTING:
-            raise SourceError(f"the front matter is nested more than {MAX_NESTING} levels deep",
-                              *self._pos(node), hint="no field of a project nests this deep",
-                              code="too-deep")
+            raise SourceError(
+                f"the front matter is nested more than {MAX_NESTING} levels deep",
+                *self._pos(node),
+                hint="no field of a project nests this deep",
+                code="too-deep",
+            )
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
                 if len(node.value) > MAX_LIST_ITEMS:
                     raise SourceError(
                         f"a list of {len(node.value):,} items; at most {MAX_LIST_ITEMS:,} are read",
-                        *self._pos(node), hint="split the project, or keep the list in the body",
-                        code="too-many-items")
+                        *self._pos(node),
+                        hint="split the project, or keep the list in the body",
+                        code="too-many-items",
+                    )
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             result: dict = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise SourceError("a key must be a plain word", *self._pos(key_node),
-                                      code="yaml")
+                    raise SourceError("a key must be a plain word", *self._pos(key_node), code="yaml")
                 key = key_node.value
                 if _FORBIDDEN.search(key):
                     self._forbidden(key_node, key)
@@ -376,16 +413,21 @@ class _Builder:
         if self.expansions > MAX_ALIAS_EXPANSIONS:
             raise SourceError(
                 f"YAML aliases ('*name') repeat more than {MAX_ALIAS_EXPANSIONS:,} values",
-                *self._pos(node), code="too-many-aliases",
-                hint="write the values out, or repeat a shorter list")
+                *self._pos(node),
+                code="too-many-aliases",
+                hint="write the values out, or repeat a shorter list",
+            )
 
     def _forbidden(self, node: yaml.Node, value: str) -> None:
         char = _FORBIDDEN.search(value)[0]  # type: ignore[index]
         name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
-        raise SourceError(f"a value contains the control character {name}",
-                          *self._pos(node), code="control-character",
-                          hint="remove it: no field may hold control characters (escapes such "
-                               "as \\0 or \\e in a quoted string write them)")
+        raise SourceError(
+            f"a value contains the control character {name}",
+            *self._pos(node),
+            code="control-character",
+            hint="remove it: no field may hold control characters (escapes such "
+            "as \\0 or \\e in a quoted string write them)",
+        )
 
     def _duplicate(self, path: FieldPath, key: str, node: yaml.Node) -> None:
         child = (*path, key)

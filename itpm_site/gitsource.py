@@ -49,8 +49,14 @@ class Repository:
         """The repository that contains ``root``."""
         if not root.is_dir():
             raise GitError(f"{root} is not a folder")
-        out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix",
-                   "--is-shallow-repository", what=f"{root} is not inside a git repository")
+        out = _git(
+            root,
+            "rev-parse",
+            "--show-toplevel",
+            "--show-prefix",
+            "--is-shallow-repository",
+            what=f"{root} is not inside a git repository",
+        )
         top, prefix, shallow = [*out.decode("utf-8", "surrogateescape").split("\n"), "", ""][:3]
         return cls(Path(top), prefix, shallow.strip() == "true")
 
@@ -62,23 +68,34 @@ class Repository:
         if not revision or revision.startswith("-"):
             raise GitError(f"'{revision}' is not a revision")
         try:
-            out = self.git("rev-parse", "--verify", "--quiet", "--end-of-options",
-                           f"{revision}^{{commit}}")
+            out = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
         except GitError:
             out = b""
         commit = out.decode().strip()
         if not commit:
-            hint = ("this is a shallow clone: fetch more history (git fetch --unshallow, or "
-                    "'fetch-depth: 0' in actions/checkout)" if self.shallow else
-                    "check the name, or fetch it first (git fetch origin <branch>)")
+            hint = (
+                "this is a shallow clone: fetch more history (git fetch --unshallow, or "
+                "'fetch-depth: 0' in actions/checkout)"
+                if self.shallow
+                else "check the name, or fetch it first (git fetch origin <branch>)"
+            )
             raise GitError(f"unknown revision '{revision}': no such commit in {self.top}; {hint}")
         return commit
 
     def portfolio_files(self, commit: str) -> dict[str, bytes]:
         """``{path relative to the portfolio: bytes}`` of site.yaml and the content files."""
-        listing = self.git("--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit,
-                           "--", f"{self.prefix}{CONTENT_DIR}", f"{self.prefix}{SITE_FILE}",
-                           what=f"cannot list the files of {commit}")
+        listing = self.git(
+            "--literal-pathspecs",
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-tree",
+            commit,
+            "--",
+            f"{self.prefix}{CONTENT_DIR}",
+            f"{self.prefix}{SITE_FILE}",
+            what=f"cannot list the files of {commit}",
+        )
         wanted: dict[str, str] = {}  # rel -> blob id
         for record in listing.split(b"\0"):
             if not record:
@@ -88,7 +105,7 @@ class Repository:
             path = os.fsdecode(raw_path)
             if kind != "blob" or mode == "120000" or not path.startswith(self.prefix):
                 continue  # submodules and symbolic links are not content
-            rel = path[len(self.prefix):]
+            rel = path[len(self.prefix) :]
             if rel == SITE_FILE or section_of(rel) is not None:
                 wanted[rel] = blob
         return dict(zip(wanted, self.blobs(list(wanted.values())), strict=True))
@@ -98,8 +115,12 @@ class Repository:
         if not ids:
             return []
         unique = list(dict.fromkeys(ids))
-        data = self.git("cat-file", "--batch", stdin="".join(f"{i}\n" for i in unique).encode(),
-                        what="cannot read files from git")
+        data = self.git(
+            "cat-file",
+            "--batch",
+            stdin="".join(f"{i}\n" for i in unique).encode(),
+            what="cannot read files from git",
+        )
         found: dict[str, bytes] = {}
         pos = 0
         for blob in unique:
@@ -108,22 +129,38 @@ class Repository:
             if len(header) != 3:
                 raise GitError(f"cannot read {blob} from git: {' '.join(header)}")
             size = int(header[2])
-            found[blob] = data[end + 1:end + 1 + size]
+            found[blob] = data[end + 1 : end + 1 + size]
             pos = end + 1 + size + 1  # content, then a newline
         return [found[i] for i in ids]
 
     def has_portfolio(self, commit: str) -> bool:
-        out = self.git("--literal-pathspecs", "ls-tree", "--full-tree", "--name-only", commit,
-                       "--", f"{self.prefix}{CONTENT_DIR}")
+        out = self.git(
+            "--literal-pathspecs",
+            "ls-tree",
+            "--full-tree",
+            "--name-only",
+            commit,
+            "--",
+            f"{self.prefix}{CONTENT_DIR}",
+        )
         return bool(out.strip())
 
     def renames(self, base: str, head: str | None) -> dict[str, str]:
         """Files git sees as renamed between ``base`` and ``head`` (None: the working tree),
         as ``{old path: new path}`` relative to the portfolio."""
         revs = [base] if head is None else [base, head]
-        out = self.git("--literal-pathspecs", "diff", "--find-renames", "--name-status", "-z",
-                       "--no-ext-diff", *revs, "--", f"{self.prefix}{CONTENT_DIR}",
-                       what="cannot compare the revisions")
+        out = self.git(
+            "--literal-pathspecs",
+            "diff",
+            "--find-renames",
+            "--name-status",
+            "-z",
+            "--no-ext-diff",
+            *revs,
+            "--",
+            f"{self.prefix}{CONTENT_DIR}",
+            what="cannot compare the revisions",
+        )
         fields = [os.fsdecode(f) for f in out.split(b"\0")]
         found: dict[str, str] = {}
         i = 0
@@ -131,14 +168,12 @@ class Repository:
             status = fields[i]
             if status.startswith(("R", "C")):
                 old, new = fields[i + 1], fields[i + 2]
-                if status.startswith("R") and old.startswith(self.prefix) \
-                        and new.startswith(self.prefix):
-                    found[old[len(self.prefix):]] = new[len(self.prefix):]
+                if status.startswith("R") and old.startswith(self.prefix) and new.startswith(self.prefix):
+                    found[old[len(self.prefix) :]] = new[len(self.prefix) :]
                 i += 3
             else:
                 i += 2
         return found
-
 
 
 class SnapshotLoader:
@@ -181,8 +216,9 @@ class SnapshotLoader:
 def _git(cwd: Path, *args: str, what: str = "", stdin: bytes | None = None) -> bytes:
     env = {**os.environ, **_ENV}
     try:
-        done = subprocess.run(["git", "-C", str(cwd), *args], input=stdin, capture_output=True,
-                              env=env, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(cwd), *args], input=stdin, capture_output=True, env=env, check=False
+        )
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
     if done.returncode != 0:

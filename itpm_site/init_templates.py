@@ -419,17 +419,21 @@ MAINTAINER = re.compile(r"@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?|[^@\s]+@
 def codeowners(maintainers: list[str]) -> str:
     """The CODEOWNERS file: ``maintainers`` (see MAINTAINER) own what runs as code."""
     owners = " ".join(m if "@" in m else f"@{m}" for m in maintainers)
-    note = "" if owners else \
-        f"# Replace {PLACEHOLDER_OWNER} with the GitHub users or team who maintain the site.\n"
+    note = (
+        ""
+        if owners
+        else f"# Replace {PLACEHOLDER_OWNER} with the GitHub users or team who maintain the site.\n"
+    )
     return CODEOWNERS.format(owners=owners or PLACEHOLDER_OWNER, owners_note=note)
 
 
-def files(title: str, owner: str, currency: str, today: dt.date,
-          maintainers: list[str] | None = None) -> dict[str, str]:
+def files(
+    title: str, owner: str, currency: str, today: dt.date, maintainers: list[str] | None = None
+) -> dict[str, str]:
     """Every file of a new portfolio repository: {relative path: text}."""
+
     def fill(template: str, **extra: str) -> str:
-        text = _OFFSET.sub(lambda m: (today + dt.timedelta(days=int(m[1]))).isoformat(),
-                           template)
+        text = _OFFSET.sub(lambda m: (today + dt.timedelta(days=int(m[1]))).isoformat(), template)
         return text.format(owner=_yaml(owner), currency=currency, **extra)
 
     version = __version__
@@ -442,8 +446,9 @@ def files(title: str, owner: str, currency: str, today: dt.date,
         "content/pages/about.md": ABOUT_PAGE.format(title=title),
         ".gitignore": GITIGNORE,
         "README.md": README.format(title=title),
-        ".github/workflows/portfolio.yml": WORKFLOW.replace("__VERSION__", version)
-                                                   .replace("__MARKER__", COMMENT_MARKER),
+        ".github/workflows/portfolio.yml": WORKFLOW.replace("__VERSION__", version).replace(
+            "__MARKER__", COMMENT_MARKER
+        ),
         ".github/dependabot.yml": DEPENDABOT,
         ".github/CODEOWNERS": codeowners(maintainers or []),
     }

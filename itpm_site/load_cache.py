@@ -48,8 +48,7 @@ def fingerprint(root: Path) -> tuple | None:
             continue
         code.append((path.relative_to(package).as_posix(), st.st_mtime_ns, st.st_size))
     try:
-        libraries = [version(name)
-                     for name in ("pydantic", "pydantic-core", "PyYAML", "pycountry")]
+        libraries = [version(name) for name in ("pydantic", "pydantic-core", "PyYAML", "pycountry")]
     except PackageNotFoundError:
         return None
     import yaml
@@ -72,7 +71,7 @@ class LoadCache:
         data = memoryview(raw)
         try:
             (start,) = _TRAILER.unpack_from(data, len(data) - _TRAILER.size)
-            stored = pickle.loads(data[start:len(data) - _TRAILER.size])
+            stored = pickle.loads(data[start : len(data) - _TRAILER.size])
         except Exception:  # damaged, or pickled by another version: start afresh
             return
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.fingerprint:
@@ -83,7 +82,7 @@ class LoadCache:
         kept = self.index.get(rel)
         if kept is None or kept[0] != file_digest:
             return None
-        return self._data[kept[1]:kept[2]]
+        return self._data[kept[1] : kept[2]]
 
     def writer(self) -> CacheWriter | None:
         """A new cache file to fill (None where none can be written)."""

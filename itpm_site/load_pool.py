@@ -83,8 +83,14 @@ class _Claims:
 class _Files:
     """The content files to load (positions in ``ordered``), and how to read each."""
 
-    def __init__(self, root: Path, sources: DiskSources, ordered: list[tuple[str, str]],
-                 todo: list[int], data: dict[int, bytes]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        sources: DiskSources,
+        ordered: list[tuple[str, str]],
+        todo: list[int],
+        data: dict[int, bytes],
+    ) -> None:
         self.root, self.sources, self.ordered = root, sources, ordered
         self.todo = todo
         self.data = data  # bytes already read (to find the kept files), by position
@@ -133,8 +139,9 @@ class Loading:
     def __init__(self, root: Path, jobs: int | None = None, cache: bool = False) -> None:
         self.root = root.resolve()
         self.sources = DiskSources(self.root)
-        self.ordered = [(rel, section) for section, rels in sorted_content(self.sources).items()
-                        for rel in rels]
+        self.ordered = [
+            (rel, section) for section, rels in sorted_content(self.sources).items() for rel in rels
+        ]
         self.pool: Any = None
         self.lifeline: Lifeline | None = None
         self.parts: list[Future] = []
@@ -157,8 +164,11 @@ class Loading:
         todo = [i for i in range(len(self.ordered)) if i not in self.kept]
         self.files = _Files(self.root, self.sources, self.ordered, todo, data)
         self.claims = _Claims(len(todo))
-        if (worker_count(jobs) < 2 or len(todo) < MIN_FILES_FOR_WORKER
-                or pool_context().get_start_method() != "fork"):
+        if (
+            worker_count(jobs) < 2
+            or len(todo) < MIN_FILES_FOR_WORKER
+            or pool_context().get_start_method() != "fork"
+        ):
             return
         try:
             self._start()
@@ -172,8 +182,9 @@ class Loading:
         _SHARED = (self.files, self.claims)
         self.lifeline = Lifeline()  # a build killed while loading takes the worker with it
         try:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=pool_context(),
-                                            initializer=self.lifeline.hold)
+            self.pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=pool_context(), initializer=self.lifeline.hold
+            )
             # Parts of a few dozen files: each is sent (and pickled, and unpickled here) while
             # both sides still load, not all at the end. The first submit forks the worker.
             parts = -(-len(self.files.todo) // SENT_AT_ONCE)

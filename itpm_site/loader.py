@@ -127,7 +127,8 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
     if not content.is_dir():
         raise PortfolioNotFound(
             f"no '{CONTENT_DIR}/' folder in {root}: is this a portfolio? "
-            "(use --root DIR, or create one with 'itpm-site init DIR')")
+            "(use --root DIR, or create one with 'itpm-site init DIR')"
+        )
     found: dict[str, list[tuple[str, Path]]] = {}
     for section in SECTIONS:
         files: list[tuple[str, Path]] = []
@@ -180,23 +181,75 @@ class Collector:
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
 
-    def at(self, doc: Document | None, rel: str, span: Span, severity: Severity, field_: str,
-           message: str, hint: str = "", code: str = "") -> None:
+    def at(
+        self,
+        doc: Document | None,
+        rel: str,
+        span: Span,
+        severity: Severity,
+        field_: str,
+        message: str,
+        hint: str = "",
+        code: str = "",
+    ) -> None:
         line_text = doc.line_text(span.line) if doc else ""
-        self.items.append(Diagnostic(
-            path=rel, line=span.line, column=span.column, severity=severity, field=field_,
-            message=message, hint=hint, code=code, length=span.length, source_line=line_text))
+        self.items.append(
+            Diagnostic(
+                path=rel,
+                line=span.line,
+                column=span.column,
+                severity=severity,
+                field=field_,
+                message=message,
+                hint=hint,
+                code=code,
+                length=span.length,
+                source_line=line_text,
+            )
+        )
 
-    def error(self, doc: Document, path: FieldPath, message: str, hint: str = "",
-              code: str = "", key: bool = False, label: str | None = None) -> None:
+    def error(
+        self,
+        doc: Document,
+        path: FieldPath,
+        message: str,
+        hint: str = "",
+        code: str = "",
+        key: bool = False,
+        label: str | None = None,
+    ) -> None:
         """An error at ``path`` (its value, or its key); ``label`` overrides the field name."""
-        self.at(doc, doc.rel, doc.span(path, key=key), Severity.ERROR,
-                field_name(path) if label is None else label, message, hint, code)
+        self.at(
+            doc,
+            doc.rel,
+            doc.span(path, key=key),
+            Severity.ERROR,
+            field_name(path) if label is None else label,
+            message,
+            hint,
+            code,
+        )
 
-    def warning(self, doc: Document, path: FieldPath, message: str, hint: str = "",
-                code: str = "", key: bool = False, label: str | None = None) -> None:
-        self.at(doc, doc.rel, doc.span(path, key=key), Severity.WARNING,
-                field_name(path) if label is None else label, message, hint, code)
+    def warning(
+        self,
+        doc: Document,
+        path: FieldPath,
+        message: str,
+        hint: str = "",
+        code: str = "",
+        key: bool = False,
+        label: str | None = None,
+    ) -> None:
+        self.at(
+            doc,
+            doc.rel,
+            doc.span(path, key=key),
+            Severity.WARNING,
+            field_name(path) if label is None else label,
+            message,
+            hint,
+            code,
+        )
 
 
 def field_name(path: Iterable[str | int]) -> str:
@@ -240,18 +293,25 @@ def _nested_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
 MAX_UNKNOWN_KEYS_SHOWN = 50
 
 
-def check_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: Document,
-                       out: Collector) -> None:
+def check_unknown_keys(
+    model: type[BaseModel], data: Any, path: FieldPath, doc: Document, out: Collector
+) -> None:
     """Warn about keys the contract does not know, with a did-you-mean; recurse into models."""
     unknown = _warn_unknown_keys(model, data, path, doc, out, [0])
     if unknown > MAX_UNKNOWN_KEYS_SHOWN:
-        out.warning(doc, (), f"{unknown - MAX_UNKNOWN_KEYS_SHOWN:,} more unknown keys are not "
-                    "listed one by one", "they are ignored; fix the ones listed first",
-                    code="unknown-key", label="")
+        out.warning(
+            doc,
+            (),
+            f"{unknown - MAX_UNKNOWN_KEYS_SHOWN:,} more unknown keys are not listed one by one",
+            "they are ignored; fix the ones listed first",
+            code="unknown-key",
+            label="",
+        )
 
 
-def _warn_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: Document,
-                       out: Collector, count: list[int]) -> int:
+def _warn_unknown_keys(
+    model: type[BaseModel], data: Any, path: FieldPath, doc: Document, out: Collector, count: list[int]
+) -> int:
     if not isinstance(data, dict):
         return count[0]
     known = _nested_fields(model)
@@ -262,8 +322,11 @@ def _warn_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: 
                 continue
             close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)
             message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
-            hint = ("it is ignored; fix the spelling" if close else
-                    "it is ignored; valid keys here are: " + ", ".join(known))
+            hint = (
+                "it is ignored; fix the spelling"
+                if close
+                else "it is ignored; valid keys here are: " + ", ".join(known)
+            )
             out.warning(doc, (*path, key), message, hint, code="unknown-key", key=True)
             continue
         sub = known[key]
@@ -279,8 +342,7 @@ def _warn_unknown_keys(model: type[BaseModel], data: Any, path: FieldPath, doc: 
 _GENERIC_MESSAGES = {
     "list_type": ("expected a list", "write one item per line starting with '- ', or [a, b]"),
     "model_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
-    "model_attributes_type": ("expected a group of 'key: value' lines",
-                              "indent the keys under this one"),
+    "model_attributes_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
     "dict_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
     "int_parsing": ("expected a whole number", "write digits only, e.g. 3"),
     "int_type": ("expected a whole number", "write digits only, e.g. 3"),
@@ -290,8 +352,9 @@ _GENERIC_MESSAGES = {
 }
 
 
-def _pydantic_to_diagnostics(doc: Document, exc: pydantic.ValidationError, out: Collector,
-                             model: type[BaseModel]) -> None:
+def _pydantic_to_diagnostics(
+    doc: Document, exc: pydantic.ValidationError, out: Collector, model: type[BaseModel]
+) -> None:
     for err in exc.errors(include_url=False):
         loc: tuple = tuple(err["loc"])
         ctx = err.get("ctx") or {}
@@ -300,23 +363,34 @@ def _pydantic_to_diagnostics(doc: Document, exc: pydantic.ValidationError, out: 
             loc = (*loc, ctx["field"])
         if kind == "missing":
             # Point at the parent mapping: the key itself does not exist.
-            out.error(doc, loc[:-1], f"required field '{field_name(loc)}' is missing",
-                      f"add a line '{loc[-1]}: …'" + _required_hint(model, loc), code="missing",
-                      label=field_name(loc))
+            out.error(
+                doc,
+                loc[:-1],
+                f"required field '{field_name(loc)}' is missing",
+                f"add a line '{loc[-1]}: …'" + _required_hint(model, loc),
+                code="missing",
+                label=field_name(loc),
+            )
             continue
         blank = isinstance(err.get("input"), str) and not err["input"].strip()
         if err.get("input") is None or (kind == "too_short" and blank):
             # `phase:` with nothing after it (YAML null), or a blank text such as `owner: ''`.
-            out.error(doc, loc, f"'{field_name(loc)}' is empty",
-                      ctx.get("hint") or "write a value after the ':'", code="empty-value")
+            out.error(
+                doc,
+                loc,
+                f"'{field_name(loc)}' is empty",
+                ctx.get("hint") or "write a value after the ':'",
+                code="empty-value",
+            )
             continue
         if "hint" in ctx:
             out.error(doc, loc, err["msg"], ctx.get("hint", ""), code=kind)
             continue
         if kind == "literal_error":
             expected = ctx.get("expected", "")
-            out.error(doc, loc, f"'{err.get('input')}' is not allowed", f"use one of: {expected}",
-                      code="choice")
+            out.error(
+                doc, loc, f"'{err.get('input')}' is not allowed", f"use one of: {expected}", code="choice"
+            )
             continue
         message, hint = _GENERIC_MESSAGES.get(kind, (err["msg"], ""))
         out.error(doc, loc, message, hint, code=kind)
@@ -331,9 +405,16 @@ def _required_hint(model: type[BaseModel], loc: tuple) -> str:
 def validate_document(doc: Document, model: type[M], out: Collector) -> M | None:
     """Validate one parsed document against its model; problems go to ``out``."""
     for path, first, again in doc.duplicate_keys:
-        out.at(doc, doc.rel, again, Severity.ERROR, field_name(path),
-               f"'{path[-1]}' appears twice (first on line {first.line})",
-               "keep one of them; YAML would silently use the last", code="duplicate-key")
+        out.at(
+            doc,
+            doc.rel,
+            again,
+            Severity.ERROR,
+            field_name(path),
+            f"'{path[-1]}' appears twice (first on line {first.line})",
+            "keep one of them; YAML would silently use the last",
+            code="duplicate-key",
+        )
     before = len(out.items)
     check_unknown_keys(model, doc.data, (), doc, out)
     try:
@@ -367,10 +448,13 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
             continue
         merged[id(gone)] = None  # dropped
         merged[i] = dataclasses.replace(
-            d, severity=Severity.ERROR, code="missing",
+            d,
+            severity=Severity.ERROR,
+            code="missing",
             field=f"{parent}.{match[2]}" if parent else match[2],
             message=f"required field '{match[2]}' is missing; '{written}' looks like a misspelling",
-            hint=f"rename '{written}' to '{match[2]}'")
+            hint=f"rename '{written}' to '{match[2]}'",
+        )
     if not merged:
         return
     kept = []
@@ -396,8 +480,9 @@ def load_config(root: Path, out: Collector) -> SiteConfig:
     return config_from_source(root, path.read_bytes, out)
 
 
-def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collector,
-                       themes: Path | None = None) -> SiteConfig:
+def config_from_source(
+    root: Path, read: Callable[[], bytes | str], out: Collector, themes: Path | None = None
+) -> SiteConfig:
     """``site.yaml`` from its bytes (``read`` may raise OSError); defaults when it is broken.
     With ``themes`` (the portfolio's themes/ folder on disk), the theme it names must be there.
     """
@@ -409,12 +494,19 @@ def config_from_source(root: Path, read: Callable[[], bytes | str], out: Collect
     except SourceError as exc:
         if exc.code == "empty":  # only comments: every key of site.yaml is optional
             return SiteConfig()
-        out.at(None, rel, Span(exc.line, exc.column, exc.length), Severity.ERROR, "",
-               exc.message, exc.hint, exc.code)
+        out.at(
+            None,
+            rel,
+            Span(exc.line, exc.column, exc.length),
+            Severity.ERROR,
+            "",
+            exc.message,
+            exc.hint,
+            exc.code,
+        )
         return SiteConfig()
     except OSError as exc:
-        out.at(None, rel, Span(1, 1), Severity.ERROR, "", f"cannot read: {exc.strerror}",
-               code="io")
+        out.at(None, rel, Span(1, 1), Severity.ERROR, "", f"cannot read: {exc.strerror}", code="io")
         return SiteConfig()
     if doc is None:  # an empty site.yaml means "all defaults"
         return SiteConfig()
@@ -432,8 +524,13 @@ def _check_theme(name: str, themes: Path, doc: Document, out: Collector) -> None
     plain = is_folder_name(name)
     if plain and (themes / name).is_dir():
         if not (themes / name).resolve().is_relative_to(themes.resolve()):
-            out.error(doc, ("theme",), f"themes/{name} is a link that leads out of themes/",
-                      "copy the theme into themes/ instead of linking to it", code="theme")
+            out.error(
+                doc,
+                ("theme",),
+                f"themes/{name} is a link that leads out of themes/",
+                "copy the theme into themes/ instead of linking to it",
+                code="theme",
+            )
         return
     try:
         have = sorted(p.name for p in themes.iterdir() if p.is_dir() and p.name != "default")
@@ -441,19 +538,30 @@ def _check_theme(name: str, themes: Path, doc: Document, out: Collector) -> None
         have = []
     choices = ", ".join(["default", *have])
     if plain:
-        out.error(doc, ("theme",), f"there is no theme folder themes/{name}/",
-                  f"create themes/{name}/ with the templates/ and static/ files that override "
-                  f"the default theme, or use one of: {choices}", code="theme")
+        out.error(
+            doc,
+            ("theme",),
+            f"there is no theme folder themes/{name}/",
+            f"create themes/{name}/ with the templates/ and static/ files that override "
+            f"the default theme, or use one of: {choices}",
+            code="theme",
+        )
     else:
-        out.error(doc, ("theme",), f"'{name}' is not the name of a folder under themes/",
-                  f"use one of: {choices}", code="theme")
+        out.error(
+            doc,
+            ("theme",),
+            f"'{name}' is not the name of a folder under themes/",
+            f"use one of: {choices}",
+            code="theme",
+        )
 
 
 # ------------------------------------------------------------------------------ the stage
 
 
-def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
-                         out: Collector) -> Document | None:
+def document_from_source(
+    path: Path, rel: str, read: Callable[[], bytes | str], out: Collector
+) -> Document | None:
     """Split one file given by ``read`` (which may raise OSError); problems become diagnostics."""
     raw: bytes | str | None = None
     text: str | None = None
@@ -467,18 +575,42 @@ def document_from_source(path: Path, rel: str, read: Callable[[], bytes | str],
         line_text = ""
         with contextlib.suppress(IndexError):
             line_text = text.split("\n")[exc.line - 1] if text is not None else ""
-        out.items.append(Diagnostic(rel, exc.line, exc.column, Severity.ERROR, "", exc.message,
-                                    exc.hint, exc.code, exc.length, line_text))
+        out.items.append(
+            Diagnostic(
+                rel,
+                exc.line,
+                exc.column,
+                Severity.ERROR,
+                "",
+                exc.message,
+                exc.hint,
+                exc.code,
+                exc.length,
+                line_text,
+            )
+        )
     except OSError as exc:
-        hint = (f"copy the file into {CONTENT_DIR}/ instead of linking to it"
-                if isinstance(exc, OutsideLink) else "check that the file exists and is readable")
-        out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "",
-                                    f"cannot read the file: {exc.strerror or exc}", hint, "io"))
+        hint = (
+            f"copy the file into {CONTENT_DIR}/ instead of linking to it"
+            if isinstance(exc, OutsideLink)
+            else "check that the file exists and is readable"
+        )
+        out.items.append(
+            Diagnostic(
+                rel, 1, 1, Severity.ERROR, "", f"cannot read the file: {exc.strerror or exc}", hint, "io"
+            )
+        )
     return None
 
 
-def entry_from_source(path: Path, rel: str, read: Callable[[], bytes | str], section: str,
-                      out: Collector, claimed: set[str] | None = None) -> Entry | None:
+def entry_from_source(
+    path: Path,
+    rel: str,
+    read: Callable[[], bytes | str],
+    section: str,
+    out: Collector,
+    claimed: set[str] | None = None,
+) -> Entry | None:
     """Read (with ``read``), split and validate one content file; ``claimed`` collects the
     slugs it may have, so a dependency on a rejected file is not reported twice."""
     if claimed is not None:
@@ -503,17 +635,24 @@ def entry_from_source(path: Path, rel: str, read: Callable[[], bytes | str], sec
 def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
     for name in RECOMMENDED_FIELDS:
         if getattr(project, name) in (None, ""):
-            out.warning(doc, (), f"recommended field '{name}' is missing",
-                        f"add '{name}: …' so the project shows up fully in rollups",
-                        code="recommended", label=name)
+            out.warning(
+                doc,
+                (),
+                f"recommended field '{name}' is missing",
+                f"add '{name}: …' so the project shows up fully in rollups",
+                code="recommended",
+                label=name,
+            )
     if project.phase is Phase.CLOSURE:
         for i, risk in enumerate(project.risks):
             if risk.status.is_live:
-                out.warning(doc, ("risks", i, "status"),
-                            f"the project is in closure but risk '{risk.title}' is still "
-                            f"{risk.status.value}",
-                            "close the risk, mark it mitigated, or hand it over to operations "
-                            "before closure", code="closure-open-risk")
+                out.warning(
+                    doc,
+                    ("risks", i, "status"),
+                    f"the project is in closure but risk '{risk.title}' is still {risk.status.value}",
+                    "close the risk, mark it mitigated, or hand it over to operations before closure",
+                    code="closure-open-risk",
+                )
 
 
 class OutsideLink(PermissionError):
@@ -532,22 +671,26 @@ class DiskSources(Mapping[str, bytes]):
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self.paths = {rel: path for found in discover_relative(root).values()
-                      for rel, path in found}
+        self.paths = {rel: path for found in discover_relative(root).values() for rel, path in found}
         if (root / SITE_FILE).is_file():
             self.paths[SITE_FILE] = root / SITE_FILE
         content = root / CONTENT_DIR
         self.content = content.resolve()
         # Discovery follows no link below a section folder, so only these can be links.
-        self.linked = {f"{CONTENT_DIR}/{name}/" for name in SECTIONS
-                       if content.is_symlink() or (content / name).is_symlink()}
+        self.linked = {
+            f"{CONTENT_DIR}/{name}/"
+            for name in SECTIONS
+            if content.is_symlink() or (content / name).is_symlink()
+        }
 
     def __getitem__(self, rel: str) -> bytes:
         path = self.paths[rel]
         if (path.is_symlink() or rel.startswith(tuple(self.linked))) and not self._inside(rel):
             where = "the portfolio" if rel == SITE_FILE else f"{CONTENT_DIR}/"
-            raise OutsideLink(errno.EACCES, f"it is reached through a link that leads out of "
-                              f"{where}, which itpm-site does not follow")
+            raise OutsideLink(
+                errno.EACCES,
+                f"it is reached through a link that leads out of {where}, which itpm-site does not follow",
+            )
         return path.read_bytes()
 
     def _inside(self, rel: str) -> bool:
@@ -604,9 +747,12 @@ def sorted_content(sources: Iterable[str]) -> dict[str, list[str]]:
     return {section: sorted(rels, key=_order) for section, rels in files.items()}
 
 
-def load_sources(root: Path, sources: Mapping[str, bytes | str],
-                 read_file: Callable[[str, str], LoadedFile] | None = None,
-                 themes: Path | None = None) -> LoadResult:
+def load_sources(
+    root: Path,
+    sources: Mapping[str, bytes | str],
+    read_file: Callable[[str, str], LoadedFile] | None = None,
+    themes: Path | None = None,
+) -> LoadResult:
     """Load a portfolio given as ``{path relative to the portfolio: bytes or text}``.
 
     ``site.yaml`` and every content file among the keys are read (other keys are ignored);
@@ -616,16 +762,22 @@ def load_sources(root: Path, sources: Mapping[str, bytes | str],
     a file whose bytes did not change).
     """
     out = Collector()
-    config = (config_from_source(root, lambda: sources[SITE_FILE], out, themes)
-              if SITE_FILE in sources else SiteConfig())
+    config = (
+        config_from_source(root, lambda: sources[SITE_FILE], out, themes)
+        if SITE_FILE in sources
+        else SiteConfig()
+    )
     result = LoadResult(root=root, config=config)
     files = sorted_content(sources)
     result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources)
     targets = {"projects": result.projects, "programs": result.programs, "pages": result.pages}
     for section, rels in files.items():
         for rel in rels:
-            loaded = (read_file(rel, section) if read_file else
-                      load_file(root, rel, section, lambda rel=rel: sources[rel]))
+            loaded = (
+                read_file(rel, section)
+                if read_file
+                else load_file(root, rel, section, lambda rel=rel: sources[rel])
+            )
             out.items.extend(loaded.diagnostics)
             if loaded.entry is not None:
                 targets[section].append(loaded.entry)

@@ -31,8 +31,13 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md.validateLink = lambda url: not is_protocol_relative(url) and known_scheme_check(url)
     md.core.ruler.push("fit_headings", _fit_headings)
     # Body headings get ids prefixed 'h-' so they never clash with the page's own sections.
-    md.use(anchors_plugin, min_level=2, max_level=3, permalink=False,
-           slug_func=lambda title: "h-" + _anchor_slug(title))
+    md.use(
+        anchors_plugin,
+        min_level=2,
+        max_level=3,
+        permalink=False,
+        slug_func=lambda title: "h-" + _anchor_slug(title),
+    )
     return md
 
 
@@ -103,6 +108,7 @@ class MarkdownCache:
                 self.fresh.append((key, html))
         return html
 
+
 # ------------------------------------------------------------------------------ on disk
 
 #: marshal, not JSON: four times faster to read (4.6 MB at 1,000 projects: 3 ms, not 13), and
@@ -118,8 +124,7 @@ def _cache_version() -> str:
     # the installed metadata: importing markdown-it costs 15 ms a warm build does not need.)
     # The marshal format may change with Python's version. The leading number changes with
     # how bodies are rendered here (3: headings fitted under the page's outline).
-    return (f"3/{sys.implementation.cache_tag}/{version('markdown-it-py')}/"
-            f"{version('mdit-py-plugins')}")
+    return f"3/{sys.implementation.cache_tag}/{version('markdown-it-py')}/{version('mdit-py-plugins')}"
 
 
 def load_cache(cache: MarkdownCache, folder: Path) -> None:
@@ -152,7 +157,6 @@ def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html:
     entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}
     if not ensure_cache_dir(folder):
         return
-    write_sealed(folder / _CACHE_FILE, marshal.dumps({"version": _cache_version(),
-                                                      "html": entries}))
+    write_sealed(folder / _CACHE_FILE, marshal.dumps({"version": _cache_version(), "html": entries}))
     with contextlib.suppress(OSError):
         (folder / _OLD_CACHE_FILE).unlink(missing_ok=True)

@@ -40,8 +40,7 @@ from itpm_site.vocab import Phase, Priority, RiskResponse, RiskStatus, State, St
 class Contract(BaseModel):
     """Base of every front-matter model: unknown keys are reported by the loader, then dropped."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, json_schema_extra={
-        "additionalProperties": False})
+    model_config = ConfigDict(extra="ignore", frozen=True, json_schema_extra={"additionalProperties": False})
 
 
 class Budget(Contract):
@@ -50,8 +49,7 @@ class Budget(Contract):
     planned: Amount | None = Field(None, description="Approved budget.")
     actual: Amount | None = Field(None, description="Spent to date.")
     forecast: Amount | None = Field(None, description="Estimate at completion.")
-    currency: Currency | None = Field(
-        None, description="ISO 4217 code; defaults to the site's `currency`.")
+    currency: Currency | None = Field(None, description="ISO 4217 code; defaults to the site's `currency`.")
 
 
 def _budget_shorthand(value: Any) -> Any:
@@ -66,10 +64,12 @@ class Risk(Contract):
     impact: Scale = Field(description="Consequence, 1 (minor) to 5 (severe).")
     owner: OptionalText | None = Field(None, description="Who watches and acts on the risk.")
     response: RiskResponseField | None = Field(
-        None, description="avoid | mitigate | transfer | accept | escalate")
+        None, description="avoid | mitigate | transfer | accept | escalate"
+    )
     mitigation: OptionalText | None = Field(None, description="What is being done about it.")
     status: RiskStatusField = Field(
-        RiskStatus.OPEN, description="open | monitoring | mitigated | closed | occurred")
+        RiskStatus.OPEN, description="open | monitoring | mitigated | closed | occurred"
+    )
 
     @property
     def score(self) -> int:
@@ -92,39 +92,46 @@ class Project(Contract):
 
     title: Text = Field(description="Project name.")
     slug: Slug | None = Field(
-        None, description="URL name; defaults to the file name. Lowercase letters, digits, '-'.")
-    phase: PhaseField = Field(description=(
-        "initiation | planning | implementation | monitoring | closure "
-        "(case-insensitive; long names and synonyms such as 'execution' are accepted)."))
+        None, description="URL name; defaults to the file name. Lowercase letters, digits, '-'."
+    )
+    phase: PhaseField = Field(
+        description=(
+            "initiation | planning | implementation | monitoring | closure "
+            "(case-insensitive; long names and synonyms such as 'execution' are accepted)."
+        )
+    )
     status: StatusField | None = Field(
-        None, description="RAG health: green | amber | red (also on-track, at-risk, off-track, G/A/R).")
+        None, description="RAG health: green | amber | red (also on-track, at-risk, off-track, G/A/R)."
+    )
     status_note: OptionalText | None = Field(None, description="One line explaining the status.")
     status_date: IsoDate | None = Field(None, description="When the status was last assessed.")
     state: StateField = Field(State.ACTIVE, description="active | on-hold | cancelled | done")
     owner: Text = Field(description="Project manager accountable for delivery.")
     sponsor: OptionalText | None = Field(None, description="Executive sponsor.")
     program: OptionalText | None = Field(None, description="Program the project belongs to.")
-    category: OptionalText | None = Field(None, description=(
-        "Kind of IT project: software | network-cloud | data-analytics | it-services "
-        "(matched by slug, label or alias; other values get their own category)."))
+    category: OptionalText | None = Field(
+        None,
+        description=(
+            "Kind of IT project: software | network-cloud | data-analytics | it-services "
+            "(matched by slug, label or alias; other values get their own category)."
+        ),
+    )
     priority: PriorityField | None = Field(None, description="high | medium | low")
     start: IsoDate | None = Field(None, description="Start date, YYYY-MM-DD.")
     end: IsoDate | None = Field(None, description="Committed (target) end date.")
     forecast_end: IsoDate | None = Field(None, description="Current estimate; defaults to end.")
     progress: Percent | None = Field(None, description="Percent complete, 0-100.")
     # json_schema_input_type: the schema admits `budget: 250000` as well as the mapping.
-    budget: Annotated[Budget, BeforeValidator(
-        _budget_shorthand, json_schema_input_type=Budget | Amount)] | None = Field(
-        None, description="planned / actual / forecast amounts and currency, or one number.")
+    budget: (
+        Annotated[Budget, BeforeValidator(_budget_shorthand, json_schema_input_type=Budget | Amount)] | None
+    ) = Field(None, description="planned / actual / forecast amounts and currency, or one number.")
     risks: list[Risk] = Field(default_factory=list, description="Risk register entries.")
     milestones: list[Milestone] = Field(default_factory=list, description="Key dates.")
-    depends_on: SlugList = Field(default_factory=list,
-                                 description="Slugs of projects this one depends on.")
+    depends_on: SlugList = Field(default_factory=list, description="Slugs of projects this one depends on.")
     team: TextList = Field(default_factory=list, description="Team members.")
     tags: TextList = Field(default_factory=list, description="Free keywords.")
     links: list[Link] = Field(default_factory=list, description="Related links.")
-    summary: OptionalText | None = Field(
-        None, description="One sentence shown in lists and search results.")
+    summary: OptionalText | None = Field(None, description="One sentence shown in lists and search results.")
 
     @field_validator("end", "forecast_end")
     @classmethod
@@ -132,8 +139,11 @@ class Project(Contract):
         # A field validator (not a model validator) so it runs even when other fields fail.
         start = info.data.get("start")
         if value is not None and start is not None and value < start:
-            raise fail("date-order", f"{info.field_name} ({value}) is before start ({start})",
-                       f"{info.field_name} must be on or after start")
+            raise fail(
+                "date-order",
+                f"{info.field_name} ({value}) is before start ({start})",
+                f"{info.field_name} must be on or after start",
+            )
         return value
 
     @property
@@ -171,6 +181,18 @@ class Page(Contract):
 
 
 __all__ = [
-    "RECOMMENDED_FIELDS", "Budget", "Link", "Milestone", "Page", "Phase", "Priority", "Program",
-    "Project", "Risk", "RiskResponse", "RiskStatus", "State", "Status",
+    "RECOMMENDED_FIELDS",
+    "Budget",
+    "Link",
+    "Milestone",
+    "Page",
+    "Phase",
+    "Priority",
+    "Program",
+    "Project",
+    "Risk",
+    "RiskResponse",
+    "RiskStatus",
+    "State",
+    "Status",
 ]

@@ -77,24 +77,42 @@ class Figures:
     def __add__(self, other: Figures) -> Figures:
         if other.currency != self.currency:
             raise ValueError(f"cannot add {other.currency} figures to {self.currency} figures")
-        return Figures(self.currency, self.projects + other.projects,
-                       self.on_plan + other.on_plan, self.planned + other.planned,
-                       self.eac + other.eac, self.actual + other.actual,
-                       self.reporting + other.reporting, self.spend_basis + other.spend_basis)
+        return Figures(
+            self.currency,
+            self.projects + other.projects,
+            self.on_plan + other.on_plan,
+            self.planned + other.planned,
+            self.eac + other.eac,
+            self.actual + other.actual,
+            self.reporting + other.reporting,
+            self.spend_basis + other.spend_basis,
+        )
 
 
-def project_figures(planned: Decimal | None, actual: Decimal | None, forecast: Decimal | None,
-                    currency: str, rate: Decimal = _UNIT,
-                    into: str | None = None) -> Figures | None:
+def project_figures(
+    planned: Decimal | None,
+    actual: Decimal | None,
+    forecast: Decimal | None,
+    currency: str,
+    rate: Decimal = _UNIT,
+    into: str | None = None,
+) -> Figures | None:
     """One project's figures in ``currency`` (or converted at ``rate`` into ``into``); None
     when it has no planned budget."""
     if planned is None:
         return None
     p = whole(planned * rate)
     spent = None if actual is None else whole(actual * rate)
-    return Figures(into or currency, 1, int(forecast is None), p,
-                   whole(eac(planned, forecast) * rate), spent or ZERO,
-                   int(spent is not None), p if spent is not None else ZERO)
+    return Figures(
+        into or currency,
+        1,
+        int(forecast is None),
+        p,
+        whole(eac(planned, forecast) * rate),
+        spent or ZERO,
+        int(spent is not None),
+        p if spent is not None else ZERO,
+    )
 
 
 def rate_of(currency: str, base: str, rates: Mapping[str, Decimal]) -> Decimal | None:
@@ -110,16 +128,23 @@ class ProjectMoney:
     base: Figures | None
 
 
-def project_money(planned: Decimal | None, actual: Decimal | None, forecast: Decimal | None,
-                  currency: str, base: str,
-                  rates: Mapping[str, Decimal]) -> ProjectMoney | None:
+def project_money(
+    planned: Decimal | None,
+    actual: Decimal | None,
+    forecast: Decimal | None,
+    currency: str,
+    base: str,
+    rates: Mapping[str, Decimal],
+) -> ProjectMoney | None:
     own = project_figures(planned, actual, forecast, currency)
     if own is None:
         return None
     rate = rate_of(currency, base, rates)
-    converted = None if rate is None else (
-        own if currency == base else project_figures(planned, actual, forecast, currency,
-                                                     rate, base))
+    converted = (
+        None
+        if rate is None
+        else (own if currency == base else project_figures(planned, actual, forecast, currency, rate, base))
+    )
     return ProjectMoney(own, converted)
 
 
@@ -183,9 +208,14 @@ def rollup(budgets: Iterable[ProjectMoney | None], base: str) -> Rollup:
                 from_.add(own.currency)
         else:
             apart[own.currency] = apart.get(own.currency, Figures(own.currency)) + own
-    return Rollup(base, converted, tuple(sorted(from_)), tuple(apart[c] for c in sorted(apart)),
-                  tuple(by_currency[c] for c in sorted(by_currency, key=lambda c: (c != base, c))),
-                  without)
+    return Rollup(
+        base,
+        converted,
+        tuple(sorted(from_)),
+        tuple(apart[c] for c in sorted(apart)),
+        tuple(by_currency[c] for c in sorted(by_currency, key=lambda c: (c != base, c))),
+        without,
+    )
 
 
 def format_amount(amount: Decimal | None, currency: str | None = None, compact: bool = False) -> str:

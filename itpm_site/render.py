@@ -73,12 +73,12 @@ def _slugs(items: Iterable) -> frozenset[str]:
 def report_projects(portfolio: Portfolio) -> list:
     """The projects of the steering-committee pack: red, then amber, then any other with an
     overdue milestone; by title within each."""
+
     def rank(view) -> int:
         status = view.project.status.value if view.project.status else ""
         return {"red": 0, "amber": 1}.get(status, 2)
 
-    chosen = [v for v in portfolio.projects
-              if rank(v) < 2 or any(m.overdue for m in v.milestones)]
+    chosen = [v for v in portfolio.projects if rank(v) < 2 or any(m.overdue for m in v.milestones)]
     return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
 
 
@@ -87,53 +87,85 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
     portfolio is in a git repository)."""
     pages: list[PageSpec] = [
         PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
-        PageSpec("projects/index.html", "projects.html", title="Projects", section="projects/",
-                 lists_projects=True),
+        PageSpec(
+            "projects/index.html", "projects.html", title="Projects", section="projects/", lists_projects=True
+        ),
         PageSpec("phases/index.html", "phases.html", title="Phases", section="phases/"),
         PageSpec("programs/index.html", "programs.html", title="Programs", section="programs/"),
         PageSpec("owners/index.html", "owners.html", title="Owners", section="projects/"),
-        PageSpec("categories/index.html", "categories.html", title="Categories",
-                 section="projects/"),
+        PageSpec("categories/index.html", "categories.html", title="Categories", section="projects/"),
         PageSpec("tags/index.html", "tags.html", title="Tags", section="projects/"),
         PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
         PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
-        PageSpec("figures/index.html", "figures.html", title="How the figures are computed",
-                 section="budget/"),
+        PageSpec(
+            "figures/index.html", "figures.html", title="How the figures are computed", section="budget/"
+        ),
         PageSpec("roadmap/index.html", "roadmap.html", title="Roadmap", section="roadmap/"),
-        PageSpec("milestones/index.html", "milestones.html", title="Milestones",
-                 section="milestones/"),
+        PageSpec("milestones/index.html", "milestones.html", title="Milestones", section="milestones/"),
         PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
-        PageSpec("report/index.html", "report.html", {"report": report_projects(portfolio)},
-                 title="Steering-committee pack", section=""),
-        PageSpec("search/index.html", "search.html",
-                 {"facets": search.facets(portfolio)},
-                 title="Search", section=""),
+        PageSpec(
+            "report/index.html",
+            "report.html",
+            {"report": report_projects(portfolio)},
+            title="Steering-committee pack",
+            section="",
+        ),
+        PageSpec(
+            "search/index.html",
+            "search.html",
+            {"facets": search.facets(portfolio)},
+            title="Search",
+            section="",
+        ),
         PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
     ]
     if history is not None:
-        pages += [PageSpec("changes/index.html", "changes.html", title="What changed"),
-                  PageSpec("trends/index.html", "trends.html", title="Trends")]
+        pages += [
+            PageSpec("changes/index.html", "changes.html", title="What changed"),
+            PageSpec("trends/index.html", "trends.html", title="Trends"),
+        ]
     for view in portfolio.projects:
-        related = {view.slug, *(d.slug for d in view.depends_on),
-                   *(d.slug for d in view.dependents)}
-        pages.append(PageSpec(f"{view.url}index.html", "project.html", {"p": view},
-                              frozenset(related), view.title, "projects/"))
-    for kind, groups, section in (("phase", portfolio.phases, "phases/"),
-                                  ("program", portfolio.programs, "programs/"),
-                                  ("owner", portfolio.owners, "projects/"),
-                                  ("category", portfolio.categories, "projects/"),
-                                  ("tag", portfolio.tags, "projects/")):
+        related = {view.slug, *(d.slug for d in view.depends_on), *(d.slug for d in view.dependents)}
+        pages.append(
+            PageSpec(
+                f"{view.url}index.html",
+                "project.html",
+                {"p": view},
+                frozenset(related),
+                view.title,
+                "projects/",
+            )
+        )
+    for kind, groups, section in (
+        ("phase", portfolio.phases, "phases/"),
+        ("program", portfolio.programs, "programs/"),
+        ("owner", portfolio.owners, "projects/"),
+        ("category", portfolio.categories, "projects/"),
+        ("tag", portfolio.tags, "projects/"),
+    ):
         for group in groups:
             inputs: frozenset[str] | None = _slugs(group.projects)
             if kind == "phase":  # its stage navigation counts the projects of every phase
                 inputs = None
             elif group.owner and (owner := portfolio.owner_group(group.owner)):
                 inputs |= _slugs(owner.projects)  # links the owner's page while there is one
-            pages.append(PageSpec(f"{group.url}index.html", f"{kind}.html", {"group": group},
-                                  inputs, group.title, section, lists_projects=True))
+            pages.append(
+                PageSpec(
+                    f"{group.url}index.html",
+                    f"{kind}.html",
+                    {"group": group},
+                    inputs,
+                    group.title,
+                    section,
+                    lists_projects=True,
+                )
+            )
     for page in portfolio.pages:
-        pages.append(PageSpec(f"{page.url}index.html", "page.html", {"fp": page},
-                              frozenset(), page.page.title, page.url))
+        pages.append(
+            PageSpec(
+                f"{page.url}index.html", "page.html", {"fp": page}, frozenset(), page.page.title, page.url
+            )
+        )
     return pages
 
 
@@ -224,20 +256,23 @@ class SiteContext:
         }
 
 
-def make_environment(theme: Theme, site: SiteContext,
-                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+def make_environment(
+    theme: Theme, site: SiteContext, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     env = theme.environment(bytecode_cache)
     env.globals.update(site.globals())
-    env.filters.update({
-        "money": _fmt_money,
-        "date": _fmt_date,
-        "pct": _fmt_pct,
-        "plural": _plural,
-        "days": _signed_days,
-        "href": _href,
-        "percent_of": lambda part, whole: percent(part, whole),
-        "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),
-    })
+    env.filters.update(
+        {
+            "money": _fmt_money,
+            "date": _fmt_date,
+            "pct": _fmt_pct,
+            "plural": _plural,
+            "days": _signed_days,
+            "href": _href,
+            "percent_of": lambda part, whole: percent(part, whole),
+            "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        }
+    )
     allow_html = site.portfolio.config.allow_html
 
     # Hosts serve 404.html at whatever address was missing, at any depth, where a relative
@@ -293,8 +328,14 @@ def make_environment(theme: Theme, site: SiteContext,
         for each item (named by its attribute ``key``, such as 'slug'), in one call: a table of
         10,000 rows is one call and one pass over its links, not 10,000 of each. (Its keys
         start with this function: they never meet fragment()'s.)"""
-        return placed("".join([rendered_once((fragment_each, name, getattr(item, key)),
-                                             partial(caller, item)) for item in items]))
+        return placed(
+            "".join(
+                [
+                    rendered_once((fragment_each, name, getattr(item, key)), partial(caller, item))
+                    for item in items
+                ]
+            )
+        )
 
     @jinja2.pass_context
     def url_filter(context, target: str) -> str:
@@ -349,8 +390,10 @@ def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator
 def sitemap(pages: Iterable[PageSpec], base_url: str) -> bytes:
     """sitemap.xml; the protocol wants absolute URLs, so set an absolute base_url for it."""
     root = base_url
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for page in pages:
         if page.in_sitemap:
             # html.escape does what xml.sax.saxutils.escape does here, without importing

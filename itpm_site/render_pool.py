@@ -28,8 +28,7 @@ from itpm_site.write import Entry, Reuse, SiteWriter, staging_path, store
 MIN_PAGES_FOR_WORKERS = 300
 
 # Set in the parent just before the workers fork, read by them.
-_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache,
-               Reuse | None] | None = None
+_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache, Reuse | None] | None = None
 
 
 def _weight(page: PageSpec, total_projects: int) -> float:
@@ -50,8 +49,9 @@ def _chunks(pages: Sequence[PageSpec], workers: int, total_projects: int) -> lis
     listing = [i for i, p in enumerate(pages) if p.lists_projects]
     rest = [i for i, p in enumerate(pages) if not p.lists_projects]
     runs = max(1, math.ceil(sum(weights[i] for i in listing) / share))
-    return (_runs(listing, weights, sum(weights[i] for i in listing) / runs)
-            + _runs(rest, weights, max(20.0, share / 8)))
+    return _runs(listing, weights, sum(weights[i] for i in listing) / runs) + _runs(
+        rest, weights, max(20.0, share / 8)
+    )
 
 
 def _runs(indices: list[int], weights: list[float], target: float) -> list[list[int]]:
@@ -79,8 +79,9 @@ class _Failed(Exception):
     """A page failed in a worker; the parent renders it again to raise the real error."""
 
 
-def _render_chunk(indices: list[int], folder: str | None = None
-                  ) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
+def _render_chunk(
+    indices: list[int], folder: str | None = None
+) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
     """Render pages; with ``folder``, store them there and send back their paths and what was
     stored (see ``write.store``)."""
     env, pages, markdown, reuse = _SHARED  # type: ignore[misc]
@@ -101,14 +102,19 @@ def _render_chunk(indices: list[int], folder: str | None = None
 
 
 def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
-    return workers >= 2 and len(pages) >= MIN_PAGES_FOR_WORKERS and \
-        sys.platform.startswith("linux")
+    return workers >= 2 and len(pages) >= MIN_PAGES_FOR_WORKERS and sys.platform.startswith("linux")
 
 
-def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
-         workers: int, total_projects: int, folder: str | None,
-         meanwhile: Callable[[], None] | None = None,
-         reuse: Reuse | None = None) -> Iterator[tuple[str, bytes | Entry]]:
+def _run(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+    folder: str | None,
+    meanwhile: Callable[[], None] | None = None,
+    reuse: Reuse | None = None,
+) -> Iterator[tuple[str, bytes | Entry]]:
     global _SHARED
     chunks = deque(_chunks(pages, workers, total_projects))
     _SHARED = (env, pages, markdown, reuse)
@@ -120,8 +126,9 @@ def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownC
     order: dict = {}  # of chunks that finish together, the first submitted is taken first
     lifeline = Lifeline()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
-                                 initializer=_start_worker, initargs=(lifeline,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=pool_context(), initializer=_start_worker, initargs=(lifeline,)
+        ) as pool:
             window: set = set()
             while chunks or window:
                 while chunks and len(window) < limit:
@@ -145,8 +152,13 @@ def _run(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownC
         lifeline.close()
 
 
-def render_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
-               workers: int, total_projects: int) -> Iterator[tuple[str, bytes]]:
+def render_all(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) for every page; on ``workers`` processes when there are enough pages."""
     if not _parallel(pages, workers):
         yield from render_pages(env, pages)
@@ -154,9 +166,15 @@ def render_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: Mar
     yield from _run(env, pages, markdown, workers, total_projects, None)  # type: ignore[misc]
 
 
-def write_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: MarkdownCache,
-              workers: int, total_projects: int, writer: SiteWriter,
-              meanwhile: Callable[[], None] | None = None) -> Iterator[str]:
+def write_all(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+    writer: SiteWriter,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[str]:
     """Render every page into ``writer``'s staging folder; yields each page's path.
 
     In parallel the workers write the files themselves (the pages never travel through a
@@ -169,7 +187,8 @@ def write_all(env: jinja2.Environment, pages: Sequence[PageSpec], markdown: Mark
         if meanwhile is not None:
             meanwhile()
         return
-    for rel, entry in _run(env, pages, markdown, workers, total_projects, str(writer.staging),
-                           meanwhile, writer.reuse):
+    for rel, entry in _run(
+        env, pages, markdown, workers, total_projects, str(writer.staging), meanwhile, writer.reuse
+    ):
         writer.record(rel, entry)  # type: ignore[arg-type]
         yield rel

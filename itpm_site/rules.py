@@ -17,10 +17,26 @@ if TYPE_CHECKING:
     from itpm_site.loader import Collector, Entry, LoadResult
 
 #: URL folders the site itself uses; a free page may not take one of these slugs.
-RESERVED_PAGE_SLUGS = frozenset({
-    "projects", "phases", "programs", "owners", "categories", "tags", "risks", "budget",
-    "roadmap", "milestones", "quality", "search", "static", "schema", "calendar", "figures",
-})
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "projects",
+        "phases",
+        "programs",
+        "owners",
+        "categories",
+        "tags",
+        "risks",
+        "budget",
+        "roadmap",
+        "milestones",
+        "quality",
+        "search",
+        "static",
+        "schema",
+        "calendar",
+        "figures",
+    }
+)
 
 
 def apply(result: LoadResult, out: Collector) -> None:
@@ -54,10 +70,14 @@ def _unique_slugs(entries: list[Entry], out: Collector) -> set[int]:
             continue
         for entry in same:
             others = ", ".join(o.rel for o in same if o is not entry)
-            out.error(entry.doc, _slug_path(entry),
-                      f"slug '{slug}' is also used by {others}",
-                      "every file needs its own slug: rename one file or set a different 'slug:'",
-                      code="duplicate-slug", label="slug")
+            out.error(
+                entry.doc,
+                _slug_path(entry),
+                f"slug '{slug}' is also used by {others}",
+                "every file needs its own slug: rename one file or set a different 'slug:'",
+                code="duplicate-slug",
+                label="slug",
+            )
             rejected.add(id(entry))
     return rejected
 
@@ -66,15 +86,21 @@ def _reserved_pages(pages: list[Entry], out: Collector) -> set[int]:
     rejected = set()
     for page in pages:
         if page.slug in RESERVED_PAGE_SLUGS:
-            out.error(page.doc, _slug_path(page),
-                      f"the page slug '{page.slug}' is used by the site itself",
-                      "rename the file or set another 'slug:'", code="reserved-slug", label="slug")
+            out.error(
+                page.doc,
+                _slug_path(page),
+                f"the page slug '{page.slug}' is used by the site itself",
+                "rename the file or set another 'slug:'",
+                code="reserved-slug",
+                label="slug",
+            )
             rejected.add(id(page))
     return rejected
 
 
-def _dependencies(projects: list[Entry], out: Collector,
-                  unavailable: frozenset[str] | set[str] = frozenset()) -> set[int]:
+def _dependencies(
+    projects: list[Entry], out: Collector, unavailable: frozenset[str] | set[str] = frozenset()
+) -> set[int]:
     """Unknown slugs, self-dependencies and cycles. ``unavailable``: slugs of project files
     left out for their own errors (already reported there, so not unknown here)."""
     slugs = {p.slug for p in projects}
@@ -87,8 +113,13 @@ def _dependencies(projects: list[Entry], out: Collector,
         for i, dep in enumerate(project.model.depends_on):
             path = ("depends_on", i)  # a one-slug string falls back to 'depends_on' itself
             if dep == project.slug:
-                out.error(project.doc, path, "a project cannot depend on itself",
-                          "remove this entry", code="self-dependency")
+                out.error(
+                    project.doc,
+                    path,
+                    "a project cannot depend on itself",
+                    "remove this entry",
+                    code="self-dependency",
+                )
                 rejected.add(id(project))
             elif dep in unavailable and dep not in slugs:
                 continue
@@ -97,9 +128,13 @@ def _dependencies(projects: list[Entry], out: Collector,
                 message = f"no project has the slug '{dep}'"
                 if close:
                     message += f"; did you mean '{close}'?"
-                out.error(project.doc, path, message,
-                          "depends_on lists slugs of projects (their file names without .md)",
-                          code="unknown-dependency")
+                out.error(
+                    project.doc,
+                    path,
+                    message,
+                    "depends_on lists slugs of projects (their file names without .md)",
+                    code="unknown-dependency",
+                )
                 rejected.add(id(project))
             else:
                 deps.append(dep)
@@ -111,9 +146,13 @@ def _dependencies(projects: list[Entry], out: Collector,
         for i, slug in enumerate(cycle):
             member = by_slug[slug]
             index = member.model.depends_on.index(cycle[(i + 1) % len(cycle)])
-            out.error(member.doc, ("depends_on", index), f"dependency cycle: {chain}",
-                      "a project cannot (indirectly) depend on itself; remove one of these links",
-                      code="dependency-cycle")
+            out.error(
+                member.doc,
+                ("depends_on", index),
+                f"dependency cycle: {chain}",
+                "a project cannot (indirectly) depend on itself; remove one of these links",
+                code="dependency-cycle",
+            )
         rejected.update(id(by_slug[s]) for s in cycle)
     return rejected
 
@@ -219,9 +258,15 @@ def _categories(result: LoadResult, out: Collector) -> None:
         message = f"'{value}' is not a known category"
         if close:
             message += f"; did you mean '{close}'?"
-        out.warning(project.doc, ("category",), message,
-                    "known categories: " + ", ".join(c.slug for c in result.config.categories)
-                    + "; other values get a category page of their own", code="category")
+        out.warning(
+            project.doc,
+            ("category",),
+            message,
+            "known categories: "
+            + ", ".join(c.slug for c in result.config.categories)
+            + "; other values get a category page of their own",
+            code="category",
+        )
 
 
 def _program_titles(programs: list[Entry], out: Collector) -> None:
@@ -229,17 +274,19 @@ def _program_titles(programs: list[Entry], out: Collector) -> None:
     for program in programs:
         key = vocab.normalize(program.model.title)
         if key in seen:
-            out.warning(program.doc, ("title",),
-                        f"program title '{program.model.title}' is also used by "
-                        f"{seen[key].rel}", "give each program file its own title",
-                        code="duplicate-program")
+            out.warning(
+                program.doc,
+                ("title",),
+                f"program title '{program.model.title}' is also used by {seen[key].rel}",
+                "give each program file its own title",
+                code="duplicate-program",
+            )
         else:
             seen[key] = program
 
 
 #: The names that get a page of their own: (kind shown in messages, URL folder, field).
-_NAMED_PAGES = (("owner", "owners", "owner"), ("program", "programs", "program"),
-                ("tag", "tags", "tags"))
+_NAMED_PAGES = (("owner", "owners", "owner"), ("program", "programs", "program"), ("tag", "tags", "tags"))
 
 
 def _shared_name_pages(result: LoadResult, out: Collector) -> None:
@@ -257,8 +304,11 @@ def _shared_name_pages(result: LoadResult, out: Collector) -> None:
                 if seen[0] == key:
                     continue
                 path = (field, i) if isinstance(value, list) else (field,)
-                out.warning(project.doc, path,
-                            f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share "
-                            f"the page {folder}/{slug}/",
-                            "write the same name the same way everywhere, or make the names "
-                            "differ in letters or digits", code="shared-page")
+                out.warning(
+                    project.doc,
+                    path,
+                    f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share the page {folder}/{slug}/",
+                    "write the same name the same way everywhere, or make the names "
+                    "differ in letters or digits",
+                    code="shared-page",
+                )

@@ -67,21 +67,31 @@ def unique_slug(folder: Path, title: str) -> str:
     return slug
 
 
-def project_text(title: str, owner: str, today: dt.date, category: str = "software",
-                 program: str | None = None, sponsor: str = "TBD",
-                 currency: str = "USD") -> str:
+def project_text(
+    title: str,
+    owner: str,
+    today: dt.date,
+    category: str = "software",
+    program: str | None = None,
+    sponsor: str = "TBD",
+    currency: str = "USD",
+) -> str:
     return PROJECT_TEMPLATE.format(
-        title=_yaml_text(title), owner=_yaml_text(owner), sponsor=_yaml_text(sponsor),
+        title=_yaml_text(title),
+        owner=_yaml_text(owner),
+        sponsor=_yaml_text(sponsor),
         program=f"program: {_yaml_text(program)}\n" if program else "",
-        category=_yaml_text(category), today=today.isoformat(), start=today.isoformat(),
+        category=_yaml_text(category),
+        today=today.isoformat(),
+        start=today.isoformat(),
         end=(today + dt.timedelta(days=180)).isoformat(),
-        milestone=(today + dt.timedelta(days=30)).isoformat(), currency=currency,
+        milestone=(today + dt.timedelta(days=30)).isoformat(),
+        currency=currency,
         summary=_yaml_text(f"{title}: purpose and expected benefit in one sentence."),
     )
 
 
-def write_new_project(projects_dir: Path, title: str, owner: str, today: dt.date,
-                      **options) -> Path:
+def write_new_project(projects_dir: Path, title: str, owner: str, today: dt.date, **options) -> Path:
     """Write a new project file with a unique slug; never overwrites."""
     projects_dir.mkdir(parents=True, exist_ok=True)
     slug = unique_slug(projects_dir, title)

@@ -82,13 +82,27 @@ class SearchRecord:
     @property
     def text(self) -> str:
         """The record's words as plain text (for tests and diagnostics)."""
-        return " ".join([*self.intro, plain_text(self.body_html), *self.facts,
-                         *(f"{s.title}. {s.text}" for s in self.sections)])
+        return " ".join(
+            [
+                *self.intro,
+                plain_text(self.body_html),
+                *self.facts,
+                *(f"{s.title}. {s.text}" for s in self.sections),
+            ]
+        )
 
     def key(self) -> tuple:
         """Everything the record is made of: equal keys index alike."""
-        return (self.url, self.title, tuple(self.intro), self.body_html, tuple(self.sections),
-                tuple(self.facts), tuple(self.meta.items()), tuple(self.filters.items()))
+        return (
+            self.url,
+            self.title,
+            tuple(self.intro),
+            self.body_html,
+            tuple(self.sections),
+            tuple(self.facts),
+            tuple(self.meta.items()),
+            tuple(self.filters.items()),
+        )
 
 
 @dataclass(frozen=True)
@@ -137,9 +151,11 @@ def _full_stop(text: str | None) -> str:
 def risk_section(risk: RiskView) -> Section:
     """A risk: its title as a heading with the risk's anchor, then mitigation and owner."""
     r = risk.risk
-    return Section(risk.anchor, r.title,
-                   " ".join(x for x in (_full_stop(r.mitigation), _sentence("Risk owner",
-                                                                            [r.owner])) if x))
+    return Section(
+        risk.anchor,
+        r.title,
+        " ".join(x for x in (_full_stop(r.mitigation), _sentence("Risk owner", [r.owner])) if x),
+    )
 
 
 def milestone_section(milestone: MilestoneView) -> Section:
@@ -155,8 +171,11 @@ def budget_sentence(budget: BudgetView | None) -> str:
     if budget is None:
         return ""
     figures = []
-    for label, amount in (("planned", budget.planned), ("forecast", budget.forecast),
-                          ("spent", budget.actual)):
+    for label, amount in (
+        ("planned", budget.planned),
+        ("forecast", budget.forecast),
+        ("spent", budget.actual),
+    ):
         if amount is None:
             continue
         full = format_amount(amount, budget.currency)
@@ -170,11 +189,19 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
     budget (in the opening, so a match there is a match on the project, not in its last
     section), then its risks and milestones."""
     p = view.project
-    facts = [x for x in (
-        _sentence("Owner", [p.owner]), _sentence("Sponsor", [p.sponsor]),
-        _sentence("Team", p.team), _sentence("Program", [p.program]),
-        _sentence("Category", [view.category.label if view.category else None]),
-        _sentence("Tags", p.tags), budget_sentence(view.budget)) if x]
+    facts = [
+        x
+        for x in (
+            _sentence("Owner", [p.owner]),
+            _sentence("Sponsor", [p.sponsor]),
+            _sentence("Team", p.team),
+            _sentence("Program", [p.program]),
+            _sentence("Category", [view.category.label if view.category else None]),
+            _sentence("Tags", p.tags),
+            budget_sentence(view.budget),
+        )
+        if x
+    ]
     meta = {"owner": p.owner, "phase": p.phase.value}
     if p.status:
         meta["status"] = p.status.value
@@ -190,28 +217,43 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
         filters["program"] = view.program_slug
     if view.category:
         filters["category"] = view.category.slug
-    return SearchRecord(f"/{view.url}", p.title,
-                        [_full_stop(p.summary), _full_stop(p.status_note)], body_html,
-                        [*map(risk_section, view.risks), *map(milestone_section, view.milestones)],
-                        facts, meta, filters)
+    return SearchRecord(
+        f"/{view.url}",
+        p.title,
+        [_full_stop(p.summary), _full_stop(p.status_note)],
+        body_html,
+        [*map(risk_section, view.risks), *map(milestone_section, view.milestones)],
+        facts,
+        meta,
+        filters,
+    )
 
 
 def program_record(group: Group, body_html: str) -> SearchRecord:
     """A program page: summary, owner, the titles of its projects, body."""
-    facts = [x for x in (_sentence("Owner", [group.owner]),
-                         _sentence("Projects", [p.title for p in group.projects])) if x]
+    facts = [
+        x
+        for x in (_sentence("Owner", [group.owner]), _sentence("Projects", [p.title for p in group.projects]))
+        if x
+    ]
     filters = {"type": "program", "program": group.slug}
     if group.owner:
         filters["owner"] = slugify(group.owner)
-    return SearchRecord(f"/{group.url}", group.title, [_full_stop(group.summary)],
-                        body_html, [], facts, {"owner": group.owner} if group.owner else {},
-                        filters)
+    return SearchRecord(
+        f"/{group.url}",
+        group.title,
+        [_full_stop(group.summary)],
+        body_html,
+        [],
+        facts,
+        {"owner": group.owner} if group.owner else {},
+        filters,
+    )
 
 
 def page_record(url: str, title: str, summary: str | None, body_html: str) -> SearchRecord:
     """A free page (about, glossary, how to contribute)."""
-    return SearchRecord(f"/{url}", title, [_full_stop(summary)], body_html, [], [], {},
-                        {"type": "page"})
+    return SearchRecord(f"/{url}", title, [_full_stop(summary)], body_html, [], [], {}, {"type": "page"})
 
 
 def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
@@ -219,15 +261,20 @@ def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator
     it is reached; ``render`` turns Markdown into HTML."""
     makers: list[tuple[tuple[str, str], Callable[[], SearchRecord]]] = []
     for view in portfolio.projects:
-        makers.append(((view.project.title, f"/{view.url}"),
-                       lambda v=view: project_record(v, render(v.body))))
+        makers.append(
+            ((view.project.title, f"/{view.url}"), lambda v=view: project_record(v, render(v.body)))
+        )
     for g in portfolio.programs:
-        makers.append(((g.title, f"/{g.url}"),
-                       lambda g=g: program_record(g, render(g.body) if g.body else "")))
+        makers.append(
+            ((g.title, f"/{g.url}"), lambda g=g: program_record(g, render(g.body) if g.body else ""))
+        )
     for pg in portfolio.pages:
-        makers.append(((pg.page.title, f"/{pg.url}"),
-                       lambda pg=pg: page_record(pg.url, pg.page.title, pg.page.summary,
-                                                 render(pg.body))))
+        makers.append(
+            (
+                (pg.page.title, f"/{pg.url}"),
+                lambda pg=pg: page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body)),
+            )
+        )
     makers.sort(key=lambda m: title_order(*m[0]))
     for _, make in makers:
         yield make()
@@ -257,8 +304,7 @@ def search_index_files(site: SiteBuild) -> dict[str, bytes]:
     call in this process."""
     global _indexed
     config = site.portfolio.config
-    records = iter_records(site.portfolio,
-                           lambda text: site.markdown.render(text, config.allow_html))
+    records = iter_records(site.portfolio, lambda text: site.markdown.render(text, config.allow_html))
     with _lock:
         indexed = {}
         for record in records:
@@ -338,4 +384,3 @@ def emit_search(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         return
     for path, data in search_index_files(site).items():
         yield f"{INDEX_DIR}/{path}", data
-

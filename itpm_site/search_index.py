@@ -73,10 +73,33 @@ _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20
 #: the apostrophes: what each becomes once folded. The one table: the index carries it
 #: (``meta.json``) and the browser folds a query with it.
 LETTERS = {
-    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-    "ħ": "h", "ı": "i", "ŧ": "t", "ŋ": "n", "ĸ": "k", "ƒ": "f", "ȷ": "j", "ɨ": "i", "ʉ": "u",
-    "ɛ": "e", "ɔ": "o", "ƀ": "b", "ƶ": "z", "ǥ": "g", "ɍ": "r", "ɏ": "y",
-    "\u2019": "'", "\u02bc": "'", "\u2018": "'",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ħ": "h",
+    "ı": "i",
+    "ŧ": "t",
+    "ŋ": "n",
+    "ĸ": "k",
+    "ƒ": "f",
+    "ȷ": "j",
+    "ɨ": "i",
+    "ʉ": "u",
+    "ɛ": "e",
+    "ɔ": "o",
+    "ƀ": "b",
+    "ƶ": "z",
+    "ǥ": "g",
+    "ɍ": "r",
+    "ɏ": "y",
+    "\u2019": "'",
+    "\u02bc": "'",
+    "\u2018": "'",
 }
 _LETTER = re.compile("[" + "".join(LETTERS) + "]")
 # A number with grouped digits (its letters after it: 1.65M), or letters and digits of any
@@ -106,7 +129,7 @@ def _number(token: str) -> str:
     ``1.650.000`` are ``1650000``), a decimal comma made a point (``1,65m`` is ``1.65m``)."""
     figures = _FIGURES.match(token)
     assert figures is not None  # _WORD's first branch starts with figures
-    digits, suffix = figures.group(), token[figures.end():]
+    digits, suffix = figures.group(), token[figures.end() :]
     groups = re.split("[.,]", digits)
     if len(set(re.sub("[0-9]", "", digits))) == 1 and all(len(g) == 3 for g in groups[1:]):
         return "".join(groups) + suffix
@@ -143,8 +166,11 @@ def word_counts(text: str) -> Counter[str]:
             for part in found.split("'"):
                 counts[part] += n
     if "-" in folded:
-        counts.update(joined.replace("-", "") for joined in _HYPHENATED.findall(folded)
-                      if not joined.replace("-", "").isdigit())
+        counts.update(
+            joined.replace("-", "")
+            for joined in _HYPHENATED.findall(folded)
+            if not joined.replace("-", "").isdigit()
+        )
     return counts
 
 
@@ -174,13 +200,17 @@ def blocks(record: SearchRecord) -> list[Block]:
     if "<" in body:
         body = _HIDDEN.sub(" ", body)
     headings = list(_HEADING.finditer(body))
-    lead = body[:headings[0].start()] if headings else body
-    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead), *record.facts)
-                                    if p))]
+    lead = body[: headings[0].start()] if headings else body
+    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead), *record.facts) if p))]
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
-        out.append(Block(html.unescape(heading.group(1)), plain_text(heading.group(2)),
-                         plain_text(body[heading.end():end])))
+        out.append(
+            Block(
+                html.unescape(heading.group(1)),
+                plain_text(heading.group(2)),
+                plain_text(body[heading.end() : end]),
+            )
+        )
     out.extend(Block(s.anchor, s.title, s.text) for s in record.sections)
     return out
 
@@ -204,8 +234,7 @@ class IndexedRecord:
 
 def _packed(value: object) -> tuple[bytes, str]:
     """(gzipped JSON, name from a hash of the JSON): the same bytes for the same value."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                     sort_keys=True).encode("utf-8")
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     # Level 1: files a tenth larger than at the default level 6, made in 60 % of the time
     # (a build writes thousands of these; a query reads a few dozen).
     return gzip.compress(raw, compresslevel=1, mtime=0), hashlib.sha256(raw).hexdigest()[:12]
@@ -223,13 +252,18 @@ def index_record(record: SearchRecord) -> IndexedRecord:
     for word in word_counts(record.meta.get("owner", "")):
         if word in codes:
             codes[word] |= 1
-    blob, name = _packed({
-        "url": record.url, "title": record.title, "meta": record.meta,
-        "type": record.filters.get("type", ""),
-        "blocks": [[b.anchor, b.title, b.text] for b in parts],
-    })
-    return IndexedRecord(title_order(record.title, record.url), counts.total(), codes,
-                         dict(record.filters), name, blob)
+    blob, name = _packed(
+        {
+            "url": record.url,
+            "title": record.title,
+            "meta": record.meta,
+            "type": record.filters.get("type", ""),
+            "blocks": [[b.anchor, b.title, b.text] for b in parts],
+        }
+    )
+    return IndexedRecord(
+        title_order(record.title, record.url), counts.total(), codes, dict(record.filters), name, blob
+    )
 
 
 #: Snowball stemmers by site language; Georgian has none, so its words are not stemmed.
@@ -276,8 +310,11 @@ class IndexBuilder:
         if number and record.sort_key <= self._docs[-1].sort_key:
             raise ValueError(f"records out of title order: {record.sort_key}")
         # Kept without its word counts, which are in the postings from here on.
-        self._docs.append(IndexedRecord(record.sort_key, record.length, {}, record.filters,
-                                        record.fragment_name, record.fragment))
+        self._docs.append(
+            IndexedRecord(
+                record.sort_key, record.length, {}, record.filters, record.fragment_name, record.fragment
+            )
+        )
         postings, last = self._postings, self._last
         for word, code in record.codes.items():
             found = postings.get(word)
@@ -317,24 +354,30 @@ class IndexBuilder:
             values = sorted({d.filters[facet] for d in docs if facet in d.filters})
             position = {v: i for i, v in enumerate(values)}
             table["facets"][facet] = {  # type: ignore[index]
-                "values": values, "of": [position.get(d.filters.get(facet), -1) for d in docs]}
+                "values": values,
+                "of": [position.get(d.filters.get(facet), -1) for d in docs],
+            }
         blob, name = _packed(table)
         files[f"docs-{name}.sdat"] = blob
 
         average = sum(d.length for d in docs) / len(docs) if docs else 0
-        meta = {"format": FORMAT, "count": len(docs), "average_length": round(average, 2),
-                "docs": f"docs-{name}.sdat", "chunks": chunks, "stemmed": self._stem is not None,
-                "letters": LETTERS}
-        files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
-                                        sort_keys=True).encode("utf-8")
+        meta = {
+            "format": FORMAT,
+            "count": len(docs),
+            "average_length": round(average, 2),
+            "docs": f"docs-{name}.sdat",
+            "chunks": chunks,
+            "stemmed": self._stem is not None,
+            "letters": LETTERS,
+        }
+        files["meta.json"] = json.dumps(
+            meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        ).encode("utf-8")
         return dict(sorted(files.items()))
 
-
-    def _chunk(self, files: dict[str, bytes], words: list[str], stem: dict[str, str]
-               ) -> list[str]:
+    def _chunk(self, files: dict[str, bytes], words: list[str], stem: dict[str, str]) -> list[str]:
         """Write a chunk of ``words``; its first word and file name, for meta.json."""
-        chunk: dict[str, list] = {"words": words,
-                                  "postings": [self._postings[w].tolist() for w in words]}
+        chunk: dict[str, list] = {"words": words, "postings": [self._postings[w].tolist() for w in words]}
         if any(w in stem for w in words):
             chunk["stems"] = [stem.get(w, "") for w in words]
         blob, name = _packed(chunk)
@@ -342,8 +385,7 @@ class IndexBuilder:
         return [words[0], f"w-{name}.sdat"]
 
 
-def index_files(records: Iterable[IndexedRecord], facets: Iterable[str],
-                language: str) -> dict[str, bytes]:
+def index_files(records: Iterable[IndexedRecord], facets: Iterable[str], language: str) -> dict[str, bytes]:
     """Every file of the index of ``records``, by path under ``INDEX_DIR``; the same bytes
     for the same records in any order."""
     builder = IndexBuilder(language)

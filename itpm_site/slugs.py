@@ -19,7 +19,8 @@ MAX_LENGTH = 64
 _DIGEST_LENGTH = 8
 #: Device names Windows refuses as a file or folder name, whatever the case or extension.
 WINDOWS_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)})
+    {"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)}
+)
 
 _NON_SLUG = re.compile(r"[^0-9a-z]+")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -40,7 +41,7 @@ def slugify(name: str) -> str:
     if base in WINDOWS_RESERVED:
         return f"{base}-{_digest(name)}"
     if len(base) > MAX_LENGTH:
-        head = base[:MAX_LENGTH - _DIGEST_LENGTH - 1].rstrip("-")
+        head = base[: MAX_LENGTH - _DIGEST_LENGTH - 1].rstrip("-")
         return f"{head}-{_digest(name)}"
     return base
 
@@ -54,8 +55,7 @@ def latin_words(name: str) -> str:
 
 def is_valid(slug: str) -> bool:
     """Whether a slug written by hand ('slug:' in front matter) is one ``slugify`` could make."""
-    return (len(slug) <= MAX_LENGTH and slug not in WINDOWS_RESERVED
-            and _SLUG_RE.match(slug) is not None)
+    return len(slug) <= MAX_LENGTH and slug not in WINDOWS_RESERVED and _SLUG_RE.match(slug) is not None
 
 
 def _digest(name: str) -> str:

@@ -48,10 +48,14 @@ class Theme:
 
     def environment(self, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [
-            _ConfinedLoader(str(folder / "templates"), encoding="utf-8")
-            for folder in self.folders]
-        loaders.insert(len(loaders) - 1, jinja2.PrefixLoader(
-            {"!default": jinja2.FileSystemLoader(str(self.default / "templates"))}, delimiter="/"))
+            _ConfinedLoader(str(folder / "templates"), encoding="utf-8") for folder in self.folders
+        ]
+        loaders.insert(
+            len(loaders) - 1,
+            jinja2.PrefixLoader(
+                {"!default": jinja2.FileSystemLoader(str(self.default / "templates"))}, delimiter="/"
+            ),
+        )
         return _Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
@@ -86,8 +90,11 @@ class Theme:
             if static.is_dir():
                 inside = folder.resolve()
                 for path in sorted(static.rglob("*")):
-                    if path.is_file() and not path.name.startswith(".") and \
-                            path.resolve().is_relative_to(inside):
+                    if (
+                        path.is_file()
+                        and not path.name.startswith(".")
+                        and path.resolve().is_relative_to(inside)
+                    ):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
 

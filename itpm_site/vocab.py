@@ -154,15 +154,49 @@ PHASES = Vocabulary(
     "a phase",
     Phase,
     {
-        "initiation": ("initiating", "initiate", "init", "inception", "concept", "idea",
-                       "proposal", "proposed", "feasibility"),
+        "initiation": (
+            "initiating",
+            "initiate",
+            "init",
+            "inception",
+            "concept",
+            "idea",
+            "proposal",
+            "proposed",
+            "feasibility",
+        ),
         "planning": ("plan", "planned", "design", "definition"),
-        "implementation": ("implementing", "implement", "execution", "executing", "execute",
-                           "delivery", "delivering", "build", "in progress", "development"),
-        "monitoring": ("monitoring and control", "monitoring and controlling", "monitor",
-                       "monitoring control", "control", "controlling", "m and c"),
-        "closure": ("closed", "close", "closing", "closeout", "close out", "complete",
-                    "completed", "handover"),
+        "implementation": (
+            "implementing",
+            "implement",
+            "execution",
+            "executing",
+            "execute",
+            "delivery",
+            "delivering",
+            "build",
+            "in progress",
+            "development",
+        ),
+        "monitoring": (
+            "monitoring and control",
+            "monitoring and controlling",
+            "monitor",
+            "monitoring control",
+            "control",
+            "controlling",
+            "m and c",
+        ),
+        "closure": (
+            "closed",
+            "close",
+            "closing",
+            "closeout",
+            "close out",
+            "complete",
+            "completed",
+            "handover",
+        ),
     },
 )
 
@@ -190,22 +224,29 @@ STATES = Vocabulary(
 PRIORITIES = Vocabulary(
     "a priority",
     Priority,
-    {"high": ("h", "p1", "critical"), "medium": ("m", "med", "normal", "p2"),
-     "low": ("l", "p3")},
+    {"high": ("h", "p1", "critical"), "medium": ("m", "med", "normal", "p2"), "low": ("l", "p3")},
 )
 
 RISK_RESPONSES = Vocabulary(
     "a risk response",
     RiskResponse,
-    {"avoid": ("avoidance",), "mitigate": ("mitigation", "reduce"),
-     "transfer": ("share", "insure"), "accept": ("acceptance", "retain"),
-     "escalate": ("escalation",)},
+    {
+        "avoid": ("avoidance",),
+        "mitigate": ("mitigation", "reduce"),
+        "transfer": ("share", "insure"),
+        "accept": ("acceptance", "retain"),
+        "escalate": ("escalation",),
+    },
 )
 
 RISK_STATUSES = Vocabulary(
     "a risk status",
     RiskStatus,
-    {"open": ("active", "new", "identified"), "monitoring": ("watch", "watching", "monitored"),
-     "mitigated": ("resolved", "reduced"), "closed": ("retired", "done"),
-     "occurred": ("issue", "realised", "realized", "happened")},
+    {
+        "open": ("active", "new", "identified"),
+        "monitoring": ("watch", "watching", "monitored"),
+        "mitigated": ("resolved", "reduced"),
+        "closed": ("retired", "done"),
+        "occurred": ("issue", "realised", "realized", "happened"),
+    },
 )

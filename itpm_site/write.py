@@ -68,7 +68,8 @@ def check_output(root: Path, output: Path) -> None:
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
         raise OutputError(
             f"refusing to replace {output}: it is not empty and was not written by itpm-site "
-            "(choose another --output, or empty the folder)")
+            "(choose another --output, or empty the folder)"
+        )
 
 
 # ------------------------------------------------------------------------------ leftovers
@@ -202,7 +203,7 @@ def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
     with open(target, "wb", buffering=0) as f:  # unbuffered: fstat sees the final size, mtime
         view = memoryview(data)
         while view:
-            view = view[f.write(view):]
+            view = view[f.write(view) :]
         st = os.fstat(f.fileno())
     return (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
 
@@ -216,15 +217,15 @@ def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
         data = json.loads(raw)
         if data.get("folder") != str(folder):
             return None
-        return {rel: (int(e[0]), int(e[1]), int(e[2]), str(e[3]))
-                for rel, e in data["files"].items()}
+        return {rel: (int(e[0]), int(e[1]), int(e[2]), str(e[3])) for rel, e in data["files"].items()}
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 
 def _save_record(path: Path, folder: Path, files: dict[str, Entry]) -> None:
-    write_sealed(path, json.dumps({"folder": str(folder), "files": files},
-                                  separators=(",", ":")).encode("utf-8"))
+    write_sealed(
+        path, json.dumps({"folder": str(folder), "files": files}, separators=(",", ":")).encode("utf-8")
+    )
 
 
 def _discard(path: Path) -> None:
@@ -292,8 +293,7 @@ def staging_path(staging: Path, rel: str, made: set[Path]) -> Path:
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):  # a file of a spare output is in the way
-            for folder in (*reversed(parent.relative_to(staging).parents[:-1]),
-                           parent.relative_to(staging)):
+            for folder in (*reversed(parent.relative_to(staging).parents[:-1]), parent.relative_to(staging)):
                 if (staging / folder).is_file():
                     (staging / folder).unlink()
             parent.mkdir(parents=True, exist_ok=True)
@@ -343,9 +343,12 @@ class SiteWriter:
             spare = cache / SPARE
             present = _load_record(cache / SPARE_RECORD, spare)
             (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
-            if (present is None or not is_real_folder(spare)
-                    or not _same_device(spare, self.output.parent)
-                    or not _only_recorded(spare, present)):
+            if (
+                present is None
+                or not is_real_folder(spare)
+                or not _same_device(spare, self.output.parent)
+                or not _only_recorded(spare, present)
+            ):
                 _discard(spare)
                 return reuse
             os.replace(spare, self.staging)

@@ -27,8 +27,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 MOUNT = "/portfolio/"
 VIEWPORT = {"width": 1440, "height": 900}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 #: (file name, page, colour scheme): what the README and docs/ show.
 SHOTS = [
@@ -47,14 +54,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:
         path = path.split("?", 1)[0]
-        inside = path[len(MOUNT) - 1:] if path.startswith(MOUNT) else "/__outside__"
+        inside = path[len(MOUNT) - 1 :] if path.startswith(MOUNT) else "/__outside__"
         return super().translate_path(inside)
 
 
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}{MOUNT}"
@@ -68,15 +76,16 @@ def build_demo(out: Path) -> None:
 
     result = build_site(BuildOptions(root=REPO, output=out))
     if not result.ok:
-        sys.exit("the demo portfolio does not build: " +
-                 "; ".join(d.headline() for d in result.diagnostics))
+        sys.exit("the demo portfolio does not build: " + "; ".join(d.headline() for d in result.diagnostics))
 
 
 def shrink(png: Path) -> None:
     """Fewer colours, same look (pngquant, when installed); the file is left as is otherwise."""
     if shutil.which("pngquant"):
-        subprocess.run(["pngquant", "--force", "--skip-if-larger", "--quality", "70-95",
-                        "--output", str(png), str(png)], check=False)
+        subprocess.run(
+            ["pngquant", "--force", "--skip-if-larger", "--quality", "70-95", "--output", str(png), str(png)],
+            check=False,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
                 page.screenshot(path=str(target))
                 shrink(target)
                 context.close()
-                print(f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
-                      f"  {target.stat().st_size // 1024} KiB")
+                print(
+                    f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
+                    f"  {target.stat().st_size // 1024} KiB"
+                )
             browser.close()
     return 0
 

@@ -13,8 +13,12 @@ import pytest
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     # One hook per conftest: add further options here rather than defining a second hook.
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="Rewrite the golden files under tests/golden/ from the current output.")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files under tests/golden/ from the current output.",
+    )
 
 
 def _write_portfolio(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -44,6 +48,7 @@ def plain_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
+
 # end of foundation helpers --------------------------------------------------------------------
 
 
@@ -68,8 +73,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     root = demo_repository(DEMO_ROOT, folder / "portfolio")
     out = folder / "public"
-    result = build_site(BuildOptions(root=root, output=out,
-                                     as_of=dt.date.fromisoformat(DEMO_AS_OF)))
+    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date.fromisoformat(DEMO_AS_OF)))
     assert result.ok, [d.headline() for d in result.diagnostics]
     return out
 
@@ -86,5 +90,6 @@ def browser():
         b = launch_chromium(p)
         yield b
         b.close()
+
 
 # end of site helpers --------------------------------------------------------------------------

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Ana Author", "GIT_AUTHOR_EMAIL": "ana@example.com",
-    "GIT_COMMITTER_NAME": "Ana Author", "GIT_COMMITTER_EMAIL": "ana@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Ana Author",
+    "GIT_AUTHOR_EMAIL": "ana@example.com",
+    "GIT_COMMITTER_NAME": "Ana Author",
+    "GIT_COMMITTER_EMAIL": "ana@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 START = dt.datetime(2025, 12, 1, 12, 0, tzinfo=dt.UTC)  # a Monday
 PHASES = ["initiation", "planning", "implementation", "monitoring", "closure"]
@@ -32,42 +35,75 @@ def git(repo: Path, *args: str, when: dt.datetime | None = None, author: str = "
         env |= {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
     if author:
         env |= {"GIT_AUTHOR_NAME": author}
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env=env, check=True)
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True
+    )
     return done.stdout.strip()
 
 
 def front_matter(p: dict) -> str:
     """A project file from the script's model of it."""
-    lines = ["---", f"title: {p['title']}", f"phase: {p['phase']}", f"status: {p['status']}",
-             f"status_note: {p['note']}", f"owner: {p['owner']}", "summary: Generated.",
-             "category: software", "start: 2025-11-01", f"end: {p['end']}",
-             f"forecast_end: {p['forecast_end']}", "budget:", f"  planned: {p['planned']}",
-             f"  forecast: {p['forecast']}", f"  currency: {p['currency']}"]
+    lines = [
+        "---",
+        f"title: {p['title']}",
+        f"phase: {p['phase']}",
+        f"status: {p['status']}",
+        f"status_note: {p['note']}",
+        f"owner: {p['owner']}",
+        "summary: Generated.",
+        "category: software",
+        "start: 2025-11-01",
+        f"end: {p['end']}",
+        f"forecast_end: {p['forecast_end']}",
+        "budget:",
+        f"  planned: {p['planned']}",
+        f"  forecast: {p['forecast']}",
+        f"  currency: {p['currency']}",
+    ]
     if p["risks"]:
         lines.append("risks:")
         for r in p["risks"]:
-            lines += [f"  - title: {r['title']}", f"    probability: {r['probability']}",
-                      f"    impact: {r['impact']}", f"    status: {r['status']}"]
+            lines += [
+                f"  - title: {r['title']}",
+                f"    probability: {r['probability']}",
+                f"    impact: {r['impact']}",
+                f"    status: {r['status']}",
+            ]
     if p["milestones"]:
         lines.append("milestones:")
         for m in p["milestones"]:
-            lines += [f"  - name: {m['name']}", f"    date: {m['date']}",
-                      f"    done: {'true' if m['done'] else 'false'}"]
+            lines += [
+                f"  - name: {m['name']}",
+                f"    date: {m['date']}",
+                f"    done: {'true' if m['done'] else 'false'}",
+            ]
     return "\n".join([*lines, "---", f"The {p['title']} project.", ""])
 
 
 def new_project(n: int) -> dict:
     return {
-        "title": f"Project {n:02d}", "phase": PHASES[n % 3], "status": RAG[n % 2],
-        "note": f"Initial assessment {n}.", "owner": f"Owner {n % 4}",
-        "end": "2026-09-30", "forecast_end": "2026-09-30",
-        "planned": 100000 + 10000 * n, "forecast": 100000 + 10000 * n,
+        "title": f"Project {n:02d}",
+        "phase": PHASES[n % 3],
+        "status": RAG[n % 2],
+        "note": f"Initial assessment {n}.",
+        "owner": f"Owner {n % 4}",
+        "end": "2026-09-30",
+        "forecast_end": "2026-09-30",
+        "planned": 100000 + 10000 * n,
+        "forecast": 100000 + 10000 * n,
         "currency": "EUR" if n % 5 == 0 else "USD",
-        "risks": [{"title": f"Risk {n}-{k}", "probability": 1 + (n + k) % 5,
-                   "impact": 1 + (2 * n + k) % 5, "status": "open"} for k in range(2)],
-        "milestones": [{"name": f"Milestone {n}-{k}", "date": f"2026-0{2 + 2 * k}-15",
-                        "done": False} for k in range(3)],
+        "risks": [
+            {
+                "title": f"Risk {n}-{k}",
+                "probability": 1 + (n + k) % 5,
+                "impact": 1 + (2 * n + k) % 5,
+                "status": "open",
+            }
+            for k in range(2)
+        ],
+        "milestones": [
+            {"name": f"Milestone {n}-{k}", "date": f"2026-0{2 + 2 * k}-15", "done": False} for k in range(3)
+        ],
     }
 
 
@@ -121,14 +157,23 @@ class _Script:
     def rename(self, old: str, new: str) -> None:
         self.edits.append(f"R content/projects/{old}.md content/projects/{new}.md\n".encode())
 
-    def raw_commit(self, ref: str, when: dt.datetime, message: str, parent: int,
-                   merge: int = 0, author: str = "Ana Author") -> int:
+    def raw_commit(
+        self,
+        ref: str,
+        when: dt.datetime,
+        message: str,
+        parent: int,
+        merge: int = 0,
+        author: str = "Ana Author",
+    ) -> int:
         self.marks += 1
         stamp = f"{int(when.timestamp())} +0000"
-        self.stream += [f"commit {ref}\nmark :{self.marks}\n".encode(),
-                        f"author {author} <a@example.com> {stamp}\n".encode(),
-                        f"committer Ana Author <ana@example.com> {stamp}\n".encode(),
-                        self.data(message)]
+        self.stream += [
+            f"commit {ref}\nmark :{self.marks}\n".encode(),
+            f"author {author} <a@example.com> {stamp}\n".encode(),
+            f"committer Ana Author <ana@example.com> {stamp}\n".encode(),
+            self.data(message),
+        ]
         if parent:
             self.stream.append(f"from :{parent}\n".encode())
         if merge:
@@ -138,15 +183,17 @@ class _Script:
         self.result.commits += 1
         return self.marks
 
-    def commit(self, when: dt.datetime, message: str, pending: list[tuple[str, str]],
-               merge: int = 0) -> None:
-        self.branch_tip = self.raw_commit("refs/heads/main", when, message, self.branch_tip,
-                                          merge)
+    def commit(self, when: dt.datetime, message: str, pending: list[tuple[str, str]], merge: int = 0) -> None:
+        self.branch_tip = self.raw_commit("refs/heads/main", when, message, self.branch_tip, merge)
         self.result.changes += [Scripted(when.date(), slug, kind) for slug, kind in pending]
 
     def finish(self) -> None:
-        subprocess.run(["git", "-C", str(self.repo), "fast-import", "--quiet"],
-                       input=b"".join(self.stream), check=True, env={**os.environ, **GIT_ENV})
+        subprocess.run(
+            ["git", "-C", str(self.repo), "fast-import", "--quiet"],
+            input=b"".join(self.stream),
+            check=True,
+            env={**os.environ, **GIT_ENV},
+        )
         git(self.repo, "checkout", "-q", "-f", "main")
 
     def change(self, i: int, slug: str) -> tuple[str, str]:
@@ -169,8 +216,7 @@ class _Script:
             p["forecast_end"] = day.isoformat()
             kind = "schedule"
         elif op == 4:
-            p["risks"].append({"title": f"New risk {i}", "probability": 3, "impact": 4,
-                               "status": "open"})
+            p["risks"].append({"title": f"New risk {i}", "probability": 3, "impact": 4, "status": "open"})
             kind = "risks"
         elif op == 5:
             live = [r for r in p["risks"] if r["status"] == "open"]
@@ -223,8 +269,7 @@ def make_history_repo(repo: Path, steps: int = 110) -> HistoryRepo:
             s.commit(when, "A new project", [s.add()])
         elif i == 50:  # broken for a few weeks: the project stays as it last stood
             broken = s.result.broken_slug = slug
-            s.put(f"content/projects/{slug}.md",
-                  s.text(slug).replace("status: ", "status: [unclosed ", 1))
+            s.put(f"content/projects/{slug}.md", s.text(slug).replace("status: ", "status: [unclosed ", 1))
             s.commit(when, f"Break {slug}", [])
         elif i == 60:  # fixed with a new status: one change from the last valid version
             p = s.projects[broken]
@@ -237,8 +282,13 @@ def make_history_repo(repo: Path, steps: int = 110) -> HistoryRepo:
             if other == broken:
                 other = slugs[(i + 4) % len(slugs)]
             branch_change = s.change(i, other)
-            branch = s.raw_commit(f"refs/heads/pr-{i}", when - dt.timedelta(days=2),
-                                  f"Edit {other}", s.branch_tip, author="Bea Branch")
+            branch = s.raw_commit(
+                f"refs/heads/pr-{i}",
+                when - dt.timedelta(days=2),
+                f"Edit {other}",
+                s.branch_tip,
+                author="Bea Branch",
+            )
             s.commit(when - dt.timedelta(hours=1), f"Edit {slug}", [s.change(i + 3, slug)])
             # The merge's tree: main's files, plus the branch's edit (put again here).
             s.write(branch_change[0])
@@ -262,8 +312,9 @@ def demo_repository(source: Path, dest: Path) -> Path:
     first = sorted((dest / "content" / "projects").rglob("*.md"))[0]
     original = first.read_text(encoding="utf-8")
     # Three dated commits: the portfolio arrives, one project turns red, then recovers.
-    reddened = "\n".join("status: red" if line.startswith("status:") else line
-                         for line in original.split("\n"))
+    reddened = "\n".join(
+        "status: red" if line.startswith("status:") else line for line in original.split("\n")
+    )
     first.write_text(reddened, encoding="utf-8")
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "The demo portfolio", when=START)

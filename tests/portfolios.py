@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 
-def numbered_projects(count: int, title: str, error_every: int, warning_every: int
-                      ) -> dict[str, str]:
+def numbered_projects(count: int, title: str, error_every: int, warning_every: int) -> dict[str, str]:
     """``site.yaml`` and ``count`` projects p00, p01…, each depending on the next; every
     ``error_every``-th has an invalid status (an error), every ``warning_every``-th is in
     closure with an open risk (a warning)."""
@@ -15,7 +14,8 @@ def numbered_projects(count: int, title: str, error_every: int, warning_every: i
         files[f"content/projects/p{i:02}.md"] = (
             f"---\ntitle: Project {i}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
             f"risks:\n  - {{title: Risk {i}, probability: 2, impact: 3}}\n"
-            f"depends_on: [p{(i + 1) % count:02}]\n---\nBody of project {i}.\n")
+            f"depends_on: [p{(i + 1) % count:02}]\n---\nBody of project {i}.\n"
+        )
     return files
 
 

@@ -54,29 +54,44 @@ TINY_GROUP = """{% extends "base.html" %}{% block main %}<h1>{{ group.title }}</
 TINY_PAGE = """{% extends "base.html" %}{% block main %}{% set fp = fp if fp is defined else page %}
 <h1>{{ fp.page.title }}</h1>{{ fp.body|markdown }}{% endblock %}
 """
-LIST_TEMPLATES = ("dashboard", "projects", "phases", "programs", "owners", "categories", "tags",
-                  "risks", "budget", "roadmap", "milestones", "quality", "404")
+LIST_TEMPLATES = (
+    "dashboard",
+    "projects",
+    "phases",
+    "programs",
+    "owners",
+    "categories",
+    "tags",
+    "risks",
+    "budget",
+    "roadmap",
+    "milestones",
+    "quality",
+    "404",
+)
 GROUP_TEMPLATES = ("phase", "program", "owner", "category", "tag")
 
 
 def tiny_theme() -> dict[str, str]:
-    files = {"themes/default/templates/base.html": TINY_BASE,
-             "themes/default/templates/project.html": TINY_PROJECT,
-             "themes/default/templates/page.html": TINY_PAGE,
-             "themes/default/static/css/site.css": "body { color: #222; }\n"}
+    files = {
+        "themes/default/templates/base.html": TINY_BASE,
+        "themes/default/templates/project.html": TINY_PROJECT,
+        "themes/default/templates/page.html": TINY_PAGE,
+        "themes/default/static/css/site.css": "body { color: #222; }\n",
+    }
     for name in GROUP_TEMPLATES:
         files[f"themes/default/templates/{name}.html"] = TINY_GROUP
     # Any other page template of the real theme (a new section, say) gets the generic one.
     real = default_theme_dir() / "templates"
-    others = {p.stem for p in real.glob("*.html") if not p.name.startswith("_")} \
-        if real.is_dir() else set()
+    others = {p.stem for p in real.glob("*.html") if not p.name.startswith("_")} if real.is_dir() else set()
     for name in sorted(others | set(LIST_TEMPLATES)):
         files.setdefault(f"themes/default/templates/{name}.html", TINY_LIST)
     return files
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, step: float = 0.02,
-             what: str = "the condition"):
+def wait_for(
+    condition: Callable[[], object], timeout: float = 10.0, step: float = 0.02, what: str = "the condition"
+):
     """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -99,15 +114,21 @@ class Response:
         return self.body.decode("utf-8", errors="replace")
 
 
-def request(url: str, path: str | None = None, method: str = "GET",
-            body: bytes | None = None, timeout: float = 10.0,
-            headers: dict[str, str] | None = None) -> Response:
+def request(
+    url: str,
+    path: str | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
+    timeout: float = 10.0,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """One request with ``path`` sent as is (no normalising of '..' or escapes)."""
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        conn.request(method, path if path is not None else parts.path or "/", body=body,
-                     headers=headers or {})
+        conn.request(
+            method, path if path is not None else parts.path or "/", body=body, headers=headers or {}
+        )
         resp = conn.getresponse()
         data = resp.read()
         return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
@@ -149,8 +170,9 @@ class EventStream:
             pass
         self.events.put(("closed", None))
 
-    def next(self, *names: str, timeout: float = 10.0,
-             where: Callable[[dict], bool] = lambda d: True) -> tuple[str, dict]:
+    def next(
+        self, *names: str, timeout: float = 10.0, where: Callable[[dict], bool] = lambda d: True
+    ) -> tuple[str, dict]:
         """The next event named one of ``names`` (others are skipped)."""
         deadline = time.monotonic() + timeout
         while True:

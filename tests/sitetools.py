@@ -12,8 +12,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 NODE_MODULES = Path(__file__).parent / "node_modules"
 
 
@@ -63,8 +70,11 @@ class Page(HTMLParser):
         return " ".join(" ".join(self._text).split())
 
     def find_all(self, tag: str, **attrs: str) -> list[dict[str, str]]:
-        return [a for t, a in self.elements if t == tag and
-                all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+        return [
+            a
+            for t, a in self.elements
+            if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -99,7 +109,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         clean = urllib.parse.urlsplit(path).path
         if not clean.startswith(self.mount):
             return str(Path(self.directory) / "__outside_mount__")
-        return super().translate_path("/" + clean[len(self.mount):])
+        return super().translate_path("/" + clean[len(self.mount) :])
 
     def send_head(self):
         fs_path = Path(self.translate_path(self.path))
@@ -121,7 +131,8 @@ def serve(directory: Path, mount: str = "/portfolio/") -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (free port) under ``mount``; yields the base URL."""
     handler = type("Handler", (_Handler,), {"mount": mount})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -8,33 +8,35 @@ import pytest
 
 from itpm_site.amounts import VALID_FORMS, AmountError, parse_amount
 
-CURRENCY_HINT = ("put the currency in budget.currency (e.g. currency: EUR) and the number "
-                 "alone here")
+CURRENCY_HINT = "put the currency in budget.currency (e.g. currency: EUR) and the number alone here"
 AMBIGUOUS_HINT = "use '.' for decimals and ',' only between groups of three digits (1,250,000.50)"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("250,000", "250000"),
-    ("250k", "250000"),
-    ("250K", "250000"),
-    ("250 k", "250000"),
-    ("1.2M", "1200000"),
-    ("1.1M", "1100000"),  # exactly: 1.1 * 10**6 in binary floating point is 1100000.0000000002
-    ("0.1m", "100000"),
-    ("10mn", "10000000"),
-    ("3bn", "3000000000"),
-    ("1.23456789k", "1234.56789"),
-    ("1,250,000.50", "1250000.50"),
-    ("1_000", "1000"),
-    ("250000", "250000"),
-    ("250000.5", "250000.5"),
-    ("  42  ", "42"),
-    ("0", "0"),
-    (250000, "250000"),
-    (0, "0"),
-    (1.1, "1.1"),
-    (Decimal("7.25"), "7.25"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("250,000", "250000"),
+        ("250k", "250000"),
+        ("250K", "250000"),
+        ("250 k", "250000"),
+        ("1.2M", "1200000"),
+        ("1.1M", "1100000"),  # exactly: 1.1 * 10**6 in binary floating point is 1100000.0000000002
+        ("0.1m", "100000"),
+        ("10mn", "10000000"),
+        ("3bn", "3000000000"),
+        ("1.23456789k", "1234.56789"),
+        ("1,250,000.50", "1250000.50"),
+        ("1_000", "1000"),
+        ("250000", "250000"),
+        ("250000.5", "250000.5"),
+        ("  42  ", "42"),
+        ("0", "0"),
+        (250000, "250000"),
+        (0, "0"),
+        (1.1, "1.1"),
+        (Decimal("7.25"), "7.25"),
+    ],
+)
 def test_understood_exactly(value, expected):
     result = parse_amount(value)
     assert type(result) is Decimal
@@ -42,31 +44,40 @@ def test_understood_exactly(value, expected):
     assert str(result) == expected  # no exponent notation, no float noise
 
 
-@pytest.mark.parametrize(("value", "message", "hint"), [
-    ("1,5", "'1,5' is ambiguous: is the separator a decimal mark or a thousands separator?",
-     AMBIGUOUS_HINT),
-    ("1.000.000", "'1.000.000' is ambiguous: is the separator a decimal mark or a thousands "
-     "separator?", AMBIGUOUS_HINT),
-    ("250 EUR", "'250 EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
-    ("640k EUR", "'640k EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
-    ("EUR 250", "'EUR 250' contains a currency; amounts are plain numbers", CURRENCY_HINT),
-    ("250usd", "'250usd' contains a currency; amounts are plain numbers", CURRENCY_HINT),
-    ("$100", "'$100' contains a currency; amounts are plain numbers", CURRENCY_HINT),
-    ("100₾", "'100₾' contains a currency; amounts are plain numbers", CURRENCY_HINT),
-    ("-5", "'-5' is negative; amounts are never below zero", VALID_FORMS),
-    (-1, "'-1' is negative; amounts are never below zero", VALID_FORMS),
-    ("abc", "'abc' is not an amount", VALID_FORMS),
-    ("", "'' is not an amount", VALID_FORMS),
-    ("1e6", "'1e6' is not an amount", VALID_FORMS),
-    ("12,34,567", "'12,34,567' is not an amount", VALID_FORMS),
-    ("1,000k", "'1,000k' is not an amount", VALID_FORMS),
-    ("about 5k", "'about 5k' is not an amount", VALID_FORMS),
-    (float("nan"), "'nan' is not an amount", VALID_FORMS),
-    (True, "True is not an amount", VALID_FORMS),
-    (None, "None is not an amount", VALID_FORMS),
-    ([1], "expected a number, got a list", VALID_FORMS),
-    ({"planned": 1}, "expected a number, got a mapping", VALID_FORMS),
-])
+@pytest.mark.parametrize(
+    ("value", "message", "hint"),
+    [
+        (
+            "1,5",
+            "'1,5' is ambiguous: is the separator a decimal mark or a thousands separator?",
+            AMBIGUOUS_HINT,
+        ),
+        (
+            "1.000.000",
+            "'1.000.000' is ambiguous: is the separator a decimal mark or a thousands separator?",
+            AMBIGUOUS_HINT,
+        ),
+        ("250 EUR", "'250 EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+        ("640k EUR", "'640k EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+        ("EUR 250", "'EUR 250' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+        ("250usd", "'250usd' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+        ("$100", "'$100' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+        ("100₾", "'100₾' contains a currency; amounts are plain numbers", CURRENCY_HINT),
+        ("-5", "'-5' is negative; amounts are never below zero", VALID_FORMS),
+        (-1, "'-1' is negative; amounts are never below zero", VALID_FORMS),
+        ("abc", "'abc' is not an amount", VALID_FORMS),
+        ("", "'' is not an amount", VALID_FORMS),
+        ("1e6", "'1e6' is not an amount", VALID_FORMS),
+        ("12,34,567", "'12,34,567' is not an amount", VALID_FORMS),
+        ("1,000k", "'1,000k' is not an amount", VALID_FORMS),
+        ("about 5k", "'about 5k' is not an amount", VALID_FORMS),
+        (float("nan"), "'nan' is not an amount", VALID_FORMS),
+        (True, "True is not an amount", VALID_FORMS),
+        (None, "None is not an amount", VALID_FORMS),
+        ([1], "expected a number, got a list", VALID_FORMS),
+        ({"planned": 1}, "expected a number, got a mapping", VALID_FORMS),
+    ],
+)
 def test_rejected_with_a_clear_message(value, message, hint):
     with pytest.raises(AmountError) as caught:
         parse_amount(value)

@@ -21,16 +21,20 @@ from itpm_site.write import MARKER, SiteWriter
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="reads the process table from /proc")
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads the process table from /proc"
+)
 
 #: How many times a build is killed, at random points of its run.
 KILLS = 4
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.blake2b(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.blake2b(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def leftovers(root: Path) -> list[str]:
@@ -51,8 +55,7 @@ def _parent_of(pid: int) -> int | None:
 
 def descendants(pid: int) -> set[int]:
     """Every process below ``pid`` now (its render and loading workers)."""
-    parents = {int(p.name): _parent_of(int(p.name)) for p in Path("/proc").iterdir()
-               if p.name.isdigit()}
+    parents = {int(p.name): _parent_of(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
     found: set[int] = set()
     frontier = {pid}
     while frontier:
@@ -104,15 +107,15 @@ def test_kill_9_leaves_the_previous_site_and_no_process(tmp_path, write_portfoli
     assert b"Site 4" in (root / "public/index.html").read_bytes()
 
 
-def kill_builds(root: Path, seconds: float, rng: random.Random, seed: int,
-                before: dict[str, str], seen: set[int]) -> int:
+def kill_builds(
+    root: Path, seconds: float, rng: random.Random, seed: int, before: dict[str, str], seen: set[int]
+) -> int:
     """Start a build that changes every page and kill it, KILLS times; how many were killed
     before they finished."""
     killed = 0
     for n in range(1, KILLS + 1):
         set_title(root, f"Site {n}")  # every page of the killed build differs
-        build = subprocess.Popen(build_command(root), stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+        build = subprocess.Popen(build_command(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.05, 0.95) * seconds)
         workers = descendants(build.pid)
         seen.update(workers)

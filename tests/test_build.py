@@ -25,8 +25,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def demo_front_matter() -> list[dict]:
@@ -113,8 +116,19 @@ def test_demo_has_a_page_per_project_program_owner_phase_tag(demo_site: Path) ->
     assert len(list((demo_site / "tags").glob("*/index.html"))) == len(tags)
     programs = {p["program"] for p in projects if p.get("program")}
     assert len(list((demo_site / "programs").glob("*/index.html"))) == len(programs)
-    for section in ("risks", "budget", "roadmap", "milestones", "quality", "projects",
-                    "phases", "programs", "owners", "categories", "tags"):
+    for section in (
+        "risks",
+        "budget",
+        "roadmap",
+        "milestones",
+        "quality",
+        "projects",
+        "phases",
+        "programs",
+        "owners",
+        "categories",
+        "tags",
+    ):
         assert (demo_site / section / "index.html").is_file(), section
     assert (demo_site / "404.html").is_file()
     assert (demo_site / "about" / "index.html").is_file()
@@ -178,8 +192,11 @@ def test_phase_counts_on_dashboard_match_the_files(demo_site: Path) -> None:
     for phase, n in counts.items():
         page = parse(demo_site / "phases" / phase / "index.html")
         hrefs = [a.get("href", "") for a in page.find_all("a")]
-        slugs = {h.split("/")[3] for h in hrefs
-                 if h.startswith("../../projects/") and "?" not in h and h.count("/") >= 4}
+        slugs = {
+            h.split("/")[3]
+            for h in hrefs
+            if h.startswith("../../projects/") and "?" not in h and h.count("/") >= 4
+        }
         slugs.discard("")
         assert len(slugs) == n, phase
 
@@ -195,8 +212,7 @@ def test_two_builds_are_byte_identical(tiny: Path, tmp_path: Path) -> None:
 
 def test_source_date_epoch_sets_as_of(tiny: Path, tmp_path: Path, monkeypatch) -> None:
     (tiny / "site.yaml").write_text("title: Tiny\n", encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 2, 15,
-                                                                tzinfo=dt.UTC).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 2, 15, tzinfo=dt.UTC).timestamp())))
     a, b = tmp_path / "a", tmp_path / "b"
     assert build_site(BuildOptions(root=tiny, output=a)).ok
     assert build_site(BuildOptions(root=tiny, output=b)).ok
@@ -219,7 +235,8 @@ def test_failed_build_leaves_previous_output_untouched(tiny: Path, tmp_path: Pat
     assert build(tiny, out).ok
     before = tree_digest(out)
     (tiny / "content" / "projects" / "broken.md").write_text(
-        "---\ntitle: Broken\nphase: nowhere\nowner: X\n---\n", encoding="utf-8")
+        "---\ntitle: Broken\nphase: nowhere\nowner: X\n---\n", encoding="utf-8"
+    )
     result = build(tiny, out)
     assert not result.ok
     assert tree_digest(out) == before
@@ -232,19 +249,19 @@ def test_failed_template_leaves_previous_output_untouched(tiny: Path, tmp_path: 
     before = tree_digest(out)
     override = tiny / "themes" / "default" / "templates"
     override.mkdir(parents=True)
-    (override / "project.html").write_text("{% extends 'base.html' %}{% block content %}"
-                                           "{{ p.no_such_field.x }}{% endblock %}",
-                                           encoding="utf-8")
+    (override / "project.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ p.no_such_field.x }}{% endblock %}", encoding="utf-8"
+    )
     result = build(tiny, out)
     assert not result.ok
     assert any(d.code == "template" and "project.html" in d.path for d in result.diagnostics)
     assert tree_digest(out) == before
 
 
-def test_keep_going_publishes_valid_projects_and_lists_broken_files(tiny: Path,
-                                                                    tmp_path: Path) -> None:
+def test_keep_going_publishes_valid_projects_and_lists_broken_files(tiny: Path, tmp_path: Path) -> None:
     (tiny / "content" / "projects" / "broken.md").write_text(
-        "---\ntitle: Broken\nphase: nowhere\nowner: X\n---\n", encoding="utf-8")
+        "---\ntitle: Broken\nphase: nowhere\nowner: X\n---\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = build(tiny, out, keep_going=True)
     assert result.ok
@@ -261,8 +278,9 @@ def test_refuses_dangerous_output_folders(tiny: Path, tmp_path: Path, where: str
     foreign.mkdir()
     (foreign / "precious.txt").write_text("keep me", encoding="utf-8")
     out = {"root": tiny, "content": tiny / "content" / "site", "foreign": foreign}[where]
-    result = CliRunner().invoke(cli, ["build", "--root", str(tiny), "--output", str(out),
-                                      "--as-of", "2026-03-01"])
+    result = CliRunner().invoke(
+        cli, ["build", "--root", str(tiny), "--output", str(out), "--as-of", "2026-03-01"]
+    )
     assert result.exit_code == 2, result.output
     assert "refusing" in result.output
     assert (foreign / "precious.txt").read_text(encoding="utf-8") == "keep me"
@@ -271,8 +289,9 @@ def test_refuses_dangerous_output_folders(tiny: Path, tmp_path: Path, where: str
 
 def test_build_cli_exit_codes(tiny: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(cli, ["build", "--root", str(tiny), "--output", str(tmp_path / "o"),
-                             "--as-of", "2026-03-01"])
+    ok = runner.invoke(
+        cli, ["build", "--root", str(tiny), "--output", str(tmp_path / "o"), "--as-of", "2026-03-01"]
+    )
     assert ok.exit_code == 0, ok.output
     assert "built 2 projects" in ok.output
     (tiny / "content" / "projects" / "x.md").write_text("---\ntitle: X\n---\n", encoding="utf-8")
@@ -313,40 +332,40 @@ def test_user_theme_overrides_one_template_and_one_static_file(tiny: Path, tmp_p
     (theme / "static" / "css").mkdir(parents=True)
     (theme / "templates" / "page.html").write_text(
         '{% extends "!default/page.html" %}{% block content %}<p id="custom">Custom</p>'
-        "{{ super() }}{% endblock %}", encoding="utf-8")
-    (theme / "static" / "css" / "site.css").write_text("body { color: black; }\n",
-                                                        encoding="utf-8")
+        "{{ super() }}{% endblock %}",
+        encoding="utf-8",
+    )
+    (theme / "static" / "css" / "site.css").write_text("body { color: black; }\n", encoding="utf-8")
     (tiny / "content" / "pages").mkdir()
-    (tiny / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n",
-                                                         encoding="utf-8")
+    (tiny / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n", encoding="utf-8")
     out = tmp_path / "out"
     assert build(tiny, out).ok
     about = parse(out / "about" / "index.html")
     assert "custom" in about.ids and "Hello." in about.text
-    assert (out / "static" / "css" / "site.css").read_text(encoding="utf-8") == \
-        "body { color: black; }\n"
+    assert (out / "static" / "css" / "site.css").read_text(encoding="utf-8") == "body { color: black; }\n"
     assert (out / "projects" / "alpha" / "index.html").is_file()  # the rest is the default
 
 
-def test_fragment_each_renders_an_item_once_and_links_it_from_every_page(tiny: Path,
-                                                                         tmp_path: Path) -> None:
+def test_fragment_each_renders_an_item_once_and_links_it_from_every_page(tiny: Path, tmp_path: Path) -> None:
     """What the project tables use: each row rendered once per build, placed on pages at
     any depth with links relative to each (the count is kept only by the first rendering)."""
     templates = tiny / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
     (templates / "_list.html").write_text(
-        '{% macro listing() %}{% set ns = namespace(n=0) %}{% for _ in range(2) %}<ul>'
+        "{% macro listing() %}{% set ns = namespace(n=0) %}{% for _ in range(2) %}<ul>"
         '{% call(p) fragment_each("test-item", portfolio.projects, "slug") %}'
         '{% set ns.n = ns.n + 1 %}<li><a href="{{ p.url | url }}">{{ p.title }}</a></li>'
         '{% endcall %}</ul>{% endfor %}<p id="renders">{{ ns.n }}</p>{% endmacro %}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     for name in ("project.html", "page.html"):
         (templates / name).write_text(
             f'{{% extends "!default/{name}" %}}{{% from "_list.html" import listing %}}'
-            "{% block content %}{{ listing() }}{{ super() }}{% endblock %}", encoding="utf-8")
+            "{% block content %}{{ listing() }}{{ super() }}{% endblock %}",
+            encoding="utf-8",
+        )
     (tiny / "content" / "pages").mkdir()
-    (tiny / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n",
-                                                         encoding="utf-8")
+    (tiny / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n", encoding="utf-8")
     out = tmp_path / "out"
     assert build(tiny, out, jobs=1).ok
     first = (out / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
@@ -363,24 +382,38 @@ def test_installed_wheel_ships_the_theme(tmp_path: Path) -> None:
     """Build a wheel, install it on its own, then build a portfolio in an unrelated folder."""
     wheels, target = tmp_path / "wheels", tmp_path / "installed"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels),
-                    str(REPO)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO)],
+        check=True,
+        cwd=tmp_path,
+    )
     wheel = next(wheels.glob("itpm_site-*.whl"))
-    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, cwd=tmp_path)
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, cwd=tmp_path
+    )
     site = tmp_path / "elsewhere"
     for rel, text in TINY.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text, encoding="utf-8")
     # The wheel's copy first on the path: dependencies come from this environment.
     env = {**os.environ, "PYTHONPATH": str(target)}
-    done = subprocess.run([sys.executable, "-m", "itpm_site", "build", "--quiet"], cwd=site,
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "itpm_site", "build", "--quiet"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert (site / "public" / "static" / "css" / "site.css").is_file()
-    location = subprocess.run([sys.executable, "-c", "import itpm_site.theme as t; "
-                               "print(t.default_theme_dir())"], capture_output=True, text=True,
-                              cwd=site, check=True, env=env).stdout
+    location = subprocess.run(
+        [sys.executable, "-c", "import itpm_site.theme as t; print(t.default_theme_dir())"],
+        capture_output=True,
+        text=True,
+        cwd=site,
+        check=True,
+        env=env,
+    ).stdout
     assert location.strip() == str(target / "itpm_site" / "themes" / "default")
 
 
@@ -409,7 +442,8 @@ def many_projects(count: int = 320) -> dict[str, str]:
             f"start: 2026-01-01\nend: 2026-12-31\ntags: [t{i % 5}]\n"
             f"budget: {{planned: {1000 + i}, currency: {'USD' if i % 2 else 'EUR'}}}\n"
             f"risks: [{{title: Risk {i}, probability: {1 + i % 5}, impact: {1 + i % 4}}}]\n"
-            f"---\n## Body {i}\n\nText with *emphasis* {i}.\n")
+            f"---\n## Body {i}\n\nText with *emphasis* {i}.\n"
+        )
     return files
 
 
@@ -424,16 +458,20 @@ def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> 
 
 
 def test_a_template_failing_in_a_render_worker_is_reported_and_nothing_is_published(
-        write_portfolio, tmp_path: Path) -> None:
+    write_portfolio, tmp_path: Path
+) -> None:
     root = write_portfolio(tmp_path / "many", many_projects())
     out = tmp_path / "out"
     assert build(root, out, jobs=2, search=False).ok
     before = tree_digest(out)
     override = root / "themes" / "default" / "templates" / "project.html"
     override.parent.mkdir(parents=True)
-    override.write_text('{% extends "!default/project.html" %}{% block content %}\n'
-                        "{% if p.slug == 'p150' %}{{ no_such_name.title }}{% endif %}\n"
-                        "{{ super() }}{% endblock %}\n", encoding="utf-8")
+    override.write_text(
+        '{% extends "!default/project.html" %}{% block content %}\n'
+        "{% if p.slug == 'p150' %}{{ no_such_name.title }}{% endif %}\n"
+        "{{ super() }}{% endblock %}\n",
+        encoding="utf-8",
+    )
     result = build(root, out, jobs=2, search=False)
     assert not result.ok
     [problem] = [d for d in result.diagnostics if d.is_error]
@@ -449,11 +487,18 @@ def test_pages_with_a_project_table_go_to_one_worker_first() -> None:
     from itpm_site.render_pool import _chunks
 
     def plan(listing_size: int) -> list[PageSpec]:
-        pages = [PageSpec(f"projects/p{i}/index.html", "project.html", inputs=frozenset({"x"}))
-                 for i in range(600)]
-        pages[100:100] = [PageSpec(f"tags/t{i}/index.html", "tag.html", lists_projects=True,
-                                   inputs=frozenset(f"p{j}" for j in range(listing_size)))
-                          for i in range(30)]
+        pages = [
+            PageSpec(f"projects/p{i}/index.html", "project.html", inputs=frozenset({"x"})) for i in range(600)
+        ]
+        pages[100:100] = [
+            PageSpec(
+                f"tags/t{i}/index.html",
+                "tag.html",
+                lists_projects=True,
+                inputs=frozenset(f"p{j}" for j in range(listing_size)),
+            )
+            for i in range(30)
+        ]
         return pages
 
     for listing_size, runs in ((40, 1), (400, 2)):
@@ -471,8 +516,9 @@ GOLDEN_PAGES = ["projects/alpha/index.html", "risks/index.html", "tags/web/index
 
 
 @pytest.mark.parametrize("page", GOLDEN_PAGES)
-def test_golden_pages_of_the_tiny_portfolio(tiny: Path, tmp_path: Path, page: str,
-                                            request: pytest.FixtureRequest) -> None:
+def test_golden_pages_of_the_tiny_portfolio(
+    tiny: Path, tmp_path: Path, page: str, request: pytest.FixtureRequest
+) -> None:
     """Template regressions show up as reviewable diffs of these files.
 
     After an intended change: ``pytest tests/test_build.py -k golden --update-golden``, then

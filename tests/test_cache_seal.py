@@ -21,20 +21,19 @@ BODY = "The quarterly review is on Friday.\n"
 PORTFOLIO = {
     "site.yaml": "title: Sealed\nas_of: 2026-11-20\n",
     "content/projects/review.md": (
-        "---\ntitle: Quarterly Review\nphase: planning\nowner: Ann Lee\n---\n" + BODY),
+        "---\ntitle: Quarterly Review\nphase: planning\nowner: Ann Lee\n---\n" + BODY
+    ),
 }
 
 
 def build(root: Path) -> str:
     out = root / "public"
-    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20),
-                                     search=False))
+    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20), search=False))
     assert result.ok, [d.headline() for d in result.diagnostics]
     return (out / "projects" / "review" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_seal_opens_only_with_the_key_that_made_it(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_seal_opens_only_with_the_key_that_made_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "cached"
     cache_seal.write_sealed(path, b"data")
     sealed = path.read_bytes()
@@ -47,8 +46,7 @@ def test_a_seal_opens_only_with_the_key_that_made_it(tmp_path: Path,
     assert cache_seal.unseal(sealed) is None  # another user's, another machine's
 
 
-def test_the_key_is_made_once_outside_the_portfolio(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_is_made_once_outside_the_portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr("sys.platform", "linux")
     cache_seal._key.cache_clear()
@@ -65,8 +63,9 @@ def test_the_key_is_made_once_outside_the_portfolio(tmp_path: Path,
         cache_seal._key.cache_clear()
 
 
-def test_without_a_key_nothing_is_cached(tmp_path: Path, write_portfolio,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_key_nothing_is_cached(
+    tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(cache_seal, "_key", lambda: None)
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     assert "quarterly review is on Friday" in build(root)
@@ -98,7 +97,8 @@ def test_a_sealed_markdown_cache_is_used(tmp_path: Path, write_portfolio) -> Non
 
 
 def test_a_rebuild_renders_no_markdown_and_the_old_json_cache_goes(
-        tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from itpm_site import markdown
 
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
@@ -124,8 +124,7 @@ def forge_template(root: Path, sealed: bool) -> None:
     theme = default_theme_dir() / "templates"
     filename = str(theme / "project.html")
     source = (theme / "project.html").read_text(encoding="utf-8")
-    bucket = Bucket(env, cache.get_cache_key("project.html", filename),
-                    cache.get_source_checksum(source))
+    bucket = Bucket(env, cache.get_cache_key("project.html", filename), cache.get_source_checksum(source))
     bucket.code = env.compile("FORGED", "project.html", filename)
     if sealed:
         cache.dump_bytecode(bucket)
@@ -150,14 +149,14 @@ def test_sealed_compiled_templates_are_used(tmp_path: Path, write_portfolio) -> 
 # ------------------------------------------------------------------------------ links
 
 
-needs_links = pytest.mark.skipif(not hasattr(__import__("os"), "symlink") or
-                                 __import__("sys").platform == "win32",
-                                 reason="symbolic links need privileges on Windows")
+needs_links = pytest.mark.skipif(
+    not hasattr(__import__("os"), "symlink") or __import__("sys").platform == "win32",
+    reason="symbolic links need privileges on Windows",
+)
 
 
 @needs_links
-def test_a_link_committed_as_the_cache_folder_turns_the_cache_off(
-        tmp_path: Path, write_portfolio) -> None:
+def test_a_link_committed_as_the_cache_folder_turns_the_cache_off(tmp_path: Path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "spare").mkdir(parents=True)
@@ -166,12 +165,13 @@ def test_a_link_committed_as_the_cache_folder_turns_the_cache_off(
     assert "quarterly review" in build(root)
     assert build(root)
     assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
-        "spare", "spare/keep.txt"]  # nothing written there, nothing deleted
+        "spare",
+        "spare/keep.txt",
+    ]  # nothing written there, nothing deleted
 
 
 @needs_links
-def test_links_committed_inside_the_cache_are_not_written_through(
-        tmp_path: Path, write_portfolio) -> None:
+def test_links_committed_inside_the_cache_are_not_written_through(tmp_path: Path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     victim = tmp_path / "victim.txt"
     victim.write_text("untouched", encoding="utf-8")
@@ -187,8 +187,7 @@ def test_links_committed_inside_the_cache_are_not_written_through(
 
 
 @needs_links
-def test_a_spare_folder_committed_as_a_link_is_not_used(tmp_path: Path,
-                                                        write_portfolio) -> None:
+def test_a_spare_folder_committed_as_a_link_is_not_used(tmp_path: Path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     build(root)
     build(root)  # the output before last is now kept as the spare, with a sealed record
@@ -206,15 +205,16 @@ def test_a_spare_folder_committed_as_a_link_is_not_used(tmp_path: Path,
 
 
 @needs_links
-def test_theme_files_linked_from_outside_are_not_published(tmp_path: Path,
-                                                          write_portfolio) -> None:
+def test_theme_files_linked_from_outside_are_not_published(tmp_path: Path, write_portfolio) -> None:
     secret = tmp_path / "secret-key"
     secret.write_text("do not publish", encoding="utf-8")
-    root = write_portfolio(tmp_path / "pf", {
-        **PORTFOLIO, "themes/default/static/css/extra.css": "body { color: black }\n"})
+    root = write_portfolio(
+        tmp_path / "pf", {**PORTFOLIO, "themes/default/static/css/extra.css": "body { color: black }\n"}
+    )
     (root / "themes" / "default" / "static" / "k.bin").symlink_to(secret)
     (root / "themes" / "default" / "static" / "inside.css").symlink_to(
-        root / "themes" / "default" / "static" / "css" / "extra.css")
+        root / "themes" / "default" / "static" / "css" / "extra.css"
+    )
     build(root)
     static = root / "public" / "static"
     assert not (static / "k.bin").exists()

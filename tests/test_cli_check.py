@@ -43,15 +43,14 @@ def runner() -> CliRunner:
 
 
 def run(runner: CliRunner, *args: str | Path):
-    return runner.invoke(cli, [str(a) for a in args], prog_name="itpm-site",
-                         catch_exceptions=False)
+    return runner.invoke(cli, [str(a) for a in args], prog_name="itpm-site", catch_exceptions=False)
 
 
 @pytest.fixture
 def portfolio(tmp_path, write_portfolio):
     def make(*texts: str) -> Path:
-        return write_portfolio(tmp_path, {f"content/projects/p{i}.md": text
-                                          for i, text in enumerate(texts)})
+        return write_portfolio(tmp_path, {f"content/projects/p{i}.md": text for i, text in enumerate(texts)})
+
     return make
 
 
@@ -72,18 +71,22 @@ def test_errors_exit_1(runner, portfolio):
     assert result.exit_code == 1
     assert result.stdout.startswith(
         "content/projects/p1.md:3:8: error: phase: 'Executon' is not a phase; "
-        "did you mean 'implementation'?\n")
+        "did you mean 'implementation'?\n"
+    )
     assert result.stdout.endswith("1 error, 0 warnings in 2 files checked\n")
 
 
-@pytest.mark.parametrize(("texts", "strict", "code"), [
-    ((CLEAN,), False, 0),
-    ((CLEAN,), True, 0),
-    ((WARNING_ONLY,), False, 0),
-    ((WARNING_ONLY,), True, 1),
-    ((ERROR,), False, 1),
-    ((ERROR, WARNING_ONLY), True, 1),
-])
+@pytest.mark.parametrize(
+    ("texts", "strict", "code"),
+    [
+        ((CLEAN,), False, 0),
+        ((CLEAN,), True, 0),
+        ((WARNING_ONLY,), False, 0),
+        ((WARNING_ONLY,), True, 1),
+        ((ERROR,), False, 1),
+        ((ERROR, WARNING_ONLY), True, 1),
+    ],
+)
 def test_strict_fails_on_warnings(runner, portfolio, texts, strict, code):
     root = portfolio(*texts)
     result = run(runner, "check", "--root", root, *(["--strict"] if strict else []))
@@ -102,12 +105,15 @@ def test_warning_only_output(runner, portfolio):
     ]
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "--no-such-option"],
-    ["check", "--format", "xml"],
-    ["no-such-command"],
-    ["check", "extra-argument"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--no-such-option"],
+        ["check", "--format", "xml"],
+        ["no-such-command"],
+        ["check", "extra-argument"],
+    ],
+)
 def test_usage_errors_exit_2(runner, portfolio, args):
     root = portfolio(CLEAN)
     result = runner.invoke(cli, [*args, "--root", str(root)])
@@ -122,7 +128,8 @@ def test_missing_root_folder_exits_2(runner, tmp_path):
     assert result.stdout == ""
     assert result.stderr == (
         f"itpm-site: error: no 'content/' folder in {tmp_path / 'nowhere'}: is this a portfolio? "
-        "(use --root DIR, or create one with 'itpm-site init DIR')\n")
+        "(use --root DIR, or create one with 'itpm-site init DIR')\n"
+    )
 
 
 def test_folder_without_content_exits_2(runner, tmp_path):
@@ -147,17 +154,23 @@ def test_empty_content_folder_is_fine(runner, tmp_path):
 
 
 def test_every_problem_of_every_file_in_one_run(runner, tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/a.md": ERROR,
-        "content/projects/b.md": "---\ntitle: Phase 2: rollout\n---\n",
-        "content/projects/c.md": b"\xff\xfe",
-        "content/projects/d.md": CLEAN,
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": ERROR,
+            "content/projects/b.md": "---\ntitle: Phase 2: rollout\n---\n",
+            "content/projects/c.md": b"\xff\xfe",
+            "content/projects/d.md": CLEAN,
+        },
+    )
     result = run(runner, "check", "--root", tmp_path, "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert sorted({d["path"] for d in data["diagnostics"]}) == [
-        "content/projects/a.md", "content/projects/b.md", "content/projects/c.md"]
+        "content/projects/a.md",
+        "content/projects/b.md",
+        "content/projects/c.md",
+    ]
     assert data["summary"] == {"errors": 3, "warnings": 0, "files": 4}
 
 
@@ -168,8 +181,7 @@ def test_format_json_is_the_json_of_the_diagnostics(runner, portfolio):
     root = portfolio(ERROR, WARNING_ONLY)
     result = run(runner, "check", "--root", root, "--format", "json")
     loaded = load_portfolio(root)
-    assert result.stdout == format_json(loaded.diagnostics,
-                                        Summary.of(loaded.diagnostics, loaded.files))
+    assert result.stdout == format_json(loaded.diagnostics, Summary.of(loaded.diagnostics, loaded.files))
     assert json.loads(result.stdout)["summary"] == {"errors": 1, "warnings": 1, "files": 2}
 
 
@@ -177,8 +189,7 @@ def test_format_github(runner, portfolio):
     root = portfolio(ERROR)
     result = run(runner, "check", "--root", root, "--format", "github")
     loaded = load_portfolio(root)
-    assert result.stdout == format_github(loaded.diagnostics,
-                                          Summary.of(loaded.diagnostics, loaded.files))
+    assert result.stdout == format_github(loaded.diagnostics, Summary.of(loaded.diagnostics, loaded.files))
     assert result.stdout.startswith("::error file=content/projects/p0.md,line=3,col=8,")
 
 
@@ -240,8 +251,10 @@ def test_root_defaults_to_the_current_folder(runner, portfolio, monkeypatch):
 
 def test_format_defaults_to_human(runner, portfolio):
     root = portfolio(ERROR)
-    assert run(runner, "check", "--root", root).stdout == run(
-        runner, "check", "--root", root, "--format", "human").stdout
+    assert (
+        run(runner, "check", "--root", root).stdout
+        == run(runner, "check", "--root", root, "--format", "human").stdout
+    )
 
 
 def test_help_shows_the_defaults(runner):
@@ -303,7 +316,8 @@ def test_internal_error_is_one_line_and_exit_70(monkeypatch, capsys, tmp_path):
     assert caught.value.code == EXIT_INTERNAL == 70
     assert capsys.readouterr().err == (
         "itpm-site: internal error: RuntimeError: kaboom\n"
-        "This is a bug in itpm-site. Run again with ITPM_SITE_DEBUG=1 for details.\n")
+        "This is a bug in itpm-site. Run again with ITPM_SITE_DEBUG=1 for details.\n"
+    )
 
 
 def test_internal_error_with_debug_raises(monkeypatch, tmp_path):
@@ -317,12 +331,15 @@ def test_internal_error_with_debug_raises(monkeypatch, tmp_path):
         main()
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    (["check"], 1), (["check", "--strict"], 1), (["--version"], 0), (["check", "--bogus"], 2)])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["check"], 1), (["check", "--strict"], 1), (["--version"], 0), (["check", "--bogus"], 2)],
+)
 def test_main_exit_codes(monkeypatch, portfolio, capsys, args, code):
     root = portfolio(ERROR)
-    monkeypatch.setattr(sys, "argv", ["itpm-site", *args, "--root", str(root)]
-                        if args[0] == "check" else ["itpm-site", *args])
+    monkeypatch.setattr(
+        sys, "argv", ["itpm-site", *args, "--root", str(root)] if args[0] == "check" else ["itpm-site", *args]
+    )
     with pytest.raises(SystemExit) as caught:
         main()
     assert caught.value.code == code
@@ -332,11 +349,17 @@ def test_main_exit_codes(monkeypatch, portfolio, capsys, args, code):
 
 
 def _python(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("FORCE_COLOR", "NO_COLOR", "ITPM_SITE_DEBUG")}
-    return subprocess.run([sys.executable, "-m", "itpm_site", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=60,
-                          check=False)
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "ITPM_SITE_DEBUG")}
+    return subprocess.run(
+        [sys.executable, "-m", "itpm_site", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
 
 
 def test_python_dash_m_check(portfolio):

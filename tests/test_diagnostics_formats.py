@@ -116,12 +116,14 @@ def test_golden_json(request, broken):
     check_golden(request, GOLDEN / "check.json", format_json(diagnostics, summary))
 
 
-@pytest.mark.parametrize(("fmt", "name"), [
-    ("human", "check.human.txt"), ("github", "check.github.txt"), ("json", "check.json")])
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("human", "check.human.txt"), ("github", "check.github.txt"), ("json", "check.json")]
+)
 def test_check_command_prints_the_golden_output(tmp_path, write_portfolio, fmt, name):
     write_portfolio(tmp_path, BROKEN_PORTFOLIO)
-    result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path), "--format", fmt],
-                                prog_name="itpm-site")
+    result = CliRunner().invoke(
+        cli, ["check", "--root", str(tmp_path), "--format", fmt], prog_name="itpm-site"
+    )
     assert result.exit_code == 1
     assert result.stdout == (GOLDEN / name).read_text(encoding="utf-8")
 
@@ -131,9 +133,12 @@ def test_the_portfolio_covers_what_the_formats_must_handle(broken):
     assert summary.errors and summary.warnings
     assert summary.files == 6
     assert {d.path for d in diagnostics} == {
-        "content/projects/crm.md", "content/projects/georgian.md",
-        "content/projects/100%-cloud, phase 1.md", "content/projects/rollout.md",
-        "content/projects/latin1.md"}
+        "content/projects/crm.md",
+        "content/projects/georgian.md",
+        "content/projects/100%-cloud, phase 1.md",
+        "content/projects/rollout.md",
+        "content/projects/latin1.md",
+    }
     latin1 = next(d for d in diagnostics if d.path.endswith("latin1.md"))
     assert latin1.source_line == "title: Caf\ufffd"  # shown with a replacement character
     assert any("%" in d.message and ":" in d.message and "," in d.message for d in diagnostics)
@@ -143,10 +148,18 @@ def test_the_portfolio_covers_what_the_formats_must_handle(broken):
 
 
 def test_human_is_compiler_style_with_a_caret_under_the_value():
-    d = Diagnostic("content/projects/crm.md", 7, 8, Severity.ERROR, "phase",
-                   "'Execution' is not a phase; did you mean 'implementation'?",
-                   hint="use one of: a, b", code="phase", length=9,
-                   source_line="phase: Execution")
+    d = Diagnostic(
+        "content/projects/crm.md",
+        7,
+        8,
+        Severity.ERROR,
+        "phase",
+        "'Execution' is not a phase; did you mean 'implementation'?",
+        hint="use one of: a, b",
+        code="phase",
+        length=9,
+        source_line="phase: Execution",
+    )
     assert format_human([d], Summary(1, 0, 1)) == (
         "content/projects/crm.md:7:8: error: phase: 'Execution' is not a phase; "
         "did you mean 'implementation'?\n"
@@ -154,7 +167,8 @@ def test_human_is_compiler_style_with_a_caret_under_the_value():
         "    |        ^~~~~~~~~\n"
         "  = help: use one of: a, b\n"
         "\n"
-        "1 error, 0 warnings in 1 file checked\n")
+        "1 error, 0 warnings in 1 file checked\n"
+    )
 
 
 def test_human_caret_never_runs_past_the_line_and_gutter_widens():
@@ -184,13 +198,16 @@ def test_human_colour_only_when_asked(broken):
     assert "\x1b[" in format_human(diagnostics, summary, color=True)
 
 
-@pytest.mark.parametrize(("env", "isatty", "expected"), [
-    ({}, False, False),
-    ({}, True, True),
-    ({"NO_COLOR": "1"}, True, False),
-    ({"FORCE_COLOR": "1"}, False, True),
-    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
-])
+@pytest.mark.parametrize(
+    ("env", "isatty", "expected"),
+    [
+        ({}, False, False),
+        ({}, True, True),
+        ({"NO_COLOR": "1"}, True, False),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
+    ],
+)
 def test_use_color(monkeypatch, env, isatty, expected):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
@@ -208,19 +225,29 @@ def test_use_color(monkeypatch, env, isatty, expected):
 
 
 def test_github_workflow_commands_are_escaped():
-    d = Diagnostic("content/projects/a,b:c%.md", 3, 5, Severity.WARNING, "risks[0].status",
-                   "risk 'Audit: 50%, maybe'\r\nis open", hint="close it: now", code="x")
+    d = Diagnostic(
+        "content/projects/a,b:c%.md",
+        3,
+        5,
+        Severity.WARNING,
+        "risks[0].status",
+        "risk 'Audit: 50%, maybe'\r\nis open",
+        hint="close it: now",
+        code="x",
+    )
     assert format_github([d], Summary(0, 1, 1)) == (
         "::warning file=content/projects/a%2Cb%3Ac%25.md,line=3,col=5,"
         "title=itpm-site%3A risks[0].status::risk 'Audit: 50%25, maybe'%0D%0Ais open"
         "%0Ahelp: close it: now\n"
-        "0 errors, 1 warning in 1 file checked\n")
+        "0 errors, 1 warning in 1 file checked\n"
+    )
 
 
 def test_github_without_field_or_hint():
     d = Diagnostic("a.md", 1, 1, Severity.ERROR, "", "the file is empty")
     assert format_github([d], Summary(1, 0, 1)).splitlines()[0] == (
-        "::error file=a.md,line=1,col=1,title=itpm-site::the file is empty")
+        "::error file=a.md,line=1,col=1,title=itpm-site::the file is empty"
+    )
 
 
 def test_github_every_line_but_the_last_is_a_command(broken):
@@ -237,20 +264,32 @@ def test_json_shape(broken):
     diagnostics, summary = broken
     data = json.loads(format_json(diagnostics, summary))
     assert data["version"] == JSON_FORMAT_VERSION == 1
-    assert data["summary"] == {"errors": summary.errors, "warnings": summary.warnings,
-                               "files": 6}
+    assert data["summary"] == {"errors": summary.errors, "warnings": summary.warnings, "files": 6}
     assert len(data["diagnostics"]) == len(diagnostics)
     for item in data["diagnostics"]:
-        assert list(item) == ["path", "line", "column", "severity", "field", "message", "hint",
-                              "code", "length"]
+        assert list(item) == [
+            "path",
+            "line",
+            "column",
+            "severity",
+            "field",
+            "message",
+            "hint",
+            "code",
+            "length",
+        ]
         assert item["severity"] in ("error", "warning")
     assert "პორტალი" in format_json(diagnostics, summary) or any(
-        "დახურვა" in d["message"] for d in data["diagnostics"])  # not \u-escaped
+        "დახურვა" in d["message"] for d in data["diagnostics"]
+    )  # not \u-escaped
 
 
 def test_json_with_nothing_to_report():
     assert json.loads(format_json([], Summary(0, 0, 0))) == {
-        "version": 1, "summary": {"errors": 0, "warnings": 0, "files": 0}, "diagnostics": []}
+        "version": 1,
+        "summary": {"errors": 0, "warnings": 0, "files": 0},
+        "diagnostics": [],
+    }
 
 
 # ------------------------------------------------------------------------------ model
@@ -259,32 +298,47 @@ def test_json_with_nothing_to_report():
 def test_headline():
     d = Diagnostic("a.md", 2, 3, Severity.WARNING, "ownr", "unknown key 'ownr'")
     assert d.headline() == "a.md:2:3: warning: ownr: unknown key 'ownr'"
-    assert Diagnostic("a.md", 1, 1, Severity.ERROR, "", "empty").headline() == (
-        "a.md:1:1: error: empty")
+    assert Diagnostic("a.md", 1, 1, Severity.ERROR, "", "empty").headline() == ("a.md:1:1: error: empty")
 
 
 def test_sorting_is_by_path_then_position():
     def d(path, line, column, message="m"):
         return Diagnostic(path, line, column, Severity.ERROR, "", message)
 
-    items = [d("b.md", 1, 1), d("A.md", 9, 1), d("a.md", 10, 2), d("a.md", 10, 1, "z"),
-             d("a.md", 10, 1, "a"), d("a.md", 2, 5)]
+    items = [
+        d("b.md", 1, 1),
+        d("A.md", 9, 1),
+        d("a.md", 10, 2),
+        d("a.md", 10, 1, "z"),
+        d("a.md", 10, 1, "a"),
+        d("a.md", 2, 5),
+    ]
     assert [(x.path, x.line, x.column, x.message) for x in sort_diagnostics(items)] == [
-        ("A.md", 9, 1, "m"), ("a.md", 2, 5, "m"), ("a.md", 10, 1, "a"), ("a.md", 10, 1, "z"),
-        ("a.md", 10, 2, "m"), ("b.md", 1, 1, "m")]
+        ("A.md", 9, 1, "m"),
+        ("a.md", 2, 5, "m"),
+        ("a.md", 10, 1, "a"),
+        ("a.md", 10, 1, "z"),
+        ("a.md", 10, 2, "m"),
+        ("b.md", 1, 1, "m"),
+    ]
 
 
-@pytest.mark.parametrize(("summary", "sentence"), [
-    (Summary(0, 0, 0), "0 errors, 0 warnings in 0 files checked"),
-    (Summary(1, 1, 1), "1 error, 1 warning in 1 file checked"),
-    (Summary(2, 3, 4), "2 errors, 3 warnings in 4 files checked"),
-])
+@pytest.mark.parametrize(
+    ("summary", "sentence"),
+    [
+        (Summary(0, 0, 0), "0 errors, 0 warnings in 0 files checked"),
+        (Summary(1, 1, 1), "1 error, 1 warning in 1 file checked"),
+        (Summary(2, 3, 4), "2 errors, 3 warnings in 4 files checked"),
+    ],
+)
 def test_summary_sentence(summary, sentence):
     assert summary.sentence() == sentence
 
 
 def test_summary_of_counts_errors_and_warnings():
-    items = [Diagnostic("a", 1, 1, Severity.ERROR, "", "x"),
-             Diagnostic("a", 2, 1, Severity.WARNING, "", "y"),
-             Diagnostic("a", 3, 1, Severity.WARNING, "", "z")]
+    items = [
+        Diagnostic("a", 1, 1, Severity.ERROR, "", "x"),
+        Diagnostic("a", 2, 1, Severity.WARNING, "", "y"),
+        Diagnostic("a", 3, 1, Severity.WARNING, "", "z"),
+    ]
     assert Summary.of(items, 7) == Summary(1, 2, 7)

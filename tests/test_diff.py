@@ -16,30 +16,52 @@ from itpm_site.diff import code, md
 pytestmark = pytest.mark.usefixtures("plain_env")
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}, check=True)
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+        check=True,
+    )
     return done.stdout.strip()
 
 
-def project(title: str, phase: str = "planning", status: str = "green", owner: str = "Ana",
-            budget: str = "planned: 100000", risks: str = "", milestones: str = "",
-            end: str = "2026-12-31", extra: str = "", body: str = "Body.\n") -> str:
-    return (f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
-            f"summary: S\ncategory: software\nstart: 2026-01-01\nend: {end}\n"
-            f"budget:\n  {budget}\n  currency: USD\n"
-            f"{risks}{milestones}{extra}---\n{body}")
+def project(
+    title: str,
+    phase: str = "planning",
+    status: str = "green",
+    owner: str = "Ana",
+    budget: str = "planned: 100000",
+    risks: str = "",
+    milestones: str = "",
+    end: str = "2026-12-31",
+    extra: str = "",
+    body: str = "Body.\n",
+) -> str:
+    return (
+        f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
+        f"summary: S\ncategory: software\nstart: 2026-01-01\nend: {end}\n"
+        f"budget:\n  {budget}\n  currency: USD\n"
+        f"{risks}{milestones}{extra}---\n{body}"
+    )
 
 
-RISK = ("risks:\n  - title: Vendor | slips\n    probability: 2\n    impact: 3\n"
-        "  - title: Old risk\n    probability: 4\n    impact: 4\n")
+RISK = (
+    "risks:\n  - title: Vendor | slips\n    probability: 2\n    impact: 3\n"
+    "  - title: Old risk\n    probability: 4\n    impact: 4\n"
+)
 MILESTONE = "milestones:\n  - name: Beta\n    date: 2026-06-15\n    done: false\n"
 
 
@@ -65,32 +87,46 @@ def history(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
     repo = tmp_path_factory.mktemp("repo")
     git(repo, "init", "-q", "-b", "main")
     root = repo / "pf"
-    write(root, {
-        "site.yaml": "title: Test\ncurrency: USD\n",
-        "content/projects/alpha.md": project("Alpha", risks=RISK, milestones=MILESTONE),
-        "content/projects/beta.md": project("Beta", phase="implementation"),
-        "content/projects/gamma.md": project("Gamma Rollout", phase="initiation",
-                                             body="Long enough body text to keep git's "
-                                                  "rename detection sure of itself.\n" * 5),
-        "content/projects/delta.md": project("Delta", phase="closure"),
-        "README.md": "not content\n",
-    })
+    write(
+        root,
+        {
+            "site.yaml": "title: Test\ncurrency: USD\n",
+            "content/projects/alpha.md": project("Alpha", risks=RISK, milestones=MILESTONE),
+            "content/projects/beta.md": project("Beta", phase="implementation"),
+            "content/projects/gamma.md": project(
+                "Gamma Rollout",
+                phase="initiation",
+                body="Long enough body text to keep git's rename detection sure of itself.\n" * 5,
+            ),
+            "content/projects/delta.md": project("Delta", phase="closure"),
+            "README.md": "not content\n",
+        },
+    )
     revs = {"c1": commit(repo, "first")}
-    write(root, {
-        # phase forward, budget up, a risk added, one re-scored and one closed, milestone done
-        "content/projects/alpha.md": project(
-            "Alpha", phase="implementation", budget="planned: 120000\n  forecast: 130000",
-            risks=RISK.replace("probability: 2", "probability: 5").replace(
-                "impact: 4\n", "impact: 4\n    status: closed\n")
-            + "  - title: New =risk= @team\n    probability: 3\n    impact: 3\n",
-            milestones=MILESTONE.replace("false", "true"), owner="Luka"),
-        # green -> red, end moved two weeks: a slip
-        "content/projects/beta.md": project("Beta", phase="implementation", status="red",
-                                            extra="forecast_end: 2027-01-14\n"),
-        "content/projects/delta.md": None,
-        "content/projects/epsilon.md": project("Epsilon", phase="initiation"),
-        "content/projects/broken.md": project("Broken", phase="Foo"),
-    })
+    write(
+        root,
+        {
+            # phase forward, budget up, a risk added, one re-scored and one closed, milestone done
+            "content/projects/alpha.md": project(
+                "Alpha",
+                phase="implementation",
+                budget="planned: 120000\n  forecast: 130000",
+                risks=RISK.replace("probability: 2", "probability: 5").replace(
+                    "impact: 4\n", "impact: 4\n    status: closed\n"
+                )
+                + "  - title: New =risk= @team\n    probability: 3\n    impact: 3\n",
+                milestones=MILESTONE.replace("false", "true"),
+                owner="Luka",
+            ),
+            # green -> red, end moved two weeks: a slip
+            "content/projects/beta.md": project(
+                "Beta", phase="implementation", status="red", extra="forecast_end: 2027-01-14\n"
+            ),
+            "content/projects/delta.md": None,
+            "content/projects/epsilon.md": project("Epsilon", phase="initiation"),
+            "content/projects/broken.md": project("Broken", phase="Foo"),
+        },
+    )
     git(repo, "add", "-A")
     git(repo, "mv", "pf/content/projects/gamma.md", "pf/content/projects/gamma-rollout.md")
     revs["c2"] = commit(repo, "second")
@@ -124,8 +160,7 @@ def test_markdown_reports_every_kind_of_change(history):
     assert "| Schedule slip | 0 days | +14 days | +14 days later |" in out
     assert "| Budget planned | 100,000 USD | 120,000 USD | +20,000 USD (+20.0%) |" in out
     # the money model's figures: no forecast before, so the EAC was the planned budget
-    assert ("| Forecast at completion (EAC) | 100,000 USD | 130,000 USD | +30,000 USD (+30.0%) |"
-            in out)
+    assert "| Forecast at completion (EAC) | 100,000 USD | 130,000 USD | +30,000 USD (+30.0%) |" in out
     assert "| Variance | 0 USD | +10,000 USD | +10,000 USD |" in out
     # risks: added (user text escaped, no @mention), re-scored, closed; pipes escaped
     assert "| New \\=risk\\= @\u200bteam | ➕ added | – | 9 (medium), open |" not in out
@@ -154,29 +189,43 @@ def test_json_shape(history):
     assert doc["base"]["projects"] == 4 and doc["head"]["projects"] == 4
     assert [e["path"] for e in doc["head"]["errors"]] == ["content/projects/broken.md"]
     s = doc["summary"]
-    assert (s["added"], s["removed"], s["renamed"], s["changed"], s["turned_red"]) == \
-        (1, 1, 1, 3, 1)
+    assert (s["added"], s["removed"], s["renamed"], s["changed"], s["turned_red"]) == (1, 1, 1, 3, 1)
     by_slug = {p["slug"]: p for p in doc["projects"]}
     assert set(by_slug) == {"alpha", "beta", "gamma-rollout", "delta", "epsilon"}
     alpha = by_slug["alpha"]
-    assert alpha["phase"] == {"old": "planning", "new": "implementation",
-                              "direction": "forward", "steps": 1}
+    assert alpha["phase"] == {"old": "planning", "new": "implementation", "direction": "forward", "steps": 1}
     assert alpha["fields"] == [{"field": "owner", "old": "Ana", "new": "Luka"}]
-    assert alpha["budget"][0] == {"field": "planned", "currency": "USD", "old_currency": "USD",
-                                  "old": "100000", "new": "120000", "delta": "20000",
-                                  "percent": 20.0}
+    assert alpha["budget"][0] == {
+        "field": "planned",
+        "currency": "USD",
+        "old_currency": "USD",
+        "old": "100000",
+        "new": "120000",
+        "delta": "20000",
+        "percent": 20.0,
+    }
     risks = {r["title"]: r for r in alpha["risks"]}
     assert risks["New =risk= @team"]["change"] == "added"
-    assert risks["New =risk= @team"]["new"] == {"probability": 3, "impact": 3, "score": 9,
-                                                "band": "medium", "status": "open"}
+    assert risks["New =risk= @team"]["new"] == {
+        "probability": 3,
+        "impact": 3,
+        "score": 9,
+        "band": "medium",
+        "status": "open",
+    }
     assert risks["Old risk"]["change"] == "closed"
     assert risks["Vendor | slips"]["change"] == "rescored"
-    assert alpha["milestones"] == [{"change": "done", "name": "Beta",
-                                    "old": {"date": "2026-06-15", "done": False},
-                                    "new": {"date": "2026-06-15", "done": True}, "days": None}]
+    assert alpha["milestones"] == [
+        {
+            "change": "done",
+            "name": "Beta",
+            "old": {"date": "2026-06-15", "done": False},
+            "new": {"date": "2026-06-15", "done": True},
+            "days": None,
+        }
+    ]
     beta = by_slug["beta"]
-    assert beta["status"] == {"old": "green", "new": "red", "direction": "worse",
-                              "turned_red": True}
+    assert beta["status"] == {"old": "green", "new": "red", "direction": "worse", "turned_red": True}
     assert beta["slip"] == {"old": 0, "new": 14, "days": 14}
     gamma = by_slug["gamma-rollout"]
     assert (gamma["change"], gamma["old_slug"], gamma["renamed"]) == ("changed", "gamma", True)
@@ -221,7 +270,8 @@ def test_head_defaults_to_the_working_tree(tmp_path):
     status, out, _ = run(c1, "--root", str(repo))
     assert status == 0
     assert out.splitlines()[0] == (
-        f"**Portfolio diff** {code(c1[:7])} → `working tree`: 1 changed · 🔴 **1 turned red**")
+        f"**Portfolio diff** {code(c1[:7])} → `working tree`: 1 changed · 🔴 **1 turned red**"
+    )
     assert git(repo, "status", "--porcelain") == "M content/projects/a.md"
     status, out, _ = run("HEAD", "HEAD", "--root", str(repo))
     assert out.splitlines()[0].endswith("no project changes")
@@ -241,8 +291,7 @@ def test_base_without_a_portfolio(tmp_path):
 
 
 def test_markdown_escaping():
-    assert md("a|b *c* <script> [x](y) @here") == \
-        "a\\|b \\*c\\* \\<script\\> \\[x\\](y) @\u200bhere"
+    assert md("a|b *c* <script> [x](y) @here") == "a\\|b \\*c\\* \\<script\\> \\[x\\](y) @\u200bhere"
     assert md("two\nlines") == "two lines"
     assert code("a`b|c") == "``a`b\\|c``"
 
@@ -265,8 +314,7 @@ def test_a_project_broken_in_head_is_not_reported_as_removed(tmp_path):
     status, out, _ = run(c1, "--root", str(repo), "--format", "json")
     doc = json.loads(out)
     assert status == 0
-    assert [(p["slug"], p["change"], p["invalid_in"]) for p in doc["projects"]] == [
-        ("a", "invalid", "head")]
+    assert [(p["slug"], p["change"], p["invalid_in"]) for p in doc["projects"]] == [("a", "invalid", "head")]
     assert doc["summary"]["removed"] == 0 and doc["summary"]["head_errors"] == 1
     _, out, _ = run(c1, "--root", str(repo))
     assert "A (`a`): `content/projects/a.md` has errors now, so it is not compared" in out

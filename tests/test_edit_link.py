@@ -15,23 +15,43 @@ from itpm_site.config import SiteConfig
 SOURCE = "content/projects/crm.md"
 
 
-@pytest.mark.parametrize(("repo_url", "edit_uri", "expected"), [
-    ("https://github.com/acme/portfolio", None,
-     "https://github.com/acme/portfolio/edit/main/content/projects/crm.md"),
-    ("https://github.com/acme/portfolio/", "edit/trunk/",
-     "https://github.com/acme/portfolio/edit/trunk/content/projects/crm.md"),
-    ("https://gitlab.example.com/pmo/portfolio", None,
-     "https://gitlab.example.com/pmo/portfolio/-/edit/main/content/projects/crm.md"),
-    ("https://bitbucket.org/acme/portfolio", None,
-     "https://bitbucket.org/acme/portfolio/src/main/content/projects/crm.md"),
-    ("https://git.example.com/acme/portfolio", "_edit/main",
-     "https://git.example.com/acme/portfolio/_edit/main/content/projects/crm.md"),
-    # A full address in edit_uri is used as it is (a query ending in '=' takes the path).
-    ("https://example.com/repo", "https://cms.example.com/edit?path=",
-     "https://cms.example.com/edit?path=content/projects/crm.md"),
-])
-def test_the_edit_address_joins_repo_url_edit_uri_and_the_file(repo_url, edit_uri,
-                                                                 expected) -> None:
+@pytest.mark.parametrize(
+    ("repo_url", "edit_uri", "expected"),
+    [
+        (
+            "https://github.com/acme/portfolio",
+            None,
+            "https://github.com/acme/portfolio/edit/main/content/projects/crm.md",
+        ),
+        (
+            "https://github.com/acme/portfolio/",
+            "edit/trunk/",
+            "https://github.com/acme/portfolio/edit/trunk/content/projects/crm.md",
+        ),
+        (
+            "https://gitlab.example.com/pmo/portfolio",
+            None,
+            "https://gitlab.example.com/pmo/portfolio/-/edit/main/content/projects/crm.md",
+        ),
+        (
+            "https://bitbucket.org/acme/portfolio",
+            None,
+            "https://bitbucket.org/acme/portfolio/src/main/content/projects/crm.md",
+        ),
+        (
+            "https://git.example.com/acme/portfolio",
+            "_edit/main",
+            "https://git.example.com/acme/portfolio/_edit/main/content/projects/crm.md",
+        ),
+        # A full address in edit_uri is used as it is (a query ending in '=' takes the path).
+        (
+            "https://example.com/repo",
+            "https://cms.example.com/edit?path=",
+            "https://cms.example.com/edit?path=content/projects/crm.md",
+        ),
+    ],
+)
+def test_the_edit_address_joins_repo_url_edit_uri_and_the_file(repo_url, edit_uri, expected) -> None:
     config = SiteConfig(repo_url=repo_url, edit_uri=edit_uri)
     assert config.edit_url(SOURCE) == expected
 
@@ -42,9 +62,14 @@ def test_no_link_without_a_repository_or_a_known_forge() -> None:
     assert SiteConfig(repo_url="https://git.example.com/acme/portfolio").edit_url(SOURCE) is None
 
 
-@pytest.mark.parametrize("bad", [{"repo_url": "javascript:alert(1)"},
-                                 {"repo_url": "github.com/acme/portfolio"},
-                                 {"repo_url": "https://x.example", "edit_uri": "ftp://x/edit/"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"repo_url": "javascript:alert(1)"},
+        {"repo_url": "github.com/acme/portfolio"},
+        {"repo_url": "https://x.example", "edit_uri": "ftp://x/edit/"},
+    ],
+)
 def test_only_web_addresses_are_accepted(bad) -> None:
     with pytest.raises(ValidationError, match="must be an http"):
         SiteConfig(**bad)
@@ -66,17 +91,18 @@ Body.
 
 
 @pytest.mark.parametrize("site_yaml", ["title: T\n", "title: T\nrepo_url: https://github.com/acme/p\n"])
-def test_the_project_page_links_the_file_only_with_a_repository(write_portfolio, tmp_path,
-                                                                site_yaml: str) -> None:
+def test_the_project_page_links_the_file_only_with_a_repository(
+    write_portfolio, tmp_path, site_yaml: str
+) -> None:
     root = write_portfolio(tmp_path / "p", {"site.yaml": site_yaml, SOURCE: PROJECT})
-    result = build_site(BuildOptions(root=root, output=tmp_path / "out",
-                                     as_of=dt.date(2026, 5, 1)))
+    result = build_site(BuildOptions(root=root, output=tmp_path / "out", as_of=dt.date(2026, 5, 1)))
     assert result.ok
     page = parse(tmp_path / "out" / "projects" / "crm" / "index.html")
     edit_links = [a for a in page.find_all("a") if "/edit/" in a.get("href", "")]
     assert "Edit this file" in page.text and SOURCE in page.text
     if "repo_url" in site_yaml:
         assert [a["href"] for a in edit_links] == [
-            "https://github.com/acme/p/edit/main/content/projects/crm.md"]
+            "https://github.com/acme/p/edit/main/content/projects/crm.md"
+        ]
     else:
         assert edit_links == []

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.usefixtures("plain_env")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def build(root: Path, *args: str):
@@ -107,12 +108,16 @@ def test_a_read_only_portfolio_folder(built, monkeypatch):
 
 def test_init_where_a_file_is_in_the_way(tmp_path):
     (tmp_path / "blocker").write_text("", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "itpm_site", "init",
-                           str(tmp_path / "blocker" / "portfolio")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "itpm_site", "init", str(tmp_path / "blocker" / "portfolio")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-        f"itpm-site: error: {tmp_path / 'blocker' / 'portfolio'}: Not a directory"]
+        f"itpm-site: error: {tmp_path / 'blocker' / 'portfolio'}: Not a directory"
+    ]
 
 
 def test_serve_without_a_private_folder(tmp_path, write_portfolio, monkeypatch):

@@ -15,8 +15,10 @@ DEMO = Path(__file__).resolve().parent.parent / "content" / "projects"
 
 def demo_projects() -> list[dict]:
     """Front matter of the demo's projects, read without itpm-site."""
-    return [yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
-            for path in sorted(DEMO.rglob("*.md"))]
+    return [
+        yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
+        for path in sorted(DEMO.rglob("*.md"))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +41,15 @@ def page(browser):
 
 def visible_titles(page) -> list[str]:
     return page.eval_on_selector_all(
-        "#explorer tbody tr:not([hidden]) .project-title", "links => links.map(a => a.textContent)")
+        "#explorer tbody tr:not([hidden]) .project-title", "links => links.map(a => a.textContent)"
+    )
 
 
 def column_values(page, index: int) -> list[str]:
     return page.eval_on_selector_all(
         "#explorer tbody tr:not([hidden])",
-        f"rows => rows.map(r => r.cells[{index}].getAttribute('data-sort'))")
+        f"rows => rows.map(r => r.cells[{index}].getAttribute('data-sort'))",
+    )
 
 
 def test_a_status_filter_shows_exactly_those_projects_and_says_so(page, site_url: str) -> None:
@@ -61,9 +65,12 @@ def test_text_search_finds_words_shown_in_the_row_and_tags(page, site_url: str) 
     projects = demo_projects()
     page.goto(site_url + "projects/")
     page.fill("#f-q", "tbilisi")
-    expected = sorted(p["title"] for p in projects if "tbilisi" in (
-        " ".join([p["title"], p.get("summary", ""), p.get("owner", ""), *p.get("tags", [])]
-                 ).lower()))
+    expected = sorted(
+        p["title"]
+        for p in projects
+        if "tbilisi"
+        in (" ".join([p["title"], p.get("summary", ""), p.get("owner", ""), *p.get("tags", [])]).lower())
+    )
     assert expected and sorted(visible_titles(page)) == expected
     # A tag is found though the table does not show tags.
     tag = next(t for p in projects for t in p.get("tags", []))
@@ -83,17 +90,19 @@ def test_headers_sort_numbers_largest_first_then_reverse(page, site_url: str) ->
     # Text sorts by what the cell shows, case-insensitively, and '–' (none) goes last.
     page.click("#explorer th[data-key=program] button")
     programs = page.eval_on_selector_all(
-        "#explorer tbody tr", "rows => rows.map(r => r.cells[4].textContent.trim())")
+        "#explorer tbody tr", "rows => rows.map(r => r.cells[4].textContent.trim())"
+    )
     named = [p for p in programs if p != "–"]
     assert named == sorted(named, key=str.lower)
-    assert programs[len(named):] == ["–"] * (len(programs) - len(named))
+    assert programs[len(named) :] == ["–"] * (len(programs) - len(named))
 
 
 def test_the_url_restores_filters_and_sort(page, site_url: str) -> None:
     page.goto(site_url + "projects/?phase=implementation&sort=risk&dir=desc")
     assert page.input_value("#f-phase") == "implementation"
-    phases = page.eval_on_selector_all("#explorer tbody tr:not([hidden])",
-                                       "rows => rows.map(r => r.dataset.phase)")
+    phases = page.eval_on_selector_all(
+        "#explorer tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.phase)"
+    )
     assert phases and set(phases) == {"implementation"}
     scores = [int(v) for v in column_values(page, 7) if v]
     assert scores == sorted(scores, reverse=True)

@@ -32,7 +32,7 @@ LONG_NAME = "ქართული ეტაპი — " * 6  # multi-byte text 
 
 FILES = {
     "site.yaml": "title: Export test\ncurrency: USD\nexchange_rates: {EUR: 1.1}\n"
-                 "base_url: https://example.org/pf/\n",
+    "base_url: https://example.org/pf/\n",
     "content/projects/evil.md": """\
 ---
 title: '=HYPERLINK("x")'
@@ -119,7 +119,7 @@ def test_projects_csv_rows_and_formula_neutralised(built):
     by_slug = {r[0]: dict(zip(PROJECT_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert list(by_slug) == ["evil", "beta", "plain"]  # the site's order: by title ("=" < "b")
     evil = by_slug["evil"]
-    assert evil["title"] == "'=HYPERLINK(\"x\")"
+    assert evil["title"] == '\'=HYPERLINK("x")'
     assert evil["owner"] == "'@evil"
     assert evil["summary"] == "'-2+3 looks like a formula"
     # numbers stay numbers, even negative ones
@@ -151,8 +151,17 @@ def test_risks_and_milestones_csv(built):
 
 
 def test_csv_cell():
-    assert [csv_cell(v) for v in ("=1+1", "+1", "-x", "@a", "\tx", "\rx", "＝1", "ok", "a=b")] \
-        == ["'=1+1", "'+1", "'-x", "'@a", "'\tx", "'\rx", "'＝1", "ok", "a=b"]
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-x", "@a", "\tx", "\rx", "＝1", "ok", "a=b")] == [
+        "'=1+1",
+        "'+1",
+        "'-x",
+        "'@a",
+        "'\tx",
+        "'\rx",
+        "'＝1",
+        "ok",
+        "a=b",
+    ]
     from decimal import Decimal
 
     assert [csv_cell(v) for v in (-5, Decimal("-1.50"), None, True)] == ["-5", "-1.50", "", "true"]
@@ -172,8 +181,11 @@ def test_calendar_parses_with_stable_uids(built):
     assert str(cal["X-WR-CALNAME"]) == "Export test: milestones"
     events = cal.walk("VEVENT")
     assert [str(e["UID"]) for e in events] == [
-        "evil-milestone-1@itpm-site", "evil-milestone-2@itpm-site", "beta-milestone-1@itpm-site",
-        "evil-milestone-3@itpm-site"]
+        "evil-milestone-1@itpm-site",
+        "evil-milestone-2@itpm-site",
+        "beta-milestone-1@itpm-site",
+        "evil-milestone-3@itpm-site",
+    ]
     go_live = events[3]
     assert go_live["DTSTART"].dt == dt.date(2026, 9, 30)
     assert go_live["DTEND"].dt == dt.date(2026, 10, 1)
@@ -182,14 +194,13 @@ def test_calendar_parses_with_stable_uids(built):
     assert str(go_live["URL"]) == "https://example.org/pf/projects/evil/#milestone-3"
     assert str(events[2]["SUMMARY"]) == f"Beta Platform: {LONG_NAME.strip()}"
     assert b"DTSTART;VALUE=DATE:20260930\r\n" in data
-    assert b"SUMMARY:=HYPERLINK(\"x\"): Go-live\\, finally\r\n" in data
+    assert b'SUMMARY:=HYPERLINK("x"): Go-live\\, finally\r\n' in data
 
 
 def test_one_calendar_per_project_with_milestones(built):
     one, _ = built
     cal = icalendar.Calendar.from_ical((one / "projects/evil/milestones.ics").read_bytes())
-    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
-        f"evil-milestone-{n}@itpm-site" for n in (1, 2, 3)]
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"evil-milestone-{n}@itpm-site" for n in (1, 2, 3)]
     assert (one / "projects/beta/milestones.ics").is_file()
     assert not (one / "projects/plain/milestones.ics").exists()
 
@@ -200,8 +211,7 @@ def test_ics_text_escaping_and_folding():
     parts = folded.split(b"\r\n")
     assert parts[-1] == b"" and all(len(p) <= 75 for p in parts)
     assert all(p.startswith(b" ") for p in parts[1:-1])
-    assert b"".join(p[1:] if i else p for i, p in enumerate(parts[:-1])).decode() == \
-        "SUMMARY:" + "ქ" * 40
+    assert b"".join(p[1:] if i else p for i, p in enumerate(parts[:-1])).decode() == "SUMMARY:" + "ქ" * 40
     assert fold("X:short") == b"X:short\r\n"
 
 
@@ -216,13 +226,23 @@ def test_portfolio_json_validates_and_carries_the_figures(built):
     projects = {p["slug"]: p for p in doc["projects"]}
     evil = projects["evil"]
     assert evil["budget"] == {
-        "currency": "EUR", "planned": "100000", "actual": "30000", "forecast": "90000",
-        "eac": "90000", "on_plan": False, "variance": "-10000", "variance_pct": -10.0,
-        "spent_pct": 30.0, "over_budget": False,
-        "base": {"planned": "110000", "actual": "33000", "eac": "99000", "variance": "-11000"}}
+        "currency": "EUR",
+        "planned": "100000",
+        "actual": "30000",
+        "forecast": "90000",
+        "eac": "90000",
+        "on_plan": False,
+        "variance": "-10000",
+        "variance_pct": -10.0,
+        "spent_pct": 30.0,
+        "over_budget": False,
+        "base": {"planned": "110000", "actual": "33000", "eac": "99000", "variance": "-11000"},
+    }
     assert evil["slip_days"] == 14 and evil["forecast_end"] == "2026-10-14"
-    assert [(r["score"], r["band"], r["live"]) for r in evil["risks"]] == \
-        [(16, "critical", True), (4, "low", False)]
+    assert [(r["score"], r["band"], r["live"]) for r in evil["risks"]] == [
+        (16, "critical", True),
+        (4, "low", False),
+    ]
     assert [m["overdue"] for m in evil["milestones"]] == [False, True, False]
     assert evil["dependents"] == ["beta"] and projects["beta"]["depends_on"] == ["evil"]
     assert evil["program"] == {"slug": "core-platform", "title": "Core, Platform"}
@@ -234,11 +254,17 @@ def test_portfolio_json_validates_and_carries_the_figures(built):
     budget = rollup["budget"]
     # Beta has no forecast: taken as on plan, its EAC is its planned 50,000
     assert budget["converted"] == {
-        "projects": 2, "on_plan": 1, "planned": "160000", "actual": "33000", "eac": "149000",
-        "variance": "-11000", "variance_pct": -6.9, "spent_pct": 30.0}
+        "projects": 2,
+        "on_plan": 1,
+        "planned": "160000",
+        "actual": "33000",
+        "eac": "149000",
+        "variance": "-11000",
+        "variance_pct": -6.9,
+        "spent_pct": 30.0,
+    }
     assert budget["converted_currencies"] == ["USD", "EUR"] and budget["not_converted"] == []
-    assert {c: f["planned"] for c, f in budget["by_currency"].items()} == {
-        "USD": "50000", "EUR": "100000"}
+    assert {c: f["planned"] for c, f in budget["by_currency"].items()} == {"USD": "50000", "EUR": "100000"}
     assert (budget["projects"], budget["without_budget"], budget["on_plan"]) == (2, 1, 1)
     assert projects["plain"]["top_risk_score"] is None
     assert rollup["milestones"] == {"total": 4, "done": 1, "overdue": 1}
@@ -247,8 +273,16 @@ def test_portfolio_json_validates_and_carries_the_figures(built):
 
 def test_byte_identical_across_builds(built):
     one, two = built
-    names = ["portfolio.json", "projects.csv", "risks.csv", "milestones.csv", "milestones.ics",
-             "projects/evil/milestones.ics", "schema/project.json", "schema/portfolio.json"]
+    names = [
+        "portfolio.json",
+        "projects.csv",
+        "risks.csv",
+        "milestones.csv",
+        "milestones.ics",
+        "projects/evil/milestones.ics",
+        "schema/project.json",
+        "schema/portfolio.json",
+    ]
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
@@ -271,8 +305,7 @@ def test_exports_links_partial(tmp_path, write_portfolio):
             return template.render(page=page, **context)
 
     html = render(PageSpec("index.html", "dashboard.html"))
-    for href in ("portfolio.json", "projects.csv", "risks.csv", "milestones.csv",
-                 "milestones.ics"):
+    for href in ("portfolio.json", "projects.csv", "risks.csv", "milestones.csv", "milestones.ics"):
         assert f'href="{href}"' in html
     evil = site.portfolio.by_slug["evil"]
     html = render(PageSpec("projects/evil/index.html", "project.html"), p=evil)

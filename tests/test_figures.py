@@ -38,16 +38,24 @@ AS_OF = dt.date(2026, 11, 20)
 # ------------------------------------------------------------------------------ the contract
 # What the data contract (SPEC section 2) says, written out here rather than imported.
 
-PHASE_LABELS = {"initiation": "Initiation", "planning": "Planning",
-                "implementation": "Implementation", "monitoring": "Monitoring and Control",
-                "closure": "Closure"}
+PHASE_LABELS = {
+    "initiation": "Initiation",
+    "planning": "Planning",
+    "implementation": "Implementation",
+    "monitoring": "Monitoring and Control",
+    "closure": "Closure",
+}
 #: The default taxonomy's labels, by every spelling this module's portfolios use.
 CATEGORY_LABELS = {
-    "software": "Software", "web and app development": "Software",
+    "software": "Software",
+    "web and app development": "Software",
     "software development": "Software",
-    "network-cloud": "Network & cloud", "network & cloud": "Network & cloud",
-    "data-analytics": "Data & analytics", "data & analytics": "Data & analytics",
-    "it-services": "IT services", "help desk & technology services": "IT services",
+    "network-cloud": "Network & cloud",
+    "network & cloud": "Network & cloud",
+    "data-analytics": "Data & analytics",
+    "data & analytics": "Data & analytics",
+    "it-services": "IT services",
+    "help desk & technology services": "IT services",
     "service desk": "IT services",
 }
 
@@ -122,9 +130,17 @@ def read_portfolio(root: Path) -> tuple[dict, list[RawProject], dict[str, str]]:
     projects = []
     for path in sorted((root / "content" / "projects").rglob("*.md")):
         fm = front_matter(path)
-        projects.append(RawProject(
-            str(path.relative_to(root)), fm["title"], str(fm["phase"]).lower(), fm["owner"],
-            fm.get("program"), fm.get("category"), *project_money(fm.get("budget"), base, rates)))
+        projects.append(
+            RawProject(
+                str(path.relative_to(root)),
+                fm["title"],
+                str(fm["phase"]).lower(),
+                fm["owner"],
+                fm.get("program"),
+                fm.get("category"),
+                *project_money(fm.get("budget"), base, rates),
+            )
+        )
     return {"currency": base, "rates": rates}, projects, programs
 
 
@@ -141,8 +157,13 @@ def project_money(budget, base: str, rates: dict[str, Decimal]):
     rate = Decimal(1) if currency == base else rates.get(currency)
     series, r = (base, rate) if rate is not None else (currency, Decimal(1))
     eac = forecast if forecast is not None else planned
-    return (series, whole(planned * r), whole(eac * r),
-            None if actual is None else whole(actual * r), forecast is None), currency
+    return (
+        series,
+        whole(planned * r),
+        whole(eac * r),
+        None if actual is None else whole(actual * r),
+        forecast is None,
+    ), currency
 
 
 def key(name: str) -> str:
@@ -170,14 +191,15 @@ def sums(projects: list[RawProject]) -> dict[str, Sums]:
 
 def groupings(projects: list[RawProject], programs: dict[str, str]) -> dict[str, dict]:
     """{kind: {row label: projects}}, with the rows for projects outside every group."""
-    out: dict[str, dict[str, list[RawProject]]] = {k: defaultdict(list) for k in
-                                                   ("program", "category", "owner", "phase")}
+    out: dict[str, dict[str, list[RawProject]]] = {
+        k: defaultdict(list) for k in ("program", "category", "owner", "phase")
+    }
     for p in projects:
-        out["program"][programs.get(key(p.program), p.program) if p.program
-                       else "No program"].append(p)
+        out["program"][programs.get(key(p.program), p.program) if p.program else "No program"].append(p)
         category = p.category and str(p.category).strip()
-        out["category"][CATEGORY_LABELS.get(category.lower(), category) if category
-                        else "Uncategorised"].append(p)
+        out["category"][
+            CATEGORY_LABELS.get(category.lower(), category) if category else "Uncategorised"
+        ].append(p)
         out["owner"][p.owner].append(p)
         out["phase"][PHASE_LABELS[p.phase]].append(p)
     return out
@@ -194,8 +216,9 @@ class Node:
 
     @property
     def text(self) -> str:
-        return " ".join("".join(c if isinstance(c, str) else " " + c.text + " "
-                                for c in self.children).split())
+        return " ".join(
+            "".join(c if isinstance(c, str) else " " + c.text + " " for c in self.children).split()
+        )
 
     def all(self, tag: str, cls: str | None = None) -> list[Node]:
         found = []
@@ -264,8 +287,7 @@ def amounts(node: Node) -> dict[str, Decimal]:
         value, currency = Decimal(data.attrs["value"]), data.attrs["data-currency"]
         shown = data.text
         sign = "+" if shown.startswith("+") else ""
-        assert shown in (f"{sign}{compact(value)} {currency}", f"{sign}{value:,f} {currency}"), (
-            shown, value)
+        assert shown in (f"{sign}{compact(value)} {currency}", f"{sign}{value:,f} {currency}"), (shown, value)
         out[currency] = value
     return out
 
@@ -290,8 +312,16 @@ def budget_rows(table: Node) -> tuple[list[Row], Row | None]:
     def row(tr: Node) -> Row:
         head, *cells = [c for c in tr.children if isinstance(c, Node)]
         texts = [c.text for c in cells]
-        return Row(head.text, int(texts[0]), number(texts[1]), number(texts[2]),
-                   number(texts[3].split("(")[0]), number(texts[4]), texts[5], texts[6])
+        return Row(
+            head.text,
+            int(texts[0]),
+            number(texts[1]),
+            number(texts[2]),
+            number(texts[3].split("(")[0]),
+            number(texts[4]),
+            texts[5],
+            texts[6],
+        )
 
     body = [row(tr) for tr in table.first("tbody").all("tr")]
     foot = table.all("tfoot")
@@ -304,7 +334,11 @@ PERCENT = re.compile(r"^(–|[+-]?\d+\.\d%)$")
 def check_row(row: Row, expected: Sums) -> None:
     assert row.planned + row.variance == row.eac, row  # planned + variance = forecast
     assert (row.projects, row.planned, row.eac, row.variance) == (
-        expected.projects, expected.planned, expected.eac, expected.variance), row.label
+        expected.projects,
+        expected.planned,
+        expected.eac,
+        expected.variance,
+    ), row.label
     assert row.actual == (expected.actual if expected.reporting else None), row.label
     assert PERCENT.match(row.variance_pct) and PERCENT.match(row.spent_pct), row
     vp = pct(expected.variance, expected.planned)
@@ -339,24 +373,32 @@ def check_site(root: Path, site: Path) -> None:
         kind = headings.get(section.attrs.get("aria-labelledby", ""))
         if kind:
             check_budget_tables(section, groups[kind], portfolio)
-    check_budget_tables(page(site, "index.html"), groups["program"], portfolio,
-                        only="Budget by program")
+    check_budget_tables(page(site, "index.html"), groups["program"], portfolio, only="Budget by program")
     check_currency_table(budget, projects)
 
-    for kind, rel in (("program", "programs/index.html"), ("owner", "owners/index.html"),
-                      ("category", "categories/index.html")):
+    for kind, rel in (
+        ("program", "programs/index.html"),
+        ("owner", "owners/index.html"),
+        ("category", "categories/index.html"),
+    ):
         check_group_index(site, rel, groups[kind], portfolio)
     for label, members in groups["phase"].items():
         slug = next(k for k, v in PHASE_LABELS.items() if v == label)
-        check_money_kpis(kpis(page(site, f"phases/{slug}/index.html")), sums(members),
-                         sum(1 for p in members if p.money is None))
+        check_money_kpis(
+            kpis(page(site, f"phases/{slug}/index.html")),
+            sums(members),
+            sum(1 for p in members if p.money is None),
+        )
 
     check_json(site, config, portfolio, without)
 
 
 def check_money_kpis(found: dict[str, Node], expected: dict[str, Sums], without: int) -> None:
-    for label, name in (("Planned budget", "planned"), ("Forecast at completion", "eac"),
-                        ("Variance", "variance")):
+    for label, name in (
+        ("Planned budget", "planned"),
+        ("Forecast at completion", "eac"),
+        ("Variance", "variance"),
+    ):
         assert amounts(found[label]) == {c: getattr(s, name) for c, s in expected.items()}, label
     for currency, s in expected.items():  # each series' variance %, one decimal
         vp = pct(s.variance, s.planned)
@@ -370,14 +412,15 @@ def check_money_kpis(found: dict[str, Node], expected: dict[str, Sums], without:
     assert (f"{without} without" in note) == bool(without)
     on_plan = sum(s.on_plan for s in expected.values())
     eac_note = found["Forecast at completion"].text
-    assert (f"{on_plan} project{'s' if on_plan != 1 else ''} without a forecast taken as on plan"
-            in eac_note) == bool(on_plan)
+    assert (
+        f"{on_plan} project{'s' if on_plan != 1 else ''} without a forecast taken as on plan" in eac_note
+    ) == bool(on_plan)
 
 
-def check_budget_tables(container: Node, members: dict[str, list[RawProject]],
-                        portfolio: dict[str, Sums], only: str = "") -> None:
-    tables = [t for t in container.all("table", "budget-table")
-              if only in t.first("caption").text]
+def check_budget_tables(
+    container: Node, members: dict[str, list[RawProject]], portfolio: dict[str, Sums], only: str = ""
+) -> None:
+    tables = [t for t in container.all("table", "budget-table") if only in t.first("caption").text]
     assert sorted(t.attrs["data-currency"] for t in tables) == sorted(portfolio)
     for table in tables:
         currency = table.attrs["data-currency"]
@@ -385,10 +428,8 @@ def check_budget_tables(container: Node, members: dict[str, list[RawProject]],
         assert total is not None and total.label == "Total"
         check_adds_up(rows, total)
         check_row(total, portfolio[currency])  # the Total is the dashboard's figure
-        expected_rows = {label: s[currency] for label, ps in members.items()
-                         if currency in (s := sums(ps))}
-        assert [r.label for r in rows] == [label for label in _ordered(members)
-                                           if label in expected_rows]
+        expected_rows = {label: s[currency] for label, ps in members.items() if currency in (s := sums(ps))}
+        assert [r.label for r in rows] == [label for label in _ordered(members) if label in expected_rows]
         for row in rows:
             check_row(row, expected_rows[row.label])
 
@@ -400,8 +441,7 @@ def _ordered(members: dict[str, list]) -> list[str]:
     labels = list(members)
     if all(label in PHASE_LABELS.values() for label in labels):
         return [v for v in PHASE_LABELS.values() if v in members]
-    return sorted((x for x in labels if x not in rest), key=str.lower) + \
-        [x for x in rest if x in members]
+    return sorted((x for x in labels if x not in rest), key=str.lower) + [x for x in rest if x in members]
 
 
 def check_currency_table(budget: Node, projects: list[RawProject]) -> None:
@@ -415,13 +455,16 @@ def check_currency_table(budget: Node, projects: list[RawProject]) -> None:
         assert not tables
         return
     table = tables[0]
-    found = {tr.attrs["data-currency"]: int([c for c in tr.children if isinstance(c, Node)][1]
-                                           .text) for tr in table.first("tbody").all("tr")}
+    found = {
+        tr.attrs["data-currency"]: int([c for c in tr.children if isinstance(c, Node)][1].text)
+        for tr in table.first("tbody").all("tr")
+    }
     assert found == dict(counted)
 
 
-def check_group_index(site: Path, rel: str, members: dict[str, list[RawProject]],
-                      portfolio: dict[str, Sums]) -> None:
+def check_group_index(
+    site: Path, rel: str, members: dict[str, list[RawProject]], portfolio: dict[str, Sums]
+) -> None:
     found = page(site, rel).all("table", "group-index")
     if not found:  # the programs page when no project names a program
         assert set(members) == {"No program"}, rel
@@ -448,13 +491,14 @@ def check_group_index(site: Path, rel: str, members: dict[str, list[RawProject]]
         if link:  # the group's own page shows the same figures
             href = link[0].attrs["href"]
             own = page(site, str(Path(rel).parent / href / "index.html"))
-            check_money_kpis(kpis(own), expected,
-                             sum(1 for p in members[label] if p.money is None))
+            check_money_kpis(kpis(own), expected, sum(1 for p in members[label] if p.money is None))
     assert seen == set(members)
     foot = {td.attrs["data-figure"]: amounts(td) for td in total.all("td", "money-cell")}
     for figure, name in by_figure.items():
-        assert foot[figure] == dict(totals[figure]) == {
-            c: getattr(s, name) for c, s in portfolio.items()}, (rel, figure)
+        assert foot[figure] == dict(totals[figure]) == {c: getattr(s, name) for c, s in portfolio.items()}, (
+            rel,
+            figure,
+        )
 
 
 def check_json(site: Path, config: dict, portfolio: dict[str, Sums], without: int) -> None:
@@ -464,13 +508,19 @@ def check_json(site: Path, config: dict, portfolio: dict[str, Sums], without: in
     assert budget["currency"] == base and budget["without_budget"] == without
     assert budget["projects"] == sum(s.projects for s in portfolio.values())
     assert budget["on_plan"] == sum(s.on_plan for s in portfolio.values())
-    series = {**({base: budget["converted"]} if budget["converted"] else {}),
-              **{c: budget["by_currency"][c] for c in budget["not_converted"]}}
+    series = {
+        **({base: budget["converted"]} if budget["converted"] else {}),
+        **{c: budget["by_currency"][c] for c in budget["not_converted"]},
+    }
     assert set(series) == set(portfolio)
     for currency, f in series.items():
         s = portfolio[currency]
-        assert (f["projects"], Decimal(f["planned"]), Decimal(f["eac"]),
-                Decimal(f["variance"])) == (s.projects, s.planned, s.eac, s.variance)
+        assert (f["projects"], Decimal(f["planned"]), Decimal(f["eac"]), Decimal(f["variance"])) == (
+            s.projects,
+            s.planned,
+            s.eac,
+            s.variance,
+        )
         assert Decimal(f["planned"]) + Decimal(f["variance"]) == Decimal(f["eac"])
         assert f["actual"] == (str(s.actual) if s.reporting else None)
     for project in doc["projects"]:
@@ -480,10 +530,29 @@ def check_json(site: Path, config: dict, portfolio: dict[str, Sums], without: in
 
 def build(root: Path, out: Path) -> Path:
     """The site as ``itpm-site build`` writes it (in one process: small portfolios)."""
-    done = subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(root),
-                           "--output", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "1",
-                           "--no-search", "--no-cache", "--quiet"],
-                          capture_output=True, text=True, encoding="utf-8", check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "itpm_site",
+            "build",
+            "--root",
+            str(root),
+            "--output",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--jobs",
+            "1",
+            "--no-search",
+            "--no-cache",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -516,8 +585,9 @@ def visible_text(node: Node) -> list[str]:
     for c in node.children:
         if isinstance(c, str):
             out.append(c)
-        elif c.tag not in ("code", "pre", "script", "style") and \
-                not NOT_OURS & set(c.attrs.get("class", "").split()):
+        elif c.tag not in ("code", "pre", "script", "style") and not NOT_OURS & set(
+            c.attrs.get("class", "").split()
+        ):
             out.extend(visible_text(c))
     return out
 
@@ -540,12 +610,22 @@ def test_pages_write_dates_one_way_and_iso_only_in_attributes(demo: Path) -> Non
 
 NAMES = st.sampled_from(["Nino Beridze", "David Chen", "Maria Schmidt"])
 PROGRAMS = st.sampled_from([None, "Digital Channels", "Core Platform", "Data & Analytics"])
-CATEGORIES = st.sampled_from([None, "software", "Help Desk & Technology Services",
-                              "Network & Cloud", "Web and App Development", "Quantum Research"])
+CATEGORIES = st.sampled_from(
+    [
+        None,
+        "software",
+        "Help Desk & Technology Services",
+        "Network & Cloud",
+        "Web and App Development",
+        "Quantum Research",
+    ]
+)
 CURRENCIES = ["USD", "EUR", "GEL", "JPY"]
-AMOUNTS = st.one_of(st.integers(0, 5_000_000),
-                    st.decimals(0, 100_000, places=2).map(lambda d: f"{d:,.2f}"),
-                    st.integers(1, 900).map(lambda n: f"{n}k"))
+AMOUNTS = st.one_of(
+    st.integers(0, 5_000_000),
+    st.decimals(0, 100_000, places=2).map(lambda d: f"{d:,.2f}"),
+    st.integers(1, 900).map(lambda n: f"{n}k"),
+)
 
 
 @st.composite
@@ -562,13 +642,18 @@ def budgets(draw):
 @st.composite
 def portfolios(draw):
     base = draw(st.sampled_from(["USD", "EUR"]))
-    rates = {c: r for c, r in (("USD", "0.92"), ("EUR", "1.08"), ("GEL", "0.37"),
-                               ("JPY", "0.0067")) if c != base and draw(st.booleans())}
-    files = {"site.yaml": yaml.safe_dump({"title": "Generated", "currency": base,
-                                          "exchange_rates": rates})}
+    rates = {
+        c: r
+        for c, r in (("USD", "0.92"), ("EUR", "1.08"), ("GEL", "0.37"), ("JPY", "0.0067"))
+        if c != base and draw(st.booleans())
+    }
+    files = {"site.yaml": yaml.safe_dump({"title": "Generated", "currency": base, "exchange_rates": rates})}
     for i in range(draw(st.integers(1, 7))):
-        fm = {"title": f"Project {i:02d}", "phase": draw(st.sampled_from(list(PHASE_LABELS))),
-              "owner": draw(NAMES)}
+        fm = {
+            "title": f"Project {i:02d}",
+            "phase": draw(st.sampled_from(list(PHASE_LABELS))),
+            "owner": draw(NAMES),
+        }
         if (program := draw(PROGRAMS)) is not None:
             fm["program"] = program
         if (category := draw(CATEGORIES)) is not None:
@@ -579,21 +664,29 @@ def portfolios(draw):
     return files
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(files=portfolios())
-def test_every_figure_of_a_generated_portfolio_reconciles(files, tmp_path_factory,
-                                                          write_portfolio) -> None:
+def test_every_figure_of_a_generated_portfolio_reconciles(files, tmp_path_factory, write_portfolio) -> None:
     root = write_portfolio(tmp_path_factory.mktemp("pf"), files)
     check_site(root, build(root, root / "public"))
 
 
 @pytest.mark.parametrize("text", ["Help Desk & Technology Services", "Service Desk"])
 def test_an_alias_lands_in_its_category_row(text, tmp_path, write_portfolio) -> None:
-    root = write_portfolio(tmp_path / "pf", {"content/projects/a.md": (
-        f"---\ntitle: A\nphase: planning\nowner: Ana\ncategory: {text}\n"
-        "budget: {planned: 100, forecast: 90}\n---\n")})
+    root = write_portfolio(
+        tmp_path / "pf",
+        {
+            "content/projects/a.md": (
+                f"---\ntitle: A\nphase: planning\nowner: Ana\ncategory: {text}\n"
+                "budget: {planned: 100, forecast: 90}\n---\n"
+            )
+        },
+    )
     site = build(root, tmp_path / "site")
     index = page(site, "categories/index.html").first("table", "group-index")
-    assert [tr.first("th").first("a").text for tr in index.first("tbody").all("tr")] == [
-        "IT services"]
+    assert [tr.first("th").first("a").text for tr in index.first("tbody").all("tr")] == ["IT services"]

@@ -23,8 +23,11 @@ def parse(text: str):
 
 def problems(root: Path) -> list[tuple]:
     """(path, line, column, severity, field, message) of every non-'recommended' diagnostic."""
-    return [(d.path, d.line, d.column, d.severity.value, d.field, d.message)
-            for d in load_portfolio(root).diagnostics if d.code != "recommended"]
+    return [
+        (d.path, d.line, d.column, d.severity.value, d.field, d.message)
+        for d in load_portfolio(root).diagnostics
+        if d.code != "recommended"
+    ]
 
 
 # ------------------------------------------------------------------------------ positions
@@ -67,7 +70,10 @@ def test_a_risk_deep_in_a_list():
 
 
 def test_risk_deep_in_a_list_reported_at_the_exact_place(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {"content/projects/a.md": textwrap.dedent("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": textwrap.dedent("""\
         ---
         title: T
         phase: planning
@@ -81,10 +87,11 @@ def test_risk_deep_in_a_list_reported_at_the_exact_place(tmp_path, write_portfol
             impact: 3
             probability: 45
         ---
-        """)})
+        """)
+        },
+    )
     assert problems(tmp_path) == [
-        ("content/projects/a.md", 12, 18, "error", "risks[2].probability",
-         "45 is not between 1 and 5"),
+        ("content/projects/a.md", 12, 18, "error", "risks[2].probability", "45 is not between 1 and 5"),
     ]
 
 
@@ -115,20 +122,29 @@ risks:
 Body
 """
 EXPECTED_AT_KNOWN_PLACES = [
-    ("content/projects/a.md", 3, 8, "error", "phase",
-     "'Execut' is not a phase; did you mean 'implementation'?"),
-    ("content/projects/a.md", 7, 18, "error", "risks[0].probability",
-     "9 is not between 1 and 5"),
+    (
+        "content/projects/a.md",
+        3,
+        8,
+        "error",
+        "phase",
+        "'Execut' is not a phase; did you mean 'implementation'?",
+    ),
+    ("content/projects/a.md", 7, 18, "error", "risks[0].probability", "9 is not between 1 and 5"),
 ]
 
 
-@pytest.mark.parametrize(("bom", "newline"), [
-    (b"", b"\n"),
-    (b"", b"\r\n"),
-    (b"\xef\xbb\xbf", b"\n"),
-    (b"\xef\xbb\xbf", b"\r\n"),
-    (b"", b"\r"),
-], ids=["lf", "crlf", "bom-lf", "bom-crlf", "cr"])
+@pytest.mark.parametrize(
+    ("bom", "newline"),
+    [
+        (b"", b"\n"),
+        (b"", b"\r\n"),
+        (b"\xef\xbb\xbf", b"\n"),
+        (b"\xef\xbb\xbf", b"\r\n"),
+        (b"", b"\r"),
+    ],
+    ids=["lf", "crlf", "bom-lf", "bom-crlf", "cr"],
+)
 def test_crlf_and_bom_give_the_same_positions_as_lf(tmp_path, write_portfolio, bom, newline):
     data = bom + BROKEN_AT_KNOWN_PLACES.encode().replace(b"\n", newline)
     write_portfolio(tmp_path, {"content/projects/a.md": data})
@@ -140,7 +156,10 @@ def test_crlf_and_bom_give_the_same_positions_as_lf(tmp_path, write_portfolio, b
 
 
 def test_georgian_text_in_values_and_columns_in_characters(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {"content/projects/a.md": textwrap.dedent("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": textwrap.dedent("""\
         ---
         title: პორტალის განახლება
         phase: დაგეგმვა
@@ -148,16 +167,20 @@ def test_georgian_text_in_values_and_columns_in_characters(tmp_path, write_portf
         risks: [{title: მომწოდებლის დაგვიანება, probability: 9, impact: 1}]
         ---
         ტექსტი
-        """)})
+        """)
+        },
+    )
     assert problems(tmp_path) == [
         ("content/projects/a.md", 3, 8, "error", "phase", "'დაგეგმვა' is not a phase"),
-        ("content/projects/a.md", 5, 54, "error", "risks[0].probability",
-         "9 is not between 1 and 5"),
+        ("content/projects/a.md", 5, 54, "error", "risks[0].probability", "9 is not between 1 and 5"),
     ]
 
 
 def test_georgian_values_are_kept_exactly(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {"content/projects/a.md": textwrap.dedent("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": textwrap.dedent("""\
         ---
         title: პორტალის განახლება
         phase: planning
@@ -165,7 +188,9 @@ def test_georgian_values_are_kept_exactly(tmp_path, write_portfolio):
         tags: [ციფრული, web]
         ---
         ტექსტი
-        """)})
+        """)
+        },
+    )
     result = load_portfolio(tmp_path)
     (entry,) = result.projects
     assert entry.model.title == "პორტალის განახლება"
@@ -177,14 +202,37 @@ def test_georgian_values_are_kept_exactly(tmp_path, write_portfolio):
 # ------------------------------------------------------------------------------ scalars
 
 
-@pytest.mark.parametrize(("yaml_value", "expected"), [
-    ("true", True), ("false", False), ("True", True), ("FALSE", False),
-    ("yes", "yes"), ("no", "no"), ("on", "on"), ("off", "off"), ("y", "y"), ("N", "N"),
-    ("007", "007"), ("0123", "0123"), ("1.50", "1.50"), ("0x1F", "0x1F"), ("1e3", "1e3"),
-    ("2026-01-01", "2026-01-01"), ("12:30", "12:30"), (".nan", ".nan"),
-    ("", None), ("~", None), ("null", None), ("NULL", None),
-    ('"true"', "true"), ("'no'", "no"), ('""', ""), ("'null'", "null"),
-])
+@pytest.mark.parametrize(
+    ("yaml_value", "expected"),
+    [
+        ("true", True),
+        ("false", False),
+        ("True", True),
+        ("FALSE", False),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("N", "N"),
+        ("007", "007"),
+        ("0123", "0123"),
+        ("1.50", "1.50"),
+        ("0x1F", "0x1F"),
+        ("1e3", "1e3"),
+        ("2026-01-01", "2026-01-01"),
+        ("12:30", "12:30"),
+        (".nan", ".nan"),
+        ("", None),
+        ("~", None),
+        ("null", None),
+        ("NULL", None),
+        ('"true"', "true"),
+        ("'no'", "no"),
+        ('""', ""),
+        ("'null'", "null"),
+    ],
+)
 def test_only_true_and_false_are_booleans(yaml_value, expected):
     doc = parse(f"---\nvalue: {yaml_value}\n---\n")
     assert doc.data["value"] == expected
@@ -242,68 +290,160 @@ def test_a_closing_fence_with_trailing_spaces_and_no_final_newline():
 BROKEN_FILES = [
     pytest.param(b"", 1, 1, "empty", "the file is empty", id="empty"),
     pytest.param(b"  \n\n", 1, 1, "empty", "the file is empty", id="blank"),
-    pytest.param(b"title: T\nphase: planning\n", 1, 1, "no-front-matter",
-                 "the file does not start with front matter ('---')", id="no-front-matter"),
-    pytest.param(b"# Just Markdown\n", 1, 1, "no-front-matter",
-                 "the file does not start with front matter ('---')", id="markdown-only"),
-    pytest.param(b"---\ntitle: T\nphase: planning\n", 1, 1, "unclosed-front-matter",
-                 "the front matter opened on line 1 is never closed", id="unclosed"),
-    pytest.param(b"---\n---\nBody\n", 1, 1, "empty", "the front matter is empty",
-                 id="empty-front-matter"),
-    pytest.param(b"---\n# only a comment\n---\n", 1, 1, "empty", "the front matter is empty",
-                 id="comment-only-front-matter"),
-    pytest.param(b"---\n- a\n- b\n---\n", 2, 1, "yaml",
-                 "the front matter must be a set of 'key: value' lines", id="list"),
-    pytest.param(b"---\njust words\n---\n", 2, 1, "yaml",
-                 "the front matter must be a set of 'key: value' lines", id="scalar"),
-    pytest.param(b"---\ntitle: Phase 2: rollout\nphase: planning\nowner: O\n---\n", 2, 15, "yaml",
-                 "YAML syntax error: mapping values are not allowed in this context",
-                 id="unquoted-colon"),
-    pytest.param(b"---\ntitle: T\nphase: planning\n\towner: O\n---\n", 4, 1, "yaml",
-                 "YAML syntax error: found a tab character that violates indentation",
-                 id="tab-indent"),
-    pytest.param(b'---\ntitle: "T\nphase: planning\n---\n', 2, 8, "yaml",
-                 "YAML syntax error: the quoted value that starts here is not closed on its line",
-                 id="unterminated-quote"),
-    pytest.param(b"---\ntitle: T\ntags: [a, b\nowner: O\n---\n", 4, 6, "yaml",
-                 "YAML syntax error: did not find expected ',' or ']'", id="unclosed-list"),
-    pytest.param(b"---\ntitle: *nothing\n---\n", 2, 8, "yaml",
-                 "YAML syntax error: found undefined alias", id="undefined-alias"),
-    pytest.param(b"---\na: &x [*x]\n---\n", 2, 4, "yaml", "YAML alias refers to itself",
-                 id="recursive-alias"),
-    pytest.param(b"---\n[a, b]: c\n---\n", 2, 1, "yaml", "a key must be a plain word",
-                 id="non-scalar-key"),
-    pytest.param(b"---\ntitle: caf\xe9\nphase: planning\n---\n", 2, 11, "encoding",
-                 "the file is not valid UTF-8 (byte 0xe9)", id="latin-1"),
-    pytest.param("---\ntitle: ქართ".encode() + b"\xff\n---\n", 2, 12, "encoding",
-                 "the file is not valid UTF-8 (byte 0xff)", id="bad-byte-after-georgian"),
-    pytest.param(b"\xef\xbb\xbf---\nowner: \xe9\n---\n", 2, 8, "encoding",
-                 "the file is not valid UTF-8 (byte 0xe9)", id="bom-then-bad-byte"),
-    pytest.param("---\ntitle: T\n---\n".encode("utf-16"), 1, 1, "encoding",
-                 "the file is not valid UTF-8 (byte 0xff)", id="utf-16"),
+    pytest.param(
+        b"title: T\nphase: planning\n",
+        1,
+        1,
+        "no-front-matter",
+        "the file does not start with front matter ('---')",
+        id="no-front-matter",
+    ),
+    pytest.param(
+        b"# Just Markdown\n",
+        1,
+        1,
+        "no-front-matter",
+        "the file does not start with front matter ('---')",
+        id="markdown-only",
+    ),
+    pytest.param(
+        b"---\ntitle: T\nphase: planning\n",
+        1,
+        1,
+        "unclosed-front-matter",
+        "the front matter opened on line 1 is never closed",
+        id="unclosed",
+    ),
+    pytest.param(b"---\n---\nBody\n", 1, 1, "empty", "the front matter is empty", id="empty-front-matter"),
+    pytest.param(
+        b"---\n# only a comment\n---\n",
+        1,
+        1,
+        "empty",
+        "the front matter is empty",
+        id="comment-only-front-matter",
+    ),
+    pytest.param(
+        b"---\n- a\n- b\n---\n",
+        2,
+        1,
+        "yaml",
+        "the front matter must be a set of 'key: value' lines",
+        id="list",
+    ),
+    pytest.param(
+        b"---\njust words\n---\n",
+        2,
+        1,
+        "yaml",
+        "the front matter must be a set of 'key: value' lines",
+        id="scalar",
+    ),
+    pytest.param(
+        b"---\ntitle: Phase 2: rollout\nphase: planning\nowner: O\n---\n",
+        2,
+        15,
+        "yaml",
+        "YAML syntax error: mapping values are not allowed in this context",
+        id="unquoted-colon",
+    ),
+    pytest.param(
+        b"---\ntitle: T\nphase: planning\n\towner: O\n---\n",
+        4,
+        1,
+        "yaml",
+        "YAML syntax error: found a tab character that violates indentation",
+        id="tab-indent",
+    ),
+    pytest.param(
+        b'---\ntitle: "T\nphase: planning\n---\n',
+        2,
+        8,
+        "yaml",
+        "YAML syntax error: the quoted value that starts here is not closed on its line",
+        id="unterminated-quote",
+    ),
+    pytest.param(
+        b"---\ntitle: T\ntags: [a, b\nowner: O\n---\n",
+        4,
+        6,
+        "yaml",
+        "YAML syntax error: did not find expected ',' or ']'",
+        id="unclosed-list",
+    ),
+    pytest.param(
+        b"---\ntitle: *nothing\n---\n",
+        2,
+        8,
+        "yaml",
+        "YAML syntax error: found undefined alias",
+        id="undefined-alias",
+    ),
+    pytest.param(
+        b"---\na: &x [*x]\n---\n", 2, 4, "yaml", "YAML alias refers to itself", id="recursive-alias"
+    ),
+    pytest.param(b"---\n[a, b]: c\n---\n", 2, 1, "yaml", "a key must be a plain word", id="non-scalar-key"),
+    pytest.param(
+        b"---\ntitle: caf\xe9\nphase: planning\n---\n",
+        2,
+        11,
+        "encoding",
+        "the file is not valid UTF-8 (byte 0xe9)",
+        id="latin-1",
+    ),
+    pytest.param(
+        "---\ntitle: ქართ".encode() + b"\xff\n---\n",
+        2,
+        12,
+        "encoding",
+        "the file is not valid UTF-8 (byte 0xff)",
+        id="bad-byte-after-georgian",
+    ),
+    pytest.param(
+        b"\xef\xbb\xbf---\nowner: \xe9\n---\n",
+        2,
+        8,
+        "encoding",
+        "the file is not valid UTF-8 (byte 0xe9)",
+        id="bom-then-bad-byte",
+    ),
+    pytest.param(
+        "---\ntitle: T\n---\n".encode("utf-16"),
+        1,
+        1,
+        "encoding",
+        "the file is not valid UTF-8 (byte 0xff)",
+        id="utf-16",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("data", "line", "column", "code", "message"), BROKEN_FILES)
-def test_a_broken_file_is_a_diagnostic_not_an_exception(tmp_path, write_portfolio, data, line,
-                                                        column, code, message):
+def test_a_broken_file_is_a_diagnostic_not_an_exception(
+    tmp_path, write_portfolio, data, line, column, code, message
+):
     write_portfolio(tmp_path, {"content/projects/broken.md": data})
     result = load_portfolio(tmp_path)
-    assert [(d.path, d.line, d.column, d.severity.value, d.code, d.message)
-            for d in result.diagnostics] == [
-        ("content/projects/broken.md", line, column, "error", code, message)]
+    assert [(d.path, d.line, d.column, d.severity.value, d.code, d.message) for d in result.diagnostics] == [
+        ("content/projects/broken.md", line, column, "error", code, message)
+    ]
     if message not in ("YAML alias refers to itself", "a key must be a plain word"):
         assert result.errors[0].hint  # says what to do (these two rarities have no hint yet)
     assert result.projects == []
     assert result.rejected == ["content/projects/broken.md"]
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    ("---\ntitle: Phase 2: rollout\n---\n",
-     "a value that contains ': ' must be quoted, e.g. title: \"Phase 2: rollout\""),
-    ("---\ntitle: T\n\towner: O\n---\n", "YAML does not allow tabs for indentation; use spaces"),
-    ("---\ntitle: *x\n---\n", "a value starting with '*' or '&' must be quoted"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (
+            "---\ntitle: Phase 2: rollout\n---\n",
+            "a value that contains ': ' must be quoted, e.g. title: \"Phase 2: rollout\"",
+        ),
+        ("---\ntitle: T\n\towner: O\n---\n", "YAML does not allow tabs for indentation; use spaces"),
+        ("---\ntitle: *x\n---\n", "a value starting with '*' or '&' must be quoted"),
+    ],
+)
 def test_yaml_errors_come_with_a_specific_hint(tmp_path, write_portfolio, text, hint):
     write_portfolio(tmp_path, {"content/projects/a.md": text})
     (diagnostic,) = load_portfolio(tmp_path).diagnostics
@@ -317,13 +457,18 @@ def test_the_source_line_is_shown_for_yaml_errors(tmp_path, write_portfolio):
 
 
 def test_quoting_the_colon_fixes_it(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {"content/projects/a.md": textwrap.dedent("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": textwrap.dedent("""\
         ---
         title: "Phase 2: rollout"
         phase: planning
         owner: O
         ---
-        """)})
+        """)
+        },
+    )
     result = load_portfolio(tmp_path)
     assert result.errors == []
     assert result.projects[0].model.title == "Phase 2: rollout"

@@ -23,16 +23,40 @@ from itpm_site.render import plan_pages
 from itpm_site.serve.overlay import render_list
 from itpm_site.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 ROOT = Path("/portfolio")
 SLUG_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 # Every character, surrogates and controls included: YAML writes them as escapes in "…".
 anything = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
-tricky = st.sampled_from(["..", ".", "../../x", "con", "NUL", "com1", "ტტტ", "ნინო ბერიძე",
-                          "a" * 300, "ბ" * 100, "//evil.example/x", "::warning::x",
-                          "\x1b[31m", "x\n::error::y", "", " ", "C++", "1e999", "9" * 60])
+tricky = st.sampled_from(
+    [
+        "..",
+        ".",
+        "../../x",
+        "con",
+        "NUL",
+        "com1",
+        "ტტტ",
+        "ნინო ბერიძე",
+        "a" * 300,
+        "ბ" * 100,
+        "//evil.example/x",
+        "::warning::x",
+        "\x1b[31m",
+        "x\n::error::y",
+        "",
+        " ",
+        "C++",
+        "1e999",
+        "9" * 60,
+    ]
+)
 names = st.one_of(anything, tricky)
 
 
@@ -51,22 +75,21 @@ def quoted(value: str) -> str:
 def project_files(draw) -> str:
     fields = {
         "title": quoted(draw(names)),
-        "phase": draw(st.one_of(st.sampled_from(["planning", "closure", "Execution"]),
-                                names.map(quoted))),
+        "phase": draw(st.one_of(st.sampled_from(["planning", "closure", "Execution"]), names.map(quoted))),
         "owner": quoted(draw(names)),
         "program": quoted(draw(names)),
         "category": quoted(draw(names)),
         "tags": "[" + ", ".join(quoted(t) for t in draw(st.lists(names, max_size=4))) + "]",
-        "budget": draw(st.one_of(st.sampled_from(["250k", "1,250,000.50", "-3", "9" * 30]),
-                                 names.map(quoted))),
+        "budget": draw(
+            st.one_of(st.sampled_from(["250k", "1,250,000.50", "-3", "9" * 30]), names.map(quoted))
+        ),
         "progress": draw(st.one_of(st.integers(-5, 200).map(str), names.map(quoted))),
         "slug": quoted(draw(names)),
         "links": f"[{{title: x, url: {quoted(draw(names))}}}]",
         "depends_on": f"[{quoted(draw(names))}]",
     }
     chosen = draw(st.lists(st.sampled_from(sorted(fields)), unique=True, max_size=len(fields)))
-    extra = draw(st.lists(st.tuples(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), names),
-                          max_size=3))
+    extra = draw(st.lists(st.tuples(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), names), max_size=3))
     lines = [f"{key}: {fields[key]}" for key in chosen]
     lines += [f"{key}: {quoted(value)}" for key, value in extra]
     body = draw(st.sampled_from(["", "## A\n\n#### B\n", "[x](//evil/x)", "<script>x</script>"]))

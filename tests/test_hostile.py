@@ -45,8 +45,14 @@ def errors(root: Path) -> list[tuple[str, int, str]]:
 
 # ------------------------------------------------------------------ finding 1 and 5: page paths
 
-NAMES = ["owner-dot-dot.md", "program-dot-dot.md", "tag-dot-dot.md", "owner-300-chars.md",
-         "owner-100-georgian.md", "tag-windows-reserved.md"]
+NAMES = [
+    "owner-dot-dot.md",
+    "program-dot-dot.md",
+    "tag-dot-dot.md",
+    "owner-300-chars.md",
+    "owner-100-georgian.md",
+    "tag-windows-reserved.md",
+]
 
 
 def test_names_that_pass_check_build_only_inside_the_output(tmp_path: Path) -> None:
@@ -56,8 +62,7 @@ def test_names_that_pass_check_build_only_inside_the_output(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["build", "--root", str(root), "--as-of", "2026-03-01"])
     assert result.exit_code == 0, result.output
     kept = (root / "content", root / ".itpm-cache")  # the input, and the build's own cache
-    written = [p for p in tmp_path.rglob("*")
-               if p.is_file() and not any(p.is_relative_to(k) for k in kept)]
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and not any(p.is_relative_to(k) for k in kept)]
     assert written and all(p.is_relative_to(out) for p in written)
     assert "<title>" in (out / "index.html").read_text(encoding="utf-8").split("tag")[0]
     for path in written:
@@ -68,8 +73,24 @@ def test_names_that_pass_check_build_only_inside_the_output(tmp_path: Path) -> N
     assert (out / "owners" / slugify("ბ" * 100) / "index.html").is_file()
 
 
-@pytest.mark.parametrize("name", ["../../x", "..", ".", "", "ტტტ", "🙂", "con", "NUL", "Com1",
-                                  "a" * 300, "ბ" * 100, "a/b\\c:d", "\u202e\u0000"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../x",
+        "..",
+        ".",
+        "",
+        "ტტტ",
+        "🙂",
+        "con",
+        "NUL",
+        "Com1",
+        "a" * 300,
+        "ბ" * 100,
+        "a/b\\c:d",
+        "\u202e\u0000",
+    ],
+)
 def test_every_slug_is_a_safe_folder_name(name: str) -> None:
     slug = slugify(name)
     assert slug and len(slug) <= MAX_LENGTH and slug not in WINDOWS_RESERVED
@@ -85,49 +106,64 @@ def test_slugs_spell_other_scripts_and_keep_distinct_names_apart() -> None:
 
 def test_different_names_sharing_a_page_are_reported(tmp_path: Path, write_portfolio) -> None:
     project = "---\ntitle: {t}\nphase: planning\nowner: {o}\ntags: [{tag}]\n---\n"
-    root = write_portfolio(tmp_path, {
-        f"{P}/a.md": project.format(t="A", o="Nino Beridze", tag="C"),
-        f"{P}/b.md": project.format(t="B", o="nino beridze", tag="C++"),
-        f"{P}/c.md": project.format(t="C", o="ნინო ბერიძე", tag="c")})
-    shared = [(d.path, d.field, d.message) for d in load_portfolio(root).diagnostics
-              if d.code == "shared-page"]
-    assert shared == [(f"{P}/c.md", "owner", "owner 'ნინო ბერიძე' and owner 'Nino Beridze' "
-                       f"({P}/a.md) share the page owners/nino-beridze/")]
+    root = write_portfolio(
+        tmp_path,
+        {
+            f"{P}/a.md": project.format(t="A", o="Nino Beridze", tag="C"),
+            f"{P}/b.md": project.format(t="B", o="nino beridze", tag="C++"),
+            f"{P}/c.md": project.format(t="C", o="ნინო ბერიძე", tag="c"),
+        },
+    )
+    shared = [
+        (d.path, d.field, d.message) for d in load_portfolio(root).diagnostics if d.code == "shared-page"
+    ]
+    assert shared == [
+        (
+            f"{P}/c.md",
+            "owner",
+            f"owner 'ნინო ბერიძე' and owner 'Nino Beridze' ({P}/a.md) share the page owners/nino-beridze/",
+        )
+    ]
 
 
 def test_a_control_character_in_a_value_is_an_error(tmp_path: Path) -> None:
     root = portfolio_of(tmp_path, "owner-nul.md")
     diagnostics = load_portfolio(root).errors
     assert [(d.path, d.line, d.code, d.message) for d in diagnostics] == [
-        (f"{P}/owner-nul.md", 4, "control-character",
-         "a value contains the control character NUL")]
+        (f"{P}/owner-nul.md", 4, "control-character", "a value contains the control character NUL")
+    ]
 
 
-def test_a_slug_written_by_hand_is_checked_like_a_made_one(tmp_path: Path,
-                                                           write_portfolio) -> None:
+def test_a_slug_written_by_hand_is_checked_like_a_made_one(tmp_path: Path, write_portfolio) -> None:
     project = "---\ntitle: T\nphase: planning\nowner: O\nslug: {}\n---\n"
-    root = write_portfolio(tmp_path, {f"{P}/a.md": project.format("con"),
-                                      f"{P}/b.md": project.format("b" * 65)})
+    root = write_portfolio(
+        tmp_path, {f"{P}/a.md": project.format("con"), f"{P}/b.md": project.format("b" * 65)}
+    )
     assert [(d.path, d.code, d.message) for d in load_portfolio(root).errors] == [
         (f"{P}/a.md", "slug", "'con' is not a valid slug (Windows reserves it for a device)"),
-        (f"{P}/b.md", "slug", f"'{'b' * 65}' is not a valid slug "
-         "(at most 64 characters)")]
+        (f"{P}/b.md", "slug", f"'{'b' * 65}' is not a valid slug (at most 64 characters)"),
+    ]
 
 
 # ------------------------------------------------------------------ findings 2 and 3: limits
 
-@pytest.mark.parametrize(("name", "line", "code"), [
-    # At the values repeated once too often, where their anchor wrote them.
-    ("billion-laughs.md", 5, "too-many-aliases"),
-    ("alias-doubling.md", 5, "too-many-aliases"),
-    ("deep-nesting.md", 5, "yaml"),
-    ("progress-digits.md", 5, "range"),
-    ("budget-digits.md", 5, "amount"),
-    ("budget-digits-currency.md", 5, "amount"),
-    ("invalid-risks.md", 6, "too-many-items"),
-])
-def test_a_file_beyond_a_limit_is_one_error_at_its_line(tmp_path: Path, name: str, line: int,
-                                                        code: str) -> None:
+
+@pytest.mark.parametrize(
+    ("name", "line", "code"),
+    [
+        # At the values repeated once too often, where their anchor wrote them.
+        ("billion-laughs.md", 5, "too-many-aliases"),
+        ("alias-doubling.md", 5, "too-many-aliases"),
+        ("deep-nesting.md", 5, "yaml"),
+        ("progress-digits.md", 5, "range"),
+        ("budget-digits.md", 5, "amount"),
+        ("budget-digits-currency.md", 5, "amount"),
+        ("invalid-risks.md", 6, "too-many-items"),
+    ],
+)
+def test_a_file_beyond_a_limit_is_one_error_at_its_line(
+    tmp_path: Path, name: str, line: int, code: str
+) -> None:
     assert errors(portfolio_of(tmp_path, name)) == [(name, line, code)]
 
 
@@ -139,16 +175,17 @@ def test_front_matter_larger_than_the_limit_is_refused(tmp_path: Path, write_por
     assert f"at most {frontmatter.MAX_FRONT_MATTER_BYTES:,}" in error.message
 
 
-def test_nesting_under_the_parser_limit_is_refused_before_recursion(tmp_path: Path,
-                                                                   write_portfolio) -> None:
-    root = write_portfolio(tmp_path, {f"{P}/deep.md": "---\ntags: " + "[" * 900 + "]" * 900
-                                      + "\n---\n"})
+def test_nesting_under_the_parser_limit_is_refused_before_recursion(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path, {f"{P}/deep.md": "---\ntags: " + "[" * 900 + "]" * 900 + "\n---\n"})
     assert [(d.line, d.code) for d in load_portfolio(root).errors] == [(2, "too-deep")]
 
 
 def test_many_unknown_keys_are_listed_up_to_a_limit(tmp_path: Path) -> None:
-    warnings = [d for d in load_portfolio(portfolio_of(tmp_path, "unknown-keys.md")).warnings
-                if d.code == "unknown-key"]
+    warnings = [
+        d
+        for d in load_portfolio(portfolio_of(tmp_path, "unknown-keys.md")).warnings
+        if d.code == "unknown-key"
+    ]
     assert len(warnings) == 51
     assert "19,950 more unknown keys are not listed one by one" in {d.message for d in warnings}
 
@@ -168,9 +205,9 @@ def test_unknown_dependencies_beyond_the_first_hundred_get_no_guess(tmp_path: Pa
 
 # ------------------------------------------------------------------ finding 4: links
 
+
 @links
-def test_a_linked_section_folder_outside_the_portfolio_is_not_read(tmp_path: Path,
-                                                                   write_portfolio) -> None:
+def test_a_linked_section_folder_outside_the_portfolio_is_not_read(tmp_path: Path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", {})
     outside = write_portfolio(tmp_path / "outside", {"pages/secret.md": "---\ntitle: S\n---\n"})
     (root / "content" / "pages").symlink_to(outside / "pages", target_is_directory=True)
@@ -180,8 +217,7 @@ def test_a_linked_section_folder_outside_the_portfolio_is_not_read(tmp_path: Pat
 
 
 @links
-def test_a_link_to_git_config_inside_the_portfolio_is_not_read(tmp_path: Path,
-                                                              write_portfolio) -> None:
+def test_a_link_to_git_config_inside_the_portfolio_is_not_read(tmp_path: Path, write_portfolio) -> None:
     root = write_portfolio(tmp_path, {".git/config": "[http]\n\textraheader = AUTH token\n"})
     (root / P).mkdir(parents=True)
     (root / P / "x.md").symlink_to(root / ".git" / "config")
@@ -206,24 +242,33 @@ def test_serve_reads_content_as_build_does(tmp_path: Path, write_portfolio) -> N
 
 
 @links
-def test_a_theme_folder_linking_out_of_themes_is_an_error(tmp_path: Path,
-                                                          write_portfolio) -> None:
+def test_a_theme_folder_linking_out_of_themes_is_an_error(tmp_path: Path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", {"site.yaml": "theme: mine\n", "themes/.keep": ""})
     outside = write_portfolio(tmp_path / "elsewhere", {"templates/base.html": "leak"})
     (root / "themes" / "mine").symlink_to(outside, target_is_directory=True)
     result = CliRunner().invoke(cli, ["check", "--root", str(root)])
     assert result.exit_code == 1
-    assert "site.yaml:1:8: error: theme: themes/mine is a link that leads out of themes/" \
-        in result.output
+    assert "site.yaml:1:8: error: theme: themes/mine is a link that leads out of themes/" in result.output
 
 
 # ------------------------------------------------------------------ finding 7: logs
 
+
 def _hostile_diagnostics() -> list[Diagnostic]:
-    return [Diagnostic("content/projects/\udcff\x1b[31m.md", 3, 1, Severity.ERROR, "phase",
-                       "'x\n::warning file=README.md::injected' is not a phase",
-                       "use \x1b]8;;evil\x07 one\r\n::error::x", "phase", 1,
-                       "phase: \x1b[2J\x9b31m")]
+    return [
+        Diagnostic(
+            "content/projects/\udcff\x1b[31m.md",
+            3,
+            1,
+            Severity.ERROR,
+            "phase",
+            "'x\n::warning file=README.md::injected' is not a phase",
+            "use \x1b]8;;evil\x07 one\r\n::error::x",
+            "phase",
+            1,
+            "phase: \x1b[2J\x9b31m",
+        )
+    ]
 
 
 def test_human_output_starts_no_line_with_a_workflow_command() -> None:
@@ -255,11 +300,16 @@ def test_json_of_a_file_name_that_is_not_utf8_is_valid_utf8(tmp_path: Path) -> N
 
 # ------------------------------------------------------------------ finding 10, issue 9: HTML
 
+
 def test_body_headings_are_fitted_under_the_page_title(tmp_path: Path) -> None:
     body = (HOSTILE / "skipped-headings.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     html = render_markdown(body)
     assert [tag[:3] for tag in html.split("<")[1:] if tag[:2] == "h2" or tag[:2] == "h3"] == [
-        "h2 ", "h3 ", "h2 ", "h3 "]
+        "h2 ",
+        "h3 ",
+        "h2 ",
+        "h3 ",
+    ]
 
 
 def test_protocol_relative_links_are_not_relative(tmp_path: Path) -> None:
@@ -288,7 +338,6 @@ def test_diff_json_of_a_file_name_that_is_not_utf8_is_valid_utf8(tmp_path: Path)
         f.write(project % b"B")
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "two"], check=True)
-    result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--root", str(tmp_path),
-                                      "--format", "json"])
+    result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--root", str(tmp_path), "--format", "json"])
     data = json.loads(result.stdout_bytes.decode("utf-8"))
     assert [p["path"] for p in data["projects"]] == [f"{P}/b-\\xff.md"]

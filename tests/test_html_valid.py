@@ -13,16 +13,34 @@ from sitetools import NODE_MODULES
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-@pytest.mark.skipif(not VNU.exists() or shutil.which("java") is None,
-                    reason="needs tests/node_modules/vnu-jar and Java (.ci/run installs them)")
+@pytest.mark.skipif(
+    not VNU.exists() or shutil.which("java") is None,
+    reason="needs tests/node_modules/vnu-jar and Java (.ci/run installs them)",
+)
 def test_every_demo_page_is_valid_html5(demo_site: Path) -> None:
     done = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--format", "json",
-         "--stdout", str(demo_site)], capture_output=True, text=True, timeout=600)
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--skip-non-html",
+            "--format",
+            "json",
+            "--stdout",
+            str(demo_site),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = json.loads(done.stdout or "{}")
-    errors = [f"{Path(m.get('url', '')).as_posix().split(demo_site.name, 1)[-1]}:"
-              f"{m.get('lastLine')}: {m.get('message')}"
-              for m in report.get("messages", []) if m.get("type") == "error"]
+    errors = [
+        f"{Path(m.get('url', '')).as_posix().split(demo_site.name, 1)[-1]}:"
+        f"{m.get('lastLine')}: {m.get('message')}"
+        for m in report.get("messages", [])
+        if m.get("type") == "error"
+    ]
     assert errors == [], "\n".join(errors[:40])
     pages = list(demo_site.rglob("*.html"))
     assert len(pages) > 100  # the checker really looked at the whole site

@@ -25,6 +25,7 @@ from itpm_site.theme import default_theme_dir
 
 AS_OF = dt.date(2026, 6, 1)
 
+
 def real_theme_ready() -> bool:
     return (default_theme_dir() / "templates" / "project.html").is_file()
 
@@ -38,8 +39,21 @@ STATUSES = [None, "green", "amber", "red", "at-risk"]
 CATEGORIES = [None, "software", "Network", "data", "Quantum computing"]
 TAGS = ["web", "Web", "cloud", "security", "data"]
 CURRENCIES = [None, "USD", "EUR", "GEL", "GBP"]
-WORDS = ["Portal", "Upgrade", "Migration", "Analytics", "Network", "Refresh", "Zero Trust",
-         "Cloud", "CRM", "Data", "Mobile", "Identity", "Archive"]
+WORDS = [
+    "Portal",
+    "Upgrade",
+    "Migration",
+    "Analytics",
+    "Network",
+    "Refresh",
+    "Zero Trust",
+    "Cloud",
+    "CRM",
+    "Data",
+    "Mobile",
+    "Identity",
+    "Archive",
+]
 
 
 def random_project(rng: random.Random, slugs: list[str]) -> dict:
@@ -47,12 +61,17 @@ def random_project(rng: random.Random, slugs: list[str]) -> dict:
     end = start + dt.timedelta(days=rng.randint(30, 500))
     project = {
         "title": " ".join(rng.sample(WORDS, 2)) + f" {rng.randint(1, 99)}",
-        "phase": rng.choice(PHASES), "owner": rng.choice(OWNERS),
-        "status": rng.choice(STATUSES), "program": rng.choice(PROGRAMS),
-        "category": rng.choice(CATEGORIES), "tags": rng.sample(TAGS, rng.randint(0, 2)),
-        "start": start.isoformat(), "end": end.isoformat(),
+        "phase": rng.choice(PHASES),
+        "owner": rng.choice(OWNERS),
+        "status": rng.choice(STATUSES),
+        "program": rng.choice(PROGRAMS),
+        "category": rng.choice(CATEGORIES),
+        "tags": rng.sample(TAGS, rng.randint(0, 2)),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         "summary": rng.choice(["One line.", None, "Another <b>summary</b> & more."]),
-        "budget": random_budget(rng), "risks": [random_risk(rng) for _ in range(rng.randint(0, 3))],
+        "budget": random_budget(rng),
+        "risks": [random_risk(rng) for _ in range(rng.randint(0, 3))],
         "milestones": [random_milestone(rng) for _ in range(rng.randint(0, 2))],
         "depends_on": rng.sample(slugs, min(len(slugs), rng.randint(0, 2))) if slugs else [],
         "body": rng.choice(["Plain body.", "## Scope\n\n- one\n- two\n", "Body with `code`."]),
@@ -77,15 +96,21 @@ def random_budget(rng: random.Random):
 
 
 def random_risk(rng: random.Random) -> dict:
-    return {"title": rng.choice(["Vendor slips", "Key person leaves", "Scope creep"]),
-            "probability": rng.randint(1, 5), "impact": rng.randint(1, 5),
-            "status": rng.choice(["open", "monitoring", "closed", "mitigated"])}
+    return {
+        "title": rng.choice(["Vendor slips", "Key person leaves", "Scope creep"]),
+        "probability": rng.randint(1, 5),
+        "impact": rng.randint(1, 5),
+        "status": rng.choice(["open", "monitoring", "closed", "mitigated"]),
+    }
 
 
 def random_milestone(rng: random.Random) -> dict:
     date = AS_OF + dt.timedelta(days=rng.randint(-60, 120))
-    return {"name": rng.choice(["Beta", "Go-live", "Handover"]), "date": date.isoformat(),
-            "done": rng.random() < 0.3}
+    return {
+        "name": rng.choice(["Beta", "Go-live", "Handover"]),
+        "date": date.isoformat(),
+        "done": rng.random() < 0.3,
+    }
 
 
 def _yaml_value(value) -> str:
@@ -124,8 +149,11 @@ SITE_YAML = """title: "{title}"
 currency: {currency}
 exchange_rates: {rates}
 """
-CURRENCY_SETTINGS = [("USD", "{EUR: 1.08, GEL: 0.37}"), ("EUR", "{USD: 0.92, GEL: 0.34}"),
-                     ("USD", "{EUR: 1.1}")]
+CURRENCY_SETTINGS = [
+    ("USD", "{EUR: 1.08, GEL: 0.37}"),
+    ("EUR", "{USD: 0.92, GEL: 0.34}"),
+    ("USD", "{EUR: 1.1}"),
+]
 
 PROGRAM_FILES = {
     "digital-channels": ("Digital Channels", "Nino Beridze", "Web and mobile."),
@@ -146,8 +174,10 @@ class Walk:
         self.theme = theme
         self.css = 0
         (root / "content" / "projects").mkdir(parents=True)
-        self.write("site.yaml", SITE_YAML.format(title="Walk portfolio", currency="USD",
-                                                 rates=CURRENCY_SETTINGS[0][1]))
+        self.write(
+            "site.yaml",
+            SITE_YAML.format(title="Walk portfolio", currency="USD", rates=CURRENCY_SETTINGS[0][1]),
+        )
         for slug, (title, owner, summary) in PROGRAM_FILES.items():
             self.write(f"content/programs/{slug}.md", self.program_text(title, owner, summary))
         self.write("content/pages/about.md", "---\ntitle: About\n---\nAbout this portfolio.\n")
@@ -210,9 +240,23 @@ class Walk:
         if rel is None:
             return self.add_project()
         p = self.projects[rel]
-        field = self.rng.choice(["phase", "status", "owner", "program", "budget", "risks",
-                                 "depends_on", "title", "tags", "category", "milestones",
-                                 "body", "summary"])
+        field = self.rng.choice(
+            [
+                "phase",
+                "status",
+                "owner",
+                "program",
+                "budget",
+                "risks",
+                "depends_on",
+                "title",
+                "tags",
+                "category",
+                "milestones",
+                "body",
+                "summary",
+            ]
+        )
         older = [self.slug_of(r) for r in self.projects if self.age[r] < self.age[rel]]
         fresh = random_project(self.rng, older)
         p[field] = fresh[field]
@@ -274,12 +318,14 @@ class Walk:
             return self.add_project()
         good = (self.root / rel).read_text(encoding="utf-8")
         self.broken[rel] = good
-        bad = self.rng.choice([
-            good.replace("phase: ", "phase: Execution-ish ", 1),
-            good.replace("---\n", "---\ntitle: [unclosed\n", 1),
-            good.replace("owner: ", "ownr: ", 1),
-            good.replace("---\n", "---\nprogress: 140\n", 1),
-        ])
+        bad = self.rng.choice(
+            [
+                good.replace("phase: ", "phase: Execution-ish ", 1),
+                good.replace("---\n", "---\ntitle: [unclosed\n", 1),
+                good.replace("owner: ", "ownr: ", 1),
+                good.replace("---\n", "---\nprogress: 140\n", 1),
+            ]
+        )
         self.write(rel, bad)
         return f"break {rel}"
 
@@ -291,13 +337,13 @@ class Walk:
     def cycle(self) -> str:
         """A dependency cycle (an error for both projects), fixed again later."""
         slugs = self.slugs()
-        candidates = [rel for rel in self.projects if rel not in self.broken
-                      and self.projects[rel]["depends_on"]]
+        candidates = [
+            rel for rel in self.projects if rel not in self.broken and self.projects[rel]["depends_on"]
+        ]
         if not candidates:
             return self.edit_project()
         rel = self.rng.choice(sorted(candidates))
-        target = next(r for r in self.projects
-                      if self.slug_of(r) == self.projects[rel]["depends_on"][0])
+        target = next(r for r in self.projects if self.slug_of(r) == self.projects[rel]["depends_on"][0])
         if target in self.broken or self.slug_of(rel) not in slugs:
             return self.edit_project()
         self.broken[target] = (self.root / target).read_text(encoding="utf-8")
@@ -312,28 +358,37 @@ class Walk:
         slug = self.rng.choice(sorted(PROGRAM_FILES))
         title, owner, _ = PROGRAM_FILES[slug]
         owner = self.rng.choice(OWNERS)
-        self.write(f"content/programs/{slug}.md",
-                   self.program_text(title, owner, f"Summary {self.rng.randint(0, 99)}."))
+        self.write(
+            f"content/programs/{slug}.md",
+            self.program_text(title, owner, f"Summary {self.rng.randint(0, 99)}."),
+        )
         return f"edit program {slug}"
 
     def edit_page(self) -> str:
         choice = self.rng.random()
         if choice < 0.3:
-            self.write("content/pages/glossary.md",
-                       f"---\ntitle: Glossary {self.rng.randint(0, 9)}\norder: "
-                       f"{self.rng.randint(-1, 2)}\n---\nRAG means red, amber, green.\n")
+            self.write(
+                "content/pages/glossary.md",
+                f"---\ntitle: Glossary {self.rng.randint(0, 9)}\norder: "
+                f"{self.rng.randint(-1, 2)}\n---\nRAG means red, amber, green.\n",
+            )
             return "write page glossary"
         if choice < 0.45 and (self.root / "content/pages/glossary.md").exists():
             self.delete("content/pages/glossary.md")
             return "delete page glossary"
-        self.write("content/pages/about.md",
-                   f"---\ntitle: About\n---\nAbout, version {self.rng.randint(0, 999)}.\n")
+        self.write(
+            "content/pages/about.md", f"---\ntitle: About\n---\nAbout, version {self.rng.randint(0, 999)}.\n"
+        )
         return "edit page about"
 
     def edit_site(self) -> str:
         currency, rates = self.rng.choice(CURRENCY_SETTINGS)
-        self.write("site.yaml", SITE_YAML.format(
-            title=f"Walk portfolio {self.rng.randint(0, 9)}", currency=currency, rates=rates))
+        self.write(
+            "site.yaml",
+            SITE_YAML.format(
+                title=f"Walk portfolio {self.rng.randint(0, 9)}", currency=currency, rates=rates
+            ),
+        )
         return f"edit site.yaml ({currency})"
 
     def edit_template(self) -> str:
@@ -341,12 +396,12 @@ class Walk:
         text = (self.root / "themes/default/templates/base.html").read_text(encoding="utf-8")
         if self.rng.random() < 0.25 and "base.html" not in {Path(r).name for r in self.broken}:
             self.broken["themes/default/templates/base.html"] = text
-            self.write("themes/default/templates/base.html", text.replace("</body>",
-                                                                         "{% if %}</body>", 1))
+            self.write("themes/default/templates/base.html", text.replace("</body>", "{% if %}</body>", 1))
             return "break the base template"
         self.css += 1
-        self.write("themes/default/templates/base.html",
-                   text.replace("</body>", f"<!-- v{self.css} --></body>", 1))
+        self.write(
+            "themes/default/templates/base.html", text.replace("</body>", f"<!-- v{self.css} --></body>", 1)
+        )
         return "edit the base template"
 
     def edit_css(self) -> str:
@@ -357,11 +412,20 @@ class Walk:
     def step(self) -> str:
         if self.broken and self.rng.random() < 0.5:
             return self.fix_file()
-        ops = [(self.edit_project, 30), (self.add_project, 8),
-               (lambda: self.delete_project(True), 6), (lambda: self.delete_project(False), 2),
-               (self.rename_project, 6), (self.break_file, 6), (self.cycle, 2),
-               (self.edit_program, 4), (self.edit_page, 4), (self.edit_site, 1),
-               (self.edit_css, 3), (self.edit_template, 1)]
+        ops = [
+            (self.edit_project, 30),
+            (self.add_project, 8),
+            (lambda: self.delete_project(True), 6),
+            (lambda: self.delete_project(False), 2),
+            (self.rename_project, 6),
+            (self.break_file, 6),
+            (self.cycle, 2),
+            (self.edit_program, 4),
+            (self.edit_page, 4),
+            (self.edit_site, 1),
+            (self.edit_css, 3),
+            (self.edit_template, 1),
+        ]
         op = self.rng.choices([o for o, _ in ops], weights=[w for _, w in ops])[0]
         return op()
 
@@ -377,22 +441,29 @@ def _prune(path: Path) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def folders(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
 
 
-def assert_same_site(served: Path, clean: Path, step: str,
-                     skip: Callable[[str], bool] | None = None, emitted: bool = False) -> None:
+def assert_same_site(
+    served: Path, clean: Path, step: str, skip: Callable[[str], bool] | None = None, emitted: bool = False
+) -> None:
     """Byte for byte. ``skip``: pages still to be rendered; ``emitted``: the emitters' files
     are still to be produced (then only the pages, sitemap and static files are compared)."""
     got, want = snapshot(served), snapshot(clean)
     if emitted:
-        core = {rel for rel in want if rel.endswith(".html") or rel.startswith("static/")
-                or rel in ("sitemap.xml", ".itpm-site-output")}
+        core = {
+            rel
+            for rel in want
+            if rel.endswith(".html")
+            or rel.startswith("static/")
+            or rel in ("sitemap.xml", ".itpm-site-output")
+        }
         got = {rel: data for rel, data in got.items() if rel in core or rel.endswith(".html")}
         want = {rel: data for rel, data in want.items() if rel in core}
     if skip is not None:
@@ -402,23 +473,38 @@ def assert_same_site(served: Path, clean: Path, step: str,
     assert not missing and not extra, f"after {step}: missing {missing[:5]}, extra {extra[:5]}"
     for rel in want:
         if got[rel] != want[rel]:
-            diff = "\n".join(list(difflib.unified_diff(
-                want[rel].decode(errors="replace").splitlines(),
-                got[rel].decode(errors="replace").splitlines(), "clean", "served",
-                lineterm=""))[:40])
+            diff = "\n".join(
+                list(
+                    difflib.unified_diff(
+                        want[rel].decode(errors="replace").splitlines(),
+                        got[rel].decode(errors="replace").splitlines(),
+                        "clean",
+                        "served",
+                        lineterm="",
+                    )
+                )[:40]
+            )
             pytest.fail(f"after {step}: {rel} differs from a clean build\n{diff}")
     if skip is None and not emitted:
         assert folders(served) == folders(clean), f"after {step}: folders differ"
 
 
-CASES = [("tiny", 7, False), ("tiny", 2026, True), pytest.param(
-    "default", 7, True, marks=pytest.mark.skipif(
-        not real_theme_ready(), reason="the default theme's templates are not there yet"))]
+CASES = [
+    ("tiny", 7, False),
+    ("tiny", 2026, True),
+    pytest.param(
+        "default",
+        7,
+        True,
+        marks=pytest.mark.skipif(
+            not real_theme_ready(), reason="the default theme's templates are not there yet"
+        ),
+    ),
+]
 
 
 @pytest.mark.parametrize(("theme", "seed", "defer"), CASES)
-def test_random_edits_match_clean_builds(tmp_path: Path, theme: str, seed: int,
-                                         defer: bool) -> None:
+def test_random_edits_match_clean_builds(tmp_path: Path, theme: str, seed: int, defer: bool) -> None:
     """After every edit the served folder equals a clean build. With ``defer`` (what serve
     does) the pages rendered before the reload must already be right, and after the
     background work everything is."""
@@ -441,13 +527,16 @@ def test_random_edits_match_clean_builds(tmp_path: Path, theme: str, seed: int,
         history.append(step)
         result = builder.rebuild(defer=defer)
         expected = build_site(BuildOptions(root=root, output=clean, as_of=AS_OF))
-        assert result.ok == expected.ok, (step, [d.headline() for d in result.errors],
-                                          [d.headline() for d in expected.diagnostics
-                                           if d.is_error])
+        assert result.ok == expected.ok, (
+            step,
+            [d.headline() for d in result.errors],
+            [d.headline() for d in expected.diagnostics if d.is_error],
+        )
         if defer:
             # What is not waiting for the background is already what a clean build has.
-            assert_same_site(served, clean, "\n".join(history[-5:]), skip=builder.waiting,
-                             emitted=builder.busy)
+            assert_same_site(
+                served, clean, "\n".join(history[-5:]), skip=builder.waiting, emitted=builder.busy
+            )
             builder.finish()
             assert not builder.busy and not builder.problems
         assert_same_site(served, clean, "\n".join(history[-5:]))
@@ -495,8 +584,7 @@ def test_same_size_same_mtime_edit_is_seen(small) -> None:
     """Change detection is by content, so an edit that keeps size and mtime is not missed."""
     walk, builder = small
     path = walk.root / "content/projects/fixed.md"
-    path.write_text("---\ntitle: Fixed\nphase: planning\nowner: Ann\nstatus: green\n---\n",
-                    encoding="utf-8")
+    path.write_text("---\ntitle: Fixed\nphase: planning\nowner: Ann\nstatus: green\n---\n", encoding="utf-8")
     assert builder.rebuild().ok
     stat = path.stat()
     path.write_text(path.read_text(encoding="utf-8").replace("green", "amber"), encoding="utf-8")
@@ -540,14 +628,18 @@ def test_deleted_project_page_disappears(small) -> None:
 def test_pages_to_render_uses_old_and_new_inputs() -> None:
     from itpm_site.render import PageSpec
 
-    old = [PageSpec("a/index.html", "t.html", {}, frozenset({"x", "y"})),
-           PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
-           PageSpec("all/index.html", "t.html", {}, None),
-           PageSpec("gone/index.html", "t.html", {}, frozenset())]
-    new = [PageSpec("a/index.html", "t.html", {}, frozenset({"y"})),  # x left the group
-           PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
-           PageSpec("all/index.html", "t.html", {}, None),
-           PageSpec("new/index.html", "t.html", {}, frozenset())]
+    old = [
+        PageSpec("a/index.html", "t.html", {}, frozenset({"x", "y"})),
+        PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
+        PageSpec("all/index.html", "t.html", {}, None),
+        PageSpec("gone/index.html", "t.html", {}, frozenset()),
+    ]
+    new = [
+        PageSpec("a/index.html", "t.html", {}, frozenset({"y"})),  # x left the group
+        PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
+        PageSpec("all/index.html", "t.html", {}, None),
+        PageSpec("new/index.html", "t.html", {}, frozenset()),
+    ]
     paths = [p.path for p in pages_to_render(old, new, {"x"})]
     assert paths == ["a/index.html", "all/index.html", "new/index.html"]
     assert [p.path for p in pages_to_render(new, new, set())] == []

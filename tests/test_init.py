@@ -32,8 +32,10 @@ AS_OF = "2026-03-01"
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("init") / "my-portfolio"
-    result = CliRunner().invoke(cli, ["init", str(target), "--as-of", AS_OF, "--owner",
-                                      "Nino Beridze", "--title", "Acme: IT portfolio"])
+    result = CliRunner().invoke(
+        cli,
+        ["init", str(target), "--as-of", AS_OF, "--owner", "Nino Beridze", "--title", "Acme: IT portfolio"],
+    )
     assert result.exit_code == 0, result.output
     assert "created .github/workflows/portfolio.yml" in result.output
     return target
@@ -48,15 +50,20 @@ def steps(job: dict) -> list[dict]:
 
 
 def test_the_files(portfolio):
-    found = sorted(p.relative_to(portfolio).as_posix() for p in portfolio.rglob("*")
-                   if p.is_file())
-    assert found == [".github/CODEOWNERS", ".github/dependabot.yml",
-                     ".github/workflows/portfolio.yml", ".gitignore",
-                     "README.md", "content/pages/about.md",
-                     "content/programs/digital-workplace.md",
-                     "content/projects/network-refresh.md",
-                     "content/projects/sales-dashboard.md",
-                     "content/projects/service-desk-virtual-agent.md", "site.yaml"]
+    found = sorted(p.relative_to(portfolio).as_posix() for p in portfolio.rglob("*") if p.is_file())
+    assert found == [
+        ".github/CODEOWNERS",
+        ".github/dependabot.yml",
+        ".github/workflows/portfolio.yml",
+        ".gitignore",
+        "README.md",
+        "content/pages/about.md",
+        "content/programs/digital-workplace.md",
+        "content/projects/network-refresh.md",
+        "content/projects/sales-dashboard.md",
+        "content/projects/service-desk-virtual-agent.md",
+        "site.yaml",
+    ]
     assert "/public/" in (portfolio / ".gitignore").read_text().splitlines()
 
 
@@ -67,13 +74,19 @@ def test_passes_check_strict(portfolio):
 
 
 def test_builds_with_three_phases(portfolio, tmp_path):
-    result = build_site(BuildOptions(root=portfolio, output=tmp_path / "public",
-                                     as_of=dt.date.fromisoformat(AS_OF), search=False))
+    result = build_site(
+        BuildOptions(
+            root=portfolio, output=tmp_path / "public", as_of=dt.date.fromisoformat(AS_OF), search=False
+        )
+    )
     assert result.ok, [d.headline() for d in result.diagnostics]
     portfolio_view = result.site.portfolio
     assert portfolio_view.config.title == "Acme: IT portfolio"
     assert sorted(p.project.phase.value for p in portfolio_view.projects) == [
-        "closure", "implementation", "initiation"]
+        "closure",
+        "implementation",
+        "initiation",
+    ]
     assert (tmp_path / "public/about/index.html").is_file()
     assert (tmp_path / "public/portfolio.json").is_file()
 
@@ -103,9 +116,11 @@ def test_workflow_calls_real_commands_with_real_flags(portfolio):
             if word.startswith("--"):
                 assert word in options, f"{line}: {word} is not an option of {words[1]}"
         # the line parses with the real command's parser
-        ctx = command.make_context(words[1], [w.replace("$BASE_SHA", "abc")
-                                              .replace("$BASE_URL", "https://a.github.io/r")
-                                              for w in words[2:]], resilient_parsing=True)
+        ctx = command.make_context(
+            words[1],
+            [w.replace("$BASE_SHA", "abc").replace("$BASE_URL", "https://a.github.io/r") for w in words[2:]],
+            resilient_parsing=True,
+        )
         assert ctx is not None
 
 
@@ -167,8 +182,7 @@ def test_pre_commit_hook_names_a_real_command():
     hook = next(h for h in hooks if h["id"] == "itpm-site-check")
     assert hook["language"] == "python" and hook["pass_filenames"] is False
     program, command = shlex.split(hook["entry"])
-    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "scripts"]
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert program in scripts and command in cli.list_commands(click.Context(cli))
     files = re.compile(hook["files"])
     assert files.search("content/projects/a.md") and files.search("site.yaml")
@@ -203,8 +217,12 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(portfolio):
 
 
 def test_no_checkout_keeps_the_token(portfolio):
-    checkouts = [s for job in workflow(portfolio)["jobs"].values() for s in steps(job)
-                 if s.get("uses", "").startswith("actions/checkout@")]
+    checkouts = [
+        s
+        for job in workflow(portfolio)["jobs"].values()
+        for s in steps(job)
+        if s.get("uses", "").startswith("actions/checkout@")
+    ]
     assert len(checkouts) == 2
     assert all(s["with"]["persist-credentials"] is False for s in checkouts)
 
@@ -213,14 +231,17 @@ def test_zizmor_finds_nothing(portfolio):
     """The GitHub Actions static analyser, offline, over init's workflow and dependabot file,
     and over this repository's own workflows and dependabot file."""
     beside_python = Path(sys.executable).parent  # a virtual environment not activated
-    zizmor = shutil.which("zizmor", path=os.pathsep.join([str(beside_python),
-                                                           os.environ.get("PATH", "")]))
+    zizmor = shutil.which("zizmor", path=os.pathsep.join([str(beside_python), os.environ.get("PATH", "")]))
     assert zizmor, "zizmor is in the test extra"
     targets = [portfolio / ".github"]
     if (REPO / ".github").is_dir():
         targets.append(REPO / ".github")
-    run = subprocess.run([zizmor, "--offline", "--no-progress", "--format", "json",
-                          *map(str, targets)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [zizmor, "--offline", "--no-progress", "--format", "json", *map(str, targets)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert json.loads(run.stdout) == []
 
@@ -231,8 +252,7 @@ def test_pull_request_job_runs_only_check_and_diff(portfolio):
     commands = {shlex.split(line)[1] for line in run if line.startswith("itpm-site ")}
     assert commands == {"check", "diff"}
     others = [line for line in run if line and not line.startswith("itpm-site ")]
-    assert others == ['python -m pip install "$ITPM_SITE"',
-                      'cat portfolio-diff.md >> "$GITHUB_STEP_SUMMARY"']
+    assert others == ['python -m pip install "$ITPM_SITE"', 'cat portfolio-diff.md >> "$GITHUB_STEP_SUMMARY"']
 
 
 def test_check_and_diff_never_render_a_pull_requests_theme(portfolio, tmp_path):
@@ -247,32 +267,49 @@ def test_check_and_diff_never_render_a_pull_requests_theme(portfolio, tmp_path):
     marker = tmp_path / "template-ran"
     theme = pr / "themes/evil/templates"
     theme.mkdir(parents=True)
-    (theme / "base.html").write_text(HOSTILE_TEMPLATE.replace("marker", repr(str(marker))),
-                                     encoding="utf-8")
+    (theme / "base.html").write_text(HOSTILE_TEMPLATE.replace("marker", repr(str(marker))), encoding="utf-8")
     with (pr / "site.yaml").open("a", encoding="utf-8") as f:
         f.write("theme: evil\n")
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "a pull request"], check=True)
     for args in (["check", "--format", "github"], ["diff", "HEAD~1"]):
-        done = subprocess.run([sys.executable, "-m", "itpm_site", *args, "--root", str(pr)],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "itpm_site", *args, "--root", str(pr)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert not marker.exists(), f"{args[0]} rendered the pull request's template"
     # The fixture is really hostile: a build (which the PR workflow never runs) runs it.
-    subprocess.run([sys.executable, "-m", "itpm_site", "build", "--root", str(pr), "-q",
-                    "--no-search", "--output", str(tmp_path / "out")],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "itpm_site",
+            "build",
+            "--root",
+            str(pr),
+            "-q",
+            "--no-search",
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert marker.exists()
 
 
 def test_codeowners_guard_what_runs_as_code(tmp_path):
-    result = CliRunner().invoke(cli, ["init", str(tmp_path / "pf"), "--as-of", AS_OF,
-                                      "--maintainer", "@acme/pmo", "--maintainer", "nino"])
+    result = CliRunner().invoke(
+        cli,
+        ["init", str(tmp_path / "pf"), "--as-of", AS_OF, "--maintainer", "@acme/pmo", "--maintainer", "nino"],
+    )
     assert result.exit_code == 0, result.output
     text = (tmp_path / "pf/.github/CODEOWNERS").read_text(encoding="utf-8")
     rules = [line.split() for line in text.splitlines() if line and not line.startswith("#")]
-    assert rules == [[path, "@acme/pmo", "@nino"]
-                     for path in ("/themes/", "/site.yaml", "/.github/")]
+    assert rules == [[path, "@acme/pmo", "@nino"] for path in ("/themes/", "/site.yaml", "/.github/")]
 
 
 def test_codeowners_without_maintainers_says_what_to_replace(portfolio):

@@ -12,11 +12,29 @@ from sitetools import serve
 pytestmark = pytest.mark.browser
 
 PAGE_TYPES = [
-    "", "projects/", "projects/customer-portal-redesign/", "projects/policy-admin-migration/",
-    "phases/", "phases/implementation/", "programs/", "programs/digital-channels/", "owners/",
-    "owners/nino-beridze/", "categories/", "categories/software/", "tags/", "tags/security/",
-    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "report/", "search/?q=vendor",
-    "about/", "no-such-page/",
+    "",
+    "projects/",
+    "projects/customer-portal-redesign/",
+    "projects/policy-admin-migration/",
+    "phases/",
+    "phases/implementation/",
+    "programs/",
+    "programs/digital-channels/",
+    "owners/",
+    "owners/nino-beridze/",
+    "categories/",
+    "categories/software/",
+    "tags/",
+    "tags/security/",
+    "risks/",
+    "budget/",
+    "roadmap/",
+    "milestones/",
+    "quality/",
+    "report/",
+    "search/?q=vendor",
+    "about/",
+    "no-such-page/",
 ]
 VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 800), "phone": (390, 844)}
 
@@ -82,8 +100,7 @@ def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) ->
     width, height = VIEWPORTS[size]
     problems: dict[str, list[str]] = {}
     for scheme in ("light", "dark"):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      color_scheme=scheme)
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         page = context.new_page()
         for path in PAGE_TYPES:
             page.goto(site_url + path)
@@ -142,8 +159,7 @@ def test_phone_explorer_folds_its_filters_and_counts_them(browser, site_url: str
     assert " ".join(summary.inner_text().split()) == "Filters (0)"
     assert page.locator("#f-status").is_hidden()
     # The first project is on the first screen, not two screens of filters down.
-    first_row = page.evaluate(
-        "document.querySelector('#explorer tbody tr').getBoundingClientRect().top")
+    first_row = page.evaluate("document.querySelector('#explorer tbody tr').getBoundingClientRect().top")
     assert first_row < 844
     summary.click()
     page.select_option("#f-status", "red")
@@ -157,7 +173,7 @@ def test_phone_explorer_folds_its_filters_and_counts_them(browser, site_url: str
 
 
 def relative_luminance(rgb: str) -> float:
-    parts = [float(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].replace(",", " ").split()[:3]]
+    parts = [float(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].replace(",", " ").split()[:3]]
 
     def channel(c: float) -> float:
         c /= 255

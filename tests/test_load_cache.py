@@ -22,8 +22,12 @@ def portfolio(count: int = 30) -> dict[str, str]:
 
 
 def summary(result) -> tuple:
-    return ([(e.slug, e.model.model_dump(), e.doc.body, str(e.doc.path)) for e in result.projects],
-            [d.headline() for d in result.diagnostics], result.rejected, result.rejected_slugs)
+    return (
+        [(e.slug, e.model.model_dump(), e.doc.body, str(e.doc.path)) for e in result.projects],
+        [d.headline() for d in result.diagnostics],
+        result.rejected,
+        result.rejected_slugs,
+    )
 
 
 def load(root: Path, jobs: int = 1):
@@ -56,14 +60,13 @@ def test_a_rebuild_reads_back_every_unchanged_file(tmp_path, write_portfolio, co
     assert summary(again) == summary(first) == summary(fresh)
 
 
-def test_a_changed_or_removed_file_is_not_read_back(tmp_path, write_portfolio,
-                                                    counted) -> None:
+def test_a_changed_or_removed_file_is_not_read_back(tmp_path, write_portfolio, counted) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
     edited = root / "content" / "projects" / "p03.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("status: green",
-                                                                  "status: red"),
-                      encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("status: green", "status: red"), encoding="utf-8"
+    )
     (root / "content" / "projects" / "p05.md").unlink()
     counted.clear()
     result = load(root)
@@ -85,8 +88,9 @@ def test_nothing_changed_writes_nothing(tmp_path, write_portfolio) -> None:
     assert (kept.stat().st_mtime_ns, kept.read_bytes()) == before
 
 
-def test_other_code_or_another_place_starts_afresh(tmp_path, write_portfolio, counted,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_code_or_another_place_starts_afresh(
+    tmp_path, write_portfolio, counted, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
     real = load_cache.fingerprint
@@ -104,8 +108,9 @@ def test_other_code_or_another_place_starts_afresh(tmp_path, write_portfolio, co
 
 
 @pytest.mark.parametrize("damage", ["seal", "payload", "unsealed"])
-def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(tmp_path, write_portfolio,
-                                                                counted, damage) -> None:
+def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(
+    tmp_path, write_portfolio, counted, damage
+) -> None:
     """The results are pickled, and pickle runs code: a file whose seal does not match (a
     pull request could commit one) is ignored like a missing one."""
     root = write_portfolio(tmp_path / "pf", portfolio())
@@ -125,8 +130,7 @@ def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(tmp_path, write_
     assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
 
 
-def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio,
-                                                        counted) -> None:
+def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio, counted) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
     (root / "content" / "projects" / "p07.md").unlink()
@@ -138,7 +142,8 @@ def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio
 
 
 def test_a_kept_result_that_no_longer_unpickles_is_loaded_again(
-        tmp_path, write_portfolio, counted, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path, write_portfolio, counted, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
     real = pickle.loads
@@ -158,7 +163,8 @@ def test_a_kept_result_that_no_longer_unpickles_is_loaded_again(
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
-        tmp_path, write_portfolio, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path, write_portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from itpm_site import cache_seal
 
     root = write_portfolio(tmp_path / "pf", portfolio())
@@ -166,15 +172,15 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_seal.SealedWriter, "commit",
-                        lambda self: (self._guard(full_disk), None)[1])
+    monkeypatch.setattr(cache_seal.SealedWriter, "commit", lambda self: (self._guard(full_disk), None)[1])
     assert summary(load(root)) == summary(loader.load_portfolio(root, jobs=1))
     assert not (root / ".itpm-cache" / load_cache.FILE).exists()
     assert not list((root / ".itpm-cache").glob("*.tmp"))
 
 
-def test_the_worker_and_the_cache_together(tmp_path, write_portfolio, counted,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_worker_and_the_cache_together(
+    tmp_path, write_portfolio, counted, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a loading worker: what it loads is kept too, and a rebuild after one edit
     loads that file only, here (too few to fork for)."""
     if load_pool.pool_context().get_start_method() != "fork":
@@ -188,7 +194,8 @@ def test_the_worker_and_the_cache_together(tmp_path, write_portfolio, counted,
     assert summary(load(root, jobs=2)) == summary(first)
     assert counted == []
     (root / "content" / "projects" / "p10.md").write_text(
-        "---\ntitle: Ten\nphase: planning\nowner: Bo\n---\n", encoding="utf-8")
+        "---\ntitle: Ten\nphase: planning\nowner: Bo\n---\n", encoding="utf-8"
+    )
     counted.clear()
     result = load(root, jobs=2)
     assert counted == ["content/projects/p10.md"]
@@ -197,8 +204,9 @@ def test_the_worker_and_the_cache_together(tmp_path, write_portfolio, counted,
 
 def test_builds_keep_loaded_files_only_with_the_cache(tmp_path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
-    options = dict(root=root, output=tmp_path / "out", as_of=dt.date(2026, 11, 20),
-                   search=False, keep_going=True)
+    options = dict(
+        root=root, output=tmp_path / "out", as_of=dt.date(2026, 11, 20), search=False, keep_going=True
+    )
     build_site(BuildOptions(**options, cache=False))
     assert not (root / ".itpm-cache" / load_cache.FILE).exists()
     assert build_site(BuildOptions(**options)).ok

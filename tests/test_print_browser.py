@@ -61,8 +61,10 @@ def print_page(browser, demo_site: Path):
 
 
 def project_paths(demo_site: Path) -> list[str]:
-    return sorted(p.parent.relative_to(demo_site).as_posix() + "/"
-                  for p in (demo_site / "projects").glob("*/index.html"))
+    return sorted(
+        p.parent.relative_to(demo_site).as_posix() + "/"
+        for p in (demo_site / "projects").glob("*/index.html")
+    )
 
 
 def test_a_project_prints_its_essentials_on_the_first_page(print_page, demo_site: Path) -> None:
@@ -94,8 +96,7 @@ def test_a_project_prints_its_essentials_on_the_first_page(print_page, demo_site
     assert set(pages.values()) <= {2, 3}, pages
 
 
-def test_the_steering_committee_pack_prints_one_project_per_page(print_page,
-                                                                 demo_site: Path) -> None:
+def test_the_steering_committee_pack_prints_one_project_per_page(print_page, demo_site: Path) -> None:
     page = print_page("report/")
     g = page.evaluate(GEOMETRY)
     projects = [c for c in g["cards"] if c["before"] == "page"]

@@ -18,8 +18,7 @@ def expected_titles() -> list[str]:
     for path in sorted(DEMO.rglob("*.md")):
         meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
         status = str(meta.get("status", "")).lower()
-        overdue = any(not m.get("done") and str(m["date"]) < AS_OF
-                      for m in meta.get("milestones") or [])
+        overdue = any(not m.get("done") and str(m["date"]) < AS_OF for m in meta.get("milestones") or [])
         rank = {"red": 0, "amber": 1}.get(status, 2)
         if rank < 2 or overdue:
             chosen.append((rank, meta["title"].lower(), meta["title"]))

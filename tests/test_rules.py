@@ -28,8 +28,11 @@ def dd(text: str) -> str:
 
 def problems(root: Path, *, path: bool = False) -> list[tuple]:
     """(severity, field, line, column, message) of each diagnostic except 'recommended'."""
-    return [((d.path,) if path else ()) + (d.severity.value, d.field, d.line, d.column, d.message)
-            for d in load_portfolio(root).diagnostics if d.code != "recommended"]
+    return [
+        ((d.path,) if path else ()) + (d.severity.value, d.field, d.line, d.column, d.message)
+        for d in load_portfolio(root).diagnostics
+        if d.code != "recommended"
+    ]
 
 
 def load_one(root: Path, write_portfolio, text: str):
@@ -49,106 +52,151 @@ def W(field: str, line: int, column: int, message: str) -> tuple:
 
 CASES = {
     # --- required fields ------------------------------------------------------------------
-    "missing-title": ("""\
+    "missing-title": (
+        """\
         ---
         phase: planning
         owner: O
         ---
-        """, [E("title", 1, 1, "required field 'title' is missing")]),
-    "missing-phase": ("""\
+        """,
+        [E("title", 1, 1, "required field 'title' is missing")],
+    ),
+    "missing-phase": (
+        """\
         ---
         title: T
         owner: O
         ---
-        """, [E("phase", 1, 1, "required field 'phase' is missing")]),
-    "missing-owner": ("""\
+        """,
+        [E("phase", 1, 1, "required field 'phase' is missing")],
+    ),
+    "missing-owner": (
+        """\
         ---
         title: T
         phase: planning
         ---
-        """, [E("owner", 1, 1, "required field 'owner' is missing")]),
-    "missing-all-three": ("""\
+        """,
+        [E("owner", 1, 1, "required field 'owner' is missing")],
+    ),
+    "missing-all-three": (
+        """\
         ---
         summary: S
         ---
-        """, [E("owner", 1, 1, "required field 'owner' is missing"),
-              E("phase", 1, 1, "required field 'phase' is missing"),
-              E("title", 1, 1, "required field 'title' is missing")]),
-    "empty-title": ("""\
+        """,
+        [
+            E("owner", 1, 1, "required field 'owner' is missing"),
+            E("phase", 1, 1, "required field 'phase' is missing"),
+            E("title", 1, 1, "required field 'title' is missing"),
+        ],
+    ),
+    "empty-title": (
+        """\
         ---
         title:
         phase: planning
         owner: O
         ---
-        """, [E("title", 2, 7, "'title' is empty")]),
-    "empty-phase": ("""\
+        """,
+        [E("title", 2, 7, "'title' is empty")],
+    ),
+    "empty-phase": (
+        """\
         ---
         title: T
         phase:
         owner: O
         ---
-        """, [E("phase", 3, 7, "'phase' is empty")]),
-    "blank-owner": ("""\
+        """,
+        [E("phase", 3, 7, "'phase' is empty")],
+    ),
+    "blank-owner": (
+        """\
         ---
         title: T
         phase: planning
         owner: '  '
         ---
-        """, [E("owner", 4, 8, "'owner' is empty")]),
+        """,
+        [E("owner", 4, 8, "'owner' is empty")],
+    ),
     # --- phase and status -------------------------------------------------------------------
-    "phase-typo": ("""\
+    "phase-typo": (
+        """\
         ---
         title: T
         phase: Execut
         owner: O
         ---
-        """, [E("phase", 3, 8, "'Execut' is not a phase; did you mean 'implementation'?")]),
-    "phase-unknown": ("""\
+        """,
+        [E("phase", 3, 8, "'Execut' is not a phase; did you mean 'implementation'?")],
+    ),
+    "phase-unknown": (
+        """\
         ---
         title: T
         phase: banana
         owner: O
         ---
-        """, [E("phase", 3, 8, "'banana' is not a phase")]),
-    "phase-number": ("""\
+        """,
+        [E("phase", 3, 8, "'banana' is not a phase")],
+    ),
+    "phase-number": (
+        """\
         ---
         title: T
         phase: 3
         owner: O
         ---
-        """, [E("phase", 3, 8, "'3' is not a phase")]),
-    "phase-list": ("""\
+        """,
+        [E("phase", 3, 8, "'3' is not a phase")],
+    ),
+    "phase-list": (
+        """\
         ---
         title: T
         phase: [planning]
         owner: O
         ---
-        """, [E("phase", 3, 8, "a list is not a phase")]),
-    "status-typo": ("""\
+        """,
+        [E("phase", 3, 8, "a list is not a phase")],
+    ),
+    "status-typo": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         status: grean
         ---
-        """, [E("status", 5, 9, "'grean' is not a RAG status; did you mean 'green'?")]),
-    "status-unknown": ("""\
+        """,
+        [E("status", 5, 9, "'grean' is not a RAG status; did you mean 'green'?")],
+    ),
+    "status-unknown": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         status: purple
         ---
-        """, [E("status", 5, 9, "'purple' is not a RAG status")]),
-    "state-typo": ("""\
+        """,
+        [E("status", 5, 9, "'purple' is not a RAG status")],
+    ),
+    "state-typo": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         state: on-hld
         ---
-        """, [E("state", 5, 8, "'on-hld' is not a state; did you mean 'on-hold'?")]),
-    "risk-response-unknown": ("""\
+        """,
+        [E("state", 5, 8, "'on-hld' is not a state; did you mean 'on-hold'?")],
+    ),
+    "risk-response-unknown": (
+        """\
         ---
         title: T
         phase: planning
@@ -156,9 +204,12 @@ CASES = {
         risks:
           - {title: R, probability: 1, impact: 1, response: panic}
         ---
-        """, [E("risks[0].response", 6, 53, "'panic' is not a risk response")]),
+        """,
+        [E("risks[0].response", 6, 53, "'panic' is not a risk response")],
+    ),
     # --- amounts ----------------------------------------------------------------------------
-    "amount-decimal-comma": ("""\
+    "amount-decimal-comma": (
+        """\
         ---
         title: T
         phase: planning
@@ -166,9 +217,18 @@ CASES = {
         budget:
           planned: 1,5
         ---
-        """, [E("budget.planned", 6, 12, "'1,5' is ambiguous: is the separator a decimal mark "
-                                         "or a thousands separator?")]),
-    "amount-with-currency": ("""\
+        """,
+        [
+            E(
+                "budget.planned",
+                6,
+                12,
+                "'1,5' is ambiguous: is the separator a decimal mark or a thousands separator?",
+            )
+        ],
+    ),
+    "amount-with-currency": (
+        """\
         ---
         title: T
         phase: planning
@@ -176,8 +236,11 @@ CASES = {
         budget:
           actual: 250 EUR
         ---
-        """, [E("budget.actual", 6, 11, "'250 EUR' contains a currency; amounts are plain numbers")]),
-    "amount-negative": ("""\
+        """,
+        [E("budget.actual", 6, 11, "'250 EUR' contains a currency; amounts are plain numbers")],
+    ),
+    "amount-negative": (
+        """\
         ---
         title: T
         phase: planning
@@ -185,8 +248,11 @@ CASES = {
         budget:
           forecast: -5
         ---
-        """, [E("budget.forecast", 6, 13, "'-5' is negative; amounts are never below zero")]),
-    "amount-word": ("""\
+        """,
+        [E("budget.forecast", 6, 13, "'-5' is negative; amounts are never below zero")],
+    ),
+    "amount-word": (
+        """\
         ---
         title: T
         phase: planning
@@ -194,25 +260,34 @@ CASES = {
         budget:
           planned: abc
         ---
-        """, [E("budget.planned", 6, 12, "'abc' is not an amount")]),
-    "amount-shorthand-negative": ("""\
+        """,
+        [E("budget.planned", 6, 12, "'abc' is not an amount")],
+    ),
+    "amount-shorthand-negative": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         budget: -5
         ---
-        """, [E("budget.planned", 5, 9, "'-5' is negative; amounts are never below zero")]),
-    "budget-list": ("""\
+        """,
+        [E("budget.planned", 5, 9, "'-5' is negative; amounts are never below zero")],
+    ),
+    "budget-list": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         budget: [1, 2]
         ---
-        """, [E("budget", 5, 9, "expected a group of 'key: value' lines")]),
+        """,
+        [E("budget", 5, 9, "expected a group of 'key: value' lines")],
+    ),
     # --- currency ---------------------------------------------------------------------------
-    "currency-name": ("""\
+    "currency-name": (
+        """\
         ---
         title: T
         phase: planning
@@ -221,9 +296,11 @@ CASES = {
           planned: 5
           currency: euro
         ---
-        """, [E("budget.currency", 7, 13,
-                "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?")]),
-    "currency-typo": ("""\
+        """,
+        [E("budget.currency", 7, 13, "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?")],
+    ),
+    "currency-typo": (
+        """\
         ---
         title: T
         phase: planning
@@ -231,9 +308,11 @@ CASES = {
         budget:
           currency: USDD
         ---
-        """, [E("budget.currency", 6, 13,
-                "'USDD' is not an ISO 4217 currency code; did you mean 'USD'?")]),
-    "currency-unknown": ("""\
+        """,
+        [E("budget.currency", 6, 13, "'USDD' is not an ISO 4217 currency code; did you mean 'USD'?")],
+    ),
+    "currency-unknown": (
+        """\
         ---
         title: T
         phase: planning
@@ -241,9 +320,12 @@ CASES = {
         budget:
           currency: XYZ
         ---
-        """, [E("budget.currency", 6, 13, "'XYZ' is not an ISO 4217 currency code")]),
+        """,
+        [E("budget.currency", 6, 13, "'XYZ' is not an ISO 4217 currency code")],
+    ),
     # --- dates ------------------------------------------------------------------------------
-    "end-before-start": ("""\
+    "end-before-start": (
+        """\
         ---
         title: T
         phase: planning
@@ -251,8 +333,11 @@ CASES = {
         start: 2026-02-01
         end: 2026-01-31
         ---
-        """, [E("end", 6, 6, "end (2026-01-31) is before start (2026-02-01)")]),
-    "forecast-end-before-start": ("""\
+        """,
+        [E("end", 6, 6, "end (2026-01-31) is before start (2026-02-01)")],
+    ),
+    "forecast-end-before-start": (
+        """\
         ---
         title: T
         phase: planning
@@ -261,8 +346,11 @@ CASES = {
         end: 2026-03-01
         forecast_end: 2026-01-01
         ---
-        """, [E("forecast_end", 7, 15, "forecast_end (2026-01-01) is before start (2026-02-01)")]),
-    "both-ends-before-start": ("""\
+        """,
+        [E("forecast_end", 7, 15, "forecast_end (2026-01-01) is before start (2026-02-01)")],
+    ),
+    "both-ends-before-start": (
+        """\
         ---
         title: T
         phase: planning
@@ -271,41 +359,58 @@ CASES = {
         forecast_end: 2025-12-30
         start: 2026-01-01
         ---
-        """, [E("end", 5, 6, "end (2025-12-31) is before start (2026-01-01)"),
-              E("forecast_end", 6, 15, "forecast_end (2025-12-30) is before start (2026-01-01)")]),
-    "not-iso-date": ("""\
+        """,
+        [
+            E("end", 5, 6, "end (2025-12-31) is before start (2026-01-01)"),
+            E("forecast_end", 6, 15, "forecast_end (2025-12-30) is before start (2026-01-01)"),
+        ],
+    ),
+    "not-iso-date": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         start: 01/02/2026
         ---
-        """, [E("start", 5, 8, "'01/02/2026' is not a date")]),
-    "unpadded-date": ("""\
+        """,
+        [E("start", 5, 8, "'01/02/2026' is not a date")],
+    ),
+    "unpadded-date": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         start: 2026-2-1
         ---
-        """, [E("start", 5, 8, "'2026-2-1' is not a date")]),
-    "impossible-date": ("""\
+        """,
+        [E("start", 5, 8, "'2026-2-1' is not a date")],
+    ),
+    "impossible-date": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         end: 2026-02-30
         ---
-        """, [E("end", 5, 6, "'2026-02-30' is not a real date (day is out of range for month)")]),
-    "datetime-is-not-a-date": ("""\
+        """,
+        [E("end", 5, 6, "'2026-02-30' is not a real date (day is out of range for month)")],
+    ),
+    "datetime-is-not-a-date": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         status_date: 2026-02-01 10:00
         ---
-        """, [E("status_date", 5, 14, "'2026-02-01 10:00' is not a date")]),
-    "bad-start-does-not-also-flag-end": ("""\
+        """,
+        [E("status_date", 5, 14, "'2026-02-01 10:00' is not a date")],
+    ),
+    "bad-start-does-not-also-flag-end": (
+        """\
         ---
         title: T
         phase: planning
@@ -313,8 +418,11 @@ CASES = {
         start: soon
         end: 2020-01-01
         ---
-        """, [E("start", 5, 8, "'soon' is not a date")]),
-    "milestone-date": ("""\
+        """,
+        [E("start", 5, 8, "'soon' is not a date")],
+    ),
+    "milestone-date": (
+        """\
         ---
         title: T
         phase: planning
@@ -323,9 +431,12 @@ CASES = {
           - name: Beta
             date: June
         ---
-        """, [E("milestones[0].date", 7, 11, "'June' is not a date")]),
+        """,
+        [E("milestones[0].date", 7, 11, "'June' is not a date")],
+    ),
     # --- probability, impact, progress ----------------------------------------------------
-    "probability-above-5": ("""\
+    "probability-above-5": (
+        """\
         ---
         title: T
         phase: planning
@@ -335,8 +446,11 @@ CASES = {
             probability: 6
             impact: 1
         ---
-        """, [E("risks[0].probability", 7, 18, "6 is not between 1 and 5")]),
-    "impact-zero": ("""\
+        """,
+        [E("risks[0].probability", 7, 18, "6 is not between 1 and 5")],
+    ),
+    "impact-zero": (
+        """\
         ---
         title: T
         phase: planning
@@ -346,8 +460,11 @@ CASES = {
             probability: 1
             impact: 0
         ---
-        """, [E("risks[0].impact", 8, 13, "0 is not between 1 and 5")]),
-    "probability-word": ("""\
+        """,
+        [E("risks[0].impact", 8, 13, "0 is not between 1 and 5")],
+    ),
+    "probability-word": (
+        """\
         ---
         title: T
         phase: planning
@@ -357,9 +474,14 @@ CASES = {
             probability: high
             impact: 2.5
         ---
-        """, [E("risks[0].probability", 7, 18, "'high' is not a 1-5 rating"),
-              E("risks[0].impact", 8, 13, "'2.5' is not a 1-5 rating")]),
-    "risk-missing-impact": ("""\
+        """,
+        [
+            E("risks[0].probability", 7, 18, "'high' is not a 1-5 rating"),
+            E("risks[0].impact", 8, 13, "'2.5' is not a 1-5 rating"),
+        ],
+    ),
+    "risk-missing-impact": (
+        """\
         ---
         title: T
         phase: planning
@@ -368,17 +490,23 @@ CASES = {
           - title: R
             probability: 2
         ---
-        """, [E("risks[0].impact", 6, 5, "required field 'risks[0].impact' is missing")]),
-    "progress-over-100": ("""\
+        """,
+        [E("risks[0].impact", 6, 5, "required field 'risks[0].impact' is missing")],
+    ),
+    "progress-over-100": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         progress: 120%
         ---
-        """, [E("progress", 5, 11, "120 is not between 0 and 100")]),
+        """,
+        [E("progress", 5, 11, "120 is not between 0 and 100")],
+    ),
     # --- booleans and text ------------------------------------------------------------------
-    "done-yes": ("""\
+    "done-yes": (
+        """\
         ---
         title: T
         phase: planning
@@ -388,32 +516,43 @@ CASES = {
             date: 2026-06-01
             done: yes
         ---
-        """, [E("milestones[0].done", 8, 11, "'yes' is not true or false")]),
-    "title-true": ("""\
+        """,
+        [E("milestones[0].done", 8, 11, "'yes' is not true or false")],
+    ),
+    "title-true": (
+        """\
         ---
         title: true
         phase: planning
         owner: O
         ---
-        """, [E("title", 2, 8, "expected text, got true")]),
-    "title-mapping": ("""\
+        """,
+        [E("title", 2, 8, "expected text, got true")],
+    ),
+    "title-mapping": (
+        """\
         ---
         title: {en: T}
         phase: planning
         owner: O
         ---
-        """, [E("title", 2, 8, "expected text, got a mapping")]),
+        """,
+        [E("title", 2, 8, "expected text, got a mapping")],
+    ),
     # --- slugs and links --------------------------------------------------------------------
-    "invalid-slug": ("""\
+    "invalid-slug": (
+        """\
         ---
         title: T
         slug: My Slug
         phase: planning
         owner: O
         ---
-        """, [E("slug", 3, 7,
-                "'My Slug' is not a valid slug (lowercase letters, digits and '-' only)")]),
-    "javascript-link": ("""\
+        """,
+        [E("slug", 3, 7, "'My Slug' is not a valid slug (lowercase letters, digits and '-' only)")],
+    ),
+    "javascript-link": (
+        """\
         ---
         title: T
         phase: planning
@@ -422,17 +561,23 @@ CASES = {
           - title: X
             url: "javascript:alert(1)"
         ---
-        """, [E("links[0].url", 7, 10, "'javascript:alert(1)' uses a scheme that is not allowed")]),
+        """,
+        [E("links[0].url", 7, 10, "'javascript:alert(1)' uses a scheme that is not allowed")],
+    ),
     # --- duplicate keys ---------------------------------------------------------------------
-    "duplicate-key": ("""\
+    "duplicate-key": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         title: U
         ---
-        """, [E("title", 5, 1, "'title' appears twice (first on line 2)")]),
-    "duplicate-nested-key": ("""\
+        """,
+        [E("title", 5, 1, "'title' appears twice (first on line 2)")],
+    ),
+    "duplicate-nested-key": (
+        """\
         ---
         title: T
         phase: planning
@@ -441,25 +586,34 @@ CASES = {
           planned: 1
           planned: 2
         ---
-        """, [E("budget.planned", 7, 3, "'planned' appears twice (first on line 6)")]),
+        """,
+        [E("budget.planned", 7, 3, "'planned' appears twice (first on line 6)")],
+    ),
     # --- unknown keys -----------------------------------------------------------------------
-    "unknown-key-typo": ("""\
+    "unknown-key-typo": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         ownr: P
         ---
-        """, [W("ownr", 5, 1, "unknown key 'ownr'; did you mean 'owner'?")]),
-    "unknown-key-no-suggestion": ("""\
+        """,
+        [W("ownr", 5, 1, "unknown key 'ownr'; did you mean 'owner'?")],
+    ),
+    "unknown-key-no-suggestion": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         colour: red
         ---
-        """, [W("colour", 5, 1, "unknown key 'colour'")]),
-    "unknown-key-in-risks-1": ("""\
+        """,
+        [W("colour", 5, 1, "unknown key 'colour'")],
+    ),
+    "unknown-key-in-risks-1": (
+        """\
         ---
         title: T
         phase: planning
@@ -473,17 +627,22 @@ CASES = {
             impact: 2
             mitgation: Weekly sync
         ---
-        """, [W("risks[1].mitgation", 12, 5,
-                "unknown key 'mitgation'; did you mean 'mitigation'?")]),
-    "unknown-key-in-budget": ("""\
+        """,
+        [W("risks[1].mitgation", 12, 5, "unknown key 'mitgation'; did you mean 'mitigation'?")],
+    ),
+    "unknown-key-in-budget": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         budget: {planed: 5}
         ---
-        """, [W("budget.planed", 5, 10, "unknown key 'planed'; did you mean 'planned'?")]),
-    "unknown-key-in-milestone-and-link": ("""\
+        """,
+        [W("budget.planed", 5, 10, "unknown key 'planed'; did you mean 'planned'?")],
+    ),
+    "unknown-key-in-milestone-and-link": (
+        """\
         ---
         title: T
         phase: planning
@@ -493,27 +652,38 @@ CASES = {
         links:
           - {title: L, url: "https://x.example", titel: Y}
         ---
-        """, [W("milestones[0].dne", 6, 33, "unknown key 'dne'; did you mean 'done'?"),
-              W("links[0].titel", 8, 42, "unknown key 'titel'; did you mean 'title'?")]),
+        """,
+        [
+            W("milestones[0].dne", 6, 33, "unknown key 'dne'; did you mean 'done'?"),
+            W("links[0].titel", 8, 42, "unknown key 'titel'; did you mean 'title'?"),
+        ],
+    ),
     # --- categories -------------------------------------------------------------------------
-    "category-typo": ("""\
+    "category-typo": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         category: softwar
         ---
-        """, [W("category", 5, 11, "'softwar' is not a known category; did you mean 'software'?")]),
-    "category-unknown": ("""\
+        """,
+        [W("category", 5, 11, "'softwar' is not a known category; did you mean 'software'?")],
+    ),
+    "category-unknown": (
+        """\
         ---
         title: T
         phase: planning
         owner: O
         category: Procurement
         ---
-        """, [W("category", 5, 11, "'Procurement' is not a known category")]),
+        """,
+        [W("category", 5, 11, "'Procurement' is not a known category")],
+    ),
     # --- closure with open risks --------------------------------------------------------------
-    "closure-open-risk": ("""\
+    "closure-open-risk": (
+        """\
         ---
         title: T
         phase: closure
@@ -528,10 +698,17 @@ CASES = {
             probability: 1
             impact: 5
         ---
-        """, [W("risks[1].status", 10, 13,
-                "the project is in closure but risk 'Licence audit' is still monitoring"),
-              W("risks[2].status", 11, 5,
-                "the project is in closure but risk 'Data loss' is still open")]),
+        """,
+        [
+            W(
+                "risks[1].status",
+                10,
+                13,
+                "the project is in closure but risk 'Licence audit' is still monitoring",
+            ),
+            W("risks[2].status", 11, 5, "the project is in closure but risk 'Data loss' is still open"),
+        ],
+    ),
 }
 
 
@@ -550,20 +727,26 @@ def test_every_diagnostic_has_a_hint_and_a_code(tmp_path, write_portfolio):
         assert d.hint and d.code, d
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    (CASES["invalid-slug"][0], "use 'my-slug'"),
-    (CASES["phase-typo"][0],
-     "use one of: initiation, planning, implementation, monitoring, closure"),
-    (CASES["missing-owner"][0],
-     "add a line 'owner: …'; a project needs at least title, phase and owner"),
-    (CASES["unknown-key-no-suggestion"][0], "it is ignored; valid keys here are: title, slug, "
-     "phase, status, status_note, status_date, state, owner, sponsor, program, category, "
-     "priority, start, end, forecast_end, progress, budget, risks, milestones, depends_on, "
-     "team, tags, links, summary"),
-    (CASES["done-yes"][0], "write true or false (yes/no/on/off are read as text)"),
-    (CASES["amount-with-currency"][0],
-     "put the currency in budget.currency (e.g. currency: EUR) and the number alone here"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (CASES["invalid-slug"][0], "use 'my-slug'"),
+        (CASES["phase-typo"][0], "use one of: initiation, planning, implementation, monitoring, closure"),
+        (CASES["missing-owner"][0], "add a line 'owner: …'; a project needs at least title, phase and owner"),
+        (
+            CASES["unknown-key-no-suggestion"][0],
+            "it is ignored; valid keys here are: title, slug, "
+            "phase, status, status_note, status_date, state, owner, sponsor, program, category, "
+            "priority, start, end, forecast_end, progress, budget, risks, milestones, depends_on, "
+            "team, tags, links, summary",
+        ),
+        (CASES["done-yes"][0], "write true or false (yes/no/on/off are read as text)"),
+        (
+            CASES["amount-with-currency"][0],
+            "put the currency in budget.currency (e.g. currency: EUR) and the number alone here",
+        ),
+    ],
+)
 def test_hints(tmp_path, write_portfolio, text, hint):
     write_portfolio(tmp_path, {P: dd(text)})
     (diagnostic,) = [d for d in load_portfolio(tmp_path).diagnostics if d.code != "recommended"]
@@ -571,10 +754,13 @@ def test_hints(tmp_path, write_portfolio, text, hint):
 
 
 def test_errors_reject_the_file_and_warnings_do_not(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/bad.md": dd(CASES["phase-typo"][0]),
-        "content/projects/warned.md": dd(CASES["unknown-key-typo"][0]),
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/bad.md": dd(CASES["phase-typo"][0]),
+            "content/projects/warned.md": dd(CASES["unknown-key-typo"][0]),
+        },
+    )
     result = load_portfolio(tmp_path)
     assert [e.slug for e in result.projects] == ["warned"]
     assert result.rejected == ["content/projects/bad.md"]
@@ -585,26 +771,38 @@ def test_errors_reject_the_file_and_warnings_do_not(tmp_path, write_portfolio):
 VALID = "---\ntitle: T\nphase: {phase}\nowner: O\n{extra}---\n"
 
 
-@pytest.mark.parametrize(("written", "phase"), [
-    ("Monitoring and Control", Phase.MONITORING),
-    ("monitoring-and-control", Phase.MONITORING),
-    ("execution", Phase.IMPLEMENTATION),
-    ("Execution", Phase.IMPLEMENTATION),
-    ("closed", Phase.CLOSURE),
-    ("PLANNING", Phase.PLANNING),
-    ("initiation", Phase.INITIATION),
-])
+@pytest.mark.parametrize(
+    ("written", "phase"),
+    [
+        ("Monitoring and Control", Phase.MONITORING),
+        ("monitoring-and-control", Phase.MONITORING),
+        ("execution", Phase.IMPLEMENTATION),
+        ("Execution", Phase.IMPLEMENTATION),
+        ("closed", Phase.CLOSURE),
+        ("PLANNING", Phase.PLANNING),
+        ("initiation", Phase.INITIATION),
+    ],
+)
 def test_phase_synonyms_are_accepted(tmp_path, write_portfolio, written, phase):
     result = load_one(tmp_path, write_portfolio, VALID.format(phase=written, extra=""))
     assert result.errors == []
     assert result.projects[0].model.phase is phase
 
 
-@pytest.mark.parametrize(("written", "status"), [
-    ("On-Track", Status.GREEN), ("G", Status.GREEN), ("green", Status.GREEN),
-    ("yellow", Status.AMBER), ("at-risk", Status.AMBER), ("A", Status.AMBER),
-    ("off-track", Status.RED), ("R", Status.RED), ("Red", Status.RED),
-])
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("On-Track", Status.GREEN),
+        ("G", Status.GREEN),
+        ("green", Status.GREEN),
+        ("yellow", Status.AMBER),
+        ("at-risk", Status.AMBER),
+        ("A", Status.AMBER),
+        ("off-track", Status.RED),
+        ("R", Status.RED),
+        ("Red", Status.RED),
+    ],
+)
 def test_status_synonyms_are_accepted(tmp_path, write_portfolio, written, status):
     text = VALID.format(phase="planning", extra=f"status: {written}\n")
     result = load_one(tmp_path, write_portfolio, text)
@@ -612,17 +810,26 @@ def test_status_synonyms_are_accepted(tmp_path, write_portfolio, written, status
     assert result.projects[0].model.status is status
 
 
-@pytest.mark.parametrize(("budget", "planned", "actual", "forecast", "currency"), [
-    ("budget: 250000", "250000", None, None, None),
-    ("budget: '250,000'", "250000", None, None, None),
-    ("budget: 250k", "250000", None, None, None),
-    ("budget: 1.2M", "1200000", None, None, None),
-    ("budget: {planned: 1.1M, actual: '1,250,000.50', forecast: 3bn, currency: eur}",
-     "1100000", "1250000.50", "3000000000", "EUR"),
-    ("budget:\n  planned: 0\n  currency: gel", "0", None, None, "GEL"),
-])
-def test_amounts_are_understood_exactly(tmp_path, write_portfolio, budget, planned, actual,
-                                        forecast, currency):
+@pytest.mark.parametrize(
+    ("budget", "planned", "actual", "forecast", "currency"),
+    [
+        ("budget: 250000", "250000", None, None, None),
+        ("budget: '250,000'", "250000", None, None, None),
+        ("budget: 250k", "250000", None, None, None),
+        ("budget: 1.2M", "1200000", None, None, None),
+        (
+            "budget: {planned: 1.1M, actual: '1,250,000.50', forecast: 3bn, currency: eur}",
+            "1100000",
+            "1250000.50",
+            "3000000000",
+            "EUR",
+        ),
+        ("budget:\n  planned: 0\n  currency: gel", "0", None, None, "GEL"),
+    ],
+)
+def test_amounts_are_understood_exactly(
+    tmp_path, write_portfolio, budget, planned, actual, forecast, currency
+):
     text = VALID.format(phase="planning", extra=budget + "\n")
     result = load_one(tmp_path, write_portfolio, text)
     assert result.errors == []
@@ -634,8 +841,10 @@ def test_amounts_are_understood_exactly(tmp_path, write_portfolio, budget, plann
 
 
 def test_end_may_equal_start_and_dates_are_dates(tmp_path, write_portfolio):
-    text = VALID.format(phase="planning", extra="start: 2026-01-01\nend: 2026-01-01\n"
-                        "forecast_end: 2026-01-15\nstatus_date: '2026-01-02'\n")
+    text = VALID.format(
+        phase="planning",
+        extra="start: 2026-01-01\nend: 2026-01-01\nforecast_end: 2026-01-15\nstatus_date: '2026-01-02'\n",
+    )
     result = load_one(tmp_path, write_portfolio, text)
     assert result.errors == []
     model = result.projects[0].model
@@ -645,22 +854,27 @@ def test_end_may_equal_start_and_dates_are_dates(tmp_path, write_portfolio):
 
 
 def test_forecast_end_may_be_before_end(tmp_path, write_portfolio):
-    text = VALID.format(phase="planning", extra="start: 2026-01-01\nend: 2026-06-01\n"
-                        "forecast_end: 2026-05-01\n")
+    text = VALID.format(
+        phase="planning", extra="start: 2026-01-01\nend: 2026-06-01\nforecast_end: 2026-05-01\n"
+    )
     result = load_one(tmp_path, write_portfolio, text)
     assert result.errors == []
     assert result.projects[0].model.slip_days == -31
 
 
 def test_ratings_accept_every_whole_number_from_1_to_5(tmp_path, write_portfolio):
-    risks = "".join(f"  - {{title: R{n}, probability: {n}, impact: '{6 - n}'}}\n"
-                    for n in range(1, 6))
+    risks = "".join(f"  - {{title: R{n}, probability: {n}, impact: '{6 - n}'}}\n" for n in range(1, 6))
     text = VALID.format(phase="planning", extra="progress: 45%\nrisks:\n" + risks)
     result = load_one(tmp_path, write_portfolio, text)
     assert result.errors == []
     model = result.projects[0].model
     assert [(r.probability, r.impact, r.score) for r in model.risks] == [
-        (1, 5, 5), (2, 4, 8), (3, 3, 9), (4, 2, 8), (5, 1, 5)]
+        (1, 5, 5),
+        (2, 4, 8),
+        (3, 3, 9),
+        (4, 2, 8),
+        (5, 1, 5),
+    ]
     assert model.progress == 45
 
 
@@ -694,7 +908,12 @@ def test_text_stays_text(tmp_path, write_portfolio):
     (entry,) = result.projects
     model = entry.model
     assert (model.title, model.owner, model.sponsor, model.program, model.summary) == (
-        "no", "0123", "yes", "off", "1.50")
+        "no",
+        "0123",
+        "yes",
+        "off",
+        "1.50",
+    )
     assert entry.slug == model.slug == "007"
     assert [m.done for m in model.milestones] == [True, False, False]
 
@@ -710,8 +929,7 @@ def test_defaults(tmp_path, write_portfolio):
 def test_recommended_fields_are_warnings(tmp_path, write_portfolio):
     write_portfolio(tmp_path, {P: VALID.format(phase="planning", extra="status: green\n")})
     result = load_portfolio(tmp_path)
-    assert [(d.severity.value, d.field, d.line, d.column, d.message, d.code)
-            for d in result.diagnostics] == [
+    assert [(d.severity.value, d.field, d.line, d.column, d.message, d.code) for d in result.diagnostics] == [
         ("warning", "category", 1, 1, "recommended field 'category' is missing", "recommended"),
         ("warning", "end", 1, 1, "recommended field 'end' is missing", "recommended"),
         ("warning", "start", 1, 1, "recommended field 'start' is missing", "recommended"),
@@ -748,13 +966,23 @@ def test_a_complete_project_has_no_diagnostics(tmp_path, write_portfolio):
 # ------------------------------------------------------------------------------ categories
 
 
-@pytest.mark.parametrize(("written", "slug"), [
-    ("software", "software"), ("Software", "software"), ("WEB", "software"),
-    ("Software development", "software"), ("network-cloud", "network-cloud"),
-    ("Network & Cloud", "network-cloud"), ("network and cloud", "network-cloud"),
-    ("Data & Analytics", "data-analytics"), ("BI", "data-analytics"),
-    ("IT Services", "it-services"), ("help desk", "it-services"), ("Helpdesk", "it-services"),
-])
+@pytest.mark.parametrize(
+    ("written", "slug"),
+    [
+        ("software", "software"),
+        ("Software", "software"),
+        ("WEB", "software"),
+        ("Software development", "software"),
+        ("network-cloud", "network-cloud"),
+        ("Network & Cloud", "network-cloud"),
+        ("network and cloud", "network-cloud"),
+        ("Data & Analytics", "data-analytics"),
+        ("BI", "data-analytics"),
+        ("IT Services", "it-services"),
+        ("help desk", "it-services"),
+        ("Helpdesk", "it-services"),
+    ],
+)
 def test_categories_match_slug_label_or_alias(tmp_path, write_portfolio, written, slug):
     write_portfolio(tmp_path, {P: complete(category=f'"{written}"')})
     result = load_portfolio(tmp_path)
@@ -764,23 +992,31 @@ def test_categories_match_slug_label_or_alias(tmp_path, write_portfolio, written
 
 
 def test_site_yaml_replaces_the_category_taxonomy(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "site.yaml": dd("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "site.yaml": dd("""\
             categories:
               - slug: apps
                 label: Applications
                 aliases: [Mobile apps]
             """),
-        "content/projects/a.md": complete(category="applications"),
-        "content/projects/b.md": complete(category="MOBILE APPS"),
-        "content/projects/c.md": complete(category="software"),
-        "content/projects/d.md": complete(category="app"),
-    })
+            "content/projects/a.md": complete(category="applications"),
+            "content/projects/b.md": complete(category="MOBILE APPS"),
+            "content/projects/c.md": complete(category="software"),
+            "content/projects/d.md": complete(category="app"),
+        },
+    )
     assert problems(tmp_path, path=True) == [
-        ("content/projects/c.md", "warning", "category", 6, 11,
-         "'software' is not a known category"),
-        ("content/projects/d.md", "warning", "category", 6, 11,
-         "'app' is not a known category; did you mean 'apps'?"),
+        ("content/projects/c.md", "warning", "category", 6, 11, "'software' is not a known category"),
+        (
+            "content/projects/d.md",
+            "warning",
+            "category",
+            6,
+            11,
+            "'app' is not a known category; did you mean 'apps'?",
+        ),
     ]
     (diag,) = [d for d in load_portfolio(tmp_path).diagnostics if d.path.endswith("c.md")]
     assert diag.hint == ("known categories: apps; other values get a category page of their own")
@@ -790,51 +1026,92 @@ def test_site_yaml_replaces_the_category_taxonomy(tmp_path, write_portfolio):
 
 
 def test_duplicate_slugs_are_an_error_in_both_files(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/portal.md": complete(),
-        "content/projects/web/portal.md": complete(),
-        "content/projects/other.md": complete(extra="slug: portal\n"),
-        "content/projects/fine.md": complete(extra="depends_on: [portal]\n"),
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/portal.md": complete(),
+            "content/projects/web/portal.md": complete(),
+            "content/projects/other.md": complete(extra="slug: portal\n"),
+            "content/projects/fine.md": complete(extra="depends_on: [portal]\n"),
+        },
+    )
     result = load_portfolio(tmp_path)
-    assert [(d.path, d.severity.value, d.field, d.line, d.column, d.message)
-            for d in result.diagnostics] == [
-        ("content/projects/other.md", "error", "slug", 10, 7, "slug 'portal' is also used by "
-         "content/projects/portal.md, content/projects/web/portal.md"),
-        ("content/projects/portal.md", "error", "slug", 2, 8, "slug 'portal' is also used by "
-         "content/projects/other.md, content/projects/web/portal.md"),
-        ("content/projects/web/portal.md", "error", "slug", 2, 8, "slug 'portal' is also used by "
-         "content/projects/other.md, content/projects/portal.md"),
+    assert [(d.path, d.severity.value, d.field, d.line, d.column, d.message) for d in result.diagnostics] == [
+        (
+            "content/projects/other.md",
+            "error",
+            "slug",
+            10,
+            7,
+            "slug 'portal' is also used by content/projects/portal.md, content/projects/web/portal.md",
+        ),
+        (
+            "content/projects/portal.md",
+            "error",
+            "slug",
+            2,
+            8,
+            "slug 'portal' is also used by content/projects/other.md, content/projects/web/portal.md",
+        ),
+        (
+            "content/projects/web/portal.md",
+            "error",
+            "slug",
+            2,
+            8,
+            "slug 'portal' is also used by content/projects/other.md, content/projects/portal.md",
+        ),
     ]
     assert [e.slug for e in result.projects] == ["fine"]
-    assert sorted(result.rejected) == ["content/projects/other.md", "content/projects/portal.md",
-                                       "content/projects/web/portal.md"]
+    assert sorted(result.rejected) == [
+        "content/projects/other.md",
+        "content/projects/portal.md",
+        "content/projects/web/portal.md",
+    ]
 
 
 def test_programs_and_projects_have_separate_slugs(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/digital.md": complete(),
-        "content/programs/digital.md": "---\ntitle: Digital\nowner: O\n---\n",
-        "content/pages/digital.md": "---\ntitle: Digital\n---\n",
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/digital.md": complete(),
+            "content/programs/digital.md": "---\ntitle: Digital\nowner: O\n---\n",
+            "content/pages/digital.md": "---\ntitle: Digital\n---\n",
+        },
+    )
     result = load_portfolio(tmp_path)
     assert result.diagnostics == []
     assert (len(result.projects), len(result.programs), len(result.pages)) == (1, 1, 1)
 
 
 def test_program_and_page_rules(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/programs/a.md": "---\ntitle: Digital\n---\n",
-        "content/programs/b.md": "---\ntitle: Data\nowner: O\n---\n",
-        "content/programs/c.md": "---\ntitle: DATA\nowner: P\n---\n",
-        "content/pages/projects.md": "---\ntitle: Projects\n---\n",
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/programs/a.md": "---\ntitle: Digital\n---\n",
+            "content/programs/b.md": "---\ntitle: Data\nowner: O\n---\n",
+            "content/programs/c.md": "---\ntitle: DATA\nowner: P\n---\n",
+            "content/pages/projects.md": "---\ntitle: Projects\n---\n",
+        },
+    )
     assert problems(tmp_path, path=True) == [
-        ("content/pages/projects.md", "error", "slug", 2, 8,
-         "the page slug 'projects' is used by the site itself"),
+        (
+            "content/pages/projects.md",
+            "error",
+            "slug",
+            2,
+            8,
+            "the page slug 'projects' is used by the site itself",
+        ),
         ("content/programs/a.md", "error", "owner", 1, 1, "required field 'owner' is missing"),
-        ("content/programs/c.md", "warning", "title", 2, 8,
-         "program title 'DATA' is also used by content/programs/b.md"),
+        (
+            "content/programs/c.md",
+            "warning",
+            "title",
+            2,
+            8,
+            "program title 'DATA' is also used by content/programs/b.md",
+        ),
     ]
 
 
@@ -848,28 +1125,39 @@ def test_a_file_name_in_another_script_is_spelt_in_latin_letters(tmp_path, write
 
 
 def test_unknown_dependency_with_did_you_mean(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/customer-portal.md": complete(),
-        "content/projects/a.md": complete(extra="depends_on: [customer-portal, custmer-portl]\n"),
-        "content/projects/b.md": complete(extra="depends_on: zzz\n"),
-        "content/projects/c.md": complete(extra="depends_on: [c]\n"),
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/customer-portal.md": complete(),
+            "content/projects/a.md": complete(extra="depends_on: [customer-portal, custmer-portl]\n"),
+            "content/projects/b.md": complete(extra="depends_on: zzz\n"),
+            "content/projects/c.md": complete(extra="depends_on: [c]\n"),
+        },
+    )
     assert problems(tmp_path, path=True) == [
-        ("content/projects/a.md", "error", "depends_on[1]", 10, 31,
-         "no project has the slug 'custmer-portl'; did you mean 'customer-portal'?"),
+        (
+            "content/projects/a.md",
+            "error",
+            "depends_on[1]",
+            10,
+            31,
+            "no project has the slug 'custmer-portl'; did you mean 'customer-portal'?",
+        ),
         ("content/projects/b.md", "error", "depends_on[0]", 10, 13, "no project has the slug 'zzz'"),
-        ("content/projects/c.md", "error", "depends_on[0]", 10, 14,
-         "a project cannot depend on itself"),
+        ("content/projects/c.md", "error", "depends_on[0]", 10, 14, "a project cannot depend on itself"),
     ]
 
 
 def test_a_dependency_on_a_broken_file_is_not_reported_again(tmp_path, write_portfolio):
     # broken.md has its own error; naming it (by file name or by its explicit slug) is fine.
-    write_portfolio(tmp_path, {
-        "content/projects/broken.md": complete(extra="slug: real-slug\nprogress: lots\n"),
-        "content/projects/unreadable.md": b"\xff",
-        "content/projects/a.md": complete(extra="depends_on: [real-slug, broken, unreadable]\n"),
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/broken.md": complete(extra="slug: real-slug\nprogress: lots\n"),
+            "content/projects/unreadable.md": b"\xff",
+            "content/projects/a.md": complete(extra="depends_on: [real-slug, broken, unreadable]\n"),
+        },
+    )
     result = load_portfolio(tmp_path)
     assert [(d.path, d.field, d.message) for d in result.errors] == [
         ("content/projects/broken.md", "progress", "'lots' is not a percentage"),
@@ -878,25 +1166,30 @@ def test_a_dependency_on_a_broken_file_is_not_reported_again(tmp_path, write_por
     assert [e.slug for e in result.projects] == ["a"]
 
 
-@pytest.mark.parametrize(("graph", "message", "at"), [
-    ({"a": "b", "b": "a"}, "dependency cycle: a → b → a", "a"),
-    ({"b": "c", "c": "a", "a": "b"}, "dependency cycle: a → b → c → a", "a"),
-    ({"x": "y", "y": "z", "z": "y"}, "dependency cycle: y → z → y", "y"),
-])
+@pytest.mark.parametrize(
+    ("graph", "message", "at"),
+    [
+        ({"a": "b", "b": "a"}, "dependency cycle: a → b → a", "a"),
+        ({"b": "c", "c": "a", "a": "b"}, "dependency cycle: a → b → c → a", "a"),
+        ({"x": "y", "y": "z", "z": "y"}, "dependency cycle: y → z → y", "y"),
+    ],
+)
 def test_dependency_cycles(tmp_path, write_portfolio, graph, message, at):
-    files = {f"content/projects/{slug}.md": complete(extra=f"depends_on: [{dep}]\n")
-             for slug, dep in graph.items()}
+    files = {
+        f"content/projects/{slug}.md": complete(extra=f"depends_on: [{dep}]\n") for slug, dep in graph.items()
+    }
     files["content/projects/ok.md"] = complete(extra=f"depends_on: [{at}]\n")
     write_portfolio(tmp_path, files)
     result = load_portfolio(tmp_path)
     members = sorted(set(message.removeprefix("dependency cycle: ").split(" → ")))
     # Every file of the cycle is annotated, at its own link into the cycle.
-    assert [(d.path, d.severity.value, d.field, d.line, d.column, d.message)
-            for d in result.diagnostics] == [
-        (f"content/projects/{m}.md", "error", "depends_on[0]", 10, 14, message) for m in members]
+    assert [(d.path, d.severity.value, d.field, d.line, d.column, d.message) for d in result.diagnostics] == [
+        (f"content/projects/{m}.md", "error", "depends_on[0]", 10, 14, message) for m in members
+    ]
     assert at == members[0]
     assert result.diagnostics[0].hint == (
-        "a project cannot (indirectly) depend on itself; remove one of these links")
+        "a project cannot (indirectly) depend on itself; remove one of these links"
+    )
     in_cycle = set(message.removeprefix("dependency cycle: ").split(" → "))
     assert {e.slug for e in result.projects} == {"ok", *graph} - in_cycle
 
@@ -905,26 +1198,32 @@ def test_cycle_message_names_only_real_links(tmp_path, write_portfolio):
     # a → b; b → c and b → d; c → b; d → a. The cycle through 'a' is a → b → d → a
     # (a greedy walk would report 'a → b → c → a', but c does not depend on a).
     deps = {"a": "[b]", "b": "[c, d]", "c": "[b]", "d": "[a]"}
-    write_portfolio(tmp_path, {f"content/projects/{s}.md": complete(extra=f"depends_on: {d}\n")
-                               for s, d in deps.items()})
+    write_portfolio(
+        tmp_path, {f"content/projects/{s}.md": complete(extra=f"depends_on: {d}\n") for s, d in deps.items()}
+    )
     cycle = "dependency cycle: a → b → d → a"
     # a.md's link to b, b.md's link to d (its second entry), d.md's link to a.
-    assert problems(tmp_path) == [E("depends_on[0]", 10, 14, cycle),
-                                  E("depends_on[1]", 10, 17, cycle),
-                                  E("depends_on[0]", 10, 14, cycle)]
+    assert problems(tmp_path) == [
+        E("depends_on[0]", 10, 14, cycle),
+        E("depends_on[1]", 10, 17, cycle),
+        E("depends_on[0]", 10, 14, cycle),
+    ]
 
 
-@pytest.mark.parametrize(("graph", "cycles"), [
-    ({}, []),
-    ({"a": []}, []),
-    ({"a": ["b"], "b": []}, []),
-    ({"a": ["b"], "b": ["a"]}, [["a", "b"]]),
-    ({"b": ["a"], "a": ["b"]}, [["a", "b"]]),
-    ({"a": ["b"], "b": ["c"], "c": ["a"], "x": ["a"]}, [["a", "b", "c"]]),
-    ({"a": ["b"], "b": ["c", "d"], "c": ["b"], "d": ["a"]}, [["a", "b", "d"]]),
-    ({"a": ["c", "b"], "b": ["a"], "c": ["d"], "d": ["a"]}, [["a", "b"]]),
-    ({"a": ["b"], "b": ["a"], "c": ["d"], "d": ["c"]}, [["a", "b"], ["c", "d"]]),
-])
+@pytest.mark.parametrize(
+    ("graph", "cycles"),
+    [
+        ({}, []),
+        ({"a": []}, []),
+        ({"a": ["b"], "b": []}, []),
+        ({"a": ["b"], "b": ["a"]}, [["a", "b"]]),
+        ({"b": ["a"], "a": ["b"]}, [["a", "b"]]),
+        ({"a": ["b"], "b": ["c"], "c": ["a"], "x": ["a"]}, [["a", "b", "c"]]),
+        ({"a": ["b"], "b": ["c", "d"], "c": ["b"], "d": ["a"]}, [["a", "b", "d"]]),
+        ({"a": ["c", "b"], "b": ["a"], "c": ["d"], "d": ["a"]}, [["a", "b"]]),
+        ({"a": ["b"], "b": ["a"], "c": ["d"], "d": ["c"]}, [["a", "b"], ["c", "d"]]),
+    ],
+)
 def test_find_cycles(graph, cycles):
     found = find_cycles(graph)
     assert sorted(found) == cycles
@@ -945,8 +1244,10 @@ def test_find_cycles_on_a_long_chain_does_not_recurse():
 
 
 def test_all_problems_of_all_files_in_one_run(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/one.md": dd("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/one.md": dd("""\
             ---
             title: One
             phase: Execut
@@ -954,16 +1255,17 @@ def test_all_problems_of_all_files_in_one_run(tmp_path, write_portfolio):
             progress: lots
             ---
             """),
-        "content/projects/two.md": "---\ntitle: Phase 2: rollout\n---\n",
-        "content/projects/three.md": dd("""\
+            "content/projects/two.md": "---\ntitle: Phase 2: rollout\n---\n",
+            "content/projects/three.md": dd("""\
             ---
             title: Three
             phase: planning
             budget: 250 EUR
             ---
             """),
-        "content/projects/fine.md": complete(),
-    })
+            "content/projects/fine.md": complete(),
+        },
+    )
     result = load_portfolio(tmp_path)
     assert [(d.path, d.line, d.column, d.field) for d in result.errors] == [
         ("content/projects/one.md", 3, 8, "phase"),
@@ -989,8 +1291,10 @@ def test_an_empty_site_yaml_means_all_defaults(tmp_path, write_portfolio, text):
 
 
 def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "site.yaml": dd("""\
+    write_portfolio(
+        tmp_path,
+        {
+            "site.yaml": dd("""\
             title: Portfolio
             curency: USD
             currency: euro
@@ -1000,39 +1304,55 @@ def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
             exchange_rates:
               EUR: 0
             """),
-        P: complete(),
-    })
+            P: complete(),
+        },
+    )
     assert problems(tmp_path, path=True) == [
         ("site.yaml", "warning", "curency", 2, 1, "unknown key 'curency'; did you mean 'currency'?"),
-        ("site.yaml", "error", "currency", 3, 11,
-         "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?"),
+        (
+            "site.yaml",
+            "error",
+            "currency",
+            3,
+            11,
+            "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?",
+        ),
         ("site.yaml", "warning", "risk_bands.mid", 6, 3, "unknown key 'mid'"),
-        ("site.yaml", "error", "exchange_rates.EUR", 8, 8,
-         "exchange rate for EUR must be above zero"),
+        ("site.yaml", "error", "exchange_rates.EUR", 8, 8, "exchange rate for EUR must be above zero"),
     ]
 
 
-@pytest.mark.parametrize(("text", "line", "column", "message"), [
-    ("title: [Portfolio\n", 2, 1, "YAML syntax error: did not find expected ',' or ']'"),
-    ("title: A\n\tcurrency: USD\n", 2, 1,
-     "YAML syntax error: found a tab character that violates indentation"),
-    ("- a\n- b\n", 1, 1, "the front matter must be a set of 'key: value' lines"),
-])
-def test_a_broken_site_yaml_is_a_diagnostic(tmp_path, write_portfolio, text, line, column,
-                                            message):
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("title: [Portfolio\n", 2, 1, "YAML syntax error: did not find expected ',' or ']'"),
+        (
+            "title: A\n\tcurrency: USD\n",
+            2,
+            1,
+            "YAML syntax error: found a tab character that violates indentation",
+        ),
+        ("- a\n- b\n", 1, 1, "the front matter must be a set of 'key: value' lines"),
+    ],
+)
+def test_a_broken_site_yaml_is_a_diagnostic(tmp_path, write_portfolio, text, line, column, message):
     write_portfolio(tmp_path, {"site.yaml": text, P: complete()})
     result = load_portfolio(tmp_path)
     assert [(d.path, d.severity.value, d.line, d.column, d.message) for d in result.errors] == [
-        ("site.yaml", "error", line, column, message)]
+        ("site.yaml", "error", line, column, message)
+    ]
     assert len(result.projects) == 1
 
 
 def test_a_dependency_on_a_slug_clash_is_not_reported_again(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {
-        "content/projects/b.md": complete(),
-        "content/projects/c.md": complete(extra="slug: b\n"),
-        "content/projects/d.md": complete(extra="depends_on: [b]\n"),
-    })
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/b.md": complete(),
+            "content/projects/c.md": complete(extra="slug: b\n"),
+            "content/projects/d.md": complete(extra="depends_on: [b]\n"),
+        },
+    )
     result = load_portfolio(tmp_path)
     assert [(d.path, d.message) for d in result.diagnostics] == [
         ("content/projects/b.md", "slug 'b' is also used by content/projects/c.md"),
@@ -1042,21 +1362,34 @@ def test_a_dependency_on_a_slug_clash_is_not_reported_again(tmp_path, write_port
 
 
 def test_a_misspelt_required_key_is_one_error_at_the_misspelling(tmp_path, write_portfolio):
-    write_portfolio(tmp_path, {"content/projects/a.md": (
-        "---\ntitle: A\nphase: planning\nownr: Ana\nsummary: s\nstatus: green\n"
-        "category: software\nstart: 2026-01-01\nend: 2026-02-01\n---\n")})
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": (
+                "---\ntitle: A\nphase: planning\nownr: Ana\nsummary: s\nstatus: green\n"
+                "category: software\nstart: 2026-01-01\nend: 2026-02-01\n---\n"
+            )
+        },
+    )
     result = load_portfolio(tmp_path)
-    assert [(d.severity.value, d.field, d.line, d.column, d.message, d.hint)
-            for d in result.diagnostics] == [
-        ("error", "owner", 4, 1, "required field 'owner' is missing; 'ownr' looks like a misspelling",
-         "rename 'ownr' to 'owner'")]
+    assert [(d.severity.value, d.field, d.line, d.column, d.message, d.hint) for d in result.diagnostics] == [
+        (
+            "error",
+            "owner",
+            4,
+            1,
+            "required field 'owner' is missing; 'ownr' looks like a misspelling",
+            "rename 'ownr' to 'owner'",
+        )
+    ]
 
 
-@pytest.mark.skipif(__import__("itpm_site.parallel").parallel.pool_context().get_start_method()
-                    != "fork", reason="the loading worker forks (Linux)")
+@pytest.mark.skipif(
+    __import__("itpm_site.parallel").parallel.pool_context().get_start_method() != "fork",
+    reason="the loading worker forks (Linux)",
+)
 @pytest.mark.parametrize("head_start", [False, True])
-def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch,
-                                                        head_start):
+def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch, head_start):
     """Files loaded by a forked worker (some of them, or all with a head start): the same
     entries and diagnostics, in order."""
     import time
@@ -1065,8 +1398,7 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
 
     import itpm_site.load_pool as load_pool
 
-    root = write_portfolio(tmp_path, numbered_projects(60, "Two halves", error_every=7,
-                                                       warning_every=5))
+    root = write_portfolio(tmp_path, numbered_projects(60, "Two halves", error_every=7, warning_every=5))
     monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
     one = load_portfolio(root, jobs=1)
     loading = load_pool.start_loading(root, jobs=2)
@@ -1079,23 +1411,30 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
     two = loading.result()
 
     def summary(result):
-        return ([(e.slug, e.model.model_dump(), e.doc.body) for e in result.projects],
-                [d.headline() for d in result.diagnostics], result.rejected)
+        return (
+            [(e.slug, e.model.model_dump(), e.doc.body) for e in result.projects],
+            [d.headline() for d in result.diagnostics],
+            result.rejected,
+        )
 
     assert summary(two) == summary(one)
     assert one.rejected and any("closure" in d.message for d in one.diagnostics)
 
 
-@pytest.mark.skipif(__import__("itpm_site.parallel").parallel.pool_context().get_start_method()
-                    != "fork", reason="the loading worker forks (Linux)")
+@pytest.mark.skipif(
+    __import__("itpm_site.parallel").parallel.pool_context().get_start_method() != "fork",
+    reason="the loading worker forks (Linux)",
+)
 def test_a_loading_given_up_stops_its_worker_and_restores_the_switch_interval(
-        tmp_path, write_portfolio, monkeypatch):
+    tmp_path, write_portfolio, monkeypatch
+):
     import sys
 
     import itpm_site.load_pool as load_pool
 
-    root = write_portfolio(tmp_path, {f"content/pages/p{i}.md": f"---\ntitle: P{i}\n---\n"
-                                      for i in range(20)})
+    root = write_portfolio(
+        tmp_path, {f"content/pages/p{i}.md": f"---\ntitle: P{i}\n---\n" for i in range(20)}
+    )
     monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
     before = sys.getswitchinterval()
     with load_pool.start_loading(root, jobs=2) as loading:  # e.g. an import fails here
@@ -1108,37 +1447,41 @@ def test_a_loading_given_up_stops_its_worker_and_restores_the_switch_interval(
 
 
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="links need privileges")
-def test_a_content_file_linking_outside_the_portfolio_is_not_read(tmp_path: Path,
-                                                                 write_portfolio) -> None:
-    root = write_portfolio(tmp_path / "pf", {
-        "content/pages/about.md": "---\ntitle: About\n---\nHello.\n"})
+def test_a_content_file_linking_outside_the_portfolio_is_not_read(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", {"content/pages/about.md": "---\ntitle: About\n---\nHello.\n"})
     outside = tmp_path / "private.md"
-    outside.write_text("---\ntitle: Private\n---\nThe first line of a secret.\n",
-                       encoding="utf-8")
+    outside.write_text("---\ntitle: Private\n---\nThe first line of a secret.\n", encoding="utf-8")
     (root / "content" / "pages" / "leak.md").symlink_to(outside)
     (root / "content" / "pages" / "alias.md").symlink_to(root / "content/pages/about.md")
     result = load_portfolio(root)
     assert [(d.path, d.line, d.message, d.hint) for d in result.errors] == [
-        ("content/pages/leak.md", 1, "cannot read the file: it is reached through a link that "
-         "leads out of content/, which itpm-site does not follow",
-         "copy the file into content/ instead of linking to it")]
+        (
+            "content/pages/leak.md",
+            1,
+            "cannot read the file: it is reached through a link that "
+            "leads out of content/, which itpm-site does not follow",
+            "copy the file into content/ instead of linking to it",
+        )
+    ]
     assert all("secret" not in (d.source_line or "") for d in result.diagnostics)
     assert "content/pages/alias.md" not in result.rejected  # a link inside is read as usual
 
 
-def test_the_theme_named_in_site_yaml_is_a_folder_of_themes(tmp_path: Path,
-                                                             write_portfolio) -> None:
-    files = {"content/pages/about.md": "---\ntitle: About\n---\nHello.\n",
-             "themes/corporate/static/css/site.css": "body {}\n"}
+def test_the_theme_named_in_site_yaml_is_a_folder_of_themes(tmp_path: Path, write_portfolio) -> None:
+    files = {
+        "content/pages/about.md": "---\ntitle: About\n---\nHello.\n",
+        "themes/corporate/static/css/site.css": "body {}\n",
+    }
     for name, expected in [
         ("default", []),
         ("corporate", []),
         ("corprate", [("error", "theme", 2, 8, "there is no theme folder themes/corprate/")]),
-        ("../../etc", [("error", "theme", 2, 8,
-                        "'../../etc' is not the name of a folder under themes/")]),
+        ("../../etc", [("error", "theme", 2, 8, "'../../etc' is not the name of a folder under themes/")]),
     ]:
-        root = write_portfolio(tmp_path / name.replace("/", "_").replace(".", "d"),
-                               {**files, "site.yaml": f"title: T\ntheme: {name}\n"})
+        root = write_portfolio(
+            tmp_path / name.replace("/", "_").replace(".", "d"),
+            {**files, "site.yaml": f"title: T\ntheme: {name}\n"},
+        )
         assert problems(root) == expected, name
     hint = load_portfolio(tmp_path / "corprate").errors[0].hint
     assert hint.endswith("or use one of: default, corporate")

@@ -21,8 +21,7 @@ PHASES = ["initiation", "planning", "implementation", "monitoring", "closure"]
 
 
 def invoke(*args: str | Path):
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="itpm-site",
-                              catch_exceptions=False)
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="itpm-site", catch_exceptions=False)
 
 
 # ------------------------------------------------------------------------------ schema
@@ -60,10 +59,14 @@ def test_schema_enums_and_ranges():
     assert enum_of(props["status"]) == ["green", "amber", "red"]
     assert enum_of(props["state"]) == ["active", "on-hold", "cancelled", "done"]
     assert enum_of(defs["Risk"]["properties"]["status"]) == [
-        "open", "monitoring", "mitigated", "closed", "occurred"]
+        "open",
+        "monitoring",
+        "mitigated",
+        "closed",
+        "occurred",
+    ]
     probability = defs["Risk"]["properties"]["probability"]
-    assert (probability["type"], probability["minimum"], probability["maximum"]) == (
-        "integer", 1, 5)
+    assert (probability["type"], probability["minimum"], probability["maximum"]) == ("integer", 1, 5)
     assert {"type": "string", "format": "date"} in props["start"]["anyOf"]
     assert defs["Milestone"]["properties"]["done"]["type"] == "boolean"
 
@@ -120,16 +123,20 @@ def test_new_project_writes_a_file_that_passes_check_strict(root):
     result = new(root, "Customer Portal Redesign", "--owner", "Nino Beridze")
     assert result.exit_code == 0
     path = root / "content/projects/customer-portal-redesign.md"
-    assert result.stdout == (f"created {path}\n"
-                             "next: fill in the summary, dates and budget, then run "
-                             "'itpm-site check'\n")
+    assert result.stdout == (
+        f"created {path}\nnext: fill in the summary, dates and budget, then run 'itpm-site check'\n"
+    )
     strict = check_strict(root)
     assert strict.exit_code == 0, strict.stdout
     assert strict.stdout == "0 errors, 0 warnings in 1 file checked\n"
     (entry,) = load_portfolio(root).projects
     model = entry.model
     assert (model.title, model.owner, model.phase.value, entry.slug) == (
-        "Customer Portal Redesign", "Nino Beridze", "initiation", "customer-portal-redesign")
+        "Customer Portal Redesign",
+        "Nino Beridze",
+        "initiation",
+        "customer-portal-redesign",
+    )
     assert model.start == dt.date(2026, 3, 2)
     assert model.status_date == dt.date(2026, 3, 2)
     assert model.end == dt.date(2026, 3, 2) + dt.timedelta(days=180)
@@ -148,8 +155,11 @@ def test_the_same_title_twice_gets_a_numbered_slug(root):
     third = new(root, "Data Lake", "--owner", "C")
     assert second.exit_code == third.exit_code == 0
     assert sorted(p.name for p in (root / "content/projects").iterdir()) == [
-        "data-lake-2.md", "data-lake-3.md", "data-lake.md"]
-    assert (root / "content/projects/data-lake.md").read_text().count("owner: \"A\"") == 1
+        "data-lake-2.md",
+        "data-lake-3.md",
+        "data-lake.md",
+    ]
+    assert (root / "content/projects/data-lake.md").read_text().count('owner: "A"') == 1
     assert check_strict(root).exit_code == 0
 
 
@@ -161,17 +171,20 @@ def test_a_slug_taken_in_a_sub_folder_counts(root):
     assert (root / "content/projects/data-lake-2.md").is_file()
 
 
-@pytest.mark.parametrize(("title", "slug"), [
-    ('Phase 2: "rollout" & \'more\'', "phase-2-rollout-more"),
-    ("CRM: {upgrade}, [stage 1] #2 - 50%", "crm-upgrade-stage-1-2-50"),
-    ("no", "no"),
-    ("*alias: - item", "alias-item"),
-    ("ქართული პროექტი", "kartuli-proekti"),  # spelt in Latin letters
-    ("ქართული: 2026", "kartuli-2026"),
-    ("!!!", "project"),  # nothing to make a slug of
-])
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Phase 2: \"rollout\" & 'more'", "phase-2-rollout-more"),
+        ("CRM: {upgrade}, [stage 1] #2 - 50%", "crm-upgrade-stage-1-2-50"),
+        ("no", "no"),
+        ("*alias: - item", "alias-item"),
+        ("ქართული პროექტი", "kartuli-proekti"),  # spelt in Latin letters
+        ("ქართული: 2026", "kartuli-2026"),
+        ("!!!", "project"),  # nothing to make a slug of
+    ],
+)
 def test_titles_that_need_quoting_or_have_no_ascii(root, title, slug):
-    result = new(root, title, "--owner", "ნინო: \"PM\"")
+    result = new(root, title, "--owner", 'ნინო: "PM"')
     assert result.exit_code == 0, result.output
     path = root / f"content/projects/{slug}.md"
     assert path.is_file()
@@ -187,19 +200,16 @@ def test_two_georgian_titles_get_distinct_valid_slugs(root):
     new(root, "პირველი")
     new(root, "მეორე")
     new(root, "მეორე")
-    assert sorted(e.slug for e in load_portfolio(root).projects) == [
-        "meore", "meore-2", "pirveli"]
+    assert sorted(e.slug for e in load_portfolio(root).projects) == ["meore", "meore-2", "pirveli"]
     assert check_strict(root).exit_code == 0
 
 
 def test_new_project_uses_site_settings_and_options(root):
     (root / "site.yaml").write_text("currency: gel\n")
-    result = new(root, "Branch network", "--program", "Infra: 2026", "--category",
-                 "network-cloud")
+    result = new(root, "Branch network", "--program", "Infra: 2026", "--category", "network-cloud")
     assert result.exit_code == 0
     model = load_portfolio(root).projects[0].model
-    assert (model.budget.currency, model.program, model.category) == (
-        "GEL", "Infra: 2026", "network-cloud")
+    assert (model.budget.currency, model.program, model.category) == ("GEL", "Infra: 2026", "network-cloud")
     assert check_strict(root).exit_code == 0
 
 

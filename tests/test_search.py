@@ -25,7 +25,8 @@ PORTFOLIO = {
     "content/programs/secure-infrastructure.md": (
         "---\ntitle: Secure Infrastructure\nowner: Levan Japaridze\n"
         "summary: Networks, identity and resilience.\n---\n"
-        "The program keeps the bank's infrastructure patched and segmented.\n"),
+        "The program keeps the bank's infrastructure patched and segmented.\n"
+    ),
     "content/projects/edge-firewall.md": (
         "---\ntitle: Edge Firewall Renewal\nphase: Execution\nstatus: red\n"
         "owner: Nino Beridze\nsponsor: Chief Information Officer\nprogram: Secure Infrastructure\n"
@@ -40,20 +41,24 @@ PORTFOLIO = {
         "    mitigation: Shadow mode for two weeks\n    status: closed\n"
         "milestones:\n  - name: Cut-over weekend\n    date: 2026-12-05\n---\n"
         "## Scope\n\nThe **quarantined** zone moves behind the new cluster.\n\n"
-        "| Site | Date |\n|---|---|\n| Tbilisi | Q4 |\n"),
+        "| Site | Date |\n|---|---|\n| Tbilisi | Q4 |\n"
+    ),
     "content/projects/branch-network.md": (
         "---\ntitle: თბილისის ფილიალების ქსელის განახლება\nphase: planning\nstatus: green\n"
         "owner: Sandro Gogoladze\nprogram: Secure Infrastructure\ncategory: network-cloud\n"
         "start: 2026-04-01\nend: 2027-02-26\nstatus_date: 2026-11-17\n"
         "summary: თბილისის 37 ფილიალის ქსელის სრული განახლება.\n---\n"
-        "## ბიუჯეტი\n\nპროექტის ბიუჯეტი 1 480 000 ლარია.\n"),
+        "## ბიუჯეტი\n\nპროექტის ბიუჯეტი 1 480 000 ლარია.\n"
+    ),
     "content/projects/data-catalogue.md": (
         "---\ntitle: Data Catalogue\nphase: initiation\nowner: Elena Rossi\ncategory: data\n"
         "start: 2026-03-01\nend: 2026-09-30\nstatus: amber\nstatus_date: 2026-11-01\n"
         "budget: {planned: 1650000, forecast: 1700000, actual: 612000, currency: GEL}\n"
-        "summary: One catalogue of the bank's datasets.\n---\nA catalogue with lineage.\n"),
+        "summary: One catalogue of the bank's datasets.\n---\nA catalogue with lineage.\n"
+    ),
     "content/pages/about.md": (
-        "---\ntitle: About this portfolio\n---\nHow the PMO keeps the register current.\n"),
+        "---\ntitle: About this portfolio\n---\nHow the PMO keeps the register current.\n"
+    ),
 }
 
 
@@ -78,9 +83,13 @@ def fresh_search(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_one_record_per_project_program_and_page(records) -> None:
-    assert sorted(records) == ["/about/", "/programs/secure-infrastructure/",
-                               "/projects/branch-network/", "/projects/data-catalogue/",
-                               "/projects/edge-firewall/"]
+    assert sorted(records) == [
+        "/about/",
+        "/programs/secure-infrastructure/",
+        "/projects/branch-network/",
+        "/projects/data-catalogue/",
+        "/projects/edge-firewall/",
+    ]
     assert {r.filters["type"] for r in records.values()} == {"project", "program", "page"}
 
 
@@ -88,49 +97,73 @@ def test_project_record_words_meta_and_filters(records) -> None:
     r = records["/projects/edge-firewall/"]
     assert r.title == "Edge Firewall Renewal"
     assert r.intro[0] == "Replace the perimeter appliances before support ends."
-    assert r.facts == ["Owner: Nino Beridze.", "Sponsor: Chief Information Officer.",
-                       "Team: Jan Kovač, Ana Lomidze.", "Program: Secure Infrastructure.",
-                       "Category: Network & cloud.", "Tags: security, network."]
+    assert r.facts == [
+        "Owner: Nino Beridze.",
+        "Sponsor: Chief Information Officer.",
+        "Team: Jan Kovač, Ana Lomidze.",
+        "Program: Secure Infrastructure.",
+        "Category: Network & cloud.",
+        "Tags: security, network.",
+    ]
     assert "<strong>quarantined</strong>" in r.body_html
     assert 'id="h-scope"' in r.body_html  # body headings keep their anchors
-    assert r.meta == {"owner": "Nino Beridze", "phase": "implementation", "status": "red",
-                      "risks": "critical/open low/closed"}
+    assert r.meta == {
+        "owner": "Nino Beridze",
+        "phase": "implementation",
+        "status": "red",
+        "risks": "critical/open low/closed",
+    }
     assert r.filters == {
-        "type": "project", "phase": "implementation", "owner": "nino-beridze",
-        "status": "red", "high_risk": "yes", "program": "secure-infrastructure",
-        "category": "network-cloud"}
+        "type": "project",
+        "phase": "implementation",
+        "owner": "nino-beridze",
+        "status": "red",
+        "high_risk": "yes",
+        "program": "secure-infrastructure",
+        "category": "network-cloud",
+    }
 
 
-def test_risks_and_milestones_are_sections_with_the_anchors_of_the_project_page(
-        records) -> None:
+def test_risks_and_milestones_are_sections_with_the_anchors_of_the_project_page(records) -> None:
     r = records["/projects/edge-firewall/"]
     assert r.sections == [
-        search.Section("risk-1", "Appliance shipment held at customs",
-                       "Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač."),
-        search.Section("risk-2", "Rule migration misses legacy exceptions",
-                       "Shadow mode for two weeks."),
+        search.Section(
+            "risk-1",
+            "Appliance shipment held at customs",
+            "Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač.",
+        ),
+        search.Section("risk-2", "Rule migration misses legacy exceptions", "Shadow mode for two weeks."),
         search.Section("milestone-1", "Cut-over weekend", "Milestone due 2026-12-05."),
     ]
 
 
 def test_budget_figures_are_written_in_full_and_short_in_their_currency(records) -> None:
     r = records["/projects/data-catalogue/"]
-    assert r.facts[-1] == ("Budget: planned 1,650,000 GEL (1.65M GEL), forecast 1,700,000 GEL "
-                           "(1.7M GEL), spent 612,000 GEL (612k GEL).")
+    assert r.facts[-1] == (
+        "Budget: planned 1,650,000 GEL (1.65M GEL), forecast 1,700,000 GEL "
+        "(1.7M GEL), spent 612,000 GEL (612k GEL)."
+    )
     assert {"1650000", "1.65m", "1700000", "1.7m", "612000", "612k", "gel"} <= set(
-        search_index.words(r.facts[-1]))
+        search_index.words(r.facts[-1])
+    )
     assert search.budget_sentence(None) == ""
 
 
 def test_blocks_are_the_opening_then_each_anchored_heading_then_the_risks(records) -> None:
     parts = search_index.blocks(records["/projects/edge-firewall/"])
     assert [(b.anchor, b.title) for b in parts] == [
-        (None, ""), ("h-scope", "Scope"), ("risk-1", "Appliance shipment held at customs"),
-        ("risk-2", "Rule migration misses legacy exceptions"), ("milestone-1", "Cut-over weekend")]
+        (None, ""),
+        ("h-scope", "Scope"),
+        ("risk-1", "Appliance shipment held at customs"),
+        ("risk-2", "Rule migration misses legacy exceptions"),
+        ("milestone-1", "Cut-over weekend"),
+    ]
     assert parts[0].text.startswith("Replace the perimeter appliances before support ends.")
-    assert parts[0].text.endswith("Owner: Nino Beridze. Sponsor: Chief Information Officer. "
-                                  "Team: Jan Kovač, Ana Lomidze. Program: Secure Infrastructure. "
-                                  "Category: Network & cloud. Tags: security, network.")
+    assert parts[0].text.endswith(
+        "Owner: Nino Beridze. Sponsor: Chief Information Officer. "
+        "Team: Jan Kovač, Ana Lomidze. Program: Secure Infrastructure. "
+        "Category: Network & cloud. Tags: security, network."
+    )
     # Tags are gone, entities decoded, table cells kept apart.
     assert parts[1].text == "The quarantined zone moves behind the new cluster. Site Date Tbilisi Q4"
     assert parts[2].text == "Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač."
@@ -138,28 +171,60 @@ def test_blocks_are_the_opening_then_each_anchored_heading_then_the_risks(record
 
 def test_body_text_before_the_first_heading_opens_the_record() -> None:
     record = search.SearchRecord(
-        "/x/", "A <b>&</b> title", ["Tom & <Jerry>"],
-        '<p>Lead &amp; more.</p><script>var hidden = 1;</script>'
-        '<h2 class="c" id="h-next">Next <em>part</em></h2><p>body</p>', facts=["Owner: Ann."])
+        "/x/",
+        "A <b>&</b> title",
+        ["Tom & <Jerry>"],
+        "<p>Lead &amp; more.</p><script>var hidden = 1;</script>"
+        '<h2 class="c" id="h-next">Next <em>part</em></h2><p>body</p>',
+        facts=["Owner: Ann."],
+    )
     parts = search_index.blocks(record)
     assert [(b.anchor, b.title, b.text) for b in parts] == [
-        (None, "", "Tom & <Jerry> Lead & more. Owner: Ann."), ("h-next", "Next part", "body")]
+        (None, "", "Tom & <Jerry> Lead & more. Owner: Ann."),
+        ("h-next", "Next part", "body"),
+    ]
 
 
 def test_words_are_folded_as_the_browser_folds_them() -> None:
     assert search_index.fold("Jan KOVAČ") == "jan kovac"
     assert search_index.words("Jan Kovač ﬁrewall, Ölçü_ünü; v2.0 ÉTÉ") == [
-        "jan", "kovac", "firewall", "olcu", "unu", "v2", "0", "ete"]
+        "jan",
+        "kovac",
+        "firewall",
+        "olcu",
+        "unu",
+        "v2",
+        "0",
+        "ete",
+    ]
     assert search_index.words("პროექტის ბიუჯეტი 1 480 000 ლარია.") == [
-        "პროექტის", "ბიუჯეტი", "1", "480", "000", "ლარია"]
+        "პროექტის",
+        "ბიუჯეტი",
+        "1",
+        "480",
+        "000",
+        "ლარია",
+    ]
     assert search_index.words("İstanbul Straße") == ["istanbul", "strasse"]
 
 
 def test_letters_without_a_combining_accent_fold_by_the_one_table() -> None:
-    assert search_index.words("Søren Ødegård, Jürgen Straßmann, Łukasz, Đorđe, Æsir, Œuvre, "
-                              "Þór, Ħal Far, Işık") == [
-        "soren", "odegard", "jurgen", "strassmann", "lukasz", "dorde", "aesir", "oeuvre",
-        "thor", "hal", "far", "isik"]
+    assert search_index.words(
+        "Søren Ødegård, Jürgen Straßmann, Łukasz, Đorđe, Æsir, Œuvre, Þór, Ħal Far, Işık"
+    ) == [
+        "soren",
+        "odegard",
+        "jurgen",
+        "strassmann",
+        "lukasz",
+        "dorde",
+        "aesir",
+        "oeuvre",
+        "thor",
+        "hal",
+        "far",
+        "isik",
+    ]
     # Every entry is one lower-case character that NFKD leaves as it is.
     for letter in search_index.LETTERS:
         assert len(letter) == 1 and letter == letter.lower()
@@ -168,30 +233,62 @@ def test_letters_without_a_combining_accent_fold_by_the_one_table() -> None:
 
 def test_apostrophes_join_a_word_and_the_index_keeps_its_parts_too() -> None:
     assert search_index.words("Siobhán O'Connor, D’Arcy and Kovač's") == [
-        "siobhan", "oconnor", "darcy", "and", "kovacs"]
+        "siobhan",
+        "oconnor",
+        "darcy",
+        "and",
+        "kovacs",
+    ]
     assert search_index.word_counts("O'Connor D’Arcy, O’Connor") == {
-        "oconnor": 2, "o": 2, "connor": 2, "darcy": 1, "d": 1, "arcy": 1}
+        "oconnor": 2,
+        "o": 2,
+        "connor": 2,
+        "darcy": 1,
+        "d": 1,
+        "arcy": 1,
+    }
 
 
 def test_hyphenated_words_are_indexed_joined_too() -> None:
     assert search_index.word_counts("Wi-Fi for SD-WAN sites on 2026-05-12, 1,650,000") == {
-        "wi": 1, "fi": 1, "for": 1, "sd": 1, "wan": 1, "sites": 1, "on": 1, "2026": 1,
-        "05": 1, "12": 1, "1650000": 1, "wifi": 1, "sdwan": 1}
+        "wi": 1,
+        "fi": 1,
+        "for": 1,
+        "sd": 1,
+        "wan": 1,
+        "sites": 1,
+        "on": 1,
+        "2026": 1,
+        "05": 1,
+        "12": 1,
+        "1650000": 1,
+        "wifi": 1,
+        "sdwan": 1,
+    }
 
 
-@pytest.mark.parametrize(("written", "word"), [
-    ("1,650,000", "1650000"), ("1.650.000", "1650000"), ("1650000", "1650000"),
-    ("1.65M", "1.65m"), ("1,65M", "1.65m"), ("$3.2bn", "3.2bn"), ("612,000.50", "612000.50"),
-    ("1.650.000,50", "1650000.50"), ("12.5", "12.5"), ("GEL 50,000.", "50000"),
-])
+@pytest.mark.parametrize(
+    ("written", "word"),
+    [
+        ("1,650,000", "1650000"),
+        ("1.650.000", "1650000"),
+        ("1650000", "1650000"),
+        ("1.65M", "1.65m"),
+        ("1,65M", "1.65m"),
+        ("$3.2bn", "3.2bn"),
+        ("612,000.50", "612000.50"),
+        ("1.650.000,50", "1650000.50"),
+        ("12.5", "12.5"),
+        ("GEL 50,000.", "50000"),
+    ],
+)
 def test_grouped_digits_are_one_number(written: str, word: str) -> None:
     assert search_index.words(written)[-1] == word
 
 
 def test_words_are_sorted_as_javascript_compares_strings() -> None:
     # An astral letter is two UTF-16 units starting 0xD800, before U+E000 in JavaScript.
-    assert sorted(["\ue000", "\U00010330", "a"], key=search_index._js_order) == [
-        "a", "\U00010330", "\ue000"]
+    assert sorted(["\ue000", "\U00010330", "a"], key=search_index._js_order) == ["a", "\U00010330", "\ue000"]
 
 
 def test_georgian_text_is_kept_as_written(records) -> None:
@@ -203,8 +300,11 @@ def test_georgian_text_is_kept_as_written(records) -> None:
 
 def test_program_and_page_records(records) -> None:
     program = records["/programs/secure-infrastructure/"]
-    assert program.filters == {"type": "program", "program": "secure-infrastructure",
-                               "owner": "levan-japaridze"}
+    assert program.filters == {
+        "type": "program",
+        "program": "secure-infrastructure",
+        "owner": "levan-japaridze",
+    }
     assert program.intro[0] == "Networks, identity and resilience."
     assert "Projects: Edge Firewall Renewal, თბილისის" in program.facts[1]
     assert "patched and segmented" in program.text
@@ -232,8 +332,7 @@ def lookup(files: dict[str, bytes], term: str) -> dict[str, int]:
     with a word beginning with ``term``, read from the index files alone."""
     meta = json.loads(files["meta.json"])
     docs = search_index.read(files[meta["docs"]])
-    urls = [search_index.read(files[f"d/{name}.sdat"])["url"]
-            for name in docs["fragment"]]
+    urls = [search_index.read(files[f"d/{name}.sdat"])["url"] for name in docs["fragment"]]
     found: dict[str, int] = {}
     for _first, name in meta["chunks"]:
         chunk = search_index.read(files[name])
@@ -273,17 +372,24 @@ def test_words_with_other_forms_carry_their_stem() -> None:
     stem = search_index.stemmer("en")
     assert stem is not None
     assert search_index.shared_stems({w: stem(w) for w in words}) == {
-        "migrate": "migrat", "migration": "migrat",
-        "risk": "risk", "risks": "risk",  # its own stem, but shared
-        "delivers": "deliv"}  # alone, but 'delivered' finds it through its stem
+        "migrate": "migrat",
+        "migration": "migrat",
+        "risk": "risk",
+        "risks": "risk",  # its own stem, but shared
+        "delivers": "deliv",
+    }  # alone, but 'delivered' finds it through its stem
     assert search_index.stemmer("ka") is None  # no Georgian stemmer: nothing is grouped
 
 
 def test_chunks_list_stems_beside_their_words(tmp_path: Path, write_portfolio) -> None:
-    root = write_portfolio(tmp_path / "pf", {
-        "site.yaml": "title: Forms\n",
-        "content/projects/a.md": "---\ntitle: Cloud migration\nphase: planning\nowner: A\n"
-                                 "---\nWe migrate the mail servers.\n"})
+    root = write_portfolio(
+        tmp_path / "pf",
+        {
+            "site.yaml": "title: Forms\n",
+            "content/projects/a.md": "---\ntitle: Cloud migration\nphase: planning\nowner: A\n"
+            "---\nWe migrate the mail servers.\n",
+        },
+    )
     portfolio = build_portfolio(load_portfolio(root), AS_OF)
     files = search.search_index(search.search_records(portfolio, render_markdown))
     chunk = search_index.read(files[json.loads(files["meta.json"])["chunks"][0][1]])
@@ -296,13 +402,17 @@ def test_the_records_table_is_in_title_order_with_filter_values(index, records) 
     meta = json.loads(index["meta.json"])
     assert meta["format"] == search_index.FORMAT and meta["count"] == 5
     docs = search_index.read(index[meta["docs"]])
-    titles = [search_index.read(index[f"d/{n}.sdat"])["title"]
-              for n in docs["fragment"]]
+    titles = [search_index.read(index[f"d/{n}.sdat"])["title"] for n in docs["fragment"]]
     assert titles == sorted(titles, key=str.casefold)
     status = docs["facets"]["status"]
     assert status["values"] == ["amber", "green", "red"]
     assert [status["values"][v] if v >= 0 else None for v in status["of"]] == [
-        None, "amber", "red", None, "green"]  # About, Data, Edge, Secure, თბილისის
+        None,
+        "amber",
+        "red",
+        None,
+        "green",
+    ]  # About, Data, Edge, Secure, თბილისის
     assert set(docs["facets"]) == set(search.FACETS)
 
 
@@ -313,21 +423,20 @@ def test_chunks_split_the_words_in_order(records, monkeypatch: pytest.MonkeyPatc
     assert len(chunks) > 5
     every = [w for _, name in chunks for w in search_index.read(files[name])["words"]]
     assert every == sorted(every, key=search_index._js_order)
-    assert [first for first, _ in chunks] == [search_index.read(files[n])["words"][0]
-                                              for _, n in chunks]
-    assert lookup(files, "quarantined") == lookup(search.search_index(records.values()),
-                                                  "quarantined")
+    assert [first for first, _ in chunks] == [search_index.read(files[n])["words"][0] for _, n in chunks]
+    assert lookup(files, "quarantined") == lookup(search.search_index(records.values()), "quarantined")
 
 
 def test_fragments_hold_what_a_result_shows(index) -> None:
-    fragments = [search_index.read(data)
-                 for path, data in index.items() if path.startswith("d/")]
+    fragments = [search_index.read(data) for path, data in index.items() if path.startswith("d/")]
     firewall = next(f for f in fragments if f["url"] == "/projects/edge-firewall/")
     assert firewall["title"] == "Edge Firewall Renewal" and firewall["type"] == "project"
     assert firewall["meta"]["risks"] == "critical/open low/closed"
-    assert firewall["blocks"][2] == ["risk-1", "Appliance shipment held at customs",
-                                     "Bonded warehouse pre-clearance with the broker. "
-                                     "Risk owner: Jan Kovač."]
+    assert firewall["blocks"][2] == [
+        "risk-1",
+        "Appliance shipment held at customs",
+        "Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač.",
+    ]
 
 
 def test_the_index_is_the_same_in_any_record_order(records) -> None:
@@ -345,8 +454,9 @@ def build(root: Path, out: Path, **options) -> Path:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.mark.usefixtures("fresh_search")
@@ -389,23 +499,24 @@ def test_no_search_on_the_command_line(portfolio_root: Path, tmp_path: Path) -> 
     from itpm_site.cli import cli
 
     out = tmp_path / "cli"
-    result = CliRunner().invoke(cli, ["build", "--root", str(portfolio_root), "--output",
-                                      str(out), "--no-search", "-q"])
+    result = CliRunner().invoke(
+        cli, ["build", "--root", str(portfolio_root), "--output", str(out), "--no-search", "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert (out / "index.html").exists() and not (out / "search" / "data").exists()
 
 
 @pytest.mark.usefixtures("fresh_search")
-def test_the_emitter_indexes_only_the_records_that_changed(portfolio_root: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_emitter_indexes_only_the_records_that_changed(
+    portfolio_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The emitter indexes only the records the same process has not indexed before (serve
     rebuilds in-process where it cannot fork)."""
     from itpm_site.build import prepare
 
     indexed: list[str] = []
     real = search.index_record
-    monkeypatch.setattr(search, "index_record",
-                        lambda record: indexed.append(record.url) or real(record))
+    monkeypatch.setattr(search, "index_record", lambda record: indexed.append(record.url) or real(record))
 
     def index() -> dict[str, bytes]:
         return dict(search.emit_search(prepare(BuildOptions(portfolio_root, as_of=AS_OF))))
@@ -415,8 +526,7 @@ def test_the_emitter_indexes_only_the_records_that_changed(portfolio_root: Path,
     assert index() == first  # a rebuild after a template edit
     assert len(indexed) == 5
     project = portfolio_root / "content" / "projects" / "data-catalogue.md"
-    project.write_text(project.read_text(encoding="utf-8").replace("lineage", "provenance"),
-                       encoding="utf-8")
+    project.write_text(project.read_text(encoding="utf-8").replace("lineage", "provenance"), encoding="utf-8")
     changed = index()
     assert indexed[5:] == ["/projects/data-catalogue/"]
     files = {path.removeprefix("search/data/"): data for path, data in changed.items()}
@@ -425,21 +535,20 @@ def test_the_emitter_indexes_only_the_records_that_changed(portfolio_root: Path,
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="render workers fork")
-def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Path,
-                                                                  write_portfolio) -> None:
+def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Path, write_portfolio) -> None:
     """With no Markdown cache the index waits for the bodies the workers render; the index
     is the same bytes as one built after the pages by a single process."""
     files = {"site.yaml": "title: Many\n"}
     for i in range(330):
         files[f"content/projects/p{i:03}.md"] = (
             f"---\ntitle: Project {i}\nphase: planning\nowner: Ann Lee\n---\n"
-            f"## Scope\n\nWord{i} and the firewall number {i * 7}.\n")
+            f"## Scope\n\nWord{i} and the firewall number {i * 7}.\n"
+        )
     root = write_portfolio(tmp_path / "pf", files)
 
     def index(jobs: int) -> dict[str, bytes]:
         out = tmp_path / f"out{jobs}"
-        assert build_site(BuildOptions(root=root, output=out, as_of=AS_OF, jobs=jobs,
-                                       cache=False)).ok
+        assert build_site(BuildOptions(root=root, output=out, as_of=AS_OF, jobs=jobs, cache=False)).ok
         return tree(out / "search" / "data")
 
     parallel = index(2)

@@ -16,39 +16,76 @@ pytestmark = pytest.mark.browser
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 
 
-def project(slug: str, title: str, phase: str, status: str, owner: str, body: str,
-            extra: str = "") -> tuple[str, str]:
+def project(
+    slug: str, title: str, phase: str, status: str, owner: str, body: str, extra: str = ""
+) -> tuple[str, str]:
     return f"content/projects/{slug}.md", (
         f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
         f"program: Secure Infrastructure\ncategory: software\nstart: 2026-01-01\n"
         f"end: 2026-12-31\nstatus_date: 2026-11-15\nsummary: {title} for the bank.\n{extra}"
-        f"---\n{body}\n")
+        f"---\n{body}\n"
+    )
 
 
 # 'vendor' is in four bodies: two red projects, one green, one amber.
-PORTFOLIO = dict([
-    ("site.yaml", "title: Search fixture\nas_of: 2026-11-20\n"),
-    ("content/programs/secure-infrastructure.md",
-     "---\ntitle: Secure Infrastructure\nowner: Levan Japaridze\n---\nNetworks and identity.\n"),
-    project("edge-firewall", "Edge Firewall Renewal", "implementation", "red", "Nino Beridze",
+PORTFOLIO = dict(
+    [
+        ("site.yaml", "title: Search fixture\nas_of: 2026-11-20\n"),
+        (
+            "content/programs/secure-infrastructure.md",
+            "---\ntitle: Secure Infrastructure\nowner: Levan Japaridze\n---\nNetworks and identity.\n",
+        ),
+        project(
+            "edge-firewall",
+            "Edge Firewall Renewal",
+            "implementation",
+            "red",
+            "Nino Beridze",
             "The vendor ships the appliances. A zebrafish lives here.\n\n## Server room\n\n"
             "The fish tank sits by the racks.",
             "risks:\n"
             "  - {title: Licence audit, probability: 2, impact: 2, mitigation: Keep records}\n"
             "  - title: Appliances held at customs\n    probability: 4\n    impact: 4\n"
-            "    mitigation: Bonded warehouse pre-clearance with the broker\n"),
-    project("payments-hub", "Payments Hub", "planning", "red", "Nino Beridze",
-            "The core banking vendor delivers the adapter."),
-    project("mobile-app", "Mobile App", "planning", "green", "Ana Lomidze",
-            "A new vendor builds the app."),
-    project("cloud-landing-zone", "Cloud Landing Zone", "implementation", "amber", "Jan Kovač",
-            "Our cloud vendor hosts the landing zone."),
-    project("branch-network", "თბილისის ფილიალების ქსელის განახლება", "planning", "green",
-            "Sandro Gogoladze", "## ბიუჯეტი\n\nპროექტის ბიუჯეტი 1 480 000 ლარია."),
-    project("data-catalogue", "Data Catalogue", "initiation", "amber", "Elena Rossi",
-            "A catalogue with lineage."),
-    ("content/pages/about.md", "---\ntitle: About\n---\nHow the PMO works.\n"),
-])
+            "    mitigation: Bonded warehouse pre-clearance with the broker\n",
+        ),
+        project(
+            "payments-hub",
+            "Payments Hub",
+            "planning",
+            "red",
+            "Nino Beridze",
+            "The core banking vendor delivers the adapter.",
+        ),
+        project(
+            "mobile-app", "Mobile App", "planning", "green", "Ana Lomidze", "A new vendor builds the app."
+        ),
+        project(
+            "cloud-landing-zone",
+            "Cloud Landing Zone",
+            "implementation",
+            "amber",
+            "Jan Kovač",
+            "Our cloud vendor hosts the landing zone.",
+        ),
+        project(
+            "branch-network",
+            "თბილისის ფილიალების ქსელის განახლება",
+            "planning",
+            "green",
+            "Sandro Gogoladze",
+            "## ბიუჯეტი\n\nპროექტის ბიუჯეტი 1 480 000 ლარია.",
+        ),
+        project(
+            "data-catalogue",
+            "Data Catalogue",
+            "initiation",
+            "amber",
+            "Elena Rossi",
+            "A catalogue with lineage.",
+        ),
+        ("content/pages/about.md", "---\ntitle: About\n---\nHow the PMO works.\n"),
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,15 +117,25 @@ class Reader:
         self.page = self.context.new_page()
         self.problems: list[str] = []
         page = self.page
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         # A request the tab itself cancels by navigating away (the favicon, say) is not a
         # failure of the site.
-        self.context.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}")
-                        if r.failure != "net::ERR_ABORTED" else None)
-        self.context.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}")
-                        if r.status >= 400 else None)
+        self.context.on(
+            "requestfailed",
+            lambda r: self.problems.append(f"failed: {r.url}") if r.failure != "net::ERR_ABORTED" else None,
+        )
+        self.context.on(
+            "response",
+            lambda r: self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+        )
 
     def search(self, url: str) -> None:
         """Open a search page and wait until its first search has finished."""
@@ -100,14 +147,17 @@ class Reader:
             """(text) => { const s = document.getElementById('search-status').textContent;
                            return /result|Type to search/.test(s) && s.includes(text)
                              && !document.getElementById('search-results').hasAttribute('aria-busy'); }""",
-            arg=contains, timeout=15000)
+            arg=contains,
+            timeout=15000,
+        )
 
     def titles(self) -> list[str]:
         return self.page.locator(".search-result-title a").all_inner_texts()
 
     def count(self, facet: str, value: str) -> str:
-        return self.page.locator(f"fieldset[data-facet={facet}] input[value='{value}'] ~ "
-                                 ".facet-count").inner_text()
+        return self.page.locator(
+            f"fieldset[data-facet={facet}] input[value='{value}'] ~ .facet-count"
+        ).inner_text()
 
     def close(self) -> list[str]:
         self.context.close()
@@ -169,8 +219,7 @@ def test_accents_are_optional(reader: Reader, base: str) -> None:
     assert "Kovač" in reader.page.locator(".search-result").first.inner_text()
 
 
-def test_a_word_finds_the_words_it_begins_and_ranks_titles_first(reader: Reader,
-                                                                base: str) -> None:
+def test_a_word_finds_the_words_it_begins_and_ranks_titles_first(reader: Reader, base: str) -> None:
     reader.search(base + "search/?q=firew")
     assert reader.titles()[0] == "Edge Firewall Renewal"
     assert reader.page.locator(".search-result mark").first.inner_text() == "Firewall"
@@ -178,12 +227,21 @@ def test_a_word_finds_the_words_it_begins_and_ranks_titles_first(reader: Reader,
 
 # Strings where lower-casing, compatibility forms, diacritics and scripts meet: the browser
 # must cut them into the words the indexer put in the index.
-TRICKY = ["Jan Kovač's ﬁrewall", "KOVAČ kovac Kovac\u030c", "İstanbul Straße ΟΔΟΣ",
-          "პროექტის ბიუჯეტი 1 480 000 ლარია.", "v2.0_beta ½ x²", "नमस्ते दुनिया",
-          "東京タワー ｶﾀｶﾅ", "\U00010330\U00010331 gothic", "e\u0301te\u0301 — Ångström",
-          "Søren Ødegård, Jürgen Straßmann, ẞ Łódź Đorđe Æsir Œuvre Þór Ħal Işık",
-          "Siobhán O'Connor, D’Arcy, Kovač's, pʼyat", "1,650,000 1.65M 1.650.000,50 $3.2bn 12.5",
-          "GEL 50,000. v2.0 3.11.7 2026-05-12"]
+TRICKY = [
+    "Jan Kovač's ﬁrewall",
+    "KOVAČ kovac Kovac\u030c",
+    "İstanbul Straße ΟΔΟΣ",
+    "პროექტის ბიუჯეტი 1 480 000 ლარია.",
+    "v2.0_beta ½ x²",
+    "नमस्ते दुनिया",
+    "東京タワー ｶﾀｶﾅ",
+    "\U00010330\U00010331 gothic",
+    "e\u0301te\u0301 — Ångström",
+    "Søren Ødegård, Jürgen Straßmann, ẞ Łódź Đorđe Æsir Œuvre Þór Ħal Işık",
+    "Siobhán O'Connor, D’Arcy, Kovač's, pʼyat",
+    "1,650,000 1.65M 1.650.000,50 $3.2bn 12.5",
+    "GEL 50,000. v2.0 3.11.7 2026-05-12",
+]
 
 
 def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) -> None:
@@ -194,40 +252,44 @@ def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) 
     assert found == [words(s) for s in TRICKY]
 
 
-def test_the_browser_folds_letters_with_the_table_the_index_carries(reader: Reader,
-                                                                   base: str) -> None:
+def test_the_browser_folds_letters_with_the_table_the_index_carries(reader: Reader, base: str) -> None:
     from itpm_site.search_index import LETTERS
 
     reader.search(base + "search/")
     meta = reader.page.evaluate("() => fetch('data/meta.json').then((r) => r.json())")
     assert meta["letters"] == LETTERS
-    folded = reader.page.evaluate("(t) => Object.keys(t).map((c) => window.ItpmSearch.fold(c))",
-                                  LETTERS)
+    folded = reader.page.evaluate("(t) => Object.keys(t).map((c) => window.ItpmSearch.fold(c))", LETTERS)
     assert folded == list(LETTERS.values())
 
 
 def test_edits_count_a_swap_as_one(reader: Reader, base: str) -> None:
     reader.search(base + "search/")
-    pairs = [["pasword", "password"], ["onbaording", "onboarding"], ["lakehose", "lakehouse"],
-             ["telephny", "telephony"], ["ransomeware", "ransomware"], ["cobol", "cool"],
-             ["blockchain", "blackchair"], ["vendor", "vendor"]]
-    found = reader.page.evaluate(
-        "(pairs) => pairs.map(([a, b]) => window.ItpmSearch.edits(a, b, 2))", pairs)
+    pairs = [
+        ["pasword", "password"],
+        ["onbaording", "onboarding"],
+        ["lakehose", "lakehouse"],
+        ["telephny", "telephony"],
+        ["ransomeware", "ransomware"],
+        ["cobol", "cool"],
+        ["blockchain", "blackchair"],
+        ["vendor", "vendor"],
+    ]
+    found = reader.page.evaluate("(pairs) => pairs.map(([a, b]) => window.ItpmSearch.edits(a, b, 2))", pairs)
     assert found == [1, 1, 1, 1, 1, 1, 2, 0]
     assert reader.page.evaluate("() => window.ItpmSearch.edits('blockchain', 'quantum', 2)") == 3
 
 
 def test_quotes_make_phrases(reader: Reader, base: str) -> None:
     reader.search(base + "search/")
-    parsed = reader.page.evaluate(
-        "() => window.ItpmSearch.parse('\"month-end close\" erp “o’connor team')")
-    assert parsed == {"sequence": ["month", "end", "close", "erp", "oconnor", "team"],
-                      "phrases": [["month", "end", "close"], ["oconnor", "team"]],
-                      "terms": ["month", "end", "close", "erp", "oconnor", "team"]}
+    parsed = reader.page.evaluate("() => window.ItpmSearch.parse('\"month-end close\" erp “o’connor team')")
+    assert parsed == {
+        "sequence": ["month", "end", "close", "erp", "oconnor", "team"],
+        "phrases": [["month", "end", "close"], ["oconnor", "team"]],
+        "terms": ["month", "end", "close", "erp", "oconnor", "team"],
+    }
 
 
-def test_a_typo_finds_the_word_meant_only_when_nothing_else_does(reader: Reader,
-                                                                base: str) -> None:
+def test_a_typo_finds_the_word_meant_only_when_nothing_else_does(reader: Reader, base: str) -> None:
     reader.search(base + "search/?q=zebrafsh")
     assert reader.titles() == ["Edge Firewall Renewal"]
     assert reader.page.locator(".search-result-excerpt mark").first.inner_text() == "zebrafish"
@@ -278,32 +340,42 @@ def test_words_in_a_risk_title_are_marked(reader: Reader, base: str) -> None:
 
 def test_excerpts_mark_the_words_found_and_escape_the_rest(reader: Reader, base: str) -> None:
     reader.search(base + "search/")
-    text = ("<b>Tom</b> & Jerry. " + " ".join(f"w{i}" for i in range(40))
-            + " the vendor ships; Vendors wait. " + " ".join(f"z{i}" for i in range(40)) + ".")
+    text = (
+        "<b>Tom</b> & Jerry. "
+        + " ".join(f"w{i}" for i in range(40))
+        + " the vendor ships; Vendors wait. "
+        + " ".join(f"z{i}" for i in range(40))
+        + "."
+    )
     cut = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)", [text, ["vendor"]])
     assert cut["hits"] == 2
     html = cut["html"]
     # The sentence with the words, cut to 30 words that end with it.
     assert html.startswith("… w15 ") and html.endswith(
-        " the <mark>vendor</mark> ships; <mark>Vendors</mark> wait. …")
+        " the <mark>vendor</mark> ships; <mark>Vendors</mark> wait. …"
+    )
     assert len(re.findall(r"[\w]+", re.sub(r"</?mark>", "", html))) == 30
-    whole = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q)",
-                                 ["<b>Tom</b> & Jerry.", ["tom"]])
+    whole = reader.page.evaluate(
+        "([t, q]) => window.ItpmSearch.excerpt(t, q)", ["<b>Tom</b> & Jerry.", ["tom"]]
+    )
     assert whole == {"html": "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; Jerry.", "hits": 1}
-    short = reader.page.evaluate("() => window.ItpmSearch.excerpt('one two three four zebra',"
-                                 " ['zebra']).html")
+    short = reader.page.evaluate(
+        "() => window.ItpmSearch.excerpt('one two three four zebra', ['zebra']).html"
+    )
     assert short == "one two three four <mark>zebra</mark>"
 
 
 def test_an_excerpt_is_the_sentence_with_most_of_the_words(reader: Reader, base: str) -> None:
     reader.search(base + "search/")
-    text = ("Owner: Ann Lee. The firewall is old. Its vendor is slow. "
-            "The firewall vendor ships in May. Tags: vendor.")
-    html = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q).html",
-                                [text, ["firewall", "vendor"]])
+    text = (
+        "Owner: Ann Lee. The firewall is old. Its vendor is slow. "
+        "The firewall vendor ships in May. Tags: vendor."
+    )
+    html = reader.page.evaluate(
+        "([t, q]) => window.ItpmSearch.excerpt(t, q).html", [text, ["firewall", "vendor"]]
+    )
     assert html == "… The <mark>firewall</mark> <mark>vendor</mark> ships in May. …"
-    first = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q).html",
-                                 [text, ["nothing"]])
+    first = reader.page.evaluate("([t, q]) => window.ItpmSearch.excerpt(t, q).html", [text, ["nothing"]])
     assert first == "Owner: Ann Lee. …"  # no word found: the opening sentence
 
 
@@ -326,7 +398,8 @@ def test_other_forms_of_a_word_are_found(reader: Reader, base: str) -> None:
         [[1, 0], ["migrate", "migration"]],  # not in the index: cut back to a word it has
         [[0, 1], ["migrate", "migration"]],  # cut back to the stem 'migrat'
         [[0, 2, 1], ["migrate", "migration", "migrator"]],  # a beginning: shorter words first
-        [[], []]]
+        [[], []],
+    ]
 
 
 def test_cut_back_words_find_their_forms_and_nothing_else(reader: Reader, base: str) -> None:
@@ -347,7 +420,8 @@ def test_cut_back_words_find_their_forms_and_nothing_else(reader: Reader, base: 
         ["delivers"],  # through the stem deliv
         ["happiness"],  # happy: the stem happi, Snowball's y made i
         ["policies", "policy"],  # the stem polici begins neither as written
-        ["policies", "policy"]]
+        ["policies", "policy"],
+    ]
 
 
 def test_a_plural_finds_the_singular_and_marks_it(reader: Reader, base: str) -> None:
@@ -386,8 +460,12 @@ def test_nothing_found_suggests_the_explorer(reader: Reader, base: str) -> None:
 
 def test_a_filter_narrows_the_results_and_counts_are_right(reader: Reader, base: str) -> None:
     reader.search(base + "search/?q=vendor")
-    assert sorted(reader.titles()) == ["Cloud Landing Zone", "Edge Firewall Renewal",
-                                       "Mobile App", "Payments Hub"]
+    assert sorted(reader.titles()) == [
+        "Cloud Landing Zone",
+        "Edge Firewall Renewal",
+        "Mobile App",
+        "Payments Hub",
+    ]
     assert [reader.count("status", s) for s in ("red", "green", "amber")] == ["2", "1", "1"]
     assert reader.count("owner", "nino-beridze") == "2"
     assert reader.page.locator("fieldset[data-facet=owner] input[value=elena-rossi]").is_hidden()
@@ -405,8 +483,7 @@ def test_a_filter_narrows_the_results_and_counts_are_right(reader: Reader, base:
 
     reader.page.check("fieldset[data-facet=status] input[value=amber]")
     reader.wait_for_status("Status: Amber or Red")
-    assert sorted(reader.titles()) == ["Cloud Landing Zone", "Edge Firewall Renewal",
-                                       "Payments Hub"]
+    assert sorted(reader.titles()) == ["Cloud Landing Zone", "Edge Firewall Renewal", "Payments Hub"]
 
 
 def test_a_filter_value_nothing_has_finds_nothing(reader: Reader, base: str) -> None:
@@ -467,8 +544,7 @@ def test_back_and_forward_walk_through_filter_changes(reader: Reader, base: str)
 # ------------------------------------------------------------------------------ keyboard
 
 
-def test_slash_focuses_the_header_box_which_submits_to_the_search_page(
-        reader: Reader, base: str) -> None:
+def test_slash_focuses_the_header_box_which_submits_to_the_search_page(reader: Reader, base: str) -> None:
     page = reader.page
     page.goto(base + "projects/")
     page.keyboard.press("/")
@@ -511,8 +587,7 @@ def test_without_javascript_the_page_explains_and_links_the_explorer(browser, ba
     tab.page.goto(base + "search/?q=vendor")
     text = tab.page.inner_text("main")
     assert "Search needs JavaScript" in text
-    assert tab.page.locator("noscript a[href='../projects/']").count() == 1 or \
-        "project explorer" in text
+    assert tab.page.locator("noscript a[href='../projects/']").count() == 1 or "project explorer" in text
     assert tab.close() == []
 
 
@@ -526,8 +601,7 @@ def test_opened_from_a_file_the_page_says_to_serve_it(browser, site: Path) -> No
 
 
 def test_fits_a_phone(browser, base: str) -> None:
-    tab = Reader(browser, viewport={"width": 375, "height": 740}, is_mobile=True,
-                 has_touch=True)
+    tab = Reader(browser, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     tab.search(base + "search/?q=vendor")
     assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert not tab.page.evaluate("document.getElementById('search-filters').open")
@@ -541,10 +615,16 @@ def test_no_serious_accessibility_violations(browser, base: str, scheme: str) ->
     tab = Reader(browser, color_scheme=scheme)
     tab.search(base + "search/?q=vendor&status=red")
     tab.page.add_script_tag(path=str(AXE))
-    result = tab.page.evaluate("async () => await axe.run(document, "
-                               "{resultTypes: ['violations']})")
-    serious = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                "nodes": [n["target"] for n in v["nodes"][:5]]}
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    result = tab.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], json.dumps(serious, indent=1)
     assert tab.close() == []

@@ -16,9 +16,26 @@ from sitetools import serve
 pytestmark = pytest.mark.browser
 
 CASES_FILE = Path(__file__).with_name("search_relevance.tsv")
-KINDS = {"title", "word", "prefix", "amount", "fold", "apostrophe", "typo", "phrase",
-         "adjacent", "risk", "milestone", "stem", "owner", "program", "page", "project-first",
-         "georgian", "nonsense"}
+KINDS = {
+    "title",
+    "word",
+    "prefix",
+    "amount",
+    "fold",
+    "apostrophe",
+    "typo",
+    "phrase",
+    "adjacent",
+    "risk",
+    "milestone",
+    "stem",
+    "owner",
+    "program",
+    "page",
+    "project-first",
+    "georgian",
+    "nonsense",
+}
 TOP = 5
 
 
@@ -37,8 +54,7 @@ def read_cases(path: Path = CASES_FILE) -> list[Case]:
         if not line.strip() or line.startswith("#"):
             continue
         site, kind, query, expected = line.split("\t")
-        cases.append(Case(number, site, kind, query,
-                          () if expected == "-" else tuple(expected.split())))
+        cases.append(Case(number, site, kind, query, () if expected == "-" else tuple(expected.split())))
     return cases
 
 
@@ -114,10 +130,12 @@ def test_expected_pages_come_first(answers: dict[Case, dict]) -> None:
     ranked = {c: rank(c, a) for c, a in answers.items() if c.expected}
     top = [c for c, r in ranked.items() if r is not None]
     first = [c for c, r in ranked.items() if r == 1]
-    missed = [f"line {c.line} {c.kind} {c.query!r}: {answers[c]['urls']}"
-              for c, r in ranked.items() if r != 1]
-    report = f"in top {TOP}: {len(top)}/{len(ranked)}, first: {len(first)}/{len(ranked)}\n" + \
-        "\n".join(missed)
+    missed = [
+        f"line {c.line} {c.kind} {c.query!r}: {answers[c]['urls']}" for c, r in ranked.items() if r != 1
+    ]
+    report = f"in top {TOP}: {len(top)}/{len(ranked)}, first: {len(first)}/{len(ranked)}\n" + "\n".join(
+        missed
+    )
     print(report)
     assert len(top) >= 0.97 * len(ranked), report
     assert len(first) >= 0.90 * len(ranked), report
@@ -149,22 +167,29 @@ def index_bytes(site: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize("query", ["payroll", "nordic pay", "pasword reset", "sd-w",
-                                   '"month-end close"', "blockchain quantum"])
-def test_a_query_loads_a_small_part_of_the_index(browser, generated_site: Path,
-                                                 query: str) -> None:
+@pytest.mark.parametrize(
+    "query", ["payroll", "nordic pay", "pasword reset", "sd-w", '"month-end close"', "blockchain quantum"]
+)
+def test_a_query_loads_a_small_part_of_the_index(browser, generated_site: Path, query: str) -> None:
     """The first query of a fresh tab loads the index's table of contents, the word chunks its
     words fall in and the fragments of the results it shows: never the whole index."""
     with serve(generated_site, mount="/portfolio/") as base:
         context = browser.new_context()
         loaded: dict[str, int] = {}
-        context.on("response", lambda r: loaded.__setitem__(r.url, len(r.body()))
-                   if "/search/data/" in r.url and r.status == 200 else None)
+        context.on(
+            "response",
+            lambda r: (
+                loaded.__setitem__(r.url, len(r.body()))
+                if "/search/data/" in r.url and r.status == 200
+                else None
+            ),
+        )
         page = context.new_page()
         page.goto(base + "search/?q=" + query.replace(" ", "+").replace('"', "%22"))
         page.wait_for_function(
             "() => /result/.test(document.getElementById('search-status').textContent)"
-            " && !document.getElementById('search-results').hasAttribute('aria-busy')")
+            " && !document.getElementById('search-results').hasAttribute('aria-busy')"
+        )
         page.wait_for_load_state("networkidle")
         context.close()
     chunks = [u for u in loaded if "/search/data/w-" in u]

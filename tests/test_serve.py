@@ -32,19 +32,24 @@ AS_OF = dt.date(2026, 6, 1)
 SITE_YAML = "title: Serve test\nbase_url: https://example.github.io/portfolio/\n"
 
 
-def project(title: str, status: str = "green", phase: str = "planning", owner: str = "Ann Lee",
-            extra: str = "") -> str:
-    return (f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
-            f"summary: About {title}.\ncategory: software\nstart: 2026-01-01\nend: 2026-12-31\n"
-            f"{extra}---\nBody of {title}.\n")
+def project(
+    title: str, status: str = "green", phase: str = "planning", owner: str = "Ann Lee", extra: str = ""
+) -> str:
+    return (
+        f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: {owner}\n"
+        f"summary: About {title}.\ncategory: software\nstart: 2026-01-01\nend: 2026-12-31\n"
+        f"{extra}---\nBody of {title}.\n"
+    )
 
 
 def portfolio_files() -> dict[str, str]:
-    return {"site.yaml": SITE_YAML,
-            "content/projects/alpha.md": project("Alpha"),
-            "content/projects/beta.md": project("Beta", extra="depends_on: [alpha]\n"),
-            "content/pages/about.md": "---\ntitle: About\n---\nAbout us.\n",
-            **tiny_theme()}
+    return {
+        "site.yaml": SITE_YAML,
+        "content/projects/alpha.md": project("Alpha"),
+        "content/projects/beta.md": project("Beta", extra="depends_on: [alpha]\n"),
+        "content/pages/about.md": "---\ntitle: About\n---\nAbout us.\n",
+        **tiny_theme(),
+    }
 
 
 @pytest.fixture
@@ -139,14 +144,15 @@ def served_search(s: ServeSession, word: str) -> list[str]:
     return urls
 
 
-def test_an_edited_project_is_found_once_the_index_is_rebuilt(session: ServeSession,
-                                                             portfolio: Path) -> None:
+def test_an_edited_project_is_found_once_the_index_is_rebuilt(session: ServeSession, portfolio: Path) -> None:
     assert served_search(session, "beta") == ["/projects/beta/"]
     assert served_search(session, "zanzibar") == []
     with EventStream(session.url) as events:
         events.next("status")
-        save(portfolio / "content/projects/alpha.md",
-             project("Alpha").replace("Body of Alpha.", "Shipping via Zanzibar."))
+        save(
+            portfolio / "content/projects/alpha.md",
+            project("Alpha").replace("Body of Alpha.", "Shipping via Zanzibar."),
+        )
         events.next("reload")
     # The index is rebuilt in the background; a request for it waits until it is current.
     assert served_search(session, "zanzibar") == ["/projects/alpha/"]
@@ -228,11 +234,13 @@ def test_event_streams_do_not_block_pages(session: ServeSession) -> None:
 # ------------------------------------------------------------------------------ live reload
 
 
-def test_reload_script_is_injected_only_when_served(session: ServeSession, portfolio: Path,
-                                                    tmp_path: Path) -> None:
+def test_reload_script_is_injected_only_when_served(
+    session: ServeSession, portfolio: Path, tmp_path: Path
+) -> None:
     served = request(session.url, "/portfolio/projects/alpha/").text
-    assert f'<script src="/__itpm__/reload.js" data-token="{session.hub.token}" defer></script>' \
-           "</body>" in served
+    assert (
+        f'<script src="/__itpm__/reload.js" data-token="{session.hub.token}" defer></script></body>' in served
+    )
     script = request(session.url, "/__itpm__/reload.js")
     assert script.status == 200
     assert script.headers["content-type"] == "text/javascript; charset=utf-8"
@@ -247,13 +255,14 @@ def test_reload_script_is_injected_only_when_served(session: ServeSession, portf
 
 
 def test_inject_before_the_last_body_end() -> None:
-    assert inject(b"<p>x</p></BODY >\n", "t") == \
-        b'<p>x</p><script src="/__itpm__/reload.js" data-token="t" defer></script></BODY >\n'
+    assert (
+        inject(b"<p>x</p></BODY >\n", "t")
+        == b'<p>x</p><script src="/__itpm__/reload.js" data-token="t" defer></script></BODY >\n'
+    )
     assert inject(b"<p>no body end</p>", "t").endswith(b"defer></script>")
 
 
-def test_edit_sends_reload_and_serves_the_new_content(session: ServeSession,
-                                                      portfolio: Path) -> None:
+def test_edit_sends_reload_and_serves_the_new_content(session: ServeSession, portfolio: Path) -> None:
     with EventStream(session.url) as events:
         _, status = events.next("status")
         assert status["errors"] == [] and status["token"] == session.hub.token
@@ -292,9 +301,14 @@ def test_folder_moves_are_seen(session: ServeSession, portfolio: Path) -> None:
         save(team / "epsilon.md", project("Epsilon"))
         events.next("reload")
         os.replace(team, portfolio / "content" / "projects" / "squad")
-        wait_for(lambda: session.last and session.last.written and
-                 "Epsilon" in request(session.url, "/portfolio/projects/epsilon/").text,
-                 what="the moved project to be served")
+        wait_for(
+            lambda: (
+                session.last
+                and session.last.written
+                and "Epsilon" in request(session.url, "/portfolio/projects/epsilon/").text
+            ),
+            what="the moved project to be served",
+        )
         import shutil
 
         shutil.rmtree(portfolio / "content" / "projects" / "squad")
@@ -305,8 +319,9 @@ def test_folder_moves_are_seen(session: ServeSession, portfolio: Path) -> None:
 # ------------------------------------------------------------------------------ errors
 
 
-def test_broken_file_shows_errors_and_keeps_the_last_good_site(session: ServeSession,
-                                                                portfolio: Path) -> None:
+def test_broken_file_shows_errors_and_keeps_the_last_good_site(
+    session: ServeSession, portfolio: Path
+) -> None:
     good = request(session.url, "/portfolio/projects/alpha/").body
     path = portfolio / "content/projects/alpha.md"
     with EventStream(session.url) as events:
@@ -343,14 +358,17 @@ def test_template_error_shows_the_template(session: ServeSession, portfolio: Pat
         events.next("status", where=lambda d: not d["errors"])
 
 
-def test_a_big_page_failing_in_the_background_is_reported(session: ServeSession,
-                                                         portfolio: Path) -> None:
+def test_a_big_page_failing_in_the_background_is_reported(session: ServeSession, portfolio: Path) -> None:
     """Big pages are rendered after the reload; one whose template fails keeps its last good
     version, and the overlay says why until the next good rebuild."""
     dashboard = portfolio / "themes/default/templates/dashboard.html"
-    save(dashboard, dashboard.read_text(encoding="utf-8").replace(
-        "<h1>{{ page.title }}</h1>",
-        "<h1>{{ page.title }}</h1>{% if portfolio.projects|length > 2 %}{{ nope.x }}{% endif %}"))
+    save(
+        dashboard,
+        dashboard.read_text(encoding="utf-8").replace(
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.title }}</h1>{% if portfolio.projects|length > 2 %}{{ nope.x }}{% endif %}",
+        ),
+    )
     with EventStream(session.url) as events:
         events.next("reload")  # the template changed
         good = without_script(request(session.url, "/portfolio/").body)
@@ -365,9 +383,9 @@ def test_a_big_page_failing_in_the_background_is_reported(session: ServeSession,
         events.next("status", where=lambda d: not d["errors"])
 
 
-def test_a_crash_in_a_rebuild_is_reported_and_serving_goes_on(session: ServeSession,
-                                                               portfolio: Path,
-                                                               monkeypatch) -> None:
+def test_a_crash_in_a_rebuild_is_reported_and_serving_goes_on(
+    session: ServeSession, portfolio: Path, monkeypatch
+) -> None:
     calls = []
     real = session.builder.rebuild
 
@@ -509,8 +527,14 @@ class _Bound:
 
 def _run_cli(*args: str, cwd: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
-    return subprocess.Popen([sys.executable, "-m", "itpm_site", "serve", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "itpm_site", "serve", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_cli_port_in_use(portfolio: Path) -> None:
@@ -527,8 +551,7 @@ def test_cli_port_in_use(portfolio: Path) -> None:
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_cli_serves_and_stops_cleanly(portfolio: Path, stop: signal.Signals) -> None:
-    proc = _run_cli("--root", str(portfolio), "--port", "auto", "--as-of", "2026-06-01",
-                    cwd=portfolio)
+    proc = _run_cli("--root", str(portfolio), "--port", "auto", "--as-of", "2026-06-01", cwd=portfolio)
     lines: list[str] = []
     try:
         url = None

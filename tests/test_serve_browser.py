@@ -25,8 +25,10 @@ TIMEOUT = 15_000  # ms
 
 
 def project(title: str, phase: str = "planning", status: str = "green") -> str:
-    return (f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
-            "summary: S.\ncategory: software\nstart: 2026-01-01\nend: 2026-12-31\n---\nBody.\n")
+    return (
+        f"---\ntitle: {title}\nphase: {phase}\nstatus: {status}\nowner: Ann Lee\n"
+        "summary: S.\ncategory: software\nstart: 2026-01-01\nend: 2026-12-31\n---\nBody.\n"
+    )
 
 
 def save(path: Path, text: str) -> None:
@@ -37,12 +39,15 @@ def save(path: Path, text: str) -> None:
 
 @pytest.fixture
 def served(tmp_path: Path, write_portfolio):
-    root = write_portfolio(tmp_path / "portfolio", {
-        "site.yaml": "title: Browser test\nbase_url: /portfolio/\n",
-        "content/projects/alpha.md": project("Alpha"),
-        "content/projects/beta.md": project("Beta"),
-        **tiny_theme(),
-    })
+    root = write_portfolio(
+        tmp_path / "portfolio",
+        {
+            "site.yaml": "title: Browser test\nbase_url: /portfolio/\n",
+            "content/projects/alpha.md": project("Alpha"),
+            "content/projects/beta.md": project("Beta"),
+            **tiny_theme(),
+        },
+    )
     with ServeSession(BuildOptions(root=root, as_of=AS_OF), port=0) as session:
         session.start()
         yield root, session

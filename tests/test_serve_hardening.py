@@ -19,11 +19,24 @@ from itpm_site.serve.server import host_name, is_local_host
 from itpm_site.serve.session import ServeSession
 
 #: Host headers a browser sends for the preview itself.
-LOCAL = ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST", "localhost.:{port}",
-         "portfolio.localhost:{port}", "127.0.0.2:{port}"]
+LOCAL = [
+    "127.0.0.1:{port}",
+    "localhost:{port}",
+    "LOCALHOST",
+    "localhost.:{port}",
+    "portfolio.localhost:{port}",
+    "127.0.0.2:{port}",
+]
 #: Host headers of a page elsewhere whose name now resolves to this machine.
-FOREIGN = ["attacker.example:{port}", "attacker.example", "127.0.0.1.attacker.example",
-           "localhost.attacker.example:{port}", "10.0.0.5:{port}", "[::1]x", ""]
+FOREIGN = [
+    "attacker.example:{port}",
+    "attacker.example",
+    "127.0.0.1.attacker.example",
+    "localhost.attacker.example:{port}",
+    "10.0.0.5:{port}",
+    "[::1]x",
+    "",
+]
 
 
 @pytest.fixture
@@ -49,8 +62,9 @@ def test_localhost_names_are_answered(session, host):
 
 
 @pytest.mark.parametrize("host", FOREIGN)
-@pytest.mark.parametrize("path", ["/portfolio/projects/alpha/", "/portfolio/portfolio.json",
-                                  "/__itpm__/events", "/"])
+@pytest.mark.parametrize(
+    "path", ["/portfolio/projects/alpha/", "/portfolio/portfolio.json", "/__itpm__/events", "/"]
+)
 def test_other_names_are_refused(session, host, path):
     answer = get(session, path, host)
     assert answer.status == 421

@@ -14,11 +14,28 @@ AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 
 #: One page of every template, as URLs relative to the site root.
 PAGE_TYPES = [
-    "", "projects/", "projects/customer-portal-redesign/",
-    "projects/tbilisi-branch-network-refresh/", "phases/", "phases/implementation/",
-    "programs/", "programs/digital-channels/", "programs/data-analytics/", "owners/",
-    "owners/nino-beridze/", "categories/", "categories/software/", "tags/", "tags/security/",
-    "risks/", "budget/", "roadmap/", "milestones/", "quality/", "report/", "about/",
+    "",
+    "projects/",
+    "projects/customer-portal-redesign/",
+    "projects/tbilisi-branch-network-refresh/",
+    "phases/",
+    "phases/implementation/",
+    "programs/",
+    "programs/digital-channels/",
+    "programs/data-analytics/",
+    "owners/",
+    "owners/nino-beridze/",
+    "categories/",
+    "categories/software/",
+    "tags/",
+    "tags/security/",
+    "risks/",
+    "budget/",
+    "roadmap/",
+    "milestones/",
+    "quality/",
+    "report/",
+    "about/",
     "no-such-page/",
 ]
 
@@ -34,13 +51,24 @@ def open_page(browser, url: str, scheme: str = "light"):
     page = context.new_page()
     problems: list[str] = []
     # The page asked for at a missing address is logged by Chromium as a 404: expected.
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") and "no-such-page" not in (m.location or {}).get(
-                "url", "") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") and "no-such-page" not in (m.location or {}).get("url", "")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 and not r.url.endswith("/no-such-page/") else None)
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 and not r.url.endswith("/no-such-page/")
+            else None
+        ),
+    )
     page.goto(url)
     page.wait_for_load_state("networkidle")
     return context, page, problems
@@ -56,15 +84,21 @@ def test_no_console_errors_or_failed_requests(browser, site_url: str, path: str)
 @pytest.mark.skipif(not AXE.exists(), reason="needs tests/node_modules/axe-core (.ci/run)")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGE_TYPES)
-def test_no_serious_accessibility_violations(browser, site_url: str, path: str,
-                                             scheme: str) -> None:
+def test_no_serious_accessibility_violations(browser, site_url: str, path: str, scheme: str) -> None:
     context, page, _ = open_page(browser, site_url + path, scheme)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     context.close()
-    serious = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                "nodes": [n["target"] for n in v["nodes"][:5]]}
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], json.dumps(serious, indent=1)
 
 

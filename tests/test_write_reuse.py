@@ -18,8 +18,9 @@ pytestmark = pytest.mark.usefixtures("plain_env")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def folders(folder: Path) -> set[str]:
@@ -27,8 +28,7 @@ def folders(folder: Path) -> set[str]:
 
 
 def build(root: Path, out: Path, cache: bool = True) -> None:
-    result = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False,
-                                     cache=cache, jobs=1))
+    result = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False, cache=cache, jobs=1))
     assert result.ok, [d.headline() for d in result.diagnostics]
 
 
@@ -42,8 +42,7 @@ def assert_clean(root: Path, out: Path, tmp_path: Path, step: str) -> None:
     assert folders(out) == folders(clean), step
 
 
-def test_rebuilds_equal_clean_builds_through_edits_and_hand_changes(write_portfolio,
-                                                                      tmp_path: Path) -> None:
+def test_rebuilds_equal_clean_builds_through_edits_and_hand_changes(write_portfolio, tmp_path: Path) -> None:
     root = write_portfolio(tmp_path / "pf", TINY)
     out = tmp_path / "public"
     page = out / "projects" / "beta" / "index.html"
@@ -54,9 +53,10 @@ def test_rebuilds_equal_clean_builds_through_edits_and_hand_changes(write_portfo
 
     # An edit to one project: the untouched project's page is the same file, not a copy.
     alpha = root / "content" / "projects" / "alpha.md"
-    alpha.write_text(alpha.read_text(encoding="utf-8").replace("The first project.",
-                                                               "The first project, renamed."),
-                     encoding="utf-8")
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace("The first project.", "The first project, renamed."),
+        encoding="utf-8",
+    )
     build(root, out)
     assert_clean(root, out, tmp_path, "edit")
     assert page.stat().st_ino == first_inode
@@ -80,8 +80,7 @@ def test_rebuilds_equal_clean_builds_through_edits_and_hand_changes(write_portfo
     assert not (out / "projects" / "beta").exists()
 
 
-def test_the_previous_build_is_kept_as_a_spare_outside_the_site(write_portfolio,
-                                                                 tmp_path: Path) -> None:
+def test_the_previous_build_is_kept_as_a_spare_outside_the_site(write_portfolio, tmp_path: Path) -> None:
     root = write_portfolio(tmp_path / "pf", TINY)
     out = tmp_path / "public"
     build(root, out)
@@ -114,8 +113,7 @@ def test_parallel_workers_reuse_files_too(write_portfolio, tmp_path: Path) -> No
     root = write_portfolio(tmp_path / "pf", files)
     out = tmp_path / "public"
     for _ in range(3):
-        result = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False,
-                                         jobs=2))
+        result = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False, jobs=2))
         assert result.ok
     page = out / "projects" / "p007" / "index.html"
     inode = page.stat().st_ino
@@ -144,14 +142,17 @@ def test_paths_that_turn_from_file_to_folder_and_back(tmp_path: Path) -> None:
     root = tmp_path / "pf"
     (root / "content").mkdir(parents=True)
     out = tmp_path / "public"
-    layouts = [{"x/index.html": b"x page", "y": b"y file", "z/deep/a.txt": b"a"},
-               {"x": b"x is a file now", "y/index.html": b"y page", "z": b"z file"}]
+    layouts = [
+        {"x/index.html": b"x page", "y": b"y file", "z/deep/a.txt": b"a"},
+        {"x": b"x is a file now", "y/index.html": b"y page", "z": b"z file"},
+    ]
     for step in range(6):  # long enough for each layout to meet the other as the spare
         files = layouts[step % 2]
         write_site(root, out, files)
         assert site_files(out) == files, step
-        assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} == \
-            {"/".join(rel.split("/")[:i]) for rel in files for i in range(1, rel.count("/") + 1)}
+        assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} == {
+            "/".join(rel.split("/")[:i]) for rel in files for i in range(1, rel.count("/") + 1)
+        }
 
 
 def test_links_and_folders_added_to_the_output_never_lead_outside(tmp_path: Path) -> None:

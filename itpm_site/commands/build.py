@@ -41,8 +41,7 @@ class _Progress:
         self.last = now
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r  rendering [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{done}/{total} pages")
+        sys.stderr.write(f"\r  rendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -53,19 +52,42 @@ class _Progress:
 @output_option
 @base_url_option
 @as_of_option
-@click.option("--keep-going", is_flag=True, default=False,
-              help="Publish the valid projects even if some files have errors; the broken "
-                   "files are listed on the data-quality page.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes for rendering. [default: number of CPUs]")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    default=False,
+    help="Publish the valid projects even if some files have errors; the broken "
+    "files are listed on the data-quality page.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for rendering. [default: number of CPUs]",
+)
 @click.option("--no-search", is_flag=True, default=False, help="Skip the search index.")
-@click.option("--no-cache", is_flag=True, default=False,
-              help="Render all Markdown afresh and keep no cache in ROOT/.itpm-cache.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    default=False,
+    help="Render all Markdown afresh and keep no cache in ROOT/.itpm-cache.",
+)
 @format_option
 @verbosity_options
-def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date | None,
-          keep_going: bool, jobs: int | None, no_search: bool, no_cache: bool, fmt: str, quiet: bool,
-          verbose: bool) -> None:
+def build(
+    root: Path,
+    output: Path | None,
+    base_url: str | None,
+    as_of: dt.date | None,
+    keep_going: bool,
+    jobs: int | None,
+    no_search: bool,
+    no_cache: bool,
+    fmt: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Validate the portfolio and write the site (default: ROOT/public)."""
     started = time.monotonic()
     show_progress = not quiet and sys.stderr.isatty()
@@ -75,9 +97,17 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
         with start_loading(root, jobs, cache=not no_cache) as loading:
             from itpm_site.build import BuildOptions, build_site
 
-            options = BuildOptions(root=root, output=output, base_url=base_url, as_of=as_of,
-                                   keep_going=keep_going, jobs=jobs, search=not no_search,
-                                   cache=not no_cache, progress=_Progress(show_progress))
+            options = BuildOptions(
+                root=root,
+                output=output,
+                base_url=base_url,
+                as_of=as_of,
+                keep_going=keep_going,
+                jobs=jobs,
+                search=not no_search,
+                cache=not no_cache,
+                progress=_Progress(show_progress),
+            )
             result = build_site(options, loading)
     except PortfolioNotFound as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
@@ -87,13 +117,19 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:  # the environment (a read-only folder, a full disk), not a bug
         where = (output if output is not None else root / "public").resolve()
-        click.echo(f"itpm-site: error: cannot write the site: {os_problem(exc, where)}; "
-                   "the previous output was left untouched", err=True)
+        click.echo(
+            f"itpm-site: error: cannot write the site: {os_problem(exc, where)}; "
+            "the previous output was left untouched",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE) from None
     diagnostics = result.diagnostics
     if diagnostics or not quiet:
-        shown = diagnostics if (verbose or not result.ok or fmt != "human") else \
-            [d for d in diagnostics if d.is_error]
+        shown = (
+            diagnostics
+            if (verbose or not result.ok or fmt != "human")
+            else [d for d in diagnostics if d.is_error]
+        )
         if shown or fmt != "human":
             report(shown, result.loaded.files, fmt, quiet)
     if not result.ok:
@@ -105,10 +141,12 @@ def build(root: Path, output: Path | None, base_url: str | None, as_of: dt.date 
     if not quiet:
         portfolio = result.site.portfolio
         warnings = len(result.loaded.warnings)
-        extra = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" \
-            if warnings else ""
-        skipped = f", {len(result.loaded.rejected)} file(s) with errors left out" \
-            if result.loaded.rejected else ""
-        click.echo(f"built {len(portfolio.projects)} projects, {result.written} files into "
-                   f"{result.output} in {time.monotonic() - started:.1f} s{extra}{skipped}")
+        extra = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" if warnings else ""
+        skipped = (
+            f", {len(result.loaded.rejected)} file(s) with errors left out" if result.loaded.rejected else ""
+        )
+        click.echo(
+            f"built {len(portfolio.projects)} projects, {result.written} files into "
+            f"{result.output} in {time.monotonic() - started:.1f} s{extra}{skipped}"
+        )
     raise SystemExit(EXIT_OK)

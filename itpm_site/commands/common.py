@@ -33,43 +33,61 @@ def _as_of(ctx, param, value):
 
 def root_option(f):
     return click.option(
-        "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-        show_default=True, help="The portfolio folder (holds content/ and site.yaml).")(f)
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The portfolio folder (holds content/ and site.yaml).",
+    )(f)
 
 
 def output_option(f):
     return click.option(
-        "--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-        help="Where the site is written. [default: ROOT/public]")(f)
+        "--output",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where the site is written. [default: ROOT/public]",
+    )(f)
 
 
 def base_url_option(f):
-    return click.option("--base-url", default=None, metavar="URL",
-                        help="Override site.yaml's base_url, e.g. /portfolio/.")(f)
+    return click.option(
+        "--base-url", default=None, metavar="URL", help="Override site.yaml's base_url, e.g. /portfolio/."
+    )(f)
 
 
 def as_of_option(f):
-    return click.option("--as-of", callback=_as_of, default=None, metavar="YYYY-MM-DD",
-                        help="The date taken as today. [default: site.yaml, SOURCE_DATE_EPOCH, "
-                             "or today]")(f)
+    return click.option(
+        "--as-of",
+        callback=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="The date taken as today. [default: site.yaml, SOURCE_DATE_EPOCH, or today]",
+    )(f)
 
 
 def verbosity_options(f):
     # Two independent flags, not a paired --x/--no-x option: its default has changed across
     # click releases before.
-    f = click.option("--verbose", "-v", is_flag=True, default=False,
-                     help="Say more about what is done.")(f)
-    return click.option("--quiet", "-q", is_flag=True, default=False,
-                        help="Print only problems.")(f)
+    f = click.option("--verbose", "-v", is_flag=True, default=False, help="Say more about what is done.")(f)
+    return click.option("--quiet", "-q", is_flag=True, default=False, help="Print only problems.")(f)
 
 
 def format_option(f):
-    return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="human",
-                        show_default=True, help="How diagnostics are printed.")(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(FORMATS)),
+        default="human",
+        show_default=True,
+        help="How diagnostics are printed.",
+    )(f)
 
 
-def report(diagnostics: list[Diagnostic], files: int, fmt: str = "human",
-           quiet: bool = False, stream=None) -> Summary:
+def report(
+    diagnostics: list[Diagnostic], files: int, fmt: str = "human", quiet: bool = False, stream=None
+) -> Summary:
     """Print diagnostics in the chosen format and return the counts."""
     stream = stream or sys.stdout
     summary = Summary.of(diagnostics, files)

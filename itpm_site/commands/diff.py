@@ -19,11 +19,22 @@ WORKING_TREE = "working tree"
 @click.argument("base")
 @click.argument("head", required=False)
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-              show_default=True, help="Markdown for a pull-request comment, or JSON for tools.")
-@click.option("--max-chars", type=click.IntRange(min=1000), default=None, metavar="N",
-              help="Keep the Markdown under N characters (GitHub comments: 65536) by leaving "
-                   "out whole project sections.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for a pull-request comment, or JSON for tools.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    default=None,
+    metavar="N",
+    help="Keep the Markdown under N characters (GitHub comments: 65536) by leaving "
+    "out whole project sections.",
+)
 def diff(base: str, head: str | None, root: Path, fmt: str, max_chars: int | None) -> None:
     """Report what changed in the portfolio between BASE and HEAD (default: the working tree).
 

@@ -18,18 +18,36 @@ from itpm_site.init_templates import MAINTAINER, files
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="IT Project Portfolio", show_default=True, help="Site title.")
-@click.option("--owner", default=None, help="Owner of the example projects. [default: git "
-                                            "user.name]")
-@click.option("--currency", default="USD", show_default=True,
-              help="Base currency (ISO 4217) of the site and the examples.")
-@click.option("--force", is_flag=True, default=False,
-              help="Also write into a folder that is not empty; existing files are kept.")
-@click.option("--maintainer", "maintainers", multiple=True, metavar="@USER|@ORG/TEAM",
-              help="Who must review changes to themes/, site.yaml and .github/ (CODEOWNERS); "
-                   "repeatable.")
+@click.option("--owner", default=None, help="Owner of the example projects. [default: git user.name]")
+@click.option(
+    "--currency",
+    default="USD",
+    show_default=True,
+    help="Base currency (ISO 4217) of the site and the examples.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    default=False,
+    help="Also write into a folder that is not empty; existing files are kept.",
+)
+@click.option(
+    "--maintainer",
+    "maintainers",
+    multiple=True,
+    metavar="@USER|@ORG/TEAM",
+    help="Who must review changes to themes/, site.yaml and .github/ (CODEOWNERS); repeatable.",
+)
 @as_of_option
-def init(directory: Path, title: str, owner: str | None, currency: str, force: bool,
-         maintainers: tuple[str, ...], as_of: dt.date | None) -> None:
+def init(
+    directory: Path,
+    title: str,
+    owner: str | None,
+    currency: str,
+    force: bool,
+    maintainers: tuple[str, ...],
+    as_of: dt.date | None,
+) -> None:
     """Create a new portfolio repository in DIRECTORY.
 
     site.yaml, three example projects in different phases, an about page, .gitignore, a
@@ -41,18 +59,24 @@ def init(directory: Path, title: str, owner: str | None, currency: str, force: b
     try:  # the same rule as site.yaml's currency
         SiteConfig.model_validate({"currency": currency})
     except pydantic.ValidationError:
-        raise click.BadParameter(f"'{currency}' is not an ISO 4217 code such as USD",
-                                 param_hint="--currency") from None
+        raise click.BadParameter(
+            f"'{currency}' is not an ISO 4217 code such as USD", param_hint="--currency"
+        ) from None
     for maintainer in maintainers:
         if not MAINTAINER.fullmatch(maintainer):
-            raise click.BadParameter(f"'{maintainer}' is not a GitHub @user, @org/team or "
-                                     "e-mail address", param_hint="--maintainer")
+            raise click.BadParameter(
+                f"'{maintainer}' is not a GitHub @user, @org/team or e-mail address",
+                param_hint="--maintainer",
+            )
     if directory.exists() and not directory.is_dir():
         click.echo(f"itpm-site: error: {directory} exists and is not a folder", err=True)
         raise SystemExit(EXIT_USAGE)
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        click.echo(f"itpm-site: error: {directory} is not empty; use --force to add the "
-                   "missing files (existing files are never overwritten)", err=True)
+        click.echo(
+            f"itpm-site: error: {directory} is not empty; use --force to add the "
+            "missing files (existing files are never overwritten)",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE)
     today = resolve_as_of(as_of, SiteConfig(), dict(os.environ))
     owner = owner or _git_user(directory if directory.is_dir() else Path.cwd()) or "Unassigned"
@@ -70,6 +94,8 @@ def init(directory: Path, title: str, owner: str | None, currency: str, force: b
         click.echo(f"created {rel}")
     for rel in skipped:
         click.echo(f"skipped {rel} (exists)")
-    click.echo(f"\nnext: cd {directory} && itpm-site check && itpm-site serve\n"
-               "then push it to GitHub and choose Settings → Pages → Source: GitHub Actions")
+    click.echo(
+        f"\nnext: cd {directory} && itpm-site check && itpm-site serve\n"
+        "then push it to GitHub and choose Settings → Pages → Source: GitHub Actions"
+    )
     raise SystemExit(EXIT_OK)

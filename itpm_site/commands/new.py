@@ -22,8 +22,9 @@ def new() -> None:
 
 def _git_user(root: Path) -> str | None:
     try:
-        done = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
-                              text=True, timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None
@@ -34,19 +35,27 @@ def _git_user(root: Path) -> str | None:
 @root_option
 @click.option("--owner", default=None, help="Project manager. [default: git user.name]")
 @click.option("--program", default=None, help="Program the project belongs to.")
-@click.option("--category", default="software", show_default=True,
-              help="software | network-cloud | data-analytics | it-services")
+@click.option(
+    "--category",
+    default="software",
+    show_default=True,
+    help="software | network-cloud | data-analytics | it-services",
+)
 @as_of_option
-def new_project(title: str, root: Path, owner: str | None, program: str | None,
-                category: str, as_of: dt.date | None) -> None:
+def new_project(
+    title: str, root: Path, owner: str | None, program: str | None, category: str, as_of: dt.date | None
+) -> None:
     """Write content/projects/<slug>.md for a new project in the initiation phase."""
     import os
 
     if not title.strip():
         raise click.BadParameter("the title must not be empty", param_hint="TITLE")
     if not (root / CONTENT_DIR).is_dir():
-        click.echo(f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
-                   "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')", err=True)
+        click.echo(
+            f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
+            "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE)
     config = load_config(root, Collector())
     index = config.category_index()
@@ -55,16 +64,28 @@ def new_project(title: str, root: Path, owner: str | None, program: str | None,
         known = ", ".join(c.slug for c in config.categories)
         raise click.BadParameter(
             f"'{category}' is not a category of this portfolio"
-            + (f"; did you mean '{close}'?" if close else "") + f" (known: {known})",
-            param_hint="--category")
+            + (f"; did you mean '{close}'?" if close else "")
+            + f" (known: {known})",
+            param_hint="--category",
+        )
     category = index[normalize(category)].slug
     projects = root / CONTENT_DIR / "projects"
-    same_title = [p for p in sorted(projects.rglob("*.md")) if _title_of(p) == title.strip()] \
-        if projects.is_dir() else []
+    same_title = (
+        [p for p in sorted(projects.rglob("*.md")) if _title_of(p) == title.strip()]
+        if projects.is_dir()
+        else []
+    )
     today = resolve_as_of(as_of, config, dict(os.environ))
     owner = owner or _git_user(root) or "Unassigned"
-    path = write_new_project(root / CONTENT_DIR / "projects", title.strip(), owner, today,
-                             category=category, program=program, currency=config.currency)
+    path = write_new_project(
+        root / CONTENT_DIR / "projects",
+        title.strip(),
+        owner,
+        today,
+        category=category,
+        program=program,
+        currency=config.currency,
+    )
     click.echo(f"created {path.relative_to(root).as_posix() if not path.is_absolute() else path}")
     for other in same_title:
         click.echo(f"note: {other.relative_to(root).as_posix()} has the same title", err=True)
@@ -76,7 +97,7 @@ def _title_of(path: Path) -> str | None:
     try:
         for line in path.read_text(encoding="utf-8").split("\n")[1:40]:
             if line.startswith("title:"):
-                return line[len("title:"):].strip().strip("\"'")
+                return line[len("title:") :].strip().strip("\"'")
             if line.rstrip() == "---":
                 break
     except (OSError, UnicodeDecodeError):

@@ -48,22 +48,44 @@ def _stop_on_sigterm() -> None:
 
 @click.command()
 @root_option
-@click.option("--host", default=None, metavar="ADDRESS",
-              help="Address to listen on, and answer for any host name (0.0.0.0 makes the site "
-                   "reachable from other machines). [default: 127.0.0.1, answering only for "
-                   "localhost]")
-@click.option("--port", default="8000", show_default=True, callback=_port, metavar="PORT",
-              help="Port to listen on; 'auto' (or 0) takes the first free port from 8000.")
-@click.option("--open", "open_browser", is_flag=True, default=False,
-              help="Open the site in the web browser.")
-@click.option("--poll", is_flag=True, default=False,
-              help="Poll for changes instead of relying on file-system events (network drives, "
-                   "some containers and VMs).")
+@click.option(
+    "--host",
+    default=None,
+    metavar="ADDRESS",
+    help="Address to listen on, and answer for any host name (0.0.0.0 makes the site "
+    "reachable from other machines). [default: 127.0.0.1, answering only for "
+    "localhost]",
+)
+@click.option(
+    "--port",
+    default="8000",
+    show_default=True,
+    callback=_port,
+    metavar="PORT",
+    help="Port to listen on; 'auto' (or 0) takes the first free port from 8000.",
+)
+@click.option("--open", "open_browser", is_flag=True, default=False, help="Open the site in the web browser.")
+@click.option(
+    "--poll",
+    is_flag=True,
+    default=False,
+    help="Poll for changes instead of relying on file-system events (network drives, "
+    "some containers and VMs).",
+)
 @base_url_option
 @as_of_option
 @verbosity_options
-def serve(root: Path, host: str | None, port: int | None, open_browser: bool, poll: bool,
-          base_url: str | None, as_of: dt.date | None, quiet: bool, verbose: bool) -> None:
+def serve(
+    root: Path,
+    host: str | None,
+    port: int | None,
+    open_browser: bool,
+    poll: bool,
+    base_url: str | None,
+    as_of: dt.date | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build the site, serve it, and rebuild and reload the browser on every change.
 
     The site is built into a private temporary folder, never into public/. Errors show in the
@@ -73,28 +95,41 @@ def serve(root: Path, host: str | None, port: int | None, open_browser: bool, po
     from itpm_site.serve.session import ServeSession
 
     if not (root / CONTENT_DIR).is_dir():
-        click.echo(f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
-                   "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')", err=True)
+        click.echo(
+            f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
+            "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE)
 
     def echo(text: str, err: bool = False) -> None:
         if err or not quiet:
             click.echo(text, err=err)
 
-    options = BuildOptions(root=root, base_url=base_url, as_of=as_of,
-                           history_working_tree=True)
+    options = BuildOptions(root=root, base_url=base_url, as_of=as_of, history_working_tree=True)
     # Without --host, only requests for localhost are answered (see DevServer.host_allowed).
     any_host = host is not None
     host = host or "127.0.0.1"
     try:
-        session = ServeSession(options, host=host, port=port, poll=poll, echo=echo,
-                               color=use_color(sys.stderr), verbose=verbose, any_host=any_host)
+        session = ServeSession(
+            options,
+            host=host,
+            port=port,
+            poll=poll,
+            echo=echo,
+            color=use_color(sys.stderr),
+            verbose=verbose,
+            any_host=any_host,
+        )
     except PortInUse as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:
-        problem = os_problem(exc) if exc.filename is not None else \
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}"  # a path: the private folder
+        problem = (
+            os_problem(exc)
+            if exc.filename is not None
+            else f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        )  # a path: the private folder
         click.echo(f"itpm-site: error: {problem}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     _stop_on_sigterm()
@@ -104,8 +139,7 @@ def serve(root: Path, host: str | None, port: int | None, open_browser: bool, po
         echo(f"building {root.resolve()} ...")
         session.rebuild()
         session.start_watching()
-        echo(f"serving at {session.url}  (watching content/, themes/, site.yaml; "
-             "Ctrl-C to stop)")
+        echo(f"serving at {session.url}  (watching content/, themes/, site.yaml; Ctrl-C to stop)")
         if open_browser:
             import webbrowser
 

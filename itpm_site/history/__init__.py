@@ -26,9 +26,11 @@ from itpm_site.history.versions import VersionStore
 from itpm_site.history.worktree import working_tree_commit
 from itpm_site.loader import LoadResult
 
-SHALLOW_WARNING = ("this is a shallow clone, so the history pages (/changes/, /trends/) are "
-                   "empty: fetch the full history ('fetch-depth: 0' in actions/checkout, or "
-                   "git fetch --unshallow)")
+SHALLOW_WARNING = (
+    "this is a shallow clone, so the history pages (/changes/, /trends/) are "
+    "empty: fetch the full history ('fetch-depth: 0' in actions/checkout, or "
+    "git fetch --unshallow)"
+)
 
 
 @dataclass
@@ -69,8 +71,13 @@ class History:
 _REPLAYS: dict[Path, tuple[str, Replayer]] = {}
 
 
-def read_history(loaded: LoadResult, as_of: dt.date, cache_dir: Path | None,
-                 current: frozenset[str], working_tree: bool = False) -> History | None:
+def read_history(
+    loaded: LoadResult,
+    as_of: dt.date,
+    cache_dir: Path | None,
+    current: frozenset[str],
+    working_tree: bool = False,
+) -> History | None:
     """The history of the portfolio at ``loaded.root`` up to HEAD; None outside git.
 
     ``cache_dir``: where loaded file versions are kept between builds (None: nowhere).

@@ -42,10 +42,24 @@ class Commit:
 def read_commits(repo: Repository, head: str) -> list[Commit]:
     """The first-parent commits of ``head`` (a commit id) that changed projects or site.yaml,
     oldest first."""
-    out = repo.git("--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent",
-                   "--raw", "-z", "--no-abbrev", "--find-renames", "--no-ext-diff", "--reverse",
-                   "--format=%x01%H%x02%ct%x02%aN", head, "--", f"{repo.prefix}{PROJECTS_DIR}",
-                   f"{repo.prefix}{SITE_FILE}", what="cannot read the history")
+    out = repo.git(
+        "--literal-pathspecs",
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--find-renames",
+        "--no-ext-diff",
+        "--reverse",
+        "--format=%x01%H%x02%ct%x02%aN",
+        head,
+        "--",
+        f"{repo.prefix}{PROJECTS_DIR}",
+        f"{repo.prefix}{SITE_FILE}",
+        what="cannot read the history",
+    )
     return [_commit(chunk, repo.prefix) for chunk in out.split(b"\x01") if chunk.strip()]
 
 
@@ -79,7 +93,7 @@ def _commit(chunk: bytes, prefix: str) -> Commit:
         i += 1 + len(paths)
         if new_mode in ("120000", "160000") or not all(p.startswith(prefix) for p in paths):
             continue  # links and submodules are not content
-        rel = [p[len(prefix):] for p in paths]
+        rel = [p[len(prefix) :] for p in paths]
         if status == "R":
             files.append(FileChange("R", rel[1], blob, rel[0]))
         elif status == "C":

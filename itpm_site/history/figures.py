@@ -70,8 +70,7 @@ class Tally:
 def tally(project: Project, config: SiteConfig) -> Tally:
     budget = project.budget
     eac = estimate_at_completion(budget)
-    currency = (budget.currency or config.currency) if budget is not None and eac is not None \
-        else None
+    currency = (budget.currency or config.currency) if budget is not None and eac is not None else None
     return Tally(
         project.status.value if project.status else "unknown",
         project.phase.value,
@@ -128,7 +127,6 @@ class RunningFigures:
             out.phases[key] = self.phases[key]
         for key in BAND_KEYS:
             out.live_risks[key] = self.bands[key]
-        out.money = {c: Money(n, planned, eac)
-                     for c, (n, planned, eac) in sorted(self.money.items()) if n}
+        out.money = {c: Money(n, planned, eac) for c, (n, planned, eac) in sorted(self.money.items()) if n}
         out.overdue_milestones = sum(n for day, n in self.milestones.items() if day < as_of)
         return out

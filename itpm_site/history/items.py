@@ -83,8 +83,10 @@ def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
         texts.append(("removed", "removed from the portfolio"))
     elif change.change == "changed":
         texts += _changed(change)
-    return [ChangeItem(kind, change.slug, change.title, text, commit.id, commit.time,
-                       commit.author) for kind, text in texts]
+    return [
+        ChangeItem(kind, change.slug, change.title, text, commit.id, commit.time, commit.author)
+        for kind, text in texts
+    ]
 
 
 def _changed(c: ProjectChange) -> list[tuple[str, str]]:
@@ -92,8 +94,7 @@ def _changed(c: ProjectChange) -> list[tuple[str, str]]:
     if c.status:
         old = c.status.old.value if c.status.old else "no status"
         new = c.status.new.value if c.status.new else "no status"
-        out.append(("status", f"turned {new} (was {old})" if c.status.new else
-                    f"status cleared (was {old})"))
+        out.append(("status", f"turned {new} (was {old})" if c.status.new else f"status cleared (was {old})"))
     if c.phase:
         out.append(("phase", f"moved to {c.phase.new.label} (from {c.phase.old.label})"))
     for f in c.fields:
@@ -119,8 +120,13 @@ def _changed(c: ProjectChange) -> list[tuple[str, str]]:
         out.append(("schedule", f"{name} {_iso(d.old)} → {_iso(d.new)}{moved}"))
     for m in c.milestones:
         if m.change == "moved" and m.days:
-            out.append(("schedule", f"milestone “{m.name}” moved {m.old.date.isoformat()} → "
-                                    f"{m.new.date.isoformat()} ({_days(m.days)})"))
+            out.append(
+                (
+                    "schedule",
+                    f"milestone “{m.name}” moved {m.old.date.isoformat()} → "
+                    f"{m.new.date.isoformat()} ({_days(m.days)})",
+                )
+            )
         elif m.change == "done":
             out.append(("milestones", f"milestone “{m.name}” done"))
     for r in c.risks:

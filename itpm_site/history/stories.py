@@ -54,8 +54,7 @@ class Story:
         return [i for i in self.items if i.kind == "risks"]
 
 
-def tell_stories(timeline: Timeline
-                 ) -> tuple[dict[str, Story], dict[str, str], list[ChangeItem]]:
+def tell_stories(timeline: Timeline) -> tuple[dict[str, Story], dict[str, str], list[ChangeItem]]:
     """Every project's story by its latest slug, each earlier slug's latest one, and every
     change in words, oldest first."""
     stories: dict[str, Story] = {}
@@ -77,11 +76,14 @@ def tell_stories(timeline: Timeline
                 continue
             p = change.project
             if change.change == "added" or change.phase or change.status:
-                what = ("added" if change.change == "added" else
-                        ", ".join(w for w in ("phase" if change.phase else "",
-                                              "status" if change.status else "") if w))
-                story.health.append(HealthEntry(commit.time, p.phase.label, p.status,
-                                                p.status_note, what))
+                what = (
+                    "added"
+                    if change.change == "added"
+                    else ", ".join(
+                        w for w in ("phase" if change.phase else "", "status" if change.status else "") if w
+                    )
+                )
+                story.health.append(HealthEntry(commit.time, p.phase.label, p.status, p.status_note, what))
             end = p.effective_forecast_end
             if not story.forecast_end or story.forecast_end[-1][1] != end:
                 story.forecast_end.append((commit.time, end))
@@ -99,8 +101,7 @@ def _latest(slug: str, renamed: dict[str, str]) -> str:
     return slug
 
 
-def mark_updates(stories: dict[str, Story], timeline: Timeline, as_of: dt.date,
-                 stale_days: int) -> None:
+def mark_updates(stories: dict[str, Story], timeline: Timeline, as_of: dt.date, stale_days: int) -> None:
     """When each project's file last changed in git, and whether that is longer ago than
     ``stale_days`` before ``as_of``."""
     for rel, version in timeline.state.items():

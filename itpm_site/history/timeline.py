@@ -72,8 +72,9 @@ class Timeline:
 
 def replay(commits: list[Commit], store: VersionStore, root: Path) -> Replayer:
     """Every commit applied in order (``Replayer.timeline()`` has the result)."""
-    store.prefetch((f.blob, f.path) for c in commits for f in c.files
-                   if f.blob and section_of(f.path) == "projects")
+    store.prefetch(
+        (f.blob, f.path) for c in commits for f in c.files if f.blob and section_of(f.path) == "projects"
+    )
     replayer = Replayer(root)
     for commit in commits:
         replayer.apply(commit, store)
@@ -95,8 +96,9 @@ class Replayer:
         if self.week is None:
             self.week = Week.of(commit.time.date())
         while commit.time.date() > self.week.end:
-            self.progress.weeks.append(WeekFigures(self.week, self.last_commit,
-                                                self.counted.running.at(self.week.end)))
+            self.progress.weeks.append(
+                WeekFigures(self.week, self.last_commit, self.counted.running.at(self.week.end))
+            )
             self.week = self.week.next()
         self.progress.commits.append(_apply(commit, self.progress, store, self.root, self.counted))
         self.last_commit = commit.id
@@ -105,17 +107,19 @@ class Replayer:
         """The history so far: weeks from the first commit's to the last one's."""
         weeks = list(self.progress.weeks)
         if self.week is not None:
-            weeks.append(WeekFigures(self.week, self.last_commit,
-                                     self.counted.running.at(self.week.end)))
+            weeks.append(WeekFigures(self.week, self.last_commit, self.counted.running.at(self.week.end)))
         return dataclasses.replace(self.progress, weeks=weeks)
 
     def fork(self) -> Replayer:
         """A copy to go on with, leaving this one as it is."""
         other = Replayer(self.root)
-        other.progress = dataclasses.replace(self.progress, commits=list(self.progress.commits),
-                                          weeks=list(self.progress.weeks),
-                                          state=dict(self.progress.state),
-                                          changed_at=dict(self.progress.changed_at))
+        other.progress = dataclasses.replace(
+            self.progress,
+            commits=list(self.progress.commits),
+            weeks=list(self.progress.weeks),
+            state=dict(self.progress.state),
+            changed_at=dict(self.progress.changed_at),
+        )
         other.counted = self.counted.copy()
         other.week, other.last_commit = self.week, self.last_commit
         return other
@@ -155,8 +159,9 @@ class _Counted:
             self.running.add(self.tally(version, config))
 
 
-def _apply(commit: Commit, timeline: Timeline, store: VersionStore, root: Path,
-           counted: _Counted) -> CommitChanges:
+def _apply(
+    commit: Commit, timeline: Timeline, store: VersionStore, root: Path, counted: _Counted
+) -> CommitChanges:
     state = timeline.state
     before: dict[str, Version] = {}
     after: dict[str, Version] = {}
@@ -175,14 +180,22 @@ def _apply(commit: Commit, timeline: Timeline, store: VersionStore, root: Path,
         if change.old_path:
             timeline.changed_at.pop(change.old_path, None)
     counted.update(list(before.values()), list(after.values()), timeline)
-    diff = compare(_snapshot("before", before, config_before, root),
-                   _snapshot("after", after, timeline.config, root), renames)
+    diff = compare(
+        _snapshot("before", before, config_before, root),
+        _snapshot("after", after, timeline.config, root),
+        renames,
+    )
     return CommitChanges(commit, diff.projects)
 
 
-def _apply_file(change: FileChange, state: dict[str, Version], store: VersionStore,
-                before: dict[str, Version], after: dict[str, Version],
-                renames: dict[str, str]) -> None:
+def _apply_file(
+    change: FileChange,
+    state: dict[str, Version],
+    store: VersionStore,
+    before: dict[str, Version],
+    after: dict[str, Version],
+    renames: dict[str, str],
+) -> None:
     old_path = change.old_path or change.path
     if section_of(old_path) != "projects" and section_of(change.path) != "projects":
         return
@@ -200,12 +213,9 @@ def _apply_file(change: FileChange, state: dict[str, Version], store: VersionSto
         renames[change.old_path] = change.path
 
 
-def _snapshot(label: str, versions: dict[str, Version], config: SiteConfig,
-              root: Path) -> Snapshot:
-    loaded = LoadResult(root=root, config=config,
-                        projects=[v.entry() for _, v in sorted(versions.items())])
+def _snapshot(label: str, versions: dict[str, Version], config: SiteConfig, root: Path) -> Snapshot:
+    loaded = LoadResult(root=root, config=config, projects=[v.entry() for _, v in sorted(versions.items())])
     return Snapshot(label, loaded)
 
 
-__all__ = ["CommitChanges", "PortfolioDiff", "Replayer", "Timeline", "Week", "WeekFigures",
-           "replay"]
+__all__ = ["CommitChanges", "PortfolioDiff", "Replayer", "Timeline", "Week", "WeekFigures", "replay"]

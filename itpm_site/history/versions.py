@@ -113,5 +113,6 @@ class VersionStore:
     def save(self) -> None:
         """Keep the versions for the next build (only when this one loaded new ones)."""
         if self.loaded and self.path and self.fingerprint:
-            write_sealed(self.path, pickle.dumps((self.fingerprint, self.kept),
-                                                 protocol=pickle.HIGHEST_PROTOCOL))
+            write_sealed(
+                self.path, pickle.dumps((self.fingerprint, self.kept), protocol=pickle.HIGHEST_PROTOCOL)
+            )

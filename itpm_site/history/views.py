@@ -54,8 +54,9 @@ def recent_weeks(history: History) -> list[WeekChanges]:
     out = []
     for week in weeks:
         items = by_week[week]
-        groups = [KindGroup(kind, heading, [i for i in items if i.kind == kind])
-                  for kind, heading in KINDS.items()]
+        groups = [
+            KindGroup(kind, heading, [i for i in items if i.kind == kind]) for kind, heading in KINDS.items()
+        ]
         out.append(WeekChanges(week, [g for g in groups if g.items]))
     return out
 
@@ -82,8 +83,7 @@ def headline(history: History) -> tuple[Week, list[str]] | None:
             if delta:
                 eac[delta[1]] = eac.get(delta[1], Decimal(0)) + delta[0]
     parts = [f"{red} turned red"] if red else []
-    parts += [f"{n} moved to {phase.label}" for phase, n in sorted(
-        moved.items(), key=lambda kv: kv[0].order)]
+    parts += [f"{n} moved to {phase.label}" for phase, n in sorted(moved.items(), key=lambda kv: kv[0].order)]
     if added:
         parts.append(f"{added} new")
     for currency, amount in sorted(eac.items()):
@@ -107,31 +107,60 @@ class Trends:
         self.weeks = weeks
         self.labels = [w.week.label for w in weeks]
 
-    def _stacked(self, name: str, keys, labels, chart_id: str, title: str, prefix: str,
-                 weeks: list[WeekFigures] | None = None) -> Markup:
+    def _stacked(
+        self,
+        name: str,
+        keys,
+        labels,
+        chart_id: str,
+        title: str,
+        prefix: str,
+        weeks: list[WeekFigures] | None = None,
+    ) -> Markup:
         weeks = self.weeks if weeks is None else weeks
-        series = [(k, label, [getattr(w.figures, name)[k] for w in weeks])
-                  for k, label in zip(keys, labels, strict=True)]
+        series = [
+            (k, label, [getattr(w.figures, name)[k] for w in weeks])
+            for k, label in zip(keys, labels, strict=True)
+        ]
         return stacked_columns([w.week.label for w in weeks], series, chart_id, title, prefix)
 
     def rag_chart(self, chart_id: str = "trend-rag", last: int | None = None) -> Markup:
         weeks = self.weeks[-last:] if last else self.weeks
-        return self._stacked("rag", RAG_KEYS, ["Green", "Amber", "Red", "Not set"], chart_id,
-                             "Projects by RAG status, week by week", "rag-fill", weeks)
+        return self._stacked(
+            "rag",
+            RAG_KEYS,
+            ["Green", "Amber", "Red", "Not set"],
+            chart_id,
+            "Projects by RAG status, week by week",
+            "rag-fill",
+            weeks,
+        )
 
     def phase_chart(self) -> Markup:
-        return self._stacked("phases", PHASE_KEYS, [p.label for p in Phase], "trend-phases",
-                             "Projects per phase, week by week", "phase-fill")
+        return self._stacked(
+            "phases",
+            PHASE_KEYS,
+            [p.label for p in Phase],
+            "trend-phases",
+            "Projects per phase, week by week",
+            "phase-fill",
+        )
 
     def risk_chart(self) -> Markup:
-        return self._stacked("live_risks", BAND_KEYS, [b.capitalize() for b in BAND_KEYS],
-                             "trend-risks", "Live risks by band, week by week", "band-fill")
+        return self._stacked(
+            "live_risks",
+            BAND_KEYS,
+            [b.capitalize() for b in BAND_KEYS],
+            "trend-risks",
+            "Live risks by band, week by week",
+            "band-fill",
+        )
 
     def overdue_chart(self) -> Markup:
-        series = [("overdue", "Overdue milestones",
-                   [w.figures.overdue_milestones for w in self.weeks])]
-        return stacked_columns(self.labels, series, "trend-overdue",
-                               "Overdue milestones, week by week", "fill")
+        series = [("overdue", "Overdue milestones", [w.figures.overdue_milestones for w in self.weeks])]
+        return stacked_columns(
+            self.labels, series, "trend-overdue", "Overdue milestones, week by week", "fill"
+        )
 
     @property
     def currencies(self) -> list[str]:
@@ -141,10 +170,16 @@ class Trends:
         out = []
         for currency in self.currencies:
             rows = [(w.week, w.figures.money.get(currency)) for w in self.weeks]
-            series = [(key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
-                      for key, label in (("planned", "Planned"), ("eac", "EAC"))]
-            chart = lines(self.labels, series, f"trend-money-{currency.lower()}",
-                          f"Planned and estimate at completion ({currency}), week by week")
+            series = [
+                (key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
+                for key, label in (("planned", "Planned"), ("eac", "EAC"))
+            ]
+            chart = lines(
+                self.labels,
+                series,
+                f"trend-money-{currency.lower()}",
+                f"Planned and estimate at completion ({currency}), week by week",
+            )
             out.append(MoneyTrend(currency, rows, chart))
         return out
 

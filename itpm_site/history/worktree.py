@@ -27,8 +27,9 @@ class WorkingTreeVersions:
         return self._config
 
 
-def working_tree_commit(loaded: LoadResult, state: dict[str, Version], config: SiteConfig,
-                        when: dt.datetime) -> tuple[Commit, WorkingTreeVersions] | None:
+def working_tree_commit(
+    loaded: LoadResult, state: dict[str, Version], config: SiteConfig, when: dt.datetime
+) -> tuple[Commit, WorkingTreeVersions] | None:
     """The working tree's differences from the last commit (``state``, ``config``) as a
     commit at ``when``; None when there are none. A file with errors stays as committed."""
     versions = {e.rel: version_of(e) for e in loaded.projects}
@@ -48,5 +49,7 @@ def working_tree_commit(loaded: LoadResult, state: dict[str, Version], config: S
         files.append(FileChange("M", SITE_FILE, WORKING_TREE))
     if not files:
         return None
-    return (Commit(WORKING_TREE, when, NOT_COMMITTED, tuple(files)),
-            WorkingTreeVersions(versions, loaded.config))
+    return (
+        Commit(WORKING_TREE, when, NOT_COMMITTED, tuple(files)),
+        WorkingTreeVersions(versions, loaded.config),
+    )

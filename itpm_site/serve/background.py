@@ -144,8 +144,8 @@ class Runner:
                 size = struct.unpack("!I", buffer[:4])[0]
                 if len(buffer) < 4 + size:
                     break
-                yield pickle.loads(buffer[4:4 + size])
-                buffer = buffer[4 + size:]
+                yield pickle.loads(buffer[4 : 4 + size])
+                buffer = buffer[4 + size :]
 
     def close(self) -> None:
         if self.pid:

@@ -129,8 +129,11 @@ class FileCache:
             if rel in listing:
                 if not listing[rel].is_file():
                     return False  # deleted
-            elif rel == SITE_FILE or section_of(rel) is not None or \
-                    (rel.startswith(CONTENT_DIR + "/") and not rel.endswith(".md")):
+            elif (
+                rel == SITE_FILE
+                or section_of(rel) is not None
+                or (rel.startswith(CONTENT_DIR + "/") and not rel.endswith(".md"))
+            ):
                 return False  # a new file, or a folder added, moved or removed
         return True
 
@@ -223,17 +226,27 @@ class _Globals:
     @classmethod
     def of(cls, site: SiteBuild) -> _Globals:
         theme: Theme = site.theme
-        return cls(site.loaded.config, site.portfolio.as_of, site.base_url,
-                   _tree_digest([f / "templates" for f in theme.folders]),
-                   layout_inputs(site.portfolio),
-                   list(site.loaded.programs), list(site.loaded.pages))
+        return cls(
+            site.loaded.config,
+            site.portfolio.as_of,
+            site.base_url,
+            _tree_digest([f / "templates" for f in theme.folders]),
+            layout_inputs(site.portfolio),
+            list(site.loaded.programs),
+            list(site.loaded.pages),
+        )
 
     def pages_differ(self, other: _Globals) -> bool:
         """True when every page must be rendered again."""
-        return (self.config != other.config or self.as_of != other.as_of
-                or self.base_url != other.base_url or self.templates != other.templates
-                or self.layout != other.layout
-                or not _same(self.programs, other.programs) or not _same(self.pages, other.pages))
+        return (
+            self.config != other.config
+            or self.as_of != other.as_of
+            or self.base_url != other.base_url
+            or self.templates != other.templates
+            or self.layout != other.layout
+            or not _same(self.programs, other.programs)
+            or not _same(self.pages, other.pages)
+        )
 
 
 def _same(a: list[Entry], b: list[Entry]) -> bool:
@@ -241,8 +254,14 @@ def _same(a: list[Entry], b: list[Entry]) -> bool:
 
 
 def _spec_key(spec: PageSpec) -> tuple:
-    return (spec.template, spec.title, spec.section, spec.in_sitemap, spec.inputs,
-            tuple(sorted(spec.context)))
+    return (
+        spec.template,
+        spec.title,
+        spec.section,
+        spec.in_sitemap,
+        spec.inputs,
+        tuple(sorted(spec.context)),
+    )
 
 
 def changed_slugs(old: LoadResult, new: LoadResult) -> set[str]:
@@ -252,15 +271,18 @@ def changed_slugs(old: LoadResult, new: LoadResult) -> set[str]:
     return {slug for slug in before.keys() | after.keys() if before.get(slug) is not after.get(slug)}
 
 
-def pages_to_render(old: Sequence[PageSpec], new: Sequence[PageSpec],
-                    changed: set[str]) -> list[PageSpec]:
+def pages_to_render(old: Sequence[PageSpec], new: Sequence[PageSpec], changed: set[str]) -> list[PageSpec]:
     """The pages of ``new`` whose output may differ from what ``old`` produced."""
     previous = {spec.path: spec for spec in old}
     todo = []
     for spec in new:
         before = previous.get(spec.path)
-        if before is None or _spec_key(spec) != _spec_key(before) or \
-                _touches(spec.inputs, changed) or _touches(before.inputs, changed):
+        if (
+            before is None
+            or _spec_key(spec) != _spec_key(before)
+            or _touches(spec.inputs, changed)
+            or _touches(before.inputs, changed)
+        ):
             todo.append(spec)
     return todo
 
@@ -298,8 +320,12 @@ class Rebuild:
     @property
     def css_only(self) -> bool:
         """Only stylesheets changed: the browser can swap them without reloading the page."""
-        return bool(self.written) and not self.removed and not self.deferred and \
-            all(rel.endswith(".css") for rel in self.written)
+        return (
+            bool(self.written)
+            and not self.removed
+            and not self.deferred
+            and all(rel.endswith(".css") for rel in self.written)
+        )
 
 
 class _Clock:
@@ -330,8 +356,9 @@ Listener = Callable[[str, object], None]
 class IncrementalBuilder:
     """Keeps ``folder`` equal to what ``build`` would write for the portfolio as it is now."""
 
-    def __init__(self, options: BuildOptions, folder: Path, long_lived: bool = False,
-                 listener: Listener | None = None) -> None:
+    def __init__(
+        self, options: BuildOptions, folder: Path, long_lived: bool = False, listener: Listener | None = None
+    ) -> None:
         self.options = options
         self.root = options.root.resolve()
         self.served = ServedSite(folder)
@@ -412,14 +439,21 @@ class IncrementalBuilder:
         try:
             loaded = self.files.load(hints)
         except PortfolioNotFound as exc:  # content/ was deleted or renamed
-            return Rebuild(ok=False, errors=[Diagnostic("content/", 1, 1, Severity.ERROR, "",
-                                                        str(exc), code="no-content")])
+            return Rebuild(
+                ok=False,
+                errors=[Diagnostic("content/", 1, 1, Severity.ERROR, "", str(exc), code="no-content")],
+            )
         if first and self._long_lived:
             # The entries live as long as the server: the collector need not walk them again.
             gc.collect()
             gc.freeze()
-        result = Rebuild(ok=False, diagnostics=list(loaded.diagnostics),
-                         parsed=self.files.parsed, files=loaded.files, stages=clock.stages)
+        result = Rebuild(
+            ok=False,
+            diagnostics=list(loaded.diagnostics),
+            parsed=self.files.parsed,
+            files=loaded.files,
+            stages=clock.stages,
+        )
         clock.lap("load")
         if loaded.errors:
             result.errors = list(loaded.errors)
@@ -430,14 +464,20 @@ class IncrementalBuilder:
         clock.lap("model")
         previous = self._site
         full = previous is None or self._globals is None or facts.pages_differ(self._globals)
-        touched = list(site.pages) if full else pages_to_render(
-            previous.pages, site.pages, changed_slugs(previous.loaded, loaded))
+        touched = (
+            list(site.pages)
+            if full
+            else pages_to_render(previous.pages, site.pages, changed_slugs(previous.loaded, loaded))
+        )
         lazy = defer and previous is not None  # pages wait only if there is a site to serve
         eager = touched
         try:
             if lazy:
-                eager = _samples(site, touched) if full else \
-                    [s for s in touched if s.inputs is not None and len(s.inputs) <= EAGER_INPUTS]
+                eager = (
+                    _samples(site, touched)
+                    if full
+                    else [s for s in touched if s.inputs is not None and len(s.inputs) <= EAGER_INPUTS]
+                )
                 if full:  # a template that does not compile is found now, not in the background
                     for name in sorted({s.template for s in site.pages}):
                         site.env.get_template(name)
@@ -543,12 +583,18 @@ class IncrementalBuilder:
                     return
                 generation, site = self._generation, self._site
                 wanted = [p for p in self._wanted if p in self._deferred]
-                pages = [self._deferred[p] for p in wanted] + \
-                    [spec for path, spec in self._deferred.items() if path not in wanted]
+                pages = [self._deferred[p] for p in wanted] + [
+                    spec for path, spec in self._deferred.items() if path not in wanted
+                ]
                 emitted_first = self._emitted_wanted
-                job = Job(site, pages, self._emitted_due, emitted_first,
-                          {rel: d for rel, (d, _) in self.served.files.items()},
-                          Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-")))
+                job = Job(
+                    site,
+                    pages,
+                    self._emitted_due,
+                    emitted_first,
+                    {rel: d for rel, (d, _) in self.served.files.items()},
+                    Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-")),
+                )
                 self._freed.clear()
                 warm = self._warmed is not site
                 self._warmed = site
@@ -556,16 +602,19 @@ class IncrementalBuilder:
                 _compile_all(site)
             started = time.perf_counter()
             runner = Runner(job)
-            replan = functools.partial(self._replan, generation, stop, frozenset(wanted),
-                                       emitted_first)
+            replan = functools.partial(self._replan, generation, stop, frozenset(wanted), emitted_first)
             reported: set[str | None] = set()
             try:
                 for message in runner.messages(replan):
                     reported.add(None if message[0] == "emitted" else message[1])
                     self._take(message, generation, job.staging)
                 if not replan():  # the job ended by itself: whatever it did not report failed
-                    self._give_up(generation, job, reported, "the background renderer stopped "
-                                  "before it got to this file")
+                    self._give_up(
+                        generation,
+                        job,
+                        reported,
+                        "the background renderer stopped before it got to this file",
+                    )
             except Exception as exc:  # a bug: give up on this site's background work, loudly
                 self._give_up(generation, job, reported, f"{type(exc).__name__}: {exc}")
             finally:
@@ -585,16 +634,18 @@ class IncrementalBuilder:
         self.work(until_idle=True)
 
     def _stopped(self, generation: int, stop: threading.Event) -> bool:
-        return stop.is_set() or self._rebuilding > 0 or self._held or \
-            generation != self._generation
+        return stop.is_set() or self._rebuilding > 0 or self._held or generation != self._generation
 
-    def _replan(self, generation: int, stop: threading.Event, wanted: frozenset[str],
-                emitted_first: bool) -> bool:
+    def _replan(
+        self, generation: int, stop: threading.Event, wanted: frozenset[str], emitted_first: bool
+    ) -> bool:
         """Should the running job stop: for a newer rebuild, or because someone asks for a page
         (or an emitted file) that it would do only later?"""
-        return self._stopped(generation, stop) or \
-            any(p in self._deferred and p not in wanted for p in self._wanted) or \
-            (self._emitted_wanted and not emitted_first and self._emitted_due)
+        return (
+            self._stopped(generation, stop)
+            or any(p in self._deferred and p not in wanted for p in self._wanted)
+            or (self._emitted_wanted and not emitted_first and self._emitted_due)
+        )
 
     def _give_up(self, generation: int, job: Job, reported: set[str | None], why: str) -> None:
         """Drop what ``job`` left undone (its files keep their last good version), so that the
@@ -602,8 +653,9 @@ class IncrementalBuilder:
         with self._cond:
             if not self._current(generation):
                 return
-            left = [spec.path for spec in job.pages if spec.path not in reported
-                    and spec.path in self._deferred]
+            left = [
+                spec.path for spec in job.pages if spec.path not in reported and spec.path in self._deferred
+            ]
             emitted = job.emitted and None not in reported and self._emitted_due
             if not left and not emitted:
                 return
@@ -614,11 +666,17 @@ class IncrementalBuilder:
             what = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
             if emitted:
                 what = f"{what} and the emitted files" if what else "the emitted files"
-            problem = Diagnostic("itpm-site", 0, 0, Severity.ERROR, "",
-                                 f"internal error: {why} ({what})",
-                                 "they keep their last good version; the terminal may say more "
-                                 "— this is a bug in itpm-site, please report it",
-                                 code="internal")
+            problem = Diagnostic(
+                "itpm-site",
+                0,
+                0,
+                Severity.ERROR,
+                "",
+                f"internal error: {why} ({what})",
+                "they keep their last good version; the terminal may say more "
+                "— this is a bug in itpm-site, please report it",
+                code="internal",
+            )
             self.problems.append(problem)
             self._cond.notify_all()
         self._tell("problem", problem)
@@ -668,7 +726,8 @@ class IncrementalBuilder:
                 # Before the first emitters' run no one knows their files: wait for any.
                 kind = self.served.scope_of(rel)
                 emitted = self._emitted_due and (
-                    kind == EMITTED or (kind is None and not self.served.paths(EMITTED)))
+                    kind == EMITTED or (kind is None and not self.served.paths(EMITTED))
+                )
                 if not (page or emitted):
                     return True
                 if page and rel not in self._wanted:

@@ -110,8 +110,7 @@ class Update:
         self.staged: dict[str, bytes] = {}  # rel -> new digest
         # A staging folder given by the caller (filled by another process) is the caller's.
         self._owned = staging is None
-        self.staging = staging or Path(tempfile.mkdtemp(dir=site.folder.parent,
-                                                        prefix=".staging-"))
+        self.staging = staging or Path(tempfile.mkdtemp(dir=site.folder.parent, prefix=".staging-"))
 
     def write(self, rel: str, data: bytes) -> None:
         """The file ``rel`` has these bytes; they are staged only if they changed."""

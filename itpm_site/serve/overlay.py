@@ -20,8 +20,10 @@ MAX_SHOWN = 50
 
 def overlay_items(diagnostics: Sequence[Diagnostic]) -> list[dict]:
     """What the overlay shows for each diagnostic: its JSON form plus the source line."""
-    return [{**d.to_json(), "source_line": d.source_line, "headline": d.headline()}
-            for d in diagnostics[:MAX_SHOWN]]
+    return [
+        {**d.to_json(), "source_line": d.source_line, "headline": d.headline()}
+        for d in diagnostics[:MAX_SHOWN]
+    ]
 
 
 def overlay_state(diagnostics: Sequence[Diagnostic]) -> dict:
@@ -32,13 +34,18 @@ def overlay_state(diagnostics: Sequence[Diagnostic]) -> dict:
 def internal_error(exc: BaseException) -> Diagnostic:
     """An unexpected failure of a rebuild, shown like a content problem (but not on a line)."""
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    place = f" (in {where.name}, {where.filename.rsplit('/', 1)[-1]}:{where.lineno})" \
-        if where else ""
-    return Diagnostic(path="itpm-site", line=0, column=0, severity=Severity.ERROR, field="",
-                      message=f"internal error: {type(exc).__name__}: {exc}{place}",
-                      hint="the last good site is still served; the terminal shows the "
-                           "traceback — this is a bug in itpm-site, please report it",
-                      code="internal")
+    place = f" (in {where.name}, {where.filename.rsplit('/', 1)[-1]}:{where.lineno})" if where else ""
+    return Diagnostic(
+        path="itpm-site",
+        line=0,
+        column=0,
+        severity=Severity.ERROR,
+        field="",
+        message=f"internal error: {type(exc).__name__}: {exc}{place}",
+        hint="the last good site is still served; the terminal shows the "
+        "traceback — this is a bug in itpm-site, please report it",
+        code="internal",
+    )
 
 
 def _caret(d: Diagnostic) -> str:
@@ -54,8 +61,10 @@ def render_list(diagnostics: Sequence[Diagnostic]) -> str:
         parts = [f"<li><p><strong>{html.escape(d.headline())}</strong></p>"]
         if d.source_line:
             gutter = str(d.line)
-            parts.append(f"<pre>{html.escape(gutter)} | {html.escape(d.source_line)}\n"
-                         f"{' ' * len(gutter)} | {html.escape(_caret(d))}</pre>")
+            parts.append(
+                f"<pre>{html.escape(gutter)} | {html.escape(d.source_line)}\n"
+                f"{' ' * len(gutter)} | {html.escape(_caret(d))}</pre>"
+            )
         if d.hint:
             parts.append(f"<p>help: {html.escape(d.hint)}</p>")
         out.append("".join(parts) + "</li>")
@@ -67,11 +76,13 @@ def render_list(diagnostics: Sequence[Diagnostic]) -> str:
 
 def placeholder_page(diagnostics: Sequence[Diagnostic]) -> bytes:
     """Served in place of every page until the site has built once."""
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>itpm-site: the site could not be built</title>"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
-            "pre{background:#f4f4f4;padding:.5rem;overflow:auto}</style></head><body>"
-            "<h1>The site could not be built yet</h1>"
-            "<p>Fix these problems; this page reloads by itself when the site builds.</p>"
-            f"{render_list(diagnostics)}</body></html>\n").encode()
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>itpm-site: the site could not be built</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
+        "pre{background:#f4f4f4;padding:.5rem;overflow:auto}</style></head><body>"
+        "<h1>The site could not be built yet</h1>"
+        "<p>Fix these problems; this page reloads by itself when the site builds.</p>"
+        f"{render_list(diagnostics)}</body></html>\n"
+    ).encode()

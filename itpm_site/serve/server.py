@@ -61,7 +61,7 @@ CONTENT_TYPES = {
 
 
 def content_type(path: str) -> str:
-    suffix = path[path.rfind("."):].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    suffix = path[path.rfind(".") :].lower() if "." in path.rsplit("/", 1)[-1] else ""
     return CONTENT_TYPES.get(suffix, "application/octet-stream")
 
 
@@ -71,7 +71,8 @@ class PortInUse(Exception):
     def __init__(self, host: str, port: int) -> None:
         super().__init__(
             f"port {port} on {host} is already in use (is another 'itpm-site serve' running?); "
-            "choose another with --port N, or --port auto for the next free one")
+            "choose another with --port N, or --port auto for the next free one"
+        )
         self.host, self.port = host, port
 
 
@@ -177,8 +178,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ responses
 
-    def _send(self, status: int, body: bytes, ctype: str, head: bool = False,
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str, head: bool = False, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -190,22 +192,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
-    def _text(self, status: int, text: str, head: bool = False,
-              headers: dict[str, str] | None = None) -> None:
+    def _text(
+        self, status: int, text: str, head: bool = False, headers: dict[str, str] | None = None
+    ) -> None:
         self._send(status, (text + "\n").encode(), "text/plain; charset=utf-8", head, headers)
 
     def _not_allowed(self) -> None:
         self.close_connection = True  # a request body, if any, is never read
-        self._text(405, f"405 method {self.command} not allowed: this server only reads",
-                   headers={"Allow": "GET, HEAD"})
+        self._text(
+            405,
+            f"405 method {self.command} not allowed: this server only reads",
+            headers={"Allow": "GET, HEAD"},
+        )
 
     def _redirect(self, location: str, head: bool) -> None:
         self._text(302, f"302 see {location}", head, {"Location": location})
 
-    def _html(self, status: int, body: bytes, head: bool,
-              headers: dict[str, str] | None = None) -> None:
-        self._send(status, inject(body, self.server.hub.token), "text/html; charset=utf-8", head,
-                   headers)
+    def _html(self, status: int, body: bytes, head: bool, headers: dict[str, str] | None = None) -> None:
+        self._send(status, inject(body, self.server.hub.token), "text/html; charset=utf-8", head, headers)
 
     def _serve(self, head: bool) -> None:
         host = self.headers.get("Host")
@@ -213,8 +217,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # A page elsewhere whose name was rebound to this machine (DNS rebinding) must not
             # read the preview: it can only reach it under a name that is not ours.
             self.close_connection = True
-            return self._text(421, f"421 this server answers only for localhost (Host: "
-                              f"{host!r}); to serve other names, start it with --host", head)
+            return self._text(
+                421,
+                f"421 this server answers only for localhost (Host: "
+                f"{host!r}); to serve other names, start it with --host",
+                head,
+            )
         url = urllib.parse.urlsplit(self.path)
         path = url.path or "/"
         if path == EVENTS_PATH:
@@ -229,7 +237,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         state = self.server.state
         if not state.has_site:
             return self._html(503, placeholder_page(state.errors), head)
-        rel = path[len(base):]
+        rel = path[len(base) :]
         try:
             target = resolve_path(state.folder, rel)
         except Refused:
@@ -265,10 +273,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _still_rendering(self, head: bool) -> None:
         """A new page that is not written yet: ask the browser to come back in a moment."""
-        body = (b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                b'<meta http-equiv="refresh" content="1"><title>Rendering</title></head>'
-                b"<body><p>This page is still being rendered; it appears in a moment.</p>"
-                b"</body></html>")
+        body = (
+            b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            b'<meta http-equiv="refresh" content="1"><title>Rendering</title></head>'
+            b"<body><p>This page is still being rendered; it appears in a moment.</p>"
+            b"</body></html>"
+        )
         self._html(503, body, head, {"Retry-After": "1"})
 
     def _events(self, head: bool) -> None:
@@ -308,8 +318,14 @@ class DevServer(http.server.ThreadingHTTPServer):
     # would, so it stays off there.
     allow_reuse_address = sys.platform != "win32"
 
-    def __init__(self, address: tuple[str, int], state: SiteState, hub: Hub,
-                 log_requests: bool = False, any_host: bool = False) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        state: SiteState,
+        hub: Hub,
+        log_requests: bool = False,
+        any_host: bool = False,
+    ) -> None:
         self.state = state
         self.hub = hub
         self.log_requests = log_requests
@@ -353,8 +369,13 @@ class DevServer(http.server.ThreadingHTTPServer):
         return f"http://{shown}:{self.port}{self.base_path}"
 
 
-def bind(host: str, port: int | None, make: Callable[[tuple[str, int]], DevServer],
-         tries: int = 100, start: int = 8000) -> DevServer:
+def bind(
+    host: str,
+    port: int | None,
+    make: Callable[[tuple[str, int]], DevServer],
+    tries: int = 100,
+    start: int = 8000,
+) -> DevServer:
     """A server on ``host:port``; ``port`` None means the first free port from ``start`` on.
 
     Raises PortInUse when that port (or every port tried) is taken.

@@ -48,10 +48,18 @@ def _silent(text: str, err: bool = False) -> None:
 class ServeSession:
     """Build, serve, watch; ``close()`` stops everything and removes the private folder."""
 
-    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int | None = 8000,
-                 poll: bool = False, echo: Echo = _silent, color: bool = False,
-                 verbose: bool = False, workdir: Path | None = None,
-                 any_host: bool = False) -> None:
+    def __init__(
+        self,
+        options: BuildOptions,
+        host: str = "127.0.0.1",
+        port: int | None = 8000,
+        poll: bool = False,
+        echo: Echo = _silent,
+        color: bool = False,
+        verbose: bool = False,
+        workdir: Path | None = None,
+        any_host: bool = False,
+    ) -> None:
         self.options = options
         self.root = options.root.resolve()
         self.echo = echo
@@ -59,11 +67,13 @@ class ServeSession:
         self.verbose = verbose
         self._own_workdir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="itpm-site-serve-"))
-        self.builder = IncrementalBuilder(options, self.workdir / "site", long_lived=True,
-                                          listener=self._background_event)
+        self.builder = IncrementalBuilder(
+            options, self.workdir / "site", long_lived=True, listener=self._background_event
+        )
         self._stop = threading.Event()
-        self._worker = threading.Thread(target=self.builder.work, args=(self._stop,),
-                                        name="itpm-serve-background", daemon=True)
+        self._worker = threading.Thread(
+            target=self.builder.work, args=(self._stop,), name="itpm-serve-background", daemon=True
+        )
         self.hub = Hub()
         self.last: Rebuild | None = None
         self.rebuilds = 0
@@ -75,13 +85,17 @@ class ServeSession:
         self._first_base = self._configured_base_path()
         self._served_stale = threading.Event()  # a reload is owed once background work ends
         try:
-            self.server = bind(host, port, lambda address: DevServer(
-                address, self, self.hub, log_requests=verbose, any_host=any_host))
+            self.server = bind(
+                host,
+                port,
+                lambda address: DevServer(address, self, self.hub, log_requests=verbose, any_host=any_host),
+            )
         except BaseException:
             self._remove_workdir()
             raise
-        self.watcher = Watcher(self.root, self._on_change, poll=poll,
-                               extra=[default_theme_dir()], on_first=self.builder.hold)
+        self.watcher = Watcher(
+            self.root, self._on_change, poll=poll, extra=[default_theme_dir()], on_first=self.builder.hold
+        )
 
     # ------------------------------------------------------------- what the server reads
 
@@ -133,10 +147,13 @@ class ServeSession:
             try:
                 result = self.builder.rebuild(hints=paths or None, defer=True)
             except Exception as exc:  # a bug must not stop the server: report it, keep serving
-                self.echo("itpm-site: the rebuild failed:\n" + "".join(
-                    traceback.format_exception(exc)).rstrip(), True)
-                result = Rebuild(ok=False, errors=[internal_error(exc)],
-                                 seconds=time.perf_counter() - started)
+                self.echo(
+                    "itpm-site: the rebuild failed:\n" + "".join(traceback.format_exception(exc)).rstrip(),
+                    True,
+                )
+                result = Rebuild(
+                    ok=False, errors=[internal_error(exc)], seconds=time.perf_counter() - started
+                )
             self.rebuilds += 1
             try:
                 if result.ok and result.changed:
@@ -152,18 +169,19 @@ class ServeSession:
         """From the background work: a problem in a big page, or everything up to date."""
         if kind == "problem":
             assert isinstance(data, Diagnostic)
-            self.echo(format_human([data], Summary.of([data], 1), color=self.color)
-                      .rstrip("\n"), True)
+            self.echo(format_human([data], Summary.of([data], 1), color=self.color).rstrip("\n"), True)
             last = self.last.errors if self.last else []
             self.hub.set_errors([*last, *self.builder.problems])
         elif kind == "settled" and self._served_stale.is_set():
             self._served_stale.clear()
             self.hub.site_changed()  # pages served stale (or not yet) show the fresh version
-        if kind == "settled" and isinstance(data, Background) and \
-                (data.rendered or data.emitted):
-            self.echo(f"  then {data.rendered} bigger pages ({data.written} changed) and "
-                      f"{data.emitted} export/search files updated in the background, "
-                      f"{data.seconds:.1f} s", False)
+        if kind == "settled" and isinstance(data, Background) and (data.rendered or data.emitted):
+            self.echo(
+                f"  then {data.rendered} bigger pages ({data.written} changed) and "
+                f"{data.emitted} export/search files updated in the background, "
+                f"{data.seconds:.1f} s",
+                False,
+            )
 
     def _on_change(self, paths: set[str]) -> None:
         self.rebuild(paths)
@@ -175,11 +193,14 @@ class ServeSession:
             self.echo(f"changed: {', '.join(changed[:3])}{more}", False)
         ms = f"{result.seconds * 1000:.0f} ms"
         if result.errors:
-            text = format_human(result.errors, Summary.of(result.errors, result.files),
-                                color=self.color)
+            text = format_human(result.errors, Summary.of(result.errors, result.files), color=self.color)
             self.echo(text.rstrip("\n"), True)
-            self.echo("the last good site is still served" if self.has_site else
-                      "nothing to serve until these are fixed", True)
+            self.echo(
+                "the last good site is still served"
+                if self.has_site
+                else "nothing to serve until these are fixed",
+                True,
+            )
             self._had_errors = True
             return
         if getattr(self, "_had_errors", False):
@@ -189,26 +210,30 @@ class ServeSession:
         warnings = sum(1 for d in result.diagnostics if not d.is_error)
         if self.verbose and warnings:
             warned = [d for d in result.diagnostics if not d.is_error]
-            self.echo(format_human(warned, Summary.of(warned, result.files),
-                                   color=self.color).rstrip("\n"), True)
-        note = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" \
-            if warnings else ""
+            self.echo(
+                format_human(warned, Summary.of(warned, result.files), color=self.color).rstrip("\n"), True
+            )
+        note = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" if warnings else ""
         if not result.changed:
             self.echo(f"no change to the site ({ms})", False)
             return
         if not self._built:
             self._built = True
-            self.echo(f"built the site in {result.seconds:.1f} s: {result.rendered} pages"
-                      f"{note}", False)
+            self.echo(f"built the site in {result.seconds:.1f} s: {result.rendered} pages{note}", False)
             return
         kind = "full" if result.full else "incremental"
-        stages = [f"{stage} {seconds * 1000:.0f}" for stage, seconds in result.stages.items()
-                  if stage not in ("start", "end") or seconds >= 0.005]
-        later = f"; {result.deferred} more pages follow in the background" \
-            if result.deferred else ""
-        self.echo(f"rebuilt ({kind}) in {ms} ({', '.join(stages)}): {result.rendered} pages "
-                  f"rendered, {len(result.written)} files written, {len(result.removed)} removed"
-                  f"{later}{note}", False)
+        stages = [
+            f"{stage} {seconds * 1000:.0f}"
+            for stage, seconds in result.stages.items()
+            if stage not in ("start", "end") or seconds >= 0.005
+        ]
+        later = f"; {result.deferred} more pages follow in the background" if result.deferred else ""
+        self.echo(
+            f"rebuilt ({kind}) in {ms} ({', '.join(stages)}): {result.rendered} pages "
+            f"rendered, {len(result.written)} files written, {len(result.removed)} removed"
+            f"{later}{note}",
+            False,
+        )
 
     def _rel(self, path: str) -> str:
         try:
@@ -234,8 +259,7 @@ class ServeSession:
         """Build, watch and serve in background threads (for tests and embedding)."""
         self.rebuild()
         self.start_watching()
-        self._thread = threading.Thread(target=self.serve_forever, name="itpm-serve-http",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, name="itpm-serve-http", daemon=True)
         self._thread.start()
         return self
 

@@ -33,17 +33,28 @@ from itpm_site.loader import CONTENT_DIR, SITE_FILE, section_of
 #: How long the file system must be quiet before a rebuild starts.
 QUIET_SECONDS = 0.1
 
-_EVENTS = [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
-           FileClosedEvent, DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+_EVENTS = [
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
 
 THEMES_DIR = "themes"
 
 
 def _noise(name: str) -> bool:
     """Editors' temporary, swap, lock and backup files."""
-    return (name.startswith((".", "#", "~")) or name.endswith(("~", "#", ".swp", ".swx", ".swo",
-                                                               ".tmp", ".bak", ".part", ".crdownload"))
-            or "___jb_" in name or name == "4913")
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(("~", "#", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload"))
+        or "___jb_" in name
+        or name == "4913"
+    )
 
 
 def relevant(root: Path, path: str, is_directory: bool) -> bool:
@@ -70,8 +81,9 @@ class _Handler(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         paths = [event.src_path, getattr(event, "dest_path", "")]
-        hits = {p for p in (_text(x) for x in paths if x)
-                if relevant(self.watcher.root, p, event.is_directory)}
+        hits = {
+            p for p in (_text(x) for x in paths if x) if relevant(self.watcher.root, p, event.is_directory)
+        }
         if event.is_directory and event.event_type in ("created", "moved"):
             self.watcher.ensure_watches()
         if hits:
@@ -85,9 +97,15 @@ def _text(path: str | bytes) -> str:
 class Watcher:
     """Calls ``on_change(paths)`` after each quiet burst of relevant file events."""
 
-    def __init__(self, root: Path, on_change: Callable[[set[str]], None], poll: bool = False,
-                 extra: Iterable[Path] = (), quiet: float = QUIET_SECONDS,
-                 on_first: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        on_change: Callable[[set[str]], None],
+        poll: bool = False,
+        extra: Iterable[Path] = (),
+        quiet: float = QUIET_SECONDS,
+        on_first: Callable[[], None] | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.on_change = on_change
         self.on_first = on_first  # called at the first event of a burst
@@ -113,8 +131,9 @@ class Watcher:
         if path in self._watched or not path.is_dir():
             return
         with contextlib.suppress(OSError):  # vanished meanwhile: the root watch sees it return
-            self._watched[path] = self.observer.schedule(self._handler, str(path),
-                                                         recursive=recursive, event_filter=_EVENTS)
+            self._watched[path] = self.observer.schedule(
+                self._handler, str(path), recursive=recursive, event_filter=_EVENTS
+            )
 
     def ensure_watches(self) -> None:
         """Watch content/ and themes/ (recursively) and the root itself (for site.yaml, and for
