@@ -50,7 +50,11 @@ def steps(job: dict) -> list[dict]:
 
 
 def test_the_files(portfolio):
-    found = sorted(p.relative_to(portfolio).as_posix() for p in portfolio.rglob("*") if p.is_file())
+    found = sorted(
+        rel
+        for p in portfolio.rglob("*")
+        if p.is_file() and not (rel := p.relative_to(portfolio).as_posix()).startswith(".git/")
+    )
     assert found == [
         ".github/CODEOWNERS",
         ".github/dependabot.yml",
@@ -162,6 +166,24 @@ def test_workflow_deploys_to_pages(portfolio):
     assert step["uses"].startswith("actions/deploy-pages@")
     assert deploy["environment"]["url"] == f"${{{{ steps.{step['id']}.outputs.page_url }}}}"
     assert wf["permissions"] == {"contents": "read"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_new_folder_becomes_a_repository(tmp_path):
+    """The pull-request workflow and the history pages need one."""
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "pf"), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pf" / ".git").is_dir()
+    assert "initialised a git repository" in result.output
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_folder_inside_a_repository_is_left_to_it(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "portfolio"), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "portfolio" / ".git").exists()
+    assert "inside a git repository already" in result.output
 
 
 def test_refuses_a_non_empty_folder(tmp_path):

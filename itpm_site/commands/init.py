@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import click
@@ -94,8 +96,34 @@ def init(
         click.echo(f"created {rel}")
     for rel in skipped:
         click.echo(f"skipped {rel} (exists)")
+    click.echo(_ensure_repository(directory))
     click.echo(
         f"\nnext: cd {directory} && itpm-site check && itpm-site serve\n"
         "then push it to GitHub and choose Settings → Pages → Source: GitHub Actions"
     )
     raise SystemExit(EXIT_OK)
+
+
+def _ensure_repository(directory: Path) -> str:
+    """Make DIRECTORY a git repository unless it is inside one already: the pull-request
+    workflow and the history pages read git. Says what it did, in one line."""
+    git = shutil.which("git")
+    if git is None:
+        return "git is not installed: run 'git init' in the folder before you push it"
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    inside = subprocess.run(
+        [git, "rev-parse", "--is-inside-work-tree"],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if inside.returncode == 0 and inside.stdout.strip() == "true":
+        return "the folder is inside a git repository already: no 'git init'"
+    made = subprocess.run(
+        [git, "init", "-q"], cwd=directory, env=env, capture_output=True, text=True, check=False
+    )
+    if made.returncode != 0:
+        return f"git init failed ({made.stderr.strip() or made.returncode}): run it yourself"
+    return "initialised a git repository (git init)"
