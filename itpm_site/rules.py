@@ -35,6 +35,9 @@ RESERVED_PAGE_SLUGS = frozenset(
         "schema",
         "calendar",
         "figures",
+        "report",
+        "changes",
+        "trends",
     }
 )
 

@@ -528,3 +528,12 @@ def test_golden_pages_of_the_tiny_portfolio(
     assert build(tiny, out, search=False, cache=False).ok
     actual = (out / page).read_text(encoding="utf-8")
     check_golden(request, GOLDEN_SITE / page.replace("/", "__"), actual)
+
+
+def test_every_folder_the_site_writes_is_reserved_from_free_pages(demo_site: Path) -> None:
+    """A free page named like a page of the site's own (report, changes, …) would replace it."""
+    from itpm_site.rules import RESERVED_PAGE_SLUGS
+
+    free_pages = {p.stem for p in (REPO / "content" / "pages").glob("*.md")}
+    folders = {p.name for p in demo_site.iterdir() if p.is_dir()}
+    assert folders - free_pages <= RESERVED_PAGE_SLUGS
