@@ -44,9 +44,9 @@ PHASES = ("initiation", "planning", "implementation", "monitoring", "closure")
 STAGE = """
 import datetime as dt, sys, time
 from pathlib import Path
-from itpm_site.cache_seal import ensure_cache_dir
+from itpm_site.cache.seal import ensure_cache_dir
 from itpm_site.history import read_history
-from itpm_site.loader import load_portfolio
+from itpm_site.load.pool import load_portfolio
 root = Path(sys.argv[1])
 loaded = load_portfolio(root)
 cache = root / ".itpm-cache"

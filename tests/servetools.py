@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from itpm_site.render.theme import default_theme_dir
 from itpm_site.serve import session as serve_session
-from itpm_site.theme import default_theme_dir
 
 # A theme of our own that shows, on each page, what the real theme's pages show: a project's
 # dependencies (and their status) both ways, the projects of a group, the free pages in the

@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from itpm_site.aggregate import Portfolio, build_portfolio
-from itpm_site.loader import load_portfolio
-from itpm_site.money import Figures, format_amount, format_percent, percent, project_money, rollup
+from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
+from itpm_site.load.pool import load_portfolio
+from itpm_site.model.money import (
+    Figures,
+    format_amount,
+    format_percent,
+    percent,
+    project_money,
+    rollup,
+)
 
 AS_OF = dt.date(2026, 6, 1)
 
@@ -346,8 +353,8 @@ def test_one_percentage_format(value, signed, text) -> None:
     ],
 )
 def test_the_four_kinds_of_it_project_as_people_write_them(written, slug) -> None:
-    from itpm_site import vocab
-    from itpm_site.config import SiteConfig
+    from itpm_site.model import vocab
+    from itpm_site.model.config import SiteConfig
 
     assert SiteConfig().category_index()[vocab.normalize(written)].slug == slug
 
@@ -360,7 +367,7 @@ def test_body_and_source_are_kept(write_portfolio, tmp_path) -> None:
 
 
 def test_a_top_list_counts_what_it_leaves_out_and_the_ties_among_them() -> None:
-    from itpm_site.aggregate import top
+    from itpm_site.aggregate.portfolio import top
 
     listed = top([25, 16, 9, 9, 9, 9, 9, 4], 3, lambda score: score)
     assert (listed.shown, listed.more, listed.tied) == ([25, 16, 9], 5, 4)

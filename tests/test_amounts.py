@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from itpm_site.amounts import VALID_FORMS, AmountError, parse_amount
+from itpm_site.model.amounts import VALID_FORMS, AmountError, parse_amount
 
 CURRENCY_HINT = "put the currency in budget.currency (e.g. currency: EUR) and the number alone here"
 AMBIGUOUS_HINT = "use '.' for decimals and ',' only between groups of three digits (1,250,000.50)"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from portfolios import valid_projects
 
-from itpm_site import write
-from itpm_site.write import MARKER, SiteWriter
+from itpm_site.write import writer as write
+from itpm_site.write.writer import MARKER, SiteWriter
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -16,9 +16,10 @@ from click.testing import CliRunner
 from goldenfiles import check_golden
 from sitetools import Page, parse, resolve_link
 
-from itpm_site.build import BuildOptions, build_site
+from itpm_site.build import build_site
 from itpm_site.cli import cli
-from itpm_site.write import MARKER
+from itpm_site.render.site import BuildOptions
+from itpm_site.write.writer import MARKER
 
 AS_OF = dt.date(2026, 11, 20)
 REPO = Path(__file__).resolve().parent.parent
@@ -407,7 +408,7 @@ def test_installed_wheel_ships_the_theme(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (site / "public" / "static" / "css" / "site.css").is_file()
     location = subprocess.run(
-        [sys.executable, "-c", "import itpm_site.theme as t; print(t.default_theme_dir())"],
+        [sys.executable, "-c", "import itpm_site.render.theme as t; print(t.default_theme_dir())"],
         capture_output=True,
         text=True,
         cwd=site,
@@ -483,8 +484,8 @@ def test_a_template_failing_in_a_render_worker_is_reported_and_nothing_is_publis
 def test_pages_with_a_project_table_go_to_one_worker_first() -> None:
     """The render workers' chunks: every page once; the pages sharing table rows together and
     first (unless they outweigh one worker's share, then in as few chunks as that takes)."""
-    from itpm_site.render import PageSpec
-    from itpm_site.render_pool import _chunks
+    from itpm_site.render.pages import PageSpec
+    from itpm_site.write.pages import _chunks
 
     def plan(listing_size: int) -> list[PageSpec]:
         pages = [
@@ -532,7 +533,7 @@ def test_golden_pages_of_the_tiny_portfolio(
 
 def test_every_folder_the_site_writes_is_reserved_from_free_pages(demo_site: Path) -> None:
     """A free page named like a page of the site's own (report, changes, …) would replace it."""
-    from itpm_site.rules import RESERVED_PAGE_SLUGS
+    from itpm_site.load.rules import RESERVED_PAGE_SLUGS
 
     free_pages = {p.stem for p in (REPO / "content" / "pages").glob("*.md")}
     folders = {p.name for p in demo_site.iterdir() if p.is_dir()}

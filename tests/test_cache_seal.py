@@ -10,10 +10,12 @@ import jinja2
 import pytest
 from jinja2.bccache import Bucket
 
-from itpm_site import cache_seal
-from itpm_site.build import BuildOptions, build_site, template_cache
-from itpm_site.markdown import _CACHE_FILE, _cache_version, content_key
-from itpm_site.theme import default_theme_dir
+from itpm_site.build import build_site
+from itpm_site.cache import seal as cache_seal
+from itpm_site.cache.templates import template_cache
+from itpm_site.render.markdown import _CACHE_FILE, _cache_version, content_key
+from itpm_site.render.site import BuildOptions
+from itpm_site.render.theme import default_theme_dir
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -99,7 +101,7 @@ def test_a_sealed_markdown_cache_is_used(tmp_path: Path, write_portfolio) -> Non
 def test_a_rebuild_renders_no_markdown_and_the_old_json_cache_goes(
     tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from itpm_site import markdown
+    from itpm_site.render import markdown
 
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     (root / ".itpm-cache").mkdir()

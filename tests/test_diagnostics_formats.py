@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from goldenfiles import check_golden
 
 from itpm_site.cli import cli
-from itpm_site.diagnostics import (
+from itpm_site.load.diagnostics import (
     JSON_FORMAT_VERSION,
     Diagnostic,
     Severity,
@@ -29,7 +29,7 @@ from itpm_site.diagnostics import (
     sort_diagnostics,
     use_color,
 )
-from itpm_site.loader import load_portfolio
+from itpm_site.load.pool import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 from portfolios import valid_projects
 
-from itpm_site import render_pool, write
 from itpm_site.cli import cli
+from itpm_site.write import pages as render_pool
+from itpm_site.write import writer as write
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -12,8 +12,9 @@ import icalendar
 import jsonschema
 import pytest
 
-from itpm_site.build import BuildOptions, build_site, prepare
-from itpm_site.exports import (
+from itpm_site.build import build_site
+from itpm_site.model.schema import json_schema
+from itpm_site.outputs.exports import (
     MILESTONE_COLUMNS,
     PROJECT_COLUMNS,
     RISK_COLUMNS,
@@ -22,8 +23,8 @@ from itpm_site.exports import (
     ics_text,
     portfolio_schema,
 )
-from itpm_site.render import PageSpec, rendering
-from itpm_site.schema import json_schema
+from itpm_site.render.pages import PageSpec, rendering
+from itpm_site.render.site import BuildOptions, prepare
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -318,9 +319,9 @@ def test_exports_links_partial(tmp_path, write_portfolio):
 def test_portfolio_json_streamed_equals_the_whole_document(write_portfolio, tmp_path):
     """portfolio.json is written one project at a time; the bytes are those of the whole
     document encoded at once."""
-    from itpm_site.aggregate import build_portfolio
-    from itpm_site.exports import portfolio_data, portfolio_json
-    from itpm_site.loader import load_portfolio
+    from itpm_site.aggregate.portfolio import build_portfolio
+    from itpm_site.load.pool import load_portfolio
+    from itpm_site.outputs.exports import portfolio_data, portfolio_json
 
     portfolio = build_portfolio(load_portfolio(write_portfolio(tmp_path, FILES)), AS_OF)
     whole = json.dumps(portfolio_data(portfolio, "/"), ensure_ascii=False, separators=(",", ":"))

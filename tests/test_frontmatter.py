@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from itpm_site.frontmatter import Span, parse_document, read_text
-from itpm_site.loader import load_portfolio
+from itpm_site.load.frontmatter import Span, parse_document, read_text
+from itpm_site.load.pool import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

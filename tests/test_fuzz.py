@@ -15,13 +15,18 @@ from pathlib import Path, PurePosixPath
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from itpm_site.aggregate import build_portfolio
-from itpm_site.diagnostics import Summary, format_github, format_human, format_json
-from itpm_site.exports import portfolio_json
-from itpm_site.loader import load_sources, shown_name
-from itpm_site.render import plan_pages
+from itpm_site.aggregate.portfolio import build_portfolio
+from itpm_site.load.diagnostics import (
+    Summary,
+    format_github,
+    format_human,
+    format_json,
+)
+from itpm_site.load.loader import load_sources, shown_name
+from itpm_site.model.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
+from itpm_site.outputs.exports import portfolio_json
+from itpm_site.render.pages import plan_pages
 from itpm_site.serve.overlay import render_list
-from itpm_site.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
 
 FUZZ = settings(
     max_examples=60,

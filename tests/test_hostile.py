@@ -16,13 +16,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from itpm_site import frontmatter
 from itpm_site.cli import cli
-from itpm_site.diagnostics import Diagnostic, Severity, Summary, format_github, format_human
-from itpm_site.diagnostics import format_json as diagnostics_json
-from itpm_site.loader import load_portfolio
-from itpm_site.markdown import render_markdown
-from itpm_site.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
+from itpm_site.load import frontmatter
+from itpm_site.load.diagnostics import (
+    Diagnostic,
+    Severity,
+    Summary,
+    format_github,
+    format_human,
+)
+from itpm_site.load.diagnostics import format_json as diagnostics_json
+from itpm_site.load.pool import load_portfolio
+from itpm_site.model.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
+from itpm_site.render.markdown import render_markdown
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from servetools import TINY_PROJECT, tiny_theme
 
-from itpm_site.build import BuildOptions, build_site
+from itpm_site.build import build_site
+from itpm_site.render.site import BuildOptions
+from itpm_site.render.theme import default_theme_dir
 from itpm_site.serve.incremental import IncrementalBuilder, pages_to_render
-from itpm_site.theme import default_theme_dir
 
 AS_OF = dt.date(2026, 6, 1)
 
@@ -626,7 +627,7 @@ def test_deleted_project_page_disappears(small) -> None:
 
 
 def test_pages_to_render_uses_old_and_new_inputs() -> None:
-    from itpm_site.render import PageSpec
+    from itpm_site.render.pages import PageSpec
 
     old = [
         PageSpec("a/index.html", "t.html", {}, frozenset({"x", "y"})),

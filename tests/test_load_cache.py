@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from portfolios import numbered_projects
 
-from itpm_site import load_cache, load_pool, loader
-from itpm_site.build import BuildOptions, build_site
-from itpm_site.load_pool import start_loading
+from itpm_site.build import build_site
+from itpm_site.cache import loaded as load_cache
+from itpm_site.load import pool as load_pool
+from itpm_site.load.pool import start_loading
+from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -50,7 +52,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_rebuild_reads_back_every_unchanged_file(tmp_path, write_portfolio, counted) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
-    fresh = loader.load_portfolio(root, jobs=1)  # no cache
+    fresh = load_pool.load_portfolio(root, jobs=1)  # no cache
     counted.clear()
     first = load(root)
     assert len(counted) == 30 and (root / ".itpm-cache" / load_cache.FILE).is_file()
@@ -73,7 +75,7 @@ def test_a_changed_or_removed_file_is_not_read_back(tmp_path, write_portfolio, c
     assert counted == ["content/projects/p03.md"]
     assert next(e for e in result.projects if e.slug == "p03").model.status.value == "red"
     assert "p05" not in {e.slug for e in result.projects}
-    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
     counted.clear()
     load(root)
     assert counted == []  # the new state was kept in turn
@@ -127,7 +129,7 @@ def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(
     counted.clear()
     result = load(root)
     assert len(counted) == 30
-    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
 
 
 def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio, counted) -> None:
@@ -159,13 +161,13 @@ def test_a_kept_result_that_no_longer_unpickles_is_loaded_again(
     result = load(root)
     monkeypatch.setattr(load_pool.pickle, "loads", real)
     assert counted == ["content/projects/p01.md"]
-    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
     tmp_path, write_portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from itpm_site import cache_seal
+    from itpm_site.cache import seal as cache_seal
 
     root = write_portfolio(tmp_path / "pf", portfolio())
 
@@ -173,7 +175,7 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cache_seal.SealedWriter, "commit", lambda self: (self._guard(full_disk), None)[1])
-    assert summary(load(root)) == summary(loader.load_portfolio(root, jobs=1))
+    assert summary(load(root)) == summary(load_pool.load_portfolio(root, jobs=1))
     assert not (root / ".itpm-cache" / load_cache.FILE).exists()
     assert not list((root / ".itpm-cache").glob("*.tmp"))
 
@@ -199,7 +201,7 @@ def test_the_worker_and_the_cache_together(
     counted.clear()
     result = load(root, jobs=2)
     assert counted == ["content/projects/p10.md"]
-    assert summary(result) == summary(loader.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
 
 
 def test_builds_keep_loaded_files_only_with_the_cache(tmp_path, write_portfolio) -> None:

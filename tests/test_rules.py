@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from itpm_site.loader import load_portfolio
-from itpm_site.rules import find_cycles
-from itpm_site.vocab import Phase, Status, normalize
+from itpm_site.load.pool import load_portfolio
+from itpm_site.load.rules import find_cycles
+from itpm_site.model.vocab import Phase, Status, normalize
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -1396,7 +1396,7 @@ def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfoli
 
     from portfolios import numbered_projects
 
-    import itpm_site.load_pool as load_pool
+    import itpm_site.load.pool as load_pool
 
     root = write_portfolio(tmp_path, numbered_projects(60, "Two halves", error_every=7, warning_every=5))
     monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
@@ -1430,7 +1430,7 @@ def test_a_loading_given_up_stops_its_worker_and_restores_the_switch_interval(
 ):
     import sys
 
-    import itpm_site.load_pool as load_pool
+    import itpm_site.load.pool as load_pool
 
     root = write_portfolio(
         tmp_path, {f"content/pages/p{i}.md": f"---\ntitle: P{i}\n---\n" for i in range(20)}

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from itpm_site.cli import cli
-from itpm_site.frontmatter import parse_document, read_text
-from itpm_site.loader import load_portfolio
-from itpm_site.model import Project
-from itpm_site.schema import DRAFT, SCHEMAS, json_schema
+from itpm_site.load.frontmatter import parse_document, read_text
+from itpm_site.load.pool import load_portfolio
+from itpm_site.model.project import Project
+from itpm_site.model.schema import DRAFT, SCHEMAS, json_schema
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from itpm_site import search, search_index
-from itpm_site.aggregate import build_portfolio
-from itpm_site.build import BuildOptions, build_site
-from itpm_site.loader import load_portfolio
-from itpm_site.markdown import render_markdown
+from itpm_site.aggregate.portfolio import build_portfolio
+from itpm_site.build import build_site
+from itpm_site.load.pool import load_portfolio
+from itpm_site.outputs import search, search_index
+from itpm_site.render.facets import facets
+from itpm_site.render.markdown import render_markdown
+from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -315,13 +317,13 @@ def test_program_and_page_records(records) -> None:
 
 def test_facets_list_every_value_with_its_label(portfolio_root: Path) -> None:
     portfolio = build_portfolio(load_portfolio(portfolio_root), AS_OF)
-    facets = {f.key: f for f in search.facets(portfolio)}
-    assert list(facets) == list(search.FACETS)
-    assert ("implementation", "Implementation") in facets["phase"].values
-    assert ("nino-beridze", "Nino Beridze") in facets["owner"].values
-    assert ("levan-japaridze", "Levan Japaridze") in facets["owner"].values  # program owner
-    assert ("network-cloud", "Network & cloud") in facets["category"].values
-    assert facets["program"].values == [("secure-infrastructure", "Secure Infrastructure")]
+    by_key = {f.key: f for f in facets(portfolio)}
+    assert list(by_key) == list(search.FACETS)
+    assert ("implementation", "Implementation") in by_key["phase"].values
+    assert ("nino-beridze", "Nino Beridze") in by_key["owner"].values
+    assert ("levan-japaridze", "Levan Japaridze") in by_key["owner"].values  # program owner
+    assert ("network-cloud", "Network & cloud") in by_key["category"].values
+    assert by_key["program"].values == [("secure-infrastructure", "Secure Infrastructure")]
 
 
 # ------------------------------------------------------------------------------ the index
@@ -512,7 +514,7 @@ def test_the_emitter_indexes_only_the_records_that_changed(
 ) -> None:
     """The emitter indexes only the records the same process has not indexed before (serve
     rebuilds in-process where it cannot fork)."""
-    from itpm_site.build import prepare
+    from itpm_site.render.site import prepare
 
     indexed: list[str] = []
     real = search.index_record

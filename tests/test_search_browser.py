@@ -90,7 +90,8 @@ PORTFOLIO = dict(
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from itpm_site.build import BuildOptions, build_site
+    from itpm_site.build import build_site
+    from itpm_site.render.site import BuildOptions
 
     root = tmp_path_factory.mktemp("search-fixture")
     for rel, text in PORTFOLIO.items():
@@ -245,7 +246,7 @@ TRICKY = [
 
 
 def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) -> None:
-    from itpm_site.search_index import words
+    from itpm_site.outputs.search_index import words
 
     reader.search(base + "search/")
     found = reader.page.evaluate("(all) => all.map((s) => window.ItpmSearch.words(s))", TRICKY)
@@ -253,7 +254,7 @@ def test_the_browser_finds_words_as_the_indexer_does(reader: Reader, base: str) 
 
 
 def test_the_browser_folds_letters_with_the_table_the_index_carries(reader: Reader, base: str) -> None:
-    from itpm_site.search_index import LETTERS
+    from itpm_site.outputs.search_index import LETTERS
 
     reader.search(base + "search/")
     meta = reader.page.evaluate("() => fetch('data/meta.json').then((r) => r.json())")

@@ -71,7 +71,8 @@ def test_the_test_set_covers_every_kind_on_both_sites() -> None:
 
 @pytest.fixture(scope="module")
 def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from itpm_site.build import BuildOptions, build_site
+    from itpm_site.build import build_site
+    from itpm_site.render.site import BuildOptions
 
     root = tmp_path_factory.mktemp("search-generated")
     for rel, text in search_portfolio().items():

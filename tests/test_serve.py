@@ -23,7 +23,8 @@ from servetools import (
     wait_for,
 )
 
-from itpm_site.build import BuildOptions, build_site
+from itpm_site.build import build_site
+from itpm_site.render.site import BuildOptions
 from itpm_site.serve.livereload import inject
 from itpm_site.serve.server import PortInUse, bind, resolve_path
 from itpm_site.serve.session import ServeSession
@@ -126,7 +127,7 @@ def test_exports_are_served_once_emitted(portfolio: Path) -> None:
 def served_search(s: ServeSession, word: str) -> list[str]:
     """The URLs of the records the served search index lists under ``word``, read the way
     the search page reads it (meta.json, the records table, the word chunks, fragments)."""
-    from itpm_site.search_index import read
+    from itpm_site.outputs.search_index import read
 
     data = "/portfolio/search/data/"
     meta = json.loads(request(s.url, data + "meta.json").body)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from itpm_site import vocab
-from itpm_site.vocab import (
+from itpm_site.model import vocab
+from itpm_site.model.vocab import (
     PHASES,
     PRIORITIES,
     RISK_RESPONSES,

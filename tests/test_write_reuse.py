@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from test_build import TINY
 
-from itpm_site.build import BuildOptions, build_site
-from itpm_site.write import OUTPUT_RECORD, SPARE
+from itpm_site.build import build_site
+from itpm_site.render.site import BuildOptions
+from itpm_site.write.writer import OUTPUT_RECORD, SPARE
 
 AS_OF = dt.date(2026, 3, 1)
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -126,7 +127,7 @@ def test_parallel_workers_reuse_files_too(write_portfolio, tmp_path: Path) -> No
 
 
 def write_site(root: Path, out: Path, files: dict[str, bytes]) -> None:
-    from itpm_site.write import SiteWriter
+    from itpm_site.write.writer import SiteWriter
 
     with SiteWriter(root, out, root / ".itpm-cache") as writer:
         for rel, data in files.items():

@@ -22,9 +22,9 @@ from itpm_site.commands.common import (
     root_option,
     verbosity_options,
 )
-from itpm_site.load_pool import start_loading
-from itpm_site.loader import PortfolioNotFound
-from itpm_site.write import OutputError
+from itpm_site.load.loader import PortfolioNotFound
+from itpm_site.load.pool import start_loading
+from itpm_site.write.writer import OutputError
 
 
 class _Progress:
@@ -95,7 +95,8 @@ def build(
         # Loading begins first: a forked worker loads files while this process imports the
         # rendering stack (Jinja, the aggregate and render stages), which loading does not need.
         with start_loading(root, jobs, cache=not no_cache) as loading:
-            from itpm_site.build import BuildOptions, build_site
+            from itpm_site.build import build_site
+            from itpm_site.render.site import BuildOptions
 
             options = BuildOptions(
                 root=root,

@@ -15,7 +15,8 @@ from itpm_site.commands.common import (
     root_option,
     verbosity_options,
 )
-from itpm_site.loader import PortfolioNotFound, load_portfolio
+from itpm_site.load.loader import PortfolioNotFound
+from itpm_site.load.pool import load_portfolio
 from itpm_site.parallel import paused_gc
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from itpm_site.diagnostics import (
+from itpm_site.load.diagnostics import (
     Diagnostic,
     Summary,
     format_github,

@@ -8,9 +8,14 @@ from pathlib import Path
 import click
 
 from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, root_option
-from itpm_site.diff import Snapshot, compare, format_json, format_markdown
-from itpm_site.gitsource import GitError, Repository, SnapshotLoader
-from itpm_site.loader import PortfolioNotFound
+from itpm_site.diff.changes import (
+    Snapshot,
+    compare,
+    format_json,
+    format_markdown,
+)
+from itpm_site.load.git import GitError, Repository, SnapshotLoader
+from itpm_site.load.loader import PortfolioNotFound
 
 WORKING_TREE = "working tree"
 

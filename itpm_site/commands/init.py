@@ -12,9 +12,9 @@ import click
 import pydantic
 
 from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, as_of_option
+from itpm_site.commands.init_templates import MAINTAINER, files
 from itpm_site.commands.new import _git_user
-from itpm_site.config import SiteConfig, resolve_as_of
-from itpm_site.init_templates import MAINTAINER, files
+from itpm_site.model.config import SiteConfig, resolve_as_of
 
 
 @click.command()

@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from itpm_site.commands.common import EXIT_USAGE, as_of_option, root_option
-from itpm_site.config import resolve_as_of
-from itpm_site.loader import CONTENT_DIR, Collector, load_config
-from itpm_site.scaffold import write_new_project
-from itpm_site.vocab import did_you_mean, normalize
+from itpm_site.commands.scaffold import write_new_project
+from itpm_site.load.diagnostics import Collector
+from itpm_site.load.loader import CONTENT_DIR, load_config
+from itpm_site.model.config import resolve_as_of
+from itpm_site.model.vocab import did_you_mean, normalize
 
 
 @click.group()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from itpm_site.schema import SCHEMAS, schema_text
+from itpm_site.model.schema import SCHEMAS, schema_text
 
 
 @click.command()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from itpm_site.build import BuildOptions
 from itpm_site.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -20,8 +19,9 @@ from itpm_site.commands.common import (
     root_option,
     verbosity_options,
 )
-from itpm_site.diagnostics import use_color
-from itpm_site.loader import CONTENT_DIR
+from itpm_site.load.diagnostics import use_color
+from itpm_site.load.loader import CONTENT_DIR
+from itpm_site.render.site import BuildOptions
 
 
 def _port(ctx, param, value: str) -> int | None:

@@ -16,15 +16,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from itpm_site.config import HistorySettings
-from itpm_site.gitsource import GitError, Repository
 from itpm_site.history.commits import head_commit, read_commits
 from itpm_site.history.items import ChangeItem
 from itpm_site.history.stories import Story, mark_updates, tell_stories
 from itpm_site.history.timeline import Replayer, Timeline, replay
 from itpm_site.history.versions import VersionStore
 from itpm_site.history.worktree import working_tree_commit
-from itpm_site.loader import LoadResult
+from itpm_site.load.git import GitError, Repository
+from itpm_site.load.result import LoadResult
+from itpm_site.model.config import HistorySettings
 
 SHALLOW_WARNING = (
     "this is a shallow clone, so the history pages (/changes/, /trends/) are "

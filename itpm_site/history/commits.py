@@ -12,8 +12,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from itpm_site.gitsource import GitError, Repository
-from itpm_site.loader import CONTENT_DIR, SITE_FILE
+from itpm_site.load.git import GitError, Repository
+from itpm_site.load.loader import CONTENT_DIR, SITE_FILE
 
 #: What history reads: the project files and the site settings.
 PROJECTS_DIR = f"{CONTENT_DIR}/projects"

@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from itpm_site.config import SiteConfig
-from itpm_site.model import Budget, Project
-from itpm_site.money import eac
-from itpm_site.vocab import Phase, Status
+from itpm_site.model.config import SiteConfig
+from itpm_site.model.money import eac
+from itpm_site.model.project import Budget, Project
+from itpm_site.model.vocab import Phase, Status
 
 RAG_KEYS = (*(s.value for s in Status), "unknown")
 PHASE_KEYS = tuple(p.value for p in Phase)

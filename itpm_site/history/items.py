@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from itpm_site.diff import ProjectChange
+from itpm_site.diff.changes import ProjectChange
 from itpm_site.history.commits import Commit
 from itpm_site.history.figures import estimate_at_completion
-from itpm_site.money import format_amount
+from itpm_site.model.money import format_amount
 
 #: The kinds of change, in the order the changes page shows them, with their headings.
 KINDS = {

@@ -10,7 +10,7 @@ from decimal import Decimal
 from itpm_site.history.figures import estimate_at_completion
 from itpm_site.history.items import ChangeItem, describe
 from itpm_site.history.timeline import Timeline
-from itpm_site.vocab import Status
+from itpm_site.model.vocab import Status
 
 
 @dataclass(frozen=True)

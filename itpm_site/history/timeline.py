@@ -14,12 +14,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from itpm_site.config import SiteConfig
-from itpm_site.diff import PortfolioDiff, ProjectChange, Snapshot, compare
+from itpm_site.diff.changes import (
+    PortfolioDiff,
+    ProjectChange,
+    Snapshot,
+    compare,
+)
 from itpm_site.history.commits import Commit, FileChange
-from itpm_site.history.figures import Figures, RunningFigures, Tally, tally
+from itpm_site.history.figures import (
+    Figures,
+    RunningFigures,
+    Tally,
+    tally,
+)
 from itpm_site.history.versions import Version, VersionStore
-from itpm_site.loader import SITE_FILE, LoadResult, section_of
+from itpm_site.load.loader import SITE_FILE, section_of
+from itpm_site.load.result import LoadResult
+from itpm_site.model.config import SiteConfig
 
 
 @dataclass(frozen=True)

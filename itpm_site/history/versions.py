@@ -16,12 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from itpm_site.cache_seal import read_sealed, write_sealed
-from itpm_site.config import SiteConfig
-from itpm_site.gitsource import Repository
-from itpm_site.load_cache import fingerprint
-from itpm_site.loader import Collector, Entry, config_from_source, load_file
-from itpm_site.model import Project
+from itpm_site.cache.loaded import fingerprint
+from itpm_site.cache.seal import read_sealed, write_sealed
+from itpm_site.load.diagnostics import Collector
+from itpm_site.load.git import Repository
+from itpm_site.load.loader import config_from_source, load_file
+from itpm_site.load.result import Entry
+from itpm_site.model.config import SiteConfig
+from itpm_site.model.project import Project
 
 CACHE_FILE = "history.bin"
 

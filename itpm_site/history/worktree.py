@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from itpm_site.config import SiteConfig
 from itpm_site.history.commits import Commit, FileChange
 from itpm_site.history.versions import Version, version_of
-from itpm_site.loader import SITE_FILE, LoadResult
+from itpm_site.load.loader import SITE_FILE
+from itpm_site.load.result import LoadResult
+from itpm_site.model.config import SiteConfig
 
 WORKING_TREE = "working-tree"
 NOT_COMMITTED = "(not committed yet)"

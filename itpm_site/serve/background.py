@@ -27,8 +27,9 @@ from pathlib import Path
 
 import jinja2
 
-from itpm_site.build import SiteBuild, emitted_files, template_diagnostic
-from itpm_site.render import PageSpec, render_page
+from itpm_site.build import emitted_files
+from itpm_site.render.pages import PageSpec, render_page
+from itpm_site.render.site import SiteBuild, template_diagnostic
 from itpm_site.serve.output import digest
 from itpm_site.serve.overlay import internal_error
 

@@ -48,38 +48,44 @@ import jinja2
 import jinja2.bccache
 
 from itpm_site.build import (
-    BuildOptions,
-    SiteBuild,
-    TemplateProblem,
     emitted_files,
     page_files,
-    prepare,
     support_files,
-    template_diagnostic,
 )
-from itpm_site.config import SiteConfig
-from itpm_site.diagnostics import Diagnostic, Severity
-from itpm_site.loader import (
+from itpm_site.load.diagnostics import Diagnostic, Severity
+from itpm_site.load.loader import (
     CONTENT_DIR,
     SITE_FILE,
     THEMES_DIR,
     DiskSources,
-    Entry,
     LoadedFile,
-    LoadResult,
     PortfolioNotFound,
     load_file,
     load_sources,
     relative,
     section_of,
 )
-from itpm_site.markdown import MarkdownCache
-from itpm_site.render import PageSpec, layout_inputs
+from itpm_site.load.result import Entry, LoadResult
+from itpm_site.model.config import SiteConfig
+from itpm_site.render.markdown import MarkdownCache
+from itpm_site.render.pages import PageSpec, layout_inputs
+from itpm_site.render.site import (
+    BuildOptions,
+    SiteBuild,
+    TemplateProblem,
+    prepare,
+    template_diagnostic,
+)
+from itpm_site.render.theme import Theme
 from itpm_site.serve import background
 from itpm_site.serve.background import Job, Runner
-from itpm_site.serve.output import CORE, EMITTED, ServedSite, digest
-from itpm_site.theme import Theme
-from itpm_site.write import MARKER, MARKER_TEXT
+from itpm_site.serve.output import (
+    CORE,
+    EMITTED,
+    ServedSite,
+    digest,
+)
+from itpm_site.write.writer import MARKER, MARKER_TEXT
 
 #: With ``defer``, pages that show at most this many projects are rendered before the reload;
 #: bigger ones (and every page of a full re-render) are rendered in the background.

@@ -21,16 +21,16 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from itpm_site.build import BuildOptions
-from itpm_site.config import base_path, normalize_base_url
-from itpm_site.diagnostics import Diagnostic, Summary, format_human
-from itpm_site.loader import Collector, load_config
+from itpm_site.load.diagnostics import Collector, Diagnostic, Summary, format_human
+from itpm_site.load.loader import load_config
+from itpm_site.model.config import base_path, normalize_base_url
+from itpm_site.render.site import BuildOptions
+from itpm_site.render.theme import default_theme_dir
 from itpm_site.serve.incremental import Background, IncrementalBuilder, Rebuild
 from itpm_site.serve.livereload import Hub
 from itpm_site.serve.overlay import internal_error
 from itpm_site.serve.server import DevServer, bind
 from itpm_site.serve.watch import Watcher
-from itpm_site.theme import default_theme_dir
 
 #: How long a request waits for a page that is still being rendered before it takes the file
 #: as it is, the last good version (a dev server should not hang on a huge site, nor during a

@@ -28,7 +28,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from itpm_site.loader import CONTENT_DIR, SITE_FILE, section_of
+from itpm_site.load.loader import CONTENT_DIR, SITE_FILE, section_of
 
 #: How long the file system must be quiet before a rebuild starts.
 QUIET_SECONDS = 0.1

@@ -1,0 +1,291 @@
+"""Diagnostics: every problem found in the content, as data, plus the formats that show them.
+
+A diagnostic is created where a problem is found and formatted only at the edge (terminal,
+GitHub annotation, JSON, browser overlay), so every consumer sees the same facts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from dataclasses import field as attr
+from enum import StrEnum
+
+from itpm_site.load.frontmatter import Document, FieldPath, Span
+
+JSON_FORMAT_VERSION = 1
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one file. ``line``/``column`` are 1-based, as in the file on disk."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity = attr(compare=False)
+    field: str = attr(compare=False)
+    message: str = attr(compare=False)
+    hint: str = attr(default="", compare=False)
+    code: str = attr(default="", compare=False)
+    #: Length of the offending text on that line, for the caret underline.
+    length: int = attr(default=1, compare=False)
+    #: The text of the source line, for showing it under the message.
+    source_line: str = attr(default="", compare=False, repr=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def headline(self) -> str:
+        """``path:line:col: severity: field: message`` — the line every format is built on."""
+        where = f"{self.path}:{self.line}:{self.column}"
+        subject = f"{self.field}: " if self.field else ""
+        return f"{where}: {self.severity.value}: {subject}{self.message}"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        del data["source_line"]
+        return data
+
+
+@dataclass
+class Summary:
+    errors: int
+    warnings: int
+    files: int
+
+    @classmethod
+    def of(cls, diagnostics: Sequence[Diagnostic], files: int) -> Summary:
+        errors = sum(1 for d in diagnostics if d.is_error)
+        return cls(errors, len(diagnostics) - errors, files)
+
+    def sentence(self) -> str:
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
+            f"in {plural(self.files, 'file')} checked"
+        )
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.path.lower(), d.path, d.line, d.column, d.message))
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+# Characters that must not reach a log or a terminal as they are: a line break would let a
+# value start a line of its own (where CI reads '::warning …' as a command), ESC and the other
+# controls rewrite the terminal, and a lone surrogate (an undecodable file name) is no UTF-8.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible_char(match: re.Match) -> str:
+    char = match[0]
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` on one line, every control character and undecodable byte written as an
+    escape ('\\n', '\\x1b'): safe to print in a terminal or a CI log, and valid UTF-8."""
+    return _UNSAFE.sub(_visible_char, text)
+
+
+def valid_utf8_json(text: str) -> str:
+    """JSON text (from ``json.dumps(ensure_ascii=False)``) with each lone surrogate (a byte
+    of a file name that is not UTF-8) written as the text '\\xff', so it encodes as UTF-8."""
+    return _SURROGATE.sub(lambda m: json.dumps(_visible_char(m))[1:-1], text)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Longest source line shown under a diagnostic (around the culprit's column).
+_EXCERPT_WIDTH = 200
+
+
+def format_human(diagnostics: Sequence[Diagnostic], summary: Summary, color: bool = False) -> str:
+    """Compiler style: headline, the source line with a caret under the culprit, the hint."""
+    out: list[str] = []
+    for d in diagnostics:
+        sev_color = "red" if d.is_error else "yellow"
+        out.append(_style(visible(d.headline()), color, bold=True, fg=sev_color if color else None))
+        if d.source_line:
+            gutter = str(d.line)
+            pad = " " * len(gutter)
+            text, column = _excerpt(d.source_line, d.column)
+            caret = "^" + "~" * max(0, min(d.length, len(text) - column + 1) - 1)
+            out.append(f"  {gutter} | {text}")
+            out.append(f"  {pad} | {' ' * (column - 1)}{_style(caret, color, fg=sev_color)}")
+        if d.hint:
+            out.append(f"  = help: {visible(d.hint)}")
+    if diagnostics:
+        out.append("")
+    out.append(summary.sentence())
+    return "\n".join(out) + "\n"
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """The part of a source line to show, and the culprit's column in it: a 100,000-character
+    line is cut to the stretch around the culprit."""
+    start = max(0, min(column - 1 - _EXCERPT_WIDTH // 4, len(line) - _EXCERPT_WIDTH))
+    cut = line[start : start + _EXCERPT_WIDTH]
+    shown = ("…" if start else "") + cut + ("…" if start + _EXCERPT_WIDTH < len(line) else "")
+    column = column - start + (1 if start else 0)
+    # A tab is often the culprit: show it as one visible character, like every control one.
+    before = _UNSAFE.sub(_visible_char, shown[: column - 1].replace("\t", "→"))
+    after = _UNSAFE.sub(_visible_char, shown[column - 1 :].replace("\t", "→"))
+    return before + after, len(before) + 1
+
+
+def _style(text: str, color: bool, **kw) -> str:
+    if not color:
+        return text
+    import click
+
+    return click.style(text, **{k: v for k, v in kw.items() if v is not None})
+
+
+def _escape_data(text: str) -> str:
+    # Line breaks are the command's own escapes (GitHub shows them in the annotation); any
+    # other control character is written out, so the log gets no raw ESC.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _UNSAFE.sub(_visible_char, text)
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """GitHub Actions workflow commands, shown inline on the pull request's diff."""
+    lines = []
+    for d in diagnostics:
+        title = f"itpm-site: {d.field}" if d.field else "itpm-site"
+        message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
+        props = (
+            f"file={_escape_property(d.path)},line={d.line},col={d.column},title={_escape_property(title)}"
+        )
+        lines.append(f"::{d.severity.value} {props}::{_escape_data(message)}")
+    lines.append(summary.sentence())
+    return "\n".join(lines) + "\n"
+
+
+def format_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """A stable, documented shape: ``{"version", "summary", "diagnostics": [...]}``."""
+    doc = {
+        "version": JSON_FORMAT_VERSION,
+        "summary": asdict(summary),
+        "diagnostics": [d.to_json() for d in diagnostics],
+    }
+    return valid_utf8_json(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+
+
+def use_color(stream) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class Collector:
+    """Builds diagnostics against a document's positions."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def at(
+        self,
+        doc: Document | None,
+        rel: str,
+        span: Span,
+        severity: Severity,
+        field_: str,
+        message: str,
+        hint: str = "",
+        code: str = "",
+    ) -> None:
+        line_text = doc.line_text(span.line) if doc else ""
+        self.items.append(
+            Diagnostic(
+                path=rel,
+                line=span.line,
+                column=span.column,
+                severity=severity,
+                field=field_,
+                message=message,
+                hint=hint,
+                code=code,
+                length=span.length,
+                source_line=line_text,
+            )
+        )
+
+    def error(
+        self,
+        doc: Document,
+        path: FieldPath,
+        message: str,
+        hint: str = "",
+        code: str = "",
+        key: bool = False,
+        label: str | None = None,
+    ) -> None:
+        """An error at ``path`` (its value, or its key); ``label`` overrides the field name."""
+        self.at(
+            doc,
+            doc.rel,
+            doc.span(path, key=key),
+            Severity.ERROR,
+            field_name(path) if label is None else label,
+            message,
+            hint,
+            code,
+        )
+
+    def warning(
+        self,
+        doc: Document,
+        path: FieldPath,
+        message: str,
+        hint: str = "",
+        code: str = "",
+        key: bool = False,
+        label: str | None = None,
+    ) -> None:
+        self.at(
+            doc,
+            doc.rel,
+            doc.span(path, key=key),
+            Severity.WARNING,
+            field_name(path) if label is None else label,
+            message,
+            hint,
+            code,
+        )
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """('risks', 2, 'probability') -> 'risks[2].probability'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,661 @@
+"""Stage 1 and 2: find the portfolio's files, parse them, validate each against the contract.
+
+``load_portfolio`` reads every file once and returns the valid projects, programs and pages
+with every diagnostic of every file. ``load_sources`` is the same stage over files given as
+``{relative path: bytes}``: ``load_portfolio`` (and ``build``, through ``load_pool``) feed it
+the files on disk, ``serve`` the files it has re-read, ``diff`` files read from git objects;
+so there is exactly one copy of the rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import errno
+import os
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel
+
+from itpm_site.load import rules
+from itpm_site.load.diagnostics import Collector, Diagnostic, Severity, field_name, sort_diagnostics
+from itpm_site.load.frontmatter import (
+    Document,
+    FieldPath,
+    SourceError,
+    Span,
+    decode_text,
+    parse_document,
+    parse_yaml_file,
+)
+from itpm_site.load.result import Entry, LoadResult
+from itpm_site.model.config import SiteConfig, is_folder_name
+from itpm_site.model.project import (
+    RECOMMENDED_FIELDS,
+    Page,
+    Program,
+    Project,
+)
+from itpm_site.model.slugs import slugify
+from itpm_site.model.vocab import Phase
+
+M = TypeVar("M", bound=BaseModel)
+
+SITE_FILE = "site.yaml"
+CONTENT_DIR = "content"
+THEMES_DIR = "themes"
+SECTIONS = {"projects": Project, "programs": Program, "pages": Page}
+
+
+class PortfolioNotFound(Exception):
+    """The folder is not a portfolio (a usage error, not a content error)."""
+
+
+# ------------------------------------------------------------------------------ discovery
+
+
+def section_of(rel: str) -> str | None:
+    """The section a portfolio-relative path ('content/projects/a.md') belongs to, if any.
+
+    The one rule for what counts as content, whether the files are on disk or in git.
+    """
+    parts = rel.split("/")
+    if len(parts) < 3 or parts[0] != CONTENT_DIR or parts[1] not in SECTIONS:
+        return None
+    inner = parts[2:]
+    if not inner[-1].endswith(".md") or (parts[1] != "projects" and len(inner) > 1):
+        return None
+    # Editors' swap/backup files and dot-folders are not content.
+    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in inner):
+        return None
+    return parts[1]
+
+
+def _order(rel: str) -> str:
+    return rel.lower()
+
+
+def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
+    """(path relative to ``root`` with '/', path) of the Markdown files per section, in a
+    stable order independent of the file system.
+
+    Walks with os.scandir and builds the relative names as it goes: pathlib's glob and
+    relative_to cost more than the rest of finding 10,000 files.
+    """
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        raise PortfolioNotFound(
+            f"no '{CONTENT_DIR}/' folder in {root}: is this a portfolio? "
+            "(use --root DIR, or create one with 'itpm-site init DIR')"
+        )
+    found: dict[str, list[tuple[str, Path]]] = {}
+    for section in SECTIONS:
+        files: list[tuple[str, Path]] = []
+        pending = [(content / section, f"{CONTENT_DIR}/{section}")]
+        while pending:
+            folder, prefix = pending.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:  # missing section folder, or unreadable: nothing found there
+                continue
+            for entry in entries:
+                rel = f"{prefix}/{shown_name(entry.name)}"
+                if section == "projects" and entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), rel))
+                elif section_of(rel) == section and entry.is_file():
+                    files.append((rel, Path(entry.path)))
+        found[section] = sorted(files, key=lambda item: _order(item[0]))
+    return found
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: the bytes of a name that is not UTF-8 (which Python keeps as lone
+    surrogates) are written '\\xff', so every page and message that shows it is valid UTF-8.
+    Only names the file is reached by (``DiskSources.paths``) keep the original."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape" if _only_escaped_bytes(name) else "replace")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
+
+
+def _only_escaped_bytes(name: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in name)
+
+
+def relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# ------------------------------------------------------------------------------ diagnostics
+
+
+# ------------------------------------------------------------------------------ validation
+
+
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (directly, in a list, or optionally), if any."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _nested(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            found = _nested(arg)
+            if found:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+_NESTED_CACHE: dict[type[BaseModel], dict[str, type[BaseModel] | None]] = {}
+
+
+def _nested_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    if model not in _NESTED_CACHE:
+        _NESTED_CACHE[model] = {name: _nested(f.annotation) for name, f in model.model_fields.items()}
+    return _NESTED_CACHE[model]
+
+
+#: Unknown keys reported one by one in a file; the rest are counted in one more warning
+#: (20,000 of them would bury every other problem, and a did-you-mean each costs time).
+MAX_UNKNOWN_KEYS_SHOWN = 50
+
+
+def check_unknown_keys(
+    model: type[BaseModel], data: Any, path: FieldPath, doc: Document, out: Collector
+) -> None:
+    """Warn about keys the contract does not know, with a did-you-mean; recurse into models."""
+    unknown = _warn_unknown_keys(model, data, path, doc, out, [0])
+    if unknown > MAX_UNKNOWN_KEYS_SHOWN:
+        out.warning(
+            doc,
+            (),
+            f"{unknown - MAX_UNKNOWN_KEYS_SHOWN:,} more unknown keys are not listed one by one",
+            "they are ignored; fix the ones listed first",
+            code="unknown-key",
+            label="",
+        )
+
+
+def _warn_unknown_keys(
+    model: type[BaseModel], data: Any, path: FieldPath, doc: Document, out: Collector, count: list[int]
+) -> int:
+    if not isinstance(data, dict):
+        return count[0]
+    known = _nested_fields(model)
+    for key, value in data.items():
+        if key not in known:
+            count[0] += 1
+            if count[0] > MAX_UNKNOWN_KEYS_SHOWN:
+                continue
+            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)
+            message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
+            hint = (
+                "it is ignored; fix the spelling"
+                if close
+                else "it is ignored; valid keys here are: " + ", ".join(known)
+            )
+            out.warning(doc, (*path, key), message, hint, code="unknown-key", key=True)
+            continue
+        sub = known[key]
+        if sub is None:
+            continue
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            child = (*path, key) if index is None else (*path, key, index)
+            _warn_unknown_keys(sub, item, child, doc, out, count)
+    return count[0]
+
+
+_GENERIC_MESSAGES = {
+    "list_type": ("expected a list", "write one item per line starting with '- ', or [a, b]"),
+    "model_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
+    "model_attributes_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
+    "dict_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
+    "int_parsing": ("expected a whole number", "write digits only, e.g. 3"),
+    "int_type": ("expected a whole number", "write digits only, e.g. 3"),
+    "string_too_short": ("must not be empty", "write a value after the ':'"),
+    "bool_parsing": ("expected true or false", "write true or false"),
+    "bool_type": ("expected true or false", "write true or false"),
+}
+
+
+def _pydantic_to_diagnostics(
+    doc: Document, exc: pydantic.ValidationError, out: Collector, model: type[BaseModel]
+) -> None:
+    for err in exc.errors(include_url=False):
+        loc: tuple = tuple(err["loc"])
+        ctx = err.get("ctx") or {}
+        kind = err["type"]
+        if ctx.get("field"):
+            loc = (*loc, ctx["field"])
+        if kind == "missing":
+            # Point at the parent mapping: the key itself does not exist.
+            out.error(
+                doc,
+                loc[:-1],
+                f"required field '{field_name(loc)}' is missing",
+                f"add a line '{loc[-1]}: …'" + _required_hint(model, loc),
+                code="missing",
+                label=field_name(loc),
+            )
+            continue
+        blank = isinstance(err.get("input"), str) and not err["input"].strip()
+        if err.get("input") is None or (kind == "too_short" and blank):
+            # `phase:` with nothing after it (YAML null), or a blank text such as `owner: ''`.
+            out.error(
+                doc,
+                loc,
+                f"'{field_name(loc)}' is empty",
+                ctx.get("hint") or "write a value after the ':'",
+                code="empty-value",
+            )
+            continue
+        if "hint" in ctx:
+            out.error(doc, loc, err["msg"], ctx.get("hint", ""), code=kind)
+            continue
+        if kind == "literal_error":
+            expected = ctx.get("expected", "")
+            out.error(
+                doc, loc, f"'{err.get('input')}' is not allowed", f"use one of: {expected}", code="choice"
+            )
+            continue
+        message, hint = _GENERIC_MESSAGES.get(kind, (err["msg"], ""))
+        out.error(doc, loc, message, hint, code=kind)
+
+
+def _required_hint(model: type[BaseModel], loc: tuple) -> str:
+    if model is Project and len(loc) == 1:
+        return "; a project needs at least title, phase and owner"
+    return ""
+
+
+def validate_document(doc: Document, model: type[M], out: Collector) -> M | None:
+    """Validate one parsed document against its model; problems go to ``out``."""
+    for path, first, again in doc.duplicate_keys:
+        out.at(
+            doc,
+            doc.rel,
+            again,
+            Severity.ERROR,
+            field_name(path),
+            f"'{path[-1]}' appears twice (first on line {first.line})",
+            "keep one of them; YAML would silently use the last",
+            code="duplicate-key",
+        )
+    before = len(out.items)
+    check_unknown_keys(model, doc.data, (), doc, out)
+    try:
+        return model.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        _pydantic_to_diagnostics(doc, exc, out, model)
+        _merge_misspelled_required(out, before)
+        return None
+
+
+_SUGGESTED = re.compile(r"^unknown key '(.+)'; did you mean '(.+)'\?$")
+
+
+def _split_field(name: str) -> tuple[str, str]:
+    parent, _, last = name.rpartition(".")
+    return parent, last
+
+
+def _merge_misspelled_required(out: Collector, before: int) -> None:
+    """`ownr: Ana` is one mistake, not two: report the missing `owner` at the misspelt key."""
+    new = out.items[before:]
+    missing = {_split_field(d.field): d for d in new if d.code == "missing"}
+    merged: dict[int, Diagnostic] = {}
+    for i, d in enumerate(new):
+        match = _SUGGESTED.match(d.message) if d.code == "unknown-key" else None
+        if not match:
+            continue
+        parent, written = _split_field(d.field)
+        gone = missing.pop((parent, match[2]), None)
+        if gone is None:
+            continue
+        merged[id(gone)] = None  # dropped
+        merged[i] = dataclasses.replace(
+            d,
+            severity=Severity.ERROR,
+            code="missing",
+            field=f"{parent}.{match[2]}" if parent else match[2],
+            message=f"required field '{match[2]}' is missing; '{written}' looks like a misspelling",
+            hint=f"rename '{written}' to '{match[2]}'",
+        )
+    if not merged:
+        return
+    kept = []
+    for i, d in enumerate(new):
+        if id(d) in merged:
+            continue
+        kept.append(merged.get(i, d))
+    out.items[before:] = kept
+
+
+def slug_from_path(path: Path) -> str:
+    return slugify(path.stem)
+
+
+# ------------------------------------------------------------------------------ config
+
+
+def load_config(root: Path, out: Collector) -> SiteConfig:
+    """Read ``site.yaml`` if there is one; a broken one is reported and defaults are used."""
+    path = root / SITE_FILE
+    if not path.is_file():
+        return SiteConfig()
+    return config_from_source(root, path.read_bytes, out)
+
+
+def config_from_source(
+    root: Path, read: Callable[[], bytes | str], out: Collector, themes: Path | None = None
+) -> SiteConfig:
+    """``site.yaml`` from its bytes (``read`` may raise OSError); defaults when it is broken.
+    With ``themes`` (the portfolio's themes/ folder on disk), the theme it names must be there.
+    """
+    path = root / SITE_FILE
+    rel = SITE_FILE
+    try:
+        text = decode_text(read())
+        doc = parse_yaml_file(path, rel, text) if text.strip() else None
+    except SourceError as exc:
+        if exc.code == "empty":  # only comments: every key of site.yaml is optional
+            return SiteConfig()
+        out.at(
+            None,
+            rel,
+            Span(exc.line, exc.column, exc.length),
+            Severity.ERROR,
+            "",
+            exc.message,
+            exc.hint,
+            exc.code,
+        )
+        return SiteConfig()
+    except OSError as exc:
+        out.at(None, rel, Span(1, 1), Severity.ERROR, "", f"cannot read: {exc.strerror}", code="io")
+        return SiteConfig()
+    if doc is None:  # an empty site.yaml means "all defaults"
+        return SiteConfig()
+    config = validate_document(doc, SiteConfig, out) or SiteConfig()
+    if themes is not None:
+        _check_theme(config.theme, themes, doc, out)
+    return config
+
+
+def _check_theme(name: str, themes: Path, doc: Document, out: Collector) -> None:
+    """A theme other than the default is a folder of the portfolio's themes/: a misspelt
+    name would otherwise give the default look without a word."""
+    if name == "default":
+        return
+    plain = is_folder_name(name)
+    if plain and (themes / name).is_dir():
+        if not (themes / name).resolve().is_relative_to(themes.resolve()):
+            out.error(
+                doc,
+                ("theme",),
+                f"themes/{name} is a link that leads out of themes/",
+                "copy the theme into themes/ instead of linking to it",
+                code="theme",
+            )
+        return
+    try:
+        have = sorted(p.name for p in themes.iterdir() if p.is_dir() and p.name != "default")
+    except OSError:
+        have = []
+    choices = ", ".join(["default", *have])
+    if plain:
+        out.error(
+            doc,
+            ("theme",),
+            f"there is no theme folder themes/{name}/",
+            f"create themes/{name}/ with the templates/ and static/ files that override "
+            f"the default theme, or use one of: {choices}",
+            code="theme",
+        )
+    else:
+        out.error(
+            doc,
+            ("theme",),
+            f"'{name}' is not the name of a folder under themes/",
+            f"use one of: {choices}",
+            code="theme",
+        )
+
+
+# ------------------------------------------------------------------------------ the stage
+
+
+def document_from_source(
+    path: Path, rel: str, read: Callable[[], bytes | str], out: Collector
+) -> Document | None:
+    """Split one file given by ``read`` (which may raise OSError); problems become diagnostics."""
+    raw: bytes | str | None = None
+    text: str | None = None
+    try:
+        raw = read()
+        text = decode_text(raw)
+        return parse_document(path, rel, text)
+    except SourceError as exc:
+        if text is None and isinstance(raw, bytes):  # not UTF-8: show the line as best we can
+            text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        line_text = ""
+        with contextlib.suppress(IndexError):
+            line_text = text.split("\n")[exc.line - 1] if text is not None else ""
+        out.items.append(
+            Diagnostic(
+                rel,
+                exc.line,
+                exc.column,
+                Severity.ERROR,
+                "",
+                exc.message,
+                exc.hint,
+                exc.code,
+                exc.length,
+                line_text,
+            )
+        )
+    except OSError as exc:
+        hint = (
+            f"copy the file into {CONTENT_DIR}/ instead of linking to it"
+            if isinstance(exc, OutsideLink)
+            else "check that the file exists and is readable"
+        )
+        out.items.append(
+            Diagnostic(
+                rel, 1, 1, Severity.ERROR, "", f"cannot read the file: {exc.strerror or exc}", hint, "io"
+            )
+        )
+    return None
+
+
+def entry_from_source(
+    path: Path,
+    rel: str,
+    read: Callable[[], bytes | str],
+    section: str,
+    out: Collector,
+    claimed: set[str] | None = None,
+) -> Entry | None:
+    """Read (with ``read``), split and validate one content file; ``claimed`` collects the
+    slugs it may have, so a dependency on a rejected file is not reported twice."""
+    if claimed is not None:
+        claimed.add(slug_from_path(path))
+    doc = document_from_source(path, rel, read, out)
+    if doc is None:
+        return None
+    if claimed is not None and isinstance(doc.data.get("slug"), str):
+        claimed.add(doc.data["slug"].strip())
+    model = validate_document(doc, SECTIONS[section], out)
+    # The model holds everything from here on; the raw mapping is only memory at 10,000 files.
+    doc.data = {}
+    if model is None:
+        return None
+    slug = model.slug or slug_from_path(path)
+    if isinstance(model, Project):
+        _project_warnings(doc, model, out)
+    doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
+    return Entry(model=model, slug=slug, doc=doc)
+
+
+def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
+    for name in RECOMMENDED_FIELDS:
+        if getattr(project, name) in (None, ""):
+            out.warning(
+                doc,
+                (),
+                f"recommended field '{name}' is missing",
+                f"add '{name}: …' so the project shows up fully in rollups",
+                code="recommended",
+                label=name,
+            )
+    if project.phase is Phase.CLOSURE:
+        for i, risk in enumerate(project.risks):
+            if risk.status.is_live:
+                out.warning(
+                    doc,
+                    ("risks", i, "status"),
+                    f"the project is in closure but risk '{risk.title}' is still {risk.status.value}",
+                    "close the risk, mark it mitigated, or hand it over to operations before closure",
+                    code="closure-open-risk",
+                )
+
+
+class OutsideLink(PermissionError):
+    """A content file reached through a link that leads out of ``content/``."""
+
+
+class DiskSources(Mapping[str, bytes]):
+    """The portfolio's files on disk as ``{relative path: bytes}``, each read when asked for.
+
+    A content file reached through a link (to the file, or to its section folder, or
+    ``content/`` itself) that leads out of ``content/`` is not read: its lines would show in
+    error messages and CI logs, and its text on the site — ``.git/config`` holds a CI
+    checkout's token. Reading it fails, which the loader reports on the file. ``site.yaml``
+    may be a link within the portfolio.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.paths = {rel: path for found in discover_relative(root).values() for rel, path in found}
+        if (root / SITE_FILE).is_file():
+            self.paths[SITE_FILE] = root / SITE_FILE
+        content = root / CONTENT_DIR
+        self.content = content.resolve()
+        # Discovery follows no link below a section folder, so only these can be links.
+        self.linked = {
+            f"{CONTENT_DIR}/{name}/"
+            for name in SECTIONS
+            if content.is_symlink() or (content / name).is_symlink()
+        }
+
+    def __getitem__(self, rel: str) -> bytes:
+        path = self.paths[rel]
+        if (path.is_symlink() or rel.startswith(tuple(self.linked))) and not self._inside(rel):
+            where = "the portfolio" if rel == SITE_FILE else f"{CONTENT_DIR}/"
+            raise OutsideLink(
+                errno.EACCES,
+                f"it is reached through a link that leads out of {where}, which itpm-site does not follow",
+            )
+        return path.read_bytes()
+
+    def _inside(self, rel: str) -> bool:
+        real = self.paths[rel].resolve()
+        if rel == SITE_FILE:
+            return real.is_relative_to(self.root)
+        return self.content.is_relative_to(self.root) and real.is_relative_to(self.content)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+@dataclass
+class LoadedFile:
+    """One content file read and validated on its own, before the whole-portfolio rules."""
+
+    entry: Entry | None  # None when the file has an error
+    diagnostics: list[Diagnostic]
+    #: Slugs the file may claim (its name, its 'slug:'), even when it is rejected.
+    claimed: set[str]
+
+
+def load_file(root: Path, rel: str, section: str, read: Callable[[], bytes | str]) -> LoadedFile:
+    """Read (with ``read``) and validate the content file ``rel`` of ``section``."""
+    out = Collector()
+    claimed: set[str] = set()
+    entry = entry_from_source(root / rel, rel, read, section, out, claimed)
+    if any(d.is_error for d in out.items):
+        entry = None
+    return LoadedFile(entry, out.items, claimed)
+
+
+def sorted_content(sources: Iterable[str]) -> dict[str, list[str]]:
+    """The content files among ``sources`` by section, in the order they are loaded."""
+    files: dict[str, list[str]] = {section: [] for section in SECTIONS}
+    for rel in sources:
+        section = section_of(rel)
+        if section is not None:
+            files[section].append(rel)
+    return {section: sorted(rels, key=_order) for section, rels in files.items()}
+
+
+def load_sources(
+    root: Path,
+    sources: Mapping[str, bytes | str],
+    read_file: Callable[[str, str], LoadedFile] | None = None,
+    themes: Path | None = None,
+) -> LoadResult:
+    """Load a portfolio given as ``{path relative to the portfolio: bytes or text}``.
+
+    ``site.yaml`` and every content file among the keys are read (other keys are ignored);
+    reading a value may raise OSError, which becomes a diagnostic. ``root`` only names the
+    files (``Document.path``): nothing is read from it. ``read_file(rel, section)``, if
+    given, loads each content file instead of ``load_file`` (``serve`` reuses the result for
+    a file whose bytes did not change).
+    """
+    out = Collector()
+    config = (
+        config_from_source(root, lambda: sources[SITE_FILE], out, themes)
+        if SITE_FILE in sources
+        else SiteConfig()
+    )
+    result = LoadResult(root=root, config=config)
+    files = sorted_content(sources)
+    result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources)
+    targets = {"projects": result.projects, "programs": result.programs, "pages": result.pages}
+    for section, rels in files.items():
+        for rel in rels:
+            loaded = (
+                read_file(rel, section)
+                if read_file
+                else load_file(root, rel, section, lambda rel=rel: sources[rel])
+            )
+            out.items.extend(loaded.diagnostics)
+            if loaded.entry is not None:
+                targets[section].append(loaded.entry)
+            else:
+                result.rejected.append(rel)
+                if section == "projects":
+                    result.rejected_slugs |= loaded.claimed
+    rules.apply(result, out)
+    result.diagnostics = sort_diagnostics(out.items)
+    return result

@@ -1,0 +1,348 @@
+"""``site.yaml``: the portfolio's settings, all optional, declared as a typed model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from itpm_site.model import vocab
+from itpm_site.model.fields import (
+    Amount,
+    Bool,
+    Currency,
+    IsoDate,
+    Month,
+    OptionalText,
+    Slug,
+    Text,
+    TextList,
+    fail,
+)
+
+
+class Category(BaseModel):
+    """One kind of project in the taxonomy; a project's ``category`` matches slug, label or alias."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    slug: Slug
+    label: Text
+    description: OptionalText = ""
+    aliases: TextList = Field(default_factory=list)
+
+    def spellings(self) -> list[str]:
+        return [self.slug, self.label, *self.aliases]
+
+
+#: The four kinds of IT project, with the names people give them in practice ("&" and "and"
+#: are the same to the matcher, as are case and punctuation).
+DEFAULT_CATEGORIES: tuple[Category, ...] = (
+    Category(
+        slug="software",
+        label="Software",
+        description="Software, website and app development",
+        aliases=[
+            "software development",
+            "application",
+            "app",
+            "apps",
+            "web",
+            "website",
+            "mobile",
+            "development",
+            "application development",
+            "app development",
+            "web development",
+            "website development",
+            "web and app development",
+            "websites and apps",
+            "mobile apps",
+            "mobile development",
+            "software, website and app development",
+            "digital products",
+        ],
+    ),
+    Category(
+        slug="network-cloud",
+        label="Network & cloud",
+        description="Network and cloud updates or expansion",
+        aliases=[
+            "network",
+            "networking",
+            "networks",
+            "cloud",
+            "infrastructure",
+            "network and cloud",
+            "cloud and network",
+            "hosting",
+            "cloud migration",
+            "cloud infrastructure",
+            "network infrastructure",
+            "infrastructure and cloud",
+            "network and cloud updates",
+            "network and cloud updates or expansion",
+        ],
+    ),
+    Category(
+        slug="data-analytics",
+        label="Data & analytics",
+        description="Data management and business analytics",
+        aliases=[
+            "data",
+            "analytics",
+            "bi",
+            "business intelligence",
+            "data management",
+            "reporting",
+            "business analytics",
+            "data and business analytics",
+            "data management and business analytics",
+            "analytics and reporting",
+            "data and reporting",
+            "data platform",
+            "data and ai",
+        ],
+    ),
+    Category(
+        slug="it-services",
+        label="IT services",
+        description="Help desk support and other technology services",
+        aliases=[
+            "services",
+            "it service",
+            "help desk",
+            "helpdesk",
+            "service desk",
+            "support",
+            "it support",
+            "technology services",
+            "technological services",
+            "help desk and technology services",
+            "help desk and support",
+            "help desk support",
+            "help desk support and other technology services",
+            "help desk support and other technological services",
+            "service management",
+            "itsm",
+            "it operations",
+            "technical support",
+            "end user services",
+            "end user computing",
+            "workplace services",
+        ],
+    ),
+)
+
+
+class RiskBands(BaseModel):
+    """Lowest score (probability × impact) of each band; the defaults give 1-4 low,
+    5-9 medium, 10-15 high, 16-25 critical."""
+
+    # Unknown keys are a warning from the loader (as everywhere), not a second, raw error.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    low: int = 1
+    medium: int = 5
+    high: int = 10
+    critical: int = 16
+
+    @model_validator(mode="after")
+    def _increasing(self) -> RiskBands:
+        bounds = [self.low, self.medium, self.high, self.critical]
+        if self.low != 1 or bounds != sorted(set(bounds)) or self.critical > 25:
+            raise fail(
+                "risk-bands",
+                f"risk bands must start at 1 and increase up to 25, got {bounds}",
+                "e.g. risk_bands: {low: 1, medium: 5, high: 10, critical: 16}",
+            )
+        return self
+
+    def band(self, score: int) -> str:
+        for name, lowest in (("critical", self.critical), ("high", self.high), ("medium", self.medium)):
+            if score >= lowest:
+                return name
+        return "low"
+
+    def ranges(self) -> list[tuple[str, int, int]]:
+        starts = [
+            ("low", self.low),
+            ("medium", self.medium),
+            ("high", self.high),
+            ("critical", self.critical),
+        ]
+        return [
+            (name, lo, (starts[i + 1][1] - 1) if i + 1 < len(starts) else 25)
+            for i, (name, lo) in enumerate(starts)
+        ]
+
+
+class HistorySettings(BaseModel):
+    """``history:``: how the pages read from the portfolio's git history behave."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    weeks: int = Field(8, ge=1, le=520, description="Weeks shown on the changes page.")
+    stale_days: int = Field(
+        30, ge=1, description=("A project whose file has not changed in git for longer than this is flagged.")
+    )
+    authors: Bool = Field(
+        False,
+        description=(
+            "Show who made each change (commit authors); off by default, as names may be sensitive."
+        ),
+    )
+
+
+def is_folder_name(name: str) -> bool:
+    """``name`` names a folder directly under another (a theme under themes/): no path."""
+    return name not in ("", ".", "..") and not any(c in name for c in "/\\:")
+
+
+class SiteConfig(BaseModel):
+    """``site.yaml``. Every key is optional."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    title: Text = Field("IT Project Portfolio", description="Site title.")
+    base_url: Text = Field(
+        "/",
+        description=(
+            "Where the site is hosted, e.g. https://acme.github.io/portfolio/; links work under "
+            "that sub-path."
+        ),
+    )
+    language: Literal["en", "ka"] = Field("en", description="UI language: en or ka.")
+    currency: Currency = Field("USD", description="Base currency (ISO 4217).")
+    exchange_rates: dict[Currency, Amount] = Field(
+        default_factory=dict,
+        description="Value of one unit of each currency in the base currency, e.g. {EUR: 1.08}.",
+    )
+    fiscal_year_start: Month = Field(1, description="Month the fiscal year starts (1-12).")
+    theme: Text = Field("default", description="Folder under themes/ that extends the default theme.")
+    as_of: IsoDate | None = Field(
+        None, description=("The date taken as today; default SOURCE_DATE_EPOCH, else today.")
+    )
+    categories: list[Category] = Field(
+        default_factory=lambda: list(DEFAULT_CATEGORIES),
+        description="Replaces the default taxonomy of the four kinds of IT project.",
+    )
+    risk_bands: RiskBands = Field(default_factory=RiskBands, description="Lowest score of each risk band.")
+    allow_html: Bool = Field(False, description="Render raw HTML written in Markdown bodies.")
+    stale_status_days: int = Field(30, description="A status older than this many days is stale.")
+    repo_url: Text | None = Field(
+        None,
+        description=(
+            "The portfolio's repository, e.g. https://github.com/acme/portfolio: 'Edit this file' "
+            "links to each file there (with edit_uri)."
+        ),
+    )
+    edit_uri: Text | None = Field(
+        None,
+        description=(
+            "The path, from repo_url, of the page that edits a file (as MkDocs names it), e.g. "
+            "edit/main/; or a full URL. Default: edit/main/ on GitHub, -/edit/main/ on GitLab, "
+            "src/main/ on Bitbucket; elsewhere no link unless set."
+        ),
+    )
+    history: HistorySettings = Field(
+        default_factory=HistorySettings,
+        description=("The pages read from git history: {weeks: 8, stale_days: 30, authors: false}."),
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return normalize_base_url(value)
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _positive_rates(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+        for code, rate in rates.items():
+            if rate <= 0:
+                raise fail(
+                    "rate",
+                    f"exchange rate for {code} must be above zero",
+                    "give the value of one unit in the base currency, e.g. EUR: 1.08",
+                    field=code,
+                )
+        return rates
+
+    @field_validator("repo_url", "edit_uri")
+    @classmethod
+    def _web_address(cls, value: str | None, info) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        web = value.lower().startswith(("https://", "http://"))
+        if (info.field_name == "repo_url" or "://" in value) and not web:
+            raise fail(
+                "url",
+                f"{info.field_name} must be an http(s) address, not {value!r}",
+                "write the repository's web address, e.g. https://github.com/acme/portfolio",
+            )
+        return value
+
+    def edit_url(self, source: str) -> str | None:
+        """The address that edits the file ``source`` (relative to the portfolio root) in the
+        forge, from repo_url and edit_uri as MkDocs joins them; None without a repo_url."""
+        if not self.repo_url:
+            return None
+        edit_uri = self.edit_uri
+        if edit_uri is None:
+            host = self.repo_url.lower()
+            edit_uri = (
+                "edit/main/"
+                if "github.com" in host
+                else "-/edit/main/"
+                if "gitlab" in host
+                else "src/main/"
+                if "bitbucket.org" in host
+                else None
+            )
+            if edit_uri is None:
+                return None
+        # An edit_uri with a scheme is a whole address; otherwise it continues repo_url.
+        base = edit_uri if "://" in edit_uri else self.repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
+        if not base.endswith(("/", "=", "#")):  # a query such as ?path= takes the path as is
+            base += "/"
+        return base + source.lstrip("/")
+
+    def category_index(self) -> dict[str, Category]:
+        """Every accepted spelling (normalized) -> category."""
+        index: dict[str, Category] = {}
+        for category in self.categories:
+            for spelling in category.spellings():
+                index.setdefault(vocab.normalize(spelling), category)
+        return index
+
+
+def normalize_base_url(value: str) -> str:
+    """Always ends with '/'; a bare path gets a leading '/'."""
+    value = value.strip() or "/"
+    if "://" not in value and not value.startswith("/"):
+        value = "/" + value
+    return value if value.endswith("/") else value + "/"
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the base URL: 'https://a.github.io/portfolio/' -> '/portfolio/'."""
+    if "://" in base_url:
+        rest = base_url.split("://", 1)[1]
+        path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+        return path if path.endswith("/") else path + "/"
+    return base_url
+
+
+def resolve_as_of(explicit: dt.date | None, config: SiteConfig, environ: dict) -> dt.date:
+    """--as-of, else site.yaml's as_of, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if explicit:
+        return explicit
+    if config.as_of:
+        return config.as_of
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()

@@ -1,0 +1,318 @@
+"""Field types of the data contract: each parses what people write and explains what it rejects.
+
+These are pydantic ``Annotated`` types, so the same declaration validates, documents itself in
+the JSON Schema and gives the model its Python type. A rejection raises ``PydanticCustomError``
+whose context carries a ``hint``, turned into a diagnostic by the loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from itpm_site.model import slugs, vocab
+from itpm_site.model.amounts import (
+    AmountError,
+    check_length,
+    clip,
+    parse_amount,
+)
+from itpm_site.model.slugs import SLUG_PATTERN
+
+
+def fail(code: str, message: str, hint: str = "", field: str = "") -> PydanticCustomError:
+    """A rejection with a hint; ``field`` names the culprit when a model-level rule fails."""
+    # Braces in user text would be read as template fields by pydantic: pass the text as context.
+    return PydanticCustomError(code, "{text}", {"text": message, "hint": hint, "field": field})
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"'{clip(str(value), 80)}'"
+
+
+# ------------------------------------------------------------------------------ text
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bool | dict | list):
+        raise fail(
+            "text",
+            f"expected text, got {_show(value)}",
+            "write the value as plain text; quote it if it looks like true/false",
+        )
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+OptionalText = Annotated[str, BeforeValidator(_text)]
+
+
+def _text_list(value: Any) -> Any:
+    if isinstance(value, str):  # `tags: web` means a list of one
+        return [value]
+    return value
+
+
+# The schema admits the single-string form too, so editors do not flag `tags: web`.
+TextList = Annotated[list[Text], BeforeValidator(_text_list, json_schema_input_type=list[Text] | Text)]
+
+# ------------------------------------------------------------------------------ slug
+
+
+def _slug(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not slugs.is_valid(value):
+        raise fail(
+            "slug",
+            f"'{clip(value, 80)}' is not a valid slug ({_slug_rule(value)})",
+            f"use '{slugs.slugify(value)}'",
+        )
+    return value
+
+
+def _slug_rule(value: str) -> str:
+    if len(value) > slugs.MAX_LENGTH:
+        return f"at most {slugs.MAX_LENGTH} characters"
+    if value in slugs.WINDOWS_RESERVED:
+        return "Windows reserves it for a device"
+    return "lowercase letters, digits and '-' only"
+
+
+Slug = Annotated[
+    str,
+    BeforeValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": slugs.MAX_LENGTH}),
+]
+SlugList = Annotated[list[Slug], BeforeValidator(_text_list, json_schema_input_type=list[Slug] | Slug)]
+
+# ------------------------------------------------------------------------------ vocabularies
+
+
+def _choice(vocabulary: vocab.Vocabulary):
+    def parse(value: Any) -> Any:
+        if isinstance(value, vocabulary.enum):
+            return value
+        if not isinstance(value, str):
+            raise fail(
+                vocabulary.enum.__name__.lower(),
+                f"{_show(value)} is not {vocabulary.noun}",
+                f"use one of: {vocabulary.choices()}",
+            )
+        parsed = vocabulary.parse(value)
+        if parsed is not None:
+            return parsed
+        suggestion = vocabulary.suggest(value)
+        message = f"'{value}' is not {vocabulary.noun}"
+        if suggestion:
+            message += f"; did you mean '{suggestion}'?"
+        raise fail(vocabulary.enum.__name__.lower(), message, f"use one of: {vocabulary.choices()}")
+
+    return parse
+
+
+def _enum_schema(vocabulary: vocab.Vocabulary) -> dict:
+    return {"type": "string", "enum": [m.value for m in vocabulary.enum]}
+
+
+PhaseField = Annotated[
+    vocab.Phase, BeforeValidator(_choice(vocab.PHASES)), WithJsonSchema(_enum_schema(vocab.PHASES))
+]
+StatusField = Annotated[
+    vocab.Status, BeforeValidator(_choice(vocab.STATUSES)), WithJsonSchema(_enum_schema(vocab.STATUSES))
+]
+StateField = Annotated[
+    vocab.State, BeforeValidator(_choice(vocab.STATES)), WithJsonSchema(_enum_schema(vocab.STATES))
+]
+PriorityField = Annotated[
+    vocab.Priority, BeforeValidator(_choice(vocab.PRIORITIES)), WithJsonSchema(_enum_schema(vocab.PRIORITIES))
+]
+RiskResponseField = Annotated[
+    vocab.RiskResponse,
+    BeforeValidator(_choice(vocab.RISK_RESPONSES)),
+    WithJsonSchema(_enum_schema(vocab.RISK_RESPONSES)),
+]
+RiskStatusField = Annotated[
+    vocab.RiskStatus,
+    BeforeValidator(_choice(vocab.RISK_STATUSES)),
+    WithJsonSchema(_enum_schema(vocab.RISK_STATUSES)),
+]
+
+# ------------------------------------------------------------------------------ numbers
+
+_INT_RE = re.compile(r"[0-9]+")
+
+
+def _whole(low: int, high: int, what: str):
+    def parse(value: Any) -> int:
+        text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
+        if isinstance(text, str):
+            try:
+                check_length(text)
+            except AmountError as exc:
+                raise fail("range", str(exc), f"write a whole number from {low} to {high}") from None
+        if isinstance(text, int) and not isinstance(text, bool):
+            number = text
+        elif isinstance(text, str) and _INT_RE.fullmatch(text):
+            number = int(text)
+        else:
+            raise fail("range", f"{_show(value)} is not {what}", f"write a whole number from {low} to {high}")
+        if not low <= number <= high:
+            raise fail(
+                "range",
+                f"{number} is not between {low} and {high}",
+                f"write a whole number from {low} to {high}",
+            )
+        return number
+
+    return parse
+
+
+Scale = Annotated[
+    int,
+    BeforeValidator(_whole(1, 5, "a 1-5 rating")),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
+Percent = Annotated[
+    int,
+    BeforeValidator(_whole(0, 100, "a percentage")),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
+]
+Month = Annotated[
+    int,
+    BeforeValidator(_whole(1, 12, "a month number")),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 12}),
+]
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        return parse_amount(value)
+    except AmountError as exc:
+        raise fail("amount", str(exc), exc.hint) from None
+
+
+AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?\s?([kKmMbB]|mn|bn)?$"},
+    ]
+}
+Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(AMOUNT_SCHEMA)]
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        raise fail(
+            "bool",
+            f"'{value}' is quoted, so it is text, not true or false",
+            f"remove the quotes: {value.strip().lower()}",
+        )
+    raise fail(
+        "bool", f"{_show(value)} is not true or false", "write true or false (yes/no/on/off are read as text)"
+    )
+
+
+Bool = Annotated[bool, BeforeValidator(_bool), WithJsonSchema({"type": "boolean"})]
+
+# ------------------------------------------------------------------------------ dates
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_iso_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _DATE_RE.fullmatch(text):
+        raise fail("date", f"{_show(value)} is not a date", "write dates as YYYY-MM-DD, e.g. 2026-09-30")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise fail(
+            "date", f"'{text}' is not a real date ({exc})", "write dates as YYYY-MM-DD, e.g. 2026-09-30"
+        ) from None
+
+
+IsoDate = Annotated[
+    dt.date, BeforeValidator(parse_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+
+# ------------------------------------------------------------------------------ currency
+
+_CURRENCIES = {c.alpha_3: c.name for c in pycountry.currencies}
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str):
+        raise fail(
+            "currency",
+            f"{_show(value)} is not a currency code",
+            "use a three-letter ISO 4217 code such as USD, EUR or GEL",
+        )
+    code = value.strip().upper()
+    if code in _CURRENCIES:
+        return code
+    by_name = {vocab.normalize(name): alpha for alpha, name in _CURRENCIES.items()}
+    guess = by_name.get(vocab.normalize(value)) or vocab.did_you_mean(
+        value, {vocab.normalize(a): a for a in _CURRENCIES}
+    )
+    message = f"'{value}' is not an ISO 4217 currency code"
+    if guess:
+        message += f"; did you mean '{guess}'?"
+    raise fail("currency", message, "use a three-letter ISO 4217 code such as USD, EUR or GEL")
+
+
+Currency = Annotated[
+    str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})
+]
+
+
+# ------------------------------------------------------------------------------ links
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _url(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str):
+        lowered = value.lower()
+        if ":" in lowered.split("/", 1)[0] and not lowered.startswith(_SAFE_SCHEMES):
+            raise fail(
+                "url",
+                f"'{value}' uses a scheme that is not allowed",
+                "links must be http://, https:// or mailto: addresses, or relative paths",
+            )
+        if is_protocol_relative(value):
+            raise fail(
+                "url",
+                f"'{value}' leads to another site without saying how",
+                "write the address in full (https://…); a link starting '//' is not relative",
+            )
+    return value
+
+
+Url = Annotated[str, BeforeValidator(_url), Field(min_length=1)]
+
+
+def is_protocol_relative(url: str) -> bool:
+    """'//host/x' (and '\\\\host', which browsers read the same) leaves the site: it is no
+    relative link."""
+    return url.strip().replace("\\", "/").startswith("//")

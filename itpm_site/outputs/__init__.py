@@ -1,0 +1,1 @@
+"""Stage 5: files beside the pages: exports, the search index, feeds."""

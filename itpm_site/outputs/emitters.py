@@ -1,0 +1,19 @@
+"""Extra outputs written beside the pages (exports, search index), one function each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from itpm_site.outputs import exports, search
+from itpm_site.outputs.feeds import history_files
+
+if TYPE_CHECKING:
+    from itpm_site.render.site import SiteBuild
+
+ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = [
+    exports.data_files,
+    exports.schema_files,
+    search.emit_search,
+    history_files,
+]

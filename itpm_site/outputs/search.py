@@ -1,0 +1,299 @@
+"""What the portfolio's search finds: one record per page that has something to find.
+
+Each project, program and free page is a record made from the data (the rendered site is not
+crawled again): the title, summary and status note, the Markdown body, the people and names
+around the project and its budget figures, and one section per risk and per milestone with
+its anchor on the project page (``risk-2``, ``milestone-1``). Sections, and the body's
+headings with an id, become places a result links to: a match in a risk's mitigation leads
+straight to ``projects/<slug>/#risk-2``, while the index keeps one record per page.
+
+- ``iter_records`` builds the records, in title order: a pure function of the portfolio.
+- ``search_index`` turns them into the files the search page reads (``search/data/``).
+- ``BackgroundIndex`` indexes them while the pages render (``build``); ``emit_search`` is the
+  emitter ``serve`` uses after its pages.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from itpm_site.aggregate.portfolio import (
+    BudgetView,
+    Group,
+    MilestoneView,
+    Portfolio,
+    ProjectView,
+    RiskView,
+)
+from itpm_site.model.money import format_amount
+from itpm_site.model.slugs import slugify
+from itpm_site.outputs.search_index import (
+    INDEX_DIR,
+    IndexBuilder,
+    IndexedRecord,
+    SearchRecord,
+    Section,
+    index_files,
+    index_record,
+    title_order,
+)
+
+if TYPE_CHECKING:
+    from itpm_site.render.site import SiteBuild
+
+#: The filters a record may carry, in the order the search page shows them.
+FACETS = ("type", "phase", "status", "high_risk", "program", "owner", "category")
+
+
+# ------------------------------------------------------------------------------ records
+
+
+def _sentence(label: str, values: Iterable[str | None]) -> str:
+    items = [v.strip() for v in values if v and v.strip()]
+    return f"{label}: {', '.join(items)}." if items else ""
+
+
+def _full_stop(text: str | None) -> str:
+    text = (text or "").strip()
+    return text if not text or text.endswith(tuple(".!?:;…")) else text + "."
+
+
+def risk_section(risk: RiskView) -> Section:
+    """A risk: its title as a heading with the risk's anchor, then mitigation and owner."""
+    r = risk.risk
+    return Section(
+        risk.anchor,
+        r.title,
+        " ".join(x for x in (_full_stop(r.mitigation), _sentence("Risk owner", [r.owner])) if x),
+    )
+
+
+def milestone_section(milestone: MilestoneView) -> Section:
+    """A milestone: its name as a heading with the milestone's anchor, then its date."""
+    m = milestone.milestone
+    state = " (done)" if m.done else (" (overdue)" if milestone.overdue else "")
+    return Section(milestone.anchor, m.name, f"Milestone due {m.date.isoformat()}{state}.")
+
+
+def budget_sentence(budget: BudgetView | None) -> str:
+    """The budget figures in the project's own currency, written in full and short, as the
+    pages show them: 'Budget: planned 1,650,000 GEL (1.65M GEL), …'."""
+    if budget is None:
+        return ""
+    figures = []
+    for label, amount in (
+        ("planned", budget.planned),
+        ("forecast", budget.forecast),
+        ("spent", budget.actual),
+    ):
+        if amount is None:
+            continue
+        full = format_amount(amount, budget.currency)
+        short = format_amount(amount, budget.currency, compact=True)
+        figures.append(f"{label} {full}" + (f" ({short})" if short != full else ""))
+    return f"Budget: {', '.join(figures)}." if figures else ""
+
+
+def project_record(view: ProjectView, body_html: str) -> SearchRecord:
+    """A project: summary, status note, body, then the people and names around it and the
+    budget (in the opening, so a match there is a match on the project, not in its last
+    section), then its risks and milestones."""
+    p = view.project
+    facts = [
+        x
+        for x in (
+            _sentence("Owner", [p.owner]),
+            _sentence("Sponsor", [p.sponsor]),
+            _sentence("Team", p.team),
+            _sentence("Program", [p.program]),
+            _sentence("Category", [view.category.label if view.category else None]),
+            _sentence("Tags", p.tags),
+            budget_sentence(view.budget),
+        )
+        if x
+    ]
+    meta = {"owner": p.owner, "phase": p.phase.value}
+    if p.status:
+        meta["status"] = p.status.value
+    if view.risks:
+        # Band and state of each risk, in anchor order, for the badges of risk sub-results.
+        meta["risks"] = " ".join(f"{r.band}/{r.risk.status.value}" for r in view.risks)
+    filters = {"type": "project", "phase": p.phase.value, "owner": view.owner_slug}
+    if p.status:
+        filters["status"] = p.status.value
+    if view.has_high_risk:
+        filters["high_risk"] = "yes"
+    if view.program_slug:
+        filters["program"] = view.program_slug
+    if view.category:
+        filters["category"] = view.category.slug
+    return SearchRecord(
+        f"/{view.url}",
+        p.title,
+        [_full_stop(p.summary), _full_stop(p.status_note)],
+        body_html,
+        [*map(risk_section, view.risks), *map(milestone_section, view.milestones)],
+        facts,
+        meta,
+        filters,
+    )
+
+
+def program_record(group: Group, body_html: str) -> SearchRecord:
+    """A program page: summary, owner, the titles of its projects, body."""
+    facts = [
+        x
+        for x in (_sentence("Owner", [group.owner]), _sentence("Projects", [p.title for p in group.projects]))
+        if x
+    ]
+    filters = {"type": "program", "program": group.slug}
+    if group.owner:
+        filters["owner"] = slugify(group.owner)
+    return SearchRecord(
+        f"/{group.url}",
+        group.title,
+        [_full_stop(group.summary)],
+        body_html,
+        [],
+        facts,
+        {"owner": group.owner} if group.owner else {},
+        filters,
+    )
+
+
+def page_record(url: str, title: str, summary: str | None, body_html: str) -> SearchRecord:
+    """A free page (about, glossary, how to contribute)."""
+    return SearchRecord(f"/{url}", title, [_full_stop(summary)], body_html, [], [], {}, {"type": "page"})
+
+
+def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
+    """Every record of the portfolio in title order (the order of the index), each made as
+    it is reached; ``render`` turns Markdown into HTML."""
+    makers: list[tuple[tuple[str, str], Callable[[], SearchRecord]]] = []
+    for view in portfolio.projects:
+        makers.append(
+            ((view.project.title, f"/{view.url}"), lambda v=view: project_record(v, render(v.body)))
+        )
+    for g in portfolio.programs:
+        makers.append(
+            ((g.title, f"/{g.url}"), lambda g=g: program_record(g, render(g.body) if g.body else ""))
+        )
+    for pg in portfolio.pages:
+        makers.append(
+            (
+                (pg.page.title, f"/{pg.url}"),
+                lambda pg=pg: page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body)),
+            )
+        )
+    makers.sort(key=lambda m: title_order(*m[0]))
+    for _, make in makers:
+        yield make()
+
+
+def search_records(portfolio: Portfolio, render: Callable[[str], str]) -> list[SearchRecord]:
+    return list(iter_records(portfolio, render))
+
+
+# ------------------------------------------------------------------------------ index
+
+
+_lock = threading.Lock()
+# The records indexed by the last call in this process, by key: the next call indexes only
+# the others. (serve runs the emitters in a forked child where it can, and the child's
+# records die with it; where it cannot fork, rebuilds share this.)
+_indexed: dict[tuple, IndexedRecord] = {}
+
+
+def search_index(records: Iterable[SearchRecord], language: str = "en") -> dict[str, bytes]:
+    """The index files of ``records`` by path under ``search/data/``."""
+    return index_files((index_record(r) for r in records), FACETS, language)
+
+
+def search_index_files(site: SiteBuild) -> dict[str, bytes]:
+    """The index files of ``site``, re-indexing only records that changed since the last
+    call in this process."""
+    global _indexed
+    config = site.portfolio.config
+    records = iter_records(site.portfolio, lambda text: site.markdown.render(text, config.allow_html))
+    with _lock:
+        indexed = {}
+        for record in records:
+            key = record.key()
+            indexed[key] = _indexed.get(key) or index_record(record)
+        _indexed = indexed
+        return index_files(indexed.values(), FACETS, config.language)
+
+
+class BackgroundIndex:
+    """The index built in a thread while the pages render (``build``).
+
+    ``start`` it once the render workers are forked. A record's body comes from the Markdown
+    cache; one the workers have not rendered yet is waited for, and rendered here if the pages
+    end without it. ``files()`` gives the index once the pages are done; ``cancel()`` stops it.
+    """
+
+    def __init__(self, site: SiteBuild) -> None:
+        self.site = site
+        self.pages_done = threading.Event()
+        self._cancelled = False
+        self._outcome: concurrent.futures.Future = concurrent.futures.Future()
+        self._started = False
+
+    def start(self) -> None:
+        """Start indexing; call once the render workers are forked (a thread running while a
+        process forks could leave the child holding its locks)."""
+        if not self._started:
+            self._started = True
+            threading.Thread(target=self._work, name="search-index", daemon=True).start()
+
+    def _body(self, text: str) -> str:
+        markdown, allow_html = self.site.markdown, self.site.portfolio.config.allow_html
+        while True:
+            if self._cancelled:
+                raise _Cancelled
+            html = markdown.cached(text, allow_html)
+            if html is not None:
+                return html
+            if self.pages_done.is_set():
+                return markdown.render(text, allow_html)
+            markdown.wait_for_more(0.2)
+
+    def _work(self) -> None:
+        try:
+            # Records come in title order: each goes into the index as it is made.
+            builder = IndexBuilder(self.site.portfolio.config.language)
+            for record in iter_records(self.site.portfolio, self._body):
+                builder.add(index_record(record))
+            files = builder.files(FACETS)
+        except _Cancelled:
+            files = {}
+        except BaseException as exc:  # handed to the caller of files()
+            self._outcome.set_exception(exc)
+            return
+        self._outcome.set_result(files)
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """(path, bytes) of the index; call when the pages are done."""
+        self.pages_done.set()
+        self.start()
+        for path, data in self._outcome.result().items():
+            yield f"{INDEX_DIR}/{path}", data
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self.pages_done.set()
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def emit_search(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+    """Emitter: the search index under ``search/data/`` (none with ``--no-search``)."""
+    if not site.options.search:
+        return
+    for path, data in search_index_files(site).items():
+        yield f"{INDEX_DIR}/{path}", data

@@ -1,0 +1,46 @@
+"""The search page's filters: what a search can be narrowed by, and every value it can take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from itpm_site.model.slugs import slugify
+from itpm_site.model.vocab import Phase, Status
+
+if TYPE_CHECKING:
+    from itpm_site.aggregate.portfolio import Portfolio
+
+
+#: Values of the ``type`` filter.
+TYPES = {"project": "Project", "program": "Program", "page": "Page"}
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter of the search page: its key (the URL parameter), legend and values in order."""
+
+    key: str
+    label: str
+    values: list[tuple[str, str]]  # (value as in the URL and the index, label)
+
+
+def facets(portfolio: Portfolio) -> list[Facet]:
+    """The search page's filters and every value they can take, in display order.
+
+    Values are the explorer's (``projects/?status=red&owner=nino-beridze``): vocabulary values
+    and slugs, so a search and the explorer read the same URL parameters.
+    """
+    owners = {g.slug: g.title for g in portfolio.owners}
+    for program in portfolio.programs:  # a program's owner may own no project
+        if program.owner:
+            owners.setdefault(slugify(program.owner), program.owner)
+    return [
+        Facet("type", "Type", list(TYPES.items())),
+        Facet("phase", "Phase", [(ph.value, ph.label) for ph in Phase]),
+        Facet("status", "Status", [(st.value, st.label) for st in Status]),
+        Facet("high_risk", "Risk", [("yes", "Open high or critical risk")]),
+        Facet("program", "Program", [(g.slug, g.title) for g in portfolio.programs]),
+        Facet("owner", "Owner", sorted(owners.items(), key=lambda o: (o[1].casefold(), o[0]))),
+        Facet("category", "Category", [(g.slug, g.title) for g in portfolio.categories]),
+    ]

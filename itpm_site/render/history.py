@@ -1,0 +1,193 @@
+"""The history shaped for the pages: the changes of the last weeks by kind, the dashboard's
+headline and the trend charts. Templates only display what is computed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from itpm_site.history import History
+from itpm_site.history.figures import (
+    BAND_KEYS,
+    PHASE_KEYS,
+    RAG_KEYS,
+    Money,
+)
+from itpm_site.history.items import KINDS, ChangeItem, eac_delta
+from itpm_site.history.timeline import Week, WeekFigures
+from itpm_site.model.money import format_amount
+from itpm_site.model.vocab import Phase
+from itpm_site.render.trend_charts import lines, stacked_columns
+
+#: Weeks in the dashboard's small trend chart.
+DASHBOARD_WEEKS = 12
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    heading: str
+    items: list[ChangeItem]
+
+
+@dataclass
+class WeekChanges:
+    week: Week
+    groups: list[KindGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.items) for g in self.groups)
+
+
+def recent_weeks(history: History) -> list[WeekChanges]:
+    """The last ``history.weeks`` weeks up to the latest commit's, newest first, each with
+    its changes grouped by kind (a week without changes is listed as such)."""
+    if not history.timeline.weeks:
+        return []
+    last = history.timeline.weeks[-1].week
+    weeks = [Week(last.start - dt.timedelta(days=7 * i)) for i in range(history.settings.weeks)]
+    by_week: dict[Week, list[ChangeItem]] = {w: [] for w in weeks}
+    for item in history.items:
+        week = Week.of(item.date)
+        if week in by_week:
+            by_week[week].append(item)
+    out = []
+    for week in weeks:
+        items = by_week[week]
+        groups = [
+            KindGroup(kind, heading, [i for i in items if i.kind == kind]) for kind, heading in KINDS.items()
+        ]
+        out.append(WeekChanges(week, [g for g in groups if g.items]))
+    return out
+
+
+def headline(history: History) -> tuple[Week, list[str]] | None:
+    """The latest week's news in a few words: ``(week, ['2 turned red', '1 moved to
+    Closure', '+450k USD forecast'])``."""
+    if not history.available or not history.timeline.weeks:
+        return None
+    week = history.timeline.weeks[-1].week
+    red = 0
+    added = 0
+    moved: Counter[Phase] = Counter()
+    eac: dict[str, Decimal] = {}
+    for step in history.timeline.commits:
+        if Week.of(step.commit.time.date()) != week:
+            continue
+        for change in step.projects:
+            red += change.turned_red
+            added += change.change == "added"
+            if change.phase:
+                moved[change.phase.new] += 1
+            delta = eac_delta(change)
+            if delta:
+                eac[delta[1]] = eac.get(delta[1], Decimal(0)) + delta[0]
+    parts = [f"{red} turned red"] if red else []
+    parts += [f"{n} moved to {phase.label}" for phase, n in sorted(moved.items(), key=lambda kv: kv[0].order)]
+    if added:
+        parts.append(f"{added} new")
+    for currency, amount in sorted(eac.items()):
+        if amount:
+            sign = "+" if amount > 0 else ""
+            parts.append(f"{sign}{format_amount(amount, currency, compact=True)} forecast")
+    return week, parts
+
+
+@dataclass
+class MoneyTrend:
+    currency: str
+    rows: list[tuple[Week, Money | None]]
+    chart: Markup
+
+
+class Trends:
+    """The weekly figures as charts and table rows."""
+
+    def __init__(self, weeks: list[WeekFigures]) -> None:
+        self.weeks = weeks
+        self.labels = [w.week.label for w in weeks]
+
+    def _stacked(
+        self,
+        name: str,
+        keys,
+        labels,
+        chart_id: str,
+        title: str,
+        prefix: str,
+        weeks: list[WeekFigures] | None = None,
+    ) -> Markup:
+        weeks = self.weeks if weeks is None else weeks
+        series = [
+            (k, label, [getattr(w.figures, name)[k] for w in weeks])
+            for k, label in zip(keys, labels, strict=True)
+        ]
+        return stacked_columns([w.week.label for w in weeks], series, chart_id, title, prefix)
+
+    def rag_chart(self, chart_id: str = "trend-rag", last: int | None = None) -> Markup:
+        weeks = self.weeks[-last:] if last else self.weeks
+        return self._stacked(
+            "rag",
+            RAG_KEYS,
+            ["Green", "Amber", "Red", "Not set"],
+            chart_id,
+            "Projects by RAG status, week by week",
+            "rag-fill",
+            weeks,
+        )
+
+    def phase_chart(self) -> Markup:
+        return self._stacked(
+            "phases",
+            PHASE_KEYS,
+            [p.label for p in Phase],
+            "trend-phases",
+            "Projects per phase, week by week",
+            "phase-fill",
+        )
+
+    def risk_chart(self) -> Markup:
+        return self._stacked(
+            "live_risks",
+            BAND_KEYS,
+            [b.capitalize() for b in BAND_KEYS],
+            "trend-risks",
+            "Live risks by band, week by week",
+            "band-fill",
+        )
+
+    def overdue_chart(self) -> Markup:
+        series = [("overdue", "Overdue milestones", [w.figures.overdue_milestones for w in self.weeks])]
+        return stacked_columns(
+            self.labels, series, "trend-overdue", "Overdue milestones, week by week", "fill"
+        )
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({c for w in self.weeks for c in w.figures.money})
+
+    def money(self) -> list[MoneyTrend]:
+        out = []
+        for currency in self.currencies:
+            rows = [(w.week, w.figures.money.get(currency)) for w in self.weeks]
+            series = [
+                (key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
+                for key, label in (("planned", "Planned"), ("eac", "EAC"))
+            ]
+            chart = lines(
+                self.labels,
+                series,
+                f"trend-money-{currency.lower()}",
+                f"Planned and estimate at completion ({currency}), week by week",
+            )
+            out.append(MoneyTrend(currency, rows, chart))
+        return out
+
+
+def trends(history: History) -> Trends:
+    return Trends(history.timeline.weeks if history.available else [])

@@ -1,0 +1,416 @@
+"""Stage 4: the pages of the site, each a template rendered with plain data.
+
+``plan_pages`` lists every page with the projects it shows (its inputs), so ``serve`` can
+re-render only what an edit touches; ``render_pages`` turns them into bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from html import escape as xml_escape
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from itpm_site import __version__
+from itpm_site.aggregate.portfolio import Portfolio
+from itpm_site.history import History
+from itpm_site.model.config import base_path
+from itpm_site.model.money import format_amount, format_percent, percent
+from itpm_site.model.vocab import PHASE_INFO, Phase, Status
+from itpm_site.render import charts
+from itpm_site.render import history as history_views
+from itpm_site.render.facets import facets
+from itpm_site.render.markdown import MarkdownCache
+from itpm_site.render.theme import Theme
+
+#: The site's sections, in navigation order: (url, label).
+NAV = (
+    ("", "Dashboard"),
+    ("projects/", "Projects"),
+    ("phases/", "Phases"),
+    ("programs/", "Programs"),
+    ("risks/", "Risks"),
+    ("budget/", "Budget"),
+    ("roadmap/", "Roadmap"),
+    ("milestones/", "Milestones"),
+)
+
+
+#: The site files the outputs stage writes (``outputs/exports.py``), as (path, label) for links in the theme.
+SITE_EXPORTS = (
+    ("portfolio.json", "Portfolio (JSON)"),
+    ("projects.csv", "Projects (CSV)"),
+    ("risks.csv", "Risks (CSV)"),
+    ("milestones.csv", "Milestones (CSV)"),
+    ("milestones.ics", "Milestones (calendar, .ics)"),
+)
+
+
+@dataclass
+class PageSpec:
+    """One output page: where it goes, which template, its data and what it depends on."""
+
+    path: str  # output path, e.g. 'projects/crm/index.html'
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    #: Slugs of the projects whose data the page shows; None means "the whole portfolio".
+    inputs: frozenset[str] | None = None
+    title: str = ""
+    section: str = ""  # which NAV entry is current
+    in_sitemap: bool = True
+    #: The page has a table of projects, whose rows every such page shares (rendered once per
+    #: process): the render workers give these pages to one process together.
+    lists_projects: bool = False
+
+    @property
+    def url(self) -> str:
+        """Pretty URL relative to the site root: 'projects/crm/'."""
+        return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
+
+
+def _slugs(items: Iterable) -> frozenset[str]:
+    return frozenset(p.slug for p in items)
+
+
+def report_projects(portfolio: Portfolio) -> list:
+    """The projects of the steering-committee pack: red, then amber, then any other with an
+    overdue milestone; by title within each."""
+
+    def rank(view) -> int:
+        status = view.project.status.value if view.project.status else ""
+        return {"red": 0, "amber": 1}.get(status, 2)
+
+    chosen = [v for v in portfolio.projects if rank(v) < 2 or any(m.overdue for m in v.milestones)]
+    return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
+
+
+def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order (the history pages only where the
+    portfolio is in a git repository)."""
+    pages: list[PageSpec] = [
+        PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
+        PageSpec(
+            "projects/index.html", "projects.html", title="Projects", section="projects/", lists_projects=True
+        ),
+        PageSpec("phases/index.html", "phases.html", title="Phases", section="phases/"),
+        PageSpec("programs/index.html", "programs.html", title="Programs", section="programs/"),
+        PageSpec("owners/index.html", "owners.html", title="Owners", section="projects/"),
+        PageSpec("categories/index.html", "categories.html", title="Categories", section="projects/"),
+        PageSpec("tags/index.html", "tags.html", title="Tags", section="projects/"),
+        PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
+        PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
+        PageSpec(
+            "figures/index.html", "figures.html", title="How the figures are computed", section="budget/"
+        ),
+        PageSpec("roadmap/index.html", "roadmap.html", title="Roadmap", section="roadmap/"),
+        PageSpec("milestones/index.html", "milestones.html", title="Milestones", section="milestones/"),
+        PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
+        PageSpec(
+            "report/index.html",
+            "report.html",
+            {"report": report_projects(portfolio)},
+            title="Steering-committee pack",
+            section="",
+        ),
+        PageSpec(
+            "search/index.html",
+            "search.html",
+            {"facets": facets(portfolio)},
+            title="Search",
+            section="",
+        ),
+        PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
+    ]
+    if history is not None:
+        pages += [
+            PageSpec("changes/index.html", "changes.html", title="What changed"),
+            PageSpec("trends/index.html", "trends.html", title="Trends"),
+        ]
+    for view in portfolio.projects:
+        related = {view.slug, *(d.slug for d in view.depends_on), *(d.slug for d in view.dependents)}
+        pages.append(
+            PageSpec(
+                f"{view.url}index.html",
+                "project.html",
+                {"p": view},
+                frozenset(related),
+                view.title,
+                "projects/",
+            )
+        )
+    for kind, groups, section in (
+        ("phase", portfolio.phases, "phases/"),
+        ("program", portfolio.programs, "programs/"),
+        ("owner", portfolio.owners, "projects/"),
+        ("category", portfolio.categories, "projects/"),
+        ("tag", portfolio.tags, "projects/"),
+    ):
+        for group in groups:
+            inputs: frozenset[str] | None = _slugs(group.projects)
+            if kind == "phase":  # its stage navigation counts the projects of every phase
+                inputs = None
+            elif group.owner and (owner := portfolio.owner_group(group.owner)):
+                inputs |= _slugs(owner.projects)  # links the owner's page while there is one
+            pages.append(
+                PageSpec(
+                    f"{group.url}index.html",
+                    f"{kind}.html",
+                    {"group": group},
+                    inputs,
+                    group.title,
+                    section,
+                    lists_projects=True,
+                )
+            )
+    for page in portfolio.pages:
+        pages.append(
+            PageSpec(
+                f"{page.url}index.html", "page.html", {"fp": page}, frozenset(), page.page.title, page.url
+            )
+        )
+    return pages
+
+
+def layout_inputs(portfolio: Portfolio) -> tuple:
+    """What the layout (base.html) shows of the whole portfolio on every page, beyond the
+    config and the free pages: when it changes, every page changes (``serve`` renders them all).
+    """
+    return (len(portfolio.projects), tuple(portfolio.rates_used))
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def relative_url(from_path: str, target: str) -> str:
+    """A link from the page at ``from_path`` to the site-root-relative ``target``."""
+    depth = from_path.count("/")
+    prefix = "../" * depth
+    if target in ("", "./"):
+        return prefix or "./"
+    return prefix + target
+
+
+def _fmt_money(amount: Decimal | None, currency: str | None = None, compact: bool = False) -> str:
+    return format_amount(amount, currency, compact)
+
+
+def _fmt_date(value: dt.date | None, _style: str = "") -> str:
+    """The one date format of the pages, '1 Apr 2026' (ISO stays in datetime attributes and
+    exports). The style argument that themes written for older versions pass is ignored."""
+    if value is None:
+        return "–"
+    return f"{value.day} {charts.MONTHS[value.month - 1]} {value.year}"  # not locale-bound
+
+
+def _fmt_pct(value: Decimal | float | None, signed: bool = False) -> str:
+    """The one percentage format: one decimal ('+18.6%')."""
+    return format_percent(None if value is None else Decimal(value), signed)
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+_URL_UNSAFE = {c: f"%{ord(c):02X}" for c in ' "<>`{}|\\^'}
+
+
+def _href(url: str) -> str:
+    """An address from content with the characters that may not appear raw in one (space,
+    quotes, angle brackets…) percent-encoded; everything else, %-escapes included, is kept."""
+    return "".join(_URL_UNSAFE.get(c, c) for c in url)
+
+
+def _signed_days(n: int | None) -> str:
+    if n is None:
+        return "–"
+    return f"+{n} d" if n > 0 else f"{n} d"
+
+
+@dataclass
+class SiteContext:
+    """What every template may use."""
+
+    portfolio: Portfolio
+    base_url: str
+    markdown: MarkdownCache
+    search: bool = True
+    history: History | None = None
+    #: Rendered fragments shared by the pages of one build (see ``fragment``).
+    fragments: dict[tuple, Markup] = field(default_factory=dict)
+
+    def globals(self) -> dict[str, Any]:
+        return {
+            "portfolio": self.portfolio,
+            "site": self.portfolio.config,
+            "as_of": self.portfolio.as_of,
+            "base_url": self.base_url,
+            "base_path": base_path(self.base_url),
+            "nav": NAV,
+            "phases": list(Phase),
+            "phase_info": PHASE_INFO,
+            "statuses": list(Status),
+            "charts": charts,
+            "version": __version__,
+            "search_enabled": self.search,
+            "site_exports": SITE_EXPORTS,
+            "history": self.history,
+            "history_views": history_views,
+        }
+
+
+def make_environment(
+    theme: Theme, site: SiteContext, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    env = theme.environment(bytecode_cache)
+    env.globals.update(site.globals())
+    env.filters.update(
+        {
+            "money": _fmt_money,
+            "date": _fmt_date,
+            "pct": _fmt_pct,
+            "plural": _plural,
+            "days": _signed_days,
+            "href": _href,
+            "percent_of": lambda part, whole: percent(part, whole),
+            "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        }
+    )
+    allow_html = site.portfolio.config.allow_html
+
+    # Hosts serve 404.html at whatever address was missing, at any depth, where a relative
+    # link would resolve against that address: when base_url names the site's place, the
+    # 404 page links from there. With the default '/', its links stay relative (the site may
+    # be served under a sub-path nobody told us about) and the page inlines its stylesheet.
+    site_root = "" if site.base_url == "/" else site.base_url
+
+    def url(target: str) -> str:
+        if _IN_FRAGMENT.get(False):  # resolved when the fragment is placed on a page
+            return _ROOT_MARK + target if target else _HOME_MARK
+        page = _PAGE.get(None)
+        path = page.path if page is not None else ""
+        if path == "404.html" and site_root:
+            return site_root + target
+        return relative_url(path, target)
+
+    def markdown(text: str) -> Markup:
+        return Markup(site.markdown.render(text, allow_html))
+
+    def inline_static(rel: str) -> Markup:
+        """A theme static file's text, for pages that cannot rely on relative asset links."""
+        return Markup(theme.static_files()[rel].read_text(encoding="utf-8"))
+
+    def rendered_once(key: tuple, render: Callable[[], Any]) -> str:
+        html = site.fragments.get(key)
+        if html is None:
+            token = _IN_FRAGMENT.set(True)
+            try:
+                html = site.fragments[key] = str(render())
+            finally:
+                _IN_FRAGMENT.reset(token)
+        return html
+
+    def placed(html: str) -> Markup:
+        if _IN_FRAGMENT.get(False):  # nested: the outer fragment resolves the links
+            return Markup(html)
+        up = url("x")[:-1]  # this page's way to the site root: '../../', '' or the base URL
+        return Markup(html.replace(_ROOT_MARK, up).replace(_HOME_MARK, url("")))
+
+    def fragment(*key: Any, caller) -> Markup:
+        """``{% call fragment(key…) %}…{% endcall %}``: render once per build, reuse after.
+
+        The key must name everything the fragment shows that can differ between pages; the
+        portfolio is fixed for a build. Links made with url need not be in it: inside a
+        fragment they are kept relative to the site root and made relative to each page that
+        shows it, so one rendering serves pages at every depth.
+        """
+        return placed(rendered_once(key, caller))
+
+    def fragment_each(name: str, items: Iterable, key: str, caller) -> Markup:
+        """``{% call(item) fragment_each(name, items, key) %}…{% endcall %}``: a fragment
+        for each item (named by its attribute ``key``, such as 'slug'), in one call: a table of
+        10,000 rows is one call and one pass over its links, not 10,000 of each. (Its keys
+        start with this function: they never meet fragment()'s.)"""
+        return placed(
+            "".join(
+                [
+                    rendered_once((fragment_each, name, getattr(item, key)), partial(caller, item))
+                    for item in items
+                ]
+            )
+        )
+
+    @jinja2.pass_context
+    def url_filter(context, target: str) -> str:
+        """``{{ 'projects/' | url }}``: url() as a filter, which Jinja calls directly (a global
+        function goes through Context.call: 54,000 links at 1,000 projects cost 8 % of
+        rendering). pass_context keeps Jinja from running it at compile time for a literal
+        target, when no page is being rendered."""
+        return url(target)
+
+    env.globals["url"] = url
+    env.filters["url"] = url_filter
+    env.globals["fragment"] = fragment
+    env.globals["fragment_each"] = fragment_each
+    env.globals["inline_static"] = inline_static
+    env.filters["markdown"] = markdown
+    return env
+
+
+#: The page being rendered (in this thread): ``url`` makes links relative to it, so macros
+#: need no page context and each macro file is set up once per build, not once per page.
+_PAGE: ContextVar[PageSpec] = ContextVar("itpm_site_page")
+#: Set while a fragment renders; its links then start with these marks ("the site root, seen
+#: from the page", and "the home page") until the fragment is placed on a page. Control
+#: characters: they cannot come from content (YAML and Markdown text never carries them here).
+_IN_FRAGMENT: ContextVar[bool] = ContextVar("itpm_site_in_fragment")
+_ROOT_MARK = "\x00"
+_HOME_MARK = "\x01"
+
+
+@contextlib.contextmanager
+def rendering(page: PageSpec) -> Iterator[None]:
+    """Templates rendered inside this block link from ``page`` (``url``)."""
+    token = _PAGE.set(page)
+    try:
+        yield
+    finally:
+        _PAGE.reset(token)
+
+
+def render_page(env: jinja2.Environment, page: PageSpec) -> str:
+    """One page's HTML."""
+    with rendering(page):
+        return "".join(env.get_template(page.template).generate(page=page, **page.context))
+
+
+def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[tuple[str, bytes]]:
+    """(output path, bytes) for each page, in order."""
+    for page in pages:
+        yield page.path, render_page(env, page).encode("utf-8")
+
+
+def sitemap(pages: Iterable[PageSpec], base_url: str) -> bytes:
+    """sitemap.xml; the protocol wants absolute URLs, so set an absolute base_url for it."""
+    root = base_url
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        if page.in_sitemap:
+            # html.escape does what xml.sax.saxutils.escape does here, without importing
+            # urllib, http and ssl (25 ms) into every build.
+            loc = xml_escape(posixpath.join(root, page.url), quote=False)
+            lines.append(f"  <url><loc>{loc}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

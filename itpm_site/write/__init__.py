@@ -1,0 +1,1 @@
+"""Stage 6: the pages and files → the output folder, swapped in whole (never half-written)."""

@@ -1,0 +1,200 @@
+"""Rendering pages on every core.
+
+Pages are independent once the portfolio is computed, and rendering (Markdown + templates) is
+most of a build. Where processes can be forked (Linux), workers inherit the computed site —
+nothing is pickled on the way in — and send back page bytes plus the Markdown they rendered,
+so the parent's cache stays warm for the next rebuild. Elsewhere pages render in-process. The
+bytes are the same either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+
+import jinja2
+
+from itpm_site.parallel import Lifeline, pool_context
+from itpm_site.render.markdown import MarkdownCache
+from itpm_site.render.pages import PageSpec, render_pages
+from itpm_site.write.writer import (
+    Entry,
+    Reuse,
+    SiteWriter,
+    staging_path,
+    store,
+)
+
+#: Below this many pages, starting processes costs more than it saves.
+MIN_PAGES_FOR_WORKERS = 300
+
+# Set in the parent just before the workers fork, read by them.
+_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache, Reuse | None] | None = None
+
+
+def _weight(page: PageSpec, total_projects: int) -> float:
+    if page.inputs is None:  # whole-portfolio pages list every project
+        return 1 + total_projects / 10
+    return 1 + len(page.inputs) / 10
+
+
+def _chunks(pages: Sequence[PageSpec], workers: int, total_projects: int) -> list[list[int]]:
+    """Runs of pages of similar total cost, several per worker for balance.
+
+    The pages with a table of projects come first, in as few runs as balance allows: each
+    process renders a project's row once and reuses it, so pages sharing rows in one process
+    render the rows once in all, not once per process.
+    """
+    weights = [_weight(p, total_projects) for p in pages]
+    share = sum(weights) / workers
+    listing = [i for i, p in enumerate(pages) if p.lists_projects]
+    rest = [i for i, p in enumerate(pages) if not p.lists_projects]
+    runs = max(1, math.ceil(sum(weights[i] for i in listing) / share))
+    return _runs(listing, weights, sum(weights[i] for i in listing) / runs) + _runs(
+        rest, weights, max(20.0, share / 8)
+    )
+
+
+def _runs(indices: list[int], weights: list[float], target: float) -> list[list[int]]:
+    """``indices`` cut into consecutive runs of about ``target`` weight each."""
+    chunks: list[list[int]] = [[]]
+    load = 0.0
+    for index in indices:
+        if load >= target and chunks[-1]:
+            chunks.append([])
+            load = 0.0
+        chunks[-1].append(index)
+        load += weights[index]
+    return chunks if chunks[0] else []
+
+
+def _start_worker(lifeline: Lifeline) -> None:
+    lifeline.hold()  # a build killed half-way takes its workers with it
+    # Rendering allocates (and drops) many small containers: with the default, a young-
+    # generation pass every 700 allocations, the collector takes 2.5 % of rendering; with a
+    # pass a tenth as often, 0.5 %. What the parent built is frozen, never scanned.
+    gc.set_threshold(7000, *gc.get_threshold()[1:])
+
+
+class _Failed(Exception):
+    """A page failed in a worker; the parent renders it again to raise the real error."""
+
+
+def _render_chunk(
+    indices: list[int], folder: str | None = None
+) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
+    """Render pages; with ``folder``, store them there and send back their paths and what was
+    stored (see ``write.store``)."""
+    env, pages, markdown, reuse = _SHARED  # type: ignore[misc]
+    markdown.fresh = []
+    out: list[tuple[str, bytes | Entry]] = []
+    made: set[Path] = set()
+    for index in indices:
+        try:
+            rendered = list(render_pages(env, [pages[index]]))
+        except Exception:  # a template error: the parent renders the page again to report it
+            return out, markdown.fresh, index
+        for rel, data in rendered:  # an I/O error here (disk full) goes to the parent as is
+            if folder is None:
+                out.append((rel, data))
+            else:
+                out.append((rel, store(staging_path(Path(folder), rel, made), rel, data, reuse)))
+    return out, markdown.fresh, -1
+
+
+def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
+    return workers >= 2 and len(pages) >= MIN_PAGES_FOR_WORKERS and sys.platform.startswith("linux")
+
+
+def _run(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+    folder: str | None,
+    meanwhile: Callable[[], None] | None = None,
+    reuse: Reuse | None = None,
+) -> Iterator[tuple[str, bytes | Entry]]:
+    global _SHARED
+    chunks = deque(_chunks(pages, workers, total_projects))
+    _SHARED = (env, pages, markdown, reuse)
+    # Pages sent back as bytes: a bounded window of chunks in flight keeps finished pages
+    # from piling up in memory while one chunk (a big listing page) is slow. Pages written by
+    # the workers cost nothing to keep waiting, so all chunks go at once. Either way chunks
+    # are taken as they finish: the first (the pages with a project table) is the longest.
+    limit = workers * 2 if folder is None else len(chunks)
+    order: dict = {}  # of chunks that finish together, the first submitted is taken first
+    lifeline = Lifeline()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=pool_context(), initializer=_start_worker, initargs=(lifeline,)
+        ) as pool:
+            window: set = set()
+            while chunks or window:
+                while chunks and len(window) < limit:
+                    future = pool.submit(_render_chunk, chunks.popleft(), folder)
+                    order[future] = len(order)
+                    window.add(future)
+                if meanwhile is not None:  # the parent's own work, while the workers render
+                    meanwhile()
+                    meanwhile = None
+                done, window = wait(window, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=order.__getitem__):
+                    rendered, fresh, failed = future.result()
+                    for key, html in fresh:
+                        markdown.put_key(key, html)
+                    yield from rendered
+                    if failed >= 0:  # raises the template error, with its real traceback
+                        yield from render_pages(env, [pages[failed]])
+                        raise _Failed(pages[failed].path)
+    finally:
+        _SHARED = None
+        lifeline.close()
+
+
+def render_all(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) for every page; on ``workers`` processes when there are enough pages."""
+    if not _parallel(pages, workers):
+        yield from render_pages(env, pages)
+        return
+    yield from _run(env, pages, markdown, workers, total_projects, None)  # type: ignore[misc]
+
+
+def write_all(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+    writer: SiteWriter,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[str]:
+    """Render every page into ``writer``'s staging folder; yields each page's path.
+
+    In parallel the workers write the files themselves (the pages never travel through a
+    pipe to this process), and ``meanwhile`` runs here while they do; serially it runs after.
+    """
+    if not _parallel(pages, workers):
+        for rel, data in render_pages(env, pages):
+            writer.write(rel, data)
+            yield rel
+        if meanwhile is not None:
+            meanwhile()
+        return
+    for rel, entry in _run(
+        env, pages, markdown, workers, total_projects, str(writer.staging), meanwhile, writer.reuse
+    ):
+        writer.record(rel, entry)  # type: ignore[arg-type]
+        yield rel

@@ -1,0 +1,448 @@
+"""Stage 5: write the site atomically.
+
+Everything goes into a staging folder beside the output; only when every file is in place is
+the previous output swapped out. A failed or interrupted build leaves the previous site
+untouched, and nothing but a folder that itpm-site itself wrote is ever deleted. A build that
+was killed leaves its staging folder behind; the next build removes it, once no running build
+holds it (see ``clean_leftovers``).
+
+With a cache folder (ROOT/.itpm-cache, the default), builds also avoid creating what already
+exists. Creating files and folders is the dearest part of writing a site on many file systems
+(at 10,000 projects a build makes 20,000 files in 10,000 folders), and most pages of a rebuild
+are byte-identical to the last one's. So the output before last is kept in the cache as a spare
+(``spare/``, with a record of its files) and becomes the next staging folder: its folders are
+reused, pages whose bytes are unchanged stay as they are, pages equal to the current output's are
+hard-linked to them, and only the rest is written. Files of the spare that the new build does
+not have are removed before the swap. Every reuse is checked against the file's recorded size,
+mtime and digest, so a file changed by hand is written afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+from itpm_site.cache.digest import digest
+from itpm_site.cache.seal import is_real_folder, read_sealed, write_sealed
+
+#: Present in every output folder itpm-site writes; nothing else is ever replaced.
+MARKER = ".itpm-site-output"
+MARKER_TEXT = b"Written by itpm-site. This whole folder is replaced on every build.\n"
+
+#: What a stored file is: (size, mtime in ns, inode, digest of its bytes).
+Entry = tuple[int, int, int, str]
+
+# In the cache folder: the record of the live output, and the spare output with its record.
+OUTPUT_RECORD = "output.json"
+SPARE = "spare"
+SPARE_RECORD = "spare.json"
+
+
+class OutputError(Exception):
+    """The output folder is unsafe to write (a usage error)."""
+
+
+def check_output(root: Path, output: Path) -> None:
+    """Refuse outputs that could destroy the sources or someone else's files."""
+    root, output = root.resolve(), output.resolve()
+    content = root / "content"
+    if output == root or root.is_relative_to(output):
+        raise OutputError(f"refusing to write the site to {output}: it contains the portfolio")
+    if output.is_relative_to(content):
+        raise OutputError(f"refusing to write the site inside {content}")
+    if (output / "content").exists():
+        raise OutputError(f"refusing to replace {output}: it has a content/ folder")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"{output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
+        raise OutputError(
+            f"refusing to replace {output}: it is not empty and was not written by itpm-site "
+            "(choose another --output, or empty the folder)"
+        )
+
+
+# ------------------------------------------------------------------------------ leftovers
+
+
+def _pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running? Where that cannot be asked safely, yes."""
+    if os.name != "posix":  # os.kill would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _lock(folder: Path) -> int | None:
+    """Hold an exclusive lock on ``folder`` (until the returned descriptor is closed), so that
+    other builds, in other process namespaces too, see that it is in use; None where folders
+    cannot be locked."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _abandoned(folder: Path, pid: int) -> bool:
+    """``folder`` was left by build ``pid``, which is no longer running."""
+    if pid == os.getpid() or _pid_alive(pid) or not is_real_folder(folder):
+        return False
+    held = _lock(folder)
+    if held is None and fcntl is not None:
+        return False  # locked by a running build (or not ours to open)
+    _unlock(held)
+    return True
+
+
+def clean_leftovers(output: Path) -> None:
+    """Remove the staging folders of builds that did not finish (killed, or the machine went
+    down), and put back the site of one stopped between the two renames of its swap."""
+    leftover = re.compile(rf"\.{re.escape(output.name)}\.(building|previous)-(\d+)")
+    try:
+        names = sorted(entry.name for entry in os.scandir(output.parent))
+    except OSError:
+        return
+    for name in names:
+        match = leftover.fullmatch(name)
+        folder = output.parent / name
+        if match is None or not _abandoned(folder, int(match[2])):
+            continue
+        if match[1] == "previous" and not output.exists() and (folder / MARKER).is_file():
+            with contextlib.suppress(OSError):
+                os.replace(folder, output)  # the last complete site
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------ reuse
+
+
+@dataclass
+class Reuse:
+    """What a build may reuse instead of writing (see the module's doc)."""
+
+    #: Files already in the staging folder (a former output), by path under it.
+    present: dict[str, Entry] = field(default_factory=dict)
+    #: The live output and its files, to hard-link identical pages from.
+    output: Path | None = None
+    linkable: dict[str, Entry] = field(default_factory=dict)
+
+
+def _matches(path: Path, entry: Entry) -> bool:
+    """``path`` is still the very file recorded (a file changed or replaced since is not)."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == entry[:3]
+
+
+def _clear(target: Path) -> None:
+    """Make way for a new file at ``target`` without touching a file linked elsewhere."""
+    try:
+        st = target.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+
+
+def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
+    """Put ``data`` at ``target`` in the staging folder: kept if already there, linked to the
+    live output's identical file, or written."""
+    hashed = digest(data)
+    if reuse is not None:
+        present = reuse.present.get(rel)
+        if present is not None and present[3] == hashed and _matches(target, present):
+            return present
+        live = reuse.linkable.get(rel)
+        if live is not None and live[3] == hashed and reuse.output is not None:
+            source = reuse.output.joinpath(*rel.split("/"))
+            if _matches(source, live):
+                with contextlib.suppress(OSError):  # no hard links here (FAT, some shares)
+                    _clear(target)
+                    os.link(source, target)
+                    return live
+        # Never write through a file that may be hard-linked to the live output.
+        _clear(target)
+    with open(target, "wb", buffering=0) as f:  # unbuffered: fstat sees the final size, mtime
+        view = memoryview(data)
+        while view:
+            view = view[f.write(view) :]
+        st = os.fstat(f.fileno())
+    return (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
+
+
+def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
+    """The recorded files of ``folder`` (None if there is no record we trust)."""
+    raw = read_sealed(path)  # only a record this user's itpm-site wrote
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+        if data.get("folder") != str(folder):
+            return None
+        return {rel: (int(e[0]), int(e[1]), int(e[2]), str(e[3])) for rel, e in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def _save_record(path: Path, folder: Path, files: dict[str, Entry]) -> None:
+    write_sealed(
+        path, json.dumps({"folder": str(folder), "files": files}, separators=(",", ":")).encode("utf-8")
+    )
+
+
+def _discard(path: Path) -> None:
+    """Remove a spare folder; if a link stands in its place, only the link."""
+    if path.is_symlink():
+        with contextlib.suppress(OSError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def forget(cache: Path, output: Path) -> None:
+    """Drop the record of ``output`` (about to be written without one): none of it may be
+    reused later."""
+    record = cache / OUTPUT_RECORD
+    if _load_record(record, output.resolve()) is not None:
+        with contextlib.suppress(OSError):
+            record.unlink(missing_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _only_recorded(folder: Path, files: dict[str, Entry]) -> bool:
+    """``folder`` holds nothing but regular files and folders its record lists (a spare with
+    anything else, such as a file or a link added by hand to the output it once was, is not
+    reused)."""
+    folders = {""}
+    for rel in files:
+        parts = rel.split("/")
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    return False
+                if entry.is_dir():
+                    if rel not in folders:
+                        return False
+                    pending.append((entry.path, rel + "/"))
+                elif rel not in files:
+                    return False
+    return True
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_dev == b.stat().st_dev
+    except OSError:
+        return False
+
+
+def staging_path(staging: Path, rel: str, made: set[Path]) -> Path:
+    """``rel``'s path under ``staging``, its folders made (``made`` remembers which)."""
+    path = staging.joinpath(*rel.split("/"))
+    parent = path.parent
+    if parent not in made:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file of a spare output is in the way
+            for folder in (*reversed(parent.relative_to(staging).parents[:-1]), parent.relative_to(staging)):
+                if (staging / folder).is_file():
+                    (staging / folder).unlink()
+            parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    return path
+
+
+# ------------------------------------------------------------------------------ the writer
+
+
+class SiteWriter:
+    """Collects the files of one build in a staging folder, then swaps it in.
+
+    ``cache`` (a folder, e.g. ROOT/.itpm-cache) turns on reuse; see the module's doc.
+    """
+
+    def __init__(self, root: Path, output: Path, cache: Path | None = None) -> None:
+        check_output(root, output)
+        self.output = output.resolve()
+        self.staging = self.output.parent / f".{self.output.name}.building-{os.getpid()}"
+        #: Every file stored so far: its path under the output and what it is.
+        self.files: dict[str, Entry] = {}
+        self.count = 0
+        self._made: set[Path] = set()
+        self._leftover: set[str] = set()  # files of the spare not (yet) part of this build
+        self.cache = cache.resolve() if cache is not None else None
+        clean_leftovers(self.output)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.reuse = self._start() if self.cache is not None else None
+        if self.reuse is None:
+            self.staging.mkdir(parents=True)
+        # Until the swap: the folder of a running build is never taken for a leftover.
+        self._held = _lock(self.staging)
+
+    # -- reuse
+
+    def _start(self) -> Reuse | None:
+        cache = self.cache
+        assert cache is not None
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            reuse = Reuse()
+            live = _load_record(cache / OUTPUT_RECORD, self.output)
+            if live is not None and (self.output / MARKER).is_file():
+                reuse.output, reuse.linkable = self.output, live
+            spare = cache / SPARE
+            present = _load_record(cache / SPARE_RECORD, spare)
+            (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
+            if (
+                present is None
+                or not is_real_folder(spare)
+                or not _same_device(spare, self.output.parent)
+                or not _only_recorded(spare, present)
+            ):
+                _discard(spare)
+                return reuse
+            os.replace(spare, self.staging)
+        except OSError:  # a read-only or odd cache: build without reuse
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return None
+        reuse.present = present
+        self._leftover = set(present)
+        return reuse
+
+    def _finish_staging(self) -> None:
+        """Remove the spare's files that this build did not write, then emptied folders."""
+        written = {rel.casefold(): rel for rel in self.files}
+        emptied: set[Path] = set()
+        for rel in sorted(self._leftover - self.files.keys()):
+            path = self.staging.joinpath(*rel.split("/"))
+            twin = written.get(rel.casefold())
+            if twin is not None and _same_file(path, self.staging.joinpath(*twin.split("/"))):
+                continue  # a case-insensitive disk: 'Logo.PNG' is now this build's 'logo.png'
+            try:
+                path.unlink()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+                continue  # gone, or now a folder (or under a file) of this build
+            emptied.add(path.parent)
+        for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+            while folder != self.staging and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+
+    # -- writing
+
+    def target(self, rel: str) -> Path:
+        """Where ``rel`` goes in the staging folder (its parent folders made)."""
+        return staging_path(self.staging, rel, self._made)
+
+    def write(self, rel: str, data: bytes) -> None:
+        self.record(rel, store(self.target(rel), rel, data, self.reuse))
+
+    def record(self, rel: str, entry: Entry) -> None:
+        """Note a file stored in the staging folder (by this process or a render worker)."""
+        self.files[rel] = entry
+        self.count += 1
+
+    def commit(self) -> None:
+        """Swap the staging folder in place of the previous output."""
+        try:
+            self._commit()
+        finally:
+            _unlock(self._held)
+            self._held = None
+
+    def _commit(self) -> None:
+        self._finish_staging()
+        _clear(self.staging / MARKER)
+        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        previous = self.output.parent / f".{self.output.name}.previous-{os.getpid()}"
+        if previous.exists():  # left by a crashed build of a process with the same id
+            shutil.rmtree(previous, ignore_errors=True)
+        if self.cache is not None:  # until the new record is saved, nothing may be trusted
+            with contextlib.suppress(OSError):
+                (self.cache / OUTPUT_RECORD).unlink(missing_ok=True)
+        if self.output.exists():
+            os.replace(self.output, previous)
+        try:
+            os.replace(self.staging, self.output)
+        except OSError:
+            if previous.exists():
+                os.replace(previous, self.output)
+            raise
+        if self.cache is not None:
+            self._keep(previous)
+        if previous.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+
+    def _keep(self, previous: Path) -> None:
+        """Record the new output, and keep the one it replaced as the next build's spare."""
+        cache = self.cache
+        assert cache is not None and self.reuse is not None
+        _save_record(cache / OUTPUT_RECORD, self.output, self.files)
+        if self.reuse.output is None or not previous.is_dir():
+            return  # the replaced output's files were not recorded: nothing to trust in it
+        spare = cache / SPARE
+        _discard(spare)
+        try:
+            os.replace(previous, spare)
+        except OSError:
+            return
+        (spare / MARKER).unlink(missing_ok=True)  # a spare is not a site anyone should serve
+        _save_record(cache / SPARE_RECORD, spare, self.reuse.linkable)
+
+    def abort(self) -> None:
+        _unlock(self._held)
+        self._held = None
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
