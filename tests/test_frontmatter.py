@@ -10,8 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
-from itpm_site.load.frontmatter import Span, parse_document, read_text
+from itpm_site.load import frontmatter
+from itpm_site.load.frontmatter import SourceError, Span, parse_document, read_text
 from itpm_site.load.pool import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -472,3 +474,16 @@ def test_quoting_the_colon_fixes_it(tmp_path, write_portfolio):
     result = load_portfolio(tmp_path)
     assert result.errors == []
     assert result.projects[0].model.title == "Phase 2: rollout"
+
+
+def test_a_yaml_error_without_a_position_is_still_a_source_error(monkeypatch):
+    # A YAML error may carry no mark at all; the hint about an unclosed quote (which names
+    # the line YAML stopped on) must not be looked for then, nor fail on the missing mark.
+    def compose(text, Loader):
+        raise yaml.MarkedYAMLError(problem="something went wrong")
+
+    monkeypatch.setattr(frontmatter.yaml, "compose", compose)
+    with pytest.raises(SourceError) as caught:
+        parse('---\ntitle: "not closed\n---\n')
+    assert caught.value.message == "YAML syntax error: something went wrong"
+    assert caught.value.code == "yaml"

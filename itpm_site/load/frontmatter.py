@@ -272,8 +272,8 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        unclosed = _unclosed_quote(yaml_text, mark.line if mark else 0)
-        if unclosed is not None:
+        # Where YAML stopped (if it says) may be far below an unclosed quote.
+        if mark is not None and (unclosed := _unclosed_quote(yaml_text, mark.line)) is not None:
             line, column, quote = unclosed
             raise SourceError(
                 "YAML syntax error: the quoted value that starts here is not closed on its line",
