@@ -139,14 +139,14 @@ class SealedWriter:
     def commit(self) -> None:
         if self.out.closed:
             return  # a write failed: nothing to keep
-        self._guard(
-            lambda: (
-                self.out.seek(0),
-                self.out.write(self.mac.digest()),
-                self.out.close(),
-                os.replace(self.tmp, self.path),
-            )
-        )
+
+        def finish() -> None:
+            self.out.seek(0)
+            self.out.write(self.mac.digest())
+            self.out.close()
+            os.replace(self.tmp, self.path)
+
+        self._guard(finish)
 
     def abort(self) -> None:
         try:

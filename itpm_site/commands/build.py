@@ -133,14 +133,15 @@ def build(
         )
         if shown or fmt != "human":
             report(shown, result.loaded.files, fmt, quiet)
-    if not result.ok:
+    site = result.site  # set on every build that wrote its output
+    if not result.ok or site is None:
         click.echo("itpm-site: build failed; the previous output was left untouched", err=True)
         raise SystemExit(EXIT_CONTENT)
-    history = result.site.history if result.site else None
+    history = site.history
     if history is not None and history.problem and not quiet:
         click.echo(f"itpm-site: warning: {history.problem}", err=True)
     if not quiet:
-        portfolio = result.site.portfolio
+        portfolio = site.portfolio
         warnings = len(result.loaded.warnings)
         extra = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" if warnings else ""
         skipped = (

@@ -16,6 +16,7 @@ from itpm_site.diff.changes import (
 )
 from itpm_site.load.git import GitError, Repository, SnapshotLoader
 from itpm_site.load.loader import PortfolioNotFound
+from itpm_site.load.result import LoadResult
 
 WORKING_TREE = "working tree"
 
@@ -53,7 +54,7 @@ def diff(base: str, head: str | None, root: Path, fmt: str, max_chars: int | Non
         head_commit = repo.resolve(head) if head is not None else None
         loader = SnapshotLoader(root)
         before = Snapshot(_label(base), _load(repo, loader, base_commit), base_commit)
-        if head_commit is None:
+        if head is None or head_commit is None:
             after = Snapshot(WORKING_TREE, loader.load_working_tree(), None)
         else:
             after = Snapshot(_label(head), _load(repo, loader, head_commit), head_commit)
@@ -74,6 +75,6 @@ def _label(revision: str) -> str:
     return revision[:7] if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", revision) else revision
 
 
-def _load(repo: Repository, loader: SnapshotLoader, commit: str):
+def _load(repo: Repository, loader: SnapshotLoader, commit: str) -> LoadResult | None:
     """The portfolio at ``commit``, or None when the revision has no content/ folder yet."""
     return loader.load_commit(repo, commit) if repo.has_portfolio(commit) else None

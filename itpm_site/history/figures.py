@@ -75,7 +75,7 @@ def tally(project: Project, config: SiteConfig) -> Tally:
         project.status.value if project.status else "unknown",
         project.phase.value,
         currency,
-        (budget.planned or Decimal(0)) if currency else Decimal(0),
+        (budget.planned or Decimal(0)) if budget is not None and currency else Decimal(0),
         eac or Decimal(0),
         tuple(config.risk_bands.band(r.score) for r in project.risks if r.status.is_live),
         tuple(m.date for m in project.milestones if not m.done),

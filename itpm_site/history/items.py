@@ -119,7 +119,7 @@ def _changed(c: ProjectChange) -> list[tuple[str, str]]:
         moved = f" ({_days(d.days)})" if d.days else ""
         out.append(("schedule", f"{name} {_iso(d.old)} → {_iso(d.new)}{moved}"))
     for m in c.milestones:
-        if m.change == "moved" and m.days:
+        if m.change == "moved" and m.days and m.old and m.new:
             out.append(
                 (
                     "schedule",

@@ -226,6 +226,7 @@ class Loading:
             # others, this process claims from the start while any are left, and the rest the
             # worker has loaded (or is loading).
             nonlocal mine
+            blob: bytes | memoryview
             i = index_of[rel]
             if i in self.kept:
                 file_digest, blob = self.kept[i]

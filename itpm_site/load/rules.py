@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict, deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from itpm_site.model import vocab
 from itpm_site.model.slugs import slugify
@@ -16,6 +16,8 @@ from itpm_site.model.slugs import slugify
 if TYPE_CHECKING:
     from itpm_site.load.diagnostics import Collector
     from itpm_site.load.result import Entry, LoadResult
+
+E = TypeVar("E", bound="Entry[Any]")
 
 #: URL folders the site itself uses; a free page may not take one of these slugs.
 RESERVED_PAGE_SLUGS = frozenset(
@@ -53,10 +55,15 @@ def apply(result: LoadResult, out: Collector) -> None:
     _program_titles(result.programs, out)
     _shared_name_pages(result, out)
     if rejected:
-        for entries in (result.projects, result.programs, result.pages):
-            kept = [e for e in entries if id(e) not in rejected]
-            result.rejected.extend(e.rel for e in entries if id(e) in rejected)
-            entries[:] = kept
+        _drop(result.projects, rejected, result)
+        _drop(result.programs, rejected, result)
+        _drop(result.pages, rejected, result)
+
+
+def _drop(entries: list[E], rejected: set[int], result: LoadResult) -> None:
+    """Take the ``rejected`` entries out of ``entries`` (in place), naming them in ``result``."""
+    result.rejected.extend(e.rel for e in entries if id(e) in rejected)
+    entries[:] = [e for e in entries if id(e) not in rejected]
 
 
 def _slug_path(entry: Entry) -> tuple:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 ZERO = Decimal(0)
 _UNIT = Decimal(1)
@@ -28,6 +29,10 @@ def whole(amount: Decimal) -> Decimal:
     return amount.quantize(_UNIT, rounding=ROUND_HALF_UP)
 
 
+@overload
+def eac(planned: Decimal, forecast: Decimal | None) -> Decimal: ...
+@overload
+def eac(planned: Decimal | None, forecast: Decimal | None) -> Decimal | None: ...
 def eac(planned: Decimal | None, forecast: Decimal | None) -> Decimal | None:
     """Estimate at completion: the forecast where given, else the planned budget."""
     return forecast if forecast is not None else planned

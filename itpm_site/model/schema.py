@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
+from pydantic import BaseModel
+
 from itpm_site import __version__
 from itpm_site.model.config import SiteConfig
 from itpm_site.model.project import Page, Program, Project
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMAS = {"project": Project, "program": Program, "page": Page, "site": SiteConfig}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "project": Project,
+    "program": Program,
+    "page": Page,
+    "site": SiteConfig,
+}
 
 
 def json_schema(kind: str = "project") -> dict:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from itpm_site.aggregate.portfolio import (
     BudgetView,
+    FreePage,
     Group,
     MilestoneView,
     Portfolio,
@@ -172,22 +174,23 @@ def page_record(url: str, title: str, summary: str | None, body_html: str) -> Se
 def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
     """Every record of the portfolio in title order (the order of the index), each made as
     it is reached; ``render`` turns Markdown into HTML."""
+
+    def of_project(v: ProjectView) -> SearchRecord:
+        return project_record(v, render(v.body))
+
+    def of_program(g: Group) -> SearchRecord:
+        return program_record(g, render(g.body) if g.body else "")
+
+    def of_page(pg: FreePage) -> SearchRecord:
+        return page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body))
+
     makers: list[tuple[tuple[str, str], Callable[[], SearchRecord]]] = []
     for view in portfolio.projects:
-        makers.append(
-            ((view.project.title, f"/{view.url}"), lambda v=view: project_record(v, render(v.body)))
-        )
+        makers.append(((view.project.title, f"/{view.url}"), partial(of_project, view)))
     for g in portfolio.programs:
-        makers.append(
-            ((g.title, f"/{g.url}"), lambda g=g: program_record(g, render(g.body) if g.body else ""))
-        )
+        makers.append(((g.title, f"/{g.url}"), partial(of_program, g)))
     for pg in portfolio.pages:
-        makers.append(
-            (
-                (pg.page.title, f"/{pg.url}"),
-                lambda pg=pg: page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body)),
-            )
-        )
+        makers.append(((pg.page.title, f"/{pg.url}"), partial(of_page, pg)))
     makers.sort(key=lambda m: title_order(*m[0]))
     for _, make in makers:
         yield make()

@@ -395,18 +395,19 @@ class IndexBuilder:
         if entries:
             chunks.append(self._chunk(files, entries, stem))
 
-        table: dict[str, object] = {
-            "length": [d.length for d in docs],
-            "fragment": [d.fragment_name for d in docs],
-            "facets": {},
-        }
+        facet_table: dict[str, dict[str, list[str] | list[int]]] = {}
         for facet in facets:
             values = sorted({d.filters[facet] for d in docs if facet in d.filters})
             position = {v: i for i, v in enumerate(values)}
-            table["facets"][facet] = {  # type: ignore[index]
+            facet_table[facet] = {
                 "values": values,
-                "of": [position.get(d.filters.get(facet), -1) for d in docs],
+                "of": [position[d.filters[facet]] if facet in d.filters else -1 for d in docs],
             }
+        table: dict[str, object] = {
+            "length": [d.length for d in docs],
+            "fragment": [d.fragment_name for d in docs],
+            "facets": facet_table,
+        }
         blob, name = _packed(table)
         files[f"docs-{name}.sdat"] = blob
 
