@@ -45,7 +45,7 @@ from itpm_site.model.vocab import (
 UPCOMING_WINDOWS = (30, 60, 90)
 #: Flags that say what a file lacks, not how the project goes: counted apart from warnings.
 DATA_FLAGS = frozenset({"no-status-date"})
-_WORST_FIRST = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
+_WORST_FIRST: dict[Status | None, int] = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
 
 
 @dataclass(frozen=True, slots=True)

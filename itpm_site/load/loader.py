@@ -19,6 +19,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,7 +53,11 @@ M = TypeVar("M", bound=BaseModel)
 SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 THEMES_DIR = "themes"
-SECTIONS = {"projects": Project, "programs": Program, "pages": Page}
+SECTIONS: dict[str, type[Project | Program | Page]] = {
+    "projects": Project,
+    "programs": Program,
+    "pages": Page,
+}
 
 
 class PortfolioNotFound(Exception):
@@ -319,7 +324,8 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
     """`ownr: Ana` is one mistake, not two: report the missing `owner` at the misspelt key."""
     new = out.items[before:]
     missing = {_split_field(d.field): d for d in new if d.code == "missing"}
-    merged: dict[int, Diagnostic] = {}
+    merged: dict[int, Diagnostic] = {}  # by position in new
+    dropped: set[int] = set()  # by id
     for i, d in enumerate(new):
         match = _SUGGESTED.match(d.message) if d.code == "unknown-key" else None
         if not match:
@@ -328,7 +334,7 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
         gone = missing.pop((parent, match[2]), None)
         if gone is None:
             continue
-        merged[id(gone)] = None  # dropped
+        dropped.add(id(gone))
         merged[i] = dataclasses.replace(
             d,
             severity=Severity.ERROR,
@@ -341,7 +347,7 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
         return
     kept = []
     for i, d in enumerate(new):
-        if id(d) in merged:
+        if id(d) in dropped:
             continue
         kept.append(merged.get(i, d))
     out.items[before:] = kept
@@ -641,13 +647,17 @@ def load_sources(
     result = LoadResult(root=root, config=config)
     files = sorted_content(sources)
     result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources)
-    targets = {"projects": result.projects, "programs": result.programs, "pages": result.pages}
+    targets: dict[str, list[Entry[Any]]] = {
+        "projects": result.projects,
+        "programs": result.programs,
+        "pages": result.pages,
+    }
     for section, rels in files.items():
         for rel in rels:
             loaded = (
                 read_file(rel, section)
                 if read_file
-                else load_file(root, rel, section, lambda rel=rel: sources[rel])
+                else load_file(root, rel, section, partial(sources.__getitem__, rel))
             )
             out.items.extend(loaded.diagnostics)
             if loaded.entry is not None:

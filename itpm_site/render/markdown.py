@@ -29,7 +29,8 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     known_scheme_check = md.validateLink
-    md.validateLink = lambda url: not is_protocol_relative(url) and known_scheme_check(url)
+    # markdown-it documents replacing validateLink on the instance.
+    md.validateLink = lambda url: not is_protocol_relative(url) and known_scheme_check(url)  # type: ignore[method-assign]
     md.core.ruler.push("fit_headings", _fit_headings)
     # Body headings get ids prefixed 'h-' so they never clash with the page's own sections.
     md.use(

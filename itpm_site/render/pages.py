@@ -160,7 +160,8 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
             if kind == "phase":  # its stage navigation counts the projects of every phase
                 inputs = None
             elif group.owner and (owner := portfolio.owner_group(group.owner)):
-                inputs |= _slugs(owner.projects)  # links the owner's page while there is one
+                # Links the owner's page while there is one.
+                inputs = _slugs(group.projects) | _slugs(owner.projects)
             pages.append(
                 PageSpec(
                     f"{group.url}index.html",
@@ -246,7 +247,7 @@ class SiteContext:
     search: bool = True
     history: History | None = None
     #: Rendered fragments shared by the pages of one build (see ``fragment``).
-    fragments: dict[tuple, Markup] = field(default_factory=dict)
+    fragments: dict[tuple, str] = field(default_factory=dict)
 
     def globals(self) -> dict[str, Any]:
         return {

@@ -116,7 +116,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
 
 
 class _Environment(jinja2.Environment):
-    def make_globals(self, d):  # type: ignore[override]
+    def make_globals(self, d):
         # No template here has globals of its own (nothing calls get_template(globals=...),
         # which would now set them for all), so each shares the environment's dict. Jinja's
         # default, a ChainMap over it, is slow to compare: on every page, for every template

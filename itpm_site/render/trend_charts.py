@@ -6,7 +6,7 @@ CSS classes; every chart has a title and its numbers are in a table beside it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -21,7 +21,7 @@ _W, _H = 640, 200
 _LEFT, _BOTTOM, _TOP = 56, 22, 8
 
 
-def _axis(labels: Sequence[str], top: float, fmt) -> list[str]:
+def _axis(labels: Sequence[str], top: int | Decimal, fmt: Callable[[int | Decimal], str]) -> list[str]:
     """The value axis (0 and the top) and the first and last week under the plot."""
     plot_h = _H - _BOTTOM - _TOP
     out = [
@@ -58,7 +58,7 @@ def stacked_columns(
     ]
     for i, label in enumerate(labels):
         x = _LEFT + i * step + (step - width) / 2
-        y = _TOP + plot_h
+        y: float = _TOP + plot_h
         for key, name, values in series:
             value = values[i]
             if not value:
