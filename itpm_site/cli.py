@@ -28,7 +28,8 @@ class _Commands(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module = importlib.import_module(f"itpm_site.commands.{cmd_name}")
-        return getattr(module, cmd_name)
+        command: click.Command = getattr(module, cmd_name)
+        return command
 
 
 @click.group(

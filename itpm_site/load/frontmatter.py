@@ -308,7 +308,8 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
             code="yaml",
         )
     doc._tree = node
-    return _Builder(doc).build(node, ())
+    data: dict = _Builder(doc).build(node, ())
+    return data
 
 
 # A value that opens a quote ('key: "…', '- "…'): the quote's column is group 1's end.

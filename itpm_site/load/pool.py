@@ -53,6 +53,8 @@ class _Claims:
         self.lock = pool_context().Lock()
 
     def left(self) -> int:
+        low: int
+        high: int
         with self.lock:
             low, high = _COUNTERS.unpack_from(self.memory)
         return high - low
@@ -227,6 +229,7 @@ class Loading:
             # worker has loaded (or is loading).
             nonlocal mine
             blob: bytes | memoryview
+            result: LoadedFile
             i = index_of[rel]
             if i in self.kept:
                 file_digest, blob = self.kept[i]
@@ -254,7 +257,8 @@ class Loading:
             file_digest, blob = theirs.pop(n)
             if writer is not None and file_digest:
                 writer.add(rel, file_digest, blob, fresh=True)
-            return pickle.loads(blob)
+            result = pickle.loads(blob)
+            return result
 
         try:
             loaded = load_sources(root, self.sources, read_file, root / THEMES_DIR)

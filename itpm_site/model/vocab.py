@@ -10,7 +10,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -121,6 +121,7 @@ class Vocabulary:
     noun: str  # "a phase", used in messages
     enum: type[StrEnum]
     synonyms: dict[str, tuple[str, ...]]
+    _table: dict[str, str] = field(init=False, repr=False)  # normalised word -> value
 
     def __post_init__(self) -> None:
         table: dict[str, str] = {}
@@ -132,7 +133,7 @@ class Vocabulary:
 
     @property
     def table(self) -> dict[str, str]:
-        return self._table  # type: ignore[attr-defined]
+        return self._table
 
     def parse(self, value: str) -> StrEnum | None:
         canonical = self.table.get(value) or self.table.get(normalize(value))

@@ -248,7 +248,8 @@ def portfolio_json(portfolio: Portfolio, base_url: str) -> bytes:
 def portfolio_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of portfolio.json."""
     text = resources.files("itpm_site").joinpath("portfolio.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 # ------------------------------------------------------------------------------ CSV

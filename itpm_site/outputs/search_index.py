@@ -326,7 +326,8 @@ def stemmer(language: str) -> Callable[[str], str] | None:
         return None
     import snowballstemmer
 
-    return snowballstemmer.stemmer(STEMMERS[language]).stemWord
+    stem: Callable[[str], str] = snowballstemmer.stemmer(STEMMERS[language]).stemWord
+    return stem
 
 
 def shared_stems(of: dict[str, str]) -> dict[str, str]:

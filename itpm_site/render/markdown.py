@@ -62,7 +62,8 @@ def _fit_headings(state) -> None:
 
 def render_markdown(text: str, allow_html: bool = False) -> str:
     """Render one body. Headings start at h2 in bodies; the page title is the h1."""
-    return _parser(allow_html).render(text)
+    html: str = _parser(allow_html).render(text)
+    return html
 
 
 def content_key(text: str, allow_html: bool) -> str:
