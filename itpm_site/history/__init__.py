@@ -128,5 +128,5 @@ def _with_working_tree(replayer: Replayer, loaded: LoadResult, as_of: dt.date) -
         return replayer
     commit, versions = found
     forked = replayer.fork()
-    forked.apply(commit, versions)  # type: ignore[arg-type]
+    forked.apply(commit, versions)
     return forked

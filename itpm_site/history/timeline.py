@@ -27,7 +27,7 @@ from itpm_site.history.figures import (
     Tally,
     tally,
 )
-from itpm_site.history.versions import Version, VersionStore
+from itpm_site.history.versions import Version, Versions, VersionStore
 from itpm_site.load.loader import SITE_FILE, section_of
 from itpm_site.load.result import LoadResult
 from itpm_site.model.config import SiteConfig
@@ -103,7 +103,7 @@ class Replayer:
         self.week: Week | None = None
         self.last_commit = ""
 
-    def apply(self, commit: Commit, store: VersionStore) -> None:
+    def apply(self, commit: Commit, store: Versions) -> None:
         if self.week is None:
             self.week = Week.of(commit.time.date())
         while commit.time.date() > self.week.end:
@@ -171,7 +171,7 @@ class _Counted:
 
 
 def _apply(
-    commit: Commit, timeline: Timeline, store: VersionStore, root: Path, counted: _Counted
+    commit: Commit, timeline: Timeline, store: Versions, root: Path, counted: _Counted
 ) -> CommitChanges:
     state = timeline.state
     before: dict[str, Version] = {}
@@ -202,7 +202,7 @@ def _apply(
 def _apply_file(
     change: FileChange,
     state: dict[str, Version],
-    store: VersionStore,
+    store: Versions,
     before: dict[str, Version],
     after: dict[str, Version],
     renames: dict[str, str],

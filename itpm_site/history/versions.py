@@ -15,6 +15,7 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from itpm_site.cache.loaded import fingerprint
 from itpm_site.cache.seal import read_sealed, write_sealed
@@ -49,6 +50,7 @@ class Version:
         return self.doc.rel
 
     def entry(self) -> Entry[Project]:
+        # A VersionDoc stands in for the Document: it has what comparing reads (rel, body).
         return Entry(self.project, self.slug, self.doc)  # type: ignore[arg-type]
 
     def moved_to(self, rel: str) -> Version:
@@ -60,6 +62,15 @@ def version_of(entry: Entry[Project]) -> Version:
     """What history keeps of a loaded project file."""
     body = hashlib.blake2b(entry.doc.body.strip().encode("utf-8"), digest_size=16)
     return Version(entry.slug, entry.model, VersionDoc(entry.rel, body.hexdigest()))
+
+
+class Versions(Protocol):
+    """Where a replay reads each changed file's version and site.yaml: the version store, or
+    the working tree's files already loaded."""
+
+    def version(self, blob: str, rel: str) -> Version | None: ...
+
+    def config(self, blob: str) -> SiteConfig | None: ...
 
 
 class VersionStore:

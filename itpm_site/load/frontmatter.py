@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import yaml
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # the C loader, where PyYAML was built with it, has the same interface
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """Composes nodes only: tags are never resolved (we read plain scalars ourselves)."""
 
     def resolve(self, kind, value, implicit):  # the hot path of composing: make it trivial
@@ -365,8 +368,8 @@ class _Builder:
             self.seen.add(id(node))
         if node.__class__ is yaml.ScalarNode:
             value = node.value
-            if _FORBIDDEN.search(value):
-                self._forbidden(node, value)
+            if found := _FORBIDDEN.search(value):
+                self._forbidden(node, found[0])
             if not node.style:  # plain scalar (None or "" by loader): only null and booleans
                 if value in _NULLS:
                     return None
@@ -400,8 +403,8 @@ class _Builder:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise SourceError("a key must be a plain word", *self._pos(key_node), code="yaml")
                 key = key_node.value
-                if _FORBIDDEN.search(key):
-                    self._forbidden(key_node, key)
+                if found := _FORBIDDEN.search(key):
+                    self._forbidden(key_node, found[0])
                 if key in result:
                     self._duplicate(path, key, key_node)
                 result[key] = self.build(value_node, (*path, key))
@@ -419,8 +422,7 @@ class _Builder:
                 hint="write the values out, or repeat a shorter list",
             )
 
-    def _forbidden(self, node: yaml.Node, value: str) -> None:
-        char = _FORBIDDEN.search(value)[0]  # type: ignore[index]
+    def _forbidden(self, node: yaml.Node, char: str) -> None:
         name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
         raise SourceError(
             f"a value contains the control character {name}",

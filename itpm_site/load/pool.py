@@ -280,8 +280,8 @@ class Loading:
             # The worker holds the lock for microseconds: if it does for a second, see whether
             # it died holding it (its parts then carry the error), rather than wait for ever.
             for part in self.parts:
-                if part.done() and part.exception() is not None:
-                    raise part.exception()  # type: ignore[misc]
+                if part.done() and (error := part.exception()) is not None:
+                    raise error
         return taken
 
 

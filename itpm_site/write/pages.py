@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
+from typing import overload
 
 import jinja2
 
@@ -90,7 +91,9 @@ def _render_chunk(
 ) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
     """Render pages; with ``folder``, store them there and send back their paths and what was
     stored (see ``write.store``)."""
-    env, pages, markdown, reuse = _SHARED  # type: ignore[misc]
+    if _SHARED is None:  # set by the parent before the workers fork
+        raise RuntimeError("a render worker was started without the pages to render")
+    env, pages, markdown, reuse = _SHARED
     markdown.fresh = []
     out: list[tuple[str, bytes | Entry]] = []
     made: set[Path] = set()
@@ -111,6 +114,26 @@ def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
     return workers >= 2 and len(pages) >= MIN_PAGES_FOR_WORKERS and sys.platform.startswith("linux")
 
 
+@overload
+def _run(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+    folder: None,
+) -> Iterator[tuple[str, bytes]]: ...
+@overload
+def _run(
+    env: jinja2.Environment,
+    pages: Sequence[PageSpec],
+    markdown: MarkdownCache,
+    workers: int,
+    total_projects: int,
+    folder: str,
+    meanwhile: Callable[[], None] | None = None,
+    reuse: Reuse | None = None,
+) -> Iterator[tuple[str, Entry]]: ...
 def _run(
     env: jinja2.Environment,
     pages: Sequence[PageSpec],
@@ -121,6 +144,8 @@ def _run(
     meanwhile: Callable[[], None] | None = None,
     reuse: Reuse | None = None,
 ) -> Iterator[tuple[str, bytes | Entry]]:
+    """Pages rendered on ``workers`` processes: as bytes, or (with ``folder``) stored there
+    by the workers, each as the writer's record of it."""
     global _SHARED
     chunks = deque(_chunks(pages, workers, total_projects))
     _SHARED = (env, pages, markdown, reuse)
@@ -169,7 +194,7 @@ def render_all(
     if not _parallel(pages, workers):
         yield from render_pages(env, pages)
         return
-    yield from _run(env, pages, markdown, workers, total_projects, None)  # type: ignore[misc]
+    yield from _run(env, pages, markdown, workers, total_projects, None)
 
 
 def write_all(
@@ -196,5 +221,5 @@ def write_all(
     for rel, entry in _run(
         env, pages, markdown, workers, total_projects, str(writer.staging), meanwhile, writer.reuse
     ):
-        writer.record(rel, entry)  # type: ignore[arg-type]
+        writer.record(rel, entry)
         yield rel
