@@ -59,6 +59,13 @@ def test_counts_by_phase_status_and_category(write_portfolio, tmp_path) -> None:
     cats = {c.slug: [p.slug for p in c.projects] for c in pf.categories}
     assert cats == {"data-analytics": ["c"], "quantum": ["d"], "software": ["a", "b"]}
     assert next(c for c in pf.categories if c.slug == "software").title == "Software"
+    # The views carry the RAG key and rank the templates show and sort by.
+    assert {p.slug: (p.status_key, p.status_rank) for p in pf.projects} == {
+        "a": ("red", 0),
+        "b": ("green", 2),
+        "c": ("amber", 1),
+        "d": ("unknown", 3),
+    }
 
 
 def test_budget_sums_convert_with_exchange_rates(write_portfolio, tmp_path) -> None:

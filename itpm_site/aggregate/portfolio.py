@@ -36,16 +36,17 @@ from itpm_site.model.project import (
 )
 from itpm_site.model.slugs import slugify
 from itpm_site.model.vocab import (
+    RAG_KEYS,
     Phase,
     RiskStatus,
     State,
-    Status,
+    status_key,
+    status_rank,
 )
 
 UPCOMING_WINDOWS = (30, 60, 90)
 #: Flags that say what a file lacks, not how the project goes: counted apart from warnings.
 DATA_FLAGS = frozenset({"no-status-date"})
-_WORST_FIRST = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,16 @@ class ProjectView:
         return self.project.slip_days
 
     @property
+    def status_key(self) -> str:
+        """The RAG key: the status, or 'unknown' without one (CSS classes, filters, counts)."""
+        return status_key(self.project.status)
+
+    @property
+    def status_rank(self) -> int:
+        """Worst status first (red 0 … no status 3): how lists sort projects by health."""
+        return status_rank(self.project.status)
+
+    @property
     def on_timeline(self) -> bool:
         """Whether the roadmap can draw the project (it needs a start and an end)."""
         return self.project.start is not None and self.project.effective_forecast_end is not None
@@ -233,8 +244,8 @@ class CategoryRef:
 
 
 def _status_counts(projects: Iterable[ProjectView]) -> dict[str, int]:
-    counts = Counter(p.project.status.value if p.project.status else "unknown" for p in projects)
-    return {key: counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]}
+    counts = Counter(p.status_key for p in projects)
+    return {key: counts.get(key, 0) for key in RAG_KEYS}
 
 
 @dataclass(eq=False)
@@ -592,7 +603,7 @@ class Portfolio:
         """Projects with a warning flag, worst status first."""
         return sorted(
             (p for p in self.projects if p.warnings),
-            key=lambda p: (_WORST_FIRST.get(p.project.status, 3), -len(p.flags), p.title.lower()),
+            key=lambda p: (p.status_rank, -len(p.flags), p.title.lower()),
         )
 
     @cached_property

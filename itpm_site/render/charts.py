@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from itpm_site.model.money import format_amount
+from itpm_site.model.vocab import NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
 
 if TYPE_CHECKING:
     from itpm_site.aggregate.portfolio import (
@@ -30,14 +31,11 @@ if TYPE_CHECKING:
         ProjectView,
     )
 
-#: RAG status -> (shape, label). The shape repeats the colour's meaning for people who
-#: cannot tell the colours apart, and in print.
-RAG = {
-    "green": ("circle", "Green"),
-    "amber": ("triangle", "Amber"),
-    "red": ("diamond", "Red"),
-    "unknown": ("ring", "Not set"),
-}
+#: RAG key -> shape. The shape repeats the colour's meaning for people who cannot tell the
+#: colours apart, and in print.
+RAG_SHAPES = {"green": "circle", "amber": "triangle", "red": "diamond", NO_STATUS: "ring"}
+#: RAG key -> (shape, label), in display order: kept for themes that read ``charts.RAG``.
+RAG = {key: (RAG_SHAPES[key], RAG_LABELS[key]) for key in RAG_KEYS}
 
 PROBABILITY_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
@@ -105,11 +103,11 @@ def shape(kind: str, cx: float, cy: float, r: float, cls: str = "") -> str:
 @lru_cache(maxsize=16)  # drawn beside every project in long tables: the same few icons
 def status_icon(status: str | None) -> Markup:
     """A small decorative RAG shape for badges and legends (the label is next to it)."""
-    key = status if status in RAG else "unknown"
+    key = status if status in RAG_SHAPES else NO_STATUS
     return Markup(
         '<svg class="icon rag-icon rag-{k}" viewBox="0 0 12 12" width="12" height="12" '
         'aria-hidden="true" focusable="false">{s}</svg>'
-    ).format(k=key, s=Markup(shape(RAG[key][0], 6, 6.5, 4.6)))
+    ).format(k=key, s=Markup(shape(RAG_SHAPES[key], 6, 6.5, 4.6)))
 
 
 def _svg_open(
@@ -134,7 +132,7 @@ def _title(chart_id: str, text: str, desc: str = "") -> str:
 
 def rag_sentence(counts: Mapping[str, int]) -> str:
     """'13 green, 6 amber, 2 red' (statuses with no project are left out unless all are)."""
-    parts = [f"{n} {RAG[k][1].lower()}" for k, n in counts.items() if n and k in RAG]
+    parts = [f"{n} {RAG_LABELS[k].lower()}" for k, n in counts.items() if n and k in RAG_LABELS]
     return ", ".join(parts) if parts else "no projects"
 
 
@@ -149,7 +147,7 @@ def rag_bar(counts: Mapping[str, int], label: str = "") -> Markup:
     if not total:
         parts.append('<rect class="rag-none" x="0" y="0" width="100" height="10"/>')
     x = 0.0
-    for key in ("green", "amber", "red", "unknown"):
+    for key in RAG_KEYS:
         n = counts.get(key, 0)
         if not n:
             continue
@@ -538,7 +536,7 @@ def _roadmap_row(
     view: ProjectView, scale: TimeScale, y: float, row_h: float, label_w: float, root: str, hatch: str
 ) -> str:
     p = view.project
-    status = p.status.value if p.status else "unknown"
+    status = status_key(p.status)
     cy = y + row_h / 2
     lines = wrap_lines(view.title, label_w - 40, 12.5)
     if len(lines) == 1:
@@ -552,7 +550,7 @@ def _roadmap_row(
         f'<a href="{escape(link(root, view.url))}"><title>{escape(view.title)}</title>'
         f'<text class="row-title{" two-lines" if len(lines) > 1 else ""}">{name}</text></a>',
         f'<g aria-hidden="true"><title>{escape(view.title)}</title>',
-        shape(RAG[status][0], 17, cy, 5, f"rag-shape rag-fill-{status}"),
+        shape(RAG_SHAPES[status], 17, cy, 5, f"rag-shape rag-fill-{status}"),
     ]
     start = p.start
     end = p.end or p.effective_forecast_end

@@ -14,13 +14,12 @@ from itpm_site.history import History
 from itpm_site.history.figures import (
     BAND_KEYS,
     PHASE_KEYS,
-    RAG_KEYS,
     Money,
 )
 from itpm_site.history.items import KINDS, ChangeItem, eac_delta
 from itpm_site.history.timeline import Week, WeekFigures
 from itpm_site.model.money import format_amount
-from itpm_site.model.vocab import Phase
+from itpm_site.model.vocab import RAG_KEYS, RAG_LABELS, Phase
 from itpm_site.render.trend_charts import lines, stacked_columns
 
 #: Weeks in the dashboard's small trend chart.
@@ -134,7 +133,7 @@ class Trends:
         return self._stacked(
             "rag",
             RAG_KEYS,
-            ["Green", "Amber", "Red", "Not set"],
+            [RAG_LABELS[k] for k in RAG_KEYS],
             chart_id,
             "Projects by RAG status, week by week",
             "rag-fill",

@@ -26,7 +26,7 @@ from itpm_site.aggregate.portfolio import Portfolio
 from itpm_site.history import History
 from itpm_site.model.config import base_path
 from itpm_site.model.money import format_amount, format_percent, percent
-from itpm_site.model.vocab import PHASE_INFO, Phase, Status
+from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
 from itpm_site.render import charts
 from itpm_site.render import history as history_views
 from itpm_site.render.facets import facets
@@ -86,11 +86,12 @@ def report_projects(portfolio: Portfolio) -> list:
     """The projects of the steering-committee pack: red, then amber, then any other with an
     overdue milestone; by title within each."""
 
-    def rank(view) -> int:
-        status = view.project.status.value if view.project.status else ""
-        return {"red": 0, "amber": 1}.get(status, 2)
+    calm = Status.GREEN.rank
 
-    chosen = [v for v in portfolio.projects if rank(v) < 2 or any(m.overdue for m in v.milestones)]
+    def rank(view) -> int:
+        return min(view.status_rank, calm)  # green and no status alike: not a reason to report
+
+    chosen = [v for v in portfolio.projects if rank(v) < calm or any(m.overdue for m in v.milestones)]
     return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
 
 
@@ -259,6 +260,9 @@ class SiteContext:
             "phases": list(Phase),
             "phase_info": PHASE_INFO,
             "statuses": list(Status),
+            "status_key": status_key,
+            "rag_keys": RAG_KEYS,
+            "rag_labels": RAG_LABELS,
             "charts": charts,
             "version": __version__,
             "search_enabled": self.search,
