@@ -18,6 +18,7 @@ from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
 from itpm_site.model.config import Category, SiteConfig
+from itpm_site.model.groups import GroupKind, TagRef
 from itpm_site.model.money import (
     Figures,
     ProjectMoney,
@@ -165,7 +166,7 @@ class ProjectView:
     category: CategoryRef | None = None
     program_slug: str | None = None
     owner_slug: str = ""
-    tag_slugs: list[tuple[str, str]] = field(default_factory=list)  # (slug, label)
+    tag_slugs: list[TagRef] = field(default_factory=list)
     budget: BudgetView | None = None
     risks: list[RiskView] = field(default_factory=list)
     milestones: list[MilestoneView] = field(default_factory=list)
@@ -181,6 +182,20 @@ class ProjectView:
     @property
     def url(self) -> str:
         return f"projects/{self.slug}/"
+
+    @property
+    def owner_url(self) -> str:
+        return GroupKind.OWNER.url(self.owner_slug)
+
+    @property
+    def program_url(self) -> str:
+        """The program's page; '' without a program."""
+        return GroupKind.PROGRAM.url(self.program_slug or "")
+
+    @property
+    def category_url(self) -> str:
+        """The category's page; '' without a category."""
+        return GroupKind.CATEGORY.url(self.category.slug) if self.category else ""
 
     @cached_property
     def live_risks(self) -> list[RiskView]:
@@ -252,7 +267,7 @@ def _status_counts(projects: Iterable[ProjectView]) -> dict[str, int]:
 class Group:
     """A set of projects shown on a rollup page: a phase, program, owner, category or tag."""
 
-    kind: str  # phase | program | owner | category | tag
+    kind: GroupKind
     slug: str
     title: str
     projects: list[ProjectView]
@@ -265,16 +280,7 @@ class Group:
 
     @property
     def url(self) -> str:
-        if self.kind == "portfolio" or not self.slug:
-            return ""  # the whole portfolio (the dashboard), or the projects outside any group
-        folder = {
-            "phase": "phases",
-            "program": "programs",
-            "owner": "owners",
-            "category": "categories",
-            "tag": "tags",
-        }[self.kind]
-        return f"{folder}/{self.slug}/"
+        return self.kind.url(self.slug)
 
     @cached_property
     def by_phase(self) -> dict[Phase, list[ProjectView]]:
@@ -520,7 +526,7 @@ class Portfolio:
 
     @cached_property
     def all(self) -> Group:
-        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency)
+        return Group(GroupKind.PORTFOLIO, "all", self.config.title, self.projects, self.config.currency)
 
     @property
     def base_currency(self) -> str:
@@ -633,7 +639,7 @@ class Portfolio:
         groups.append(("No program", "", placed(self.without_program)))
         return [g for g in groups if g[2]]
 
-    def _rest(self, kind: str, title: str, items: list[ProjectView]) -> list[Group]:
+    def _rest(self, kind: GroupKind, title: str, items: list[ProjectView]) -> list[Group]:
         """The group of the projects outside every group of a kind, if there are any."""
         if not items:
             return []
@@ -642,13 +648,13 @@ class Portfolio:
     @cached_property
     def program_rows(self) -> list[Group]:
         """Every program, then "No program": rows that cover the whole portfolio."""
-        return self.programs + self._rest("program", "No program", self.without_program)
+        return self.programs + self._rest(GroupKind.PROGRAM, "No program", self.without_program)
 
     @cached_property
     def category_rows(self) -> list[Group]:
         """Every category, then "Uncategorised": rows that cover the whole portfolio."""
         return self.categories + self._rest(
-            "category", "Uncategorised", [p for p in self.projects if p.category is None]
+            GroupKind.CATEGORY, "Uncategorised", [p for p in self.projects if p.category is None]
         )
 
     @cached_property
@@ -805,7 +811,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
             )
             view.program_slug = matched.slug if matched else slugify(p.program)
         view.owner_slug = slugify(p.owner)
-        view.tag_slugs = [(slugify(t), t) for t in p.tags]
+        view.tag_slugs = [TagRef(slugify(t), t) for t in p.tags]
         view.budget = _budget(p, config)
         view.risks = [RiskView(view, i, r, r.score, bands.band(r.score)) for i, r in enumerate(p.risks)]
         view.milestones = [
@@ -830,7 +836,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.dependents.sort(key=lambda v: v.title.lower())
         view.flags = _flags(view, as_of, config.stale_status_days)
 
-    def group(kind: str, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
+    def group(kind: GroupKind, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
         return Group(
             kind,
             slug,
@@ -842,7 +848,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
 
     phases = [
         group(
-            "phase",
+            GroupKind.PHASE,
             ph.value,
             ph.label,
             (v for v in views if v.project.phase is ph),
@@ -852,15 +858,18 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     ]
 
     programs = _programs(views, loaded.programs, group)
-    owners = _grouped(views, lambda v: [(v.owner_slug, v.project.owner)], "owner", group)
+    owners = _grouped(views, lambda v: [(v.owner_slug, v.project.owner)], GroupKind.OWNER, group)
     categories = _grouped(
-        views, lambda v: [(v.category.slug, v.category.label)] if v.category else [], "category", group
+        views,
+        lambda v: [(v.category.slug, v.category.label)] if v.category else [],
+        GroupKind.CATEGORY,
+        group,
     )
     for cat in categories:
         known = next((c for c in config.categories if c.slug == cat.slug), None)
         if known:
             cat.description = known.description
-    tags = _grouped(views, lambda v: v.tag_slugs, "tag", group)
+    tags = _grouped(views, lambda v: v.tag_slugs, GroupKind.TAG, group)
 
     risks = sorted(
         (r for v in views for r in v.risks),
@@ -917,7 +926,7 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
     for entry in files:
         result.append(
             group(
-                "program",
+                GroupKind.PROGRAM,
                 entry.slug,
                 entry.model.title,
                 members.pop(entry.slug, []),
@@ -927,7 +936,7 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
                 source=entry.rel,
             )
         )
-    result.extend(group("program", slug, names[slug], items) for slug, items in members.items())
+    result.extend(group(GroupKind.PROGRAM, slug, names[slug], items) for slug, items in members.items())
     return sorted(result, key=lambda g: (g.title.lower(), g.slug))
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 from typing import TYPE_CHECKING
 
 from itpm_site.model import vocab
+from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
 from itpm_site.model.slugs import slugify
 
 if TYPE_CHECKING:
@@ -21,11 +22,7 @@ if TYPE_CHECKING:
 RESERVED_PAGE_SLUGS = frozenset(
     {
         "projects",
-        "phases",
-        "programs",
-        "owners",
-        "categories",
-        "tags",
+        *GROUP_FOLDERS,
         "risks",
         "budget",
         "roadmap",
@@ -289,14 +286,14 @@ def _program_titles(programs: list[Entry], out: Collector) -> None:
             seen[key] = program
 
 
-#: The names that get a page of their own: (kind shown in messages, URL folder, field).
-_NAMED_PAGES = (("owner", "owners", "owner"), ("program", "programs", "program"), ("tag", "tags", "tags"))
+#: The names that get a page of their own: (kind of group, field).
+_NAMED_PAGES = ((GroupKind.OWNER, "owner"), (GroupKind.PROGRAM, "program"), (GroupKind.TAG, "tags"))
 
 
 def _shared_name_pages(result: LoadResult, out: Collector) -> None:
     """Warn when two different names make the same page ('C++' and 'C' both make /tags/c/):
     the site shows them as one, under the name it met first."""
-    for kind, folder, field in _NAMED_PAGES:
+    for kind, field in _NAMED_PAGES:
         first: dict[str, tuple[str, str, Entry]] = {}  # slug -> (key, name, where)
         for project in result.projects:
             value = getattr(project.model, field)
@@ -311,7 +308,7 @@ def _shared_name_pages(result: LoadResult, out: Collector) -> None:
                 out.warning(
                     project.doc,
                     path,
-                    f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share the page {folder}/{slug}/",
+                    f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share the page {kind.url(slug)}",
                     "write the same name the same way everywhere, or make the names "
                     "differ in letters or digits",
                     code="shared-page",

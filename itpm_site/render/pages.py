@@ -25,6 +25,7 @@ from itpm_site import __version__
 from itpm_site.aggregate.portfolio import Portfolio
 from itpm_site.history import History
 from itpm_site.model.config import base_path
+from itpm_site.model.groups import GroupKind
 from itpm_site.model.money import format_amount, format_percent, percent
 from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
 from itpm_site.render import charts
@@ -37,8 +38,8 @@ from itpm_site.render.theme import Theme
 NAV = (
     ("", "Dashboard"),
     ("projects/", "Projects"),
-    ("phases/", "Phases"),
-    ("programs/", "Programs"),
+    (GroupKind.PHASE.index_url, "Phases"),
+    (GroupKind.PROGRAM.index_url, "Programs"),
     ("risks/", "Risks"),
     ("budget/", "Budget"),
     ("roadmap/", "Roadmap"),
@@ -78,6 +79,26 @@ class PageSpec:
         return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
 
 
+#: The index page of each kind of group, in the order pages are planned: (kind, title, NAV section).
+_GROUP_INDEXES = (
+    (GroupKind.PHASE, "Phases", GroupKind.PHASE.index_url),
+    (GroupKind.PROGRAM, "Programs", GroupKind.PROGRAM.index_url),
+    (GroupKind.OWNER, "Owners", "projects/"),
+    (GroupKind.CATEGORY, "Categories", "projects/"),
+    (GroupKind.TAG, "Tags", "projects/"),
+)
+
+
+def _groups_of(portfolio: Portfolio, kind: GroupKind) -> list:
+    return {
+        GroupKind.PHASE: portfolio.phases,
+        GroupKind.PROGRAM: portfolio.programs,
+        GroupKind.OWNER: portfolio.owners,
+        GroupKind.CATEGORY: portfolio.categories,
+        GroupKind.TAG: portfolio.tags,
+    }[kind]
+
+
 def _slugs(items: Iterable) -> frozenset[str]:
     return frozenset(p.slug for p in items)
 
@@ -103,11 +124,10 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
         PageSpec(
             "projects/index.html", "projects.html", title="Projects", section="projects/", lists_projects=True
         ),
-        PageSpec("phases/index.html", "phases.html", title="Phases", section="phases/"),
-        PageSpec("programs/index.html", "programs.html", title="Programs", section="programs/"),
-        PageSpec("owners/index.html", "owners.html", title="Owners", section="projects/"),
-        PageSpec("categories/index.html", "categories.html", title="Categories", section="projects/"),
-        PageSpec("tags/index.html", "tags.html", title="Tags", section="projects/"),
+        *(
+            PageSpec(f"{kind.index_url}index.html", f"{kind.folder}.html", title=title, section=section)
+            for kind, title, section in _GROUP_INDEXES
+        ),
         PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
         PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
         PageSpec(
@@ -149,16 +169,10 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
                 "projects/",
             )
         )
-    for kind, groups, section in (
-        ("phase", portfolio.phases, "phases/"),
-        ("program", portfolio.programs, "programs/"),
-        ("owner", portfolio.owners, "projects/"),
-        ("category", portfolio.categories, "projects/"),
-        ("tag", portfolio.tags, "projects/"),
-    ):
-        for group in groups:
+    for kind, _, section in _GROUP_INDEXES:
+        for group in _groups_of(portfolio, kind):
             inputs: frozenset[str] | None = _slugs(group.projects)
-            if kind == "phase":  # its stage navigation counts the projects of every phase
+            if kind is GroupKind.PHASE:  # its stage navigation counts the projects of every phase
                 inputs = None
             elif group.owner and (owner := portfolio.owner_group(group.owner)):
                 inputs |= _slugs(owner.projects)  # links the owner's page while there is one
@@ -260,6 +274,8 @@ class SiteContext:
             "phases": list(Phase),
             "phase_info": PHASE_INFO,
             "statuses": list(Status),
+            "index_urls": {kind.value: kind.index_url for kind in GroupKind if kind.folder},
+            "group_url": lambda kind, slug: GroupKind(kind).url(slug),
             "status_key": status_key,
             "rag_keys": RAG_KEYS,
             "rag_labels": RAG_LABELS,
