@@ -36,6 +36,7 @@ from itpm_site.model.project import (
     Risk,
 )
 from itpm_site.model.slugs import slugify
+from itpm_site.model.text import plural
 from itpm_site.model.vocab import (
     RAG_KEYS,
     Phase,
@@ -760,7 +761,7 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
         flags.append(
             Flag(
                 "overdue-milestone",
-                f"{len(overdue)} overdue milestone{'s' if len(overdue) > 1 else ''}: {names}{more}",
+                f"{plural(len(overdue), 'overdue milestone')}: {names}{more}",
             )
         )
     if view.slip_days and view.slip_days > 0:

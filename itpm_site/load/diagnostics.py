@@ -15,6 +15,7 @@ from dataclasses import field as attr
 from enum import StrEnum
 
 from itpm_site.load.frontmatter import Document, FieldPath, Span
+from itpm_site.model.text import plural
 
 JSON_FORMAT_VERSION = 1
 
@@ -70,9 +71,6 @@ class Summary:
         return cls(errors, len(diagnostics) - errors, files)
 
     def sentence(self) -> str:
-        def plural(n: int, word: str) -> str:
-            return f"{n} {word}{'' if n == 1 else 's'}"
-
         return (
             f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
             f"in {plural(self.files, 'file')} checked"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from itpm_site.model.money import format_amount
+from itpm_site.model.text import plural
 from itpm_site.model.vocab import NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
 
 if TYPE_CHECKING:
@@ -323,7 +324,7 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
             )
             if n:
                 name = (
-                    f"{n} live risk{'s' if n != 1 else ''} at probability {cell.probability}, "
+                    f"{plural(n, 'live risk')} at probability {cell.probability}, "
                     f"impact {cell.impact} (score {cell.score}, {cell.band})"
                 )
                 out.append(

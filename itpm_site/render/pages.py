@@ -27,6 +27,7 @@ from itpm_site.history import History
 from itpm_site.model.config import base_path
 from itpm_site.model.groups import GroupKind
 from itpm_site.model.money import format_amount, format_percent, percent
+from itpm_site.model.text import plural, plural_word
 from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
 from itpm_site.render import charts
 from itpm_site.render import history as history_views
@@ -232,10 +233,6 @@ def _fmt_pct(value: Decimal | float | None, signed: bool = False) -> str:
     return format_percent(None if value is None else Decimal(value), signed)
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 _URL_UNSAFE = {c: f"%{ord(c):02X}" for c in ' "<>`{}|\\^'}
 
 
@@ -298,7 +295,8 @@ def make_environment(
             "money": _fmt_money,
             "date": _fmt_date,
             "pct": _fmt_pct,
-            "plural": _plural,
+            "plural": plural,
+            "plural_word": plural_word,
             "days": _signed_days,
             "href": _href,
             "percent_of": lambda part, whole: percent(part, whole),
