@@ -41,6 +41,9 @@ class Diagnostic:
     length: int = attr(default=1, compare=False)
     #: The text of the source line, for showing it under the message.
     source_line: str = attr(default="", compare=False, repr=False)
+    #: The value a "did you mean" in the message proposes ('owner' for 'ownr'), else ''. Code
+    #: that acts on a suggestion reads it here, never out of the message's words.
+    suggestion: str = attr(default="", compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -56,6 +59,8 @@ class Diagnostic:
         data = asdict(self)
         data["severity"] = self.severity.value
         del data["source_line"]
+        # The JSON format keeps its version-1 keys: the message already says the suggestion.
+        del data["suggestion"]
         return data
 
 
@@ -220,6 +225,7 @@ class Collector:
         message: str,
         hint: str = "",
         code: str = "",
+        suggestion: str = "",
     ) -> None:
         line_text = doc.line_text(span.line) if doc else ""
         self.items.append(
@@ -234,6 +240,7 @@ class Collector:
                 code=code,
                 length=span.length,
                 source_line=line_text,
+                suggestion=suggestion,
             )
         )
 
@@ -246,6 +253,7 @@ class Collector:
         code: str = "",
         key: bool = False,
         label: str | None = None,
+        suggestion: str = "",
     ) -> None:
         """An error at ``path`` (its value, or its key); ``label`` overrides the field name."""
         self.at(
@@ -257,6 +265,7 @@ class Collector:
             message,
             hint,
             code,
+            suggestion,
         )
 
     def warning(
@@ -268,6 +277,7 @@ class Collector:
         code: str = "",
         key: bool = False,
         label: str | None = None,
+        suggestion: str = "",
     ) -> None:
         self.at(
             doc,
@@ -278,6 +288,7 @@ class Collector:
             message,
             hint,
             code,
+            suggestion,
         )
 
 

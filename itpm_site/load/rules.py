@@ -135,6 +135,7 @@ def _dependencies(
                     message,
                     "depends_on lists slugs of projects (their file names without .md)",
                     code="unknown-dependency",
+                    suggestion=close or "",
                 )
                 rejected.add(id(project))
             else:
@@ -267,6 +268,7 @@ def _categories(result: LoadResult, out: Collector) -> None:
             + ", ".join(c.slug for c in result.config.categories)
             + "; other values get a category page of their own",
             code="category",
+            suggestion=close or "",
         )
 
 
