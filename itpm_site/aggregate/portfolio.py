@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
@@ -249,6 +249,21 @@ class ProjectView:
     def on_timeline(self) -> bool:
         """Whether the roadmap can draw the project (it needs a start and an end)."""
         return self.project.start is not None and self.project.effective_forecast_end is not None
+
+
+class MilestoneWindow(NamedTuple):
+    """The pending milestones due within a span of days from today."""
+
+    label: str  # 'Next 30 days', 'In 31–60 days'
+    milestones: list[MilestoneView]
+
+
+class RoadmapGroup(NamedTuple):
+    """A program's lane on the roadmap (or the projects without a program, url '')."""
+
+    title: str
+    url: str
+    projects: list[ProjectView]
 
 
 @dataclass(frozen=True)
@@ -588,11 +603,11 @@ class Portfolio:
         )
 
     @cached_property
-    def milestone_windows(self) -> list[tuple[str, list[MilestoneView]]]:
+    def milestone_windows(self) -> list[MilestoneWindow]:
         windows, previous = [], -1
         for days in UPCOMING_WINDOWS:
             windows.append(
-                (
+                MilestoneWindow(
                     f"Next {days} days" if previous < 0 else f"In {previous + 1}–{days} days",
                     self.upcoming_milestones(days, previous),
                 )
@@ -627,7 +642,7 @@ class Portfolio:
         return [p for p in self.projects if not p.program_slug]
 
     @cached_property
-    def roadmap_groups(self) -> list[tuple[str, str, list[ProjectView]]]:
+    def roadmap_groups(self) -> list[RoadmapGroup]:
         """(program title, program url, its projects on the timeline by start date), in
         program order, then the projects without a program; empty groups left out."""
 
@@ -636,9 +651,9 @@ class Portfolio:
                 (p for p in items if p.on_timeline), key=lambda p: (p.project.start, p.title.lower(), p.slug)
             )
 
-        groups = [(g.title, g.url, placed(g.projects)) for g in self.programs]
-        groups.append(("No program", "", placed(self.without_program)))
-        return [g for g in groups if g[2]]
+        groups = [RoadmapGroup(g.title, g.url, placed(g.projects)) for g in self.programs]
+        groups.append(RoadmapGroup("No program", "", placed(self.without_program)))
+        return [g for g in groups if g.projects]
 
     def _rest(self, kind: GroupKind, title: str, items: list[ProjectView]) -> list[Group]:
         """The group of the projects outside every group of a kind, if there are any."""

@@ -420,8 +420,8 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     as_of = portfolio.as_of
     fiscal = portfolio.config.fiscal_year_start
     days = [as_of]
-    for _, _, items in groups:
-        for v in items:
+    for group in groups:
+        for v in group.projects:
             p = v.project
             days += [d for d in (p.start, p.end, p.forecast_end) if d]
             days += [m.milestone.date for m in v.milestones]
@@ -434,7 +434,7 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     scale = TimeScale(t0, t1, label_w, width - label_w - right)
     months = months_between(t0, t1)
     per_month = scale.width / max(len(months), 1)
-    n_rows = sum(len(items) for _, _, items in groups)
+    n_rows = sum(len(g.projects) for g in groups)
     height = axis_h + len(groups) * head_h + n_rows * row_h + 14
     hatch = f"{chart_id}-slip"
     today = (scale.x(as_of) / width) if t0 <= as_of <= t1 else 0

@@ -23,9 +23,9 @@ from itpm_site.parallel import Lifeline, pool_context
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, render_pages
 from itpm_site.write.writer import (
-    Entry,
     Reuse,
     SiteWriter,
+    StoredFile,
     staging_path,
     store,
 )
@@ -87,12 +87,12 @@ class _Failed(Exception):
 
 def _render_chunk(
     indices: list[int], folder: str | None = None
-) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
+) -> tuple[list[tuple[str, bytes | StoredFile]], list[tuple[str, str]], int]:
     """Render pages; with ``folder``, store them there and send back their paths and what was
     stored (see ``write.store``)."""
     env, pages, markdown, reuse = _SHARED  # type: ignore[misc]
     markdown.fresh = []
-    out: list[tuple[str, bytes | Entry]] = []
+    out: list[tuple[str, bytes | StoredFile]] = []
     made: set[Path] = set()
     for index in indices:
         try:
@@ -120,7 +120,7 @@ def _run(
     folder: str | None,
     meanwhile: Callable[[], None] | None = None,
     reuse: Reuse | None = None,
-) -> Iterator[tuple[str, bytes | Entry]]:
+) -> Iterator[tuple[str, bytes | StoredFile]]:
     global _SHARED
     chunks = deque(_chunks(pages, workers, total_projects))
     _SHARED = (env, pages, markdown, reuse)
