@@ -11,6 +11,8 @@ import pytest
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
 from itpm_site.load.pool import load_portfolio
+from itpm_site.load.rules import RESERVED_PAGE_SLUGS
+from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
 from itpm_site.model.money import (
     Figures,
     format_amount,
@@ -59,6 +61,13 @@ def test_counts_by_phase_status_and_category(write_portfolio, tmp_path) -> None:
     cats = {c.slug: [p.slug for p in c.projects] for c in pf.categories}
     assert cats == {"data-analytics": ["c"], "quantum": ["d"], "software": ["a", "b"]}
     assert next(c for c in pf.categories if c.slug == "software").title == "Software"
+    # The views carry the RAG key and rank the templates show and sort by.
+    assert {p.slug: (p.status_key, p.status_rank) for p in pf.projects} == {
+        "a": ("red", 0),
+        "b": ("green", 2),
+        "c": ("amber", 1),
+        "d": ("unknown", 3),
+    }
 
 
 def test_budget_sums_convert_with_exchange_rates(write_portfolio, tmp_path) -> None:
@@ -388,3 +397,47 @@ def test_flags_count_warnings_apart_from_a_missing_status_date(write_portfolio, 
     assert [p.slug for p in pf.flagged] == ["a"]
     assert [p.slug for p in pf.undated] == ["b"]
     assert [f.code for f in pf.by_slug["a"].warnings] == ["forecast-over-planned"]
+
+
+def test_each_kind_of_group_has_one_url_folder() -> None:
+    folders = {kind: kind.url("x") for kind in GroupKind}
+    assert folders == {
+        GroupKind.PHASE: "phases/x/",
+        GroupKind.PROGRAM: "programs/x/",
+        GroupKind.OWNER: "owners/x/",
+        GroupKind.CATEGORY: "categories/x/",
+        GroupKind.TAG: "tags/x/",
+        GroupKind.PORTFOLIO: "",  # the dashboard's figures have no page of their own
+    }
+    assert GroupKind.OWNER.index_url == "owners/" and GroupKind.PORTFOLIO.index_url == ""
+    assert GroupKind.TAG.url("") == ""  # the projects outside every tag: no page
+    assert GROUP_FOLDERS <= RESERVED_PAGE_SLUGS
+
+
+def test_views_link_to_their_groups(write_portfolio, tmp_path) -> None:
+    pf = portfolio(
+        write_portfolio,
+        tmp_path,
+        {
+            "content/projects/a.md": project(
+                "A", owner="Ana Lima", program="Core", category="software", tags="[Cloud]"
+            ),
+            "content/projects/b.md": project("B"),
+        },
+    )
+    a, b = pf.by_slug["a"], pf.by_slug["b"]
+    assert (a.owner_url, a.program_url, a.category_url) == (
+        "owners/ana-lima/",
+        "programs/core/",
+        "categories/software/",
+    )
+    assert [(t.url, t.label) for t in a.tag_slugs] == [("tags/cloud/", "Cloud")]
+    assert (b.program_url, b.category_url) == ("", "")
+    assert pf.owners[0].kind is GroupKind.OWNER
+    assert {g.url for g in (*pf.owners, *pf.programs, *pf.categories, *pf.tags)} >= {
+        a.owner_url,
+        a.program_url,
+        a.category_url,
+        "tags/cloud/",
+    }
+    assert pf.all.url == "" and pf.program_rows[-1].url == ""  # "No program" has no page

@@ -1485,3 +1485,57 @@ def test_the_theme_named_in_site_yaml_is_a_folder_of_themes(tmp_path: Path, writ
         assert problems(root) == expected, name
     hint = load_portfolio(tmp_path / "corprate").errors[0].hint
     assert hint.endswith("or use one of: default, corporate")
+
+
+def test_a_did_you_mean_is_kept_as_data_beside_the_message(tmp_path, write_portfolio):
+    write_portfolio(
+        tmp_path,
+        {
+            "site.yaml": "categories:\n  - {slug: software, label: Software}\n",
+            "content/projects/a.md": (
+                "---\ntitle: A\nphase: planning\nowner: Ana\nsumary: s\n"
+                "category: sofware\ndepends_on: [bb]\n---\n"
+            ),
+            "content/projects/b.md": "---\ntitle: B\nphase: planning\nowner: Ana\n---\n",
+            "content/projects/c.md": "---\ntitle: C\nphase: planning\nowner: Ana\nstatus: gren\n---\n",
+        },
+    )
+    result = load_portfolio(tmp_path)
+    suggested = {d.code: d.suggestion for d in result.diagnostics}
+    assert suggested["unknown-key"] == "summary"
+    assert suggested["status"] == "green"
+    assert suggested["category"] == "software"
+    assert suggested["unknown-dependency"] == "b"
+    for d in result.diagnostics:
+        assert ("did you mean" in d.message) == bool(d.suggestion)
+        assert f"did you mean '{d.suggestion}'" in d.message or not d.suggestion
+        assert "suggestion" not in d.to_json()  # the JSON format keeps its keys
+
+
+def test_the_misspelt_required_key_merge_reads_the_suggestion_not_the_message():
+    from itpm_site.load.diagnostics import Collector, Diagnostic, Severity
+    from itpm_site.load.loader import _merge_misspelled_required
+
+    out = Collector()
+    out.items += [
+        Diagnostic(
+            "a.md", 1, 1, Severity.ERROR, "owner", "required field 'owner' is missing", code="missing"
+        ),
+        # Worded otherwise than the loader words it: only the field says what was meant.
+        Diagnostic(
+            "a.md",
+            4,
+            1,
+            Severity.WARNING,
+            "ownr",
+            "'ownr' is not a key",
+            code="unknown-key",
+            suggestion="owner",
+        ),
+        Diagnostic("a.md", 5, 1, Severity.WARNING, "colour", "unknown key 'colour'", code="unknown-key"),
+    ]
+    _merge_misspelled_required(out, 0)
+    assert [(d.field, d.line, d.code, d.severity) for d in out.items] == [
+        ("owner", 4, "missing", Severity.ERROR),
+        ("colour", 5, "unknown-key", Severity.WARNING),
+    ]

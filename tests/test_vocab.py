@@ -170,3 +170,12 @@ def test_did_you_mean_uses_the_table_of_spellings():
     table = {"software": "software", "web": "software", "network": "network-cloud"}
     assert vocab.did_you_mean("Netwrk", table) == "network-cloud"
     assert vocab.did_you_mean("zzz", table) is None
+
+
+def test_rag_display_order_and_sort_rank_are_defined_once() -> None:
+    # Shown best first (legends, bars, counts); sorted worst first (tables, lists).
+    assert vocab.RAG_KEYS == ("green", "amber", "red", "unknown")
+    assert list(vocab.RAG_LABELS.values()) == ["Green", "Amber", "Red", "Not set"]
+    assert [vocab.status_rank(s) for s in (Status.RED, Status.AMBER, Status.GREEN, None)] == [0, 1, 2, 3]
+    assert vocab.status_key(None) == vocab.NO_STATUS == "unknown"
+    assert vocab.status_key(Status.AMBER) == "amber"

@@ -175,3 +175,16 @@ def test_links_and_folders_added_to_the_output_never_lead_outside(tmp_path: Path
         assert (outside / "keep.txt").read_bytes() == b"not ours"
         assert site_files(out) == files
         assert not (out / "linked").exists() and not (out / "extra").exists()
+
+
+def test_a_stored_file_is_named_and_recorded_as_before(tmp_path) -> None:
+    import json
+
+    from itpm_site.cache.digest import digest
+    from itpm_site.write.writer import StoredFile, store
+
+    stored = store(tmp_path / "a.html", "a.html", b"<p>a</p>", None)
+    st = (tmp_path / "a.html").stat()
+    assert stored == StoredFile(st.st_size, st.st_mtime_ns, st.st_ino, digest(b"<p>a</p>"))
+    # The output record keeps its JSON shape: one array per file.
+    assert json.loads(json.dumps({"a.html": stored})) == {"a.html": list(stored)}

@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
 from itpm_site.model.config import Category, SiteConfig
+from itpm_site.model.groups import GroupKind, TagRef
 from itpm_site.model.money import (
     Figures,
     ProjectMoney,
@@ -35,17 +36,19 @@ from itpm_site.model.project import (
     Risk,
 )
 from itpm_site.model.slugs import slugify
+from itpm_site.model.text import plural
 from itpm_site.model.vocab import (
+    RAG_KEYS,
     Phase,
     RiskStatus,
     State,
-    Status,
+    status_key,
+    status_rank,
 )
 
 UPCOMING_WINDOWS = (30, 60, 90)
 #: Flags that say what a file lacks, not how the project goes: counted apart from warnings.
 DATA_FLAGS = frozenset({"no-status-date"})
-_WORST_FIRST: dict[Status | None, int] = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +167,7 @@ class ProjectView:
     category: CategoryRef | None = None
     program_slug: str | None = None
     owner_slug: str = ""
-    tag_slugs: list[tuple[str, str]] = field(default_factory=list)  # (slug, label)
+    tag_slugs: list[TagRef] = field(default_factory=list)
     budget: BudgetView | None = None
     risks: list[RiskView] = field(default_factory=list)
     milestones: list[MilestoneView] = field(default_factory=list)
@@ -180,6 +183,20 @@ class ProjectView:
     @property
     def url(self) -> str:
         return f"projects/{self.slug}/"
+
+    @property
+    def owner_url(self) -> str:
+        return GroupKind.OWNER.url(self.owner_slug)
+
+    @property
+    def program_url(self) -> str:
+        """The program's page; '' without a program."""
+        return GroupKind.PROGRAM.url(self.program_slug or "")
+
+    @property
+    def category_url(self) -> str:
+        """The category's page; '' without a category."""
+        return GroupKind.CATEGORY.url(self.category.slug) if self.category else ""
 
     @cached_property
     def live_risks(self) -> list[RiskView]:
@@ -219,9 +236,34 @@ class ProjectView:
         return self.project.slip_days
 
     @property
+    def status_key(self) -> str:
+        """The RAG key: the status, or 'unknown' without one (CSS classes, filters, counts)."""
+        return status_key(self.project.status)
+
+    @property
+    def status_rank(self) -> int:
+        """Worst status first (red 0 … no status 3): how lists sort projects by health."""
+        return status_rank(self.project.status)
+
+    @property
     def on_timeline(self) -> bool:
         """Whether the roadmap can draw the project (it needs a start and an end)."""
         return self.project.start is not None and self.project.effective_forecast_end is not None
+
+
+class MilestoneWindow(NamedTuple):
+    """The pending milestones due within a span of days from today."""
+
+    label: str  # 'Next 30 days', 'In 31–60 days'
+    milestones: list[MilestoneView]
+
+
+class RoadmapGroup(NamedTuple):
+    """A program's lane on the roadmap (or the projects without a program, url '')."""
+
+    title: str
+    url: str
+    projects: list[ProjectView]
 
 
 @dataclass(frozen=True)
@@ -233,15 +275,15 @@ class CategoryRef:
 
 
 def _status_counts(projects: Iterable[ProjectView]) -> dict[str, int]:
-    counts = Counter(p.project.status.value if p.project.status else "unknown" for p in projects)
-    return {key: counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]}
+    counts = Counter(p.status_key for p in projects)
+    return {key: counts.get(key, 0) for key in RAG_KEYS}
 
 
 @dataclass(eq=False)
 class Group:
     """A set of projects shown on a rollup page: a phase, program, owner, category or tag."""
 
-    kind: str  # phase | program | owner | category | tag
+    kind: GroupKind
     slug: str
     title: str
     projects: list[ProjectView]
@@ -254,16 +296,7 @@ class Group:
 
     @property
     def url(self) -> str:
-        if self.kind == "portfolio" or not self.slug:
-            return ""  # the whole portfolio (the dashboard), or the projects outside any group
-        folder = {
-            "phase": "phases",
-            "program": "programs",
-            "owner": "owners",
-            "category": "categories",
-            "tag": "tags",
-        }[self.kind]
-        return f"{folder}/{self.slug}/"
+        return self.kind.url(self.slug)
 
     @cached_property
     def by_phase(self) -> dict[Phase, list[ProjectView]]:
@@ -509,7 +542,7 @@ class Portfolio:
 
     @cached_property
     def all(self) -> Group:
-        return Group("portfolio", "all", self.config.title, self.projects, self.config.currency)
+        return Group(GroupKind.PORTFOLIO, "all", self.config.title, self.projects, self.config.currency)
 
     @property
     def base_currency(self) -> str:
@@ -570,11 +603,11 @@ class Portfolio:
         )
 
     @cached_property
-    def milestone_windows(self) -> list[tuple[str, list[MilestoneView]]]:
+    def milestone_windows(self) -> list[MilestoneWindow]:
         windows, previous = [], -1
         for days in UPCOMING_WINDOWS:
             windows.append(
-                (
+                MilestoneWindow(
                     f"Next {days} days" if previous < 0 else f"In {previous + 1}–{days} days",
                     self.upcoming_milestones(days, previous),
                 )
@@ -592,7 +625,7 @@ class Portfolio:
         """Projects with a warning flag, worst status first."""
         return sorted(
             (p for p in self.projects if p.warnings),
-            key=lambda p: (_WORST_FIRST.get(p.project.status, 3), -len(p.flags), p.title.lower()),
+            key=lambda p: (p.status_rank, -len(p.flags), p.title.lower()),
         )
 
     @cached_property
@@ -609,7 +642,7 @@ class Portfolio:
         return [p for p in self.projects if not p.program_slug]
 
     @cached_property
-    def roadmap_groups(self) -> list[tuple[str, str, list[ProjectView]]]:
+    def roadmap_groups(self) -> list[RoadmapGroup]:
         """(program title, program url, its projects on the timeline by start date), in
         program order, then the projects without a program; empty groups left out."""
 
@@ -618,11 +651,11 @@ class Portfolio:
                 (p for p in items if p.on_timeline), key=lambda p: (p.project.start, p.title.lower(), p.slug)
             )
 
-        groups = [(g.title, g.url, placed(g.projects)) for g in self.programs]
-        groups.append(("No program", "", placed(self.without_program)))
-        return [g for g in groups if g[2]]
+        groups = [RoadmapGroup(g.title, g.url, placed(g.projects)) for g in self.programs]
+        groups.append(RoadmapGroup("No program", "", placed(self.without_program)))
+        return [g for g in groups if g.projects]
 
-    def _rest(self, kind: str, title: str, items: list[ProjectView]) -> list[Group]:
+    def _rest(self, kind: GroupKind, title: str, items: list[ProjectView]) -> list[Group]:
         """The group of the projects outside every group of a kind, if there are any."""
         if not items:
             return []
@@ -631,13 +664,13 @@ class Portfolio:
     @cached_property
     def program_rows(self) -> list[Group]:
         """Every program, then "No program": rows that cover the whole portfolio."""
-        return self.programs + self._rest("program", "No program", self.without_program)
+        return self.programs + self._rest(GroupKind.PROGRAM, "No program", self.without_program)
 
     @cached_property
     def category_rows(self) -> list[Group]:
         """Every category, then "Uncategorised": rows that cover the whole portfolio."""
         return self.categories + self._rest(
-            "category", "Uncategorised", [p for p in self.projects if p.category is None]
+            GroupKind.CATEGORY, "Uncategorised", [p for p in self.projects if p.category is None]
         )
 
     @cached_property
@@ -743,7 +776,7 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
         flags.append(
             Flag(
                 "overdue-milestone",
-                f"{len(overdue)} overdue milestone{'s' if len(overdue) > 1 else ''}: {names}{more}",
+                f"{plural(len(overdue), 'overdue milestone')}: {names}{more}",
             )
         )
     if view.slip_days and view.slip_days > 0:
@@ -794,7 +827,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
             )
             view.program_slug = matched.slug if matched else slugify(p.program)
         view.owner_slug = slugify(p.owner)
-        view.tag_slugs = [(slugify(t), t) for t in p.tags]
+        view.tag_slugs = [TagRef(slugify(t), t) for t in p.tags]
         view.budget = _budget(p, config)
         view.risks = [RiskView(view, i, r, r.score, bands.band(r.score)) for i, r in enumerate(p.risks)]
         view.milestones = [
@@ -819,7 +852,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.dependents.sort(key=lambda v: v.title.lower())
         view.flags = _flags(view, as_of, config.stale_status_days)
 
-    def group(kind: str, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
+    def group(kind: GroupKind, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
         return Group(
             kind,
             slug,
@@ -831,7 +864,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
 
     phases = [
         group(
-            "phase",
+            GroupKind.PHASE,
             ph.value,
             ph.label,
             (v for v in views if v.project.phase is ph),
@@ -841,15 +874,18 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     ]
 
     programs = _programs(views, loaded.programs, group)
-    owners = _grouped(views, lambda v: [(v.owner_slug, v.project.owner)], "owner", group)
+    owners = _grouped(views, lambda v: [(v.owner_slug, v.project.owner)], GroupKind.OWNER, group)
     categories = _grouped(
-        views, lambda v: [(v.category.slug, v.category.label)] if v.category else [], "category", group
+        views,
+        lambda v: [(v.category.slug, v.category.label)] if v.category else [],
+        GroupKind.CATEGORY,
+        group,
     )
     for cat in categories:
         known = next((c for c in config.categories if c.slug == cat.slug), None)
         if known:
             cat.description = known.description
-    tags = _grouped(views, lambda v: v.tag_slugs, "tag", group)
+    tags = _grouped(views, lambda v: v.tag_slugs, GroupKind.TAG, group)
 
     risks = sorted(
         (r for v in views for r in v.risks),
@@ -906,7 +942,7 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
     for entry in files:
         result.append(
             group(
-                "program",
+                GroupKind.PROGRAM,
                 entry.slug,
                 entry.model.title,
                 members.pop(entry.slug, []),
@@ -916,7 +952,7 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
                 source=entry.rel,
             )
         )
-    result.extend(group("program", slug, names[slug], items) for slug, items in members.items())
+    result.extend(group(GroupKind.PROGRAM, slug, names[slug], items) for slug, items in members.items())
     return sorted(result, key=lambda g: (g.title.lower(), g.slug))
 
 

@@ -24,6 +24,7 @@ from itpm_site.commands.common import (
 )
 from itpm_site.load.loader import PortfolioNotFound
 from itpm_site.load.pool import start_loading
+from itpm_site.model.text import plural
 from itpm_site.write.writer import OutputError
 
 
@@ -143,7 +144,7 @@ def build(
     if not quiet:
         portfolio = site.portfolio
         warnings = len(result.loaded.warnings)
-        extra = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" if warnings else ""
+        extra = f", {plural(warnings, 'warning')} (see /quality/)" if warnings else ""
         skipped = (
             f", {len(result.loaded.rejected)} file(s) with errors left out" if result.loaded.rejected else ""
         )

@@ -15,9 +15,8 @@ from decimal import Decimal
 from itpm_site.model.config import SiteConfig
 from itpm_site.model.money import eac
 from itpm_site.model.project import Budget, Project
-from itpm_site.model.vocab import Phase, Status
+from itpm_site.model.vocab import RAG_KEYS, Phase, status_key
 
-RAG_KEYS = (*(s.value for s in Status), "unknown")
 PHASE_KEYS = tuple(p.value for p in Phase)
 BAND_KEYS = ("low", "medium", "high", "critical")
 
@@ -72,7 +71,7 @@ def tally(project: Project, config: SiteConfig) -> Tally:
     eac = estimate_at_completion(budget)
     currency = (budget.currency or config.currency) if budget is not None and eac is not None else None
     return Tally(
-        project.status.value if project.status else "unknown",
+        status_key(project.status),
         project.phase.value,
         currency,
         (budget.planned or Decimal(0)) if budget is not None and currency else Decimal(0),

@@ -16,6 +16,7 @@ from itpm_site.diff.changes import ProjectChange
 from itpm_site.history.commits import Commit
 from itpm_site.history.figures import estimate_at_completion
 from itpm_site.model.money import format_amount
+from itpm_site.model.text import plural_word
 
 #: The kinds of change, in the order the changes page shows them, with their headings.
 KINDS = {
@@ -52,7 +53,7 @@ def _signed(amount: Decimal, currency: str) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{'+' if n > 0 else ''}{n} day{'' if abs(n) == 1 else 's'}"
+    return f"{'+' if n > 0 else ''}{n} {plural_word(abs(n), 'day')}"
 
 
 def eac_delta(change: ProjectChange) -> tuple[Decimal, str] | None:

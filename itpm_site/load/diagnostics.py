@@ -15,6 +15,7 @@ from dataclasses import field as attr
 from enum import StrEnum
 
 from itpm_site.load.frontmatter import Document, FieldPath, Span
+from itpm_site.model.text import plural
 
 JSON_FORMAT_VERSION = 1
 
@@ -40,6 +41,9 @@ class Diagnostic:
     length: int = attr(default=1, compare=False)
     #: The text of the source line, for showing it under the message.
     source_line: str = attr(default="", compare=False, repr=False)
+    #: The value a "did you mean" in the message proposes ('owner' for 'ownr'), else ''. Code
+    #: that acts on a suggestion reads it here, never out of the message's words.
+    suggestion: str = attr(default="", compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -55,6 +59,8 @@ class Diagnostic:
         data = asdict(self)
         data["severity"] = self.severity.value
         del data["source_line"]
+        # The JSON format keeps its version-1 keys: the message already says the suggestion.
+        del data["suggestion"]
         return data
 
 
@@ -70,9 +76,6 @@ class Summary:
         return cls(errors, len(diagnostics) - errors, files)
 
     def sentence(self) -> str:
-        def plural(n: int, word: str) -> str:
-            return f"{n} {word}{'' if n == 1 else 's'}"
-
         return (
             f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
             f"in {plural(self.files, 'file')} checked"
@@ -222,6 +225,7 @@ class Collector:
         message: str,
         hint: str = "",
         code: str = "",
+        suggestion: str = "",
     ) -> None:
         line_text = doc.line_text(span.line) if doc else ""
         self.items.append(
@@ -236,6 +240,7 @@ class Collector:
                 code=code,
                 length=span.length,
                 source_line=line_text,
+                suggestion=suggestion,
             )
         )
 
@@ -248,6 +253,7 @@ class Collector:
         code: str = "",
         key: bool = False,
         label: str | None = None,
+        suggestion: str = "",
     ) -> None:
         """An error at ``path`` (its value, or its key); ``label`` overrides the field name."""
         self.at(
@@ -259,6 +265,7 @@ class Collector:
             message,
             hint,
             code,
+            suggestion,
         )
 
     def warning(
@@ -270,6 +277,7 @@ class Collector:
         code: str = "",
         key: bool = False,
         label: str | None = None,
+        suggestion: str = "",
     ) -> None:
         self.at(
             doc,
@@ -280,6 +288,7 @@ class Collector:
             message,
             hint,
             code,
+            suggestion,
         )
 
 

@@ -14,7 +14,6 @@ import dataclasses
 import difflib
 import errno
 import os
-import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -207,14 +206,14 @@ def _warn_unknown_keys(
             count[0] += 1
             if count[0] > MAX_UNKNOWN_KEYS_SHOWN:
                 continue
-            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)
-            message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
+            close = next(iter(difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)), "")
+            message = f"unknown key '{key}'" + (f"; did you mean '{close}'?" if close else "")
             hint = (
                 "it is ignored; fix the spelling"
                 if close
                 else "it is ignored; valid keys here are: " + ", ".join(known)
             )
-            out.warning(doc, (*path, key), message, hint, code="unknown-key", key=True)
+            out.warning(doc, (*path, key), message, hint, code="unknown-key", key=True, suggestion=close)
             continue
         sub = known[key]
         if sub is None:
@@ -271,7 +270,9 @@ def _pydantic_to_diagnostics(
             )
             continue
         if "hint" in ctx:
-            out.error(doc, loc, err["msg"], ctx.get("hint", ""), code=kind)
+            out.error(
+                doc, loc, err["msg"], ctx.get("hint", ""), code=kind, suggestion=ctx.get("suggestion", "")
+            )
             continue
         if kind == "literal_error":
             expected = ctx.get("expected", "")
@@ -312,9 +313,6 @@ def validate_document(doc: Document, model: type[M], out: Collector) -> M | None
         return None
 
 
-_SUGGESTED = re.compile(r"^unknown key '(.+)'; did you mean '(.+)'\?$")
-
-
 def _split_field(name: str) -> tuple[str, str]:
     parent, _, last = name.rpartition(".")
     return parent, last
@@ -327,11 +325,11 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
     merged: dict[int, Diagnostic] = {}  # by position in new
     dropped: set[int] = set()  # by id
     for i, d in enumerate(new):
-        match = _SUGGESTED.match(d.message) if d.code == "unknown-key" else None
-        if not match:
+        if d.code != "unknown-key" or not d.suggestion:
             continue
         parent, written = _split_field(d.field)
-        gone = missing.pop((parent, match[2]), None)
+        meant = d.suggestion
+        gone = missing.pop((parent, meant), None)
         if gone is None:
             continue
         dropped.add(id(gone))
@@ -339,9 +337,9 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
             d,
             severity=Severity.ERROR,
             code="missing",
-            field=f"{parent}.{match[2]}" if parent else match[2],
-            message=f"required field '{match[2]}' is missing; '{written}' looks like a misspelling",
-            hint=f"rename '{written}' to '{match[2]}'",
+            field=f"{parent}.{meant}" if parent else meant,
+            message=f"required field '{meant}' is missing; '{written}' looks like a misspelling",
+            hint=f"rename '{written}' to '{meant}'",
         )
     if not merged:
         return

@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from itpm_site.model import vocab
+from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
 from itpm_site.model.slugs import slugify
 
 if TYPE_CHECKING:
@@ -23,11 +24,7 @@ E = TypeVar("E", bound="Entry[Any]")
 RESERVED_PAGE_SLUGS = frozenset(
     {
         "projects",
-        "phases",
-        "programs",
-        "owners",
-        "categories",
-        "tags",
+        *GROUP_FOLDERS,
         "risks",
         "budget",
         "roadmap",
@@ -145,6 +142,7 @@ def _dependencies(
                     message,
                     "depends_on lists slugs of projects (their file names without .md)",
                     code="unknown-dependency",
+                    suggestion=close or "",
                 )
                 rejected.add(id(project))
             else:
@@ -277,6 +275,7 @@ def _categories(result: LoadResult, out: Collector) -> None:
             + ", ".join(c.slug for c in result.config.categories)
             + "; other values get a category page of their own",
             code="category",
+            suggestion=close or "",
         )
 
 
@@ -296,14 +295,14 @@ def _program_titles(programs: list[Entry], out: Collector) -> None:
             seen[key] = program
 
 
-#: The names that get a page of their own: (kind shown in messages, URL folder, field).
-_NAMED_PAGES = (("owner", "owners", "owner"), ("program", "programs", "program"), ("tag", "tags", "tags"))
+#: The names that get a page of their own: (kind of group, field).
+_NAMED_PAGES = ((GroupKind.OWNER, "owner"), (GroupKind.PROGRAM, "program"), (GroupKind.TAG, "tags"))
 
 
 def _shared_name_pages(result: LoadResult, out: Collector) -> None:
     """Warn when two different names make the same page ('C++' and 'C' both make /tags/c/):
     the site shows them as one, under the name it met first."""
-    for kind, folder, field in _NAMED_PAGES:
+    for kind, field in _NAMED_PAGES:
         first: dict[str, tuple[str, str, Entry]] = {}  # slug -> (key, name, where)
         for project in result.projects:
             value = getattr(project.model, field)
@@ -318,7 +317,7 @@ def _shared_name_pages(result: LoadResult, out: Collector) -> None:
                 out.warning(
                     project.doc,
                     path,
-                    f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share the page {folder}/{slug}/",
+                    f"{kind} '{name}' and {kind} '{seen[1]}' ({seen[2].rel}) share the page {kind.url(slug)}",
                     "write the same name the same way everywhere, or make the names "
                     "differ in letters or digits",
                     code="shared-page",

@@ -26,10 +26,14 @@ from itpm_site.model.amounts import (
 from itpm_site.model.slugs import SLUG_PATTERN
 
 
-def fail(code: str, message: str, hint: str = "", field: str = "") -> PydanticCustomError:
-    """A rejection with a hint; ``field`` names the culprit when a model-level rule fails."""
+def fail(
+    code: str, message: str, hint: str = "", field: str = "", suggestion: str = ""
+) -> PydanticCustomError:
+    """A rejection with a hint; ``field`` names the culprit when a model-level rule fails;
+    ``suggestion`` is the valid value the message proposes ("did you mean …"), if any."""
     # Braces in user text would be read as template fields by pydantic: pass the text as context.
-    return PydanticCustomError(code, "{text}", {"text": message, "hint": hint, "field": field})
+    context = {"text": message, "hint": hint, "field": field, "suggestion": suggestion}
+    return PydanticCustomError(code, "{text}", context)
 
 
 def _show(value: Any) -> str:
@@ -121,7 +125,12 @@ def _choice(vocabulary: vocab.Vocabulary):
         message = f"'{value}' is not {vocabulary.noun}"
         if suggestion:
             message += f"; did you mean '{suggestion}'?"
-        raise fail(vocabulary.enum.__name__.lower(), message, f"use one of: {vocabulary.choices()}")
+        raise fail(
+            vocabulary.enum.__name__.lower(),
+            message,
+            f"use one of: {vocabulary.choices()}",
+            suggestion=suggestion or "",
+        )
 
     return parse
 
@@ -277,7 +286,12 @@ def _currency(value: Any) -> str:
     message = f"'{value}' is not an ISO 4217 currency code"
     if guess:
         message += f"; did you mean '{guess}'?"
-    raise fail("currency", message, "use a three-letter ISO 4217 code such as USD, EUR or GEL")
+    raise fail(
+        "currency",
+        message,
+        "use a three-letter ISO 4217 code such as USD, EUR or GEL",
+        suggestion=guess or "",
+    )
 
 
 Currency = Annotated[

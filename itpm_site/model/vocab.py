@@ -66,10 +66,16 @@ for _order, _phase in enumerate(Phase):
 
 
 class Status(StrEnum):
-    """RAG health as assessed by the project manager."""
+    """RAG health as assessed by the project manager.
+
+    Two orders: ``order`` is how the statuses are shown (green first, in counts, legends and
+    bars); ``rank`` is how projects are sorted by health (worst first: red, amber, green, then
+    a project without a status, see ``status_rank``).
+    """
 
     label: str
     order: int
+    rank: int
 
     GREEN = "green"
     AMBER = "amber"
@@ -78,6 +84,24 @@ class Status(StrEnum):
 
 for _order, _status in enumerate(Status):
     _status.order, _status.label = _order, _status.value.capitalize()
+    _status.rank = len(Status) - 1 - _order
+
+#: A project without a RAG status: its key in counts, CSS classes and the explorer's filter.
+NO_STATUS = "unknown"
+#: Every RAG key in display order, the missing status last.
+RAG_KEYS: tuple[str, ...] = (*(s.value for s in Status), NO_STATUS)
+#: The label of each RAG key (legends, charts, tables).
+RAG_LABELS: dict[str, str] = {**{s.value: s.label for s in Status}, NO_STATUS: "Not set"}
+
+
+def status_key(status: Status | None) -> str:
+    """The RAG key of a status, or of its absence."""
+    return status.value if status is not None else NO_STATUS
+
+
+def status_rank(status: Status | None) -> int:
+    """Worst first: red 0, amber 1, green 2, no status 3."""
+    return status.rank if status is not None else len(Status)
 
 
 class State(StrEnum):

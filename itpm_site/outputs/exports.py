@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import MilestoneView, Portfolio, ProjectView
 from itpm_site.model.money import Figures, Rollup
-from itpm_site.model.vocab import Phase, State, Status
+from itpm_site.model.vocab import RAG_KEYS, Phase, State
 
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
@@ -199,9 +199,7 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
         "rollup": {
             "projects": len(projects),
             "by_phase": {ph.value: everything.phase_counts[ph] for ph in Phase},
-            "by_status": {
-                key: everything.status_counts.get(key, 0) for key in [*(s.value for s in Status), "unknown"]
-            },
+            "by_status": {key: everything.status_counts.get(key, 0) for key in RAG_KEYS},
             "by_state": states,
             "budget": _rollup(everything.money),
             "risks": {

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from itpm_site.model.money import format_amount
+from itpm_site.model.text import plural
+from itpm_site.model.vocab import NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
 
 if TYPE_CHECKING:
     from itpm_site.aggregate.portfolio import (
@@ -30,14 +32,11 @@ if TYPE_CHECKING:
         ProjectView,
     )
 
-#: RAG status -> (shape, label). The shape repeats the colour's meaning for people who
-#: cannot tell the colours apart, and in print.
-RAG = {
-    "green": ("circle", "Green"),
-    "amber": ("triangle", "Amber"),
-    "red": ("diamond", "Red"),
-    "unknown": ("ring", "Not set"),
-}
+#: RAG key -> shape. The shape repeats the colour's meaning for people who cannot tell the
+#: colours apart, and in print.
+RAG_SHAPES = {"green": "circle", "amber": "triangle", "red": "diamond", NO_STATUS: "ring"}
+#: RAG key -> (shape, label), in display order: kept for themes that read ``charts.RAG``.
+RAG = {key: (RAG_SHAPES[key], RAG_LABELS[key]) for key in RAG_KEYS}
 
 PROBABILITY_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
@@ -105,11 +104,11 @@ def shape(kind: str, cx: float, cy: float, r: float, cls: str = "") -> str:
 @lru_cache(maxsize=16)  # drawn beside every project in long tables: the same few icons
 def status_icon(status: str | None) -> Markup:
     """A small decorative RAG shape for badges and legends (the label is next to it)."""
-    key = status if status in RAG else "unknown"
+    key = status if status in RAG_SHAPES else NO_STATUS
     return Markup(
         '<svg class="icon rag-icon rag-{k}" viewBox="0 0 12 12" width="12" height="12" '
         'aria-hidden="true" focusable="false">{s}</svg>'
-    ).format(k=key, s=Markup(shape(RAG[key][0], 6, 6.5, 4.6)))
+    ).format(k=key, s=Markup(shape(RAG_SHAPES[key], 6, 6.5, 4.6)))
 
 
 def _svg_open(
@@ -134,7 +133,7 @@ def _title(chart_id: str, text: str, desc: str = "") -> str:
 
 def rag_sentence(counts: Mapping[str, int]) -> str:
     """'13 green, 6 amber, 2 red' (statuses with no project are left out unless all are)."""
-    parts = [f"{n} {RAG[k][1].lower()}" for k, n in counts.items() if n and k in RAG]
+    parts = [f"{n} {RAG_LABELS[k].lower()}" for k, n in counts.items() if n and k in RAG_LABELS]
     return ", ".join(parts) if parts else "no projects"
 
 
@@ -149,7 +148,7 @@ def rag_bar(counts: Mapping[str, int], label: str = "") -> Markup:
     if not total:
         parts.append('<rect class="rag-none" x="0" y="0" width="100" height="10"/>')
     x = 0.0
-    for key in ("green", "amber", "red", "unknown"):
+    for key in RAG_KEYS:
         n = counts.get(key, 0)
         if not n:
             continue
@@ -325,7 +324,7 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
             )
             if n:
                 name = (
-                    f"{n} live risk{'s' if n != 1 else ''} at probability {cell.probability}, "
+                    f"{plural(n, 'live risk')} at probability {cell.probability}, "
                     f"impact {cell.impact} (score {cell.score}, {cell.band})"
                 )
                 out.append(
@@ -421,8 +420,8 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     as_of = portfolio.as_of
     fiscal = portfolio.config.fiscal_year_start
     days = [as_of]
-    for _, _, items in groups:
-        for v in items:
+    for group in groups:
+        for v in group.projects:
             p = v.project
             days += [d for d in (p.start, p.end, p.forecast_end) if d]
             days += [m.milestone.date for m in v.milestones]
@@ -435,7 +434,7 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     scale = TimeScale(t0, t1, label_w, width - label_w - right)
     months = months_between(t0, t1)
     per_month = scale.width / max(len(months), 1)
-    n_rows = sum(len(items) for _, _, items in groups)
+    n_rows = sum(len(g.projects) for g in groups)
     height = axis_h + len(groups) * head_h + n_rows * row_h + 14
     hatch = f"{chart_id}-slip"
     today = (scale.x(as_of) / width) if t0 <= as_of <= t1 else 0
@@ -538,7 +537,7 @@ def _roadmap_row(
     view: ProjectView, scale: TimeScale, y: float, row_h: float, label_w: float, root: str, hatch: str
 ) -> str:
     p = view.project
-    status = p.status.value if p.status else "unknown"
+    status = status_key(p.status)
     cy = y + row_h / 2
     lines = wrap_lines(view.title, label_w - 40, 12.5)
     if len(lines) == 1:
@@ -552,7 +551,7 @@ def _roadmap_row(
         f'<a href="{escape(link(root, view.url))}"><title>{escape(view.title)}</title>'
         f'<text class="row-title{" two-lines" if len(lines) > 1 else ""}">{name}</text></a>',
         f'<g aria-hidden="true"><title>{escape(view.title)}</title>',
-        shape(RAG[status][0], 17, cy, 5, f"rag-shape rag-fill-{status}"),
+        shape(RAG_SHAPES[status], 17, cy, 5, f"rag-shape rag-fill-{status}"),
     ]
     start = p.start
     end = p.end or p.effective_forecast_end

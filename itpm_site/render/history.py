@@ -14,14 +14,13 @@ from itpm_site.history import History
 from itpm_site.history.figures import (
     BAND_KEYS,
     PHASE_KEYS,
-    RAG_KEYS,
     Money,
 )
 from itpm_site.history.items import KINDS, ChangeItem, eac_delta
 from itpm_site.history.timeline import Week, WeekFigures
 from itpm_site.model.money import format_amount
-from itpm_site.model.vocab import Phase
-from itpm_site.render.trend_charts import lines, stacked_columns
+from itpm_site.model.vocab import RAG_KEYS, RAG_LABELS, Phase
+from itpm_site.render.trend_charts import Series, lines, stacked_columns
 
 #: Weeks in the dashboard's small trend chart.
 DASHBOARD_WEEKS = 12
@@ -124,7 +123,7 @@ class Trends:
     ) -> Markup:
         weeks = self.weeks if weeks is None else weeks
         series = [
-            (k, label, [getattr(w.figures, name)[k] for w in weeks])
+            Series(k, label, [getattr(w.figures, name)[k] for w in weeks])
             for k, label in zip(keys, labels, strict=True)
         ]
         return stacked_columns([w.week.label for w in weeks], series, chart_id, title, prefix)
@@ -134,7 +133,7 @@ class Trends:
         return self._stacked(
             "rag",
             RAG_KEYS,
-            ["Green", "Amber", "Red", "Not set"],
+            [RAG_LABELS[k] for k in RAG_KEYS],
             chart_id,
             "Projects by RAG status, week by week",
             "rag-fill",
@@ -162,7 +161,7 @@ class Trends:
         )
 
     def overdue_chart(self) -> Markup:
-        series = [("overdue", "Overdue milestones", [w.figures.overdue_milestones for w in self.weeks])]
+        series = [Series("overdue", "Overdue milestones", [w.figures.overdue_milestones for w in self.weeks])]
         return stacked_columns(
             self.labels, series, "trend-overdue", "Overdue milestones, week by week", "fill"
         )
@@ -176,7 +175,7 @@ class Trends:
         for currency in self.currencies:
             rows = [(w.week, w.figures.money.get(currency)) for w in self.weeks]
             series = [
-                (key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
+                Series(key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
                 for key, label in (("planned", "Planned"), ("eac", "EAC"))
             ]
             chart = lines(

@@ -22,11 +22,13 @@ import jinja2
 from markupsafe import Markup
 
 from itpm_site import __version__
-from itpm_site.aggregate.portfolio import Portfolio
+from itpm_site.aggregate.portfolio import Portfolio, ProjectView
 from itpm_site.history import History
 from itpm_site.model.config import base_path
+from itpm_site.model.groups import GroupKind
 from itpm_site.model.money import format_amount, format_percent, percent
-from itpm_site.model.vocab import PHASE_INFO, Phase, Status
+from itpm_site.model.text import plural, plural_word
+from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
 from itpm_site.render import charts
 from itpm_site.render import history as history_views
 from itpm_site.render.facets import facets
@@ -37,8 +39,8 @@ from itpm_site.render.theme import Theme
 NAV = (
     ("", "Dashboard"),
     ("projects/", "Projects"),
-    ("phases/", "Phases"),
-    ("programs/", "Programs"),
+    (GroupKind.PHASE.index_url, "Phases"),
+    (GroupKind.PROGRAM.index_url, "Programs"),
     ("risks/", "Risks"),
     ("budget/", "Budget"),
     ("roadmap/", "Roadmap"),
@@ -78,19 +80,40 @@ class PageSpec:
         return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
 
 
+#: The index page of each kind of group, in the order pages are planned: (kind, title, NAV section).
+_GROUP_INDEXES = (
+    (GroupKind.PHASE, "Phases", GroupKind.PHASE.index_url),
+    (GroupKind.PROGRAM, "Programs", GroupKind.PROGRAM.index_url),
+    (GroupKind.OWNER, "Owners", "projects/"),
+    (GroupKind.CATEGORY, "Categories", "projects/"),
+    (GroupKind.TAG, "Tags", "projects/"),
+)
+
+
+def _groups_of(portfolio: Portfolio, kind: GroupKind) -> list:
+    return {
+        GroupKind.PHASE: portfolio.phases,
+        GroupKind.PROGRAM: portfolio.programs,
+        GroupKind.OWNER: portfolio.owners,
+        GroupKind.CATEGORY: portfolio.categories,
+        GroupKind.TAG: portfolio.tags,
+    }[kind]
+
+
 def _slugs(items: Iterable) -> frozenset[str]:
     return frozenset(p.slug for p in items)
 
 
-def report_projects(portfolio: Portfolio) -> list:
+def report_projects(portfolio: Portfolio) -> list[ProjectView]:
     """The projects of the steering-committee pack: red, then amber, then any other with an
     overdue milestone; by title within each."""
 
-    def rank(view) -> int:
-        status = view.project.status.value if view.project.status else ""
-        return {"red": 0, "amber": 1}.get(status, 2)
+    calm = Status.GREEN.rank
 
-    chosen = [v for v in portfolio.projects if rank(v) < 2 or any(m.overdue for m in v.milestones)]
+    def rank(view: ProjectView) -> int:
+        return min(view.status_rank, calm)  # green and no status alike: not a reason to report
+
+    chosen = [v for v in portfolio.projects if rank(v) < calm or any(m.overdue for m in v.milestones)]
     return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
 
 
@@ -102,11 +125,10 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
         PageSpec(
             "projects/index.html", "projects.html", title="Projects", section="projects/", lists_projects=True
         ),
-        PageSpec("phases/index.html", "phases.html", title="Phases", section="phases/"),
-        PageSpec("programs/index.html", "programs.html", title="Programs", section="programs/"),
-        PageSpec("owners/index.html", "owners.html", title="Owners", section="projects/"),
-        PageSpec("categories/index.html", "categories.html", title="Categories", section="projects/"),
-        PageSpec("tags/index.html", "tags.html", title="Tags", section="projects/"),
+        *(
+            PageSpec(f"{kind.index_url}index.html", f"{kind.folder}.html", title=title, section=section)
+            for kind, title, section in _GROUP_INDEXES
+        ),
         PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
         PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
         PageSpec(
@@ -148,16 +170,10 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
                 "projects/",
             )
         )
-    for kind, groups, section in (
-        ("phase", portfolio.phases, "phases/"),
-        ("program", portfolio.programs, "programs/"),
-        ("owner", portfolio.owners, "projects/"),
-        ("category", portfolio.categories, "projects/"),
-        ("tag", portfolio.tags, "projects/"),
-    ):
-        for group in groups:
+    for kind, _, section in _GROUP_INDEXES:
+        for group in _groups_of(portfolio, kind):
             inputs: frozenset[str] | None = _slugs(group.projects)
-            if kind == "phase":  # its stage navigation counts the projects of every phase
+            if kind is GroupKind.PHASE:  # its stage navigation counts the projects of every phase
                 inputs = None
             elif group.owner and (owner := portfolio.owner_group(group.owner)):
                 # Links the owner's page while there is one.
@@ -218,10 +234,6 @@ def _fmt_pct(value: Decimal | float | None, signed: bool = False) -> str:
     return format_percent(None if value is None else Decimal(value), signed)
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 _URL_UNSAFE = {c: f"%{ord(c):02X}" for c in ' "<>`{}|\\^'}
 
 
@@ -260,6 +272,11 @@ class SiteContext:
             "phases": list(Phase),
             "phase_info": PHASE_INFO,
             "statuses": list(Status),
+            "index_urls": {kind.value: kind.index_url for kind in GroupKind if kind.folder},
+            "group_url": lambda kind, slug: GroupKind(kind).url(slug),
+            "status_key": status_key,
+            "rag_keys": RAG_KEYS,
+            "rag_labels": RAG_LABELS,
             "charts": charts,
             "version": __version__,
             "search_enabled": self.search,
@@ -279,7 +296,8 @@ def make_environment(
             "money": _fmt_money,
             "date": _fmt_date,
             "pct": _fmt_pct,
-            "plural": _plural,
+            "plural": plural,
+            "plural_word": plural_word,
             "days": _signed_days,
             "href": _href,
             "percent_of": lambda part, whole: percent(part, whole),

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 from itpm_site.model.money import format_amount
 from itpm_site.render.charts import _svg_open, _title, num
 
-#: One series: (CSS class suffix, label, one value per week).
-Series = tuple[str, str, Sequence[int | Decimal]]
+
+class Series(NamedTuple):
+    """One series of a trend chart."""
+
+    key: str  # the suffix of its CSS class
+    label: str
+    values: Sequence[int | Decimal]  # one per week
+
 
 _W, _H = 640, 200
 _LEFT, _BOTTOM, _TOP = 56, 22, 8
@@ -46,7 +53,7 @@ def stacked_columns(
     labels: Sequence[str], series: Sequence[Series], chart_id: str, title: str, prefix: str
 ) -> Markup:
     """A column per week, stacked by series (class ``{prefix}-{key}``)."""
-    totals = [sum(s[2][i] for s in series) for i in range(len(labels))]
+    totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     top = max([*totals, 1])
     plot_w, plot_h = _W - _LEFT, _H - _BOTTOM - _TOP
     step = plot_w / max(len(labels), 1)
@@ -76,7 +83,7 @@ def stacked_columns(
 
 def lines(labels: Sequence[str], series: Sequence[Series], chart_id: str, title: str) -> Markup:
     """A line per series over the weeks (class ``line-{key}``), for amounts."""
-    top = max([*(v for s in series for v in s[2]), Decimal(1)])
+    top = max([*(v for s in series for v in s.values), Decimal(1)])
     plot_w, plot_h = _W - _LEFT, _H - _BOTTOM - _TOP
     step = plot_w / max(len(labels) - 1, 1)
     parts = [

@@ -24,9 +24,9 @@ from itpm_site.parallel import Lifeline, pool_context
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, render_pages
 from itpm_site.write.writer import (
-    Entry,
     Reuse,
     SiteWriter,
+    StoredFile,
     staging_path,
     store,
 )
@@ -88,14 +88,14 @@ class _Failed(Exception):
 
 def _render_chunk(
     indices: list[int], folder: str | None = None
-) -> tuple[list[tuple[str, bytes | Entry]], list[tuple[str, str]], int]:
+) -> tuple[list[tuple[str, bytes | StoredFile]], list[tuple[str, str]], int]:
     """Render pages; with ``folder``, store them there and send back their paths and what was
     stored (see ``write.store``)."""
     if _SHARED is None:  # set by the parent before the workers fork
         raise RuntimeError("a render worker was started without the pages to render")
     env, pages, markdown, reuse = _SHARED
     markdown.fresh = []
-    out: list[tuple[str, bytes | Entry]] = []
+    out: list[tuple[str, bytes | StoredFile]] = []
     made: set[Path] = set()
     for index in indices:
         try:
@@ -133,7 +133,7 @@ def _run(
     folder: str,
     meanwhile: Callable[[], None] | None = None,
     reuse: Reuse | None = None,
-) -> Iterator[tuple[str, Entry]]: ...
+) -> Iterator[tuple[str, StoredFile]]: ...
 def _run(
     env: jinja2.Environment,
     pages: Sequence[PageSpec],
@@ -143,7 +143,7 @@ def _run(
     folder: str | None,
     meanwhile: Callable[[], None] | None = None,
     reuse: Reuse | None = None,
-) -> Iterator[tuple[str, bytes | Entry]]:
+) -> Iterator[tuple[str, bytes | StoredFile]]:
     """Pages rendered on ``workers`` processes: as bytes, or (with ``folder``) stored there
     by the workers, each as the writer's record of it."""
     global _SHARED

@@ -27,6 +27,7 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -40,8 +41,17 @@ from itpm_site.cache.seal import is_real_folder, read_sealed, write_sealed
 MARKER = ".itpm-site-output"
 MARKER_TEXT = b"Written by itpm-site. This whole folder is replaced on every build.\n"
 
-#: What a stored file is: (size, mtime in ns, inode, digest of its bytes).
-Entry = tuple[int, int, int, str]
+
+class StoredFile(NamedTuple):
+    """A file as stored in an output folder: enough to tell later that a path is still that
+    very file (size, mtime, inode) and what it holds (the digest of its bytes). Recorded as a
+    JSON array in that order."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
 
 # In the cache folder: the record of the live output, and the spare output with its record.
 OUTPUT_RECORD = "output.json"
@@ -151,19 +161,23 @@ class Reuse:
     """What a build may reuse instead of writing (see the module's doc)."""
 
     #: Files already in the staging folder (a former output), by path under it.
-    present: dict[str, Entry] = field(default_factory=dict)
+    present: dict[str, StoredFile] = field(default_factory=dict)
     #: The live output and its files, to hard-link identical pages from.
     output: Path | None = None
-    linkable: dict[str, Entry] = field(default_factory=dict)
+    linkable: dict[str, StoredFile] = field(default_factory=dict)
 
 
-def _matches(path: Path, entry: Entry) -> bool:
+def _matches(path: Path, entry: StoredFile) -> bool:
     """``path`` is still the very file recorded (a file changed or replaced since is not)."""
     try:
         st = path.lstat()
     except OSError:
         return False
-    return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == entry[:3]
+    return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == (
+        entry.size,
+        entry.mtime_ns,
+        entry.inode,
+    )
 
 
 def _clear(target: Path) -> None:
@@ -178,16 +192,16 @@ def _clear(target: Path) -> None:
         target.unlink()
 
 
-def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
+def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> StoredFile:
     """Put ``data`` at ``target`` in the staging folder: kept if already there, linked to the
     live output's identical file, or written."""
     hashed = digest(data)
     if reuse is not None:
         present = reuse.present.get(rel)
-        if present is not None and present[3] == hashed and _matches(target, present):
+        if present is not None and present.digest == hashed and _matches(target, present):
             return present
         live = reuse.linkable.get(rel)
-        if live is not None and live[3] == hashed and reuse.output is not None:
+        if live is not None and live.digest == hashed and reuse.output is not None:
             source = reuse.output.joinpath(*rel.split("/"))
             if _matches(source, live):
                 with contextlib.suppress(OSError):  # no hard links here (FAT, some shares)
@@ -201,10 +215,10 @@ def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> Entry:
         while view:
             view = view[f.write(view) :]
         st = os.fstat(f.fileno())
-    return (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
+    return StoredFile(st.st_size, st.st_mtime_ns, st.st_ino, hashed)
 
 
-def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
+def _load_record(path: Path, folder: Path) -> dict[str, StoredFile] | None:
     """The recorded files of ``folder`` (None if there is no record we trust)."""
     raw = read_sealed(path)  # only a record this user's itpm-site wrote
     if raw is None:
@@ -213,12 +227,14 @@ def _load_record(path: Path, folder: Path) -> dict[str, Entry] | None:
         data = json.loads(raw)
         if data.get("folder") != str(folder):
             return None
-        return {rel: (int(e[0]), int(e[1]), int(e[2]), str(e[3])) for rel, e in data["files"].items()}
+        return {
+            rel: StoredFile(int(e[0]), int(e[1]), int(e[2]), str(e[3])) for rel, e in data["files"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 
-def _save_record(path: Path, folder: Path, files: dict[str, Entry]) -> None:
+def _save_record(path: Path, folder: Path, files: dict[str, StoredFile]) -> None:
     write_sealed(
         path, json.dumps({"folder": str(folder), "files": files}, separators=(",", ":")).encode("utf-8")
     )
@@ -249,7 +265,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _only_recorded(folder: Path, files: dict[str, Entry]) -> bool:
+def _only_recorded(folder: Path, files: dict[str, StoredFile]) -> bool:
     """``folder`` holds nothing but regular files and folders its record lists (a spare with
     anything else, such as a file or a link added by hand to the output it once was, is not
     reused)."""
@@ -311,7 +327,7 @@ class SiteWriter:
         self.output = output.resolve()
         self.staging = self.output.parent / f".{self.output.name}.building-{os.getpid()}"
         #: Every file stored so far: its path under the output and what it is.
-        self.files: dict[str, Entry] = {}
+        self.files: dict[str, StoredFile] = {}
         self.count = 0
         self._made: set[Path] = set()
         self._leftover: set[str] = set()  # files of the spare not (yet) part of this build
@@ -383,7 +399,7 @@ class SiteWriter:
     def write(self, rel: str, data: bytes) -> None:
         self.record(rel, store(self.target(rel), rel, data, self.reuse))
 
-    def record(self, rel: str, entry: Entry) -> None:
+    def record(self, rel: str, entry: StoredFile) -> None:
         """Note a file stored in the staging folder (by this process or a render worker)."""
         self.files[rel] = entry
         self.count += 1

@@ -1,0 +1,35 @@
+"""The default theme displays what the views give it: it does not restate a rule of the site
+(a group's URL folder, the RAG order or labels, a plural) that Python already owns."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import itpm_site
+from itpm_site.model.groups import GroupKind
+
+TEMPLATES = Path(itpm_site.__file__).parent.parent / "themes" / "default" / "templates"
+if not TEMPLATES.is_dir():  # installed: the theme ships inside the package
+    TEMPLATES = Path(itpm_site.__file__).parent / "themes" / "default" / "templates"
+
+FOLDERS = "|".join(k.folder for k in GroupKind if k.folder)
+RESTATED = {
+    "a group URL assembled from its folder": re.compile(rf"'(?:{FOLDERS})/'\s*[~|]"),
+    "a RAG order or list": re.compile(r"'red'\s*:|\['green',\s*'amber'"),
+    "a plural spelt out": re.compile(r"'(\w+)' if [^%}]*== ?1 else '\1s'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESTATED))
+def test_the_default_theme_does_not_restate(name) -> None:
+    pattern = RESTATED[name]
+    found = [
+        f"{path.name}:{n}"
+        for path in sorted(TEMPLATES.glob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert TEMPLATES.is_dir() and not found, found
