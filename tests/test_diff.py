@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from itpm_site.cli import cli
-from itpm_site.diff.changes import code, md
+from itpm_site.diff.markdown import code, md
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
