@@ -94,7 +94,7 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class SlipChange:
-    """Schedule slip (forecast end − committed end) in days, before and after."""
+    """Schedule slip in days, before and after, by the project's rule (``Project.slip_days``)."""
 
     old: int | None
     new: int | None
@@ -386,7 +386,7 @@ def _compare_project(
         for name in DATE_FIELDS
         if getattr(p, name) != getattr(q, name)
     ]
-    old_slip, new_slip = _slip(p), _slip(q)
+    old_slip, new_slip = p.slip_days, q.slip_days
     if old_slip != new_slip:
         change.slip = SlipChange(old_slip, new_slip)
     change.budget = _budget_changes(a, b, base, head)
@@ -397,13 +397,6 @@ def _compare_project(
     change.depends_removed = [d for d in p.depends_on if d not in q.depends_on]
     change.body_changed = a.doc.body.strip() != b.doc.body.strip()
     return change
-
-
-def _slip(project: Project) -> int | None:
-    """forecast_end − end in days (0 when there is no separate forecast); None without end."""
-    if project.end is None:
-        return None
-    return (project.effective_forecast_end - project.end).days  # type: ignore[operator]
 
 
 def _budget_changes(
