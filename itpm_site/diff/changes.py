@@ -9,10 +9,11 @@ Pure functions: reading the revisions from git is ``load.git``'s job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
@@ -21,6 +22,33 @@ from itpm_site.model.project import Milestone, Project, Risk
 from itpm_site.model.vocab import Phase, Status
 
 # ------------------------------------------------------------------------------ the model
+
+
+class ChangeKind(StrEnum):
+    """How a project differs. A ``str``: the JSON and the templates see its value."""
+
+    CHANGED = "changed"
+    ADDED = "added"
+    REMOVED = "removed"
+    #: Valid in the base, but its file has errors in the head: not compared.
+    INVALID = "invalid"
+
+
+class RiskChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CLOSED = "closed"  # from a live status to one that is not
+    REOPENED = "reopened"  # the other way
+    STATUS = "status"  # another status, live or not as before
+    RESCORED = "rescored"  # the same status, another probability or impact
+
+
+class MilestoneChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MOVED = "moved"
+    DONE = "done"
+    REOPENED = "reopened"
 
 
 @dataclass
@@ -136,10 +164,9 @@ class RiskState:
 
 @dataclass(frozen=True)
 class RiskChange:
-    """``change``: added | removed | closed | reopened | status | rescored (the main one;
-    ``old`` and ``new`` hold everything)."""
+    """``change`` is the main change; ``old`` and ``new`` hold everything."""
 
-    change: str
+    change: RiskChangeKind
     title: str
     old: RiskState | None
     new: RiskState | None
@@ -151,9 +178,7 @@ class RiskChange:
 
 @dataclass(frozen=True)
 class MilestoneChange:
-    """``change``: added | removed | moved | done | reopened."""
-
-    change: str
+    change: MilestoneChangeKind
     name: str
     old: Milestone | None
     new: Milestone | None
@@ -167,10 +192,9 @@ class MilestoneChange:
 
 @dataclass
 class ProjectChange:
-    """One project that differs. ``change``: added | removed | changed | invalid (valid in
-    the base, but its file has errors in the head: not compared)."""
+    """One project that differs, and how."""
 
-    change: str
+    change: ChangeKind
     slug: str
     project: Project  # as it is in the head (as it was, for a removed project)
     path: str
@@ -211,7 +235,7 @@ class ProjectChange:
         return bool(self.status and self.status.turned_red)
 
     def is_empty(self) -> bool:
-        return self.change == "changed" and not (
+        return self.change is ChangeKind.CHANGED and not (
             self.renamed
             or self.moved
             or self.phase
@@ -234,28 +258,28 @@ class PortfolioDiff:
     head: Snapshot
     projects: list[ProjectChange]
 
-    def of_kind(self, change: str) -> list[ProjectChange]:
+    def of_kind(self, change: ChangeKind) -> list[ProjectChange]:
         return [p for p in self.projects if p.change == change]
 
     def summary(self) -> dict[str, int]:
-        changed = self.of_kind("changed")
+        changed = self.of_kind(ChangeKind.CHANGED)
         risks = [r for p in changed for r in p.risks]
         milestones = [m for p in changed for m in p.milestones]
         return {
-            "added": len(self.of_kind("added")),
-            "removed": len(self.of_kind("removed")),
+            "added": len(self.of_kind(ChangeKind.ADDED)),
+            "removed": len(self.of_kind(ChangeKind.REMOVED)),
             "renamed": sum(1 for p in changed if p.renamed),
             "changed": len(changed),
-            "invalid": len(self.of_kind("invalid")),
+            "invalid": len(self.of_kind(ChangeKind.INVALID)),
             "turned_red": sum(1 for p in changed if p.turned_red),
             "status_worse": sum(1 for p in changed if p.status and p.status.direction == "worse"),
             "status_better": sum(1 for p in changed if p.status and p.status.direction == "better"),
             "phase_forward": sum(1 for p in changed if p.phase and p.phase.direction == "forward"),
             "phase_backward": sum(1 for p in changed if p.phase and p.phase.direction == "backward"),
-            "risks_added": sum(1 for r in risks if r.change == "added"),
-            "risks_closed": sum(1 for r in risks if r.change == "closed"),
-            "milestones_done": sum(1 for m in milestones if m.change == "done"),
-            "milestones_moved": sum(1 for m in milestones if m.change == "moved"),
+            "risks_added": sum(1 for r in risks if r.change is RiskChangeKind.ADDED),
+            "risks_closed": sum(1 for r in risks if r.change is RiskChangeKind.CLOSED),
+            "milestones_done": sum(1 for m in milestones if m.change is MilestoneChangeKind.DONE),
+            "milestones_moved": sum(1 for m in milestones if m.change is MilestoneChangeKind.MOVED),
             "base_errors": len(self.base.errors),
             "head_errors": len(self.head.errors),
         }
@@ -266,6 +290,22 @@ class PortfolioDiff:
 
 
 # ------------------------------------------------------------------------------ comparing
+
+T = TypeVar("T")
+
+
+class Pair(NamedTuple, Generic[T]):
+    """The same thing on the two sides: a project, a risk, a milestone."""
+
+    old: T
+    new: T
+
+
+class Matched(NamedTuple, Generic[T]):
+    pairs: list[Pair[T]]
+    removed: list[T]  # only in the old list
+    added: list[T]  # only in the new list
+
 
 #: Text fields compared as they are written.
 TEXT_FIELDS = (
@@ -283,12 +323,6 @@ DATE_FIELDS = ("start", "end", "forecast_end")
 #: The budget figures compared, as the money model defines them (so the diff shows the
 #: forecast at completion and the variance that the site shows).
 BUDGET_FIELDS = ("planned", "actual", "eac", "variance")
-BUDGET_LABELS = {
-    "planned": "Budget planned",
-    "actual": "Budget actual",
-    "eac": "Forecast at completion (EAC)",
-    "variance": "Variance",
-}
 
 
 def _key(text: str) -> str:
@@ -311,9 +345,7 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     (``renames``: old path -> new path) or when the title is the same.
     """
     old, new = _entries(base), _entries(head)
-    pairs: list[tuple[Entry[Project], Entry[Project]]] = [
-        (old[s], new[s]) for s in sorted(old.keys() & new.keys())
-    ]
+    pairs = [Pair(old[s], new[s]) for s in sorted(old.keys() & new.keys())]
     gone = {s: old[s] for s in sorted(old.keys() - new.keys())}
     fresh = {s: new[s] for s in sorted(new.keys() - old.keys())}
 
@@ -321,14 +353,14 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     for slug, entry in list(gone.items()):
         target = by_path.get((renames or {}).get(entry.rel, ""))
         if target in fresh:
-            pairs.append((gone.pop(slug), fresh.pop(target)))
+            pairs.append(Pair(gone.pop(slug), fresh.pop(target)))
     titles: dict[str, list[str]] = {}
     for slug, entry in fresh.items():
         titles.setdefault(_key(entry.model.title), []).append(slug)
     for slug, entry in list(gone.items()):
         same = titles.get(_key(entry.model.title), [])
         if len(same) == 1 and same[0] in fresh:
-            pairs.append((gone.pop(slug), fresh.pop(same[0])))
+            pairs.append(Pair(gone.pop(slug), fresh.pop(same[0])))
 
     changes: list[ProjectChange] = []
     for a, b in pairs:
@@ -342,7 +374,7 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
         invalid = entry.rel in head_broken or slug in head_broken_slugs
         changes.append(
             ProjectChange(
-                "invalid" if invalid else "removed",
+                ChangeKind.INVALID if invalid else ChangeKind.REMOVED,
                 slug,
                 entry.model,
                 entry.rel,
@@ -352,7 +384,7 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     for slug, entry in fresh.items():
         changes.append(
             ProjectChange(
-                "added",
+                ChangeKind.ADDED,
                 slug,
                 entry.model,
                 entry.rel,
@@ -360,8 +392,8 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
                 invalid_in="base" if entry.rel in base_broken else None,
             )
         )
-    order = {"changed": 0, "added": 1, "removed": 2, "invalid": 3}
-    changes.sort(key=lambda c: (order[c.change], not c.turned_red, c.title.lower(), c.slug))
+    order = list(ChangeKind)  # changed, added, removed, invalid
+    changes.sort(key=lambda c: (order.index(c.change), not c.turned_red, c.title.lower(), c.slug))
     return PortfolioDiff(base, head, changes)
 
 
@@ -370,7 +402,14 @@ def _compare_project(
 ) -> ProjectChange:
     p, q = a.model, b.model
     change = ProjectChange(
-        "changed", b.slug, q, b.rel, _currency(b, head), old_slug=a.slug, old_path=a.rel, old_project=p
+        ChangeKind.CHANGED,
+        b.slug,
+        q,
+        b.rel,
+        _currency(b, head),
+        old_slug=a.slug,
+        old_path=a.rel,
+        old_project=p,
     )
     if p.phase is not q.phase:
         change.phase = PhaseChange(p.phase, q.phase)
@@ -428,21 +467,22 @@ def _budget_figures(project: Project, currency: str) -> dict[str, Decimal | None
     }
 
 
-def _match(old: Iterable, new: Iterable, name) -> tuple[list, list, list]:
-    """(pairs, only old, only new), matching items by normalised name, in order."""
-    pending: dict[str, list] = {}
+def _match(old: Iterable[T], new: Iterable[T], name: Callable[[T], str]) -> Matched[T]:
+    """Items matched by normalised name, in order."""
+    new = list(new)
+    pending: dict[str, list[T]] = {}
     for item in new:
         pending.setdefault(_key(name(item)), []).append(item)
-    pairs, removed = [], []
+    pairs: list[Pair[T]] = []
+    removed: list[T] = []
     for item in old:
         same = pending.get(_key(name(item)))
         if same:
-            pairs.append((item, same.pop(0)))
+            pairs.append(Pair(item, same.pop(0)))
         else:
             removed.append(item)
-    matched = {id(b) for _, b in pairs}
-    added = [item for item in new if id(item) not in matched]
-    return pairs, removed, added
+    matched = {id(pair.new) for pair in pairs}
+    return Matched(pairs, removed, [item for item in new if id(item) not in matched])
 
 
 def _risk_state(risk: Risk, band) -> RiskState:
@@ -458,17 +498,17 @@ def _risk_changes(old: list[Risk], new: list[Risk], band_old, band_new) -> list[
             continue
         if a.status is not b.status:
             kind = (
-                "closed"
+                RiskChangeKind.CLOSED
                 if a.status.is_live and not b.status.is_live
-                else "reopened"
+                else RiskChangeKind.REOPENED
                 if b.status.is_live and not a.status.is_live
-                else "status"
+                else RiskChangeKind.STATUS
             )
         else:
-            kind = "rescored"
+            kind = RiskChangeKind.RESCORED
         out.append(RiskChange(kind, b.title, before, after))
-    out += [RiskChange("removed", r.title, _risk_state(r, band_old), None) for r in removed]
-    out += [RiskChange("added", r.title, None, _risk_state(r, band_new)) for r in added]
+    out += [RiskChange(RiskChangeKind.REMOVED, r.title, _risk_state(r, band_old), None) for r in removed]
+    out += [RiskChange(RiskChangeKind.ADDED, r.title, None, _risk_state(r, band_new)) for r in added]
     return out
 
 
@@ -477,9 +517,13 @@ def _milestone_changes(old: list[Milestone], new: list[Milestone]) -> list[Miles
     out = []
     for a, b in pairs:
         if a.done != b.done:
-            out.append(MilestoneChange("done" if b.done else "reopened", b.name, a, b))
+            out.append(
+                MilestoneChange(
+                    MilestoneChangeKind.DONE if b.done else MilestoneChangeKind.REOPENED, b.name, a, b
+                )
+            )
         elif a.date != b.date:
-            out.append(MilestoneChange("moved", b.name, a, b))
-    out += [MilestoneChange("removed", m.name, m, None) for m in removed]
-    out += [MilestoneChange("added", m.name, None, m) for m in added]
+            out.append(MilestoneChange(MilestoneChangeKind.MOVED, b.name, a, b))
+    out += [MilestoneChange(MilestoneChangeKind.REMOVED, m.name, m, None) for m in removed]
+    out += [MilestoneChange(MilestoneChangeKind.ADDED, m.name, None, m) for m in added]
     return out

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from itpm_site.diff.changes import PortfolioDiff
+from itpm_site.diff.changes import ChangeKind, PortfolioDiff
 from itpm_site.model.money import format_amount, format_percent
 from itpm_site.model.vocab import Status
 
@@ -109,15 +109,15 @@ def format_markdown(diff: PortfolioDiff, max_chars: int | None = None) -> str:
     """
     report = _report()
     blocks: list[str] = []
-    changed = diff.of_kind("changed")
+    changed = diff.of_kind(ChangeKind.CHANGED)
     if changed:
         blocks.append(report.changed_heading(len(changed)))
         blocks += [report.changed(c) for c in changed]
-    for kind in ("added", "removed"):
+    for kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
         items = diff.of_kind(kind)
         if items:
             blocks.append(report.added_removed(kind, items))
-    blocks.append(report.errors(diff.head, diff.of_kind("invalid"), MAX_LISTED_ERRORS))
+    blocks.append(report.errors(diff.head, diff.of_kind(ChangeKind.INVALID), MAX_LISTED_ERRORS))
     if diff.base.errors:
         blocks.append(report.base_errors(diff, len(diff.base.errors)))
     text = report.head(diff, diff.summary())
