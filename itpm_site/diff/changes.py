@@ -146,7 +146,9 @@ class BudgetChange:
 
     @property
     def delta(self) -> Decimal | None:
-        return self.new - self.old if self.comparable else None
+        if self.old is None or self.new is None or self.currency != self.old_currency:
+            return None
+        return self.new - self.old
 
     @property
     def percent(self) -> Decimal | None:
@@ -364,7 +366,7 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
 
     changes: list[ProjectChange] = []
     for a, b in pairs:
-        change = _compare_project(a, b, base.loaded, head.loaded)  # type: ignore[arg-type]
+        change = _compare_project(a, b, _loaded(base), _loaded(head))
         if not change.is_empty():
             changes.append(change)
     head_broken = set(head.loaded.rejected) if head.loaded else set()
@@ -378,9 +380,9 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
                 slug,
                 entry.model,
                 entry.rel,
-                _currency(entry, base.loaded),
+                _currency(entry, _loaded(base)),
             )
-        )  # type: ignore
+        )
     for slug, entry in fresh.items():
         changes.append(
             ProjectChange(
@@ -388,13 +390,19 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
                 slug,
                 entry.model,
                 entry.rel,
-                _currency(entry, head.loaded),  # type: ignore[arg-type]
+                _currency(entry, _loaded(head)),
                 invalid_in="base" if entry.rel in base_broken else None,
             )
         )
     order = list(ChangeKind)  # changed, added, removed, invalid
     changes.sort(key=lambda c: (order.index(c.change), not c.turned_red, c.title.lower(), c.slug))
     return PortfolioDiff(base, head, changes)
+
+
+def _loaded(snapshot: Snapshot) -> LoadResult:
+    """What a side loaded: asked only for a side that has projects, so one that loaded."""
+    assert snapshot.loaded is not None
+    return snapshot.loaded
 
 
 def _compare_project(

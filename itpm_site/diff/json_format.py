@@ -17,14 +17,14 @@ DIFF_FORMAT_VERSION = 1
 
 def _plain(value: Any) -> Any:
     """Dates as ISO text, amounts as exact decimal text, enums as their value."""
+    if hasattr(value, "value"):  # an enum, a str one included
+        return value.value
     if value is None or isinstance(value, bool | int | str):
-        return value.value if hasattr(value, "value") else value
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
     return str(value)
 
 
