@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from itpm_site.cli import cli
-from itpm_site.diff.changes import code, md
+from itpm_site.diff.markdown import code, md
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -319,3 +320,66 @@ def test_a_project_broken_in_head_is_not_reported_as_removed(tmp_path):
     _, out, _ = run(c1, "--root", str(repo))
     assert "A (`a`): `content/projects/a.md` has errors now, so it is not compared" in out
     assert "did you mean 'implementation'?" in out
+
+
+#: Text a pull request's author controls, with everything that could break a table, format,
+#: link, inject HTML or mention someone.
+HOSTILE = "X | *b* _u_ `t` <script>x</script> [l](u) @team ~s~ #h !i $m &amp; \\\\"
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _hostile(
+    title: str, status: str = "green", phase: str = "planning", forecast: str = "", body: str = "Body.\n"
+) -> str:
+    quoted = json.dumps(HOSTILE)  # YAML accepts a JSON string
+    return project(
+        json.dumps(f"{title} {HOSTILE}"),
+        phase=phase,
+        status=status,
+        owner=quoted,
+        risks=f"risks:\n  - title: {quoted}\n    probability: 2\n    impact: 2\n",
+        milestones=f"milestones:\n  - name: {quoted}\n    date: 2026-03-01\n",
+        extra=f"program: {quoted}\nsponsor: {quoted}\nstatus_note: {quoted}\n{forecast}",
+        body=body,
+    )
+
+
+def test_the_report_keeps_authors_text_inert(tmp_path):
+    """Every table row keeps its header's columns, and no author's text becomes HTML, a link,
+    emphasis or a mention, whatever the template puts where."""
+    repo = tmp_path
+    git(repo, "init", "-q", "-b", "main")
+    write(
+        repo,
+        {
+            "content/projects/a.md": _hostile("A"),
+            "content/projects/gone.md": _hostile("Gone", body="Gone.\n" * 400),
+        },
+    )
+    c1 = commit(repo, "first")
+    changed = _hostile("A2", status="red", phase="closure", forecast="forecast_end: 2027-02-01\n")
+    changed = changed.replace("probability: 2", "probability: 5").replace("2026-03-01", "2026-04-01")
+    changed = changed.replace(f"owner: {json.dumps(HOSTILE)}", f"owner: {json.dumps(HOSTILE + ' 2')}")
+    write(
+        repo,
+        {
+            "content/projects/a.md": changed,
+            "content/projects/gone.md": None,
+            "content/projects/new.md": _hostile("New", body="New!\n" * 400),
+            "content/projects/bad.md": project("Bad", phase=json.dumps(HOSTILE)),
+        },
+    )
+    commit(repo, "second")
+    status, out, _ = run(c1, "HEAD", "--root", str(repo))
+    assert status == 0
+    for kind in ("Changed", "Added", "Removed", "Errors in"):
+        assert kind in out
+    columns = None
+    for line in out.splitlines():
+        # code() escapes the pipes inside a code span too: a bare pipe is a column.
+        count = len(_BARE_PIPE.findall(line)) if line.startswith("|") else None
+        columns = (columns or count) if count else None
+        assert count == columns, line
+    for raw in ("X |", "*b*", "_u_", "`t`", "<script>", "[l](u)", "@team", "~s~"):
+        assert raw not in out
+    assert out.count("\\<script\\>x\\</script\\>") == 12  # each place it is shown, escaped

@@ -8,12 +8,9 @@ from pathlib import Path
 import click
 
 from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, root_option
-from itpm_site.diff.changes import (
-    Snapshot,
-    compare,
-    format_json,
-    format_markdown,
-)
+from itpm_site.diff.changes import Snapshot, compare
+from itpm_site.diff.json_format import format_json
+from itpm_site.diff.markdown import format_markdown
 from itpm_site.load.git import GitError, Repository, SnapshotLoader
 from itpm_site.load.loader import PortfolioNotFound
 from itpm_site.load.result import LoadResult

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from itpm_site.diff.changes import ProjectChange
+from itpm_site.diff.changes import ChangeKind, ProjectChange
 from itpm_site.history.commits import Commit
 from itpm_site.history.figures import estimate_at_completion
 from itpm_site.model.money import format_amount
@@ -56,18 +57,23 @@ def _days(n: int) -> str:
     return f"{'+' if n > 0 else ''}{n} {plural_word(abs(n), 'day')}"
 
 
-def eac_delta(change: ProjectChange) -> tuple[Decimal, str] | None:
+class EacDelta(NamedTuple):
+    amount: Decimal
+    currency: str
+
+
+def eac_delta(change: ProjectChange) -> EacDelta | None:
     """How much the estimate at completion moved, in the project's currency (None when it
     did not move, or moved between currencies)."""
     old, new = change.old_project, change.project
-    if change.change != "changed" or old is None:
+    if change.change is not ChangeKind.CHANGED or old is None:
         return None
     before, after = estimate_at_completion(old.budget), estimate_at_completion(new.budget)
     if before is None or after is None or before == after:
         return None
     if any(b.currency != b.old_currency for b in change.budget):
         return None
-    return after - before, change.currency
+    return EacDelta(after - before, change.currency)
 
 
 _BUDGET_WORDS = {"planned": "planned", "eac": "forecast at completion"}
@@ -77,12 +83,12 @@ def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
     """The change in words: one item per kind of change it holds."""
     texts: list[tuple[str, str]] = []
     p = change.project
-    if change.change == "added":
+    if change.change is ChangeKind.ADDED:
         status = p.status.value if p.status else "no status"
         texts.append(("added", f"new project ({p.phase.label}, {status})"))
-    elif change.change == "removed":
+    elif change.change is ChangeKind.REMOVED:
         texts.append(("removed", "removed from the portfolio"))
-    elif change.change == "changed":
+    elif change.change is ChangeKind.CHANGED:
         texts += _changed(change)
     return [
         ChangeItem(kind, change.slug, change.title, text, commit.id, commit.time, commit.author)

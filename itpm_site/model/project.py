@@ -159,10 +159,15 @@ class Project(Contract):
 
     @property
     def slip_days(self) -> int | None:
-        """Schedule slip: forecast end minus committed end, in days."""
-        if self.forecast_end and self.end:
-            return (self.forecast_end - self.end).days
-        return None
+        """Schedule slip: forecast end minus committed end, in days; the one rule for it.
+
+        The forecast defaults to the committed end (SPEC), so a project with an end and no
+        forecast of its own slips 0 days: on plan, not unknown. Without a committed end there
+        is nothing to slip from: None.
+        """
+        if self.end is None:
+            return None
+        return ((self.forecast_end or self.end) - self.end).days
 
 
 #: Fields a project should have; each missing one is a warning.

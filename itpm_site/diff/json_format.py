@@ -1,0 +1,171 @@
+"""``itpm-site diff --format json``: the change model as a documented JSON document, for tools."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from itpm_site.diff.changes import PortfolioDiff, ProjectChange, RiskState, Snapshot
+from itpm_site.load.diagnostics import valid_utf8_json
+from itpm_site.model.money import eac
+from itpm_site.model.project import Milestone
+
+#: The version of the JSON shape (``--format json``); bumped on incompatible changes only.
+DIFF_FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """Dates as ISO text, amounts as exact decimal text, enums as their value."""
+    if hasattr(value, "value"):  # an enum, a str one included
+        return value.value
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _pct(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _project_facts(change: ProjectChange) -> dict[str, Any]:
+    p = change.project
+    b = p.budget
+    return {
+        "phase": p.phase.value,
+        "status": _plain(p.status),
+        "state": p.state.value,
+        "owner": p.owner,
+        "program": p.program,
+        "category": p.category,
+        "start": _plain(p.start),
+        "end": _plain(p.end),
+        "forecast_end": _plain(p.forecast_end),
+        "progress": p.progress,
+        "budget": None
+        if b is None
+        else {
+            "currency": change.currency,
+            "planned": _plain(b.planned),
+            "actual": _plain(b.actual),
+            "forecast": _plain(b.forecast),
+            "eac": _plain(eac(b.planned, b.forecast)),
+        },
+        "risks": len(p.risks),
+        "milestones": len(p.milestones),
+    }
+
+
+def _risk_json(state: RiskState | None) -> dict | None:
+    if state is None:
+        return None
+    return {
+        "probability": state.probability,
+        "impact": state.impact,
+        "score": state.score,
+        "band": state.band,
+        "status": state.status,
+    }
+
+
+def _milestone_json(m: Milestone | None) -> dict | None:
+    return None if m is None else {"date": m.date.isoformat(), "done": m.done}
+
+
+def project_json(change: ProjectChange) -> dict[str, Any]:
+    return {
+        "change": change.change,
+        "slug": change.slug,
+        "title": change.title,
+        "path": change.path,
+        "old_slug": change.old_slug,
+        "old_path": change.old_path,
+        "renamed": change.renamed,
+        "moved": change.moved,
+        "invalid_in": "head" if change.change == "invalid" else change.invalid_in,
+        "project": _project_facts(change),
+        "phase": None
+        if change.phase is None
+        else {
+            "old": change.phase.old.value,
+            "new": change.phase.new.value,
+            "direction": change.phase.direction,
+            "steps": change.phase.steps,
+        },
+        "status": None
+        if change.status is None
+        else {
+            "old": _plain(change.status.old),
+            "new": _plain(change.status.new),
+            "direction": change.status.direction,
+            "turned_red": change.status.turned_red,
+        },
+        "fields": [{"field": f.field, "old": _plain(f.old), "new": _plain(f.new)} for f in change.fields],
+        "dates": [
+            {"field": d.field, "old": _plain(d.old), "new": _plain(d.new), "days": d.days}
+            for d in change.dates
+        ],
+        "slip": None
+        if change.slip is None
+        else {"old": change.slip.old, "new": change.slip.new, "days": change.slip.days},
+        "budget": [
+            {
+                "field": b.field,
+                "currency": b.currency,
+                "old_currency": b.old_currency,
+                "old": _plain(b.old),
+                "new": _plain(b.new),
+                "delta": _plain(b.delta),
+                "percent": _pct(b.percent),
+            }
+            for b in change.budget
+        ],
+        "risks": [
+            {"change": r.change, "title": r.title, "old": _risk_json(r.old), "new": _risk_json(r.new)}
+            for r in change.risks
+        ],
+        "milestones": [
+            {
+                "change": m.change,
+                "name": m.name,
+                "old": _milestone_json(m.old),
+                "new": _milestone_json(m.new),
+                "days": m.days,
+            }
+            for m in change.milestones
+        ],
+        "depends_on": {"added": change.depends_added, "removed": change.depends_removed},
+        "body_changed": change.body_changed,
+    }
+
+
+def _side_json(snapshot: Snapshot) -> dict[str, Any]:
+    loaded = snapshot.loaded
+    return {
+        "label": snapshot.label,
+        "commit": snapshot.commit,
+        "missing": loaded is None,
+        "projects": snapshot.project_count,
+        "errors": [d.to_json() for d in snapshot.errors],
+        "warnings": len(loaded.warnings) if loaded else 0,
+    }
+
+
+def to_json(diff: PortfolioDiff) -> dict[str, Any]:
+    """The documented JSON shape (``version`` 1)."""
+    return {
+        "version": DIFF_FORMAT_VERSION,
+        "base": _side_json(diff.base),
+        "head": _side_json(diff.head),
+        "summary": diff.summary(),
+        "projects": [project_json(p) for p in diff.projects],
+    }
+
+
+def format_json(diff: PortfolioDiff) -> str:
+    # A file name that is not UTF-8 still gives a valid JSON document.
+    return valid_utf8_json(json.dumps(to_json(diff), ensure_ascii=False, indent=2)) + "\n"
