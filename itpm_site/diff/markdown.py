@@ -117,7 +117,7 @@ def format_markdown(diff: PortfolioDiff, max_chars: int | None = None) -> str:
     blocks.append(report.errors(diff.head, diff.of_kind(ChangeKind.INVALID), MAX_LISTED_ERRORS))
     if diff.base.errors:
         blocks.append(report.base_errors(diff, len(diff.base.errors)))
-    text = report.head(diff, diff.summary())
+    text = str(report.head(diff, diff.summary()))
     note = report.truncated()
     for chunk in blocks:
         # An empty block (no errors) is measured too: the limit is checked at every block.
