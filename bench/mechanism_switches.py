@@ -19,8 +19,10 @@ Time a variant against the baseline in pairs with the peer harness's timer, e.g.
         -- env ITPM_OFF=loadcache /tmp/mech/build.sh B 1k
 
 (add ``--no-cache`` to both commands for a cold build). The edits are plain text
-substitutions on the package as of the speed audit (Dec 2026): after a refactoring they fail
-loudly (a substitution not found) and need updating.
+substitutions on the package as it was measured: commit 0acf4df, the flat layout before the
+pipeline packages and before the removals the figures decided. Run it from a checkout of that
+commit (``git worktree add /tmp/audit 0acf4df``); on a later layout it fails loudly (a
+substitution not found).
 """
 
 from __future__ import annotations
