@@ -40,6 +40,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,6 @@ from itpm_site.loader import (
 from itpm_site.markdown import MarkdownCache
 from itpm_site.render import PageSpec, layout_inputs
 from itpm_site.serve import background
-from itpm_site.serve.background import Job, Runner
 from itpm_site.serve.output import CORE, EMITTED, ServedSite, digest
 from itpm_site.theme import Theme
 from itpm_site.write import MARKER, MARKER_TEXT
@@ -113,6 +113,8 @@ class FileCache:
         self.root = root
         self._files: dict[tuple[str, str], dict[bytes, LoadedFile]] = {}
         self._disk: DiskSources | None = None  # site.yaml and content files, by rel
+        #: The files the last load read: ``{rel: bytes or OSError}``.
+        self.sources: dict[str, bytes | OSError] = {}
         self.parsed = 0  # files parsed by the last load
 
     @property
@@ -154,6 +156,12 @@ class FileCache:
                 continue
             except OSError as problem:  # the loader reports it on the file
                 sources[rel] = problem
+        self.sources = sources
+        return self.parse(sources)
+
+    def parse(self, sources: _ReadFiles) -> LoadResult:
+        """The portfolio these files make, parsing only the files not seen before (the
+        background worker loads the server's files with it)."""
         seen: set[tuple[str, str]] = set()
         self.parsed = 0
 
@@ -369,6 +377,9 @@ class IncrementalBuilder:
         self._long_lived = long_lived
         self._cond = threading.Condition(threading.RLock())
         self._site: SiteBuild | None = None  # the last site written
+        self._sources: dict[str, bytes | OSError] = {}  # the files it was made from
+        self._worker = background.Worker(self.root)
+        weakref.finalize(self, self._worker.close)
         self._globals: _Globals | None = None
         self._generation = 0
         self._rebuilding = 0
@@ -438,6 +449,7 @@ class IncrementalBuilder:
             self.options = dataclasses.replace(self.options, jobs=1)
         try:
             loaded = self.files.load(hints)
+            sources = self.files.sources
         except PortfolioNotFound as exc:  # content/ was deleted or renamed
             return Rebuild(
                 ok=False,
@@ -528,7 +540,7 @@ class IncrementalBuilder:
             if defer:
                 self._freed.append(previous)
             self._wanted = [path for path in self._wanted if path in waiting]
-            self._site, self._globals = site, facts
+            self._site, self._globals, self._sources = site, facts, sources
             self._generation += 1
             self._background = Background()
             self.problems = []
@@ -581,45 +593,43 @@ class IncrementalBuilder:
                     self._cond.wait(0.5)
                 if stop.is_set():
                     return
-                generation, site = self._generation, self._site
+                generation, site, sources = self._generation, self._site, self._sources
                 wanted = [p for p in self._wanted if p in self._deferred]
-                pages = [self._deferred[p] for p in wanted] + [
-                    spec for path, spec in self._deferred.items() if path not in wanted
-                ]
-                emitted_first = self._emitted_wanted
-                job = Job(
-                    site,
-                    pages,
-                    self._emitted_due,
-                    emitted_first,
-                    {rel: d for rel, (d, _) in self.served.files.items()},
-                    Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-")),
-                )
+                pages = wanted + [path for path in self._deferred if path not in wanted]
+                emitted, emitted_first = self._emitted_due, self._emitted_wanted
+                current = {rel: d for rel, (d, _) in self.served.files.items()}
                 self._freed.clear()
                 warm = self._warmed is not site
                 self._warmed = site
             if warm:
                 _compile_all(site)
             started = time.perf_counter()
-            runner = Runner(job)
+            staging = Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-"))
+            # The worker makes the same site from the same files and options (``as_of`` as
+            # this site has it: a job that runs past midnight must not see another day).
+            options = dataclasses.replace(
+                self.options, root=self.root, as_of=site.portfolio.as_of, progress=None
+            )
             replan = functools.partial(self._replan, generation, stop, frozenset(wanted), emitted_first)
             reported: set[str | None] = set()
             try:
-                for message in runner.messages(replan):
+                self._worker.submit(options, sources, pages, emitted, emitted_first, current, staging)
+                for message in self._worker.messages(replan):
                     reported.add(None if message[0] == "emitted" else message[1])
-                    self._take(message, generation, job.staging)
+                    self._take(message, generation, staging)
                 if not replan():  # the job ended by itself: whatever it did not report failed
                     self._give_up(
                         generation,
-                        job,
+                        pages,
+                        emitted,
                         reported,
                         "the background renderer stopped before it got to this file",
                     )
             except Exception as exc:  # a bug: give up on this site's background work, loudly
-                self._give_up(generation, job, reported, f"{type(exc).__name__}: {exc}")
+                self._give_up(generation, pages, emitted, reported, f"{type(exc).__name__}: {exc}")
             finally:
-                runner.close()
-                shutil.rmtree(job.staging, ignore_errors=True)
+                self._worker.stop()
+                shutil.rmtree(staging, ignore_errors=True)
             with self._cond:
                 self._background.seconds += time.perf_counter() - started
                 settled = self._current(generation) and not (self._deferred or self._emitted_due)
@@ -629,9 +639,14 @@ class IncrementalBuilder:
                 self._tell("settled", report)
 
     def finish(self) -> None:
-        """Do all background work now, in this thread (for tests and one-off use)."""
+        """Do all background work now, waiting for it (for tests and one-off use)."""
         self.release()
         self.work(until_idle=True)
+
+    def close(self) -> None:
+        """End the background worker process (the builder still works: a later job starts
+        another)."""
+        self._worker.close()
 
     def _stopped(self, generation: int, stop: threading.Event) -> bool:
         return stop.is_set() or self._rebuilding > 0 or self._held or generation != self._generation
@@ -647,16 +662,16 @@ class IncrementalBuilder:
             or (self._emitted_wanted and not emitted_first and self._emitted_due)
         )
 
-    def _give_up(self, generation: int, job: Job, reported: set[str | None], why: str) -> None:
-        """Drop what ``job`` left undone (its files keep their last good version), so that the
+    def _give_up(
+        self, generation: int, pages: list[str], emitted: bool, reported: set[str | None], why: str
+    ) -> None:
+        """Drop what a job left undone (its files keep their last good version), so that the
         same failure is not tried again and again; report it."""
         with self._cond:
             if not self._current(generation):
                 return
-            left = [
-                spec.path for spec in job.pages if spec.path not in reported and spec.path in self._deferred
-            ]
-            emitted = job.emitted and None not in reported and self._emitted_due
+            left = [path for path in pages if path not in reported and path in self._deferred]
+            emitted = emitted and None not in reported and self._emitted_due
             if not left and not emitted:
                 return
             for path in left:
