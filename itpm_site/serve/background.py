@@ -19,7 +19,9 @@ A fresh process cannot inherit the computed site, and pickling it (the entries, 
 the page plan) costs seconds at 10,000 projects and holds the server's interpreter lock while
 it runs. The worker rebuilds the site itself instead, from the very bytes the server read
 (sent once, then only the files that changed), with the same incremental file cache the server
-uses; it lives as long as the session, so that cache stays warm.
+uses; it lives as long as the session, so that cache stays warm. The files are sent as soon as
+a rebuild has read them (``prepare``), so that the worker makes its copy on the other core
+while the server renders, and the job that follows finds it ready.
 
 Being long-lived, the worker must not be killed to stop a job. Where it can fork safely (it
 runs no thread), it renders each job in a child of its own that it kills when told to stop,
@@ -34,6 +36,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -62,19 +65,29 @@ WORKER_ENV = "ITPM_SERVE_WORKER"
 #: ("problem", path or None, Diagnostic) — that page (None: the emitters) failed.
 Message = tuple
 
-#: How long to wait for the worker to confirm that a job has stopped before terminating it.
-STOP_SECONDS = 10.0
+#: How long to wait for the worker to confirm that a job has stopped before ending it. It may
+#: be busy making its copy of the site, which cannot be cut short, and a new worker would have
+#: to make it from scratch: only a worker that hangs is ended.
+STOP_SECONDS = 60.0
+
+
+@dataclass
+class Source:
+    """The site a job is for: what ``prepare`` sends ahead, and every job again."""
+
+    #: Which ``prepare`` sent it (0: none): the worker's copy made then is this site.
+    token: int
+    options: BuildOptions
+    #: The portfolio's files as the server read them: ``{rel: bytes or OSError}``; None for a
+    #: file whose bytes the worker already has (sent with an earlier message).
+    sources: dict[str, Any]
 
 
 @dataclass
 class Job:
-    """Render these pages, in this order, then (if ``emitted``) run the emitters, for the
-    site that ``options`` and ``sources`` make."""
+    """Render these pages, in this order, then (if ``emitted``) run the emitters."""
 
-    options: BuildOptions
-    #: The portfolio's files as the server read them: ``{rel: bytes or OSError}``; None for a
-    #: file whose bytes the worker already has (sent with an earlier job).
-    sources: dict[str, Any]
+    site: Source
     pages: list[str]
     emitted: bool
     emitted_first: bool
@@ -152,50 +165,66 @@ class _Site:
         self.markdown = MarkdownCache()
         self.templates = _CompiledTemplates()
         self.sources: dict[str, Any] = {}
+        self.site: SiteBuild | None = None
+        self.made: tuple[int, BuildOptions] | None = None  # what self.site was made for
 
-    def make(self, job: Job) -> SiteBuild:
+    def make(self, source: Source) -> SiteBuild:
+        """The site ``source`` stands for (the one made already, if it is the same)."""
         from itpm_site.serve.incremental import _ReadFiles
 
         known = self.sources
-        self.sources = {rel: known[rel] if data is None else data for rel, data in job.sources.items()}
+        self.sources = {rel: known[rel] if data is None else data for rel, data in source.sources.items()}
+        fresh = any(data is not None for data in source.sources.values())
+        if self.site is not None and not fresh and self.made == (source.token, source.options):
+            return self.site
+        self.site = self.made = None
         loaded = self.files.parse(_ReadFiles(self.sources))
         if loaded.errors:  # the server only asks for sites that loaded without errors
             raise RuntimeError(f"the worker's copy of the site has errors: {loaded.errors[0].headline()}")
-        site = prepare(job.options, loaded, self.markdown)
+        site = prepare(source.options, loaded, self.markdown)
         site.env.bytecode_cache = self.templates
+        self.site, self.made = site, (source.token, source.options)
         return site
 
 
 def _worker(conn: multiprocessing.connection.Connection, root: Path, fork: bool) -> None:
-    """The worker's main loop: one job at a time, each answered by its messages, then
-    ``("done",)``; ``("stop",)`` from the server ends the running job at once."""
+    """The worker's main loop: ``("site", Source)`` makes that site ahead of its job;
+    ``("job", Job)`` is answered by the job's messages, then ``("done",)``; ``("stop",)`` (or
+    a new site: a rebuild is under way) ends the running job at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
     state = _Site(root)
+    pending = None
     while True:
         try:
-            request = conn.recv()
+            request = pending or conn.recv()
         except (EOFError, OSError):
             return  # the server is gone
+        pending = None
+        if request[0] == "site":
+            with contextlib.suppress(Exception):  # the job that follows makes it again, and says why
+                state.make(request[1])
+            continue
         if request[0] != "job":
             continue  # a stop for a job that had already ended (its "done" is on its way)
         job: Job = request[1]
         try:
-            site = state.make(job)
+            site = state.make(job.site)
         except Exception:
             conn.send(("failed", traceback.format_exc()))
             conn.send(("done",))
             continue
         if fork:
-            _run_in_child(conn, site, job)
+            pending = _run_in_child(conn, site, job)
         else:
             for message in run(site, job):
                 conn.send(message)
         conn.send(("done",))
 
 
-def _run_in_child(conn: multiprocessing.connection.Connection, site: SiteBuild, job: Job) -> None:
+def _run_in_child(conn: multiprocessing.connection.Connection, site: SiteBuild, job: Job) -> tuple | None:
     """Render ``job`` in a forked child (this process runs no thread: forking it is safe),
-    passing its reports on, and kill the child if the server says stop."""
+    passing its reports on, and kill the child if the server says stop or sends a new site
+    (returned, to be made next)."""
     reader, writer = multiprocessing.Pipe(duplex=False)
     pid = os.fork()
     if pid == 0:
@@ -209,13 +238,13 @@ def _run_in_child(conn: multiprocessing.connection.Connection, site: SiteBuild, 
     try:
         while True:
             ready = multiprocessing.connection.wait([conn, reader])
-            if conn in ready:  # a stop (the server sends nothing else while a job runs)
-                conn.recv()
-                return
+            if conn in ready:  # a stop, or a new site
+                request = conn.recv()
+                return request if request[0] == "site" else None
             try:
                 conn.send_bytes(reader.recv_bytes())
             except EOFError:
-                return  # the child is done (or died: what it did not report stays waiting)
+                return None  # the child is done (or died: what it did not report stays waiting)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -237,6 +266,9 @@ class Worker:
         self._conn: multiprocessing.connection.Connection | None = None
         self._sent: dict[str, Any] = {}  # the files the running worker has
         self._running = False
+        self._token = 0
+        # ``prepare`` is called by the rebuilds, the rest by the background thread.
+        self._lock = threading.RLock()
 
     @property
     def alive(self) -> bool:
@@ -258,20 +290,8 @@ class Worker:
         theirs.close()
         self._process, self._conn, self._sent = process, ours, {}
 
-    def submit(
-        self,
-        options: BuildOptions,
-        sources: dict[str, Any],
-        pages: list[str],
-        emitted: bool,
-        emitted_first: bool,
-        current: dict[str, bytes],
-        staging: Path,
-    ) -> None:
-        """Start a job (the previous one must be over: ``messages`` ended, or ``stop``)."""
-        if not self.alive:
-            self._shut()
-            self._start()
+    def _source(self, options: BuildOptions, sources: dict[str, Any], token: int) -> Source:
+        """What to send: the files the worker does not have yet (call with the lock held)."""
         delta = {}
         for rel, data in sources.items():
             before = self._sent.get(rel)
@@ -280,13 +300,47 @@ class Worker:
             )
             delta[rel] = None if same else data
         self._sent = dict(sources)
-        job = Job(options, delta, pages, emitted, emitted_first, current, staging)
+        return Source(token, options, delta)
+
+    def _send(self, message: tuple) -> bool:
         assert self._conn is not None
         try:
-            self._conn.send(("job", job))
-        except OSError:  # the worker died since we looked: the job reports nothing
+            self._conn.send(message)
+        except OSError:  # the worker died since we looked
             self._shut()
-        self._running = True
+            return False
+        return True
+
+    def prepare(self, options: BuildOptions, sources: dict[str, Any]) -> int:
+        """Have the worker make this site now, ahead of its job; a token for ``submit``
+        (0 if the worker is not running: the job will start it)."""
+        with self._lock:
+            if not self.alive:
+                return 0
+            self._token += 1
+            if not self._send(("site", self._source(options, sources, self._token))):
+                return 0
+            return self._token
+
+    def submit(
+        self,
+        token: int,
+        options: BuildOptions,
+        sources: dict[str, Any],
+        pages: list[str],
+        emitted: bool,
+        emitted_first: bool,
+        current: dict[str, bytes],
+        staging: Path,
+    ) -> None:
+        """Start a job (the previous one must be over: ``messages`` ended, or ``stop``) for
+        the site that ``prepare`` sent with ``token``, or that these options and files make."""
+        with self._lock:
+            if not self.alive:
+                self._shut()
+                self._start()
+            job = Job(self._source(options, sources, token), pages, emitted, emitted_first, current, staging)
+            self._running = self._send(("job", job))
 
     def messages(self, stopped: Callable[[], bool]) -> Iterator[Message]:
         """The job's reports as they come, until it is done or ``stopped()`` (then ``stop()``)."""
@@ -325,21 +379,20 @@ class Worker:
         if not self._running:
             return
         self._running = False
-        if self.method == "spawn" or self._conn is None:
-            self._shut()  # it renders the job itself: only ending it stops a page half-way
-            return
-        try:
-            self._conn.send(("stop",))
-        except OSError:
-            self._shut()
-            return
+        with self._lock:
+            if self.method == "spawn" or self._conn is None:
+                self._shut()  # it renders the job itself: only ending it stops a page half-way
+                return
+            if not self._send(("stop",)):
+                return
         self._finish()
 
     def _shut(self) -> None:
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
-        self._running = False
-        self._sent = {}
+        with self._lock:
+            process, conn = self._process, self._conn
+            self._process = self._conn = None
+            self._running = False
+            self._sent = {}
         if conn is not None:
             conn.close()
         if process is not None:

@@ -36,6 +36,7 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import os
 import shutil
 import tempfile
 import threading
@@ -58,7 +59,7 @@ from itpm_site.build import (
     support_files,
     template_diagnostic,
 )
-from itpm_site.config import SiteConfig
+from itpm_site.config import SiteConfig, resolve_as_of
 from itpm_site.diagnostics import Diagnostic, Severity
 from itpm_site.loader import (
     CONTENT_DIR,
@@ -378,6 +379,7 @@ class IncrementalBuilder:
         self._cond = threading.Condition(threading.RLock())
         self._site: SiteBuild | None = None  # the last site written
         self._sources: dict[str, bytes | OSError] = {}  # the files it was made from
+        self._token = 0  # what the worker was told to make of them (``background.Worker``)
         self._worker = background.Worker(self.root)
         weakref.finalize(self, self._worker.close)
         self._globals: _Globals | None = None
@@ -470,6 +472,10 @@ class IncrementalBuilder:
         if loaded.errors:
             result.errors = list(loaded.errors)
             return result
+        token = 0
+        if defer and self._site is not None:  # the worker makes its copy while we render
+            as_of = resolve_as_of(self.options.as_of, loaded.config, dict(os.environ))
+            token = self._worker.prepare(self._worker_options(as_of), sources)
         site = prepare(self.options, loaded, self.markdown)
         site.env.bytecode_cache = self._templates
         facts = _Globals.of(site)
@@ -540,7 +546,7 @@ class IncrementalBuilder:
             if defer:
                 self._freed.append(previous)
             self._wanted = [path for path in self._wanted if path in waiting]
-            self._site, self._globals, self._sources = site, facts, sources
+            self._site, self._globals, self._sources, self._token = site, facts, sources, token
             self._generation += 1
             self._background = Background()
             self.problems = []
@@ -593,7 +599,7 @@ class IncrementalBuilder:
                     self._cond.wait(0.5)
                 if stop.is_set():
                     return
-                generation, site, sources = self._generation, self._site, self._sources
+                generation, site, sources, token = self._generation, self._site, self._sources, self._token
                 wanted = [p for p in self._wanted if p in self._deferred]
                 pages = wanted + [path for path in self._deferred if path not in wanted]
                 emitted, emitted_first = self._emitted_due, self._emitted_wanted
@@ -605,15 +611,11 @@ class IncrementalBuilder:
                 _compile_all(site)
             started = time.perf_counter()
             staging = Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-"))
-            # The worker makes the same site from the same files and options (``as_of`` as
-            # this site has it: a job that runs past midnight must not see another day).
-            options = dataclasses.replace(
-                self.options, root=self.root, as_of=site.portfolio.as_of, progress=None
-            )
+            options = self._worker_options(site.portfolio.as_of)
             replan = functools.partial(self._replan, generation, stop, frozenset(wanted), emitted_first)
             reported: set[str | None] = set()
             try:
-                self._worker.submit(options, sources, pages, emitted, emitted_first, current, staging)
+                self._worker.submit(token, options, sources, pages, emitted, emitted_first, current, staging)
                 for message in self._worker.messages(replan):
                     reported.add(None if message[0] == "emitted" else message[1])
                     self._take(message, generation, staging)
@@ -637,6 +639,11 @@ class IncrementalBuilder:
             if settled:
                 gc.collect()  # what the rebuilds left (see rebuild)
                 self._tell("settled", report)
+
+    def _worker_options(self, as_of: object) -> BuildOptions:
+        """The worker makes the same site from the same files and these options (``as_of`` as
+        the server has it: a job that runs past midnight must not see another day)."""
+        return dataclasses.replace(self.options, root=self.root, as_of=as_of, progress=None)
 
     def finish(self) -> None:
         """Do all background work now, waiting for it (for tests and one-off use)."""
