@@ -1,8 +1,8 @@
 """The background half of a ``serve`` rebuild: the big pages and the emitters' files, rendered in
 a worker process.
 
-At 10,000 projects the dashboard and the lists take seconds each, and the emitters (exports,
-search index) the better part of a minute, mostly in Python. In a thread they would hold the
+On a big portfolio the dashboard and the lists take seconds each, and the emitters (exports,
+search index) longer still, mostly in Python. In a thread they would hold the
 interpreter lock against the next rebuild, and a template macro that renders a 10,000-row table
 cannot be stopped half-way: the work must be in a process that can be killed the moment a newer
 rebuild (or a request for a page it has not reached) makes its plan out of date.
@@ -16,12 +16,12 @@ is none (Windows) or when ``ITPM_SERVE_WORKER=spawn`` asks for it, *spawn*; mess
 ``multiprocessing`` ``Connection``.
 
 A fresh process cannot inherit the computed site, and pickling it (the entries, the portfolio,
-the page plan) costs seconds at 10,000 projects and holds the server's interpreter lock while
-it runs. The worker rebuilds the site itself instead, from the very bytes the server read
-(sent once, then only the files that changed), with the same incremental file cache the server
-uses; it lives as long as the session, so that cache stays warm. The files are sent as soon as
-a rebuild has read them (``prepare``), so that the worker makes its copy on the other core
-while the server renders, and the job that follows finds it ready.
+the page plan) costs more than computing it again from the files, on both sides, and holds the
+server's interpreter lock while it runs. The worker makes the site itself instead, from the
+very bytes the server read (sent once, then only the files that changed), with the same
+incremental file cache the server uses; it lives as long as the session, so that cache stays
+warm. The files are sent as soon as a rebuild has read them (``prepare``): the worker makes
+its copy on the other core while the server renders, and the job that follows finds it ready.
 
 Being long-lived, the worker must not be killed to stop a job. Where it can fork safely (it
 runs no thread), it renders each job in a child of its own that it kills when told to stop,
@@ -230,6 +230,7 @@ def _run_in_child(conn: multiprocessing.connection.Connection, site: SiteBuild, 
     if pid == 0:
         try:
             reader.close()
+            conn.close()  # the worker's line to the server: if the worker dies, the server sees it
             for message in run(site, job):
                 writer.send(message)
         finally:
