@@ -35,6 +35,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import signal
 import threading
 import time
@@ -270,6 +271,9 @@ class Worker:
         self._token = 0
         # ``prepare`` is called by the rebuilds, the rest by the background thread.
         self._lock = threading.RLock()
+        # Messages go out through a thread of their own: a worker busy making its copy of the
+        # site does not read, and a rebuild must never wait for it.
+        self._outbox: queue.SimpleQueue[tuple | None] | None = None
 
     @property
     def alive(self) -> bool:
@@ -289,7 +293,9 @@ class Worker:
         )
         process.start()
         theirs.close()
-        self._process, self._conn, self._sent = process, ours, {}
+        outbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        threading.Thread(target=_post, args=(ours, outbox), name="itpm-serve-post", daemon=True).start()
+        self._process, self._conn, self._sent, self._outbox = process, ours, {}, outbox
 
     def _source(self, options: BuildOptions, sources: dict[str, Any], token: int) -> Source:
         """What to send: the files the worker does not have yet (call with the lock held)."""
@@ -304,12 +310,9 @@ class Worker:
         return Source(token, options, delta)
 
     def _send(self, message: tuple) -> bool:
-        assert self._conn is not None
-        try:
-            self._conn.send(message)
-        except OSError:  # the worker died since we looked
-            self._shut()
+        if self._outbox is None:
             return False
+        self._outbox.put(message)  # a worker that died is seen by ``messages``
         return True
 
     def prepare(self, options: BuildOptions, sources: dict[str, Any]) -> int:
@@ -390,20 +393,31 @@ class Worker:
 
     def _shut(self) -> None:
         with self._lock:
-            process, conn = self._process, self._conn
-            self._process = self._conn = None
+            process, conn, outbox = self._process, self._conn, self._outbox
+            self._process = self._conn = self._outbox = None
             self._running = False
             self._sent = {}
-        if conn is not None:
-            conn.close()
-        if process is not None:
+        if process is not None:  # first: a message being sent to it then fails at once
             if process.is_alive():
                 process.terminate()
             process.join(5)
             if process.is_alive():
                 process.kill()
                 process.join()
+        if outbox is not None:
+            outbox.put(None)
+        if conn is not None:
+            conn.close()
 
     def close(self) -> None:
         """End the worker (at the end of the session)."""
         self._shut()
+
+
+def _post(conn: multiprocessing.connection.Connection, outbox: queue.SimpleQueue) -> None:
+    """Send the worker its messages, in order, until ``None`` (or the line is closed)."""
+    while (message := outbox.get()) is not None:
+        try:
+            conn.send(message)
+        except (OSError, ValueError):  # the worker is gone, or the line closed: ``messages`` sees it
+            return
