@@ -193,6 +193,10 @@ def _worker(conn: multiprocessing.connection.Connection, root: Path, fork: bool)
     ``("job", Job)`` is answered by the job's messages, then ``("done",)``; ``("stop",)`` (or
     a new site: a rebuild is under way) ends the running job at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    # Making the copy of the site overlaps the server's rebuild: on a busy machine, the
+    # rebuild (the reload) comes first. (No ``nice`` on Windows.)
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(5)
     state = _Site(root)
     pending = None
     while True:
