@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from itpm_site.render.theme import default_theme_dir
+from itpm_site.serve import background
 from itpm_site.serve import session as serve_session
 
 # A theme of our own that shows, on each page, what the real theme's pages show: a project's
@@ -212,3 +213,12 @@ def patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     once it is up to date, on machines that may be busy. (The bound on that wait, which serves
     the last good version after a few seconds, has its own tests.) Import it to use it."""
     monkeypatch.setattr(serve_session, "FRESH_WAIT_SECONDS", 120.0)
+
+
+@pytest.fixture(autouse=True, params=["forkserver", "spawn"])
+def worker_start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test twice: with the background worker as serve starts it on Linux and macOS
+    (forkserver; it forks a child per job) and as on Windows (spawn; it renders each job
+    itself and is ended to stop one). Import it to use it."""
+    monkeypatch.setenv(background.WORKER_ENV, request.param)
+    return request.param

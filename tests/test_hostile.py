@@ -235,7 +235,7 @@ def test_a_link_to_git_config_inside_the_portfolio_is_not_read(tmp_path: Path, w
 @links
 def test_serve_reads_content_as_build_does(tmp_path: Path, write_portfolio) -> None:
     """serve's incremental loading refuses the same links as build (and reports them)."""
-    from itpm_site.serve.incremental import FileCache
+    from itpm_site.serve.files import FileCache
 
     root = write_portfolio(tmp_path / "pf", {})
     outside = write_portfolio(tmp_path / "outside", {"pages/secret.md": "---\ntitle: S\n---\n"})

@@ -13,11 +13,16 @@ import difflib
 import os
 import random
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from servetools import TINY_PROJECT, tiny_theme
+from servetools import (
+    TINY_PROJECT,
+    tiny_theme,
+    worker_start,  # noqa: F401 - an autouse fixture, for this module
+)
 
 from itpm_site.build import build_site
 from itpm_site.render.site import BuildOptions
@@ -654,19 +659,19 @@ def test_removed_content_folder_is_an_error_not_a_crash(small) -> None:
 
 
 def test_background_work_that_dies_is_given_up_not_retried(small, monkeypatch) -> None:
-    """If the background job ends without reporting a page (a crash), that page keeps its last
-    good version and a problem is reported, instead of the job being started over forever."""
+    """If the background worker dies before reporting a page (a crash), that page keeps its
+    last good version and a problem is reported, instead of the job being started over
+    forever; the next rebuild's background work has a new worker."""
     from itpm_site.serve import background
 
     walk, builder = small
-    real = background._page
+    submit = background.Worker.submit
 
-    def crash_on_the_dashboard(job, spec):
-        if spec.path == "index.html":
-            raise RuntimeError("boom")
-        return real(job, spec)
+    def submit_and_crash(worker, *args, **kwargs):
+        submit(worker, *args, **kwargs)
+        os.kill(worker._process.pid, signal.SIGKILL)
 
-    monkeypatch.setattr(background, "_page", crash_on_the_dashboard)
+    monkeypatch.setattr(background.Worker, "submit", submit_and_crash)
     walk.edit_project()
     while not builder.rebuild(defer=True).deferred:
         walk.edit_project()
@@ -674,3 +679,9 @@ def test_background_work_that_dies_is_given_up_not_retried(small, monkeypatch) -
     assert not builder.busy
     [problem] = builder.problems
     assert problem.code == "internal" and "index.html" in problem.message
+    monkeypatch.undo()
+    walk.edit_project()
+    assert builder.rebuild(defer=True).ok
+    builder.finish()
+    assert not builder.busy and not builder.problems
+    builder.close()

@@ -21,6 +21,7 @@ from servetools import (
     request,
     tiny_theme,
     wait_for,
+    worker_start,  # noqa: F401 - an autouse fixture, for this module
 )
 
 from itpm_site.build import build_site

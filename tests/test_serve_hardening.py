@@ -10,7 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servetools import EventStream, request
+from servetools import (
+    EventStream,
+    request,
+    worker_start,  # noqa: F401 - an autouse fixture, for this module
+)
 from test_serve import AS_OF, portfolio_files, project, save
 
 from itpm_site.render.site import BuildOptions

@@ -36,10 +36,12 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import os
 import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,21 +54,13 @@ from itpm_site.build import (
     page_files,
     support_files,
 )
+from itpm_site.cache.digest import digest
 from itpm_site.load.diagnostics import Diagnostic, Severity
 from itpm_site.load.loader import (
-    CONTENT_DIR,
-    SITE_FILE,
-    THEMES_DIR,
-    DiskSources,
-    LoadedFile,
     PortfolioNotFound,
-    load_file,
-    load_sources,
-    relative,
-    section_of,
 )
 from itpm_site.load.result import Entry, LoadResult
-from itpm_site.model.config import SiteConfig
+from itpm_site.model.config import SiteConfig, resolve_as_of
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, layout_inputs
 from itpm_site.render.site import (
@@ -78,126 +72,13 @@ from itpm_site.render.site import (
 )
 from itpm_site.render.theme import Theme
 from itpm_site.serve import background
-from itpm_site.serve.background import Job, Runner
-from itpm_site.serve.output import (
-    CORE,
-    EMITTED,
-    ServedSite,
-    digest,
-)
+from itpm_site.serve.files import CompiledTemplates, FileCache
+from itpm_site.serve.output import CORE, EMITTED, ServedSite
 from itpm_site.write.writer import MARKER, MARKER_TEXT
 
 #: With ``defer``, pages that show at most this many projects are rendered before the reload;
 #: bigger ones (and every page of a full re-render) are rendered in the background.
 EAGER_INPUTS = 25
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept across rebuilds (each rebuild has a new environment). Jinja
-    checks each entry against the template's source, so an edited template is compiled again."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-class FileCache:
-    """The last few ``LoadedFile`` of each content file, by the digest of the bytes they came
-    from: a file saved back as it was (a typo fixed, an undo) gets its earlier entry back, so
-    nothing looks changed."""
-
-    VERSIONS = 4
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._files: dict[tuple[str, str], dict[bytes, LoadedFile]] = {}
-        self._disk: DiskSources | None = None  # site.yaml and content files, by rel
-        self.parsed = 0  # files parsed by the last load
-
-    @property
-    def _listing(self) -> dict[str, Path] | None:
-        return self._disk.paths if self._disk is not None else None
-
-    def _same_files(self, hints: Iterable[str]) -> bool:
-        """Do these changed paths leave the list of files as it was (edits, no new names)?"""
-        listing = self._listing
-        if listing is None:
-            return False
-        for hint in hints:
-            rel = relative(self.root, Path(hint))
-            if rel in listing:
-                if not listing[rel].is_file():
-                    return False  # deleted
-            elif (
-                rel == SITE_FILE
-                or section_of(rel) is not None
-                or (rel.startswith(CONTENT_DIR + "/") and not rel.endswith(".md"))
-            ):
-                return False  # a new file, or a folder added, moved or removed
-        return True
-
-    def load(self, hints: Iterable[str] | None = None) -> LoadResult:
-        """The portfolio as ``load_portfolio`` would load it, parsing only changed files.
-
-        ``hints``: the paths the watcher saw change, if known; when they are all edits of known
-        files the folders are not listed again. Every file is read and hashed either way.
-        """
-        if self._disk is None or hints is None or not self._same_files(hints):
-            self._disk = DiskSources(self.root)
-        disk = self._disk
-        sources = _ReadFiles()
-        for rel in disk:
-            try:
-                sources[rel] = disk[rel]  # read as build reads it: links out of content/ refused
-            except FileNotFoundError:  # deleted since it was listed: the next rebuild sees it gone
-                continue
-            except OSError as problem:  # the loader reports it on the file
-                sources[rel] = problem
-        seen: set[tuple[str, str]] = set()
-        self.parsed = 0
-
-        def read_file(rel: str, section: str) -> LoadedFile:
-            if sources.failed(rel):
-                return load_file(self.root, rel, section, lambda: sources[rel])
-            data = sources[rel]
-            key = (rel, section)
-            seen.add(key)
-            new = digest(data)
-            versions = self._files.setdefault(key, {})
-            loaded = versions.pop(new, None)
-            if loaded is None:
-                loaded = load_file(self.root, rel, section, lambda: data)
-                self.parsed += 1
-            versions[new] = loaded  # the most recent last
-            while len(versions) > self.VERSIONS:
-                del versions[next(iter(versions))]
-            return loaded
-
-        result = load_sources(self.root, sources, read_file, self.root / THEMES_DIR)
-        for key in set(self._files) - seen:  # deleted or renamed files
-            del self._files[key]
-        return result
-
-
-class _ReadFiles(dict):
-    """The files read for one rebuild; a file that could not be read raises again when asked
-    for, so that the loader reports it exactly as ``build`` does."""
-
-    def __getitem__(self, rel: str) -> bytes:
-        value = super().__getitem__(rel)
-        if isinstance(value, OSError):
-            raise value
-        return value
-
-    def failed(self, rel: str) -> bool:
-        return isinstance(super().get(rel), OSError)
 
 
 def _tree_digest(folders: Sequence[Path]) -> bytes:
@@ -210,7 +91,7 @@ def _tree_digest(folders: Sequence[Path]) -> bytes:
             if path.is_file():
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 try:
-                    h.update(digest(path.read_bytes()))
+                    h.update(digest(path.read_bytes()).encode())
                 except OSError:
                     h.update(b"unreadable")
         h.update(b"\1")
@@ -371,10 +252,14 @@ class IncrementalBuilder:
         self.files = FileCache(self.root)
         self.markdown = MarkdownCache()
         self.listener = listener
-        self._templates = _CompiledTemplates()
+        self._templates = CompiledTemplates()
         self._long_lived = long_lived
         self._cond = threading.Condition(threading.RLock())
         self._site: SiteBuild | None = None  # the last site written
+        self._sources: dict[str, bytes | OSError] = {}  # the files it was made from
+        self._token = 0  # what the worker was told to make of them (``background.Worker``)
+        self._worker = background.Worker(self.root)
+        weakref.finalize(self, self._worker.close)
         self._globals: _Globals | None = None
         self._generation = 0
         self._rebuilding = 0
@@ -444,6 +329,7 @@ class IncrementalBuilder:
             self.options = dataclasses.replace(self.options, jobs=1)
         try:
             loaded = self.files.load(hints)
+            sources = self.files.sources
         except PortfolioNotFound as exc:  # content/ was deleted or renamed
             return Rebuild(
                 ok=False,
@@ -464,6 +350,10 @@ class IncrementalBuilder:
         if loaded.errors:
             result.errors = list(loaded.errors)
             return result
+        token = 0
+        if defer and self._site is not None:  # the worker makes its copy while we render
+            as_of = resolve_as_of(self.options.as_of, loaded.config, dict(os.environ))
+            token = self._worker.prepare(self._worker_options(as_of), sources)
         site = prepare(self.options, loaded, self.markdown)
         site.env.bytecode_cache = self._templates
         facts = _Globals.of(site)
@@ -534,7 +424,7 @@ class IncrementalBuilder:
             if defer:
                 self._freed.append(previous)
             self._wanted = [path for path in self._wanted if path in waiting]
-            self._site, self._globals = site, facts
+            self._site, self._globals, self._sources, self._token = site, facts, sources, token
             self._generation += 1
             self._background = Background()
             self.problems = []
@@ -587,45 +477,39 @@ class IncrementalBuilder:
                     self._cond.wait(0.5)
                 if stop.is_set():
                     return
-                generation, site = self._generation, self._site
+                generation, site, sources, token = self._generation, self._site, self._sources, self._token
                 wanted = [p for p in self._wanted if p in self._deferred]
-                pages = [self._deferred[p] for p in wanted] + [
-                    spec for path, spec in self._deferred.items() if path not in wanted
-                ]
-                emitted_first = self._emitted_wanted
-                job = Job(
-                    site,
-                    pages,
-                    self._emitted_due,
-                    emitted_first,
-                    {rel: d for rel, (d, _) in self.served.files.items()},
-                    Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-")),
-                )
+                pages = wanted + [path for path in self._deferred if path not in wanted]
+                emitted, emitted_first = self._emitted_due, self._emitted_wanted
+                current = {rel: d for rel, (d, _) in self.served.files.items()}
                 self._freed.clear()
                 warm = self._warmed is not site
                 self._warmed = site
             if warm:
                 _compile_all(site)
             started = time.perf_counter()
-            runner = Runner(job)
+            staging = Path(tempfile.mkdtemp(dir=self.served.folder.parent, prefix=".job-"))
+            options = self._worker_options(site.portfolio.as_of)
             replan = functools.partial(self._replan, generation, stop, frozenset(wanted), emitted_first)
             reported: set[str | None] = set()
             try:
-                for message in runner.messages(replan):
+                self._worker.submit(token, options, sources, pages, emitted, emitted_first, current, staging)
+                for message in self._worker.messages(replan):
                     reported.add(None if message[0] == "emitted" else message[1])
-                    self._take(message, generation, job.staging)
+                    self._take(message, generation, staging)
                 if not replan():  # the job ended by itself: whatever it did not report failed
                     self._give_up(
                         generation,
-                        job,
+                        pages,
+                        emitted,
                         reported,
                         "the background renderer stopped before it got to this file",
                     )
             except Exception as exc:  # a bug: give up on this site's background work, loudly
-                self._give_up(generation, job, reported, f"{type(exc).__name__}: {exc}")
+                self._give_up(generation, pages, emitted, reported, f"{type(exc).__name__}: {exc}")
             finally:
-                runner.close()
-                shutil.rmtree(job.staging, ignore_errors=True)
+                self._worker.stop()
+                shutil.rmtree(staging, ignore_errors=True)
             with self._cond:
                 self._background.seconds += time.perf_counter() - started
                 settled = self._current(generation) and not (self._deferred or self._emitted_due)
@@ -634,10 +518,20 @@ class IncrementalBuilder:
                 gc.collect()  # what the rebuilds left (see rebuild)
                 self._tell("settled", report)
 
+    def _worker_options(self, as_of: object) -> BuildOptions:
+        """The worker makes the same site from the same files and these options (``as_of`` as
+        the server has it: a job that runs past midnight must not see another day)."""
+        return dataclasses.replace(self.options, root=self.root, as_of=as_of, progress=None)
+
     def finish(self) -> None:
-        """Do all background work now, in this thread (for tests and one-off use)."""
+        """Do all background work now, waiting for it (for tests and one-off use)."""
         self.release()
         self.work(until_idle=True)
+
+    def close(self) -> None:
+        """End the background worker process (the builder still works: a later job starts
+        another)."""
+        self._worker.close()
 
     def _stopped(self, generation: int, stop: threading.Event) -> bool:
         return stop.is_set() or self._rebuilding > 0 or self._held or generation != self._generation
@@ -653,16 +547,16 @@ class IncrementalBuilder:
             or (self._emitted_wanted and not emitted_first and self._emitted_due)
         )
 
-    def _give_up(self, generation: int, job: Job, reported: set[str | None], why: str) -> None:
-        """Drop what ``job`` left undone (its files keep their last good version), so that the
+    def _give_up(
+        self, generation: int, pages: list[str], emitted: bool, reported: set[str | None], why: str
+    ) -> None:
+        """Drop what a job left undone (its files keep their last good version), so that the
         same failure is not tried again and again; report it."""
         with self._cond:
             if not self._current(generation):
                 return
-            left = [
-                spec.path for spec in job.pages if spec.path not in reported and spec.path in self._deferred
-            ]
-            emitted = job.emitted and None not in reported and self._emitted_due
+            left = [path for path in pages if path not in reported and path in self._deferred]
+            emitted = emitted and None not in reported and self._emitted_due
             if not left and not emitted:
                 return
             for path in left:

@@ -11,18 +11,15 @@ Not thread-safe by itself: the incremental builder commits under its lock.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from itpm_site.cache.digest import digest
+
 CORE = "core"  # pages, sitemap, static files, the output marker
 EMITTED = "emitted"  # exports, search index
-
-
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class ServedSite:
@@ -32,10 +29,10 @@ class ServedSite:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         #: Every file of the site (relative path) -> (digest of its bytes, scope).
-        self.files: dict[str, tuple[bytes, str]] = {}
+        self.files: dict[str, tuple[str, str]] = {}
         self._scopes: dict[str, set[str]] = {CORE: set(), EMITTED: set()}
 
-    def digest_of(self, rel: str) -> bytes | None:
+    def digest_of(self, rel: str) -> str | None:
         entry = self.files.get(rel)
         return entry[0] if entry else None
 
@@ -46,7 +43,7 @@ class ServedSite:
     def paths(self, scope: str) -> set[str]:
         return set(self._scopes[scope])
 
-    def _record(self, rel: str, new: bytes, scope: str) -> None:
+    def _record(self, rel: str, new: str, scope: str) -> None:
         old = self.files.get(rel)
         if old is not None and old[1] != scope:
             self._scopes[old[1]].discard(rel)
@@ -79,7 +76,7 @@ class ServedSite:
         self._record(rel, new, scope)
         return True
 
-    def adopt(self, rel: str, new: bytes, staging: Path, scope: str) -> bool:
+    def adopt(self, rel: str, new: str, staging: Path, scope: str) -> bool:
         """The file ``rel`` has the digest ``new``; if that is a change, its bytes are under
         ``staging`` (written there by another process) and are moved in now. True if moved."""
         if self.digest_of(rel) == new:
@@ -107,7 +104,7 @@ class Update:
         self.site = site
         self.scope = scope
         self.present: set[str] = set()
-        self.staged: dict[str, bytes] = {}  # rel -> new digest
+        self.staged: dict[str, str] = {}  # rel -> new digest
         # A staging folder given by the caller (filled by another process) is the caller's.
         self._owned = staging is None
         self.staging = staging or Path(tempfile.mkdtemp(dir=site.folder.parent, prefix=".staging-"))
@@ -124,7 +121,7 @@ class Update:
         path.write_bytes(data)
         self.staged[rel] = new
 
-    def adopt(self, rel: str, new: bytes) -> None:
+    def adopt(self, rel: str, new: str) -> None:
         """The file ``rel`` has the digest ``new``; if that is a change, its bytes are already
         at its place in the staging folder (written there by another process)."""
         self.present.add(rel)

@@ -4,11 +4,11 @@ file watcher, wired together.
 The site is built into a private temporary folder (never into ``public/``, which stays the
 user's build output) and served from there; the folder is removed when the session ends.
 Rebuilds run one at a time on the watcher's thread and tell the browser to reload as soon as
-the pages that show few projects are written; a background thread then renders the big pages
-and runs the emitters (``IncrementalBuilder.work``), and a request for a page still waiting
-for it is answered when that page is ready. Whatever happens in a rebuild (content errors, a
-broken template, a bug) is reported in the terminal and in the browser, and the session goes on
-serving the last good site.
+the pages that show few projects are written; a background thread then has a worker process
+render the big pages and run the emitters (``IncrementalBuilder.work``), and a request for a
+page still waiting for it is answered when that page is ready. Whatever happens in a rebuild
+(content errors, a broken template, a bug) is reported in the terminal and in the browser, and
+the session goes on serving the last good site.
 """
 
 from __future__ import annotations
@@ -272,6 +272,7 @@ class ServeSession:
         self._stop.set()
         if self._worker.is_alive():
             self._worker.join(timeout=10)
+        self.builder.close()
         self.hub.close()
         if self._serving.is_set():
             self.server.shutdown()
