@@ -31,8 +31,6 @@ from itpm_site.cache.seal import SealedWriter, ensure_cache_dir, read_sealed
 
 FILE = "loaded.bin"
 PICKLE = pickle.HIGHEST_PROTOCOL
-#: A content file's digest and its pickled result, as the loading worker sends them.
-Kept = tuple[str, bytes]
 _TRAILER = struct.Struct("=Q")  # where the index starts
 
 
