@@ -92,7 +92,7 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
     stable order independent of the file system.
 
     Walks with os.scandir and builds the relative names as it goes: pathlib's glob and
-    relative_to cost more than the rest of finding 10,000 files.
+    relative_to cost more than the rest of finding the files.
     """
     content = root / CONTENT_DIR
     if not content.is_dir():

@@ -71,7 +71,7 @@ class Theme:
 
     def preload(self, env: jinja2.Environment) -> None:
         """Compile (or load from the bytecode cache) every template now, so that forked render
-        workers share them instead of each compiling its own (~0.3 s of Jinja per process).
+        workers share them instead of each compiling its own.
         A template that does not compile is left for the page that uses it to report."""
         for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
             if not name.startswith("!default/"):
