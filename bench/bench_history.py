@@ -46,7 +46,7 @@ import datetime as dt, sys, time
 from pathlib import Path
 from itpm_site.cache.seal import ensure_cache_dir
 from itpm_site.history import read_history
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 root = Path(sys.argv[1])
 loaded = load_portfolio(root)
 cache = root / ".itpm-cache"

@@ -17,7 +17,7 @@ from itpm_site.cache.seal import (
 )
 from itpm_site.cache.templates import template_cache
 from itpm_site.load.diagnostics import Diagnostic
-from itpm_site.load.pool import Loading, start_loading
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
 from itpm_site.outputs import search
 from itpm_site.parallel import worker_count
@@ -98,33 +98,25 @@ def emitted_files(site: SiteBuild, skip: frozenset[Emitter] = frozenset()) -> It
             yield from emit(site)
 
 
-def build_site(options: BuildOptions, loading: Loading | None = None) -> BuildResult:
-    """Load, validate and — unless there are errors (and no --keep-going) — write the site.
-
-    ``loading``: the portfolio's loading, if the caller began it earlier (``start_loading``).
-    """
+def build_site(options: BuildOptions) -> BuildResult:
+    """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
     # The collector stays off from here to forking: everything built until then lives to the
     # end of the build, and re-enabling it in between only buys a full collection of it.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        loading = loading or start_loading(options.root, options.jobs, options.cache)
-        try:
-            # Read while the loading worker loads: the cache is keyed by content, not by file.
-            # (A cache folder that is a link is read too, and trusted no more: every entry is
-            # sealed. Loading made the folder if it keeps its files there.)
-            markdown = MarkdownCache()
-            if options.cache:
-                load_cache(markdown, loading.root / CACHE_DIR)
-            loaded = loading.result()
-        finally:
-            loading.close()  # result() did, unless something failed before it
+        loaded = load_portfolio(options.root, options.cache)
         result = BuildResult(loaded, list(loaded.diagnostics))
         if loaded.errors and not options.keep_going:
             return result
         for entries in (loaded.projects, loaded.programs, loaded.pages):
             for entry in entries:
                 entry.doc.release()  # diagnostics are made: less for every worker to carry
+        # The cache is keyed by content, not by file. (A cache folder that is a link is read
+        # too, and trusted no more: every entry is sealed.)
+        markdown = MarkdownCache()
+        if options.cache:
+            load_cache(markdown, loaded.root / CACHE_DIR)
         return _write_site(options, loaded, result, markdown, gc_was_enabled)
     finally:
         gc.unfreeze()

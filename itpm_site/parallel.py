@@ -35,7 +35,7 @@ def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building long-lived objects.
 
     Loading 10,000 projects allocates millions of objects that all stay alive; the collector
-    would scan them again and again for nothing (it costs about 40 % of loading).
+    would scan them again and again for nothing.
     """
     was_enabled = gc.isenabled()
     gc.disable()

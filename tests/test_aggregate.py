@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.rules import RESERVED_PAGE_SLUGS
 from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
 from itpm_site.model.money import (

@@ -54,7 +54,7 @@ def _parent_of(pid: int) -> int | None:
 
 
 def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` now (its render and loading workers)."""
+    """Every process below ``pid`` now (its render workers)."""
     parents = {int(p.name): _parent_of(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
     found: set[int] = set()
     frontier = {pid}

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from itpm_site import __version__
 from itpm_site.cli import EXIT_INTERNAL, cli, main
 from itpm_site.load.diagnostics import Summary, format_github, format_json
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -29,7 +29,7 @@ from itpm_site.load.diagnostics import (
     sort_diagnostics,
     use_color,
 )
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -320,7 +320,7 @@ def test_portfolio_json_streamed_equals_the_whole_document(write_portfolio, tmp_
     """portfolio.json is written one project at a time; the bytes are those of the whole
     document encoded at once."""
     from itpm_site.aggregate.portfolio import build_portfolio
-    from itpm_site.load.pool import load_portfolio
+    from itpm_site.load.portfolio import load_portfolio
     from itpm_site.outputs.exports import portfolio_data, portfolio_json
 
     portfolio = build_portfolio(load_portfolio(write_portfolio(tmp_path, FILES)), AS_OF)

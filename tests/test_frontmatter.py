@@ -14,7 +14,7 @@ import yaml
 
 from itpm_site.load import frontmatter
 from itpm_site.load.frontmatter import SourceError, Span, parse_document, read_text
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

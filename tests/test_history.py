@@ -27,7 +27,7 @@ from sitetools import Page
 import itpm_site.history as history_module
 from itpm_site.build import build_site
 from itpm_site.history import read_history
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.outputs.feeds import atom_feed, history_json
 from itpm_site.render.site import BuildOptions
 

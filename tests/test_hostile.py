@@ -26,7 +26,7 @@ from itpm_site.load.diagnostics import (
     format_human,
 )
 from itpm_site.load.diagnostics import format_json as diagnostics_json
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
 from itpm_site.render.markdown import render_markdown
 

@@ -1,4 +1,4 @@
-"""Validated files kept between builds (load_cache): read back only while nothing they depend
+"""Validated files kept between builds (cache.loaded): read back only while nothing they depend
 on changed, and the same result as loading afresh."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from portfolios import numbered_projects
 
 from itpm_site.build import build_site
 from itpm_site.cache import loaded as load_cache
-from itpm_site.load import pool as load_pool
-from itpm_site.load.pool import start_loading
+from itpm_site.load import portfolio as loading
 from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -32,27 +31,27 @@ def summary(result) -> tuple:
     )
 
 
-def load(root: Path, jobs: int = 1):
-    return start_loading(root, jobs, cache=True).result()
+def load(root: Path):
+    return loading.load_portfolio(root, cache=True)
 
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The content files loaded (not read back), in this process."""
     seen: list[str] = []
-    real = load_pool.load_file
+    real = loading.load_file
 
     def load_file(root, rel, section, read):
         seen.append(rel)
         return real(root, rel, section, read)
 
-    monkeypatch.setattr(load_pool, "load_file", load_file)
+    monkeypatch.setattr(loading, "load_file", load_file)
     return seen
 
 
 def test_a_rebuild_reads_back_every_unchanged_file(tmp_path, write_portfolio, counted) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
-    fresh = load_pool.load_portfolio(root, jobs=1)  # no cache
+    fresh = loading.load_portfolio(root)  # no cache
     counted.clear()
     first = load(root)
     assert len(counted) == 30 and (root / ".itpm-cache" / load_cache.FILE).is_file()
@@ -75,7 +74,7 @@ def test_a_changed_or_removed_file_is_not_read_back(tmp_path, write_portfolio, c
     assert counted == ["content/projects/p03.md"]
     assert next(e for e in result.projects if e.slug == "p03").model.status.value == "red"
     assert "p05" not in {e.slug for e in result.projects}
-    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(loading.load_portfolio(root))
     counted.clear()
     load(root)
     assert counted == []  # the new state was kept in turn
@@ -129,7 +128,7 @@ def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(
     counted.clear()
     result = load(root)
     assert len(counted) == 30
-    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(loading.load_portfolio(root))
 
 
 def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio, counted) -> None:
@@ -156,12 +155,12 @@ def test_a_kept_result_that_no_longer_unpickles_is_loaded_again(
             raise ModuleNotFoundError("a library changed under the same version")
         return result
 
-    monkeypatch.setattr(load_pool.pickle, "loads", loads)
+    monkeypatch.setattr(loading.pickle, "loads", loads)
     counted.clear()
     result = load(root)
-    monkeypatch.setattr(load_pool.pickle, "loads", real)
+    monkeypatch.setattr(loading.pickle, "loads", real)
     assert counted == ["content/projects/p01.md"]
-    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
+    assert summary(result) == summary(loading.load_portfolio(root))
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
@@ -175,33 +174,9 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cache_seal.SealedWriter, "commit", lambda self: (self._guard(full_disk), None)[1])
-    assert summary(load(root)) == summary(load_pool.load_portfolio(root, jobs=1))
+    assert summary(load(root)) == summary(loading.load_portfolio(root))
     assert not (root / ".itpm-cache" / load_cache.FILE).exists()
     assert not list((root / ".itpm-cache").glob("*.tmp"))
-
-
-def test_the_worker_and_the_cache_together(
-    tmp_path, write_portfolio, counted, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With a loading worker: what it loads is kept too, and a rebuild after one edit
-    loads that file only, here (too few to fork for)."""
-    if load_pool.pool_context().get_start_method() != "fork":
-        pytest.skip("the loading worker forks (Linux)")
-    monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
-    root = write_portfolio(tmp_path / "pf", portfolio(60))
-    loading = start_loading(root, 2, cache=True)
-    assert loading.pool is not None  # the worker loads some of them
-    first = loading.result()
-    counted.clear()
-    assert summary(load(root, jobs=2)) == summary(first)
-    assert counted == []
-    (root / "content" / "projects" / "p10.md").write_text(
-        "---\ntitle: Ten\nphase: planning\nowner: Bo\n---\n", encoding="utf-8"
-    )
-    counted.clear()
-    result = load(root, jobs=2)
-    assert counted == ["content/projects/p10.md"]
-    assert summary(result) == summary(load_pool.load_portfolio(root, jobs=1))
 
 
 def test_builds_keep_loaded_files_only_with_the_cache(tmp_path, write_portfolio) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.rules import find_cycles
 from itpm_site.model.vocab import Phase, Status, normalize
 
@@ -1382,68 +1382,6 @@ def test_a_misspelt_required_key_is_one_error_at_the_misspelling(tmp_path, write
             "rename 'ownr' to 'owner'",
         )
     ]
-
-
-@pytest.mark.skipif(
-    __import__("itpm_site.parallel").parallel.pool_context().get_start_method() != "fork",
-    reason="the loading worker forks (Linux)",
-)
-@pytest.mark.parametrize("head_start", [False, True])
-def test_loading_in_two_processes_gives_the_same_result(tmp_path, write_portfolio, monkeypatch, head_start):
-    """Files loaded by a forked worker (some of them, or all with a head start): the same
-    entries and diagnostics, in order."""
-    import time
-
-    from portfolios import numbered_projects
-
-    import itpm_site.load.pool as load_pool
-
-    root = write_portfolio(tmp_path, numbered_projects(60, "Two halves", error_every=7, warning_every=5))
-    monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
-    one = load_portfolio(root, jobs=1)
-    loading = load_pool.start_loading(root, jobs=2)
-    assert loading.pool is not None
-    if head_start:  # this process starts only once the worker has claimed every file
-        deadline = time.monotonic() + 30
-        while loading.claims.left() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert loading.claims.left() == 0
-    two = loading.result()
-
-    def summary(result):
-        return (
-            [(e.slug, e.model.model_dump(), e.doc.body) for e in result.projects],
-            [d.headline() for d in result.diagnostics],
-            result.rejected,
-        )
-
-    assert summary(two) == summary(one)
-    assert one.rejected and any("closure" in d.message for d in one.diagnostics)
-
-
-@pytest.mark.skipif(
-    __import__("itpm_site.parallel").parallel.pool_context().get_start_method() != "fork",
-    reason="the loading worker forks (Linux)",
-)
-def test_a_loading_given_up_stops_its_worker_and_restores_the_switch_interval(
-    tmp_path, write_portfolio, monkeypatch
-):
-    import sys
-
-    import itpm_site.load.pool as load_pool
-
-    root = write_portfolio(
-        tmp_path, {f"content/pages/p{i}.md": f"---\ntitle: P{i}\n---\n" for i in range(20)}
-    )
-    monkeypatch.setattr(load_pool, "MIN_FILES_FOR_WORKER", 10)
-    before = sys.getswitchinterval()
-    with load_pool.start_loading(root, jobs=2) as loading:  # e.g. an import fails here
-        assert loading.pool is not None and sys.getswitchinterval() < before
-    assert loading.pool is None and sys.getswitchinterval() == before
-    finished = load_pool.start_loading(root, jobs=2)
-    assert len(finished.result().pages) == 20
-    with pytest.raises(RuntimeError, match="twice"):
-        finished.result()
 
 
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="links need privileges")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from itpm_site.cli import cli
 from itpm_site.load.frontmatter import parse_document, read_text
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.project import Project
 from itpm_site.model.schema import DRAFT, SCHEMAS, json_schema
 

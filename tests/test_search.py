@@ -12,7 +12,7 @@ import pytest
 
 from itpm_site.aggregate.portfolio import build_portfolio
 from itpm_site.build import build_site
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.outputs import search, search_index
 from itpm_site.render.facets import facets
 from itpm_site.render.markdown import render_markdown

@@ -20,7 +20,7 @@ from test_diff import commit, git, project, write
 from itpm_site.aggregate.portfolio import build_portfolio
 from itpm_site.cli import cli
 from itpm_site.diff.changes import Snapshot, compare
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.project import Project
 
 pytestmark = pytest.mark.usefixtures("plain_env")

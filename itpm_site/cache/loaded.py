@@ -9,9 +9,9 @@ Any of those changing starts afresh.
 
 The file is the pickled results one after the other, then an index of them (name, digest,
 where), then the index's place. It is read in one piece and each result unpickled from its
-slice, and written result by result as the build loads them: 73 MB at 10,000 files is not cut
-into 10,000 allocations that would stay in the process after use, nor held whole to be
-written.
+slice, and written result by result as the build loads them: a large portfolio's results are
+not cut into one allocation per file that would stay in the process after use, nor held whole
+to be written.
 
 Pickle runs code when it reads: the file is sealed like every cache file (``cache_seal``),
 so only what this user's itpm-site wrote is ever read.
@@ -31,8 +31,6 @@ from itpm_site.cache.seal import SealedWriter, ensure_cache_dir, read_sealed
 
 FILE = "loaded.bin"
 PICKLE = pickle.HIGHEST_PROTOCOL
-#: A content file's digest and its pickled result, as the loading worker sends them.
-Kept = tuple[str, bytes]
 _TRAILER = struct.Struct("=Q")  # where the index starts
 
 

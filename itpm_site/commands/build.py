@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from itpm_site.build import build_site
 from itpm_site.commands.common import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -23,8 +24,8 @@ from itpm_site.commands.common import (
     verbosity_options,
 )
 from itpm_site.load.loader import PortfolioNotFound
-from itpm_site.load.pool import start_loading
 from itpm_site.model.text import plural
+from itpm_site.render.site import BuildOptions
 from itpm_site.write.writer import OutputError
 
 
@@ -93,24 +94,18 @@ def build(
     started = time.monotonic()
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        # Loading begins first: a forked worker loads files while this process imports the
-        # rendering stack (Jinja, the aggregate and render stages), which loading does not need.
-        with start_loading(root, jobs, cache=not no_cache) as loading:
-            from itpm_site.build import build_site
-            from itpm_site.render.site import BuildOptions
-
-            options = BuildOptions(
-                root=root,
-                output=output,
-                base_url=base_url,
-                as_of=as_of,
-                keep_going=keep_going,
-                jobs=jobs,
-                search=not no_search,
-                cache=not no_cache,
-                progress=_Progress(show_progress),
-            )
-            result = build_site(options, loading)
+        options = BuildOptions(
+            root=root,
+            output=output,
+            base_url=base_url,
+            as_of=as_of,
+            keep_going=keep_going,
+            jobs=jobs,
+            search=not no_search,
+            cache=not no_cache,
+            progress=_Progress(show_progress),
+        )
+        result = build_site(options)
     except PortfolioNotFound as exc:
         click.echo(f"itpm-site: error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None

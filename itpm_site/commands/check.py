@@ -16,7 +16,7 @@ from itpm_site.commands.common import (
     verbosity_options,
 )
 from itpm_site.load.loader import PortfolioNotFound
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.parallel import paused_gc
 
 

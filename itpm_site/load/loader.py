@@ -2,7 +2,7 @@
 
 ``load_portfolio`` reads every file once and returns the valid projects, programs and pages
 with every diagnostic of every file. ``load_sources`` is the same stage over files given as
-``{relative path: bytes}``: ``load_portfolio`` (and ``build``, through ``load_pool``) feed it
+``{relative path: bytes}``: ``load_portfolio`` (``load.portfolio``) feeds it
 the files on disk, ``serve`` the files it has re-read, ``diff`` files read from git objects;
 so there is exactly one copy of the rules.
 """
@@ -92,7 +92,7 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
     stable order independent of the file system.
 
     Walks with os.scandir and builds the relative names as it goes: pathlib's glob and
-    relative_to cost more than the rest of finding 10,000 files.
+    relative_to cost more than the rest of finding the files.
     """
     content = root / CONTENT_DIR
     if not content.is_dir():

@@ -229,8 +229,8 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
 
 
 def portfolio_json(portfolio: Portfolio, base_url: str) -> bytes:
-    """``portfolio_data`` as compact JSON (json's C encoder only runs without indent: 10x
-    faster), one project at a time: the whole tree of 10,000 projects is never in memory."""
+    """``portfolio_data`` as compact JSON (json's C encoder only runs without indent), one
+    project at a time: the whole tree of 10,000 projects is never in memory."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     programs = {g.slug: g.title for g in portfolio.programs}
     head = encode(portfolio_data(portfolio, base_url, with_projects=False))

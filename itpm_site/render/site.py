@@ -18,7 +18,7 @@ from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
 from itpm_site.cache.seal import CACHE_DIR, is_real_folder
 from itpm_site.history import History, read_history
 from itpm_site.load.diagnostics import Diagnostic, Severity
-from itpm_site.load.pool import load_portfolio
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
 from itpm_site.model.config import normalize_base_url, resolve_as_of
 from itpm_site.render.markdown import MarkdownCache

@@ -9,7 +9,6 @@ bytes are the same either way.
 
 from __future__ import annotations
 
-import gc
 import math
 import sys
 from collections import deque
@@ -72,14 +71,6 @@ def _runs(indices: list[int], weights: list[float], target: float) -> list[list[
         chunks[-1].append(index)
         load += weights[index]
     return chunks if chunks[0] else []
-
-
-def _start_worker(lifeline: Lifeline) -> None:
-    lifeline.hold()  # a build killed half-way takes its workers with it
-    # Rendering allocates (and drops) many small containers: with the default, a young-
-    # generation pass every 700 allocations, the collector takes 2.5 % of rendering; with a
-    # pass a tenth as often, 0.5 %. What the parent built is frozen, never scanned.
-    gc.set_threshold(7000, *gc.get_threshold()[1:])
 
 
 class _Failed(Exception):
@@ -155,10 +146,10 @@ def _run(
     # are taken as they finish: the first (the pages with a project table) is the longest.
     limit = workers * 2 if folder is None else len(chunks)
     order: dict = {}  # of chunks that finish together, the first submitted is taken first
-    lifeline = Lifeline()
+    lifeline = Lifeline()  # a build killed half-way takes its workers with it
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=pool_context(), initializer=_start_worker, initargs=(lifeline,)
+            max_workers=workers, mp_context=pool_context(), initializer=lifeline.hold
         ) as pool:
             window: set = set()
             while chunks or window:
