@@ -286,7 +286,8 @@ class Worker:
         if self.method == "forkserver":
             context.set_forkserver_preload(["itpm_site.serve.background"])
         ours, theirs = context.Pipe()
-        process = context.Process(
+        # Every concrete context has Process; get_context(str) is typed as their base class.
+        process = context.Process(  # type: ignore[attr-defined]
             target=_worker,
             args=(theirs, self.root, self.method == "forkserver" and hasattr(os, "fork")),
             name="itpm-serve-worker",

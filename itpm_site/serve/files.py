@@ -4,7 +4,7 @@ each keep one, so that a rebuild parses only the files that changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import jinja2
@@ -90,12 +90,12 @@ class FileCache:
         sources = ReadFiles()
         for rel in disk:
             try:
-                sources[rel] = disk[rel]  # read as build reads it: links out of content/ refused
+                sources.files[rel] = disk[rel]  # read as build reads it: links out of content/ refused
             except FileNotFoundError:  # deleted since it was listed: the next rebuild sees it gone
                 continue
             except OSError as problem:  # the loader reports it on the file
-                sources[rel] = problem
-        self.sources = sources
+                sources.files[rel] = problem
+        self.sources = sources.files
         return self.parse(sources)
 
     def parse(self, sources: ReadFiles) -> LoadResult:
@@ -127,15 +127,24 @@ class FileCache:
         return result
 
 
-class ReadFiles(dict):
+class ReadFiles(Mapping[str, bytes]):
     """The files read for one rebuild; a file that could not be read raises again when asked
     for, so that the loader reports it exactly as ``build`` does."""
 
+    def __init__(self, files: Mapping[str, bytes | OSError] | None = None) -> None:
+        self.files: dict[str, bytes | OSError] = dict(files or {})
+
     def __getitem__(self, rel: str) -> bytes:
-        value = super().__getitem__(rel)
+        value = self.files[rel]
         if isinstance(value, OSError):
             raise value
         return value
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
     def failed(self, rel: str) -> bool:
-        return isinstance(super().get(rel), OSError)
+        return isinstance(self.files.get(rel), OSError)

@@ -33,6 +33,7 @@ served, and the errors are returned for the terminal and the browser overlay.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import gc
 import hashlib
@@ -362,7 +363,7 @@ class IncrementalBuilder:
         full = previous is None or self._globals is None or facts.pages_differ(self._globals)
         touched = (
             list(site.pages)
-            if full
+            if full or previous is None
             else pages_to_render(previous.pages, site.pages, changed_slugs(previous.loaded, loaded))
         )
         lazy = defer and previous is not None  # pages wait only if there is a site to serve
@@ -485,6 +486,8 @@ class IncrementalBuilder:
                 self._freed.clear()
                 warm = self._warmed is not site
                 self._warmed = site
+            if site is None:  # pages are deferred only once there is a site
+                continue
             if warm:
                 _compile_all(site)
             started = time.perf_counter()
@@ -518,7 +521,7 @@ class IncrementalBuilder:
                 gc.collect()  # what the rebuilds left (see rebuild)
                 self._tell("settled", report)
 
-    def _worker_options(self, as_of: object) -> BuildOptions:
+    def _worker_options(self, as_of: dt.date | None) -> BuildOptions:
         """The worker makes the same site from the same files and these options (``as_of`` as
         the server has it: a job that runs past midnight must not see another day)."""
         return dataclasses.replace(self.options, root=self.root, as_of=as_of, progress=None)
@@ -598,9 +601,9 @@ class IncrementalBuilder:
                 update = self.served.begin(EMITTED, staging / background.EMITTED)
                 for rel, new in message[1]:
                     update.adopt(rel, new)
-                written, removed = update.commit()
+                files_written, files_removed = update.commit()
                 self._emitted_due = self._emitted_wanted = False
-                self._background.emitted += len(written) + len(removed)
+                self._background.emitted += len(files_written) + len(files_removed)
             else:  # a problem: that page (or the emitted files) keeps its last good version
                 _, rel, problem = message
                 if rel is None:

@@ -345,14 +345,19 @@ class DevServer(http.server.ThreadingHTTPServer):
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host name up in DNS, which can hang offline.
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        self.server_name, self.server_port = self.host, self.port
+
+    @property
+    def host(self) -> str:
+        """The address listened on (an IP socket's address is always text)."""
+        return str(self.server_address[0])
 
     def host_allowed(self, header: str) -> bool:
         """Is a request with this Host header for this server?"""
         if self.any_host:
             return True
         name = host_name(header)
-        return name is not None and is_local_host(name, self.server_address[0])
+        return name is not None and is_local_host(name, self.host)
 
     @property
     def base_path(self) -> str:
@@ -361,10 +366,10 @@ class DevServer(http.server.ThreadingHTTPServer):
 
     @property
     def port(self) -> int:
-        return self.server_address[1]
+        return int(self.server_address[1])
 
     def url(self, host: str | None = None) -> str:
-        host = host or self.server_address[0]
+        host = host or self.host
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self.port}{self.base_path}"
 

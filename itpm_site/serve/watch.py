@@ -27,6 +27,7 @@ from watchdog.events import (
     FileSystemEvent,
     FileSystemEventHandler,
 )
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from itpm_site.load.loader import CONTENT_DIR, SITE_FILE, section_of
 
@@ -111,6 +112,7 @@ class Watcher:
         self.on_first = on_first  # called at the first event of a burst
         self.quiet = quiet
         self.extra = [p.resolve() for p in extra if p.is_dir()]
+        self.observer: BaseObserver
         if poll:
             from watchdog.observers.polling import PollingObserver
 
@@ -120,7 +122,7 @@ class Watcher:
 
             self.observer = Observer()
         self._handler = _Handler(self)
-        self._watched: dict[Path, object] = {}
+        self._watched: dict[Path, ObservedWatch] = {}
         self._cond = threading.Condition()
         self._pending: set[str] = set()
         self._last = 0.0
