@@ -1,4 +1,4 @@
-from itpm_site.cli import run
+from itpm_site.cli import main
 
 if __name__ == "__main__":
-    run()
+    main()

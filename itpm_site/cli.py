@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import logging
 import os
 import sys
 
@@ -60,23 +58,3 @@ def main() -> None:
         click.echo(f"itpm-site: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("This is a bug in itpm-site. Run again with ITPM_SITE_DEBUG=1 for details.", err=True)
         sys.exit(EXIT_INTERNAL)
-
-
-def run() -> None:
-    """The console script: ``main``, then exit without tearing down the heap.
-
-    A build of 10,000 projects leaves millions of live objects; freeing them one by one at
-    interpreter exit takes seconds and serves no purpose once every file is written and closed.
-    """
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if exc.code is not None and not isinstance(exc.code, int):
-            print(exc.code, file=sys.stderr)
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
