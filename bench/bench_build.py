@@ -125,7 +125,7 @@ def main() -> int:
         pages = sum(1 for _ in (OUT / f"itpm-{tag}").rglob("*.html"))
         print(
             f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
-            f"search {'off' if args.no_search else 'on'}, .itpm-cache "
+            f"search {'off' if args.no_search else 'on'}, cache "
             f"{'off' if args.cold else 'warm'}), {args.runs} rounds, medians"
         )
         print(f"{'tool':10} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'itpm/tool wall':>15}")

@@ -8,7 +8,7 @@ more commits follow, each editing two or three projects (a status, a phase, a fo
 and now and then adding one, dated one a day. Measured, as medians of ``--runs``:
 
 * the history stage on its own (``read_history``, in a fresh process each run):
-  cold (no ``.itpm-cache/history.bin``), warm (kept from the run before), and warm after
+  cold (no ``history.bin`` in the user-cache folder), warm (kept from the run before), and warm after
   one more commit on top of the kept history;
 * with ``--builds``: the whole ``itpm-site build`` (warm, search off) of the repository and of
   the same files outside git (no history), paired run by run: the difference is what history
@@ -44,13 +44,12 @@ PHASES = ("initiation", "planning", "implementation", "monitoring", "closure")
 STAGE = """
 import datetime as dt, sys, time
 from pathlib import Path
-from itpm_site.cache.seal import ensure_cache_dir
+from itpm_site.cache.folder import cache_folder
 from itpm_site.history import read_history
 from itpm_site.load.portfolio import load_portfolio
 root = Path(sys.argv[1])
 loaded = load_portfolio(root)
-cache = root / ".itpm-cache"
-ensure_cache_dir(cache)
+cache = cache_folder(root)
 started, cpu = time.perf_counter(), time.process_time()
 history = read_history(loaded, dt.date(2026, 1, 1), cache, frozenset())
 print(time.perf_counter() - started, history.loaded, time.process_time() - cpu)
@@ -102,7 +101,7 @@ def make_repo(n: int, commits: int, folder: Path) -> Path:
         subprocess.run(
             [sys.executable, str(HERE / "gen_portfolio.py"), "--n", str(n), "--out", str(plain)], check=True
         )
-    shutil.copytree(plain, repo, ignore=shutil.ignore_patterns(".itpm-cache", "public"))
+    shutil.copytree(plain, repo, ignore=shutil.ignore_patterns("public", ".public.*"))
     git(repo, "init", "-q", "-b", "main")
     files = {
         p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8")
@@ -201,7 +200,10 @@ def main() -> int:
     args.folder.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
         repo = make_repo(n, args.commits, args.folder)
-        cache = repo / ".itpm-cache" / "history.bin"
+        sys.path.insert(0, str(HERE.parent))
+        from itpm_site.cache.folder import cache_folder
+
+        cache = (cache_folder(repo) or Path("/nonexistent")) / "history.bin"
         cold, warm, one_more = [], [], []
         cpu: dict[str, list[float]] = {"cold": [], "warm": [], "one": []}
         for _ in range(args.runs):
@@ -226,7 +228,7 @@ def main() -> int:
         if args.builds:
             plain = args.folder / f"outside-git-{n}"
             shutil.rmtree(plain, ignore_errors=True)
-            shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git", ".itpm-cache"))
+            shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git", "public", ".public.*"))
             with_history, without = [], []
             for root in (repo, plain):
                 build_run(root, args.folder / "out" / root.name)  # warm-up: fills the caches

@@ -11,10 +11,7 @@ from pathlib import Path
 import jinja2
 
 from itpm_site.aggregate.portfolio import Portfolio
-from itpm_site.cache.seal import (
-    CACHE_DIR,
-    ensure_cache_dir,
-)
+from itpm_site.cache.folder import cache_folder
 from itpm_site.cache.templates import template_cache
 from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.portfolio import load_portfolio
@@ -112,11 +109,11 @@ def build_site(options: BuildOptions) -> BuildResult:
         for entries in (loaded.projects, loaded.programs, loaded.pages):
             for entry in entries:
                 entry.doc.release()  # diagnostics are made: less for every worker to carry
-        # The cache is keyed by content, not by file. (A cache folder that is a link is read
-        # too, and trusted no more: every entry is sealed.)
+        # The cache is keyed by content, not by file.
         markdown = MarkdownCache()
-        if options.cache:
-            load_cache(markdown, loaded.root / CACHE_DIR)
+        folder = cache_folder(loaded.root) if options.cache else None
+        if folder is not None:
+            load_cache(markdown, folder)
         return _write_site(options, loaded, result, markdown, gc_was_enabled)
     finally:
         gc.unfreeze()
@@ -131,9 +128,8 @@ def _write_site(
     markdown: MarkdownCache,
     gc_enabled: bool = True,
 ) -> BuildResult:
-    cache_dir = loaded.root / CACHE_DIR
-    cache = options.cache and ensure_cache_dir(cache_dir)
-    site = prepare(options, loaded, markdown, template_cache(cache_dir) if cache else None)
+    cache = cache_folder(loaded.root) if options.cache else None
+    site = prepare(options, loaded, markdown, template_cache(cache) if cache else None)
     # Done once here rather than in every forked render worker.
     site.portfolio.precompute()
     site.theme.preload(site.env)
@@ -146,9 +142,9 @@ def _write_site(
         gc.enable()
     result.site = site
     total = len(site.pages)
-    if not options.cache:  # this build's files are not recorded: nothing of it may be reused
-        forget(cache_dir, options.output_dir)
-    with SiteWriter(options.root, options.output_dir, cache_dir if cache else None) as writer:
+    if cache is None:  # this build's files are not recorded: nothing of it may be reused
+        forget(cache_folder(loaded.root, create=False), options.output_dir)
+    with SiteWriter(options.root, options.output_dir, cache) as writer:
         # The search index is built in a thread while the pages render.
         index = search.BackgroundIndex(site) if options.search else None
         try:
@@ -173,8 +169,8 @@ def _write_site(
             if index:
                 index.cancel()  # no-op once the index is written
         writer.commit()
-    if cache:
-        save_cache(markdown, cache_dir, markdown_bodies(site.portfolio), site.portfolio.config.allow_html)
+    if cache is not None:
+        save_cache(markdown, cache, markdown_bodies(site.portfolio), site.portfolio.config.allow_html)
     result.written = writer.count
     result.output = options.output_dir
     return result

@@ -94,3 +94,34 @@ def browser():
 
 
 # end of site helpers --------------------------------------------------------------------------
+
+
+# cache helpers --------------------------------------------------------------------------------
+# Every cache lives in the user's cache folder (itpm_site.cache.folder): each test gets its own,
+# so that no test reads what another one (or the developer's own builds) kept.
+
+
+def _point_cache_home(mp: pytest.MonkeyPatch, folder: Path) -> None:
+    from itpm_site.cache import folder as cache_folder
+
+    mp.setenv("XDG_CACHE_HOME", str(folder))  # builds run as subprocesses too (Linux)
+    mp.setattr(cache_folder, "cache_home", lambda: folder / "itpm-site")  # any OS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache_home(tmp_path_factory: pytest.TempPathFactory):
+    """For session fixtures (``demo_site``): one cache home apart from the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        _point_cache_home(mp, tmp_path_factory.mktemp("user-cache"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own user cache folder (``XDG_CACHE_HOME``); itpm-site's is its itpm-site/."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    _point_cache_home(monkeypatch, folder)
+    return folder / "itpm-site"
+
+
+# end of cache helpers -------------------------------------------------------------------------

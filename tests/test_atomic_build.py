@@ -38,7 +38,10 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".public."))
+    """Folders of builds left beside the output (the spare, which the next build starts from,
+    is not one)."""
+    names = (p.name for p in root.iterdir())
+    return sorted(n for n in names if n.startswith(".public.") and n != ".public.spare")
 
 
 def build_command(root: Path) -> list[str]:

@@ -230,7 +230,7 @@ def test_history_pages_are_reproducible(scripted, built, tmp_path, monkeypatch):
 
 def test_a_new_commit_loads_only_its_files(scripted, tmp_path):
     repo = tmp_path / "repo"
-    shutil.copytree(scripted.path, repo, ignore=shutil.ignore_patterns(".itpm-cache", "public"))
+    shutil.copytree(scripted.path, repo, ignore=shutil.ignore_patterns("public", ".public.*"))
     cache = tmp_path / "cache"
     cache.mkdir()
     first = read_history(load_portfolio(repo), AS_OF, cache, frozenset())
@@ -303,7 +303,7 @@ def test_outside_git_no_history_pages_and_no_warning(tmp_path, write_portfolio):
 
 def test_serve_shows_the_working_tree_as_now(scripted, tmp_path):
     repo = tmp_path / "repo"
-    shutil.copytree(scripted.path, repo, ignore=shutil.ignore_patterns(".itpm-cache", "public"))
+    shutil.copytree(scripted.path, repo, ignore=shutil.ignore_patterns("public", ".public.*"))
     committed = read_history(load_portfolio(repo), AS_OF, None, frozenset())
     target = next(
         f

@@ -12,6 +12,7 @@ from portfolios import numbered_projects
 
 from itpm_site.build import build_site
 from itpm_site.cache import loaded as load_cache
+from itpm_site.cache.folder import AtomicWriter, cache_folder
 from itpm_site.load import portfolio as loading
 from itpm_site.render.site import BuildOptions
 
@@ -35,6 +36,13 @@ def load(root: Path):
     return loading.load_portfolio(root, cache=True)
 
 
+def kept_file(root: Path) -> Path:
+    """Where the results of ``root`` are kept (in the user's cache folder)."""
+    folder = cache_folder(root, create=False)
+    assert folder is not None
+    return folder / load_cache.FILE
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The content files loaded (not read back), in this process."""
@@ -54,7 +62,7 @@ def test_a_rebuild_reads_back_every_unchanged_file(tmp_path, write_portfolio, co
     fresh = loading.load_portfolio(root)  # no cache
     counted.clear()
     first = load(root)
-    assert len(counted) == 30 and (root / ".itpm-cache" / load_cache.FILE).is_file()
+    assert len(counted) == 30 and kept_file(root).is_file()
     counted.clear()
     again = load(root)
     assert counted == []  # nothing parsed or validated again
@@ -83,7 +91,7 @@ def test_a_changed_or_removed_file_is_not_read_back(tmp_path, write_portfolio, c
 def test_nothing_changed_writes_nothing(tmp_path, write_portfolio) -> None:
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
-    kept = root / ".itpm-cache" / load_cache.FILE
+    kept = kept_file(root)
     before = kept.stat().st_mtime_ns, kept.read_bytes()
     load(root)
     assert (kept.stat().st_mtime_ns, kept.read_bytes()) == before
@@ -108,23 +116,23 @@ def test_other_code_or_another_place_starts_afresh(
     assert all(str(e.doc.path).startswith(str(moved.resolve())) for e in result.projects)
 
 
-@pytest.mark.parametrize("damage", ["seal", "payload", "unsealed"])
+@pytest.mark.parametrize("damage", ["truncated", "other fingerprint", "foreign"])
 def test_a_kept_file_not_as_this_itpm_site_wrote_it_is_not_read(
     tmp_path, write_portfolio, counted, damage
 ) -> None:
-    """The results are pickled, and pickle runs code: a file whose seal does not match (a
-    pull request could commit one) is ignored like a missing one."""
+    """A kept file cut short, made under another fingerprint (other code, another place) or
+    not made by itpm-site at all is ignored like a missing one."""
     root = write_portfolio(tmp_path / "pf", portfolio())
     load(root)
-    kept = root / ".itpm-cache" / load_cache.FILE
-    data = bytearray(kept.read_bytes())
-    if damage == "seal":
-        data[0] ^= 1
-    elif damage == "payload":
-        data[len(data) // 2] ^= 1
+    kept = kept_file(root)
+    data = kept.read_bytes()
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "other fingerprint":
+        data = data.replace(str(root.resolve()).encode(), str(tmp_path / "elsewhere").encode())
     else:
-        data = bytearray(pickle.dumps("not sealed"))
-    kept.write_bytes(bytes(data))
+        data = pickle.dumps("not a cache")
+    kept.write_bytes(data)
     counted.clear()
     result = load(root)
     assert len(counted) == 30
@@ -138,7 +146,7 @@ def test_removing_a_file_alone_rewrites_the_kept_files(tmp_path, write_portfolio
     counted.clear()
     load(root)
     assert counted == []  # nothing changed in the others
-    store = load_cache.LoadCache(root / ".itpm-cache", root.resolve())
+    store = load_cache.LoadCache(kept_file(root).parent, root.resolve())
     assert "content/projects/p07.md" not in store.index and len(store.index) == 29
 
 
@@ -166,17 +174,32 @@ def test_a_kept_result_that_no_longer_unpickles_is_loaded_again(
 def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(
     tmp_path, write_portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from itpm_site.cache import seal as cache_seal
-
     root = write_portfolio(tmp_path / "pf", portfolio())
+    real_open = AtomicWriter.open.__func__  # type: ignore[attr-defined]
 
-    def full_disk(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    class FullDisk:
+        closed = False
 
-    monkeypatch.setattr(cache_seal.SealedWriter, "commit", lambda self: (self._guard(full_disk), None)[1])
+        def __init__(self, out) -> None:
+            self.real = out
+
+        def write(self, data) -> int:
+            raise OSError(28, "No space left on device")
+
+        def close(self) -> None:
+            self.real.close()
+            self.closed = True
+
+    def open_on_a_full_disk(cls, path):
+        writer = real_open(cls, path)
+        if writer is not None:
+            writer.out = FullDisk(writer.out)
+        return writer
+
+    monkeypatch.setattr(AtomicWriter, "open", classmethod(open_on_a_full_disk))
     assert summary(load(root)) == summary(loading.load_portfolio(root))
-    assert not (root / ".itpm-cache" / load_cache.FILE).exists()
-    assert not list((root / ".itpm-cache").glob("*.tmp"))
+    assert not kept_file(root).exists()
+    assert not list(kept_file(root).parent.glob("*.tmp"))
 
 
 def test_builds_keep_loaded_files_only_with_the_cache(tmp_path, write_portfolio) -> None:
@@ -185,6 +208,6 @@ def test_builds_keep_loaded_files_only_with_the_cache(tmp_path, write_portfolio)
         root=root, output=tmp_path / "out", as_of=dt.date(2026, 11, 20), search=False, keep_going=True
     )
     build_site(BuildOptions(**options, cache=False))
-    assert not (root / ".itpm-cache" / load_cache.FILE).exists()
+    assert cache_folder(root, create=False) is None
     assert build_site(BuildOptions(**options)).ok
-    assert (root / ".itpm-cache" / load_cache.FILE).is_file()
+    assert kept_file(root).is_file()

@@ -11,8 +11,9 @@ import pytest
 from test_build import TINY
 
 from itpm_site.build import build_site
+from itpm_site.cache.folder import cache_folder
 from itpm_site.render.site import BuildOptions
-from itpm_site.write.writer import OUTPUT_RECORD, SPARE
+from itpm_site.write.writer import OUTPUT_RECORD, SPARE_MARKER, SPARE_RECORD, spare_path
 
 AS_OF = dt.date(2026, 3, 1)
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -81,26 +82,35 @@ def test_rebuilds_equal_clean_builds_through_edits_and_hand_changes(write_portfo
     assert not (out / "projects" / "beta").exists()
 
 
-def test_the_previous_build_is_kept_as_a_spare_outside_the_site(write_portfolio, tmp_path: Path) -> None:
+def records(root: Path) -> Path:
+    """The folder of ``root``'s records (in the user's cache folder)."""
+    folder = cache_folder(root, create=False)
+    assert folder is not None
+    return folder
+
+
+def test_the_previous_build_is_kept_as_a_spare_beside_the_site(write_portfolio, tmp_path: Path) -> None:
     root = write_portfolio(tmp_path / "pf", TINY)
     out = tmp_path / "public"
+    spare = spare_path(out)
     build(root, out)
-    assert not (root / ".itpm-cache" / SPARE).exists()  # nothing recorded before the first build
+    assert not spare.exists()  # nothing recorded before the first build
     build(root, out)
-    spare = root / ".itpm-cache" / SPARE
-    assert spare.is_dir() and (spare / "index.html").is_file()
+    assert spare.is_dir() and (spare / "index.html").is_file() and (spare / SPARE_MARKER).is_file()
     assert not (spare / ".itpm-site-output").exists()  # not a site to serve
-    # Nothing but the output itself is left beside it.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pf", "public"]
+    assert (records(root) / SPARE_RECORD).is_file()  # its record is in the user's cache folder
+    # Nothing but the output and its spare (on the output's file system) is left beside it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "pf", "public"]
+    assert spare.stat().st_dev == out.stat().st_dev
 
 
 def test_a_build_without_cache_reuses_nothing_afterwards(write_portfolio, tmp_path: Path) -> None:
     root = write_portfolio(tmp_path / "pf", TINY)
     out = tmp_path / "public"
     build(root, out)
-    assert (root / ".itpm-cache" / OUTPUT_RECORD).is_file()
+    assert (records(root) / OUTPUT_RECORD).is_file()
     build(root, out, cache=False)
-    assert not (root / ".itpm-cache" / OUTPUT_RECORD).exists()
+    assert not (records(root) / OUTPUT_RECORD).exists()
     build(root, out)
     assert_clean(root, out, tmp_path, "after --no-cache")
 
@@ -129,7 +139,7 @@ def test_parallel_workers_reuse_files_too(write_portfolio, tmp_path: Path) -> No
 def write_site(root: Path, out: Path, files: dict[str, bytes]) -> None:
     from itpm_site.write.writer import SiteWriter
 
-    with SiteWriter(root, out, root / ".itpm-cache") as writer:
+    with SiteWriter(root, out, cache_folder(root)) as writer:
         for rel, data in files.items():
             writer.write(rel, data)
         writer.commit()

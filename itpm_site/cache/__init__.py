@@ -1,2 +1,2 @@
-"""What a build keeps between builds to go faster, in the portfolio's ``.itpm-cache`` folder;
-every file there is sealed, as the folder sits in a repository others write to."""
+"""What a build keeps between builds to go faster, in the user's own cache folder (one folder
+per portfolio, see ``folder``): nothing in the portfolio's repository is read as a cache."""

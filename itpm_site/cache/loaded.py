@@ -1,4 +1,5 @@
-"""Validated content files kept between builds, by content (ROOT/.itpm-cache/loaded.bin).
+"""Validated content files kept between builds, by content (``loaded.bin`` in the
+portfolio's user-cache folder, see ``folder``).
 
 A file whose bytes are those of the last build is not parsed and validated again: its result
 (entry, diagnostics, claimed slugs) is read back. The whole-portfolio rules still run on
@@ -13,8 +14,8 @@ slice, and written result by result as the build loads them: a large portfolio's
 not cut into one allocation per file that would stay in the process after use, nor held whole
 to be written.
 
-Pickle runs code when it reads: the file is sealed like every cache file (``cache_seal``),
-so only what this user's itpm-site wrote is ever read.
+Pickle runs code when it reads: the file is only ever read from the user's own cache folder,
+never from the portfolio (see ``folder``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from itpm_site.cache.seal import SealedWriter, ensure_cache_dir, read_sealed
+from itpm_site.cache.folder import AtomicWriter, private_folder, read_file
 
 FILE = "loaded.bin"
 PICKLE = pickle.HIGHEST_PROTOCOL
@@ -63,7 +64,7 @@ class LoadCache:
         self.fingerprint = fingerprint(root)
         self._data = memoryview(b"")
         self.index: dict[str, tuple[str, int, int]] = {}  # name: (digest, start, end)
-        raw = read_sealed(folder / FILE) if self.fingerprint else None  # only ours
+        raw = read_file(folder / FILE) if self.fingerprint else None
         if raw is None or len(raw) < _TRAILER.size:
             return
         data = memoryview(raw)
@@ -84,7 +85,7 @@ class LoadCache:
 
     def writer(self) -> CacheWriter | None:
         """A new cache file to fill (None where none can be written)."""
-        if self.fingerprint is None or not ensure_cache_dir(self.folder):
+        if self.fingerprint is None or not private_folder(self.folder):
             return None
         for left in self.folder.glob(f"{FILE}.*.tmp"):  # a build killed while writing
             with contextlib.suppress(OSError):
@@ -107,7 +108,7 @@ class CacheWriter:
         self.cache = cache
         self.index: dict[str, tuple[str, int, int]] = {}
         self.held: list[tuple[str, str, memoryview]] = []  # kept ones, until a new one comes
-        self.out: SealedWriter | None = None
+        self.out: AtomicWriter | None = None
         self.failed = False  # no file could be opened: nothing more to do
         self.at = 0
 
@@ -142,7 +143,7 @@ class CacheWriter:
             self.out = None
 
     def _open(self) -> None:
-        self.out = SealedWriter.open(self.cache.folder / FILE)
+        self.out = AtomicWriter.open(self.cache.folder / FILE)
         held, self.held = self.held, []
         if self.out is None:
             self.failed = True

@@ -1,37 +1,27 @@
-"""Compiled templates kept between builds, each file sealed."""
+"""Compiled templates kept between builds, in the portfolio's user-cache folder."""
 
 from __future__ import annotations
 
-import io
+import contextlib
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
 
-from itpm_site.cache.seal import is_real_folder, read_sealed, write_sealed
+from itpm_site.cache.folder import private_folder
 
 
 def template_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in ROOT/.itpm-cache/templates (Jinja checks each against its
-    source); None where the folder cannot be made, which only costs speed."""
+    """Jinja's compiled templates kept in ``cache_dir``/templates (Jinja checks each against
+    its source); None where the folder cannot be made, which only costs speed."""
     folder = cache_dir / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return SealedBytecodeCache(str(folder)) if is_real_folder(folder) else None
+    return TemplateCache(str(folder)) if private_folder(folder) else None
 
 
-class SealedBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's compiled templates, each file sealed (see ``cache_seal``): compiled code runs
-    as it is, so only code this user's itpm-site compiled is ever loaded."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        data = read_sealed(Path(self._get_cache_filename(bucket)))
-        if data is not None:
-            bucket.load_bytecode(io.BytesIO(data))
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's own file cache (temporary file, then ``os.replace``), except that failing to
+    keep a compiled template (a full disk) only costs speed next time."""
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        out = io.BytesIO()
-        bucket.write_bytecode(out)
-        write_sealed(Path(self._get_cache_filename(bucket)), out.getvalue())
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)

@@ -73,7 +73,7 @@ class _Progress:
     "--no-cache",
     is_flag=True,
     default=False,
-    help="Render all Markdown afresh and keep no cache in ROOT/.itpm-cache.",
+    help="Read and keep no cache (all Markdown rendered afresh, no output reused).",
 )
 @format_option
 @verbosity_options

@@ -3,7 +3,7 @@
 A version is loaded through the same loader as the working tree (``load_file``), so history
 sees exactly what a build of that commit would have seen. What is kept of it is what
 history compares and counts: the project, its slug and a digest of its body. The kept
-versions live in one sealed file (``ROOT/.itpm-cache/history.bin``), under the same
+versions live in one file (``history.bin`` in the portfolio's user-cache folder), under the same
 fingerprint as the loading cache (this itpm-site's code and libraries): a rebuild after one
 new commit loads only the files that commit changed.
 """
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from itpm_site.cache.folder import read_file, write_file
 from itpm_site.cache.loaded import fingerprint
-from itpm_site.cache.seal import read_sealed, write_sealed
 from itpm_site.load.diagnostics import Collector
 from itpm_site.load.git import Repository
 from itpm_site.load.loader import config_from_source, load_file
@@ -85,7 +85,7 @@ class VersionStore:
         self._configs: dict[str, SiteConfig | None] = {}
 
     def _read(self) -> dict[tuple[str, str], Version | None]:
-        data = read_sealed(self.path) if self.path and self.fingerprint else None
+        data = read_file(self.path) if self.path and self.fingerprint else None
         if data is None:
             return {}
         try:
@@ -126,6 +126,6 @@ class VersionStore:
     def save(self) -> None:
         """Keep the versions for the next build (only when this one loaded new ones)."""
         if self.loaded and self.path and self.fingerprint:
-            write_sealed(
+            write_file(
                 self.path, pickle.dumps((self.fingerprint, self.kept), protocol=pickle.HIGHEST_PROTOCOL)
             )

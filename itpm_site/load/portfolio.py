@@ -13,8 +13,8 @@ import pickle
 from pathlib import Path
 
 from itpm_site.cache.digest import digest
+from itpm_site.cache.folder import cache_folder
 from itpm_site.cache.loaded import PICKLE, LoadCache
-from itpm_site.cache.seal import CACHE_DIR
 from itpm_site.load.loader import THEMES_DIR, DiskSources, LoadedFile, load_file, load_sources
 from itpm_site.load.result import LoadResult
 
@@ -24,9 +24,10 @@ def load_portfolio(root: Path, cache: bool = False) -> LoadResult:
     (``cache``: read back, and keep, the results of files unchanged between builds)."""
     root = root.resolve()
     sources = DiskSources(root)
-    if not cache:
+    folder = cache_folder(root) if cache else None
+    if folder is None:
         return load_sources(root, sources, themes=root / THEMES_DIR)
-    store = LoadCache(root / CACHE_DIR, root)
+    store = LoadCache(folder, root)
     writer = store.writer()
 
     def read_file(rel: str, section: str) -> LoadedFile:

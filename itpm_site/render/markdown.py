@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import sys
@@ -11,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from itpm_site.cache.seal import ensure_cache_dir, read_sealed, write_sealed
+from itpm_site.cache.folder import private_folder, read_file, write_file
 from itpm_site.model.fields import is_protocol_relative
 
 if TYPE_CHECKING:
@@ -108,10 +107,9 @@ class MarkdownCache:
 
 # ------------------------------------------------------------------------------ on disk
 
-#: marshal, not JSON: much faster to read, and only ever read after its seal is checked
+#: marshal, not JSON: much faster to read, and only ever read from the user's own cache folder
 #: (marshal is not for data from others).
 _CACHE_FILE = "markdown.marshal"
-_OLD_CACHE_FILE = "markdown.json"  # what earlier versions wrote: removed on the next save
 
 
 def _cache_version() -> str:
@@ -126,7 +124,7 @@ def _cache_version() -> str:
 
 def load_cache(cache: MarkdownCache, folder: Path) -> None:
     """Fill ``cache`` from ``folder``; a missing, old or damaged cache file is ignored."""
-    raw = read_sealed(folder / _CACHE_FILE)  # only what this user's itpm-site wrote
+    raw = read_file(folder / _CACHE_FILE)
     if raw is None:
         return
     try:
@@ -145,15 +143,13 @@ def load_cache(cache: MarkdownCache, folder: Path) -> None:
 def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html: bool) -> None:
     """Keep the rendered HTML of ``texts`` (this build's bodies) for the next build.
 
-    Sealed (see ``cache_seal``) and written through a temporary file; failing to write
-    (read-only checkout) only costs speed next time.
+    Written through a temporary file; failing to write (a full disk) only costs speed next
+    time.
     """
     keys = {content_key(t, allow_html) for t in texts}
     if keys == cache.loaded:
         return  # the file on disk holds exactly these already
     entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}
-    if not ensure_cache_dir(folder):
+    if not private_folder(folder):
         return
-    write_sealed(folder / _CACHE_FILE, marshal.dumps({"version": _cache_version(), "html": entries}))
-    with contextlib.suppress(OSError):
-        (folder / _OLD_CACHE_FILE).unlink(missing_ok=True)
+    write_file(folder / _CACHE_FILE, marshal.dumps({"version": _cache_version(), "html": entries}))

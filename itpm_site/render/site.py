@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
-from itpm_site.cache.seal import CACHE_DIR, is_real_folder
+from itpm_site.cache.folder import cache_folder
 from itpm_site.history import History, read_history
 from itpm_site.load.diagnostics import Diagnostic, Severity
 from itpm_site.load.portfolio import load_portfolio
@@ -35,7 +35,7 @@ class BuildOptions:
     keep_going: bool = False
     jobs: int | None = None
     search: bool = True
-    #: Keep rendered Markdown in ROOT/.itpm-cache between builds (keyed by content).
+    #: Keep caches between builds, in the user's cache folder (see ``cache.folder``).
     cache: bool = True
     #: The history pages show the working tree as "now", after HEAD (``serve``).
     history_working_tree: bool = False
@@ -83,11 +83,10 @@ def prepare(
     as_of = resolve_as_of(options.as_of, config, dict(os.environ))
     base_url = normalize_base_url(options.base_url) if options.base_url else config.base_url
     portfolio = build_portfolio(loaded, as_of)
-    cache_dir = loaded.root / CACHE_DIR
     history = read_history(
         loaded,
         as_of,
-        cache_dir if options.cache and is_real_folder(cache_dir) else None,
+        cache_folder(loaded.root) if options.cache else None,
         frozenset(p.slug for p in portfolio.projects),
         working_tree=options.history_working_tree,
     )

@@ -6,15 +6,18 @@ untouched, and nothing but a folder that itpm-site itself wrote is ever deleted.
 was killed leaves its staging folder behind; the next build removes it, once no running build
 holds it (see ``clean_leftovers``).
 
-With a cache folder (ROOT/.itpm-cache, the default), builds also avoid creating what already
-exists. Creating files and folders is the dearest part of writing a site on many file systems
-(at 10,000 projects a build makes 20,000 files in 10,000 folders), and most pages of a rebuild
-are byte-identical to the last one's. So the output before last is kept in the cache as a spare
-(``spare/``, with a record of its files) and becomes the next staging folder: its folders are
-reused, pages whose bytes are unchanged stay as they are, pages equal to the current output's are
-hard-linked to them, and only the rest is written. Files of the spare that the new build does
-not have are removed before the swap. Every reuse is checked against the file's recorded size,
-mtime and digest, so a file changed by hand is written afresh.
+With a cache folder (the portfolio's user-cache folder, the default), builds also avoid
+creating what already exists. Creating files and folders is the dearest part of writing a site
+on many file systems (at 10,000 projects a build makes 20,000 files in 10,000 folders), and most
+pages of a rebuild are byte-identical to the last one's. So the output before last is kept as a
+spare and becomes the next staging folder: its folders are reused, pages whose bytes are
+unchanged stay as they are, pages equal to the current output's are hard-linked to them, and
+only the rest is written. Files of the spare that the new build does not have are removed
+before the swap. The spare stays beside the output (``.public.spare`` for ``public``), on the
+output's file system, as renames and hard links need; only the records of its files and of the
+live output's are in the cache folder. A record only says which files may be reused: every
+reuse is checked against the file's recorded size, mtime, inode and digest, so a file changed
+by hand is written afresh.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from itpm_site.cache.digest import digest
-from itpm_site.cache.seal import is_real_folder, read_sealed, write_sealed
+from itpm_site.cache.folder import is_real_folder, read_file, write_file
 
 #: Present in every output folder itpm-site writes; nothing else is ever replaced.
 MARKER = ".itpm-site-output"
@@ -53,10 +56,16 @@ class StoredFile(NamedTuple):
     digest: str
 
 
-# In the cache folder: the record of the live output, and the spare output with its record.
+# In the cache folder: the records of the live output and of the spare output.
 OUTPUT_RECORD = "output.json"
-SPARE = "spare"
 SPARE_RECORD = "spare.json"
+#: In a spare output folder (beside the output): marks it as one itpm-site put there.
+SPARE_MARKER = ".itpm-site-spare"
+
+
+def spare_path(output: Path) -> Path:
+    """Where the spare of ``output`` is kept: beside it, on the same file system."""
+    return output.parent / f".{output.name}.spare"
 
 
 class OutputError(Exception):
@@ -220,7 +229,7 @@ def store(target: Path, rel: str, data: bytes, reuse: Reuse | None) -> StoredFil
 
 def _load_record(path: Path, folder: Path) -> dict[str, StoredFile] | None:
     """The recorded files of ``folder`` (None if there is no record we trust)."""
-    raw = read_sealed(path)  # only a record this user's itpm-site wrote
+    raw = read_file(path)
     if raw is None:
         return None
     try:
@@ -235,7 +244,7 @@ def _load_record(path: Path, folder: Path) -> dict[str, StoredFile] | None:
 
 
 def _save_record(path: Path, folder: Path, files: dict[str, StoredFile]) -> None:
-    write_sealed(
+    write_file(
         path, json.dumps({"folder": str(folder), "files": files}, separators=(",", ":")).encode("utf-8")
     )
 
@@ -249,9 +258,11 @@ def _discard(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def forget(cache: Path, output: Path) -> None:
+def forget(cache: Path | None, output: Path) -> None:
     """Drop the record of ``output`` (about to be written without one): none of it may be
     reused later."""
+    if cache is None:
+        return
     record = cache / OUTPUT_RECORD
     if _load_record(record, output.resolve()) is not None:
         with contextlib.suppress(OSError):
@@ -319,7 +330,8 @@ def staging_path(staging: Path, rel: str, made: set[Path]) -> Path:
 class SiteWriter:
     """Collects the files of one build in a staging folder, then swaps it in.
 
-    ``cache`` (a folder, e.g. ROOT/.itpm-cache) turns on reuse; see the module's doc.
+    ``cache`` (the portfolio's user-cache folder, for the records) turns on reuse; see the
+    module's doc.
     """
 
     def __init__(self, root: Path, output: Path, cache: Path | None = None) -> None:
@@ -332,6 +344,7 @@ class SiteWriter:
         self._made: set[Path] = set()
         self._leftover: set[str] = set()  # files of the spare not (yet) part of this build
         self.cache = cache.resolve() if cache is not None else None
+        self.spare = spare_path(self.output)
         clean_leftovers(self.output)
         if self.staging.exists():
             shutil.rmtree(self.staging)
@@ -352,16 +365,20 @@ class SiteWriter:
             live = _load_record(cache / OUTPUT_RECORD, self.output)
             if live is not None and (self.output / MARKER).is_file():
                 reuse.output, reuse.linkable = self.output, live
-            spare = cache / SPARE
+            spare = self.spare
             present = _load_record(cache / SPARE_RECORD, spare)
             (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
+            ours = is_real_folder(spare) and (spare / SPARE_MARKER).is_file()
+            if ours:
+                (spare / SPARE_MARKER).unlink()
             if (
                 present is None
-                or not is_real_folder(spare)
+                or not ours
                 or not _same_device(spare, self.output.parent)
                 or not _only_recorded(spare, present)
             ):
-                _discard(spare)
+                if ours or spare.is_symlink():  # never a folder itpm-site did not put there
+                    _discard(spare)
                 return reuse
             os.replace(spare, self.staging)
         except OSError:  # a read-only or odd cache: build without reuse
@@ -442,13 +459,17 @@ class SiteWriter:
         _save_record(cache / OUTPUT_RECORD, self.output, self.files)
         if self.reuse.output is None or not previous.is_dir():
             return  # the replaced output's files were not recorded: nothing to trust in it
-        spare = cache / SPARE
+        spare = self.spare
+        if is_real_folder(spare) and not (spare / SPARE_MARKER).is_file():
+            return  # not a folder itpm-site put there: left alone
         _discard(spare)
         try:
             os.replace(previous, spare)
+            (spare / MARKER).unlink(missing_ok=True)  # a spare is not a site anyone should serve
+            (spare / SPARE_MARKER).write_bytes(b"Kept by itpm-site for its next build.\n")
         except OSError:
+            _discard(spare)
             return
-        (spare / MARKER).unlink(missing_ok=True)  # a spare is not a site anyone should serve
         _save_record(cache / SPARE_RECORD, spare, self.reuse.linkable)
 
     def abort(self) -> None:
