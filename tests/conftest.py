@@ -104,7 +104,8 @@ def browser():
 def _point_cache_home(mp: pytest.MonkeyPatch, folder: Path) -> None:
     from itpm_site.cache import folder as cache_folder
 
-    mp.setenv("XDG_CACHE_HOME", str(folder))  # builds run as subprocesses too (Linux)
+    mp.setenv("XDG_CACHE_HOME", str(folder))
+    mp.setenv("ITPM_SITE_CACHE_DIR", str(folder / "itpm-site"))  # subprocesses, on any OS
     mp.setattr(cache_folder, "cache_home", lambda: folder / "itpm-site")  # any OS
 
 

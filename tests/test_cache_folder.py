@@ -299,8 +299,18 @@ def test_without_a_cache_home_nothing_is_cached(
     assert sorted(p.name for p in root.iterdir()) == ["content", "public", "site.yaml"]
 
 
+def test_itpm_site_cache_dir_names_the_cache_home_on_every_os(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ITPM_SITE_CACHE_DIR", str(tmp_path / "ci-cache"))
+    assert REAL_CACHE_HOME() == tmp_path / "ci-cache"
+    monkeypatch.setenv("ITPM_SITE_CACHE_DIR", "relative/cache")  # not a place to trust
+    assert REAL_CACHE_HOME() is None
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME is the Linux rule")
 def test_the_cache_home_follows_xdg_and_ignores_a_relative_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ITPM_SITE_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     assert REAL_CACHE_HOME() == Path("/somewhere/cache/itpm-site")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")

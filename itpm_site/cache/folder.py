@@ -38,12 +38,20 @@ _NAME = re.compile(r"[0-9a-f]{32}")
 _pruned: set[Path] = set()  # cache homes pruned by this process
 
 
+#: Names the cache home outright, on every OS: for CI caches and for tests.
+CACHE_HOME_VARIABLE = "ITPM_SITE_CACHE_DIR"
+
+
 def cache_home() -> Path | None:
     """The user's cache folder for itpm-site (not made here); None without an absolute one."""
-    try:
-        home = Path(platformdirs.user_cache_dir(APP, appauthor=False))
-    except Exception:  # no home directory to derive it from
-        return None
+    given = os.environ.get(CACHE_HOME_VARIABLE)
+    if given:
+        home = Path(given)
+    else:
+        try:
+            home = Path(platformdirs.user_cache_dir(APP, appauthor=False))
+        except Exception:  # no home directory to derive it from
+            return None
     return home if home.is_absolute() else None
 
 
