@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import field as attr
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
 from itpm_site.load.frontmatter import Document, FieldPath, Span
 from itpm_site.model.text import plural
@@ -209,6 +210,15 @@ def use_color(stream) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+class FieldPlace(TypedDict, total=False):
+    """Where on a field a diagnostic points, and what it adds (``Collector.on_field``)."""
+
+    code: str
+    key: bool  # at the key, not the value
+    label: str | None  # the field's name as shown, if not its path
+    suggestion: str  # the "did you mean" value
+
+
 class Collector:
     """Builds diagnostics against a document's positions."""
 
@@ -244,8 +254,9 @@ class Collector:
             )
         )
 
-    def error(
+    def on_field(
         self,
+        severity: Severity,
         doc: Document,
         path: FieldPath,
         message: str,
@@ -255,41 +266,21 @@ class Collector:
         label: str | None = None,
         suggestion: str = "",
     ) -> None:
-        """An error at ``path`` (its value, or its key); ``label`` overrides the field name."""
-        self.at(
-            doc,
-            doc.rel,
-            doc.span(path, key=key),
-            Severity.ERROR,
-            field_name(path) if label is None else label,
-            message,
-            hint,
-            code,
-            suggestion,
-        )
+        """A diagnostic at ``path`` (its value, or its key); ``label`` overrides the field name."""
+        field_ = field_name(path) if label is None else label
+        span = doc.span(path, key=key)
+        self.at(doc, doc.rel, span, severity, field_, message, hint, code, suggestion)
+
+    def error(
+        self, doc: Document, path: FieldPath, message: str, hint: str = "", **where: Unpack[FieldPlace]
+    ) -> None:
+        """An error at ``path``: see ``on_field`` for ``code``, ``key``, ``label``, ``suggestion``."""
+        self.on_field(Severity.ERROR, doc, path, message, hint, **where)
 
     def warning(
-        self,
-        doc: Document,
-        path: FieldPath,
-        message: str,
-        hint: str = "",
-        code: str = "",
-        key: bool = False,
-        label: str | None = None,
-        suggestion: str = "",
+        self, doc: Document, path: FieldPath, message: str, hint: str = "", **where: Unpack[FieldPlace]
     ) -> None:
-        self.at(
-            doc,
-            doc.rel,
-            doc.span(path, key=key),
-            Severity.WARNING,
-            field_name(path) if label is None else label,
-            message,
-            hint,
-            code,
-            suggestion,
-        )
+        self.on_field(Severity.WARNING, doc, path, message, hint, **where)
 
 
 def field_name(path: Iterable[str | int]) -> str:
