@@ -82,6 +82,14 @@ def cmdline(pid: int) -> bytes:
         return b""
 
 
+def whole_site_titled(folder: Path, title: str, files: set[str]) -> bool:
+    """The site in ``folder`` has exactly ``files``, and every page carries ``title``: one
+    whole build's output, not a mix of two."""
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    pages = list(folder.rglob("*.html"))
+    return found == files and all(title.encode() in p.read_bytes() for p in pages)
+
+
 def set_title(root: Path, title: str) -> None:
     (root / "site.yaml").write_text(f"title: {title}\nas_of: 2026-11-20\n", encoding="utf-8")
 
@@ -128,7 +136,10 @@ def kill_builds(
             before = digests(root / "public")
             continue
         killed += 1
-        assert digests(root / "public") == before, f"seed {seed}, kill {n}"
+        after = digests(root / "public")
+        if after != before:  # killed after its swap (while it saved caches or exited): all new
+            assert whole_site_titled(root / "public", f"Site {n}", set(before)), f"seed {seed}, kill {n}"
+            before = after
         deadline = time.monotonic() + 10
         while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
