@@ -102,7 +102,8 @@ def build_site(options: BuildOptions) -> BuildResult:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        loaded = load_portfolio(options.root, options.cache)
+        cache = cache_folder(options.root) if options.cache else None
+        loaded = load_portfolio(options.root, cache)
         result = BuildResult(loaded, list(loaded.diagnostics))
         if loaded.errors and not options.keep_going:
             return result
@@ -111,10 +112,9 @@ def build_site(options: BuildOptions) -> BuildResult:
                 entry.doc.release()  # diagnostics are made: less for every worker to carry
         # The cache is keyed by content, not by file.
         markdown = MarkdownCache()
-        folder = cache_folder(loaded.root) if options.cache else None
-        if folder is not None:
-            load_cache(markdown, folder)
-        return _write_site(options, loaded, result, markdown, gc_was_enabled)
+        if cache is not None:
+            load_cache(markdown, cache)
+        return _write_site(options, loaded, result, markdown, cache, gc_was_enabled)
     finally:
         gc.unfreeze()
         if gc_was_enabled:
@@ -126,9 +126,9 @@ def _write_site(
     loaded: LoadResult,
     result: BuildResult,
     markdown: MarkdownCache,
+    cache: Path | None,
     gc_enabled: bool = True,
 ) -> BuildResult:
-    cache = cache_folder(loaded.root) if options.cache else None
     site = prepare(options, loaded, markdown, template_cache(cache) if cache else None)
     # Done once here rather than in every forked render worker.
     site.portfolio.precompute()

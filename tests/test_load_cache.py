@@ -33,7 +33,7 @@ def summary(result) -> tuple:
 
 
 def load(root: Path):
-    return loading.load_portfolio(root, cache=True)
+    return loading.load_portfolio(root, cache=cache_folder(root))
 
 
 def kept_file(root: Path) -> Path:

@@ -1,6 +1,6 @@
 """Loading the portfolio on disk, with each content file's result kept between builds.
 
-``load_portfolio`` reads every file and loads it with ``load_file``. With ``cache``
+``load_portfolio`` reads every file and loads it with ``load_file``. With a cache folder
 (``build``), a content file whose bytes are those of the last build is not loaded again: its
 result is read back from the load cache (``cache.loaded``), and what is loaded is kept there
 for the next build. The result is the same either way, file for file and diagnostic for
@@ -13,18 +13,18 @@ import pickle
 from pathlib import Path
 
 from itpm_site.cache.digest import digest
-from itpm_site.cache.folder import cache_folder
 from itpm_site.cache.loaded import PICKLE, LoadCache
 from itpm_site.load.loader import THEMES_DIR, DiskSources, LoadedFile, load_file, load_sources
 from itpm_site.load.result import LoadResult
 
 
-def load_portfolio(root: Path, cache: bool = False) -> LoadResult:
+def load_portfolio(root: Path, cache: Path | None = None) -> LoadResult:
     """Load every file of the portfolio at ``root``: one pass, every problem reported
-    (``cache``: read back, and keep, the results of files unchanged between builds)."""
+    (``cache``: the portfolio's cache folder, to read back, and keep, the results of files
+    unchanged between builds)."""
     root = root.resolve()
     sources = DiskSources(root)
-    folder = cache_folder(root) if cache else None
+    folder = cache
     if folder is None:
         return load_sources(root, sources, themes=root / THEMES_DIR)
     store = LoadCache(folder, root)
