@@ -21,6 +21,7 @@ from itpm_site.commands.common import (
     output_option,
     report,
     root_option,
+    usage_error,
     verbosity_options,
 )
 from itpm_site.load.loader import PortfolioNotFound
@@ -107,11 +108,9 @@ def build(
         )
         result = build_site(options)
     except PortfolioNotFound as exc:
-        click.echo(f"itpm-site: error: {exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        usage_error(str(exc))
     except OutputError as exc:
-        click.echo(f"itpm-site: error: {exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        usage_error(str(exc))
     except OSError as exc:  # the environment (a read-only folder, a full disk), not a bug
         where = (output if output is not None else root / "public").resolve()
         click.echo(

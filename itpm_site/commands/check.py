@@ -9,10 +9,10 @@ import click
 from itpm_site.commands.common import (
     EXIT_CONTENT,
     EXIT_OK,
-    EXIT_USAGE,
     format_option,
     report,
     root_option,
+    usage_error,
     verbosity_options,
 )
 from itpm_site.load.loader import PortfolioNotFound
@@ -31,8 +31,7 @@ def check(root: Path, fmt: str, strict: bool, quiet: bool, verbose: bool) -> Non
         with paused_gc():
             result = load_portfolio(root)
     except PortfolioNotFound as exc:
-        click.echo(f"itpm-site: error: {exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        usage_error(str(exc))
     summary = report(result.diagnostics, result.files, fmt, quiet)
     failed = summary.errors > 0 or (strict and summary.warnings > 0)
     raise SystemExit(EXIT_CONTENT if failed else EXIT_OK)

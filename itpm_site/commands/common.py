@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -110,3 +111,19 @@ def os_problem(exc: OSError, where: Path | None = None) -> str:
     if exc.filename2 is not None:
         problem += f" (renaming to {exc.filename2})"
     return f"{path}: {problem}" if path is not None else problem
+
+
+def usage_error(message: str) -> NoReturn:
+    """Say what is wrong with how the command was called, and exit with EXIT_USAGE."""
+    click.echo(f"itpm-site: error: {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def exit_unless_portfolio(root: Path) -> None:
+    """For commands that need a portfolio before they load it (new, serve)."""
+    from itpm_site.load.loader import PortfolioNotFound, require_portfolio
+
+    try:
+        require_portfolio(root.resolve())
+    except PortfolioNotFound as exc:
+        usage_error(str(exc))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, root_option
+from itpm_site.commands.common import EXIT_OK, root_option, usage_error
 from itpm_site.diff.changes import Snapshot, compare
 from itpm_site.diff.json_format import format_json
 from itpm_site.diff.markdown import format_markdown
@@ -57,8 +57,7 @@ def diff(base: str, head: str | None, root: Path, fmt: str, max_chars: int | Non
             after = Snapshot(_label(head), _load(repo, loader, head_commit), head_commit)
         renames = repo.renames(base_commit, head_commit)
     except (GitError, PortfolioNotFound) as exc:
-        click.echo(f"itpm-site: error: {exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        usage_error(str(exc))
     result = compare(before, after, renames)
     if fmt == "json":
         click.echo(format_json(result), nl=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from itpm_site.commands.common import EXIT_USAGE, as_of_option, root_option
+from itpm_site.commands.common import as_of_option, exit_unless_portfolio, root_option
 from itpm_site.commands.scaffold import write_new_project
 from itpm_site.load.diagnostics import Collector
 from itpm_site.load.loader import CONTENT_DIR, load_config
@@ -51,13 +51,7 @@ def new_project(
 
     if not title.strip():
         raise click.BadParameter("the title must not be empty", param_hint="TITLE")
-    if not (root / CONTENT_DIR).is_dir():
-        click.echo(
-            f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
-            "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')",
-            err=True,
-        )
-        raise SystemExit(EXIT_USAGE)
+    exit_unless_portfolio(root)
     config = load_config(root, Collector())
     index = config.category_index()
     if normalize(category) not in index:

@@ -15,12 +15,13 @@ from itpm_site.commands.common import (
     EXIT_USAGE,
     as_of_option,
     base_url_option,
+    exit_unless_portfolio,
     os_problem,
     root_option,
+    usage_error,
     verbosity_options,
 )
 from itpm_site.load.diagnostics import use_color
-from itpm_site.load.loader import CONTENT_DIR
 from itpm_site.render.site import BuildOptions
 
 
@@ -94,13 +95,7 @@ def serve(
     from itpm_site.serve.server import PortInUse
     from itpm_site.serve.session import ServeSession
 
-    if not (root / CONTENT_DIR).is_dir():
-        click.echo(
-            f"itpm-site: error: no '{CONTENT_DIR}/' folder in {root.resolve()}: is this a "
-            "portfolio? (use --root DIR, or create one with 'itpm-site init DIR')",
-            err=True,
-        )
-        raise SystemExit(EXIT_USAGE)
+    exit_unless_portfolio(root)
 
     def echo(text: str, err: bool = False) -> None:
         if err or not quiet:
@@ -122,8 +117,7 @@ def serve(
             any_host=any_host,
         )
     except PortInUse as exc:
-        click.echo(f"itpm-site: error: {exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        usage_error(str(exc))
     except OSError as exc:
         problem = (
             os_problem(exc)

@@ -87,6 +87,15 @@ def _order(rel: str) -> str:
     return rel.lower()
 
 
+def require_portfolio(root: Path) -> None:
+    """Raise PortfolioNotFound unless ``root`` holds a content/ folder."""
+    if not (root / CONTENT_DIR).is_dir():
+        raise PortfolioNotFound(
+            f"no '{CONTENT_DIR}/' folder in {root}: is this a portfolio? "
+            "(use --root DIR, or create one with 'itpm-site init DIR')"
+        )
+
+
 def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
     """(path relative to ``root`` with '/', path) of the Markdown files per section, in a
     stable order independent of the file system.
@@ -94,12 +103,8 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
     Walks with os.scandir and builds the relative names as it goes: pathlib's glob and
     relative_to cost more than the rest of finding the files.
     """
+    require_portfolio(root)
     content = root / CONTENT_DIR
-    if not content.is_dir():
-        raise PortfolioNotFound(
-            f"no '{CONTENT_DIR}/' folder in {root}: is this a portfolio? "
-            "(use --root DIR, or create one with 'itpm-site init DIR')"
-        )
     found: dict[str, list[tuple[str, Path]]] = {}
     for section in SECTIONS:
         files: list[tuple[str, Path]] = []
