@@ -538,3 +538,25 @@ def test_every_folder_the_site_writes_is_reserved_from_free_pages(demo_site: Pat
     free_pages = {p.stem for p in (REPO / "content" / "pages").glob("*.md")}
     folders = {p.name for p in demo_site.iterdir() if p.is_dir()}
     assert folders - free_pages <= RESERVED_PAGE_SLUGS
+
+
+def test_keep_going_summary_counts_the_warnings_it_does_not_print(tiny: Path, tmp_path: Path) -> None:
+    # Only the errors are printed; the summary line still counts every problem, as check does
+    # and as the 'built …, N warnings' line after it does.
+    (tiny / "content" / "projects" / "broken.md").write_text("---\ntitle: X\n---\n", encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--root", str(tiny)])
+    built = runner.invoke(
+        cli, ["build", "--root", str(tiny), "--output", str(tmp_path / "o"), "--keep-going"]
+    )
+    assert built.exit_code == 0, built.output
+    summary = next(line for line in checked.output.splitlines() if " checked" in line)
+    assert summary in built.output.splitlines()
+    assert "warning:" not in built.output
+
+
+def test_build_says_one_project_not_one_projects(write_portfolio, tmp_path: Path) -> None:
+    root = write_portfolio(tmp_path / "one", {"content/projects/a.md": TINY["content/projects/alpha.md"]})
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--output", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "built 1 project," in result.output

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from itpm_site.load import frontmatter
-from itpm_site.load.frontmatter import SourceError, Span, parse_document, read_text
+from itpm_site.load.frontmatter import SourceError, Span, parse_document, parse_yaml_file, read_text
 from itpm_site.load.portfolio import load_portfolio
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -487,3 +487,17 @@ def test_a_yaml_error_without_a_position_is_still_a_source_error(monkeypatch):
         parse('---\ntitle: "not closed\n---\n')
     assert caught.value.message == "YAML syntax error: something went wrong"
     assert caught.value.code == "yaml"
+
+
+def test_blank_lines_above_the_fence_are_named_in_the_hint():
+    with pytest.raises(SourceError) as caught:
+        parse_document(Path("a.md"), "a.md", "\n\n---\ntitle: T\n---\n")
+    assert caught.value.code == "no-front-matter"
+    assert "remove the blank lines above the '---' on line 3" in caught.value.hint
+
+
+def test_a_site_yaml_that_is_not_key_value_lines_is_not_called_front_matter():
+    with pytest.raises(SourceError) as caught:
+        parse_yaml_file(Path("site.yaml"), "site.yaml", "x\n")
+    assert caught.value.message == "the file must be a set of 'key: value' lines"
+    assert "front matter" not in caught.value.hint and "site.yaml" in caught.value.hint

@@ -1332,7 +1332,7 @@ def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
             1,
             "YAML syntax error: found a tab character that violates indentation",
         ),
-        ("- a\n- b\n", 1, 1, "the front matter must be a set of 'key: value' lines"),
+        ("- a\n- b\n", 1, 1, "the file must be a set of 'key: value' lines"),
     ],
 )
 def test_a_broken_site_yaml_is_a_diagnostic(tmp_path, write_portfolio, text, line, column, message):
@@ -1477,3 +1477,17 @@ def test_the_misspelt_required_key_merge_reads_the_suggestion_not_the_message():
         ("owner", 4, "missing", Severity.ERROR),
         ("colour", 5, "unknown-key", Severity.WARNING),
     ]
+
+
+@pytest.mark.parametrize(
+    ("weeks", "message"),
+    [
+        ("-1", "'-1' is too small: the least allowed is 1"),
+        ("9999", "'9999' is too large: the most allowed is 520"),
+    ],
+)
+def test_a_setting_out_of_its_range_names_the_range(tmp_path, write_portfolio, weeks, message):
+    write_portfolio(tmp_path, {"site.yaml": f"history:\n  weeks: {weeks}\n", P: complete()})
+    (diag,) = [d for d in load_portfolio(tmp_path).diagnostics if d.path == "site.yaml"]
+    assert (diag.field, diag.line, diag.message) == ("history.weeks", 2, message)
+    assert diag.hint == "write a number from 1 to 520"

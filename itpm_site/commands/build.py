@@ -127,7 +127,7 @@ def build(
             else [d for d in diagnostics if d.is_error]
         )
         if shown or fmt != "human":
-            report(shown, result.loaded.files, fmt, quiet)
+            report(shown, result.loaded.files, fmt, quiet, counted=diagnostics)
     site = result.site  # set on every build that wrote its output
     if not result.ok or site is None:
         click.echo("itpm-site: build failed; the previous output was left untouched", err=True)
@@ -143,7 +143,7 @@ def build(
             f", {len(result.loaded.rejected)} file(s) with errors left out" if result.loaded.rejected else ""
         )
         click.echo(
-            f"built {len(portfolio.projects)} projects, {result.written} files into "
+            f"built {plural(len(portfolio.projects), 'project')}, {result.written} files into "
             f"{result.output} in {time.monotonic() - started:.1f} s{extra}{skipped}"
         )
     raise SystemExit(EXIT_OK)

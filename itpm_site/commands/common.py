@@ -87,11 +87,17 @@ def format_option(f):
 
 
 def report(
-    diagnostics: list[Diagnostic], files: int, fmt: str = "human", quiet: bool = False, stream=None
+    diagnostics: list[Diagnostic],
+    files: int,
+    fmt: str = "human",
+    quiet: bool = False,
+    stream=None,
+    counted: list[Diagnostic] | None = None,
 ) -> Summary:
-    """Print diagnostics in the chosen format and return the counts."""
+    """Print diagnostics in the chosen format and return the counts (of ``counted`` when only
+    some of them are printed: the summary line always counts every problem found)."""
     stream = stream or sys.stdout
-    summary = Summary.of(diagnostics, files)
+    summary = Summary.of(diagnostics if counted is None else counted, files)
     if fmt == "human":
         text = format_human(diagnostics, summary, color=use_color(stream))
         if quiet and not diagnostics:

@@ -217,10 +217,18 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
     first_nl = text.find("\n")
     first_line = text if first_nl < 0 else text[:first_nl]
     if not _is_fence(first_line):
+        hint = _EXPECTED_SHAPE
+        lines = text.splitlines()
+        below = next((n for n, line in enumerate(lines) if line.strip()), 0)
+        if below and _is_fence(lines[below]):
+            hint = (
+                f"remove the blank line{'s' if below > 1 else ''} above the '---' on line "
+                f"{below + 1}: the front matter starts on the file's first line"
+            )
         raise SourceError(
             "the file does not start with front matter ('---')",
             length=len(first_line) or 1,
-            hint=_EXPECTED_SHAPE,
+            hint=hint,
             code="no-front-matter",
         )
     # The closing fence: a line that is exactly '---' (or '...', YAML's document end).
@@ -251,26 +259,30 @@ _EXPECTED_SHAPE = (
 def parse_yaml_file(path: Path, rel: str, text: str) -> Document:
     """A whole file of YAML (``site.yaml``) as a Document whose YAML starts on line 1."""
     doc = Document(path=path, rel=rel, data={}, body="", body_line=0, yaml_text=text, line_offset=1)
-    doc.data = _parse_yaml(text, doc)
+    doc.data = _parse_yaml(text, doc, whole_file=True)
     return doc
 
 
-def _check_size(yaml_text: str, offset: int) -> None:
+def _check_size(yaml_text: str, offset: int, whole_file: bool) -> None:
     size = len(yaml_text.encode("utf-8", "surrogatepass"))
     if size > MAX_FRONT_MATTER_BYTES:
         # The line where the limit is crossed (characters never outnumber bytes).
         line = yaml_text.count("\n", 0, MAX_FRONT_MATTER_BYTES) + offset
         raise SourceError(
-            f"the front matter is {size:,} bytes; at most {MAX_FRONT_MATTER_BYTES:,} are read",
+            f"{'the file' if whole_file else 'the front matter'} is {size:,} bytes; at most "
+            f"{MAX_FRONT_MATTER_BYTES:,} are read",
             line,
-            hint="keep long text in the Markdown body, below the closing '---'",
+            hint="keep it to the settings"
+            if whole_file
+            else "keep long text in the Markdown body, below the closing '---'",
             code="too-large",
         )
 
 
-def _parse_yaml(yaml_text: str, doc: Document) -> dict:
+def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict:
+    """The YAML of a file's front matter, or (``whole_file``) of a whole YAML file."""
     offset = doc.line_offset
-    _check_size(yaml_text, offset)
+    _check_size(yaml_text, offset, whole_file)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -304,10 +316,12 @@ def _parse_yaml(yaml_text: str, doc: Document) -> dict:
         )
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(
-            "the front matter must be a set of 'key: value' lines",
+            f"{'the file' if whole_file else 'the front matter'} must be a set of 'key: value' lines",
             node.start_mark.line + offset,
             node.start_mark.column + 1,
-            hint=_EXPECTED_SHAPE,
+            hint=f"{doc.rel} holds settings such as 'title: …' and 'currency: EUR', one per line"
+            if whole_file
+            else _EXPECTED_SHAPE,
             code="yaml",
         )
     doc._tree = node

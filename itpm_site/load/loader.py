@@ -285,8 +285,46 @@ def _pydantic_to_diagnostics(
                 doc, loc, f"'{err.get('input')}' is not allowed", f"use one of: {expected}", code="choice"
             )
             continue
+        if kind in _BOUNDS:
+            too, words = _BOUNDS[kind]
+            low, high = _range_of(model, loc)
+            out.error(
+                doc,
+                loc,
+                f"'{err.get('input')}' is too {too}: {words} {next(iter(ctx.values()), '')}",
+                f"write a number from {low} to {high}" if low is not None and high is not None else "",
+                code="range",
+            )
+            continue
         message, hint = _GENERIC_MESSAGES.get(kind, (err["msg"], ""))
         out.error(doc, loc, message, hint, code=kind)
+
+
+#: A number out of its range: (too what, the bound in words).
+_BOUNDS = {
+    "greater_than_equal": ("small", "the least allowed is"),
+    "greater_than": ("small", "it must be more than"),
+    "less_than_equal": ("large", "the most allowed is"),
+    "less_than": ("large", "it must be less than"),
+}
+
+
+def _range_of(model: type[BaseModel], loc: tuple) -> tuple[object, object]:
+    """The inclusive bounds (ge, le) the model sets on the field at ``loc``, where it says."""
+    current: object = model
+    field = None
+    for key in loc:
+        fields = getattr(current, "model_fields", None)
+        if not isinstance(key, str) or not fields or key not in fields:
+            return None, None
+        field = fields[key]
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    if field is None:
+        return None, None
+    low = next((m.ge for m in field.metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), None)
+    return low, high
 
 
 def _required_hint(model: type[BaseModel], loc: tuple) -> str:
