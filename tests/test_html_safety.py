@@ -1,0 +1,118 @@
+"""Text from site.yaml, the command line and the content that must not reach a page, a
+sitemap or a terminal as it is: an unchecked base URL, control characters in a body, bidi
+and zero-width characters in check's output, and categories spelt alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from itpm_site.build import build_site
+from itpm_site.cli import cli
+from itpm_site.load.portfolio import load_portfolio
+from itpm_site.model.config import check_base_url
+from itpm_site.render.site import BuildOptions
+
+pytestmark = pytest.mark.usefixtures("plain_env")
+
+P = "content/projects"
+PROJECT = "---\ntitle: A\nphase: planning\nowner: Nino\ncategory: software\n---\n"
+EVIL = 'https://example.org/x/"><script>alert(1)</script>'
+
+
+def site_errors(root: Path) -> list[tuple[str, int, str, str]]:
+    return [(d.path, d.line, d.field, d.message) for d in load_portfolio(root).errors]
+
+
+# ------------------------------------------------------------------------------ base_url
+
+
+def test_base_url_with_markup_in_site_yaml_is_an_error_at_its_line(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(
+        tmp_path,
+        {"site.yaml": f"title: T\nbase_url: {json.dumps(EVIL)}\n", f"{P}/a.md": PROJECT},
+    )
+    [error] = load_portfolio(root).errors
+    assert (error.path, error.line, error.field) == ("site.yaml", 2, "base_url")
+    assert "must not contain '\"'" in error.message
+    assert "https://" in error.hint and "/portfolio/" in error.hint
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        EVIL,
+        "/x/<b>",
+        "/a b/",
+        "https://example.org/\\x",
+        "/x/\x1b[31m",
+        "/x\x85/y/",
+        "javascript:alert(1)",
+        "ftp://example.org/",
+        "portfolio/",
+        "//evil.example/",
+        "https:///x",
+        "'/x/'",
+    ],
+)
+def test_base_url_rejects_what_is_no_address(value: str) -> None:
+    with pytest.raises(ValueError, match="the base URL"):
+        check_base_url(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "normalized"),
+    [
+        ("", "/"),
+        ("/", "/"),
+        ("/portfolio", "/portfolio/"),
+        ("https://acme.github.io/portfolio", "https://acme.github.io/portfolio/"),
+        ("HTTP://intranet:8080/pf/", "HTTP://intranet:8080/pf/"),
+        ("https://example.org/a&b/%20c/", "https://example.org/a&b/%20c/"),
+    ],
+)
+def test_base_url_accepts_paths_and_web_addresses(value: str, normalized: str) -> None:
+    assert check_base_url(value) == normalized
+
+
+def test_base_url_option_is_checked_as_a_usage_error(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path, {f"{P}/a.md": PROJECT})
+    result = CliRunner().invoke(
+        cli, ["build", "--root", str(root), "--output", str(tmp_path / "out"), "--base-url", EVIL]
+    )
+    assert result.exit_code == 2
+    assert "--base-url" in result.output and "must not contain" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_404_page_escapes_the_base_url_whatever_it_holds(tmp_path: Path, write_portfolio) -> None:
+    # The build API takes a base URL as given: what the 404 page pastes into its links is
+    # escaped all the same.
+    root = write_portfolio(tmp_path, {f"{P}/a.md": PROJECT})
+    out = tmp_path / "out"
+    options = BuildOptions(root=root, output=out, as_of=dt.date(2026, 3, 1), base_url=EVIL)
+    assert build_site(options).ok
+    page = (out / "404.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    assert "&#34;&gt;&lt;script&gt;" in page
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<script>" not in sitemap
+
+
+def test_an_ampersand_in_the_base_url_is_escaped_in_the_404_page_and_sitemap(
+    tmp_path: Path, write_portfolio
+) -> None:
+    root = write_portfolio(tmp_path, {f"{P}/a.md": PROJECT})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["build", "-q", "--root", str(root), "--output", str(out), "--base-url", "https://example.org/a&b/"],
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("404.html", "sitemap.xml"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "a&amp;b/" in text and "a&b/" not in text, name
