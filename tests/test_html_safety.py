@@ -15,6 +15,7 @@ from itpm_site.build import build_site
 from itpm_site.cli import cli
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.config import check_base_url
+from itpm_site.render.markdown import render_markdown
 from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -116,3 +117,21 @@ def test_an_ampersand_in_the_base_url_is_escaped_in_the_404_page_and_sitemap(
     for name in ("404.html", "sitemap.xml"):
         text = (out / name).read_text(encoding="utf-8")
         assert "a&amp;b/" in text and "a&b/" not in text, name
+
+
+# ------------------------------------------------------------------------------ Markdown bodies
+
+
+def test_control_characters_in_a_body_do_not_reach_the_page(tmp_path: Path, write_portfolio) -> None:
+    body = "Red \x1b[31malert\x07 here, DEL \x7f, C1 \x85, VT \x0b.\n"
+    root = write_portfolio(tmp_path, {f"{P}/a.md": PROJECT + body})
+    out = tmp_path / "out"
+    assert build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 3, 1))).ok
+    page = (out / "projects" / "a" / "index.html").read_text(encoding="utf-8")
+    assert not set(page) & {"\x1b", "\x07", "\x7f", "\x85", "\x0b"}
+    assert "Red \ufffd[31malert\ufffd here" in page
+
+
+def test_tabs_and_line_breaks_in_a_body_are_kept() -> None:
+    assert render_markdown("    a\tb\r\n    c\n") == "<pre><code>a\tb\nc\n</code></pre>\n"
+    assert render_markdown("a\x0cb") == "<p>a\x0cb</p>\n"  # form feed is HTML whitespace
