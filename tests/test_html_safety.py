@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from itpm_site.build import build_site
 from itpm_site.cli import cli
+from itpm_site.load.diagnostics import Diagnostic, Severity, Summary, format_github, format_human
+from itpm_site.load.diagnostics import format_json as diagnostics_json
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.config import check_base_url
 from itpm_site.render.markdown import render_markdown
@@ -135,3 +137,71 @@ def test_control_characters_in_a_body_do_not_reach_the_page(tmp_path: Path, writ
 def test_tabs_and_line_breaks_in_a_body_are_kept() -> None:
     assert render_markdown("    a\tb\r\n    c\n") == "<pre><code>a\tb\nc\n</code></pre>\n"
     assert render_markdown("a\x0cb") == "<p>a\x0cb</p>\n"  # form feed is HTML whitespace
+
+
+# ------------------------------------------------------------------------------ check's output
+
+
+def _disguised() -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            f"{P}/a.md",
+            3,
+            8,
+            Severity.ERROR,
+            "phase",
+            "'plan\u202egninnalp' is not a phase",
+            "use one of: planning",
+            "choice",
+            14,
+            'phase: "plan\u202egninnalp\u200b\u2066\ufeff"',
+        )
+    ]
+
+
+HIDDEN = set(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def test_human_and_github_output_show_bidi_and_zero_width_characters() -> None:
+    human = format_human(_disguised(), Summary(1, 0, 1))
+    github = format_github(_disguised(), Summary(1, 0, 1))
+    for text in (human, github):
+        assert not set(text) & HIDDEN
+        assert "plan\\u202egninnalp" in text
+    assert 'phase: "plan\\u202egninnalp\\u200b\\u2066\\ufeff"' in human
+
+
+def test_json_output_escapes_bidi_characters_and_keeps_the_value() -> None:
+    text = diagnostics_json(_disguised(), Summary(1, 0, 1))
+    assert not set(text) & HIDDEN
+    assert json.loads(text)["diagnostics"][0]["message"] == "'plan\u202egninnalp' is not a phase"
+
+
+def test_check_shows_a_disguised_value_as_it_is(tmp_path: Path, write_portfolio) -> None:
+    project = '---\ntitle: A\nphase: "plan\u202egninnalp"\nowner: Nino\n---\n'
+    root = write_portfolio(tmp_path, {f"{P}/a.md": project})
+    for fmt in ("human", "github"):
+        result = CliRunner().invoke(cli, ["check", "--root", str(root), "--format", fmt])
+        assert result.exit_code == 1
+        assert "\u202e" not in result.output and "plan\\u202egninnalp" in result.output
+
+
+@pytest.mark.parametrize("owner", ["\u200b", "\u200b \u2060", "\ufeff", "\u3000", "\u200e\u2028"])
+def test_an_owner_of_only_invisible_characters_is_empty(tmp_path: Path, write_portfolio, owner: str) -> None:
+    project = f"---\ntitle: A\nphase: planning\nowner: {json.dumps(owner)}\n---\n"
+    root = write_portfolio(tmp_path, {f"{P}/a.md": project})
+    [error] = load_portfolio(root).errors
+    assert (error.line, error.field, error.message, error.code) == (
+        4,
+        "owner",
+        "'owner' is empty",
+        "empty-value",
+    )
+
+
+def test_a_value_with_a_zero_width_joiner_among_letters_is_text(tmp_path: Path, write_portfolio) -> None:
+    project = '---\ntitle: A\nphase: planning\nowner: "Nino\u200dB"\n---\n'
+    root = write_portfolio(tmp_path, {f"{P}/a.md": project})
+    assert load_portfolio(root).errors == []

@@ -38,6 +38,7 @@ from itpm_site.load.frontmatter import (
 )
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.config import SiteConfig, is_folder_name
+from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
     RECOMMENDED_FIELDS,
     Page,
@@ -263,7 +264,7 @@ def _pydantic_to_diagnostics(
                 label=field_name(loc),
             )
             continue
-        blank = isinstance(err.get("input"), str) and not err["input"].strip()
+        blank = isinstance(err.get("input"), str) and is_blank(err["input"])
         if err.get("input") is None or (kind == "too_short" and blank):
             # `phase:` with nothing after it (YAML null), or a blank text such as `owner: ''`.
             out.error(
