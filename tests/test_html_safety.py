@@ -205,3 +205,57 @@ def test_a_value_with_a_zero_width_joiner_among_letters_is_text(tmp_path: Path, 
     project = '---\ntitle: A\nphase: planning\nowner: "Nino\u200dB"\n---\n'
     root = write_portfolio(tmp_path, {f"{P}/a.md": project})
     assert load_portfolio(root).errors == []
+
+
+# ------------------------------------------------------------------------------ categories
+
+
+def test_categories_spelt_alike_are_each_an_error_naming_the_other(tmp_path: Path, write_portfolio) -> None:
+    site = (
+        "categories:\n"
+        "  - {slug: software, label: Software}\n"
+        "  - {slug: software, label: Soft 2}\n"
+        "  - {slug: web, label: Software, aliases: [software]}\n"
+        "  - slug: data\n"
+        "    label: Data\n"
+        "    aliases: [data, Soft-2]\n"
+    )
+    root = write_portfolio(tmp_path, {"site.yaml": site, f"{P}/a.md": PROJECT})
+    assert site_errors(root) == [
+        (
+            "site.yaml",
+            3,
+            "categories[1].slug",
+            "slug 'software' is already the slug of category 'software' on line 2",
+        ),
+        (
+            "site.yaml",
+            4,
+            "categories[2].label",
+            "label 'Software' is already the slug of category 'software' on line 2",
+        ),
+        (
+            "site.yaml",
+            4,
+            "categories[2].aliases[0]",
+            "alias 'software' is already the slug of category 'software' on line 2",
+        ),
+        (
+            "site.yaml",
+            7,
+            "categories[3].aliases[1]",
+            "alias 'Soft-2' is already the label 'Soft 2' of category 'software' on line 3",
+        ),
+    ]
+
+
+def test_a_category_may_repeat_its_own_spellings(tmp_path: Path, write_portfolio) -> None:
+    site = "categories:\n  - {slug: software, label: Software, aliases: [software, SOFTWARE]}\n"
+    root = write_portfolio(tmp_path, {"site.yaml": site, f"{P}/a.md": PROJECT})
+    assert site_errors(root) == []
+
+
+def test_the_default_categories_do_not_clash() -> None:
+    from itpm_site.model.config import SiteConfig
+
+    assert SiteConfig().category_clashes(lambda path: 0) == []

@@ -402,7 +402,11 @@ def config_from_source(
         return SiteConfig()
     if doc is None:  # an empty site.yaml means "all defaults"
         return SiteConfig()
-    config = validate_document(doc, SiteConfig, out) or SiteConfig()
+    validated = validate_document(doc, SiteConfig, out)
+    config = validated or SiteConfig()
+    if validated is not None and "categories" in doc.data:
+        for field_path, message, hint in config.category_clashes(lambda p: doc.span(p).line):
+            out.error(doc, field_path, message, hint, code="category-clash")
     if themes is not None:
         _check_theme(config.theme, themes, doc, out)
     return config

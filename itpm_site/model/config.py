@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
@@ -197,6 +198,14 @@ class HistorySettings(BaseModel):
     )
 
 
+#: Where a value is in site.yaml: ('categories', 2, 'aliases', 0) (as the loader's FieldPath).
+FieldPath = tuple[str | int, ...]
+
+
+def _spelling_kind(path: FieldPath) -> str:
+    return "alias" if path[2] == "aliases" else str(path[2])
+
+
 def is_folder_name(name: str) -> bool:
     """``name`` names a folder directly under another (a theme under themes/): no path."""
     return name not in ("", ".", "..") and not any(c in name for c in "/\\:")
@@ -313,6 +322,39 @@ class SiteConfig(BaseModel):
         if not base.endswith(("/", "=", "#")):  # a query such as ?path= takes the path as is
             base += "/"
         return base + source.lstrip("/")
+
+    def category_clashes(self, line_of: Callable[[FieldPath], int]) -> list[tuple[FieldPath, str, str]]:
+        """(field path, message, hint) for each slug, label or alias of a category that
+        another category spells the same way (as the matcher compares them): the project's
+        category would silently be the first. ``line_of`` gives the line of a field path in
+        site.yaml, to name the other category by its line."""
+        first: dict[str, tuple[int, FieldPath, str]] = {}  # normalized -> (index, path, written)
+        clashes: list[tuple[FieldPath, str, str]] = []
+        for i, category in enumerate(self.categories):
+            named: list[tuple[FieldPath, str]] = [
+                (("categories", i, "slug"), category.slug),
+                (("categories", i, "label"), category.label),
+                *((("categories", i, "aliases", j), alias) for j, alias in enumerate(category.aliases)),
+            ]
+            for path, written in named:
+                key = vocab.normalize(written)
+                other = first.setdefault(key, (i, path, written))
+                if other[0] == i:
+                    continue  # its own spellings may repeat each other ('software', 'Software')
+                j, other_path, other_written = other
+                other_what = _spelling_kind(other_path)
+                if other_what != "slug":
+                    other_what += f" '{other_written}'"
+                clashes.append(
+                    (
+                        path,
+                        f"{_spelling_kind(path)} '{written}' is already the {other_what} of "
+                        f"category '{self.categories[j].slug}' on line {line_of(other_path)}",
+                        "give each category its own slug, label and aliases: a project's category "
+                        "matches only the first one",
+                    )
+                )
+        return clashes
 
     def category_index(self) -> dict[str, Category]:
         """Every accepted spelling (normalized) -> category."""
