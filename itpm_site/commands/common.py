@@ -52,9 +52,24 @@ def output_option(f):
     )(f)
 
 
+def _base_url(ctx, param, value):
+    if value is None:
+        return None
+    from itpm_site.model.config import BASE_URL_HINT, check_base_url
+
+    try:
+        return check_base_url(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}; {BASE_URL_HINT}") from None
+
+
 def base_url_option(f):
     return click.option(
-        "--base-url", default=None, metavar="URL", help="Override site.yaml's base_url, e.g. /portfolio/."
+        "--base-url",
+        callback=_base_url,
+        default=None,
+        metavar="URL",
+        help="Override site.yaml's base_url, e.g. /portfolio/ or https://acme.github.io/portfolio/.",
     )(f)
 
 

@@ -93,7 +93,11 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 # Characters that must not reach a log or a terminal as they are: a line break would let a
 # value start a line of its own (where CI reads '::warning …' as a command), ESC and the other
 # controls rewrite the terminal, and a lone surrogate (an undecodable file name) is no UTF-8.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) would show a
+# value other than it is, reordered ('Trojan source'), and zero-width characters (U+200B-U+200D,
+# U+2060, U+FEFF) would hide in it: they are written as escapes too.
+_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff{_INVISIBLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -115,11 +119,20 @@ def visible(text: str) -> str:
 
 def valid_utf8_json(text: str) -> str:
     """JSON text (from ``json.dumps(ensure_ascii=False)``) with each lone surrogate (a byte
-    of a file name that is not UTF-8) written as the text '\\xff', so it encodes as UTF-8."""
-    return _SURROGATE.sub(lambda m: json.dumps(_visible_char(m))[1:-1], text)
+    of a file name that is not UTF-8) written as the text '\\xff', so it encodes as UTF-8, and
+    each bidirectional control or zero-width character as a JSON escape ('\\u202e', the same
+    string to a JSON reader), so the text shows as it is when printed."""
+    return _SURROGATE.sub(_json_escape, text)
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+def _json_escape(match: re.Match) -> str:
+    char = match[0]
+    if "\ud800" <= char <= "\udfff":
+        return json.dumps(_visible_char(match))[1:-1]
+    return f"\\u{ord(char):04x}"
+
+
+_SURROGATE = re.compile(f"[\\ud800-\\udfff{_INVISIBLE}]")
 #: Longest source line shown under a diagnostic (around the culprit's column).
 _EXCERPT_WIDTH = 200
 

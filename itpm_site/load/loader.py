@@ -38,6 +38,7 @@ from itpm_site.load.frontmatter import (
 )
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.config import SiteConfig, is_folder_name
+from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
     RECOMMENDED_FIELDS,
     Page,
@@ -263,7 +264,7 @@ def _pydantic_to_diagnostics(
                 label=field_name(loc),
             )
             continue
-        blank = isinstance(err.get("input"), str) and not err["input"].strip()
+        blank = isinstance(err.get("input"), str) and is_blank(err["input"])
         if err.get("input") is None or (kind == "too_short" and blank):
             # `phase:` with nothing after it (YAML null), or a blank text such as `owner: ''`.
             out.error(
@@ -439,7 +440,11 @@ def config_from_source(
         return SiteConfig()
     if doc is None:  # an empty site.yaml means "all defaults"
         return SiteConfig()
-    config = validate_document(doc, SiteConfig, out) or SiteConfig()
+    validated = validate_document(doc, SiteConfig, out)
+    config = validated or SiteConfig()
+    if validated is not None and "categories" in doc.data:
+        for field_path, message, hint in config.category_clashes(lambda p: doc.span(p).line):
+            out.error(doc, field_path, message, hint, code="category-clash")
     if themes is not None:
         _check_theme(config.theme, themes, doc, out)
     return config

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
@@ -196,6 +198,14 @@ class HistorySettings(BaseModel):
     )
 
 
+#: Where a value is in site.yaml: ('categories', 2, 'aliases', 0) (as the loader's FieldPath).
+FieldPath = tuple[str | int, ...]
+
+
+def _spelling_kind(path: FieldPath) -> str:
+    return "alias" if path[2] == "aliases" else str(path[2])
+
+
 def is_folder_name(name: str) -> bool:
     """``name`` names a folder directly under another (a theme under themes/): no path."""
     return name not in ("", ".", "..") and not any(c in name for c in "/\\:")
@@ -255,7 +265,10 @@ class SiteConfig(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return normalize_base_url(value)
+        try:
+            return check_base_url(value)
+        except ValueError as exc:
+            raise fail("url", str(exc), BASE_URL_HINT) from None
 
     @field_validator("exchange_rates")
     @classmethod
@@ -310,6 +323,39 @@ class SiteConfig(BaseModel):
             base += "/"
         return base + source.lstrip("/")
 
+    def category_clashes(self, line_of: Callable[[FieldPath], int]) -> list[tuple[FieldPath, str, str]]:
+        """(field path, message, hint) for each slug, label or alias of a category that
+        another category spells the same way (as the matcher compares them): the project's
+        category would silently be the first. ``line_of`` gives the line of a field path in
+        site.yaml, to name the other category by its line."""
+        first: dict[str, tuple[int, FieldPath, str]] = {}  # normalized -> (index, path, written)
+        clashes: list[tuple[FieldPath, str, str]] = []
+        for i, category in enumerate(self.categories):
+            named: list[tuple[FieldPath, str]] = [
+                (("categories", i, "slug"), category.slug),
+                (("categories", i, "label"), category.label),
+                *((("categories", i, "aliases", j), alias) for j, alias in enumerate(category.aliases)),
+            ]
+            for path, written in named:
+                key = vocab.normalize(written)
+                other = first.setdefault(key, (i, path, written))
+                if other[0] == i:
+                    continue  # its own spellings may repeat each other ('software', 'Software')
+                j, other_path, other_written = other
+                other_what = _spelling_kind(other_path)
+                if other_what != "slug":
+                    other_what += f" '{other_written}'"
+                clashes.append(
+                    (
+                        path,
+                        f"{_spelling_kind(path)} '{written}' is already the {other_what} of "
+                        f"category '{self.categories[j].slug}' on line {line_of(other_path)}",
+                        "give each category its own slug, label and aliases: a project's category "
+                        "matches only the first one",
+                    )
+                )
+        return clashes
+
     def category_index(self) -> dict[str, Category]:
         """Every accepted spelling (normalized) -> category."""
         index: dict[str, Category] = {}
@@ -317,6 +363,47 @@ class SiteConfig(BaseModel):
             for spelling in category.spellings():
                 index.setdefault(vocab.normalize(spelling), category)
         return index
+
+
+#: What a base URL may be, for the messages that reject one.
+BASE_URL_HINT = (
+    "write '/', a path from the server's root such as /portfolio/, or an http(s) address "
+    "such as https://acme.github.io/portfolio/"
+)
+
+# Characters a base URL never needs and that would let it break out of an HTML attribute,
+# an XML element or a URL: quotes, angle brackets, backslash, backtick, braces, pipe, caret,
+# whitespace and control characters (the C0 and C1 ranges and DEL).
+_BASE_URL_UNSAFE = re.compile(r"[\"'<>\\`{}|^\s\x00-\x1f\x7f-\x9f]")
+
+
+def check_base_url(value: str) -> str:
+    """``value`` as a base URL (normalized, see ``normalize_base_url``) if it is '/', a path
+    from the server's root or an http(s) address; else ValueError saying what is wrong.
+
+    The base URL is written into every page's links (the 404 page's and the sitemap's as
+    they are), so it is held to what an address may hold, whatever the page escapes.
+    """
+    value = value.strip()
+    if not value:
+        return "/"
+    bad = _BASE_URL_UNSAFE.search(value)
+    if bad:
+        char = bad[0]
+        shown = repr(char) if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+        raise ValueError(f"the base URL must not contain {shown}: {value!r}")
+    lowered = value.lower()
+    if lowered.startswith(("https://", "http://")):
+        host = value.split("://", 1)[1].split("/", 1)[0]
+        if not host:
+            raise ValueError(f"the base URL names no host: {value!r}")
+    elif value.startswith("//"):
+        raise ValueError(f"the base URL has no scheme (write https:// before the host): {value!r}")
+    elif not value.startswith("/"):
+        scheme = value.split(":", 1)[0] if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) else ""
+        what = f"a {scheme}: address" if scheme else "a relative path"
+        raise ValueError(f"the base URL must be a path from '/' or an http(s) address, not {what}: {value!r}")
+    return normalize_base_url(value)
 
 
 def normalize_base_url(value: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -59,9 +60,19 @@ def _text(value: Any) -> Any:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
-        return value.strip()
+        value = value.strip()
+        # Only invisible characters (a zero-width space, a direction mark) is no text either.
+        return "" if is_blank(value) else value
     return value
 
+
+def is_blank(value: str) -> bool:
+    """``value`` shows nothing: every character of it is a space of some kind or a format
+    character such as a zero-width space (Unicode categories Zs, Zl, Zp, Cf); '' is blank."""
+    return all(c.isspace() or unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value)
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp"})
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 OptionalText = Annotated[str, BeforeValidator(_text)]

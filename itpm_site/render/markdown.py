@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import re
 import sys
 import threading
 from functools import lru_cache
@@ -59,9 +60,15 @@ def _fit_headings(state) -> None:
         token.tag = f"h{open_levels[-1][1]}"
 
 
+#: Control characters HTML does not allow in a page (C0 but tab, line feed, form feed and
+#: carriage return; DEL; C1): a body holding one (an ESC pasted from a terminal) would make
+#: the page invalid, so each is shown as U+FFFD, as markdown-it shows NUL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def render_markdown(text: str, allow_html: bool = False) -> str:
     """Render one body. Headings start at h2 in bodies; the page title is the h1."""
-    html: str = _parser(allow_html).render(text)
+    html: str = _parser(allow_html).render(_CONTROLS.sub("\ufffd", text))
     return html
 
 
@@ -118,8 +125,9 @@ def _cache_version() -> str:
     # Rendering changes with these; a new version of either starts a fresh cache. (Read from
     # the installed metadata: a warm build need not import markdown-it.)
     # The marshal format may change with Python's version. The leading number changes with
-    # how bodies are rendered here (3: headings fitted under the page's outline).
-    return f"3/{sys.implementation.cache_tag}/{version('markdown-it-py')}/{version('mdit-py-plugins')}"
+    # how bodies are rendered here (3: headings fitted under the page's outline; 4: control
+    # characters shown as U+FFFD).
+    return f"4/{sys.implementation.cache_tag}/{version('markdown-it-py')}/{version('mdit-py-plugins')}"
 
 
 def load_cache(cache: MarkdownCache, folder: Path) -> None:

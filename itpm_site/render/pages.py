@@ -19,7 +19,7 @@ from html import escape as xml_escape
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import Portfolio, ProjectView
@@ -342,7 +342,9 @@ def make_environment(
         if _IN_FRAGMENT.get(False):  # nested: the outer fragment resolves the links
             return Markup(html)
         up = url("x")[:-1]  # this page's way to the site root: '../../', '' or the base URL
-        return Markup(html.replace(_ROOT_MARK, up).replace(_HOME_MARK, url("")))
+        # The fragment's HTML is final: what goes into it is escaped here, as the template
+        # would have escaped it (the 404 page's base URL is site.yaml's text as written).
+        return Markup(html.replace(_ROOT_MARK, escape(up)).replace(_HOME_MARK, escape(url(""))))
 
     def fragment(*key: Any, caller) -> Markup:
         """``{% call fragment(key…) %}…{% endcall %}``: render once per build, reuse after.
