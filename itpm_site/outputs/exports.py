@@ -493,7 +493,8 @@ def _event(m: MilestoneView, stamp: str, base_url: str) -> Iterator[str]:
     yield f"UID:{milestone_uid(m)}"
     yield f"DTSTAMP:{stamp}"
     yield f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}"
-    yield f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"
+    if day < dt.date.max:  # without DTEND an all-day event lasts the one day (RFC 5545)
+        yield f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"
     done = "✓ " if m.milestone.done else ""
     yield f"SUMMARY:{ics_text(f'{done}{m.project.title}: {m.milestone.name}')}"
     yield f"DESCRIPTION:{ics_text(description)}"
