@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import icalendar
@@ -327,3 +328,72 @@ def test_portfolio_json_streamed_equals_the_whole_document(write_portfolio, tmp_
     whole = json.dumps(portfolio_data(portfolio, "/"), ensure_ascii=False, separators=(",", ":"))
     assert portfolio_json(portfolio, "/") == (whole + "\n").encode("utf-8")
     assert len(json.loads(portfolio_json(portfolio, "/"))["projects"]) == 3
+
+
+CENTS = {
+    "site.yaml": "title: Cents\ncurrency: USD\nexchange_rates: {EUR: 1.1}\n",
+    "content/projects/under.md": "---\ntitle: Under\nphase: planning\nowner: O\n"
+    "budget: {planned: 1000.50, forecast: 1000.49, actual: 200.50}\n---\n",
+    "content/projects/over.md": "---\ntitle: Over\nphase: planning\nowner: O\n"
+    "budget: {planned: 0.49, forecast: 2.5, currency: EUR}\n---\n",
+    "content/projects/on-plan.md": "---\ntitle: On plan\nphase: planning\nowner: O\n"
+    "budget: {planned: 10.5, currency: EUR}\n---\n",
+    "content/projects/no-plan.md": "---\ntitle: No plan\nphase: planning\nowner: O\n"
+    "budget: {forecast: 7.5, actual: 0.4}\n---\n",
+}
+
+
+def test_every_export_row_reconciles_in_whole_units(tmp_path, write_portfolio):
+    """Amounts with cents: every project row carries the whole-unit figures the pages show,
+    so planned + variance = EAC on each row, in its currency and converted."""
+    root = write_portfolio(tmp_path, CENTS)
+    out = tmp_path / "out"
+    result = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, search=False))
+    assert result.ok, [d.headline() for d in result.diagnostics]
+
+    rows = read_csv(out / "projects.csv")
+    csv_rows = {r[0]: dict(zip(PROJECT_COLUMNS, r, strict=True)) for r in rows[1:]}
+    doc = json.loads((out / "portfolio.json").read_text(encoding="utf-8"))
+    json_rows = {p["slug"]: p["budget"] for p in doc["projects"]}
+    for slug, row in csv_rows.items():
+        budget = json_rows[slug]
+        for planned, variance, eac in (
+            (row["planned"], row["variance"], row["eac"]),
+            (budget["planned"], budget["variance"], budget["eac"]),
+        ):
+            if planned:
+                assert Decimal(planned) + Decimal(variance) == Decimal(eac), slug
+        if budget["base"]:
+            base = budget["base"]
+            assert Decimal(base["planned"]) + Decimal(base["variance"]) == Decimal(base["eac"]), slug
+            assert (row["planned_base"], row["eac_base"]) == (base["planned"], base["eac"])
+
+    under = csv_rows["under"]
+    assert (under["planned"], under["forecast"], under["eac"], under["variance"]) == (
+        "1001",
+        "1000",
+        "1000",
+        "-1",
+    )
+    assert under["actual"] == "201" and json_rows["under"]["actual"] == "201"
+    assert (json_rows["over"]["planned"], json_rows["over"]["eac"], json_rows["over"]["variance"]) == (
+        "0",
+        "3",
+        "3",
+    )
+    assert json_rows["on-plan"]["base"] == {"planned": "12", "actual": None, "eac": "12", "variance": "0"}
+    assert (csv_rows["no-plan"]["planned"], csv_rows["no-plan"]["eac"], csv_rows["no-plan"]["actual"]) == (
+        "",
+        "8",
+        "0",
+    )
+    # The rows add up to the rollup, in each currency.
+    by_currency = doc["rollup"]["budget"]["by_currency"]
+    for currency, figures in by_currency.items():
+        for key in ("planned", "eac", "variance"):
+            column = [
+                Decimal(json_rows[s][key])
+                for s in json_rows
+                if json_rows[s]["currency"] == currency and json_rows[s]["planned"]
+            ]
+            assert sum(column) == Decimal(figures[key]), (currency, key)

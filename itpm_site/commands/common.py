@@ -24,12 +24,18 @@ FORMATS = {"human": format_human, "github": format_github, "json": format_json}
 
 
 def _as_of(ctx, param, value):
+    from itpm_site.model.fields import date_out_of_range
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+    problem = date_out_of_range(day)
+    if problem:  # the same range as every date in the content
+        raise click.BadParameter(problem)
+    return day
 
 
 def root_option(f):

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _SUFFIX = {"k": 3, "m": 6, "mn": 6, "bn": 9, "b": 9}
+#: The largest power of ten a suffix multiplies by.
+MAX_SCALE = max(_SUFFIX.values())
 _PLAIN = re.compile(r"\d+(\.\d+)?")
 # Thousands separated by commas (or underscores, as in Python): 1,250,000.50
 _GROUPED = re.compile(r"\d{1,3}([,_]\d{3})+(\.\d+)?")

@@ -256,19 +256,39 @@ Bool = Annotated[bool, BeforeValidator(_bool), WithJsonSchema({"type": "boolean"
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+#: The dates every date field accepts (project, milestone and status dates, site.yaml's
+#: ``as_of``, the ``--as-of`` option): wide enough for any real portfolio, and far enough from
+#: the calendar's ends (year 1 and 9999) that the day after a date, the month after it and a
+#: fiscal year's label always exist.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2999, 12, 31)
+DATE_RANGE = f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+
+
+def date_out_of_range(day: dt.date) -> str | None:
+    """Why ``day`` is not accepted (outside MIN_DATE..MAX_DATE), or None when it is."""
+    if MIN_DATE <= day <= MAX_DATE:
+        return None
+    return f"{day.isoformat()} is outside the supported dates, {DATE_RANGE}"
+
 
 def parse_iso_date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    text = value.strip() if isinstance(value, str) else None
-    if text is None or not _DATE_RE.fullmatch(text):
-        raise fail("date", f"{_show(value)} is not a date", "write dates as YYYY-MM-DD, e.g. 2026-09-30")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise fail(
-            "date", f"'{text}' is not a real date ({exc})", "write dates as YYYY-MM-DD, e.g. 2026-09-30"
-        ) from None
+        day = value
+    else:
+        text = value.strip() if isinstance(value, str) else None
+        if text is None or not _DATE_RE.fullmatch(text):
+            raise fail("date", f"{_show(value)} is not a date", "write dates as YYYY-MM-DD, e.g. 2026-09-30")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise fail(
+                "date", f"'{text}' is not a real date ({exc})", "write dates as YYYY-MM-DD, e.g. 2026-09-30"
+            ) from None
+    problem = date_out_of_range(day)
+    if problem:
+        raise fail("date", problem, f"use a date from {DATE_RANGE}; check the year for a typo")
+    return day
 
 
 IsoDate = Annotated[

@@ -11,22 +11,54 @@
   a rate are converted and summed in the base currency, the others stay one total each.
 - Each project's figures are counted in whole units of their currency (rounded half up) and
   converted amounts are rounded per project, before any sum: every table adds up to the unit.
+- The arithmetic is exact for every amount and rate the contract admits: it runs in its own
+  decimal context (``exact``), never in the global one with its 28 digits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from typing import overload
+
+from itpm_site.model.amounts import MAX_DIGITS, MAX_SCALE
 
 ZERO = Decimal(0)
 _UNIT = Decimal(1)
 
+#: Digits the money arithmetic keeps. An amount, and an exchange rate, has at most MAX_DIGITS
+#: significant digits, scaled by a suffix ('bn') up to 10**MAX_SCALE: a converted amount has at
+#: most 2 * MAX_DIGITS significant digits (so the product is exact) and, in whole units, at
+#: most 2 * (MAX_DIGITS + MAX_SCALE) digits. Sums over a million projects add 6 digits and a
+#: percentage 3 more; the rest is margin. The global context keeps 28 digits, and rounding
+#: to whole units there fails (InvalidOperation) on a figure any longer.
+PRECISION = 2 * (MAX_DIGITS + MAX_SCALE) + 6 + 3 + 16
+_CONTEXT = Context(
+    prec=PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+
+
+def exact() -> AbstractContextManager[Context]:
+    """``with exact():`` runs money arithmetic in a context long enough for every figure the
+    contract admits, leaving the caller's context as it was."""
+    return localcontext(_CONTEXT)
+
 
 def whole(amount: Decimal) -> Decimal:
     """An amount in whole units of its currency, rounded half up."""
-    return amount.quantize(_UNIT, rounding=ROUND_HALF_UP)
+    with exact():
+        return amount.quantize(_UNIT, rounding=ROUND_HALF_UP)
 
 
 @overload
@@ -42,7 +74,8 @@ def percent(part: Decimal | None, base: Decimal | None) -> Decimal | None:
     """part / base as a percentage with one decimal, or None when undefined."""
     if part is None or not base:
         return None
-    return (part * 100 / base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    with exact():
+        return (part * 100 / base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +98,8 @@ class Figures:
     @property
     def variance(self) -> Decimal:
         """EAC minus planned: positive means over budget."""
-        return self.eac - self.planned
+        with exact():
+            return self.eac - self.planned
 
     @property
     def variance_pct(self) -> Decimal | None:
@@ -82,6 +116,10 @@ class Figures:
     def __add__(self, other: Figures) -> Figures:
         if other.currency != self.currency:
             raise ValueError(f"cannot add {other.currency} figures to {self.currency} figures")
+        with exact():
+            return self._plus(other)
+
+    def _plus(self, other: Figures) -> Figures:
         return Figures(
             self.currency,
             self.projects + other.projects,
@@ -106,14 +144,16 @@ def project_figures(
     when it has no planned budget."""
     if planned is None:
         return None
-    p = whole(planned * rate)
-    spent = None if actual is None else whole(actual * rate)
+    with exact():
+        p = whole(planned * rate)
+        spent = None if actual is None else whole(actual * rate)
+        forecast_ = whole(eac(planned, forecast) * rate)
     return Figures(
         into or currency,
         1,
         int(forecast is None),
         p,
-        whole(eac(planned, forecast) * rate),
+        forecast_,
         spent or ZERO,
         int(spent is not None),
         p if spent is not None else ZERO,
@@ -227,23 +267,25 @@ def format_amount(amount: Decimal | None, currency: str | None = None, compact: 
     """'1,250,000 USD', or compact '1.25M USD'; whole units, grouped thousands."""
     if amount is None:
         return "–"
+    with exact():
+        text = _digits(amount, compact)
+    return f"{text} {currency}" if currency else text
+
+
+def _digits(amount: Decimal, compact: bool) -> str:
     if compact:
         for size, suffix in ((Decimal(10**9), "bn"), (Decimal(10**6), "M"), (Decimal(10**3), "k")):
             if abs(amount) >= size:
                 value = (amount / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                text = f"{value:f}".rstrip("0").rstrip(".") + suffix
-                break
-        else:
-            text = f"{whole(amount):,f}"
-    else:
-        text = f"{whole(amount):,f}"
-    return f"{text} {currency}" if currency else text
+                return f"{value:f}".rstrip("0").rstrip(".") + suffix
+    return f"{whole(amount):,f}"
 
 
 def format_percent(value: Decimal | None, signed: bool = False) -> str:
     """The one way a percentage is shown: one decimal ('+18.6%', '0.0%'), '–' when undefined."""
     if value is None:
         return "–"
-    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    with exact():
+        rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     text = f"{abs(rounded) if rounded == 0 else rounded:f}%"  # never '-0.0%'
     return "+" + text if signed and value > 0 else text

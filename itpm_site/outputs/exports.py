@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import MilestoneView, Portfolio, ProjectView
-from itpm_site.model.money import Figures, Rollup
+from itpm_site.model.money import Figures, Rollup, whole
 from itpm_site.model.vocab import RAG_KEYS, Phase, State
 
 if TYPE_CHECKING:
@@ -42,8 +42,14 @@ def _absolute(base_url: str, url: str) -> str:
 
 
 def _amount(value: Decimal | None) -> str | None:
-    """Amounts are exact decimal text in JSON ('250000', '270000.00'): never a float."""
+    """Amounts are decimal text in JSON ('250000'): never a float."""
     return None if value is None else format(value, "f")
+
+
+def _units(value: Decimal | None) -> Decimal | None:
+    """A project's amount as written, in whole units: the figure the money model counts and
+    the pages show, so that planned + variance = EAC on every row of every export."""
+    return None if value is None else whole(value)
 
 
 def _pct(value: Decimal | None) -> float | None:
@@ -118,10 +124,10 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
         if b is None
         else {
             "currency": b.currency,
-            "planned": _amount(b.planned),
-            "actual": _amount(b.actual),
-            "forecast": _amount(b.forecast),
-            "eac": _amount(b.eac),
+            "planned": _amount(_units(b.planned)),
+            "actual": _amount(_units(b.actual)),
+            "forecast": _amount(_units(b.forecast)),
+            "eac": _amount(_units(b.eac)),
             "on_plan": b.on_plan,
             "variance": _amount(b.variance),
             "variance_pct": _pct(b.variance_pct),
@@ -348,10 +354,10 @@ def projects_csv(portfolio: Portfolio, base_url: str) -> bytes:
                 v.slip_days,
                 p.progress,
                 b.currency if b else None,
-                b.planned if b else None,
-                b.actual if b else None,
-                b.forecast if b else None,
-                b.eac if b else None,
+                _units(b.planned) if b else None,
+                _units(b.actual) if b else None,
+                _units(b.forecast) if b else None,
+                _units(b.eac) if b else None,
                 b.variance if b else None,
                 b.variance_pct if b else None,
                 base if b else None,
@@ -493,7 +499,8 @@ def _event(m: MilestoneView, stamp: str, base_url: str) -> Iterator[str]:
     yield f"UID:{milestone_uid(m)}"
     yield f"DTSTAMP:{stamp}"
     yield f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}"
-    yield f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"
+    if day < dt.date.max:  # without DTEND an all-day event lasts the one day (RFC 5545)
+        yield f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"
     done = "✓ " if m.milestone.done else ""
     yield f"SUMMARY:{ics_text(f'{done}{m.project.title}: {m.milestone.name}')}"
     yield f"DESCRIPTION:{ics_text(description)}"

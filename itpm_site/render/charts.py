@@ -384,6 +384,10 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s (the last day there is, after December 9999:
+    validation keeps dates far from it, this keeps the axis from failing regardless)."""
+    if day.year == dt.MAXYEAR and day.month == 12:
+        return dt.date.max
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
