@@ -36,6 +36,13 @@ class _Commands(click.Group):
 @click.version_option(__version__, "--version", prog_name="itpm-site")
 def cli() -> None:
     """Turn a folder of Markdown project files into an IT project portfolio website."""
+    from itpm_site.commands.common import usage_error
+    from itpm_site.model.config import source_date
+
+    try:  # every command may take today from it: a broken one is said at once, by name
+        source_date(os.environ)
+    except ValueError as exc:
+        usage_error(str(exc))
 
 
 def main() -> None:

@@ -87,3 +87,8 @@ def test_rejected_with_a_clear_message(value, message, hint):
 
 def test_amount_error_is_a_value_error():
     assert issubclass(AmountError, ValueError)
+
+
+@pytest.mark.parametrize("written", ["-0", "-0.00", "-00", -0.0])
+def test_minus_zero_is_zero_not_negative(written):
+    assert parse_amount(written) == 0

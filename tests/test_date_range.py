@@ -143,3 +143,12 @@ def test_as_of_option_out_of_range_is_a_usage_error(value, tmp_path, write_portf
     assert result.exit_code == 2
     assert f"{value} is outside the supported dates, 1900-01-01 to 2999-12-31" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("epoch", ["abc", "-5", "99999999999999", "32503680000"])
+def test_a_source_date_epoch_that_is_no_supported_day_is_a_usage_error(epoch, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = CliRunner().invoke(cli, ["check", "--root", "."])
+    assert result.exit_code == 2
+    assert f"SOURCE_DATE_EPOCH={epoch!r} is not a date" in result.output
+    assert "1900-01-01 to 2999-12-31" in result.output

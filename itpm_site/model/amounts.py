@@ -46,7 +46,10 @@ def parse_amount(value: object) -> Decimal:
 
     check_length(text)
     if text.startswith("-"):
-        raise AmountError(f"'{text}' is negative; amounts are never below zero", VALID_FORMS)
+        if re.fullmatch(r"-(0+(\.0*)?|\.0+)", text):  # -0 is zero, written with a sign
+            text = text[1:]
+        else:
+            raise AmountError(f"'{text}' is negative; amounts are never below zero", VALID_FORMS)
     # A currency beside digits ('250 EUR', '640k EUR', 'EUR 250', '$100'); 'abc' is no amount.
     if re.search(r"\d", text) and (
         text[0] in _SYMBOLS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from itpm_site.model import vocab
 from itpm_site.model.fields import (
+    DATE_RANGE,
     Amount,
     Bool,
     Currency,
@@ -21,6 +22,7 @@ from itpm_site.model.fields import (
     Slug,
     Text,
     TextList,
+    date_out_of_range,
     fail,
 )
 
@@ -423,13 +425,26 @@ def base_path(base_url: str) -> str:
     return base_url
 
 
-def resolve_as_of(explicit: dt.date | None, config: SiteConfig, environ: dict) -> dt.date:
+def resolve_as_of(explicit: dt.date | None, config: SiteConfig, environ: Mapping[str, str]) -> dt.date:
     """--as-of, else site.yaml's as_of, else SOURCE_DATE_EPOCH, else today (UTC)."""
     if explicit:
         return explicit
     if config.as_of:
         return config.as_of
+    return source_date(environ) or dt.datetime.now(tz=dt.UTC).date()
+
+
+def source_date(environ: Mapping[str, str]) -> dt.date | None:
+    """The day SOURCE_DATE_EPOCH names (None when it is not set); ValueError, saying what is
+    valid, when it is not a whole number of seconds or falls outside the supported dates."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.datetime.now(tz=dt.UTC).date()
+    if not epoch:
+        return None
+    valid = f"seconds since 1970-01-01 UTC for a day from {DATE_RANGE}"
+    try:
+        day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date() if epoch.isdigit() else None
+    except (OverflowError, OSError, ValueError):
+        day = None
+    if day is None or date_out_of_range(day):
+        raise ValueError(f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a date: it must be {valid}")
+    return day
