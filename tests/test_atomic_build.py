@@ -161,10 +161,14 @@ def portfolio(tmp_path, write_portfolio) -> Path:
     return write_portfolio(tmp_path / "pf", valid_projects(3, "Leftovers"))
 
 
-def staging_of(root: Path, pid: int, kind: str = "building") -> Path:
+def staging_of(root: Path, pid: int, kind: str = "building", marked: bool = True) -> Path:
+    """A folder as a build ``pid`` leaves it (with the marker a build puts in it, if ``marked``)."""
     folder = root / f".public.{kind}-{pid}"
     (folder / "projects").mkdir(parents=True)
     (folder / "projects/half-written.html").write_bytes(b"<!doctype html>")
+    if marked:
+        marker = write.STAGING_MARKER if kind == "building" else MARKER
+        (folder / marker).write_bytes(b"")
     return folder
 
 
@@ -179,6 +183,41 @@ def test_the_staging_folder_of_a_dead_build_is_removed(portfolio):
     (portfolio / "public" / MARKER).write_bytes(write.MARKER_TEXT)
     start_build(portfolio)
     assert leftovers(portfolio) == []
+
+
+def test_a_folder_that_only_has_the_name_of_a_staging_folder_is_kept(portfolio):
+    """A folder named like a leftover but without itpm-site's marker is someone else's."""
+    building = staging_of(portfolio, dead_pid(), marked=False)
+    (building / "precious.txt").write_text("x", encoding="utf-8")
+    previous = staging_of(portfolio, dead_pid(), "previous", marked=False)
+    # A marker that is a link, not a file of the folder's own, does not count either.
+    (portfolio / "elsewhere").write_bytes(b"")
+    linked = staging_of(portfolio, dead_pid(), marked=False)
+    with contextlib.suppress(OSError, NotImplementedError):
+        (linked / write.STAGING_MARKER).symlink_to(portfolio / "elsewhere")
+    start_build(portfolio)
+    assert leftovers(portfolio) == sorted([building.name, previous.name, linked.name])
+    assert (building / "precious.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_a_real_staging_folder_carries_the_marker_until_the_swap(portfolio):
+    writer = SiteWriter(portfolio, portfolio / "public")
+    try:
+        assert (writer.staging / write.STAGING_MARKER).is_file()
+        writer.write("index.html", b"<!doctype html>")
+        writer.commit()
+    finally:
+        writer.abort()
+    assert sorted(p.name for p in (portfolio / "public").iterdir()) == sorted(["index.html", MARKER])
+
+
+def test_an_unmarked_folder_in_the_way_of_this_build_is_not_removed(portfolio):
+    folder = portfolio / f".public.building-{os.getpid()}"
+    folder.mkdir()
+    (folder / "precious.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(write.OutputError, match="in the way"):
+        SiteWriter(portfolio, portfolio / "public")
+    assert (folder / "precious.txt").is_file()
 
 
 def test_the_staging_folder_of_a_running_build_is_kept(portfolio):
@@ -210,8 +249,7 @@ def test_a_locked_staging_folder_is_kept(portfolio):
 def test_a_swap_cut_short_gets_its_site_back(portfolio):
     """Killed between moving the old site aside and moving the new one in: the old one is
     the last complete site, and goes back in place."""
-    previous = staging_of(portfolio, dead_pid(), "previous")
-    (previous / MARKER).write_bytes(write.MARKER_TEXT)
+    staging_of(portfolio, dead_pid(), "previous")
     staging_of(portfolio, dead_pid())
     start_build(portfolio)
     assert leftovers(portfolio) == []

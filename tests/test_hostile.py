@@ -347,3 +347,89 @@ def test_diff_json_of_a_file_name_that_is_not_utf8_is_valid_utf8(tmp_path: Path)
     result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--root", str(tmp_path), "--format", "json"])
     data = json.loads(result.stdout_bytes.decode("utf-8"))
     assert [p["path"] for p in data["projects"]] == [f"{P}/b-\\xff.md"]
+
+
+# ------------------------------------------------------------------ files that cannot be read
+
+
+def _with_bad_links(tmp_path: Path, write_portfolio) -> Path:
+    from portfolios import valid_projects
+
+    root = write_portfolio(tmp_path / "pf", valid_projects(3, "Links"))
+    (root / P / "loop1.md").symlink_to("loop2.md")
+    (root / P / "loop2.md").symlink_to("loop1.md")
+    (root / P / "dangling.md").symlink_to("nowhere.md")
+    return root
+
+
+@links
+def test_links_that_cannot_be_followed_are_errors_on_their_files(tmp_path: Path, write_portfolio) -> None:
+    """A loop of links or a link to nothing is reported on its file; every other file is
+    still loaded (one unreadable file does not stop the rest)."""
+    root = _with_bad_links(tmp_path, write_portfolio)
+    for cache in (None, tmp_path / "cache"):
+        result = load_portfolio(root, cache)
+        found = {d.path: d for d in result.errors}
+        assert sorted(found) == [f"{P}/dangling.md", f"{P}/loop1.md", f"{P}/loop2.md"]
+        assert all(d.code == "io" for d in found.values())
+        assert "loop of links" in found[f"{P}/loop1.md"].message
+        assert "link to 'nowhere.md', which does not exist" in found[f"{P}/dangling.md"].message
+        assert found[f"{P}/dangling.md"].hint
+        assert sorted(e.slug for e in result.projects) == ["p00", "p01", "p02"]
+
+
+@links
+def test_a_build_with_unreadable_links_behaves_as_with_any_file_error(
+    tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = _with_bad_links(tmp_path, write_portfolio)
+    refused = CliRunner().invoke(cli, ["build", "--root", str(root), "-q"])
+    assert refused.exit_code == 1, refused.output
+    assert "cannot write the site" not in refused.output
+    assert f"{P}/loop1.md:1:1: error: cannot read the file" in refused.output
+    assert not (root / "public").exists()
+    kept = CliRunner().invoke(cli, ["build", "--root", str(root), "-q", "--keep-going"])
+    assert kept.exit_code == 0, kept.output
+    assert (root / "public" / "projects" / "p01" / "index.html").is_file()
+    assert not (root / "public" / "projects" / "loop1").exists()
+
+
+@links
+def test_a_link_to_a_folder_or_a_pipe_named_md_is_not_content(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(tmp_path / "pf", {"content/pages/about.md": "---\ntitle: About\n---\n"})
+    (root / "content" / "pages" / "folder.md").symlink_to(root / "content", target_is_directory=True)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "content" / "pages" / "pipe.md")
+    result = load_portfolio(root)
+    assert result.errors == [] and [e.slug for e in result.pages] == ["about"]
+
+
+def test_the_markdown_extension_is_matched_in_any_case(tmp_path: Path, write_portfolio) -> None:
+    """'x.MD' is a Markdown file as on Windows, and its slug is that of 'x.md'."""
+    project = "---\ntitle: {}\nphase: initiation\nowner: Ana\n---\n"
+    root = write_portfolio(
+        tmp_path / "pf",
+        {
+            f"{P}/Upper.MD": project.format("Upper"),
+            f"{P}/mixed.Md": project.format("Mixed"),
+            "content/pages/About.mD": "---\ntitle: About\n---\n",
+        },
+    )
+    result = load_portfolio(root)
+    assert result.errors == []
+    assert sorted(e.slug for e in result.projects) == ["mixed", "upper"]
+    assert [e.slug for e in result.pages] == ["about"]
+
+
+def test_the_same_name_in_two_cases_of_the_extension_is_one_slug_twice(
+    tmp_path: Path, write_portfolio
+) -> None:
+    project = "---\ntitle: {}\nphase: initiation\nowner: Ana\n---\n"
+    root = write_portfolio(tmp_path / "pf", {f"{P}/crm.md": project.format("A")})
+    other = root / P / "crm.MD"
+    if other.exists():  # a file system that does not tell the two names apart
+        pytest.skip("case-insensitive file system")
+    other.write_text(project.format("B"), encoding="utf-8")
+    result = load_portfolio(root)
+    assert any("crm" in d.message for d in result.errors)

@@ -70,18 +70,24 @@ class PortfolioNotFound(Exception):
 def section_of(rel: str) -> str | None:
     """The section a portfolio-relative path ('content/projects/a.md') belongs to, if any.
 
-    The one rule for what counts as content, whether the files are on disk or in git.
+    The one rule for what counts as content, whether the files are on disk or in git. The
+    extension is compared without regard to case ('a.MD' is Markdown too, as on Windows).
     """
     parts = rel.split("/")
     if len(parts) < 3 or parts[0] != CONTENT_DIR or parts[1] not in SECTIONS:
         return None
     inner = parts[2:]
-    if not inner[-1].endswith(".md") or (parts[1] != "projects" and len(inner) > 1):
+    if not is_markdown_name(inner[-1]) or (parts[1] != "projects" and len(inner) > 1):
         return None
     # Editors' swap/backup files and dot-folders are not content.
     if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in inner):
         return None
     return parts[1]
+
+
+def is_markdown_name(name: str) -> bool:
+    """``name`` ends in '.md', in any case ('.MD', '.Md'), with something before it."""
+    return len(name) > 3 and name[-3:].lower() == ".md"
 
 
 def _order(rel: str) -> str:
@@ -118,12 +124,37 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
                 continue
             for entry in entries:
                 rel = f"{prefix}/{shown_name(entry.name)}"
-                if section == "projects" and entry.is_dir(follow_symlinks=False):
-                    pending.append((Path(entry.path), rel))
-                elif section_of(rel) == section and entry.is_file():
+                if _is_folder(entry):
+                    if section == "projects":
+                        pending.append((Path(entry.path), rel))
+                elif section_of(rel) == section and _is_content_file(entry):
                     files.append((rel, Path(entry.path)))
         found[section] = sorted(files, key=lambda item: _order(item[0]))
     return found
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder itself (discovery follows no link to a folder)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_content_file(entry: os.DirEntry[str]) -> bool:
+    """A Markdown-named entry that is loaded: a file, or a link to one. A link that cannot be
+    followed (it leads nowhere, or round in a loop) is loaded too, so that reading it
+    reports the file instead of it vanishing from the site without a word; a link to a
+    folder or to something that is not a file (a pipe) is not content."""
+    try:
+        if entry.is_file():
+            return True
+    except OSError:  # a loop of links, or a link one may not follow
+        return True
+    try:
+        return entry.is_symlink() and not os.path.exists(entry.path)
+    except OSError:
+        return True
 
 
 def shown_name(name: str) -> str:
@@ -524,17 +555,46 @@ def document_from_source(
             )
         )
     except OSError as exc:
-        hint = (
-            f"copy the file into {CONTENT_DIR}/ instead of linking to it"
-            if isinstance(exc, OutsideLink)
-            else "check that the file exists and is readable"
-        )
-        out.items.append(
-            Diagnostic(
-                rel, 1, 1, Severity.ERROR, "", f"cannot read the file: {exc.strerror or exc}", hint, "io"
-            )
-        )
+        message, hint = _read_error(path, exc)
+        out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "", message, hint, "io"))
     return None
+
+
+def _read_error(path: Path, exc: OSError) -> tuple[str, str]:
+    """The message and hint for a content file that cannot be read."""
+    if isinstance(exc, OutsideLink):
+        return (
+            f"cannot read the file: {exc.strerror or exc}",
+            f"copy the file into {CONTENT_DIR}/ instead of linking to it",
+        )
+    if exc.errno == errno.ELOOP:
+        return (
+            "cannot read the file: it is a symbolic link in a loop of links "
+            "(too many levels of symbolic links)",
+            "point the link at a real file, or replace the link with the file itself",
+        )
+    target = _link_target(path)
+    if exc.errno == errno.ENOENT and target is not None:
+        return (
+            f"cannot read the file: it is a symbolic link to '{target}', which does not exist",
+            "point the link at an existing file, or delete the link",
+        )
+    if exc.errno == errno.EISDIR:
+        return (
+            "cannot read the file: it is a folder (or a link to one)",
+            "rename it so that its name does not end in '.md', or move the files out of it",
+        )
+    return (
+        f"cannot read the file: {exc.strerror or exc}",
+        "check that the file exists and that you may read it",
+    )
+
+
+def _link_target(path: Path) -> str | None:
+    try:
+        return shown_name(os.readlink(path)) if path.is_symlink() else None
+    except (OSError, ValueError):
+        return None
 
 
 def entry_from_source(
@@ -628,7 +688,10 @@ class DiskSources(Mapping[str, bytes]):
         return path.read_bytes()
 
     def _inside(self, rel: str) -> bool:
-        real = self.paths[rel].resolve()
+        try:
+            real = self.paths[rel].resolve()
+        except RuntimeError as exc:  # Python before 3.13 on a loop of links
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(self.paths[rel])) from exc
         if rel == SITE_FILE:
             return real.is_relative_to(self.root)
         return self.content.is_relative_to(self.root) and real.is_relative_to(self.content)

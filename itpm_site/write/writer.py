@@ -61,6 +61,10 @@ OUTPUT_RECORD = "output.json"
 SPARE_RECORD = "spare.json"
 #: In a spare output folder (beside the output): marks it as one itpm-site put there.
 SPARE_MARKER = ".itpm-site-spare"
+#: In a staging folder while its build runs (removed just before the swap, when the folder
+#: gets ``MARKER``): a leftover staging folder is only removed if it carries one of the two.
+STAGING_MARKER = ".itpm-site-building"
+STAGING_TEXT = b"Written by itpm-site: the site of a build in progress, removed when it ends.\n"
 
 
 def spare_path(output: Path) -> Path:
@@ -131,6 +135,23 @@ def _unlock(fd: int | None) -> None:
             os.close(fd)
 
 
+def _has_file(folder: Path, name: str) -> bool:
+    """``folder`` holds a regular file ``name`` (not a link to one)."""
+    try:
+        return stat.S_ISREG((folder / name).lstat().st_mode)
+    except OSError:
+        return False
+
+
+def written_by_us(folder: Path, kind: str) -> bool:
+    """``folder``, named like a staging (``kind`` 'building') or a swapped-out output
+    ('previous') folder, carries the marker itpm-site puts in such a folder: a folder that
+    only has the name is someone else's."""
+    if kind == "building" and _has_file(folder, STAGING_MARKER):
+        return True
+    return _has_file(folder, MARKER)
+
+
 def _abandoned(folder: Path, pid: int) -> bool:
     """``folder`` was left by build ``pid``, which is no longer running."""
     if pid == os.getpid() or _pid_alive(pid) or not is_real_folder(folder):
@@ -144,7 +165,11 @@ def _abandoned(folder: Path, pid: int) -> bool:
 
 def clean_leftovers(output: Path) -> None:
     """Remove the staging folders of builds that did not finish (killed, or the machine went
-    down), and put back the site of one stopped between the two renames of its swap."""
+    down), and put back the site of one stopped between the two renames of its swap.
+
+    Only folders carrying itpm-site's marker (``written_by_us``) are touched: a folder that
+    merely has a matching name, such as ``.public.building-99999`` made by hand, is left alone.
+    """
     leftover = re.compile(rf"\.{re.escape(output.name)}\.(building|previous)-(\d+)")
     try:
         names = sorted(entry.name for entry in os.scandir(output.parent))
@@ -153,7 +178,7 @@ def clean_leftovers(output: Path) -> None:
     for name in names:
         match = leftover.fullmatch(name)
         folder = output.parent / name
-        if match is None or not _abandoned(folder, int(match[2])):
+        if match is None or not written_by_us(folder, match[1]) or not _abandoned(folder, int(match[2])):
             continue
         if match[1] == "previous" and not output.exists() and (folder / MARKER).is_file():
             with contextlib.suppress(OSError):
@@ -327,6 +352,19 @@ def staging_path(staging: Path, rel: str, made: set[Path]) -> Path:
 # ------------------------------------------------------------------------------ the writer
 
 
+def _remove_ours(folder: Path, kind: str) -> None:
+    """Remove ``folder``, a staging or swapped-out folder named with this process's id, if a
+    build killed earlier left it; refuse to go on if someone else's folder has that name."""
+    if not os.path.lexists(folder):
+        return
+    if not is_real_folder(folder) or not written_by_us(folder, kind):
+        raise OutputError(
+            f"{folder} is in the way: itpm-site needs that name for the build, and the folder "
+            "was not written by itpm-site (move it or rename it, then build again)"
+        )
+    shutil.rmtree(folder)
+
+
 class SiteWriter:
     """Collects the files of one build in a staging folder, then swaps it in.
 
@@ -346,11 +384,12 @@ class SiteWriter:
         self.cache = cache.resolve() if cache is not None else None
         self.spare = spare_path(self.output)
         clean_leftovers(self.output)
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
+        # Left by a killed build of a process with the same id (or, unmarked, someone else's).
+        _remove_ours(self.staging, "building")
         self.reuse = self._start() if self.cache is not None else None
-        if self.reuse is None:
-            self.staging.mkdir(parents=True)
+        self.staging.mkdir(parents=True, exist_ok=True)
+        if not _has_file(self.staging, STAGING_MARKER):
+            (self.staging / STAGING_MARKER).write_bytes(STAGING_TEXT)
         # Until the swap: the folder of a running build is never taken for a leftover.
         self._held = _lock(self.staging)
 
@@ -368,7 +407,7 @@ class SiteWriter:
             spare = self.spare
             present = _load_record(cache / SPARE_RECORD, spare)
             (cache / SPARE_RECORD).unlink(missing_ok=True)  # the spare is about to change
-            ours = is_real_folder(spare) and (spare / SPARE_MARKER).is_file()
+            ours = is_real_folder(spare) and _has_file(spare, SPARE_MARKER)
             if ours:
                 (spare / SPARE_MARKER).unlink()
             if (
@@ -380,6 +419,9 @@ class SiteWriter:
                 if ours or spare.is_symlink():  # never a folder itpm-site did not put there
                     _discard(spare)
                 return reuse
+            # Marked before it takes the staging folder's name, so that a build killed right
+            # after leaves a folder the next one recognises.
+            (spare / STAGING_MARKER).write_bytes(STAGING_TEXT)
             os.replace(spare, self.staging)
         except OSError:  # a read-only or odd cache: build without reuse
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -433,9 +475,9 @@ class SiteWriter:
         self._finish_staging()
         _clear(self.staging / MARKER)
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        _clear(self.staging / STAGING_MARKER)  # the folder is now marked as an output
         previous = self.output.parent / f".{self.output.name}.previous-{os.getpid()}"
-        if previous.exists():  # left by a crashed build of a process with the same id
-            shutil.rmtree(previous, ignore_errors=True)
+        _remove_ours(previous, "previous")  # left by a crashed build of a process with the same id
         if self.cache is not None:  # until the new record is saved, nothing may be trusted
             with contextlib.suppress(OSError):
                 (self.cache / OUTPUT_RECORD).unlink(missing_ok=True)
