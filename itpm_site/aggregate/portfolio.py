@@ -18,7 +18,7 @@ from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
 from itpm_site.model.config import Category, SiteConfig
-from itpm_site.model.groups import GroupKind, TagRef
+from itpm_site.model.groups import GroupKind, TagRef, page_url, project_url
 from itpm_site.model.money import (
     Figures,
     ProjectMoney,
@@ -182,7 +182,7 @@ class ProjectView:
 
     @property
     def url(self) -> str:
-        return f"projects/{self.slug}/"
+        return project_url(self.slug)
 
     @property
     def owner_url(self) -> str:
@@ -498,7 +498,7 @@ class FreePage:
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return page_url(self.slug)
 
 
 @dataclass(eq=False)

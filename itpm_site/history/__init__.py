@@ -25,6 +25,7 @@ from itpm_site.history.worktree import working_tree_commit
 from itpm_site.load.git import GitError, Repository
 from itpm_site.load.result import LoadResult
 from itpm_site.model.config import HistorySettings
+from itpm_site.model.groups import project_url
 
 SHALLOW_WARNING = (
     "this is a shallow clone, so the history pages (/changes/, /trends/) are "
@@ -60,7 +61,7 @@ class History:
         """The page of the project a change was made to, under its latest slug, if it has
         one now."""
         slug = self.renamed.get(slug, slug)
-        return f"projects/{slug}/" if slug in self.current else None
+        return project_url(slug) if slug in self.current else None
 
     def story(self, slug: str) -> Story | None:
         return self.stories.get(slug) if self.available else None

@@ -115,7 +115,11 @@ class Document:
         self._positions = ({}, {})
 
     def line_text(self, line: int) -> str:
-        """A line of the file, for showing under a diagnostic (front matter or its fences)."""
+        """A line of the file, for showing under a diagnostic (front matter, its fences or
+        the body)."""
+        if 0 < self.body_line <= line:
+            body = self.body.split("\n")
+            return body[line - self.body_line] if line - self.body_line < len(body) else ""
         index = line - self.line_offset
         if self._lines is None:
             self._lines = self.yaml_text.split("\n")

@@ -10,6 +10,7 @@ import difflib
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from itpm_site.load.body_links import check_body_links
 from itpm_site.model import vocab
 from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
 from itpm_site.model.slugs import slugify
@@ -51,6 +52,7 @@ def apply(result: LoadResult, out: Collector) -> None:
     _categories(result, out)
     _program_titles(result.programs, out)
     _shared_name_pages(result, out)
+    check_body_links(result, out)
     if rejected:
         _drop(result.projects, rejected, result)
         _drop(result.programs, rejected, result)

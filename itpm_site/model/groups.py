@@ -60,3 +60,13 @@ class TagRef(NamedTuple):
     @property
     def url(self) -> str:
         return GroupKind.TAG.url(self.slug)
+
+
+def project_url(slug: str) -> str:
+    """A project's page: 'projects/crm-replacement/'."""
+    return f"projects/{slug}/"
+
+
+def page_url(slug: str) -> str:
+    """A free page (content/pages/): 'about/'."""
+    return f"{slug}/"
