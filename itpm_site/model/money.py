@@ -11,14 +11,13 @@
   a rate are converted and summed in the base currency, the others stay one total each.
 - Each project's figures are counted in whole units of their currency (rounded half up) and
   converted amounts are rounded per project, before any sum: every table adds up to the unit.
-- The arithmetic is exact for every amount and rate the contract admits: it runs in its own
-  decimal context (``exact``), never in the global one with its 28 digits.
+- The arithmetic is exact for every amount and rate the contract admits: every operation is
+  one of its own decimal context's (``_CONTEXT``), never the global one with its 28 digits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_EVEN,
@@ -28,7 +27,6 @@ from decimal import (
     DivisionByZero,
     InvalidOperation,
     Overflow,
-    localcontext,
 )
 from typing import overload
 
@@ -36,6 +34,7 @@ from itpm_site.model.amounts import MAX_DIGITS, MAX_SCALE
 
 ZERO = Decimal(0)
 _UNIT = Decimal(1)
+_TENTH = Decimal("0.1")
 
 #: Digits the money arithmetic keeps. An amount, and an exchange rate, has at most MAX_DIGITS
 #: significant digits, scaled by a suffix ('bn') up to 10**MAX_SCALE: a converted amount has at
@@ -44,21 +43,16 @@ _UNIT = Decimal(1)
 #: percentage 3 more; the rest is margin. The global context keeps 28 digits, and rounding
 #: to whole units there fails (InvalidOperation) on a figure any longer.
 PRECISION = 2 * (MAX_DIGITS + MAX_SCALE) + 6 + 3 + 16
+# Its operations are called on it (_CONTEXT.add(a, b)), not entered as the thread's context:
+# a figure is computed hundreds of thousands of times in a build.
 _CONTEXT = Context(
     prec=PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
 )
 
 
-def exact() -> AbstractContextManager[Context]:
-    """``with exact():`` runs money arithmetic in a context long enough for every figure the
-    contract admits, leaving the caller's context as it was."""
-    return localcontext(_CONTEXT)
-
-
 def whole(amount: Decimal) -> Decimal:
     """An amount in whole units of its currency, rounded half up."""
-    with exact():
-        return amount.quantize(_UNIT, rounding=ROUND_HALF_UP)
+    return amount.quantize(_UNIT, rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
 @overload
@@ -74,8 +68,8 @@ def percent(part: Decimal | None, base: Decimal | None) -> Decimal | None:
     """part / base as a percentage with one decimal, or None when undefined."""
     if part is None or not base:
         return None
-    with exact():
-        return (part * 100 / base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    ratio = _CONTEXT.divide(_CONTEXT.multiply(part, 100), base)
+    return ratio.quantize(_TENTH, rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +92,7 @@ class Figures:
     @property
     def variance(self) -> Decimal:
         """EAC minus planned: positive means over budget."""
-        with exact():
-            return self.eac - self.planned
+        return _CONTEXT.subtract(self.eac, self.planned)
 
     @property
     def variance_pct(self) -> Decimal | None:
@@ -116,19 +109,16 @@ class Figures:
     def __add__(self, other: Figures) -> Figures:
         if other.currency != self.currency:
             raise ValueError(f"cannot add {other.currency} figures to {self.currency} figures")
-        with exact():
-            return self._plus(other)
-
-    def _plus(self, other: Figures) -> Figures:
+        add = _CONTEXT.add
         return Figures(
             self.currency,
             self.projects + other.projects,
             self.on_plan + other.on_plan,
-            self.planned + other.planned,
-            self.eac + other.eac,
-            self.actual + other.actual,
+            add(self.planned, other.planned),
+            add(self.eac, other.eac),
+            add(self.actual, other.actual),
             self.reporting + other.reporting,
-            self.spend_basis + other.spend_basis,
+            add(self.spend_basis, other.spend_basis),
         )
 
 
@@ -144,16 +134,15 @@ def project_figures(
     when it has no planned budget."""
     if planned is None:
         return None
-    with exact():
-        p = whole(planned * rate)
-        spent = None if actual is None else whole(actual * rate)
-        forecast_ = whole(eac(planned, forecast) * rate)
+    times = _CONTEXT.multiply
+    p = whole(times(planned, rate))
+    spent = None if actual is None else whole(times(actual, rate))
     return Figures(
         into or currency,
         1,
         int(forecast is None),
         p,
-        forecast_,
+        whole(times(eac(planned, forecast), rate)),
         spent or ZERO,
         int(spent is not None),
         p if spent is not None else ZERO,
@@ -267,8 +256,7 @@ def format_amount(amount: Decimal | None, currency: str | None = None, compact: 
     """'1,250,000 USD', or compact '1.25M USD'; whole units, grouped thousands."""
     if amount is None:
         return "–"
-    with exact():
-        text = _digits(amount, compact)
+    text = _digits(amount, compact)
     return f"{text} {currency}" if currency else text
 
 
@@ -276,7 +264,9 @@ def _digits(amount: Decimal, compact: bool) -> str:
     if compact:
         for size, suffix in ((Decimal(10**9), "bn"), (Decimal(10**6), "M"), (Decimal(10**3), "k")):
             if abs(amount) >= size:
-                value = (amount / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                value = _CONTEXT.divide(amount, size).quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP, context=_CONTEXT
+                )
                 return f"{value:f}".rstrip("0").rstrip(".") + suffix
     return f"{whole(amount):,f}"
 
@@ -285,7 +275,6 @@ def format_percent(value: Decimal | None, signed: bool = False) -> str:
     """The one way a percentage is shown: one decimal ('+18.6%', '0.0%'), '–' when undefined."""
     if value is None:
         return "–"
-    with exact():
-        rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(_TENTH, rounding=ROUND_HALF_UP, context=_CONTEXT)
     text = f"{abs(rounded) if rounded == 0 else rounded:f}%"  # never '-0.0%'
     return "+" + text if signed and value > 0 else text
