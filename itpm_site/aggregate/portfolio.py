@@ -796,7 +796,7 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
                 f"forecast is {format_percent(view.budget.variance_pct)} over the planned budget",
             )
         )
-    if p.state is State.ACTIVE and p.phase is not Phase.CLOSURE:
+    if p.state is State.ACTIVE:
         if p.status_date is None:
             flags.append(Flag("no-status-date", "no status_date: when was the status assessed?"))
         elif (as_of - p.status_date).days > stale_days:

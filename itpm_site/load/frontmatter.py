@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 import yaml
 
@@ -31,6 +31,9 @@ class _Loader(_BaseLoader):
 #: Limits on what one file's front matter may ask of the loader (docs/limits.md). A pull
 #: request's author must not be able to stall or exhaust CI with one small file.
 MAX_FRONT_MATTER_BYTES = 256 * 1024
+#: A Markdown body beyond this is not read: rendering one costs about 550 bytes of memory per
+#: byte of Markdown, and no project's notes come near it (docs/limits.md).
+MAX_BODY_BYTES = 1024 * 1024
 #: Nodes made by repeating an alias: a few shared lists are fine, 'billion laughs' is not.
 MAX_ALIAS_EXPANSIONS = 1000
 MAX_NESTING = 50
@@ -53,6 +56,16 @@ class Span(NamedTuple):
     line: int
     column: int
     length: int = 1
+
+
+class Problem(NamedTuple):
+    """A mistake found while reading a file, reported as an error by the loader."""
+
+    span: Span
+    path: FieldPath
+    message: str
+    hint: str
+    code: str
 
 
 class SourceError(Exception):
@@ -94,6 +107,9 @@ class Document:
     yaml_text: str = ""
     #: (key path, first key span, repeated key span) for keys written twice.
     duplicate_keys: list[tuple[FieldPath, Span, Span]] = field(default_factory=list)
+    #: Mistakes found while reading the file that YAML itself accepts (an amount split at its
+    #: thousands commas, a body over the limit): each is an error at its place.
+    problems: list[Problem] = field(default_factory=list)
     _positions: tuple[dict, dict] | None = field(default=None, repr=False)
     line_offset: int = _LINE_OFFSET_DEFAULT
     #: The composed front matter while the file's own diagnostics are made: positions come
@@ -251,7 +267,27 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
     body = text[close_end:]
     doc = Document(path=path, rel=rel, data={}, body=body, body_line=line_no + 1, yaml_text=yaml_text)
     doc.data = _parse_yaml(yaml_text, doc)
+    _check_body_size(doc)
     return doc
+
+
+def _check_body_size(doc: Document) -> None:
+    """A body over ``MAX_BODY_BYTES`` is an error at the line where it crosses the limit, and
+    is not kept: the file is left out, and its front matter still takes part in the checks."""
+    size = len(doc.body.encode("utf-8", "surrogatepass"))
+    if size <= MAX_BODY_BYTES:
+        return
+    line = doc.body_line + doc.body.count("\n", 0, MAX_BODY_BYTES)
+    doc.problems.append(
+        Problem(
+            Span(line, 1),
+            (),
+            f"the Markdown body is {size:,} bytes; at most {MAX_BODY_BYTES:,} (1 MiB) are published",
+            "keep long material (logs, exports, minutes) in a linked document, not in the project file",
+            "body-too-large",
+        )
+    )
+    doc.body = ""
 
 
 _EXPECTED_SHAPE = (
@@ -302,6 +338,19 @@ def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict
                 hint=f"end the value with {quote} on the same line; YAML read on, taking the "
                 f"lines below as part of it, up to line {mark.line + offset}",
             ) from None
+        if (opened := _unclosed_flow(exc, yaml_text)) is not None:
+            line, column, closer = opened
+            stopped = exc.problem_mark or mark
+            raise SourceError(
+                f"YAML syntax error: the {'list' if closer == ']' else 'mapping'} opened here "
+                f"with '{'[' if closer == ']' else '{'}' is not closed",
+                line + offset,
+                column + 1,
+                code="yaml",
+                hint=f"end it with '{closer}' on the same line, or write the items one per line; "
+                f"YAML read on to line {(stopped.line if stopped else line) + offset} looking for "
+                f"the '{closer}'",
+            ) from None
         line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
@@ -337,6 +386,40 @@ def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict
 _QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#'"][^:#]*:\s+)?)(["'])""")
 
 
+def _unclosed_flow(exc: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, int, str] | None:
+    """(line index, column index, closing bracket) of a '[' or '{' that YAML could not find
+    the end of: the error is found where YAML gave up, often on a later line, but the mistake
+    is where the bracket opened."""
+    context, opened = exc.context or "", exc.context_mark
+    if opened is None or "flow" not in context:
+        return None
+    problem = exc.problem or ""
+    closer = "]" if "sequence" in context else "}"
+    if f"'{closer}'" not in problem or _closes_on_its_line(yaml_text, opened.line, opened.column):
+        return None
+    return opened.line, opened.column, closer
+
+
+def _closes_on_its_line(yaml_text: str, index: int, column: int) -> bool:
+    """The bracket at (``index``, ``column``) is matched later on its own line (quoted text
+    aside): then the mistake is inside it, not a missing end."""
+    lines = yaml_text.split("\n")
+    if index >= len(lines):
+        return False
+    line = re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "", lines[index][column:])
+    pairs = {"[": "]", "{": "}"}
+    expected: list[str] = []
+    for char in line:
+        if char in pairs:
+            expected.append(pairs[char])
+        elif char in "]}":
+            if not expected or expected.pop() != char:
+                return False
+            if not expected:
+                return True
+    return False
+
+
 def _unclosed_quote(yaml_text: str, error_line: int) -> tuple[int, int, str] | None:
     """(line index, column index, quote) of the first quoted value before ``error_line``
     (0-based) that is not closed on its own line: a missing quote makes YAML read on and fail
@@ -363,6 +446,33 @@ def _yaml_hint(problem: str, source: str) -> str:
     if "found undefined alias" in problem or "found character '*'" in problem:
         return "a value starting with '*' or '&' must be quoted"
     return "check the indentation and quoting on this line and the line before"
+
+
+@dataclass
+class _SplitNumber:
+    """A number in a flow mapping, with the digit groups YAML took for keys after it."""
+
+    key: str
+    value: yaml.ScalarNode
+    groups: list[str] = field(default_factory=list)
+
+
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def _is_number(node: yaml.Node) -> TypeGuard[yaml.ScalarNode]:
+    return isinstance(node, yaml.ScalarNode) and not node.style and bool(_NUMBER.fullmatch(node.value))
+
+
+def _is_digit_group(key: yaml.ScalarNode, value: yaml.Node) -> bool:
+    """A key of digits alone with no value: the part of a number after a comma."""
+    return (
+        not key.style
+        and bool(re.fullmatch(r"\d+(\.\d+)?", key.value))
+        and isinstance(value, yaml.ScalarNode)
+        and not value.style
+        and value.value == ""
+    )
 
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -417,18 +527,48 @@ class _Builder:
                     )
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             result: dict = {}
+            split: _SplitNumber | None = None
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise SourceError("a key must be a plain word", *self._pos(key_node), code="yaml")
                 key = key_node.value
+                if split is not None and _is_digit_group(key_node, value_node):
+                    split.groups.append(key)
+                    continue
+                if split is not None:
+                    self._split_number(path, split)
+                flow = getattr(node, "flow_style", False)
+                split = _SplitNumber(key, value_node) if flow and _is_number(value_node) else None
                 if found := _FORBIDDEN.search(key):
                     self._forbidden(key_node, found[0])
                 if key in result:
                     self._duplicate(path, key, key_node)
                 result[key] = self.build(value_node, (*path, key))
+            if split is not None:
+                self._split_number(path, split)
             return result
         finally:
             self.active.discard(id(node))
+
+    def _split_number(self, path: FieldPath, split: _SplitNumber) -> None:
+        """`{planned: 250,000}`: YAML reads 'planned: 250' and a key '000'; the author meant
+        one number (the digit keys are left out of the data, and the file is in error)."""
+        if not split.groups:
+            return
+        written = ",".join([split.value.value, *split.groups])
+        self.doc.problems.append(
+            Problem(
+                _node_span(split.value, self.doc.line_offset)._replace(length=len(written)),
+                (*path, split.key),
+                f"'{written}' is read as {split.value.value} and the key"
+                f"{'s' if len(split.groups) > 1 else ''} {', '.join(repr(g) for g in split.groups)}: "
+                "inside { } a comma separates entries",
+                f"quote it ('{written}') or write it without commas ({''.join(written.split(','))})"
+                if all(len(g) == 3 for g in split.groups)
+                else f"write decimals with a point ({written.replace(',', '.', 1)}), or quote the value",
+                "amount-split",
+            )
+        )
 
     def _expanded(self, node: yaml.Node) -> None:
         self.expansions += 1

@@ -17,6 +17,7 @@ from itpm_site.model.fields import (
     Amount,
     Bool,
     Currency,
+    Extra,
     IsoDate,
     OptionalText,
     Percent,
@@ -45,7 +46,8 @@ from itpm_site.model.vocab import (
 
 
 class Contract(BaseModel):
-    """Base of every front-matter model: unknown keys are reported by the loader, then dropped."""
+    """Base of every front-matter model: an unknown key is an error the loader reports (with
+    a did-you-mean); the model itself drops it."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, json_schema_extra={"additionalProperties": False})
 
@@ -139,6 +141,7 @@ class Project(Contract):
     tags: TextList = Field(default_factory=list, description="Free keywords.")
     links: list[Link] = Field(default_factory=list, description="Related links.")
     summary: OptionalText | None = Field(None, description="One sentence shown in lists and search results.")
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
     @field_validator("end", "forecast_end")
     @classmethod
@@ -181,6 +184,7 @@ class Program(Contract):
     slug: Slug | None = Field(None, description="URL name; defaults to the file name.")
     owner: Text = Field(description="Program manager.")
     summary: OptionalText | None = Field(None, description="One sentence.")
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
 
 class Page(Contract):
@@ -190,6 +194,7 @@ class Page(Contract):
     slug: Slug | None = Field(None, description="URL name; defaults to the file name.")
     summary: OptionalText | None = Field(None, description="One sentence.")
     order: int = Field(0, description="Position in the navigation (lower first).")
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
 
 __all__ = [
