@@ -293,6 +293,8 @@ class Group:
     owner: str = ""
     body: str = ""
     source: str = ""
+    #: The program file's ``extra:`` mapping, for a theme (never validated).
+    extra: dict = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -852,14 +854,14 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.dependents.sort(key=lambda v: v.title.lower())
         view.flags = _flags(view, as_of, config.stale_status_days)
 
-    def group(kind: GroupKind, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
+    def group(kind: GroupKind, slug: str, title: str, items: Iterable[ProjectView], **details) -> Group:
         return Group(
             kind,
             slug,
             title,
             sorted(items, key=lambda v: (v.title.lower(), v.slug)),
             config.currency,
-            **extra,
+            **details,
         )
 
     phases = [
@@ -950,6 +952,7 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
                 owner=entry.model.owner,
                 body=entry.doc.body,
                 source=entry.rel,
+                extra=entry.model.extra,
             )
         )
     result.extend(group(GroupKind.PROGRAM, slug, names[slug], items) for slug, items in members.items())

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 import yaml
 
+from itpm_site.model.fields import PLACEHOLDER_STARTS as _PLACEHOLDER_STARTS
+from itpm_site.model.fields import is_placeholder
+
 if TYPE_CHECKING:  # the C loader, where PyYAML was built with it, has the same interface
     _BaseLoader = yaml.SafeLoader
 else:
@@ -107,6 +110,8 @@ class Document:
     yaml_text: str = ""
     #: (key path, first key span, repeated key span) for keys written twice.
     duplicate_keys: list[tuple[FieldPath, Span, Span]] = field(default_factory=list)
+    #: Paths of the values that are placeholders (TBD, '<owner>'), found while reading.
+    placeholders: list[FieldPath] = field(default_factory=list)
     #: Mistakes found while reading the file that YAML itself accepts (an amount split at its
     #: thousands commas, a body over the limit): each is an error at its place.
     problems: list[Problem] = field(default_factory=list)
@@ -498,6 +503,11 @@ class _Builder:
             value = node.value
             if found := _FORBIDDEN.search(value):
                 self._forbidden(node, found[0])
+            # A cheap first letter test first: every value of every file passes here. A
+            # theme's own data (under 'extra') is never looked into.
+            starts = value[:1] in _PLACEHOLDER_STARTS or value[:1].isspace()
+            if starts and is_placeholder(value) and (not path or path[0] != "extra"):
+                self.doc.placeholders.append(path)
             if not node.style:  # plain scalar (None or "" by loader): only null and booleans
                 if value in _NULLS:
                     return None
@@ -528,6 +538,7 @@ class _Builder:
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             result: dict = {}
             split: _SplitNumber | None = None
+            flow = getattr(node, "flow_style", False)
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise SourceError("a key must be a plain word", *self._pos(key_node), code="yaml")
@@ -537,7 +548,6 @@ class _Builder:
                     continue
                 if split is not None:
                     self._split_number(path, split)
-                flow = getattr(node, "flow_style", False)
                 split = _SplitNumber(key, value_node) if flow and _is_number(value_node) else None
                 if found := _FORBIDDEN.search(key):
                     self._forbidden(key_node, found[0])

@@ -599,9 +599,9 @@ def entry_from_source(
     claimed: set[str] | None = None,
 ) -> tuple[Entry | None, Claim | None]:
     """Read (with ``read``), split and validate one content file: its entry (None when it
-    does not validate) and what it claims for the checks across files (None when it cannot
-    be read at all). ``claimed`` collects the slugs it may have, so a dependency on a
-    rejected file is not reported twice."""
+    does not validate) and, when it does not, what it still claims for the checks across
+    files (None when it cannot be read at all). ``claimed`` collects the slugs it may have,
+    so a dependency on a rejected file is not reported twice."""
     if claimed is not None:
         claimed.add(slug_from_path(path))
     doc = document_from_source(path, rel, read, out)
@@ -613,6 +613,7 @@ def entry_from_source(
     if model is None:
         claim = partial_claim(doc, SECTIONS[section], section, slug_from_path(path))
         doc.data = {}
+        doc.drop_tree()
         return None, claim
     # The model holds everything from here on; the raw mapping is only memory at 10,000 files.
     doc.data = {}
@@ -620,8 +621,7 @@ def entry_from_source(
     if isinstance(model, Project):
         _project_warnings(doc, model, out)
     doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
-    entry = Entry(model=model, slug=slug, doc=doc)
-    return entry, Claim.of(entry, section)
+    return Entry(model=model, slug=slug, doc=doc), None
 
 
 def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
@@ -635,6 +635,7 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                 code="recommended",
                 label=name,
             )
+    _repeated_items(doc, project, out)
     if project.phase is Phase.CLOSURE:
         for i, risk in enumerate(project.risks):
             if risk.status.is_live:
@@ -645,6 +646,43 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                     "close the risk, mark it mitigated, or hand it over to operations before closure",
                     code="closure-open-risk",
                 )
+
+
+def _repeated_items(doc: Document, project: Project, out: Collector) -> None:
+    """An item listed twice (a risk or milestone pasted twice, a tag or dependency repeated)
+    would be counted twice: an error at the repeat."""
+    lists: list[tuple[str, list[str], str]] = [
+        # A risk is a repeat when all of it is (two risks may share a title, not every field).
+        (
+            "risks",
+            [repr((_same(r.title), *r.model_dump(exclude={"title"}).values())) for r in project.risks],
+            "risk",
+        ),
+        ("milestones", [f"{_same(m.name)}@{m.date}" for m in project.milestones], "milestone"),
+        ("tags", [_same(t) for t in project.tags], "tag"),
+        ("team", [_same(t) for t in project.team], "team member"),
+        ("depends_on", list(project.depends_on), "dependency"),
+    ]
+    for field, keys, noun in lists:
+        first: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            if key not in first:
+                first[key] = index
+                continue
+            out.error(
+                doc,
+                (field, index),
+                f"this {noun} is listed twice (also item {first[key] + 1} of '{field}')",
+                "remove one of them: it would be counted twice"
+                if field in ("risks", "milestones")
+                else "remove one of them",
+                code="repeated-item",
+            )
+
+
+def _same(text: str) -> str:
+    """Text as compared for a repeat: case and runs of spaces aside, in any script."""
+    return " ".join(text.casefold().split())
 
 
 class OutsideLink(PermissionError):
@@ -720,8 +758,8 @@ def load_file(root: Path, rel: str, section: str, read: Callable[[], bytes | str
     entry, claim = entry_from_source(root / rel, rel, read, section, out, claimed)
     if entry is not None and not any(d.is_error for d in out.items):
         return LoadedFile(entry, out.items, claimed)
-    if claim is not None:
-        claim = dataclasses.replace(claim, valid=False)
+    if entry is not None:  # valid as a model, with an error of another kind
+        claim = dataclasses.replace(Claim.of(entry, section), valid=False)
     return LoadedFile(None, out.items, claimed, claim)
 
 

@@ -357,14 +357,23 @@ def _categories(result: LoadResult, projects: list[Claim], out: Collector) -> No
 
 def _programs(projects: list[Claim], programs: list[Claim], out: Collector) -> None:
     """A program written a little differently from a program file's title would make a
-    second program beside it: an error with the title to write."""
+    second program beside it: an error with the title to write. A program file whose title is
+    a near miss of what its projects write (matched only by the file's name) is an error at
+    that title."""
     if not programs:
         return
     titles = {vocab.normalize(p.title): p.title for p in programs if p.title}
-    slugs = {p.slug for p in programs}
+    by_slug = {p.slug: p for p in programs}
+    misspelt_files: dict[str, tuple[Claim, str, int]] = {}
     for project in projects:
         value = project.program
-        if not value or vocab.normalize(value) in titles or slugify(value) in slugs:
+        if not value or vocab.normalize(value) in titles:
+            continue
+        program_file = by_slug.get(slugify(value))
+        if program_file is not None:
+            if program_file.title and _misspelling_of(value, {vocab.normalize(program_file.title): value}):
+                seen = misspelt_files.get(program_file.rel)
+                misspelt_files[program_file.rel] = (program_file, value, (seen[2] if seen else 0) + 1)
             continue
         meant = _misspelling_of(value, titles)
         if meant:
@@ -376,6 +385,16 @@ def _programs(projects: list[Claim], programs: list[Claim], out: Collector) -> N
                 code="program",
                 suggestion=meant,
             )
+    for program_file, written, count in misspelt_files.values():
+        out.error(
+            program_file.doc,
+            ("title",),
+            f"program title '{program_file.title}' is written '{written}' by "
+            f"{count} project{'s' if count > 1 else ''}",
+            f"correct the title, or the projects' program: '{written}'",
+            code="program",
+            suggestion=written,
+        )
 
 
 #: The names that get a page of their own: (kind of group, field).

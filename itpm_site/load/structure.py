@@ -17,7 +17,6 @@ from pydantic import BaseModel
 
 from itpm_site.load.diagnostics import Collector, Severity, field_name
 from itpm_site.load.frontmatter import Document, FieldPath, Span
-from itpm_site.model.fields import is_placeholder
 
 #: Unknown keys reported one by one in a file; the rest are counted in one more error (20,000
 #: of them would bury every other problem, and a did-you-mean each costs time).
@@ -185,18 +184,10 @@ def _generic(path: FieldPath) -> FieldPath:
 
 
 def check_placeholders(data: Any, doc: Document, out: Collector) -> set[FieldPath]:
-    """An error at each value that is still a placeholder (TBD, TODO, '<owner>'); returns
-    their paths, where the model's own complaint about the value is not repeated."""
-    found: set[FieldPath] = set()
-    pending: list[tuple[FieldPath, Any]] = [((), data)]
-    while pending:
-        path, value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(((*path, k), v) for k, v in value.items() if not (not path and k == EXTRA))
-        elif isinstance(value, list):
-            pending.extend(((*path, i), v) for i, v in enumerate(value))
-        elif is_placeholder(value):
-            found.add(path)
+    """An error at each value that is still a placeholder (TBD, TODO, '<owner>'; found while
+    the file was read, outside ``extra``); returns their paths, where the model's own
+    complaint about the value is not repeated."""
+    found = set(doc.placeholders)
     for path in sorted(found, key=lambda p: doc.span(p)):
         out.error(
             doc,

@@ -361,15 +361,15 @@ _PLACEHOLDER = re.compile(
 
 
 #: The first letters a placeholder can have: most values are ruled out without the pattern.
-_PLACEHOLDER_STARTS = frozenset("tTfFxX?<")
+PLACEHOLDER_STARTS = frozenset("tTfFxX?<")
 
 
 def is_placeholder(value: object) -> bool:
     """``value`` is a placeholder for something still to be written."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not (value[:1] in PLACEHOLDER_STARTS or value[:1].isspace()):
         return False
     text = value.strip()
-    return text[:1] in _PLACEHOLDER_STARTS and bool(_PLACEHOLDER.fullmatch(text))
+    return text[:1] in PLACEHOLDER_STARTS and bool(_PLACEHOLDER.fullmatch(text))
 
 
 # ------------------------------------------------------------------------------ extra
