@@ -1754,3 +1754,26 @@ def test_names_that_differ_in_digits_are_not_near_spellings(tmp_path, write_port
         },
     )
     assert [d for d in load_portfolio(tmp_path).diagnostics if d.code == "near-spelling"] == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "message"),
+    [
+        ("content/project/a.md", "the folder content/project/ is not read; did you mean content/projects/?"),
+        ("content/a.md", "a Markdown file directly in content/ is not read"),
+        ("content/projects/a.markdown", "'a.markdown' is not read: only files ending in '.md' are"),
+        (
+            "content/programs/sub/a.md",
+            "programs are read only from content/programs/ itself, not from its sub-folders",
+        ),
+    ],
+)
+def test_content_that_is_not_read_is_an_error(tmp_path, write_portfolio, rel, message):
+    """A project saved where it is not read would drop out of every figure without a word."""
+    write_portfolio(tmp_path, {rel: complete(), "content/README.md": "# How this folder works\n"})
+    write_portfolio(tmp_path, {"content/_drafts/idea.md": "draft", "content/projects/img.png": b"\x89PNG"})
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.line, d.message, d.code) for d in result.diagnostics] == [
+        (rel, 1, message, "not-read")
+    ]
+    assert result.rejected == [rel]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import errno
 import os
 import typing
@@ -84,6 +85,45 @@ def section_of(rel: str) -> str | None:
     return parts[1]
 
 
+#: Extensions of Markdown that is not read (only '.md' is): a project saved as 'x.markdown'
+#: would drop out of the site without a word.
+_OTHER_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".mdx")
+
+
+def stray_reason(rel: str) -> tuple[str, str] | None:
+    """(message, hint) for a file under content/ that looks like content but is not read
+    ('content/project/a.md', 'content/a.md', 'content/projects/a.markdown'); None for any
+    other file (images, a README, what editors and dot- or _-folders keep)."""
+    parts = rel.split("/")
+    if len(parts) < 2 or parts[0] != CONTENT_DIR or section_of(rel) is not None:
+        return None
+    name = parts[-1]
+    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in parts[1:]):
+        return None
+    if name.lower().startswith("readme."):
+        return None
+    other = name.lower().endswith(_OTHER_MARKDOWN)
+    if not (is_markdown_name(name) or other):
+        return None
+    sections = ", ".join(f"{CONTENT_DIR}/{s}/" for s in SECTIONS)
+    if other:
+        stem = name.rsplit(".", 1)[0]
+        return f"'{name}' is not read: only files ending in '.md' are", f"rename it to '{stem}.md'"
+    if len(parts) == 2:
+        return "a Markdown file directly in content/ is not read", f"move it into one of {sections}"
+    if parts[1] in SECTIONS:  # a sub-folder of programs/ or pages/
+        return (
+            f"{parts[1]} are read only from {CONTENT_DIR}/{parts[1]}/ itself, not from its sub-folders",
+            f"move it to {CONTENT_DIR}/{parts[1]}/",
+        )
+    close = difflib.get_close_matches(parts[1].lower(), list(SECTIONS), n=1, cutoff=0.6)
+    return (
+        f"the folder {CONTENT_DIR}/{parts[1]}/ is not read"
+        + (f"; did you mean {CONTENT_DIR}/{close[0]}/?" if close else ""),
+        f"content files go in {sections}; a folder whose name starts with '_' is left out on purpose",
+    )
+
+
 def is_markdown_name(name: str) -> bool:
     """``name`` ends in '.md', in any case ('.MD', '.Md'), with something before it."""
     return len(name) > 3 and name[-3:].lower() == ".md"
@@ -129,6 +169,27 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
                 elif section_of(rel) == section and _is_content_file(entry):
                     files.append((rel, Path(entry.path)))
         found[section] = sorted(files, key=lambda item: _order(item[0]))
+    return found
+
+
+def discover_strays(root: Path) -> dict[str, Path]:
+    """The files under content/ that look like content but are not read (``stray_reason``)."""
+    found: dict[str, Path] = {}
+    pending = [(root / CONTENT_DIR, CONTENT_DIR)]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{prefix}/{shown_name(entry.name)}"
+            if entry.name.startswith((".", "_", "~")):
+                continue
+            if _is_folder(entry):
+                pending.append((Path(entry.path), rel))
+            elif stray_reason(rel) is not None:
+                found[rel] = Path(entry.path)
     return found
 
 
@@ -651,20 +712,25 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
 def _repeated_items(doc: Document, project: Project, out: Collector) -> None:
     """An item listed twice (a risk or milestone pasted twice, a tag or dependency repeated)
     would be counted twice: an error at the repeat."""
-    lists: list[tuple[str, list[str], str]] = [
+    # Keys only for lists of two or more: this runs for every project of every build.
+    lists: list[tuple[str, list, str]] = []
+    if len(project.risks) > 1:
         # A risk is a repeat when all of it is (two risks may share a title, not every field).
-        (
-            "risks",
-            [repr((_same(r.title), *r.model_dump(exclude={"title"}).values())) for r in project.risks],
-            "risk",
-        ),
-        ("milestones", [f"{_same(m.name)}@{m.date}" for m in project.milestones], "milestone"),
-        ("tags", [_same(t) for t in project.tags], "tag"),
-        ("team", [_same(t) for t in project.team], "team member"),
-        ("depends_on", list(project.depends_on), "dependency"),
-    ]
+        keys = [
+            (_same(r.title), r.probability, r.impact, r.owner, r.response, r.mitigation, r.status)
+            for r in project.risks
+        ]
+        lists.append(("risks", keys, "risk"))
+    if len(project.milestones) > 1:
+        lists.append(("milestones", [(_same(m.name), m.date) for m in project.milestones], "milestone"))
+    for field, noun in (("tags", "tag"), ("team", "team member"), ("depends_on", "dependency")):
+        items = getattr(project, field)
+        if len(items) > 1:
+            lists.append((field, [_same(t) for t in items], noun))
     for field, keys, noun in lists:
-        first: dict[str, int] = {}
+        if len(set(keys)) == len(keys):
+            continue
+        first: dict = {}
         for index, key in enumerate(keys):
             if key not in first:
                 first[key] = index
@@ -702,6 +768,7 @@ class DiskSources(Mapping[str, bytes]):
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.paths = {rel: path for found in discover_relative(root).values() for rel, path in found}
+        self.paths.update(discover_strays(root))
         if (root / SITE_FILE).is_file():
             self.paths[SITE_FILE] = root / SITE_FILE
         content = root / CONTENT_DIR
@@ -795,7 +862,12 @@ def load_sources(
     )
     result = LoadResult(root=root, config=config)
     files = sorted_content(sources)
-    result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources)
+    strays = sorted((rel for rel in sources if stray_reason(rel)), key=_order)
+    result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources) + len(strays)
+    for rel in strays:
+        message, hint = stray_reason(rel) or ("", "")
+        out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "", message, hint, "not-read"))
+        result.rejected.append(rel)
     targets: dict[str, list[Entry[Any]]] = {
         "projects": result.projects,
         "programs": result.programs,
