@@ -133,6 +133,10 @@ class Repository:
             pos = end + 1 + size + 1  # content, then a newline
         return [found[i] for i in ids]
 
+    def reader(self) -> ObjectReader:
+        """Objects read one at a time (``with repo.reader() as read: read(id, limit)``)."""
+        return ObjectReader(self.top)
+
     def has_portfolio(self, commit: str) -> bool:
         out = self.git(
             "--literal-pathspecs",
@@ -174,6 +178,79 @@ class Repository:
             else:
                 i += 2
         return found
+
+
+class ObjectReader:
+    """One ``git cat-file --batch`` process that reads objects one at a time, each asked for
+    when the last one has been used: memory holds one object, never a whole history, and an
+    object over the caller's limit is passed over in pieces, never held at all.
+
+    Without ``--buffer``, cat-file answers each request as soon as it is written, so asking
+    and reading in turn cannot block.
+    """
+
+    _PIECE = 1 << 20
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _process(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    ["git", "-C", str(self.top), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env={**os.environ, **_ENV},
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed (or not on PATH)") from None
+        return self._proc
+
+    def __call__(self, object_id: str, limit: int) -> tuple[bytes | None, int]:
+        """(the object's content, its size); the content is None when the size is over
+        ``limit`` bytes."""
+        proc = self._process()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(f"{object_id}\n".encode("ascii"))
+            proc.stdin.flush()
+        except (BrokenPipeError, UnicodeEncodeError):
+            raise GitError(f"cannot read {object_id!r} from git") from None
+        header = proc.stdout.readline().split()
+        if len(header) != 3 or not header[2].isdigit():
+            raise GitError(
+                f"cannot read {object_id} from git: {b' '.join(header).decode('ascii', 'replace')}"
+            )
+        size = int(header[2])
+        if size > limit:
+            left = size + 1  # the content, then a newline
+            while left:
+                piece = proc.stdout.read(min(left, self._PIECE))
+                if not piece:
+                    raise GitError(f"cannot read {object_id} from git: the output ended early")
+                left -= len(piece)
+            return None, size
+        data = proc.stdout.read(size)
+        if len(data) != size or proc.stdout.read(1) != b"\n":
+            raise GitError(f"cannot read {object_id} from git: the output ended early")
+        return data, size
+
+    def close(self) -> None:
+        if self._proc is not None:
+            proc, self._proc = self._proc, None
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
 
 
 class SnapshotLoader:
