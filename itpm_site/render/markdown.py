@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from itpm_site.cache.folder import private_folder, read_file, write_file
 from itpm_site.model.fields import is_protocol_relative
+from itpm_site.render.anchors import anchor_rule, heading_slug
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 def _parser(allow_html: bool) -> MarkdownIt:
     # Imported when a body is first rendered: a rebuild with every body cached never needs it.
     from markdown_it import MarkdownIt
-    from mdit_py_plugins.anchors import anchors_plugin
-    from mdit_py_plugins.anchors.index import slugify as _anchor_slug
 
     # markdown-it's validateLink already refuses javascript:, vbscript:, file: and data: links.
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
@@ -33,13 +32,7 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md.validateLink = lambda url: not is_protocol_relative(url) and known_scheme_check(url)  # type: ignore[method-assign]
     md.core.ruler.push("fit_headings", _fit_headings)
     # Body headings get ids prefixed 'h-' so they never clash with the page's own sections.
-    md.use(
-        anchors_plugin,
-        min_level=2,
-        max_level=3,
-        permalink=False,
-        slug_func=lambda title: "h-" + _anchor_slug(title),
-    )
+    md.core.ruler.push("anchor", anchor_rule(range(2, 4), lambda title: "h-" + heading_slug(title)))
     return md
 
 
