@@ -37,6 +37,7 @@ from itpm_site.load.frontmatter import (
     parse_yaml_file,
 )
 from itpm_site.load.headings import check_headings
+from itpm_site.load.markdown_cost import check_markdown_cost
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.config import SiteConfig, is_folder_name
 from itpm_site.model.fields import is_blank
@@ -614,6 +615,7 @@ def entry_from_source(
     if doc is None:
         return None
     check_headings(doc, out)
+    check_markdown_cost(doc, out)
     if claimed is not None and isinstance(doc.data.get("slug"), str):
         claimed.add(doc.data["slug"].strip())
     model = validate_document(doc, SECTIONS[section], out)

@@ -8,10 +8,12 @@ import re
 import sys
 import threading
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itpm_site.cache.folder import private_folder, read_file, write_file
+from itpm_site.load.markdown_cost import MAX_MARKDOWN_COST, markdown_cost
 from itpm_site.model.fields import is_protocol_relative
 from itpm_site.render.anchors import anchor_rule, heading_slug
 
@@ -61,7 +63,12 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 def render_markdown(text: str, allow_html: bool = False) -> str:
     """Render one body. Headings start at h2 in bodies; the page title is the h1."""
-    html: str = _parser(allow_html).render(_CONTROLS.sub("\ufffd", text))
+    text = _CONTROLS.sub("\ufffd", text)
+    if markdown_cost(text) > MAX_MARKDOWN_COST:
+        # check refuses such a body, so only one that was never checked gets here: shown
+        # as it was written rather than risk the memory its tokens would take.
+        return f"<pre>{escape(text)}</pre>\n"
+    html: str = _parser(allow_html).render(text)
     return html
 
 
