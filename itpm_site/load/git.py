@@ -181,19 +181,18 @@ class Repository:
 
 
 class ObjectReader:
-    """One ``git cat-file --batch`` process that reads objects one at a time, each asked for
-    when the last one has been used: memory holds one object, never a whole history, and an
-    object over the caller's limit is passed over in pieces, never held at all.
+    """Reads objects one at a time, each asked for when the last one has been used: memory
+    holds one object, never a whole history. An object's size is asked first (``cat-file
+    --batch-check``), and one over the caller's limit is never read at all, by git either
+    (inflating a 47 MB blob would take git that much memory).
 
     Without ``--buffer``, cat-file answers each request as soon as it is written, so asking
     and reading in turn cannot block.
     """
 
-    _PIECE = 1 << 20
-
     def __init__(self, top: Path) -> None:
         self.top = top
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def __enter__(self) -> ObjectReader:
         return self
@@ -201,11 +200,13 @@ class ObjectReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _process(self) -> subprocess.Popen[bytes]:
-        if self._proc is None:
+    def _ask(self, mode: str, object_id: str) -> tuple[subprocess.Popen[bytes], int]:
+        """Send ``object_id`` to the ``cat-file --<mode>`` process; the size in its answer."""
+        proc = self._procs.get(mode)
+        if proc is None:
             try:
-                self._proc = subprocess.Popen(
-                    ["git", "-C", str(self.top), "cat-file", "--batch"],
+                proc = self._procs[mode] = subprocess.Popen(
+                    ["git", "-C", str(self.top), "cat-file", f"--{mode}"],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -213,12 +214,6 @@ class ObjectReader:
                 )
             except FileNotFoundError:
                 raise GitError("git is not installed (or not on PATH)") from None
-        return self._proc
-
-    def __call__(self, object_id: str, limit: int) -> tuple[bytes | None, int]:
-        """(the object's content, its size); the content is None when the size is over
-        ``limit`` bytes."""
-        proc = self._process()
         assert proc.stdin is not None and proc.stdout is not None
         try:
             proc.stdin.write(f"{object_id}\n".encode("ascii"))
@@ -227,26 +222,26 @@ class ObjectReader:
             raise GitError(f"cannot read {object_id!r} from git") from None
         header = proc.stdout.readline().split()
         if len(header) != 3 or not header[2].isdigit():
-            raise GitError(
-                f"cannot read {object_id} from git: {b' '.join(header).decode('ascii', 'replace')}"
-            )
-        size = int(header[2])
+            shown = b" ".join(header).decode("ascii", "replace")
+            raise GitError(f"cannot read {object_id} from git: {shown or 'no answer'}")
+        return proc, int(header[2])
+
+    def __call__(self, object_id: str, limit: int) -> tuple[bytes | None, int]:
+        """(the object's content, its size); the content is None when the size is over
+        ``limit`` bytes."""
+        _, size = self._ask("batch-check", object_id)
         if size > limit:
-            left = size + 1  # the content, then a newline
-            while left:
-                piece = proc.stdout.read(min(left, self._PIECE))
-                if not piece:
-                    raise GitError(f"cannot read {object_id} from git: the output ended early")
-                left -= len(piece)
             return None, size
+        proc, size = self._ask("batch", object_id)
+        assert proc.stdout is not None
         data = proc.stdout.read(size)
         if len(data) != size or proc.stdout.read(1) != b"\n":
             raise GitError(f"cannot read {object_id} from git: the output ended early")
         return data, size
 
     def close(self) -> None:
-        if self._proc is not None:
-            proc, self._proc = self._proc, None
+        procs, self._procs = self._procs, {}
+        for proc in procs.values():
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.close()
             proc.stdout.close()
