@@ -42,6 +42,7 @@ from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.config import SiteConfig, is_folder_name
 from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
+    MAX_TAGS,
     RECOMMENDED_FIELDS,
     Page,
     Program,
@@ -625,9 +626,30 @@ def entry_from_source(
         return None
     slug = model.slug or slug_from_path(path)
     if isinstance(model, Project):
+        if not _within_tag_limit(doc, model, out):
+            return None
         _project_warnings(doc, model, out)
     doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
     return Entry(model=model, slug=slug, doc=doc)
+
+
+def _within_tag_limit(doc: Document, project: Project, out: Collector) -> bool:
+    """At most MAX_TAGS distinct tags (as pages: tags that make the same page are one);
+    an error at the first one over."""
+    pages: set[str] = set()
+    for i, tag in enumerate(project.tags):
+        pages.add(slugify(tag))
+        if len(pages) > MAX_TAGS:
+            out.error(
+                doc,
+                ("tags", i),
+                f"the project has {len(set(map(slugify, project.tags))):,} distinct tags; "
+                f"at most {MAX_TAGS} are allowed",
+                f"keep the {MAX_TAGS} that group projects best; each tag makes a page of the site",
+                code="too-many-tags",
+            )
+            return False
+    return True
 
 
 def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
