@@ -124,13 +124,14 @@ def test_a_record_git_could_not_have_written_is_left_out_with_one_warning() -> N
         b"\n:000000 100644 " + b"0" * 40 + b" " + b"2" * 40 + b" A",
         b"content/projects/y.md",
         f"{'b' * 40} 99999999999999".encode(),  # a time no page can show
+        f"{'c' * 40} 4102444801".encode(),  # 2100-01-01T00:00:01Z: a week of figures each until then
         b"",
     ]
 
     records, warnings = _records(fields, "")
 
     assert [(r[0], [f.path for f in r[2]]) for r in records] == [(good, ["content/projects/y.md"])]
-    assert len(warnings) == 2
+    assert len(warnings) == 3
     assert "not-a-commit 12" in warnings[0]
 
 

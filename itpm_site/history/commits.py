@@ -77,9 +77,10 @@ def read_commits(repo: Repository, head: str) -> tuple[list[Commit], list[str]]:
 
 #: A record's header: what ``--format=%H %ct`` writes (a SHA-1 or SHA-256 id, seconds).
 _HEADER = re.compile(rb"([0-9a-f]{40}|[0-9a-f]{64}) (-?[0-9]{1,20})")
-#: Times a page can show and a week can follow (datetime ends at the year 9999).
+#: Times a commit may have. The trends have a figure for every week from the first commit to
+#: the last, so one commit dated in the year 9000 would make 366,000 weeks of them.
 _EARLIEST = 0
-_LATEST = int(dt.datetime(9000, 1, 1, tzinfo=dt.UTC).timestamp())
+_LATEST = int(dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp())
 #: A commit object larger than this is not read for its author (a name is in its header).
 _MAX_COMMIT_BYTES = 1 << 20
 #: Characters of an author's name kept.
