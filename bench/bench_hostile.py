@@ -107,9 +107,17 @@ def at_budget(head: str, unit: str) -> str:
     return head + unit * low
 
 
+PARAGRAPH = (
+    "The vendor delivered the first release of the portal in May, two weeks later than "
+    "planned, and the team is now testing it with a pilot group of customers (see the plan: "
+    "#12) before the wider launch.\n\n"
+)
+
+
 def bodies() -> dict[str, str]:
     return {
         "20,000 duplicate headings": "## Same\n\n" * 20_000,
+        "1 MiB of paragraphs (size limit)": PARAGRAPH * (1024 * 1024 // len(PARAGRAPH)),
         "budget: nested lists": at_budget("", "- - - - - - - - a\n"),
         "budget: list of '- a'": at_budget("", "- a\n"),
         "budget: emphasis": at_budget("", "*a* "),
