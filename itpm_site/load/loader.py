@@ -626,16 +626,15 @@ def entry_from_source(
         return None
     slug = model.slug or slug_from_path(path)
     if isinstance(model, Project):
-        if not _within_tag_limit(doc, model, out):
-            return None
+        _tag_limit(doc, model, out)
         _project_warnings(doc, model, out)
     doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
     return Entry(model=model, slug=slug, doc=doc)
 
 
-def _within_tag_limit(doc: Document, project: Project, out: Collector) -> bool:
-    """At most MAX_TAGS distinct tags (as pages: tags that make the same page are one);
-    an error at the first one over."""
+def _tag_limit(doc: Document, project: Project, out: Collector) -> None:
+    """At most MAX_TAGS distinct tags (as pages: tags that make the same page are one); an
+    error at the first one over (``load_file`` then leaves the file out)."""
     pages: set[str] = set()
     for i, tag in enumerate(project.tags):
         pages.add(slugify(tag))
@@ -648,8 +647,7 @@ def _within_tag_limit(doc: Document, project: Project, out: Collector) -> bool:
                 f"keep the {MAX_TAGS} that group projects best; each tag makes a page of the site",
                 code="too-many-tags",
             )
-            return False
-    return True
+            return
 
 
 def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
