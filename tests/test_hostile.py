@@ -165,6 +165,11 @@ def test_a_slug_written_by_hand_is_checked_like_a_made_one(tmp_path: Path, write
         ("budget-digits.md", 5, "amount"),
         ("budget-digits-currency.md", 5, "amount"),
         ("invalid-risks.md", 6, "too-many-items"),
+        # Round three: what a file adds to the site, and to rendering.
+        ("tags-1000.md", 5 + 1 + 50, "too-many-tags"),
+        ("headings-1001.md", 6 + 2 * 1000, "too-many-headings"),
+        ("table-filled-in.md", 6, "too-complex"),
+        ("title-noncharacter.md", 2, "control-character"),
     ],
 )
 def test_a_file_beyond_a_limit_is_one_error_at_its_line(

@@ -43,9 +43,15 @@ MAX_NESTING = 50
 #: Items in one list (risks, milestones, tags …): each invalid one costs a did-you-mean.
 MAX_LIST_ITEMS = 2000
 #: Characters no field may hold: control characters (ESC rewrites CI logs and terminals,
-#: NUL ends C strings and file names) and lone surrogates (not encodable as UTF-8). YAML
-#: lets a double-quoted string write any of them as an escape ("\0", "\e", "\ud800").
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: NUL ends C strings and file names), lone surrogates (not encodable as UTF-8) and Unicode's
+#: noncharacters (U+FDD0-U+FDEF, and U+FFFE and U+FFFF of every plane), which XML 1.0 refuses
+#: (a title holding one would make changes.xml ill-formed). YAML lets a double-quoted string
+#: write any of them as an escape ("\0", "\e", "\ud800", "\uFFFE").
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 
 _LINE_OFFSET_DEFAULT = 2  # the YAML text starts on line 2 of the file (after '---')
 
@@ -592,12 +598,13 @@ class _Builder:
 
     def _forbidden(self, node: yaml.Node, char: str) -> None:
         name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
+        kind = "noncharacter" if ord(char) >= 0xFDD0 else "control character"
         raise SourceError(
-            f"a value contains the control character {name}",
+            f"a value contains the {kind} {name}",
             *self._pos(node),
             code="control-character",
-            hint="remove it: no field may hold control characters (escapes such "
-            "as \\0 or \\e in a quoted string write them)",
+            hint="remove it: no field may hold control characters or noncharacters "
+            "(escapes such as \\0, \\e or \\uFFFE in a quoted string write them)",
         )
 
     def _duplicate(self, path: FieldPath, key: str, node: yaml.Node) -> None:

@@ -35,11 +35,14 @@ from itpm_site.load.frontmatter import (
     parse_document,
     parse_yaml_file,
 )
+from itpm_site.load.headings import check_headings
+from itpm_site.load.markdown_cost import check_markdown_cost
 from itpm_site.load.result import Claim, Entry, LoadResult
 from itpm_site.load.structure import check_continued_front_matter, check_keys, check_placeholders
 from itpm_site.model.config import SiteConfig, is_folder_name
 from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
+    MAX_TAGS,
     RECOMMENDED_FIELDS,
     Page,
     Program,
@@ -668,6 +671,8 @@ def entry_from_source(
     doc = document_from_source(path, rel, read, out)
     if doc is None:
         return None, None
+    check_headings(doc, out)
+    check_markdown_cost(doc, out)
     if claimed is not None and isinstance(doc.data.get("slug"), str):
         claimed.add(doc.data["slug"].strip())
     model = validate_document(doc, SECTIONS[section], out)
@@ -680,9 +685,28 @@ def entry_from_source(
     doc.data = {}
     slug = model.slug or slug_from_path(path)
     if isinstance(model, Project):
+        _tag_limit(doc, model, out)
         _project_warnings(doc, model, out)
     doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
     return Entry(model=model, slug=slug, doc=doc), None
+
+
+def _tag_limit(doc: Document, project: Project, out: Collector) -> None:
+    """At most MAX_TAGS distinct tags (as pages: tags that make the same page are one); an
+    error at the first one over (``load_file`` then leaves the file out)."""
+    pages: set[str] = set()
+    for i, tag in enumerate(project.tags):
+        pages.add(slugify(tag))
+        if len(pages) > MAX_TAGS:
+            out.error(
+                doc,
+                ("tags", i),
+                f"the project has {len(set(map(slugify, project.tags))):,} distinct tags; "
+                f"at most {MAX_TAGS} are allowed",
+                f"keep the {MAX_TAGS} that group projects best; each tag makes a page of the site",
+                code="too-many-tags",
+            )
+            return
 
 
 def _project_warnings(doc: Document, project: Project, out: Collector) -> None:

@@ -96,6 +96,11 @@ class Link(Contract):
     url: Url = Field(description="http(s), mailto or relative address.")
 
 
+#: Distinct tags (distinct tag pages) one project may have: each makes a page, and a page
+#: lists its projects, so a project's tags are what its file adds to the site's size.
+MAX_TAGS = 50
+
+
 class Project(Contract):
     """One IT project: the front matter of ``content/projects/<slug>.md``."""
 
@@ -138,7 +143,9 @@ class Project(Contract):
     milestones: list[Milestone] = Field(default_factory=list, description="Key dates.")
     depends_on: SlugList = Field(default_factory=list, description="Slugs of projects this one depends on.")
     team: TextList = Field(default_factory=list, description="Team members.")
-    tags: TextList = Field(default_factory=list, description="Free keywords.")
+    tags: TextList = Field(
+        default_factory=list, description=f"Free keywords (at most {MAX_TAGS} distinct ones)."
+    )
     links: list[Link] = Field(default_factory=list, description="Related links.")
     summary: OptionalText | None = Field(None, description="One sentence shown in lists and search results.")
     extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
