@@ -356,7 +356,9 @@ Currency = Annotated[
 #: What people (and ``itpm-site new``) write for a value not known yet: TBD, TBC, TODO,
 #: '???', '<owner>'. Taken as data it would publish "TBD" as a sponsor, or a budget of 0.
 _PLACEHOLDER = re.compile(
-    r"(t\.?b\.?[dc]\.?|to\s?do|fixme|x{3,}|\?+|<[^<>\n]*>|fill\s+in\b.*)", re.IGNORECASE | re.DOTALL
+    # '<owner>' and '<YYYY-MM-DD>' are placeholders; '<img src=x>' is markup, not one.
+    r"(t\.?b\.?[dc]\.?|to\s?do|fixme|x{3,}|\?+|<[^<>=\"\n]*>|fill\s+in\b.*)",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
