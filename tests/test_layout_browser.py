@@ -36,7 +36,16 @@ PAGE_TYPES = [
     "about/",
     "no-such-page/",
 ]
-VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 800), "phone": (390, 844)}
+VIEWPORTS = {
+    "desktop": (1440, 900),
+    "laptop": (1280, 800),
+    # Tablets: landscape keeps the tables (tighter, some columns folded), portrait stacks them.
+    "tablet-landscape": (1024, 768),
+    "tablet-portrait": (768, 1024),
+    "phone": (390, 844),
+}
+#: Where the navigation is folded behind a Menu button.
+FOLDED_NAV = {"phone"}
 
 #: What overflows its box in main: tables, their cells and their boxes, and any other element
 #: wider than main, outside the charts that scroll on purpose (roadmap, heat map, bars); and
@@ -95,6 +104,73 @@ def site_url(demo_site: Path):
         yield url
 
 
+@pytest.fixture(scope="module")
+def unconverted_url(tmp_path_factory):
+    """The demo without exchange rates: USD, EUR and GEL each apart, in every rollup."""
+    import datetime as dt
+    import shutil
+
+    from conftest import DEMO_AS_OF, DEMO_ROOT
+
+    from itpm_site.build import build_site
+    from itpm_site.render.site import BuildOptions
+
+    root = tmp_path_factory.mktemp("unconverted") / "portfolio"
+    shutil.copytree(DEMO_ROOT / "content", root / "content")
+    config = (DEMO_ROOT / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(
+        "\n".join(line for line in config.splitlines() if not line.startswith(("exchange_rates", "  "))),
+        encoding="utf-8",
+    )
+    out = root.parent / "public"
+    result = build_site(
+        BuildOptions(root=root, output=out, as_of=dt.date.fromisoformat(DEMO_AS_OF), search=False)
+    )
+    assert result.ok
+    assert not result.site.portfolio.rates_used and len(result.site.portfolio.unconvertible_currencies) == 2
+    with serve(out, mount="/portfolio/") as url:
+        yield url
+
+
+#: The pages that show money rolled up: where several currencies without a rate meet.
+MONEY_PAGES = [
+    "",
+    "programs/",
+    "programs/digital-channels/",
+    "owners/",
+    "categories/",
+    "categories/software/",
+    "budget/",
+    "report/",
+    "projects/",
+]
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_several_unconverted_currencies_fit(browser, unconverted_url: str, size: str) -> None:
+    """Program cards, KPI tiles and tables put one currency per line inside their box."""
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems = {}
+    for path in MONEY_PAGES:
+        page.goto(unconverted_url + path)
+        found = page.evaluate(OVERFLOW)
+        if found:
+            problems[path or "/"] = found
+    # A program with budgets in two currencies shows both, each on its own line in its card.
+    page.goto(unconverted_url + "programs/")
+    lines = page.evaluate("""() => [...document.querySelectorAll('.program-card .mini-facts dd')]
+        .filter(dd => dd.querySelectorAll('.series-line').length > 1)
+        .map(dd => [...dd.querySelectorAll('.series-line')]
+          .map(l => Math.round(l.getBoundingClientRect().top)))""")
+    context.close()
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    assert lines, "no program card holds several currencies"
+    for tops in lines:
+        assert len(set(tops)) == len(tops)  # one line each
+
+
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) -> None:
     width, height = VIEWPORTS[size]
@@ -105,7 +181,7 @@ def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) ->
         for path in PAGE_TYPES:
             page.goto(site_url + path)
             found = page.evaluate(OVERFLOW)
-            if size == "phone":
+            if size in FOLDED_NAV:
                 toggle = page.locator(".nav-toggle")
                 assert toggle.is_visible(), path
                 assert page.locator("#main-nav a").first.is_hidden()  # folded until asked for

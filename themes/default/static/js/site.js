@@ -58,7 +58,7 @@
     table.classList.add("is-stackable");
   }
 
-  var narrow = window.matchMedia ? window.matchMedia("screen and (max-width: 760px)") : null;
+  var narrow = window.matchMedia ? window.matchMedia("screen and (max-width: 900px)") : null;
   var labelled = false;
   function stackTables() {
     if (labelled || !narrow || !narrow.matches) { return; }
