@@ -1,5 +1,6 @@
-"""The Atom feed's links, ids and dates, and ``diff``'s summary line: every count it makes,
-and the portfolio's money impact in the base currency."""
+"""The Atom feed's links, ids and dates; the trends' money in the base currency; and
+``diff``'s summary line: every count it makes, and the portfolio's money impact in the base
+currency."""
 
 from __future__ import annotations
 
@@ -121,6 +122,32 @@ def test_the_feed_names_itself_with_an_absolute_base_url(repo, tmp_path: Path) -
     assert not [link for link in relative.findall(f"{ATOM}link") if link.get("rel") == "self"]
     assert relative.find(f"{ATOM}id").text == again.find(f"{ATOM}id").text
     assert relative.find(f"{ATOM}id").text.startswith("urn:itpm-site:changes:")
+
+
+# ---------------------------------------------------------------------------------- trends
+
+
+def test_trends_convert_where_rates_exist_and_say_what_is_apart(repo, tmp_path: Path) -> None:
+    root, _ = repo
+    _feed(root, tmp_path / "public", BASE)
+    html = (tmp_path / "public" / "trends" / "index.html").read_text(encoding="utf-8")
+    money = html[html.index('id="money-h"') : html.index('id="risk-h"')]
+    text = " ".join(re.sub(r"<[^>]+>", "", money).split())
+    assert "with EUR converted at the rates of site.yaml" in text
+    assert "Kept apart, each in its own chart, never added to the others: CHF" in text
+    headings = re.findall(r"<h3>(.*?)</h3>", money)
+    assert [re.sub(r"<[^>]+>", "", h) for h in headings] == [
+        "USD with EUR converted",
+        "CHF no exchange rate: kept apart",
+    ]
+    assert "trend-money-eur" not in money  # EUR is in the USD chart, not in one of its own
+    # The last week (2026-W12): B 700 USD + A 1,000 EUR at 1.5 planned; A's EAC 1,200 EUR.
+    rows = re.findall(
+        r'<tr><th scope="row">2026-W12</th><td class="num">(\d+)</td><td class="num">([\d,]+)</td>'
+        r'<td class="num">([\d,]+)</td><td class="num">([\d,]+)</td></tr>',
+        money,
+    )
+    assert rows == [("2", "2,200", "2,500", "300"), ("1", "80", "80", "0")]
 
 
 # ------------------------------------------------------------------------------------ diff

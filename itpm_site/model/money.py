@@ -64,6 +64,11 @@ def eac(planned: Decimal | None, forecast: Decimal | None) -> Decimal | None:
     return forecast if forecast is not None else planned
 
 
+def convert(amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount`` at ``rate`` (the value of one unit in the base currency), in whole units."""
+    return whole(_CONTEXT.multiply(amount, rate))
+
+
 def difference(after: Decimal, before: Decimal) -> Decimal:
     """after − before, exact for every admitted amount (the money context)."""
     return _CONTEXT.subtract(after, before)
