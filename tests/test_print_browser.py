@@ -11,6 +11,7 @@ import io
 import re
 from pathlib import Path
 
+import pypdf
 import pytest
 from sitetools import parse, serve
 
@@ -101,7 +102,6 @@ def test_a_project_prints_its_essentials_on_the_first_page(print_page, demo_site
 def test_the_steering_committee_pack_prints_one_project_per_page(print_page, demo_site: Path) -> None:
     """The PDF Chromium prints, read back as text: the cover, "since the last committee",
     then one page per project; every page with the running header and footer."""
-    pypdf = pytest.importorskip("pypdf")
     page = print_page("report/")
     g = page.evaluate(GEOMETRY)
     projects = [c for c in g["cards"] if c["before"] == "page"]

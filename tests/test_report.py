@@ -280,3 +280,10 @@ def test_first_section_and_paragraphs() -> None:
     assert paragraphs_within("a" * 10 + "\n\n" + "b" * 10, 15) == ("a" * 10, True)
     assert paragraphs_within("a" * 30, 15) == ("a" * 30, False)  # the first, always
     assert css_string('x"\\<') == '"x\\000022 \\00005c \\00003c "'
+
+
+def test_a_since_date_after_as_of_says_there_is_no_period(committee_repo: Path, tmp_path: Path) -> None:
+    out = _build(committee_repo, tmp_path / "public", since=dt.date(2026, 12, 1))
+    text = _text((out / "report" / "index.html").read_text(encoding="utf-8"))
+    assert "is not before the as-of date: there is no period to list" in text
+    assert "Status changes" not in text and "“Pilot” not done" not in text

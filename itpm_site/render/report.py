@@ -94,6 +94,11 @@ class Pack:
         return (self.as_of - self.since).days
 
     @property
+    def inverted(self) -> bool:
+        """The "since" date is not before the as-of date: there is no period to list."""
+        return self.since >= self.as_of
+
+    @property
     def since_summary(self) -> list[str]:
         """The period in a few counts, for the cover: ['2 status changes', …] (each counts
         the items of one section of the "since" page, so the two agree)."""
