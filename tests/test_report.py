@@ -287,3 +287,12 @@ def test_a_since_date_after_as_of_says_there_is_no_period(committee_repo: Path, 
     text = _text((out / "report" / "index.html").read_text(encoding="utf-8"))
     assert "is not before the as-of date: there is no period to list" in text
     assert "Status changes" not in text and "“Pilot” not done" not in text
+
+
+def test_the_dashboard_health_by_program_covers_every_project(demo_site: Path) -> None:
+    html = (demo_site / "index.html").read_text(encoding="utf-8")
+    rows = html[html.index('<ul class="health-rows">') :]
+    rows = rows[: rows.index("</ul>")]
+    counts = re.findall(r'<span class="muted small">(\d+)</span>', rows)
+    assert "<span>No program</span>" in rows
+    assert sum(int(c) for c in counts) == len(list((demo_site / "projects").glob("*/index.html")))
