@@ -2,6 +2,7 @@
 """Full-build benchmark: itpm-site against Hugo and MkDocs on the same synthetic projects.
 
     python bench/bench_build.py [--sizes 1000 10000] [--runs 3] [--no-search]
+    python bench/bench_build.py --memory --cold --sizes 10000 20000   # itpm-site's peak RSS only
 
 Prerequisites (once): the peer harness's setup, which makes a venv with the peers and their
 inputs, and our inputs from the same generator:
@@ -34,7 +35,7 @@ from pathlib import Path
 VENV = Path(os.environ.get("VENV", "/tmp/benchvenv"))
 PF = Path(os.environ.get("PF", "/tmp/pf"))
 OUT = Path(os.environ.get("OUT", "/tmp/out"))
-TAG = {1000: "1k", 10000: "10k"}
+TAG = {1000: "1k", 10000: "10k", 20000: "20k"}
 
 
 def run_once(cmd: list[str]) -> dict:
@@ -102,7 +103,15 @@ def main() -> int:
         "cache from the warm-up build is used: rendered Markdown, compiled "
         "templates and the output before last (what every rebuild has)",
     )
+    ap.add_argument(
+        "--memory",
+        action="store_true",
+        help="itpm-site only, one build per size (after the warm-up unless --cold): peak RSS, "
+        "and what each project adds to it between consecutive sizes",
+    )
     args = ap.parse_args()
+    if args.memory:
+        return memory(args.sizes, not args.no_search, not args.cold)
     import itpm_site
 
     compileall.compile_dir(Path(itpm_site.__file__).parent, quiet=1)
@@ -141,6 +150,25 @@ def main() -> int:
                 f"{statistics.median(r['cpu'] for r in runs):8.2f} "
                 f"{max(r['rss'] for r in runs):9.0f} {ratio:>15}"
             )
+    return 0
+
+
+def memory(sizes: list[int], search: bool, cache: bool) -> int:
+    """Peak RSS of one itpm-site build per size; the slope between sizes is the memory each
+    project adds (the target: at most 50 KB per project above a constant)."""
+    print(f"{'N':>7} {'wall s':>8} {'peak MiB':>9} {'KB per project since the last size':>36}")
+    last: tuple[int, float] | None = None
+    for n in sizes:
+        tag = TAG.get(n, str(n))
+        if not (PF / f"itpm-{tag}").is_dir():
+            sys.exit(f"missing input {PF / f'itpm-{tag}'}: python bench/gen_portfolio.py --n {n} --out ...")
+        cmd = commands(n, search, cache)["itpm-site"]
+        if cache:
+            run_once(cmd)  # the warm-up that fills the cache
+        run = run_once(cmd)
+        slope = f"{(run['rss'] - last[1]) * 1024 / (n - last[0]):.1f}" if last else ""
+        print(f"{n:7d} {run['wall']:8.2f} {run['rss']:9.0f} {slope:>36}", flush=True)
+        last = (n, run["rss"])
     return 0
 
 

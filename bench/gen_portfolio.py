@@ -7,9 +7,11 @@ The projects are the peer harness's (``../shared/bench/gen_portfolio.py``, same 
 itpm-site builds exactly what Hugo, MkDocs and Pelican build in the same run. Two values of
 that generator fall outside itpm-site's data contract and are mapped to the nearest valid
 value (risk status ``mitigating`` -> ``monitoring``, ``accepted`` -> ``mitigated``); the
-harness's ``service-desk`` category is kept (it matches the ``it-services`` alias). A
+harness's ``service-desk`` category is kept (it matches the ``it-services`` alias); a title
+the generator has already given another project gets a number (``Roll out CRM (2)``), since
+two projects with one title are an error in itpm-site. A
 ``site.yaml`` with exchange rates for the generator's currencies and a fixed ``as_of`` is
-added, so the build is reproducible. Bodies, titles, owners, budgets, risks and milestones are
+added, so the build is reproducible. Bodies, owners, budgets, risks and milestones are
 byte-for-byte the harness's.
 """
 
@@ -57,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(args.out)
     folder = args.out / "content" / "projects"
     folder.mkdir(parents=True)
+    titles: dict[str, int] = {}
     for p in projects:
+        titles[p["title"]] = titles.get(p["title"], 0) + 1
+        if titles[p["title"]] > 1:
+            p["title"] = f"{p['title']} ({titles[p['title']]})"
         for risk in p["risks"]:
             risk["status"] = RISK_STATUS.get(risk["status"], risk["status"])
         p["summary"] = f"{p['title']}: {p['program']} project owned by {p['owner']}."

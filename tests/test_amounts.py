@@ -35,6 +35,17 @@ AMBIGUOUS_HINT = "use '.' for decimals and ',' only between groups of three digi
         (0, "0"),
         (1.1, "1.1"),
         (Decimal("7.25"), "7.25"),
+        # Grouped with spaces (a no-break or thin one too) or apostrophes, one kind per number.
+        ("250 000", "250000"),
+        ("1 250 000.50", "1250000.50"),
+        ("1\u00a0250\u00a0000", "1250000"),
+        ("1\u202f250", "1250"),
+        ("250'000", "250000"),
+        ("1’250’000", "1250000"),
+        # A point before other than three digits is a decimal point; so is one after a 0.
+        ("1250.000", "1250.000"),
+        ("0.125", "0.125"),
+        ("250.50", "250.50"),
     ],
 )
 def test_understood_exactly(value, expected):
@@ -54,9 +65,22 @@ def test_understood_exactly(value, expected):
         ),
         (
             "1.000.000",
-            "'1.000.000' is ambiguous: is the separator a decimal mark or a thousands separator?",
-            AMBIGUOUS_HINT,
+            "'1.000.000' groups thousands with points",
+            "write 1000000 (or '1,000,000' in quotes); a point is read as the decimal mark",
         ),
+        # 250 in English, 250,000 in German: refused, with both readings.
+        (
+            "250.000",
+            "'250.000' is ambiguous: 250,000 if the point groups thousands, 250 if it is a decimal point",
+            "write 250000 for 250,000, or 250 for 250",
+        ),
+        (
+            "12.500",
+            "'12.500' is ambiguous: 12,500 if the point groups thousands, 12.5 if it is a decimal point",
+            "write 12500 for 12,500, or 12.5 for 12.5",
+        ),
+        ("1 250,000", "'1 250,000' is not an amount", VALID_FORMS),
+        ("250 00", "'250 00' is not an amount", VALID_FORMS),
         ("250 EUR", "'250 EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
         ("640k EUR", "'640k EUR' contains a currency; amounts are plain numbers", CURRENCY_HINT),
         ("EUR 250", "'EUR 250' contains a currency; amounts are plain numbers", CURRENCY_HINT),
@@ -92,3 +116,9 @@ def test_amount_error_is_a_value_error():
 @pytest.mark.parametrize("written", ["-0", "-0.00", "-00", -0.0])
 def test_minus_zero_is_zero_not_negative(written):
     assert parse_amount(written) == 0
+
+
+def test_an_exchange_rate_with_three_decimals_is_a_decimal():
+    assert parse_amount("1.085", dot_groups=False) == Decimal("1.085")
+    with pytest.raises(AmountError):
+        parse_amount("1.085")

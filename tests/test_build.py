@@ -560,3 +560,46 @@ def test_build_says_one_project_not_one_projects(write_portfolio, tmp_path: Path
     result = CliRunner().invoke(cli, ["build", "--root", str(root), "--output", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "built 1 project," in result.output
+
+
+def test_extra_reaches_templates_and_exports_as_written(tmp_path: Path) -> None:
+    """`extra:` is the place for keys only a theme uses: never an error, passed on untouched."""
+    root = tmp_path / "pf"
+    project = textwrap.dedent("""\
+        ---
+        title: Data Lake
+        phase: planning
+        owner: Ana
+        extra:
+          cost_centre: CC-104
+          vendors: [Acme, Globex]
+          Whatever-Key: {nested: true}
+        ---
+        Body.
+        """)
+    (root / "content/projects").mkdir(parents=True)
+    (root / "content/programs").mkdir(parents=True)
+    (root / "content/projects/data-lake.md").write_text(project, encoding="utf-8")
+    (root / "content/programs/data.md").write_text(
+        "---\ntitle: Data\nowner: Bo\nextra: {sponsor_office: Tbilisi}\n---\n", encoding="utf-8"
+    )
+    (root / "site.yaml").write_text("extra: {logo_text: ACME PMO}\n", encoding="utf-8")
+    templates = root / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "project.html").write_text(
+        '{% extends "!default/project.html" %}{% block content %}'
+        '<p id="cc">{{ p.project.extra.cost_centre }} {{ p.project.extra.vendors | join("+") }} '
+        "{{ site.extra.logo_text }}</p>{{ super() }}{% endblock %}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 3, 1)))
+    assert result.ok, [d.headline() for d in result.errors]
+    page = (out / "projects/data-lake/index.html").read_text(encoding="utf-8")
+    assert '<p id="cc">CC-104 Acme+Globex ACME PMO</p>' in page
+    data = yaml.safe_load((out / "portfolio.json").read_text(encoding="utf-8"))
+    assert data["projects"][0]["extra"] == {
+        "cost_centre": "CC-104",
+        "vendors": ["Acme", "Globex"],
+        "Whatever-Key": {"nested": True},
+    }

@@ -33,7 +33,7 @@ CLEAN = textwrap.dedent("""\
     ---
     Body.
     """)
-WARNING_ONLY = CLEAN.replace("owner: Nino Beridze\n", "owner: Nino Beridze\nownr: Nino\n")
+WARNING_ONLY = CLEAN.replace("summary: A new portal.\n", "")
 ERROR = CLEAN.replace("phase: implementation", "phase: Executon")
 
 
@@ -49,7 +49,14 @@ def run(runner: CliRunner, *args: str | Path):
 @pytest.fixture
 def portfolio(tmp_path, write_portfolio):
     def make(*texts: str) -> Path:
-        return write_portfolio(tmp_path, {f"content/projects/p{i}.md": text for i, text in enumerate(texts)})
+        # Each file a title of its own: one title in two files is an error of its own.
+        return write_portfolio(
+            tmp_path,
+            {
+                f"content/projects/p{i}.md": text.replace("Customer Portal", f"Customer Portal {i}")
+                for i, text in enumerate(texts)
+            },
+        )
 
     return make
 
@@ -96,10 +103,10 @@ def test_strict_fails_on_warnings(runner, portfolio, texts, strict, code):
 def test_warning_only_output(runner, portfolio):
     result = run(runner, "check", "--root", portfolio(WARNING_ONLY), "--strict")
     assert result.stdout.splitlines() == [
-        "content/projects/p0.md:6:1: warning: ownr: unknown key 'ownr'; did you mean 'owner'?",
-        "  6 | ownr: Nino",
-        "    | ^~~~",
-        "  = help: it is ignored; fix the spelling",
+        "content/projects/p0.md:1:1: warning: summary: recommended field 'summary' is missing",
+        "  1 | ---",
+        "    | ^~~",
+        "  = help: add 'summary: …' so the project shows up fully in rollups",
         "",
         "0 errors, 1 warning in 1 file checked",
     ]
@@ -160,7 +167,7 @@ def test_every_problem_of_every_file_in_one_run(runner, tmp_path, write_portfoli
             "content/projects/a.md": ERROR,
             "content/projects/b.md": "---\ntitle: Phase 2: rollout\n---\n",
             "content/projects/c.md": b"\xff\xfe",
-            "content/projects/d.md": CLEAN,
+            "content/projects/d.md": CLEAN.replace("Customer Portal", "Partner Portal"),
         },
     )
     result = run(runner, "check", "--root", tmp_path, "--format", "json")

@@ -367,10 +367,10 @@ BROKEN_FILES = [
     ),
     pytest.param(
         b"---\ntitle: T\ntags: [a, b\nowner: O\n---\n",
-        4,
-        6,
+        3,
+        7,
         "yaml",
-        "YAML syntax error: did not find expected ',' or ']'",
+        "YAML syntax error: the list opened here with '[' is not closed",
         id="unclosed-list",
     ),
     pytest.param(

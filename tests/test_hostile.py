@@ -141,9 +141,9 @@ def test_a_control_character_in_a_value_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_slug_written_by_hand_is_checked_like_a_made_one(tmp_path: Path, write_portfolio) -> None:
-    project = "---\ntitle: T\nphase: planning\nowner: O\nslug: {}\n---\n"
+    project = "---\ntitle: {}\nphase: planning\nowner: O\nslug: {}\n---\n"
     root = write_portfolio(
-        tmp_path, {f"{P}/a.md": project.format("con"), f"{P}/b.md": project.format("b" * 65)}
+        tmp_path, {f"{P}/a.md": project.format("A", "con"), f"{P}/b.md": project.format("B", "b" * 65)}
     )
     assert [(d.path, d.code, d.message) for d in load_portfolio(root).errors] == [
         (f"{P}/a.md", "slug", "'con' is not a valid slug (Windows reserves it for a device)"),
@@ -165,6 +165,11 @@ def test_a_slug_written_by_hand_is_checked_like_a_made_one(tmp_path: Path, write
         ("budget-digits.md", 5, "amount"),
         ("budget-digits-currency.md", 5, "amount"),
         ("invalid-risks.md", 6, "too-many-items"),
+        # Round three: what a file adds to the site, and to rendering.
+        ("tags-1000.md", 5 + 1 + 50, "too-many-tags"),
+        ("headings-1001.md", 6 + 2 * 1000, "too-many-headings"),
+        ("table-filled-in.md", 6, "too-complex"),
+        ("title-noncharacter.md", 2, "control-character"),
     ],
 )
 def test_a_file_beyond_a_limit_is_one_error_at_its_line(
@@ -187,13 +192,11 @@ def test_nesting_under_the_parser_limit_is_refused_before_recursion(tmp_path: Pa
 
 
 def test_many_unknown_keys_are_listed_up_to_a_limit(tmp_path: Path) -> None:
-    warnings = [
-        d
-        for d in load_portfolio(portfolio_of(tmp_path, "unknown-keys.md")).warnings
-        if d.code == "unknown-key"
+    found = [
+        d for d in load_portfolio(portfolio_of(tmp_path, "unknown-keys.md")).errors if d.code == "unknown-key"
     ]
-    assert len(warnings) == 51
-    assert "19,950 more unknown keys are not listed one by one" in {d.message for d in warnings}
+    assert len(found) == 51
+    assert "19,950 more unknown keys are not listed one by one" in {d.message for d in found}
 
 
 def test_thousands_of_invalid_risks_each_get_their_error(tmp_path: Path) -> None:

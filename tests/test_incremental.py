@@ -72,13 +72,17 @@ def random_project(rng: random.Random, slugs: list[str]) -> dict:
         "status": rng.choice(STATUSES),
         "program": rng.choice(PROGRAMS),
         "category": rng.choice(CATEGORIES),
-        "tags": rng.sample(TAGS, rng.randint(0, 2)),
+        # 'web' and 'Web' across projects share a page; in one project they are a repeat.
+        "tags": list({t.casefold(): t for t in rng.sample(TAGS, rng.randint(0, 2))}.values()),
         "start": start.isoformat(),
         "end": end.isoformat(),
         "summary": rng.choice(["One line.", None, "Another <b>summary</b> & more."]),
         "budget": random_budget(rng),
-        "risks": [random_risk(rng) for _ in range(rng.randint(0, 3))],
-        "milestones": [random_milestone(rng) for _ in range(rng.randint(0, 2))],
+        # Titles of their own: a risk listed twice in one project is an error.
+        "risks": [random_risk(rng, title) for title in rng.sample(RISK_TITLES, rng.randint(0, 3))],
+        "milestones": [
+            random_milestone(rng, name) for name in rng.sample(MILESTONE_NAMES, rng.randint(0, 2))
+        ],
         "depends_on": rng.sample(slugs, min(len(slugs), rng.randint(0, 2))) if slugs else [],
         "body": rng.choice(["Plain body.", "## Scope\n\n- one\n- two\n", "Body with `code`."]),
     }
@@ -101,19 +105,25 @@ def random_budget(rng: random.Random):
     return budget
 
 
-def random_risk(rng: random.Random) -> dict:
+RISK_TITLES = ["Vendor slips", "Key person leaves", "Scope creep"]
+
+
+def random_risk(rng: random.Random, title: str) -> dict:
     return {
-        "title": rng.choice(["Vendor slips", "Key person leaves", "Scope creep"]),
+        "title": title,
         "probability": rng.randint(1, 5),
         "impact": rng.randint(1, 5),
         "status": rng.choice(["open", "monitoring", "closed", "mitigated"]),
     }
 
 
-def random_milestone(rng: random.Random) -> dict:
+MILESTONE_NAMES = ["Beta", "Go-live", "Handover"]
+
+
+def random_milestone(rng: random.Random, name: str) -> dict:
     date = AS_OF + dt.timedelta(days=rng.randint(-60, 120))
     return {
-        "name": rng.choice(["Beta", "Go-live", "Handover"]),
+        "name": name,
         "date": date.isoformat(),
         "done": rng.random() < 0.3,
     }

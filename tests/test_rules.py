@@ -7,6 +7,7 @@ out of the tables (one test covers them) so that each case shows only what it is
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from itpm_site.model.vocab import Phase, Status, normalize
 pytestmark = pytest.mark.usefixtures("plain_env")
 
 P = "content/projects/p.md"
+PROGRAMS = "content/programs"
 
 
 def dd(text: str) -> str:
@@ -599,7 +601,7 @@ CASES = {
         ownr: P
         ---
         """,
-        [W("ownr", 5, 1, "unknown key 'ownr'; did you mean 'owner'?")],
+        [E("ownr", 5, 1, "unknown key 'ownr'; did you mean 'owner'?")],
     ),
     "unknown-key-no-suggestion": (
         """\
@@ -610,7 +612,7 @@ CASES = {
         colour: red
         ---
         """,
-        [W("colour", 5, 1, "unknown key 'colour'")],
+        [E("colour", 5, 1, "unknown key 'colour'")],
     ),
     "unknown-key-in-risks-1": (
         """\
@@ -628,7 +630,7 @@ CASES = {
             mitgation: Weekly sync
         ---
         """,
-        [W("risks[1].mitgation", 12, 5, "unknown key 'mitgation'; did you mean 'mitigation'?")],
+        [E("risks[1].mitgation", 12, 5, "unknown key 'mitgation'; did you mean 'mitigation'?")],
     ),
     "unknown-key-in-budget": (
         """\
@@ -639,7 +641,7 @@ CASES = {
         budget: {planed: 5}
         ---
         """,
-        [W("budget.planed", 5, 10, "unknown key 'planed'; did you mean 'planned'?")],
+        [E("budget.planed", 5, 10, "unknown key 'planed'; did you mean 'planned'?")],
     ),
     "unknown-key-in-milestone-and-link": (
         """\
@@ -654,8 +656,8 @@ CASES = {
         ---
         """,
         [
-            W("milestones[0].dne", 6, 33, "unknown key 'dne'; did you mean 'done'?"),
-            W("links[0].titel", 8, 42, "unknown key 'titel'; did you mean 'title'?"),
+            E("milestones[0].dne", 6, 33, "unknown key 'dne'; did you mean 'done'?"),
+            E("links[0].titel", 8, 42, "unknown key 'titel'; did you mean 'title'?"),
         ],
     ),
     # --- categories -------------------------------------------------------------------------
@@ -668,7 +670,7 @@ CASES = {
         category: softwar
         ---
         """,
-        [W("category", 5, 11, "'softwar' is not a known category; did you mean 'software'?")],
+        [E("category", 5, 11, "'softwar' is not a known category; did you mean 'software'?")],
     ),
     "category-unknown": (
         """\
@@ -709,6 +711,161 @@ CASES = {
             W("risks[2].status", 11, 5, "the project is in closure but risk 'Data loss' is still open"),
         ],
     ),
+    # --- mistakes that YAML accepts and that would change what is published -------------------
+    "key-outdented-out-of-budget": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: 100
+        actual: 50
+        ---
+        """,
+        [
+            E(
+                "actual",
+                7,
+                1,
+                "'actual' belongs in 'budget', not at the top level: written here its value is lost",
+            )
+        ],
+    ),
+    "risk-key-outdented": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        risks:
+          - {title: R, probability: 2, impact: 2}
+        mitigation: Weekly sync
+        ---
+        """,
+        [
+            E(
+                "mitigation",
+                7,
+                1,
+                "'mitigation' belongs in an item of 'risks', not at the top level: "
+                "written here its value is lost",
+            )
+        ],
+    ),
+    "top-level-key-in-budget": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: 100
+          summary: S
+        ---
+        """,
+        [
+            E(
+                "budget.summary",
+                7,
+                3,
+                "'summary' belongs in the top level of the front matter, not in 'budget': "
+                "written here its value is lost",
+            )
+        ],
+    ),
+    "thousands-comma-in-a-one-line-budget": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget: {planned: 250,000, currency: USD}
+        ---
+        """,
+        [
+            E(
+                "budget.planned",
+                5,
+                19,
+                "'250,000' is read as 250 and the key '000': inside { } a comma separates entries",
+            )
+        ],
+    ),
+    "thousands-point": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        budget:
+          planned: 250.000
+        ---
+        """,
+        [
+            E(
+                "budget.planned",
+                6,
+                12,
+                "'250.000' is ambiguous: 250,000 if the point groups thousands, 250 if it is a decimal point",
+            )
+        ],
+    ),
+    "comma-list": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        tags: aws, cloud, landing-zone
+        ---
+        """,
+        [E("tags", 5, 7, "'aws, cloud, landing-zone' is one text with commas, not a list")],
+    ),
+    "front-matter-continues": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        ---
+        risks:
+          - {title: R, probability: 2, impact: 2}
+        ---
+        Body.
+        """,
+        [
+            E(
+                "",
+                5,
+                1,
+                "the front matter ends at line 5, but continues: line 6 'risks:' is a front-matter key",
+            )
+        ],
+    ),
+    "placeholder": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: TBD
+        ---
+        """,
+        [E("owner", 4, 8, "'TBD' is a placeholder, not a value")],
+    ),
+    "extra-is-not-checked": (
+        """\
+        ---
+        title: T
+        phase: planning
+        owner: O
+        extra:
+          cost_centre: CC-104
+          anything: {goes: [here]}
+        ---
+        """,
+        [],
+    ),
 }
 
 
@@ -735,10 +892,10 @@ def test_every_diagnostic_has_a_hint_and_a_code(tmp_path, write_portfolio):
         (CASES["missing-owner"][0], "add a line 'owner: …'; a project needs at least title, phase and owner"),
         (
             CASES["unknown-key-no-suggestion"][0],
-            "it is ignored; valid keys here are: title, slug, "
+            "valid keys here are: title, slug, "
             "phase, status, status_note, status_date, state, owner, sponsor, program, category, "
             "priority, start, end, forecast_end, progress, budget, risks, milestones, depends_on, "
-            "team, tags, links, summary",
+            "team, tags, links, summary; keep data only a theme uses under 'extra:'",
         ),
         (CASES["done-yes"][0], "write true or false (yes/no/on/off are read as text)"),
         (
@@ -758,7 +915,7 @@ def test_errors_reject_the_file_and_warnings_do_not(tmp_path, write_portfolio):
         tmp_path,
         {
             "content/projects/bad.md": dd(CASES["phase-typo"][0]),
-            "content/projects/warned.md": dd(CASES["unknown-key-typo"][0]),
+            "content/projects/warned.md": dd(CASES["category-unknown"][0]).replace("title: T", "title: W"),
         },
     )
     result = load_portfolio(tmp_path)
@@ -952,7 +1109,13 @@ COMPLETE = dd("""\
     """)
 
 
-def complete(title: str = "T", category: str = "software", extra: str = "") -> str:
+_TITLES = itertools.count(1)
+
+
+def complete(title: str | None = None, category: str = "software", extra: str = "") -> str:
+    """A complete project file; each gets a title of its own unless given one (two files with
+    one title are an error)."""
+    title = title or f"Project {next(_TITLES)}"
     return COMPLETE.format(title=title, category=category, extra=extra)
 
 
@@ -1009,9 +1172,10 @@ def test_site_yaml_replaces_the_category_taxonomy(tmp_path, write_portfolio):
     )
     assert problems(tmp_path, path=True) == [
         ("content/projects/c.md", "warning", "category", 6, 11, "'software' is not a known category"),
+        # A near miss of a known spelling is an error: the project would leave its category.
         (
             "content/projects/d.md",
-            "warning",
+            "error",
             "category",
             6,
             11,
@@ -1104,13 +1268,22 @@ def test_program_and_page_rules(tmp_path, write_portfolio):
             "the page slug 'projects' is used by the site itself",
         ),
         ("content/programs/a.md", "error", "owner", 1, 1, "required field 'owner' is missing"),
+        # One title in two program files: projects name a program by its title.
         (
-            "content/programs/c.md",
-            "warning",
+            "content/programs/b.md",
+            "error",
             "title",
             2,
             8,
-            "program title 'DATA' is also used by content/programs/b.md",
+            f"program title 'Data' is also used by {PROGRAMS}/c.md",
+        ),
+        (
+            "content/programs/c.md",
+            "error",
+            "title",
+            2,
+            8,
+            f"program title 'DATA' is also used by {PROGRAMS}/b.md",
         ),
     ]
 
@@ -1308,7 +1481,7 @@ def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
         },
     )
     assert problems(tmp_path, path=True) == [
-        ("site.yaml", "warning", "curency", 2, 1, "unknown key 'curency'; did you mean 'currency'?"),
+        ("site.yaml", "error", "curency", 2, 1, "unknown key 'curency'; did you mean 'currency'?"),
         (
             "site.yaml",
             "error",
@@ -1317,7 +1490,7 @@ def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
             11,
             "'euro' is not an ISO 4217 currency code; did you mean 'EUR'?",
         ),
-        ("site.yaml", "warning", "risk_bands.mid", 6, 3, "unknown key 'mid'"),
+        ("site.yaml", "error", "risk_bands.mid", 6, 3, "unknown key 'mid'"),
         ("site.yaml", "error", "exchange_rates.EUR", 8, 8, "exchange rate for EUR must be above zero"),
     ]
 
@@ -1325,7 +1498,7 @@ def test_site_yaml_diagnostics_count_lines_from_1(tmp_path, write_portfolio):
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [
-        ("title: [Portfolio\n", 2, 1, "YAML syntax error: did not find expected ',' or ']'"),
+        ("title: [Portfolio\n", 1, 8, "YAML syntax error: the list opened here with '[' is not closed"),
         (
             "title: A\n\tcurrency: USD\n",
             2,
@@ -1491,3 +1664,116 @@ def test_a_setting_out_of_its_range_names_the_range(tmp_path, write_portfolio, w
     (diag,) = [d for d in load_portfolio(tmp_path).diagnostics if d.path == "site.yaml"]
     assert (diag.field, diag.line, diag.message) == ("history.weeks", 2, message)
     assert diag.hint == "write a number from 1 to 520"
+
+
+# ------------------------------------------------------------------------------ across files, always
+
+
+def test_a_file_with_its_own_error_still_gets_its_cross_file_errors(tmp_path, write_portfolio):
+    """Fix, push, fail again is what a PR author must never live through: a file's own error
+    and its misspelt dependency, slug clash and duplicate title come in one run."""
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/crm.md": complete(title="CRM"),
+            "content/projects/portal.md": complete(title="Portal"),
+            "content/projects/broken.md": dd("""\
+                ---
+                title: CRM
+                phase: Implemntation
+                owner: O
+                slug: portal
+                depends_on: [crn]
+                ---
+                """),
+        },
+    )
+    found = [(d.path.rsplit("/", 1)[1], d.field, d.code) for d in load_portfolio(tmp_path).errors]
+    assert sorted(found) == [
+        ("broken.md", "depends_on[0]", "unknown-dependency"),
+        ("broken.md", "phase", "phase"),
+        ("broken.md", "slug", "duplicate-slug"),
+        ("broken.md", "title", "duplicate-title"),
+        ("crm.md", "title", "duplicate-title"),
+        ("portal.md", "slug", "duplicate-slug"),
+    ]
+
+
+def test_a_copy_left_beside_the_original_is_named_as_a_copy(tmp_path, write_portfolio):
+    original = complete(title="Data Lake")
+    write_portfolio(
+        tmp_path, {"content/projects/data-lake.md": original, "content/projects/data-lake copy.md": original}
+    )
+    result = load_portfolio(tmp_path)
+    assert result.projects == []
+    assert [(d.path, d.message) for d in result.errors] == [
+        (
+            "content/projects/data-lake copy.md",
+            "this file is a copy of content/projects/data-lake.md: the project would be counted twice",
+        ),
+        (
+            "content/projects/data-lake.md",
+            "this file is a copy of content/projects/data-lake copy.md: the project would be counted twice",
+        ),
+    ]
+
+
+def test_names_written_two_ways_are_a_warning_naming_the_other(tmp_path, write_portfolio):
+    write_portfolio(
+        tmp_path,
+        {
+            "content/projects/a.md": complete(extra="tags: [cloud]\n").replace(
+                "owner: O", "owner: Nino Beridze"
+            ),
+            "content/projects/b.md": complete(extra="tags: [cloud]\n").replace(
+                "owner: O", "owner: Nino Beridze"
+            ),
+            "content/projects/c.md": complete(extra="tags: [Cloud]\n").replace(
+                "owner: O", "owner: Nino Berdize"
+            ),
+            "content/projects/d.md": complete().replace("owner: O", "owner: Ana Lomidze"),
+        },
+    )
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.message) for d in result.diagnostics if d.code == "near-spelling"] == [
+        (
+            "content/projects/c.md",
+            "owner 'Nino Berdize' is written almost like 'Nino Beridze' (content/projects/a.md)",
+        ),
+        ("content/projects/c.md", "tag 'Cloud' is written 'cloud' in content/projects/a.md"),
+    ]
+    assert result.errors == [] and len(result.projects) == 4
+
+
+def test_names_that_differ_in_digits_are_not_near_spellings(tmp_path, write_portfolio):
+    write_portfolio(
+        tmp_path,
+        {
+            f"content/projects/{n}.md": complete().replace("owner: O", f"owner: Delivery Team {n}")
+            for n in (12, 21, 2)
+        },
+    )
+    assert [d for d in load_portfolio(tmp_path).diagnostics if d.code == "near-spelling"] == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "message"),
+    [
+        ("content/project/a.md", "the folder content/project/ is not read; did you mean content/projects/?"),
+        ("content/a.md", "a Markdown file directly in content/ is not read"),
+        ("content/projects/a.markdown", "'a.markdown' is not read: only files ending in '.md' are"),
+        (
+            "content/programs/sub/a.md",
+            "programs are read only from content/programs/ itself, not from its sub-folders",
+        ),
+    ],
+)
+def test_content_that_is_not_read_is_an_error(tmp_path, write_portfolio, rel, message):
+    """A project saved where it is not read would drop out of every figure without a word."""
+    write_portfolio(tmp_path, {rel: complete(), "content/README.md": "# How this folder works\n"})
+    write_portfolio(tmp_path, {"content/_drafts/idea.md": "draft", "content/projects/img.png": b"\x89PNG"})
+    result = load_portfolio(tmp_path)
+    assert [(d.path, d.line, d.message, d.code) for d in result.diagnostics] == [
+        (rel, 1, message, "not-read")
+    ]
+    assert result.rejected == [rel]

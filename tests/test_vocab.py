@@ -159,7 +159,11 @@ def test_live_risk_statuses():
         ("Monitoring & Control", "monitoring-and-control"),
         ("  Café Déjà-vu ", "cafe-deja-vu"),
         ("on_track", "on-track"),
-        ("ქართული", ""),
+        # Every script keeps its letters: two names in Georgian are two names.
+        ("ქართული", "ქართული"),
+        ("CRM ქართული", "crm-ქართული"),
+        ("Σοφία Παπαδοπούλου", "σοφια-παπαδοπουλου"),
+        ("陈静", "陈静"),
     ],
 )
 def test_normalize(text, expected):

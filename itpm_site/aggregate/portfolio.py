@@ -298,6 +298,8 @@ class Group:
     owner: str = ""
     body: str = ""
     source: str = ""
+    #: The program file's ``extra:`` mapping, for a theme (never validated).
+    extra: dict = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -801,7 +803,7 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
                 f"forecast is {format_percent(view.budget.variance_pct)} over the planned budget",
             )
         )
-    if p.state is State.ACTIVE and p.phase is not Phase.CLOSURE:
+    if p.state is State.ACTIVE:
         if p.status_date is None:
             flags.append(Flag("no-status-date", "no status_date: when was the status assessed?"))
         elif (as_of - p.status_date).days > stale_days:
@@ -857,14 +859,14 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.dependents.sort(key=lambda v: v.title.lower())
         view.flags = _flags(view, as_of, config.stale_status_days)
 
-    def group(kind: GroupKind, slug: str, title: str, items: Iterable[ProjectView], **extra) -> Group:
+    def group(kind: GroupKind, slug: str, title: str, items: Iterable[ProjectView], **details) -> Group:
         return Group(
             kind,
             slug,
             title,
             sorted(items, key=lambda v: (v.title.lower(), v.slug)),
             config.currency,
-            **extra,
+            **details,
         )
 
     phases = [
@@ -955,6 +957,7 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
                 owner=entry.model.owner,
                 body=entry.doc.body,
                 source=entry.rel,
+                extra=entry.model.extra,
             )
         )
     result.extend(group(GroupKind.PROGRAM, slug, names[slug], items) for slug, items in members.items())

@@ -25,10 +25,14 @@ from itpm_site.commands.common import (
     usage_error,
     verbosity_options,
 )
+from itpm_site.load.diagnostics import visible
 from itpm_site.load.loader import PortfolioNotFound
 from itpm_site.model.text import plural
 from itpm_site.render.site import BuildOptions
 from itpm_site.write.writer import OutputError
+
+#: Lines of history warnings printed; a count stands for the rest.
+_HISTORY_WARNINGS_SHOWN = 20
 
 
 class _Progress:
@@ -139,6 +143,13 @@ def build(
     history = site.history
     if history is not None and history.problem and not quiet:
         click.echo(f"itpm-site: warning: {history.problem}", err=True)
+    if history is not None and history.warnings and not quiet:
+        shown_history = history.warnings[:_HISTORY_WARNINGS_SHOWN]
+        for line in shown_history:
+            click.echo(f"itpm-site: warning: history: {visible(line)}", err=True)
+        if len(history.warnings) > len(shown_history):
+            more = len(history.warnings) - len(shown_history)
+            click.echo(f"itpm-site: warning: history: {more} more like these", err=True)
     if not quiet:
         portfolio = site.portfolio
         warnings = len(result.loaded.warnings)

@@ -52,6 +52,9 @@ class History:
     shallow: bool = False
     #: File versions this build read from git (the rest were kept from earlier builds).
     loaded: int = 0
+    #: What of the history was left out, one line each (a commit git could not describe, a
+    #: file version beyond the limits), for the build to show.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def available(self) -> bool:
@@ -69,7 +72,7 @@ class History:
 
 #: The last replay of each portfolio in this process, with the commit it ran to: ``serve``
 #: rebuilds on every edit, and HEAD rarely moves meanwhile.
-_REPLAYS: dict[Path, tuple[str, Replayer]] = {}
+_REPLAYS: dict[Path, tuple[str, Replayer, list[str]]] = {}
 
 
 def read_history(
@@ -93,7 +96,7 @@ def read_history(
     if repo.shallow:
         return History(settings, current=current, problem=SHALLOW_WARNING, shallow=True)
     try:
-        replayer, loaded_versions = _replayed(loaded.root, repo, cache_dir)
+        replayer, loaded_versions, warnings = _replayed(loaded.root, repo, cache_dir)
     except GitError as exc:
         return History(settings, current=current, problem=f"cannot read the history: {exc}")
     if working_tree:
@@ -101,21 +104,25 @@ def read_history(
     timeline = replayer.timeline()
     stories, renamed, items = tell_stories(timeline)
     mark_updates(stories, timeline, as_of, settings.stale_days)
-    return History(settings, timeline, stories, renamed, items, current, loaded=loaded_versions)
+    return History(
+        settings, timeline, stories, renamed, items, current, loaded=loaded_versions, warnings=warnings
+    )
 
 
-def _replayed(root: Path, repo: Repository, cache_dir: Path | None) -> tuple[Replayer, int]:
-    """The commits up to HEAD replayed (or kept from the last time), and how many file
-    versions had to be read from git."""
+def _replayed(root: Path, repo: Repository, cache_dir: Path | None) -> tuple[Replayer, int, list[str]]:
+    """The commits up to HEAD replayed (or kept from the last time), how many file versions
+    had to be read from git, and what was left out."""
     head = head_commit(repo)
     kept = _REPLAYS.get(root)
     if kept is not None and kept[0] == head:
-        return kept[1], 0
+        return kept[1], 0, kept[2]
     store = VersionStore(root, repo, cache_dir)
-    replayer = replay(read_commits(repo, head) if head else [], store, root)
+    commits, warnings = read_commits(repo, head) if head else ([], [])
+    replayer = replay(commits, store, root)
     store.save()
-    _REPLAYS[root] = (head, replayer)
-    return replayer, store.loaded
+    warnings += store.warnings
+    _REPLAYS[root] = (head, replayer, warnings)
+    return replayer, store.loaded, warnings
 
 
 def _with_working_tree(replayer: Replayer, loaded: LoadResult, as_of: dt.date) -> Replayer:

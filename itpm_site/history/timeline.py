@@ -84,7 +84,10 @@ class Timeline:
 def replay(commits: list[Commit], store: VersionStore, root: Path) -> Replayer:
     """Every commit applied in order (``Replayer.timeline()`` has the result)."""
     store.prefetch(
-        (f.blob, f.path) for c in commits for f in c.files if f.blob and section_of(f.path) == "projects"
+        (f.blob, f.path, c.id)
+        for c in commits
+        for f in c.files
+        if f.blob and section_of(f.path) == "projects"
     )
     replayer = Replayer(root)
     for commit in commits:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 import yaml
+
+from itpm_site.model.fields import PLACEHOLDER_STARTS as _PLACEHOLDER_STARTS
+from itpm_site.model.fields import is_placeholder
 
 if TYPE_CHECKING:  # the C loader, where PyYAML was built with it, has the same interface
     _BaseLoader = yaml.SafeLoader
@@ -31,15 +34,24 @@ class _Loader(_BaseLoader):
 #: Limits on what one file's front matter may ask of the loader (docs/limits.md). A pull
 #: request's author must not be able to stall or exhaust CI with one small file.
 MAX_FRONT_MATTER_BYTES = 256 * 1024
+#: A Markdown body beyond this is not read: rendering one costs about 550 bytes of memory per
+#: byte of Markdown, and no project's notes come near it (docs/limits.md).
+MAX_BODY_BYTES = 1024 * 1024
 #: Nodes made by repeating an alias: a few shared lists are fine, 'billion laughs' is not.
 MAX_ALIAS_EXPANSIONS = 1000
 MAX_NESTING = 50
 #: Items in one list (risks, milestones, tags …): each invalid one costs a did-you-mean.
 MAX_LIST_ITEMS = 2000
 #: Characters no field may hold: control characters (ESC rewrites CI logs and terminals,
-#: NUL ends C strings and file names) and lone surrogates (not encodable as UTF-8). YAML
-#: lets a double-quoted string write any of them as an escape ("\0", "\e", "\ud800").
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: NUL ends C strings and file names), lone surrogates (not encodable as UTF-8) and Unicode's
+#: noncharacters (U+FDD0-U+FDEF, and U+FFFE and U+FFFF of every plane), which XML 1.0 refuses
+#: (a title holding one would make changes.xml ill-formed). YAML lets a double-quoted string
+#: write any of them as an escape ("\0", "\e", "\ud800", "\uFFFE").
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 
 _LINE_OFFSET_DEFAULT = 2  # the YAML text starts on line 2 of the file (after '---')
 
@@ -53,6 +65,16 @@ class Span(NamedTuple):
     line: int
     column: int
     length: int = 1
+
+
+class Problem(NamedTuple):
+    """A mistake found while reading a file, reported as an error by the loader."""
+
+    span: Span
+    path: FieldPath
+    message: str
+    hint: str
+    code: str
 
 
 class SourceError(Exception):
@@ -94,6 +116,11 @@ class Document:
     yaml_text: str = ""
     #: (key path, first key span, repeated key span) for keys written twice.
     duplicate_keys: list[tuple[FieldPath, Span, Span]] = field(default_factory=list)
+    #: Paths of the values that are placeholders (TBD, '<owner>'), found while reading.
+    placeholders: list[FieldPath] = field(default_factory=list)
+    #: Mistakes found while reading the file that YAML itself accepts (an amount split at its
+    #: thousands commas, a body over the limit): each is an error at its place.
+    problems: list[Problem] = field(default_factory=list)
     _positions: tuple[dict, dict] | None = field(default=None, repr=False)
     line_offset: int = _LINE_OFFSET_DEFAULT
     #: The composed front matter while the file's own diagnostics are made: positions come
@@ -251,7 +278,27 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
     body = text[close_end:]
     doc = Document(path=path, rel=rel, data={}, body=body, body_line=line_no + 1, yaml_text=yaml_text)
     doc.data = _parse_yaml(yaml_text, doc)
+    _check_body_size(doc)
     return doc
+
+
+def _check_body_size(doc: Document) -> None:
+    """A body over ``MAX_BODY_BYTES`` is an error at the line where it crosses the limit, and
+    is not kept: the file is left out, and its front matter still takes part in the checks."""
+    size = len(doc.body.encode("utf-8", "surrogatepass"))
+    if size <= MAX_BODY_BYTES:
+        return
+    line = doc.body_line + doc.body.count("\n", 0, MAX_BODY_BYTES)
+    doc.problems.append(
+        Problem(
+            Span(line, 1),
+            (),
+            f"the Markdown body is {size:,} bytes; at most {MAX_BODY_BYTES:,} (1 MiB) are published",
+            "keep long material (logs, exports, minutes) in a linked document, not in the project file",
+            "body-too-large",
+        )
+    )
+    doc.body = ""
 
 
 _EXPECTED_SHAPE = (
@@ -302,6 +349,19 @@ def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict
                 hint=f"end the value with {quote} on the same line; YAML read on, taking the "
                 f"lines below as part of it, up to line {mark.line + offset}",
             ) from None
+        if (opened := _unclosed_flow(exc, yaml_text)) is not None:
+            line, column, closer = opened
+            stopped = exc.problem_mark or mark
+            raise SourceError(
+                f"YAML syntax error: the {'list' if closer == ']' else 'mapping'} opened here "
+                f"with '{'[' if closer == ']' else '{'}' is not closed",
+                line + offset,
+                column + 1,
+                code="yaml",
+                hint=f"end it with '{closer}' on the same line, or write the items one per line; "
+                f"YAML read on to line {(stopped.line if stopped else line) + offset} looking for "
+                f"the '{closer}'",
+            ) from None
         line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
@@ -337,6 +397,40 @@ def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict
 _QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#'"][^:#]*:\s+)?)(["'])""")
 
 
+def _unclosed_flow(exc: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, int, str] | None:
+    """(line index, column index, closing bracket) of a '[' or '{' that YAML could not find
+    the end of: the error is found where YAML gave up, often on a later line, but the mistake
+    is where the bracket opened."""
+    context, opened = exc.context or "", exc.context_mark
+    if opened is None or "flow" not in context:
+        return None
+    problem = exc.problem or ""
+    closer = "]" if "sequence" in context else "}"
+    if f"'{closer}'" not in problem or _closes_on_its_line(yaml_text, opened.line, opened.column):
+        return None
+    return opened.line, opened.column, closer
+
+
+def _closes_on_its_line(yaml_text: str, index: int, column: int) -> bool:
+    """The bracket at (``index``, ``column``) is matched later on its own line (quoted text
+    aside): then the mistake is inside it, not a missing end."""
+    lines = yaml_text.split("\n")
+    if index >= len(lines):
+        return False
+    line = re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "", lines[index][column:])
+    pairs = {"[": "]", "{": "}"}
+    expected: list[str] = []
+    for char in line:
+        if char in pairs:
+            expected.append(pairs[char])
+        elif char in "]}":
+            if not expected or expected.pop() != char:
+                return False
+            if not expected:
+                return True
+    return False
+
+
 def _unclosed_quote(yaml_text: str, error_line: int) -> tuple[int, int, str] | None:
     """(line index, column index, quote) of the first quoted value before ``error_line``
     (0-based) that is not closed on its own line: a missing quote makes YAML read on and fail
@@ -365,6 +459,33 @@ def _yaml_hint(problem: str, source: str) -> str:
     return "check the indentation and quoting on this line and the line before"
 
 
+@dataclass
+class _SplitNumber:
+    """A number in a flow mapping, with the digit groups YAML took for keys after it."""
+
+    key: str
+    value: yaml.ScalarNode
+    groups: list[str] = field(default_factory=list)
+
+
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def _is_number(node: yaml.Node) -> TypeGuard[yaml.ScalarNode]:
+    return isinstance(node, yaml.ScalarNode) and not node.style and bool(_NUMBER.fullmatch(node.value))
+
+
+def _is_digit_group(key: yaml.ScalarNode, value: yaml.Node) -> bool:
+    """A key of digits alone with no value: the part of a number after a comma."""
+    return (
+        not key.style
+        and bool(re.fullmatch(r"\d+(\.\d+)?", key.value))
+        and isinstance(value, yaml.ScalarNode)
+        and not value.style
+        and value.value == ""
+    )
+
+
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
@@ -388,6 +509,11 @@ class _Builder:
             value = node.value
             if found := _FORBIDDEN.search(value):
                 self._forbidden(node, found[0])
+            # A cheap first letter test first: every value of every file passes here. A
+            # theme's own data (under 'extra') is never looked into.
+            starts = value[:1] in _PLACEHOLDER_STARTS or value[:1].isspace()
+            if starts and is_placeholder(value) and (not path or path[0] != "extra"):
+                self.doc.placeholders.append(path)
             if not node.style:  # plain scalar (None or "" by loader): only null and booleans
                 if value in _NULLS:
                     return None
@@ -417,18 +543,48 @@ class _Builder:
                     )
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             result: dict = {}
+            split: _SplitNumber | None = None
+            flow = getattr(node, "flow_style", False)
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise SourceError("a key must be a plain word", *self._pos(key_node), code="yaml")
                 key = key_node.value
+                if split is not None and _is_digit_group(key_node, value_node):
+                    split.groups.append(key)
+                    continue
+                if split is not None:
+                    self._split_number(path, split)
+                split = _SplitNumber(key, value_node) if flow and _is_number(value_node) else None
                 if found := _FORBIDDEN.search(key):
                     self._forbidden(key_node, found[0])
                 if key in result:
                     self._duplicate(path, key, key_node)
                 result[key] = self.build(value_node, (*path, key))
+            if split is not None:
+                self._split_number(path, split)
             return result
         finally:
             self.active.discard(id(node))
+
+    def _split_number(self, path: FieldPath, split: _SplitNumber) -> None:
+        """`{planned: 250,000}`: YAML reads 'planned: 250' and a key '000'; the author meant
+        one number (the digit keys are left out of the data, and the file is in error)."""
+        if not split.groups:
+            return
+        written = ",".join([split.value.value, *split.groups])
+        self.doc.problems.append(
+            Problem(
+                _node_span(split.value, self.doc.line_offset)._replace(length=len(written)),
+                (*path, split.key),
+                f"'{written}' is read as {split.value.value} and the key"
+                f"{'s' if len(split.groups) > 1 else ''} {', '.join(repr(g) for g in split.groups)}: "
+                "inside { } a comma separates entries",
+                f"quote it ('{written}') or write it without commas ({''.join(written.split(','))})"
+                if all(len(g) == 3 for g in split.groups)
+                else f"write decimals with a point ({written.replace(',', '.', 1)}), or quote the value",
+                "amount-split",
+            )
+        )
 
     def _expanded(self, node: yaml.Node) -> None:
         self.expansions += 1
@@ -442,12 +598,13 @@ class _Builder:
 
     def _forbidden(self, node: yaml.Node, char: str) -> None:
         name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
+        kind = "noncharacter" if ord(char) >= 0xFDD0 else "control character"
         raise SourceError(
-            f"a value contains the control character {name}",
+            f"a value contains the {kind} {name}",
             *self._pos(node),
             code="control-character",
-            hint="remove it: no field may hold control characters (escapes such "
-            "as \\0 or \\e in a quoted string write them)",
+            hint="remove it: no field may hold control characters or noncharacters "
+            "(escapes such as \\0, \\e or \\uFFFE in a quoted string write them)",
         )
 
     def _duplicate(self, path: FieldPath, key: str, node: yaml.Node) -> None:

@@ -133,6 +133,10 @@ class Repository:
             pos = end + 1 + size + 1  # content, then a newline
         return [found[i] for i in ids]
 
+    def reader(self) -> ObjectReader:
+        """Objects read one at a time (``with repo.reader() as read: read(id, limit)``)."""
+        return ObjectReader(self.top)
+
     def has_portfolio(self, commit: str) -> bool:
         out = self.git(
             "--literal-pathspecs",
@@ -174,6 +178,74 @@ class Repository:
             else:
                 i += 2
         return found
+
+
+class ObjectReader:
+    """Reads objects one at a time, each asked for when the last one has been used: memory
+    holds one object, never a whole history. An object's size is asked first (``cat-file
+    --batch-check``), and one over the caller's limit is never read at all, by git either
+    (inflating a 47 MB blob would take git that much memory).
+
+    Without ``--buffer``, cat-file answers each request as soon as it is written, so asking
+    and reading in turn cannot block.
+    """
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ask(self, mode: str, object_id: str) -> tuple[subprocess.Popen[bytes], int]:
+        """Send ``object_id`` to the ``cat-file --<mode>`` process; the size in its answer."""
+        proc = self._procs.get(mode)
+        if proc is None:
+            try:
+                proc = self._procs[mode] = subprocess.Popen(
+                    ["git", "-C", str(self.top), "cat-file", f"--{mode}"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env={**os.environ, **_ENV},
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed (or not on PATH)") from None
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(f"{object_id}\n".encode("ascii"))
+            proc.stdin.flush()
+        except (BrokenPipeError, UnicodeEncodeError):
+            raise GitError(f"cannot read {object_id!r} from git") from None
+        header = proc.stdout.readline().split()
+        if len(header) != 3 or not header[2].isdigit():
+            shown = b" ".join(header).decode("ascii", "replace")
+            raise GitError(f"cannot read {object_id} from git: {shown or 'no answer'}")
+        return proc, int(header[2])
+
+    def __call__(self, object_id: str, limit: int) -> tuple[bytes | None, int]:
+        """(the object's content, its size); the content is None when the size is over
+        ``limit`` bytes."""
+        _, size = self._ask("batch-check", object_id)
+        if size > limit:
+            return None, size
+        proc, size = self._ask("batch", object_id)
+        assert proc.stdout is not None
+        data = proc.stdout.read(size)
+        if len(data) != size or proc.stdout.read(1) != b"\n":
+            raise GitError(f"cannot read {object_id} from git: the output ended early")
+        return data, size
+
+    def close(self) -> None:
+        procs, self._procs = self._procs, {}
+        for proc in procs.values():
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
 
 
 class SnapshotLoader:

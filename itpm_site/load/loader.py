@@ -14,7 +14,6 @@ import dataclasses
 import difflib
 import errno
 import os
-import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,10 +35,14 @@ from itpm_site.load.frontmatter import (
     parse_document,
     parse_yaml_file,
 )
-from itpm_site.load.result import Entry, LoadResult
+from itpm_site.load.headings import check_headings
+from itpm_site.load.markdown_cost import check_markdown_cost
+from itpm_site.load.result import Claim, Entry, LoadResult
+from itpm_site.load.structure import check_continued_front_matter, check_keys, check_placeholders
 from itpm_site.model.config import SiteConfig, is_folder_name
 from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
+    MAX_TAGS,
     RECOMMENDED_FIELDS,
     Page,
     Program,
@@ -83,6 +86,45 @@ def section_of(rel: str) -> str | None:
     if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in inner):
         return None
     return parts[1]
+
+
+#: Extensions of Markdown that is not read (only '.md' is): a project saved as 'x.markdown'
+#: would drop out of the site without a word.
+_OTHER_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".mdx")
+
+
+def stray_reason(rel: str) -> tuple[str, str] | None:
+    """(message, hint) for a file under content/ that looks like content but is not read
+    ('content/project/a.md', 'content/a.md', 'content/projects/a.markdown'); None for any
+    other file (images, a README, what editors and dot- or _-folders keep)."""
+    parts = rel.split("/")
+    if len(parts) < 2 or parts[0] != CONTENT_DIR or section_of(rel) is not None:
+        return None
+    name = parts[-1]
+    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in parts[1:]):
+        return None
+    if name.lower().startswith("readme."):
+        return None
+    other = name.lower().endswith(_OTHER_MARKDOWN)
+    if not (is_markdown_name(name) or other):
+        return None
+    sections = ", ".join(f"{CONTENT_DIR}/{s}/" for s in SECTIONS)
+    if other:
+        stem = name.rsplit(".", 1)[0]
+        return f"'{name}' is not read: only files ending in '.md' are", f"rename it to '{stem}.md'"
+    if len(parts) == 2:
+        return "a Markdown file directly in content/ is not read", f"move it into one of {sections}"
+    if parts[1] in SECTIONS:  # a sub-folder of programs/ or pages/
+        return (
+            f"{parts[1]} are read only from {CONTENT_DIR}/{parts[1]}/ itself, not from its sub-folders",
+            f"move it to {CONTENT_DIR}/{parts[1]}/",
+        )
+    close = difflib.get_close_matches(parts[1].lower(), list(SECTIONS), n=1, cutoff=0.6)
+    return (
+        f"the folder {CONTENT_DIR}/{parts[1]}/ is not read"
+        + (f"; did you mean {CONTENT_DIR}/{close[0]}/?" if close else ""),
+        f"content files go in {sections}; a folder whose name starts with '_' is left out on purpose",
+    )
 
 
 def is_markdown_name(name: str) -> bool:
@@ -130,6 +172,27 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
                 elif section_of(rel) == section and _is_content_file(entry):
                     files.append((rel, Path(entry.path)))
         found[section] = sorted(files, key=lambda item: _order(item[0]))
+    return found
+
+
+def discover_strays(root: Path) -> dict[str, Path]:
+    """The files under content/ that look like content but are not read (``stray_reason``)."""
+    found: dict[str, Path] = {}
+    pending = [(root / CONTENT_DIR, CONTENT_DIR)]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{prefix}/{shown_name(entry.name)}"
+            if entry.name.startswith((".", "_", "~")):
+                continue
+            if _is_folder(entry):
+                pending.append((Path(entry.path), rel))
+            elif stray_reason(rel) is not None:
+                found[rel] = Path(entry.path)
     return found
 
 
@@ -186,82 +249,6 @@ def relative(root: Path, path: Path) -> str:
 # ------------------------------------------------------------------------------ validation
 
 
-def _nested(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds (directly, in a list, or optionally), if any."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _nested(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, list):
-        for arg in typing.get_args(annotation):
-            found = _nested(arg)
-            if found:
-                return found
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-_NESTED_CACHE: dict[type[BaseModel], dict[str, type[BaseModel] | None]] = {}
-
-
-def _nested_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
-    if model not in _NESTED_CACHE:
-        _NESTED_CACHE[model] = {name: _nested(f.annotation) for name, f in model.model_fields.items()}
-    return _NESTED_CACHE[model]
-
-
-#: Unknown keys reported one by one in a file; the rest are counted in one more warning
-#: (20,000 of them would bury every other problem, and a did-you-mean each costs time).
-MAX_UNKNOWN_KEYS_SHOWN = 50
-
-
-def check_unknown_keys(
-    model: type[BaseModel], data: Any, path: FieldPath, doc: Document, out: Collector
-) -> None:
-    """Warn about keys the contract does not know, with a did-you-mean; recurse into models."""
-    unknown = _warn_unknown_keys(model, data, path, doc, out, [0])
-    if unknown > MAX_UNKNOWN_KEYS_SHOWN:
-        out.warning(
-            doc,
-            (),
-            f"{unknown - MAX_UNKNOWN_KEYS_SHOWN:,} more unknown keys are not listed one by one",
-            "they are ignored; fix the ones listed first",
-            code="unknown-key",
-            label="",
-        )
-
-
-def _warn_unknown_keys(
-    model: type[BaseModel], data: Any, path: FieldPath, doc: Document, out: Collector, count: list[int]
-) -> int:
-    if not isinstance(data, dict):
-        return count[0]
-    known = _nested_fields(model)
-    for key, value in data.items():
-        if key not in known:
-            count[0] += 1
-            if count[0] > MAX_UNKNOWN_KEYS_SHOWN:
-                continue
-            close = next(iter(difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.7)), "")
-            message = f"unknown key '{key}'" + (f"; did you mean '{close}'?" if close else "")
-            hint = (
-                "it is ignored; fix the spelling"
-                if close
-                else "it is ignored; valid keys here are: " + ", ".join(known)
-            )
-            out.warning(doc, (*path, key), message, hint, code="unknown-key", key=True, suggestion=close)
-            continue
-        sub = known[key]
-        if sub is None:
-            continue
-        items = enumerate(value) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            child = (*path, key) if index is None else (*path, key, index)
-            _warn_unknown_keys(sub, item, child, doc, out, count)
-    return count[0]
-
-
 _GENERIC_MESSAGES = {
     "list_type": ("expected a list", "write one item per line starting with '- ', or [a, b]"),
     "model_type": ("expected a group of 'key: value' lines", "indent the keys under this one"),
@@ -276,10 +263,16 @@ _GENERIC_MESSAGES = {
 
 
 def _pydantic_to_diagnostics(
-    doc: Document, exc: pydantic.ValidationError, out: Collector, model: type[BaseModel]
+    doc: Document,
+    exc: pydantic.ValidationError,
+    out: Collector,
+    model: type[BaseModel],
+    reported: set[FieldPath] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     for err in exc.errors(include_url=False):
         loc: tuple = tuple(err["loc"])
+        if loc in reported:  # a placeholder, already named as one
+            continue
         ctx = err.get("ctx") or {}
         kind = err["type"]
         if ctx.get("field"):
@@ -378,12 +371,25 @@ def validate_document(doc: Document, model: type[M], out: Collector) -> M | None
             "keep one of them; YAML would silently use the last",
             code="duplicate-key",
         )
+    for problem in doc.problems:
+        out.at(
+            doc,
+            doc.rel,
+            problem.span,
+            Severity.ERROR,
+            field_name(problem.path),
+            problem.message,
+            problem.hint,
+            code=problem.code,
+        )
+    check_continued_front_matter(model, doc, out)
+    placeholders = check_placeholders(doc.data, doc, out)
     before = len(out.items)
-    check_unknown_keys(model, doc.data, (), doc, out)
+    check_keys(model, doc.data, doc, out)
     try:
         return model.model_validate(doc.data)
     except pydantic.ValidationError as exc:
-        _pydantic_to_diagnostics(doc, exc, out, model)
+        _pydantic_to_diagnostics(doc, exc, out, model, placeholders)
         _merge_misspelled_required(out, before)
         return None
 
@@ -428,6 +434,57 @@ def _merge_misspelled_required(out: Collector, before: int) -> None:
 
 def slug_from_path(path: Path) -> str:
     return slugify(path.stem)
+
+
+_ADAPTERS: dict[tuple[type[BaseModel], str], pydantic.TypeAdapter] = {}
+
+
+def _valid_field(model: type[BaseModel], name: str, value: Any) -> Any:
+    """``value`` as the model's field ``name`` reads it, or None when it is not valid."""
+    if (model, name) not in _ADAPTERS:
+        info = model.model_fields[name]
+        annotation: Any = (
+            typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        )
+        _ADAPTERS[model, name] = pydantic.TypeAdapter(annotation)
+    try:
+        return _ADAPTERS[model, name].validate_python(value)
+    except pydantic.ValidationError:
+        return None
+
+
+def partial_claim(doc: Document, model: type[BaseModel], section: str, file_slug: str) -> Claim:
+    """What a file that does not validate as a whole still validly claims: each field the
+    checks across files read, taken alone."""
+    data = doc.data
+    fields = model.model_fields
+
+    def valid(name: str) -> Any:
+        return _valid_field(model, name, data[name]) if name in fields and name in data else None
+
+    slug = valid("slug")
+    deps = data.get("depends_on") if "depends_on" in fields else None
+    listed = deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []
+    depends_on = []
+    for index, dep in enumerate(listed):
+        checked = _valid_field(model, "depends_on", [dep])
+        if checked:
+            depends_on.append((index, checked[0]))
+    tags = valid("tags") or ()
+    return Claim(
+        rel=doc.rel,
+        section=section,
+        doc=doc,
+        slug=slug or file_slug,
+        explicit_slug=slug is not None,
+        title=valid("title"),
+        depends_on=tuple(depends_on),
+        owner=valid("owner"),
+        program=valid("program"),
+        category=valid("category"),
+        tags=tuple(tags),
+        valid=False,
+    )
 
 
 # ------------------------------------------------------------------------------ config
@@ -604,26 +661,52 @@ def entry_from_source(
     section: str,
     out: Collector,
     claimed: set[str] | None = None,
-) -> Entry | None:
-    """Read (with ``read``), split and validate one content file; ``claimed`` collects the
-    slugs it may have, so a dependency on a rejected file is not reported twice."""
+) -> tuple[Entry | None, Claim | None]:
+    """Read (with ``read``), split and validate one content file: its entry (None when it
+    does not validate) and, when it does not, what it still claims for the checks across
+    files (None when it cannot be read at all). ``claimed`` collects the slugs it may have,
+    so a dependency on a rejected file is not reported twice."""
     if claimed is not None:
         claimed.add(slug_from_path(path))
     doc = document_from_source(path, rel, read, out)
     if doc is None:
-        return None
+        return None, None
+    check_headings(doc, out)
+    check_markdown_cost(doc, out)
     if claimed is not None and isinstance(doc.data.get("slug"), str):
         claimed.add(doc.data["slug"].strip())
     model = validate_document(doc, SECTIONS[section], out)
+    if model is None:
+        claim = partial_claim(doc, SECTIONS[section], section, slug_from_path(path))
+        doc.data = {}
+        doc.drop_tree()
+        return None, claim
     # The model holds everything from here on; the raw mapping is only memory at 10,000 files.
     doc.data = {}
-    if model is None:
-        return None
     slug = model.slug or slug_from_path(path)
     if isinstance(model, Project):
+        _tag_limit(doc, model, out)
         _project_warnings(doc, model, out)
     doc.drop_tree()  # the file's own diagnostics are made (kept, it would cost memory)
-    return Entry(model=model, slug=slug, doc=doc)
+    return Entry(model=model, slug=slug, doc=doc), None
+
+
+def _tag_limit(doc: Document, project: Project, out: Collector) -> None:
+    """At most MAX_TAGS distinct tags (as pages: tags that make the same page are one); an
+    error at the first one over (``load_file`` then leaves the file out)."""
+    pages: set[str] = set()
+    for i, tag in enumerate(project.tags):
+        pages.add(slugify(tag))
+        if len(pages) > MAX_TAGS:
+            out.error(
+                doc,
+                ("tags", i),
+                f"the project has {len(set(map(slugify, project.tags))):,} distinct tags; "
+                f"at most {MAX_TAGS} are allowed",
+                f"keep the {MAX_TAGS} that group projects best; each tag makes a page of the site",
+                code="too-many-tags",
+            )
+            return
 
 
 def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
@@ -637,6 +720,7 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                 code="recommended",
                 label=name,
             )
+    _repeated_items(doc, project, out)
     if project.phase is Phase.CLOSURE:
         for i, risk in enumerate(project.risks):
             if risk.status.is_live:
@@ -647,6 +731,48 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                     "close the risk, mark it mitigated, or hand it over to operations before closure",
                     code="closure-open-risk",
                 )
+
+
+def _repeated_items(doc: Document, project: Project, out: Collector) -> None:
+    """An item listed twice (a risk or milestone pasted twice, a tag or dependency repeated)
+    would be counted twice: an error at the repeat."""
+    # Keys only for lists of two or more: this runs for every project of every build.
+    lists: list[tuple[str, list, str]] = []
+    if len(project.risks) > 1:
+        # A risk is a repeat when all of it is (two risks may share a title, not every field).
+        keys = [
+            (_same(r.title), r.probability, r.impact, r.owner, r.response, r.mitigation, r.status)
+            for r in project.risks
+        ]
+        lists.append(("risks", keys, "risk"))
+    if len(project.milestones) > 1:
+        lists.append(("milestones", [(_same(m.name), m.date) for m in project.milestones], "milestone"))
+    for field, noun in (("tags", "tag"), ("team", "team member"), ("depends_on", "dependency")):
+        items = getattr(project, field)
+        if len(items) > 1:
+            lists.append((field, [_same(t) for t in items], noun))
+    for field, keys, noun in lists:
+        if len(set(keys)) == len(keys):
+            continue
+        first: dict = {}
+        for index, key in enumerate(keys):
+            if key not in first:
+                first[key] = index
+                continue
+            out.error(
+                doc,
+                (field, index),
+                f"this {noun} is listed twice (also item {first[key] + 1} of '{field}')",
+                "remove one of them: it would be counted twice"
+                if field in ("risks", "milestones")
+                else "remove one of them",
+                code="repeated-item",
+            )
+
+
+def _same(text: str) -> str:
+    """Text as compared for a repeat: case and runs of spaces aside, in any script."""
+    return " ".join(text.casefold().split())
 
 
 class OutsideLink(PermissionError):
@@ -666,6 +792,7 @@ class DiskSources(Mapping[str, bytes]):
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.paths = {rel: path for found in discover_relative(root).values() for rel, path in found}
+        self.paths.update(discover_strays(root))
         if (root / SITE_FILE).is_file():
             self.paths[SITE_FILE] = root / SITE_FILE
         content = root / CONTENT_DIR
@@ -711,16 +838,20 @@ class LoadedFile:
     diagnostics: list[Diagnostic]
     #: Slugs the file may claim (its name, its 'slug:'), even when it is rejected.
     claimed: set[str]
+    #: What a rejected file still validly claims, for the checks across files.
+    claim: Claim | None = None
 
 
 def load_file(root: Path, rel: str, section: str, read: Callable[[], bytes | str]) -> LoadedFile:
     """Read (with ``read``) and validate the content file ``rel`` of ``section``."""
     out = Collector()
     claimed: set[str] = set()
-    entry = entry_from_source(root / rel, rel, read, section, out, claimed)
-    if any(d.is_error for d in out.items):
-        entry = None
-    return LoadedFile(entry, out.items, claimed)
+    entry, claim = entry_from_source(root / rel, rel, read, section, out, claimed)
+    if entry is not None and not any(d.is_error for d in out.items):
+        return LoadedFile(entry, out.items, claimed)
+    if entry is not None:  # valid as a model, with an error of another kind
+        claim = dataclasses.replace(Claim.of(entry, section), valid=False)
+    return LoadedFile(None, out.items, claimed, claim)
 
 
 def sorted_content(sources: Iterable[str]) -> dict[str, list[str]]:
@@ -755,7 +886,12 @@ def load_sources(
     )
     result = LoadResult(root=root, config=config)
     files = sorted_content(sources)
-    result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources)
+    strays = sorted((rel for rel in sources if stray_reason(rel)), key=_order)
+    result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources) + len(strays)
+    for rel in strays:
+        message, hint = stray_reason(rel) or ("", "")
+        out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "", message, hint, "not-read"))
+        result.rejected.append(rel)
     targets: dict[str, list[Entry[Any]]] = {
         "projects": result.projects,
         "programs": result.programs,
@@ -775,6 +911,8 @@ def load_sources(
                 result.rejected.append(rel)
                 if section == "projects":
                     result.rejected_slugs |= loaded.claimed
+                if loaded.claim is not None:
+                    result.rejected_claims.append(loaded.claim)
     rules.apply(result, out)
     result.diagnostics = sort_diagnostics(out.items)
     return result

@@ -30,6 +30,49 @@ class Entry(Generic[M]):
 
 
 @dataclass
+class Claim:
+    """What a content file says that other files rely on: its slug, title, dependencies and
+    names. The checks across files run on claims, so a file left out for an error of its own
+    still has its slug clash or misspelt dependency reported in the same run."""
+
+    rel: str
+    section: str
+    doc: Document
+    slug: str
+    #: The slug was written as ``slug:`` (else it comes from the file name).
+    explicit_slug: bool = False
+    title: str | None = None
+    #: (index in the list, slug) of each dependency that is a valid slug.
+    depends_on: tuple[tuple[int, str], ...] = ()
+    owner: str | None = None
+    program: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    #: False when the file was left out for its own errors.
+    valid: bool = True
+
+    @classmethod
+    def of(cls, entry: Entry, section: str) -> Claim:
+        """The claims of a valid file, read from its model."""
+        model = entry.model
+        get = model.__dict__.get
+        deps = get("depends_on") or []
+        return cls(
+            rel=entry.rel,
+            section=section,
+            doc=entry.doc,
+            slug=entry.slug,
+            explicit_slug=get("slug") is not None,
+            title=get("title"),
+            depends_on=tuple(enumerate(deps)),
+            owner=get("owner"),
+            program=get("program"),
+            category=get("category"),
+            tags=tuple(get("tags") or ()),
+        )
+
+
+@dataclass
 class LoadResult:
     """Everything read from a portfolio folder: valid entries plus every diagnostic."""
 
@@ -45,6 +88,8 @@ class LoadResult:
     #: Slugs claimed by project files left out for their own errors: a ``depends_on`` naming
     #: one of them is not reported again as an unknown slug.
     rejected_slugs: set[str] = field(default_factory=set)
+    #: What the files left out for their own errors still validly claim.
+    rejected_claims: list[Claim] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:

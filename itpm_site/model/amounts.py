@@ -9,8 +9,12 @@ _SUFFIX = {"k": 3, "m": 6, "mn": 6, "bn": 9, "b": 9}
 #: The largest power of ten a suffix multiplies by.
 MAX_SCALE = max(_SUFFIX.values())
 _PLAIN = re.compile(r"\d+(\.\d+)?")
-# Thousands separated by commas (or underscores, as in Python): 1,250,000.50
-_GROUPED = re.compile(r"\d{1,3}([,_]\d{3})+(\.\d+)?")
+# Thousands separated by commas, underscores (as in Python), spaces (a no-break or thin one
+# too, as in French or Georgian) or apostrophes (as in Switzerland), one kind per number:
+# 1,250,000.50, 1 250 000, 1'250'000.
+_GROUPED = re.compile(r"\d{1,3}(?P<sep>[,_ \u00a0\u202f\u2009'’])\d{3}((?P=sep)\d{3})*(\.\d+)?")
+#: A point before exactly three digits: 250.000 is 250 in English and 250000 in German.
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
 _SHORT = re.compile(r"(?P<num>\d+(\.\d+)?)\s?(?P<suffix>k|m|mn|bn|b)", re.IGNORECASE)
 _SYMBOLS = "$€£₾¥₽₺"
 #: Most digits a number may have (amounts, percentages, ratings): a trillion with cents has
@@ -29,12 +33,18 @@ class AmountError(ValueError):
 
 
 VALID_FORMS = (
-    "write a plain number (250000), with thousands commas ('250,000'), or with k/M/bn ('250k', '1.2M')"
+    "write a plain number (250000 or 250000.50), a grouped one in quotes ('250,000'), "
+    "or one with k, M or bn (250k, 1.2M)"
 )
 
 
-def parse_amount(value: object) -> Decimal:
-    """Parse a non-negative amount: 250000, 250000.5, '250,000', '250k', '1.2M', '3bn'."""
+def parse_amount(value: object, *, dot_groups: bool = True) -> Decimal:
+    """Parse a non-negative amount: 250000, 250000.5, '250,000', '250 000', '250k', '1.2M', '3bn'.
+
+    With ``dot_groups`` (money), '250.000' and '1.250.000' are refused as ambiguous: a point
+    before exactly three digits groups thousands in much of Europe. Exchange rates are
+    written with three decimals (1.085) and pass ``dot_groups=False``.
+    """
     if isinstance(value, bool) or value is None:
         raise AmountError(f"{value!r} is not an amount", VALID_FORMS)
     if isinstance(value, int | float | Decimal):
@@ -60,10 +70,23 @@ def parse_amount(value: object) -> Decimal:
             f"'{text}' contains a currency; amounts are plain numbers",
             "put the currency in budget.currency (e.g. currency: EUR) and the number alone here",
         )
+    if dot_groups and _DOT_THOUSANDS.fullmatch(text):
+        grouped = text.replace(".", "")
+        if text.count(".") > 1:
+            message = f"'{text}' groups thousands with points"
+            hint = f"write {grouped} (or '{int(grouped):,}' in quotes); a point is read as the decimal mark"
+        else:
+            decimal = f"{Decimal(text).normalize():f}"
+            message = (
+                f"'{text}' is ambiguous: {int(grouped):,} if the point groups thousands, "
+                f"{decimal} if it is a decimal point"
+            )
+            hint = f"write {grouped} for {int(grouped):,}, or {decimal} for {decimal}"
+        raise AmountError(message, hint)
     if _PLAIN.fullmatch(text):
         return _decimal(text)
-    if _GROUPED.fullmatch(text):
-        return _decimal(text.replace(",", "").replace("_", ""))
+    if grouped_match := _GROUPED.fullmatch(text):
+        return _decimal(text.replace(grouped_match["sep"], ""))
     short = _SHORT.fullmatch(text)
     if short:
         exponent = _SUFFIX[short["suffix"].lower()]

@@ -13,12 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from itpm_site.model import vocab
 from itpm_site.model.fields import (
     DATE_RANGE,
-    Amount,
     Bool,
     Currency,
+    Extra,
     IsoDate,
     Month,
     OptionalText,
+    Rate,
     Slug,
     Text,
     TextList,
@@ -258,7 +259,7 @@ class SiteConfig(BaseModel):
     )
     language: Literal["en", "ka"] = Field("en", description="UI language: en or ka.")
     currency: Currency = Field("USD", description="Base currency (ISO 4217).")
-    exchange_rates: dict[Currency, Amount] = Field(
+    exchange_rates: dict[Currency, Rate] = Field(
         default_factory=dict,
         description="Value of one unit of each currency in the base currency, e.g. {EUR: 1.08}.",
     )
@@ -297,6 +298,7 @@ class SiteConfig(BaseModel):
         default_factory=ReportSettings,
         description="The steering-committee pack: {since: YYYY-MM-DD}, the last committee's date.",
     )
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
     @field_validator("base_url")
     @classmethod

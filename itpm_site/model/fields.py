@@ -80,6 +80,15 @@ OptionalText = Annotated[str, BeforeValidator(_text)]
 
 def _text_list(value: Any) -> Any:
     if isinstance(value, str):  # `tags: web` means a list of one
+        if "," in value:
+            # `tags: aws, cloud` is one text to YAML: the author meant a list.
+            items = [part.strip() for part in value.split(",") if part.strip()]
+            raise fail(
+                "comma-list",
+                f"'{clip(value.strip(), 80)}' is one text with commas, not a list",
+                f"write a list: [{', '.join(items)}] (or one item per line starting with '- '); "
+                "an item that holds a comma is quoted inside the brackets",
+            )
         return [value]
     return value
 
@@ -227,13 +236,25 @@ def _amount(value: Any) -> Decimal:
         raise fail("amount", str(exc), exc.hint) from None
 
 
+def _rate(value: Any) -> Decimal:
+    try:
+        return parse_amount(value, dot_groups=False)
+    except AmountError as exc:
+        raise fail("amount", str(exc), exc.hint) from None
+
+
 AMOUNT_SCHEMA = {
     "anyOf": [
         {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?\s?([kKmMbB]|mn|bn)?$"},
+        {
+            "type": "string",
+            "pattern": r"^\d{1,3}([,_ '’]\d{3})*(\.\d+)?$|^\d+(\.\d+)?\s?([kKmMbB]|mn|bn)?$",
+        },
     ]
 }
 Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(AMOUNT_SCHEMA)]
+#: An exchange rate: a number like an amount, where '1.085' is always a decimal.
+Rate = Annotated[Decimal, BeforeValidator(_rate), WithJsonSchema(AMOUNT_SCHEMA)]
 
 
 def _bool(value: Any) -> Any:
@@ -329,6 +350,51 @@ Currency = Annotated[
     str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})
 ]
 
+
+# ------------------------------------------------------------------------------ placeholders
+
+#: What people (and ``itpm-site new``) write for a value not known yet: TBD, TBC, TODO,
+#: '???', '<owner>'. Taken as data it would publish "TBD" as a sponsor, or a budget of 0.
+_PLACEHOLDER = re.compile(
+    r"(t\.?b\.?[dc]\.?|to\s?do|fixme|x{3,}|\?+|<[^<>\n]*>|fill\s+in\b.*)", re.IGNORECASE | re.DOTALL
+)
+
+
+#: The first letters a placeholder can have: most values are ruled out without the pattern.
+PLACEHOLDER_STARTS = frozenset("tTfFxX?<")
+
+
+def is_placeholder(value: object) -> bool:
+    """``value`` is a placeholder for something still to be written."""
+    if not isinstance(value, str) or not (value[:1] in PLACEHOLDER_STARTS or value[:1].isspace()):
+        return False
+    text = value.strip()
+    return text[:1] in PLACEHOLDER_STARTS and bool(_PLACEHOLDER.fullmatch(text))
+
+
+# ------------------------------------------------------------------------------ extra
+
+
+def _extra(value: Any) -> Any:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise fail(
+            "extra",
+            f"'extra' must be a group of 'key: value' lines, not {_show(value)}",
+            "indent the theme's own keys under 'extra:', e.g. extra: {cost_centre: CC-104}",
+        )
+    return value
+
+
+#: Data only a theme uses: any mapping, passed to templates and exports as written, never
+#: validated. Every other key of a closed mapping is an error, so a misspelt key cannot
+#: silently drop a value; this is where keys the contract does not know go on purpose.
+Extra = Annotated[
+    dict[str, Any],
+    BeforeValidator(_extra),
+    WithJsonSchema({"type": "object", "description": "Keys a theme uses; passed on, never validated."}),
+]
 
 # ------------------------------------------------------------------------------ links
 

@@ -17,6 +17,7 @@ from itpm_site.model.fields import (
     Amount,
     Bool,
     Currency,
+    Extra,
     IsoDate,
     OptionalText,
     Percent,
@@ -45,7 +46,8 @@ from itpm_site.model.vocab import (
 
 
 class Contract(BaseModel):
-    """Base of every front-matter model: unknown keys are reported by the loader, then dropped."""
+    """Base of every front-matter model: an unknown key is an error the loader reports (with
+    a did-you-mean); the model itself drops it."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, json_schema_extra={"additionalProperties": False})
 
@@ -94,6 +96,11 @@ class Link(Contract):
     url: Url = Field(description="http(s), mailto or relative address.")
 
 
+#: Distinct tags (distinct tag pages) one project may have: each makes a page, and a page
+#: lists its projects, so a project's tags are what its file adds to the site's size.
+MAX_TAGS = 50
+
+
 class Project(Contract):
     """One IT project: the front matter of ``content/projects/<slug>.md``."""
 
@@ -136,9 +143,12 @@ class Project(Contract):
     milestones: list[Milestone] = Field(default_factory=list, description="Key dates.")
     depends_on: SlugList = Field(default_factory=list, description="Slugs of projects this one depends on.")
     team: TextList = Field(default_factory=list, description="Team members.")
-    tags: TextList = Field(default_factory=list, description="Free keywords.")
+    tags: TextList = Field(
+        default_factory=list, description=f"Free keywords (at most {MAX_TAGS} distinct ones)."
+    )
     links: list[Link] = Field(default_factory=list, description="Related links.")
     summary: OptionalText | None = Field(None, description="One sentence shown in lists and search results.")
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
     @field_validator("end", "forecast_end")
     @classmethod
@@ -181,6 +191,7 @@ class Program(Contract):
     slug: Slug | None = Field(None, description="URL name; defaults to the file name.")
     owner: Text = Field(description="Program manager.")
     summary: OptionalText | None = Field(None, description="One sentence.")
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
 
 class Page(Contract):
@@ -190,6 +201,7 @@ class Page(Contract):
     slug: Slug | None = Field(None, description="URL name; defaults to the file name.")
     summary: OptionalText | None = Field(None, description="One sentence.")
     order: int = Field(0, description="Position in the navigation (lower first).")
+    extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 
 
 __all__ = [

@@ -13,12 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Letters and digits of every script are kept: 'CRM ქართული' and 'CRM სხვა' are two names.
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @functools.lru_cache(maxsize=65536)  # owners, programs and tags repeat across thousands of files
 def normalize(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: 'Monitoring & Control' -> 'monitoring-and-control'."""
+    """Case-, accent- and punctuation-insensitive key, in any script: 'Monitoring & Control' ->
+    'monitoring-and-control', 'Σοφία' -> 'σοφια', 'ნინო ბერიძე' -> 'ნინო-ბერიძე'."""
     folded = unicodedata.normalize("NFKD", text.strip().lower().replace("&", " and "))
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NON_WORD.sub("-", folded).strip("-")

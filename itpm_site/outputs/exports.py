@@ -143,6 +143,8 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
             },
         },
         "top_risk_score": view.top_risk_score,
+        # A theme's own keys, as written (never validated, so passed on untouched).
+        "extra": dict(p.extra),
         "risks": [
             {
                 "id": r.anchor,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
-from html import escape
+from html import escape as _escape_markup
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
 
 HISTORY_SCHEMA_VERSION = 1
+
+#: What XML 1.0 does not allow in a document at all (not even as a reference): C0 controls
+#: but tab and line breaks, lone surrogates, U+FFFE and U+FFFF. Loading refuses them in
+#: front matter and history strips them from names; the feed drops them whatever reaches it,
+#: so that it is always well-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    """Text for an XML element or attribute: escaped, and without what XML 1.0 forbids."""
+    return _escape_markup(_NOT_XML.sub("", text))
 
 
 def history_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:

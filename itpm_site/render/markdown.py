@@ -8,11 +8,14 @@ import re
 import sys
 import threading
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itpm_site.cache.folder import private_folder, read_file, write_file
+from itpm_site.load.markdown_cost import MAX_MARKDOWN_COST, markdown_cost
 from itpm_site.model.fields import is_protocol_relative
+from itpm_site.render.anchors import anchor_rule, heading_slug
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -22,8 +25,6 @@ if TYPE_CHECKING:
 def _parser(allow_html: bool) -> MarkdownIt:
     # Imported when a body is first rendered: a rebuild with every body cached never needs it.
     from markdown_it import MarkdownIt
-    from mdit_py_plugins.anchors import anchors_plugin
-    from mdit_py_plugins.anchors.index import slugify as _anchor_slug
 
     # markdown-it's validateLink already refuses javascript:, vbscript:, file: and data: links.
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
@@ -33,13 +34,7 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md.validateLink = lambda url: not is_protocol_relative(url) and known_scheme_check(url)  # type: ignore[method-assign]
     md.core.ruler.push("fit_headings", _fit_headings)
     # Body headings get ids prefixed 'h-' so they never clash with the page's own sections.
-    md.use(
-        anchors_plugin,
-        min_level=2,
-        max_level=3,
-        permalink=False,
-        slug_func=lambda title: "h-" + _anchor_slug(title),
-    )
+    md.core.ruler.push("anchor", anchor_rule(range(2, 4), lambda title: "h-" + heading_slug(title)))
     return md
 
 
@@ -68,7 +63,12 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 def render_markdown(text: str, allow_html: bool = False) -> str:
     """Render one body. Headings start at h2 in bodies; the page title is the h1."""
-    html: str = _parser(allow_html).render(_CONTROLS.sub("\ufffd", text))
+    text = _CONTROLS.sub("\ufffd", text)
+    if markdown_cost(text) > MAX_MARKDOWN_COST:
+        # check refuses such a body, so only one that was never checked gets here: shown
+        # as it was written rather than risk the memory its tokens would take.
+        return f"<pre>{escape(text)}</pre>\n"
+    html: str = _parser(allow_html).render(text)
     return html
 
 

@@ -29,7 +29,7 @@ from watchdog.events import (
 )
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from itpm_site.load.loader import CONTENT_DIR, SITE_FILE, section_of
+from itpm_site.load.loader import CONTENT_DIR, SITE_FILE, section_of, stray_reason
 
 #: How long the file system must be quiet before a rebuild starts.
 QUIET_SECONDS = 0.1
@@ -70,7 +70,7 @@ def relevant(root: Path, path: str, is_directory: bool) -> bool:
     if top == CONTENT_DIR:
         if is_directory:  # a folder of projects added, removed or renamed
             return not any(_noise(part) for part in rel.split("/"))
-        return section_of(rel) is not None
+        return section_of(rel) is not None or stray_reason(rel) is not None
     if top == THEMES_DIR:
         return not any(_noise(part) for part in rel.split("/"))
     return False
