@@ -21,7 +21,9 @@ from click.testing import CliRunner
 from itpm_site import __version__
 from itpm_site.build import build_site
 from itpm_site.cli import cli
+from itpm_site.commands import init as init_command
 from itpm_site.commands.init_templates import COMMENT_MARKER
+from itpm_site.commands.install_source import InstallLine
 from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -33,10 +35,11 @@ AS_OF = "2026-03-01"
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("init") / "my-portfolio"
-    result = CliRunner().invoke(
-        cli,
-        ["init", str(target), "--as-of", AS_OF, "--owner", "Nino Beridze", "--title", "Acme: IT portfolio"],
-    )
+    # As installed from PyPI (test_install_source covers the other ways).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(init_command, "install_line", lambda: InstallLine(f"itpm-site=={__version__}", "index"))
+        args = ["--as-of", AS_OF, "--owner", "Nino Beridze", "--title", "Acme: IT portfolio"]
+        result = CliRunner().invoke(cli, ["init", str(target), *args])
     assert result.exit_code == 0, result.output
     assert "created .github/workflows/portfolio.yml" in result.output
     return target
@@ -61,6 +64,7 @@ def test_the_files(portfolio):
         ".github/dependabot.yml",
         ".github/workflows/portfolio.yml",
         ".gitignore",
+        ".pre-commit-config.yaml",
         "README.md",
         "content/pages/about.md",
         "content/programs/digital-workplace.md",

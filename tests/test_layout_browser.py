@@ -36,7 +36,16 @@ PAGE_TYPES = [
     "about/",
     "no-such-page/",
 ]
-VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 800), "phone": (390, 844)}
+VIEWPORTS = {
+    "desktop": (1440, 900),
+    "laptop": (1280, 800),
+    # Tablets: landscape keeps the tables (tighter, some columns folded), portrait stacks them.
+    "tablet-landscape": (1024, 768),
+    "tablet-portrait": (768, 1024),
+    "phone": (390, 844),
+}
+#: Where the navigation is folded behind a Menu button.
+FOLDED_NAV = {"phone"}
 
 #: What overflows its box in main: tables, their cells and their boxes, and any other element
 #: wider than main, outside the charts that scroll on purpose (roadmap, heat map, bars); and
@@ -95,6 +104,73 @@ def site_url(demo_site: Path):
         yield url
 
 
+@pytest.fixture(scope="module")
+def unconverted_url(tmp_path_factory):
+    """The demo without exchange rates: USD, EUR and GEL each apart, in every rollup."""
+    import datetime as dt
+    import shutil
+
+    from conftest import DEMO_AS_OF, DEMO_ROOT
+
+    from itpm_site.build import build_site
+    from itpm_site.render.site import BuildOptions
+
+    root = tmp_path_factory.mktemp("unconverted") / "portfolio"
+    shutil.copytree(DEMO_ROOT / "content", root / "content")
+    config = (DEMO_ROOT / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(
+        "\n".join(line for line in config.splitlines() if not line.startswith(("exchange_rates", "  "))),
+        encoding="utf-8",
+    )
+    out = root.parent / "public"
+    result = build_site(
+        BuildOptions(root=root, output=out, as_of=dt.date.fromisoformat(DEMO_AS_OF), search=False)
+    )
+    assert result.ok
+    assert not result.site.portfolio.rates_used and len(result.site.portfolio.unconvertible_currencies) == 2
+    with serve(out, mount="/portfolio/") as url:
+        yield url
+
+
+#: The pages that show money rolled up: where several currencies without a rate meet.
+MONEY_PAGES = [
+    "",
+    "programs/",
+    "programs/digital-channels/",
+    "owners/",
+    "categories/",
+    "categories/software/",
+    "budget/",
+    "report/",
+    "projects/",
+]
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_several_unconverted_currencies_fit(browser, unconverted_url: str, size: str) -> None:
+    """Program cards, KPI tiles and tables put one currency per line inside their box."""
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems = {}
+    for path in MONEY_PAGES:
+        page.goto(unconverted_url + path)
+        found = page.evaluate(OVERFLOW)
+        if found:
+            problems[path or "/"] = found
+    # A program with budgets in two currencies shows both, each on its own line in its card.
+    page.goto(unconverted_url + "programs/")
+    lines = page.evaluate("""() => [...document.querySelectorAll('.program-card .mini-facts dd')]
+        .filter(dd => dd.querySelectorAll('.series-line').length > 1)
+        .map(dd => [...dd.querySelectorAll('.series-line')]
+          .map(l => Math.round(l.getBoundingClientRect().top)))""")
+    context.close()
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    assert lines, "no program card holds several currencies"
+    for tops in lines:
+        assert len(set(tops)) == len(tops)  # one line each
+
+
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) -> None:
     width, height = VIEWPORTS[size]
@@ -105,7 +181,7 @@ def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) ->
         for path in PAGE_TYPES:
             page.goto(site_url + path)
             found = page.evaluate(OVERFLOW)
-            if size == "phone":
+            if size in FOLDED_NAV:
                 toggle = page.locator(".nav-toggle")
                 assert toggle.is_visible(), path
                 assert page.locator("#main-nav a").first.is_hidden()  # folded until asked for
@@ -199,6 +275,21 @@ def test_roadmap_names_legend_and_markers(browser, site_url: str, scheme: str) -
     line = page.locator(".roadmap .today line").bounding_box()
     box = wrap.bounding_box()
     assert box["x"] <= line["x"] <= box["x"] + box["width"]
+    # Scrolled to today, the names stay in view at the left edge (a sticky name column), and
+    # above the bars they name; the same while the reader scrolls.
+    for scroll in (None, 0.6):
+        if scroll is not None:
+            wrap.evaluate(f"e => {{ e.scrollLeft = e.scrollWidth * {scroll}; }}")
+            page.wait_for_timeout(100)
+        names = page.evaluate("""() => [...document.querySelectorAll('.roadmap .row-title')].map(t => {
+          const r = t.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + 4, r.top + r.height / 2);
+          const inView = r.top >= 0 && r.bottom <= window.innerHeight;
+          return {left: r.left, inView, seen: !!hit && !!hit.closest('.roadmap-names')};
+        })""")
+        assert names and all(box["x"] <= n["left"] <= box["x"] + 60 for n in names), names[:3]
+        assert any(n["inView"] for n in names)
+        assert all(n["seen"] for n in names if n["inView"]), names[:3]
     # Full names, never cut: each row's link carries the full name, and its lines make it up.
     for link in page.locator(".roadmap a:has(.row-title)").all():
         full = link.locator("title").text_content()
@@ -222,4 +313,76 @@ def test_roadmap_names_legend_and_markers(browser, site_url: str, scheme: str) -
         .filter(g => g.querySelector('.bar-slip') && g.querySelector('.ms-overdue'))
         .map(g => [...g.querySelectorAll('.bar-slip, .ms-overdue')].map(e => e.getAttribute('class')))""")
     assert order and all(row[0] == "bar-slip" for row in order)
+    context.close()
+
+
+#: For each filter of the explorer: the text its select shows, and whether that text fits.
+FILTERS = """() => [...document.querySelectorAll('#explorer-controls select')].map(s => {
+  const probe = document.createElement('span');
+  const style = getComputedStyle(s);
+  probe.style.font = style.font;
+  probe.style.position = 'absolute';
+  probe.style.whiteSpace = 'pre';
+  probe.textContent = s.options[s.selectedIndex].text;
+  document.body.append(probe);
+  const text = probe.getBoundingClientRect().width;
+  probe.remove();
+  const inner = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return {id: s.id, text: probe.textContent, fits: text <= inner};
+})"""
+
+#: Titles cut short in the explorer, and how wide the project column is.
+TITLES = """() => {
+  const rows = [...document.querySelectorAll('#explorer tbody tr')];
+  // A title cut short while its cell has room left beside it (beyond its state badge).
+  const cut = rows.map(r => r.querySelector('.project-title'))
+    .filter(a => a.scrollWidth > a.clientWidth + 1)
+    .filter(a => {
+      const cell = a.closest('td'), cs = getComputedStyle(cell);
+      const inner = cell.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const badge = a.nextElementSibling && a.nextElementSibling.matches('.badge.state')
+        ? a.nextElementSibling.getBoundingClientRect().width + 12 : 0;
+      return inner - badge - a.clientWidth > 24;
+    })
+    .map(a => a.textContent.trim());
+  const cell = document.querySelector('#explorer thead th');
+  const visible = k => [...document.querySelectorAll(`#explorer thead th.col-${k}`)]
+    .some(th => th.getClientRects().length);
+  const wrap = document.querySelector('.explorer-wrap');
+  return {cut, width: cell.getBoundingClientRect().width, eac: visible('eac'), variance: visible('variance'),
+          table: document.querySelector('#explorer').getBoundingClientRect().width, box: wrap.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "eac", "variance"), [(1680, True, True), (1440, True, False), (1024, False, False)]
+)
+def test_explorer_titles_filters_and_money_columns(
+    browser, site_url: str, width: int, eac: bool, variance: bool
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "projects/")
+    filters = page.evaluate(FILTERS)
+    # Each filter says what it filters, in full.
+    assert [f["text"] for f in filters] == [
+        "All phases",
+        "All statuses",
+        "All states",
+        "All programs",
+        "All owners",
+        "All categories",
+        "All tags",
+        "With or without flags",
+    ]
+    assert [f["id"] for f in filters if not f["fits"]] == []
+    titles = page.evaluate(TITLES)
+    # The money columns fold by priority: variance first, then the forecast (EAC).
+    assert (titles["eac"], titles["variance"]) == (eac, variance)
+    if width >= 1400:
+        # One line per project (compact): the project column takes the width the other
+        # columns leave, and a title is cut only where its cell has no room left.
+        assert titles["width"] > 16 * 16
+        assert titles["cut"] == []
+        assert titles["table"] <= titles["box"] + 1
     context.close()

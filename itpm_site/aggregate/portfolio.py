@@ -124,6 +124,11 @@ class BudgetView:
     def eac_base(self) -> Decimal | None:
         return self.converted.eac if self.converted else None
 
+    @property
+    def variance_base(self) -> Decimal | None:
+        """EAC minus planned in the base currency (None when the budget does not convert)."""
+        return self.converted.variance if self.converted else None
+
 
 @dataclass(eq=False, slots=True)
 class RiskView:

@@ -21,6 +21,7 @@ from itpm_site.commands.common import (
     output_option,
     report,
     root_option,
+    since_option,
     usage_error,
     verbosity_options,
 )
@@ -59,6 +60,7 @@ class _Progress:
 @output_option
 @base_url_option
 @as_of_option
+@since_option
 @click.option(
     "--keep-going",
     is_flag=True,
@@ -87,6 +89,7 @@ def build(
     output: Path | None,
     base_url: str | None,
     as_of: dt.date | None,
+    since: dt.date | None,
     keep_going: bool,
     jobs: int | None,
     no_search: bool,
@@ -104,6 +107,7 @@ def build(
             output=output,
             base_url=base_url,
             as_of=as_of,
+            since=since,
             keep_going=keep_going,
             jobs=jobs,
             search=not no_search,

@@ -89,6 +89,17 @@ def as_of_option(f):
     )(f)
 
 
+def since_option(f):
+    return click.option(
+        "--since",
+        callback=_as_of,  # the same date rules as --as-of
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="The last steering committee's date: the pack (/report/) lists the changes after "
+        "it. [default: site.yaml's report.since, else 30 days before the as-of date]",
+    )(f)
+
+
 def verbosity_options(f):
     # Two independent flags, not a paired --x/--no-x option: its default has changed across
     # click releases before.

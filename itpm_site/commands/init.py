@@ -13,6 +13,7 @@ import pydantic
 
 from itpm_site.commands.common import EXIT_OK, EXIT_USAGE, as_of_option
 from itpm_site.commands.init_templates import MAINTAINER, files
+from itpm_site.commands.install_source import install_line
 from itpm_site.commands.new import _git_user
 from itpm_site.model.config import SiteConfig, resolve_as_of
 
@@ -53,9 +54,13 @@ def init(
     """Create a new portfolio repository in DIRECTORY.
 
     site.yaml, three example projects in different phases, an about page, .gitignore, a
-    GitHub Actions workflow that checks pull requests, comments the portfolio diff, and
-    deploys the site to GitHub Pages, and a CODEOWNERS file that asks a maintainer to review
-    changes to themes, site.yaml and workflows. Existing files are never overwritten.
+    pre-commit configuration, a GitHub Actions workflow that checks pull requests, comments
+    the portfolio diff, and deploys the site to GitHub Pages, and a CODEOWNERS file that asks
+    a maintainer to review changes to themes, site.yaml and workflows. Existing files are never overwritten.
+
+    The workflow and the pre-commit hook install this itpm-site: the pinned version from
+    PyPI, or the git URL at the commit it was installed from (with a note saying what to
+    change once it is released); otherwise init warns, and says what to write instead.
     """
     currency = currency.strip().upper()
     try:  # the same rule as site.yaml's currency
@@ -82,8 +87,12 @@ def init(
         raise SystemExit(EXIT_USAGE)
     today = resolve_as_of(as_of, SiteConfig(), dict(os.environ))
     owner = owner or _git_user(directory if directory.is_dir() else Path.cwd()) or "Unassigned"
+    # The workflow and the pre-commit hook install the itpm-site that is running: on the day
+    # of init, a version not yet on PyPI (or someone else's package of that name) must not be
+    # what the first pull request installs.
+    install = install_line()
     written, skipped = [], []
-    for rel, text in files(title, owner, currency, today, list(maintainers)).items():
+    for rel, text in files(title, owner, currency, today, list(maintainers), install.requirement).items():
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -97,6 +106,17 @@ def init(
     for rel in skipped:
         click.echo(f"skipped {rel} (exists)")
     click.echo(_ensure_repository(directory))
+    click.echo(f"the workflow installs: {install.requirement}")
+    if install.warning:
+        if install.loud:
+            click.echo(
+                click.style("\nitpm-site: warning: the workflow may not install", bold=True, fg="red")
+                + "\n"
+                + install.warning,
+                err=True,
+            )
+        else:
+            click.echo(f"itpm-site: note: {install.warning}", err=True)
     click.echo(
         f"\nnext: cd {directory} && itpm-site check && itpm-site serve\n"
         "then push it to GitHub and choose Settings → Pages → Source: GitHub Actions"

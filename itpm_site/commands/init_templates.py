@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 
 from itpm_site import __version__
 
@@ -244,7 +245,7 @@ An IT project portfolio kept as Markdown files and published with
 ## Work on it locally
 
 ```sh
-python -m pip install itpm-site
+python -m pip install {requirement}
 itpm-site check          # every problem in every file, like a compiler
 itpm-site serve          # http://127.0.0.1:8000, rebuilt on every save
 itpm-site new project "My new project"
@@ -255,6 +256,25 @@ itpm-site new project "My new project"
 Push this repository to GitHub, then in *Settings → Pages* choose *Source: GitHub Actions*.
 Every push to `main` builds and deploys the site; every pull request is checked and gets a
 comment with what changed in the portfolio.
+"""
+
+#: pre-commit: `itpm-site check` before each commit, installed as the workflow installs it (a
+#: local hook with the same requirement, so no tag of the itpm-site repository is needed).
+PRE_COMMIT = """\
+# `itpm-site check` before each commit touching the portfolio (https://pre-commit.com):
+#   python -m pip install pre-commit && pre-commit install
+repos:
+  - repo: local
+    hooks:
+      - id: itpm-site-check
+        name: itpm-site check
+        entry: itpm-site check
+        language: python
+        # The same itpm-site as ITPM_SITE in .github/workflows/portfolio.yml.
+        additional_dependencies: [{requirement}]
+        pass_filenames: false
+        files: ^(content/|site\\.yaml$)
+        # args: [--strict]   # also fail on warnings
 """
 
 DEPENDABOT = """\
@@ -286,8 +306,9 @@ on:
   workflow_dispatch:
 
 env:
-  # Which itpm-site to install (a pip requirement): pin it so builds repeat exactly.
-  ITPM_SITE: "itpm-site==__VERSION__"
+  # Which itpm-site to install (a pip requirement): the one that wrote this file, pinned so
+  # builds repeat exactly (a version from PyPI, or a git URL at a commit).
+  ITPM_SITE: __REQUIREMENT__
   PYTHON_VERSION: "3.12"
 
 permissions:
@@ -428,15 +449,22 @@ def codeowners(maintainers: list[str]) -> str:
 
 
 def files(
-    title: str, owner: str, currency: str, today: dt.date, maintainers: list[str] | None = None
+    title: str,
+    owner: str,
+    currency: str,
+    today: dt.date,
+    maintainers: list[str] | None = None,
+    requirement: str | None = None,
 ) -> dict[str, str]:
-    """Every file of a new portfolio repository: {relative path: text}."""
+    """Every file of a new portfolio repository: {relative path: text}. ``requirement``: the
+    pip requirement the workflow and the pre-commit hook install (default: this version)."""
 
     def fill(template: str, **extra: str) -> str:
         text = _OFFSET.sub(lambda m: (today + dt.timedelta(days=int(m[1]))).isoformat(), template)
         return text.format(owner=_yaml(owner), currency=currency, **extra)
 
-    version = __version__
+    # A YAML double-quoted string (JSON's quoting is YAML's), whatever the URL holds.
+    quoted = json.dumps(requirement or f"itpm-site=={__version__}")
     return {
         "site.yaml": fill(SITE_YAML, title=_yaml(title)),
         "content/projects/service-desk-virtual-agent.md": fill(PROJECT_INITIATION),
@@ -445,8 +473,9 @@ def files(
         "content/programs/digital-workplace.md": fill(PROGRAM),
         "content/pages/about.md": ABOUT_PAGE.format(title=title),
         ".gitignore": GITIGNORE,
-        "README.md": README.format(title=title),
-        ".github/workflows/portfolio.yml": WORKFLOW.replace("__VERSION__", version).replace(
+        "README.md": README.format(title=title, requirement=shlex.quote(json.loads(quoted))),
+        ".pre-commit-config.yaml": PRE_COMMIT.format(requirement=quoted),
+        ".github/workflows/portfolio.yml": WORKFLOW.replace("__REQUIREMENT__", quoted).replace(
             "__MARKER__", COMMENT_MARKER
         ),
         ".github/dependabot.yml": DEPENDABOT,

@@ -18,6 +18,7 @@ from itpm_site.commands.common import (
     exit_unless_portfolio,
     os_problem,
     root_option,
+    since_option,
     usage_error,
     verbosity_options,
 )
@@ -75,6 +76,7 @@ def _stop_on_sigterm() -> None:
 )
 @base_url_option
 @as_of_option
+@since_option
 @verbosity_options
 def serve(
     root: Path,
@@ -84,6 +86,7 @@ def serve(
     poll: bool,
     base_url: str | None,
     as_of: dt.date | None,
+    since: dt.date | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -101,7 +104,7 @@ def serve(
         if err or not quiet:
             click.echo(text, err=err)
 
-    options = BuildOptions(root=root, base_url=base_url, as_of=as_of, history_working_tree=True)
+    options = BuildOptions(root=root, base_url=base_url, as_of=as_of, since=since, history_working_tree=True)
     # Without --host, only requests for localhost are answered (see DevServer.host_allowed).
     any_host = host is not None
     host = host or "127.0.0.1"

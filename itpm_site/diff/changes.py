@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from itpm_site.diff.impact import Impact, portfolio_impact
 from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.money import eac, percent, project_figures
@@ -285,6 +286,10 @@ class PortfolioDiff:
             "base_errors": len(self.base.errors),
             "head_errors": len(self.head.errors),
         }
+
+    def impact(self) -> Impact:
+        """Planned and EAC, head minus base, in the head's base currency where rates allow."""
+        return portfolio_impact(self.base.loaded, self.head.loaded)
 
     @property
     def unchanged(self) -> bool:

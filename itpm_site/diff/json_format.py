@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from itpm_site.diff.changes import PortfolioDiff, ProjectChange, RiskState, Snapshot
+from itpm_site.diff.impact import Impact
 from itpm_site.load.diagnostics import valid_utf8_json
 from itpm_site.model.money import eac
 from itpm_site.model.project import Milestone
@@ -155,6 +156,23 @@ def _side_json(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+def impact_json(impact: Impact) -> dict[str, Any]:
+    """Planned and EAC, head minus base: the base currency (with what was converted into it),
+    then each currency without a rate; amounts as strings, like every amount here."""
+    return {
+        "currency": impact.base,
+        "lines": [
+            {
+                "currency": line.currency,
+                "planned": format(line.planned, "f"),
+                "eac": format(line.eac, "f"),
+                "converted_from": list(line.converted_from),
+            }
+            for line in impact.lines
+        ],
+    }
+
+
 def to_json(diff: PortfolioDiff) -> dict[str, Any]:
     """The documented JSON shape (``version`` 1)."""
     return {
@@ -162,6 +180,7 @@ def to_json(diff: PortfolioDiff) -> dict[str, Any]:
         "base": _side_json(diff.base),
         "head": _side_json(diff.head),
         "summary": diff.summary(),
+        "impact": impact_json(diff.impact()),
         "projects": [project_json(p) for p in diff.projects],
     }
 

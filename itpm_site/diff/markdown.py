@@ -117,7 +117,15 @@ def format_markdown(diff: PortfolioDiff, max_chars: int | None = None) -> str:
     blocks.append(report.errors(diff.head, diff.of_kind(ChangeKind.INVALID), MAX_LISTED_ERRORS))
     if diff.base.errors:
         blocks.append(report.base_errors(diff, len(diff.base.errors)))
-    text = str(report.head(diff, diff.summary()))
+    counts = diff.summary()
+    # The summary line names each count once: a project that turned red is not also one
+    # whose status got worse.
+    words = {
+        **counts,
+        "status_worse_other": counts["status_worse"] - counts["turned_red"],
+        "phase_moves": counts["phase_forward"] + counts["phase_backward"],
+    }
+    text = str(report.head(diff, words, diff.impact()))
     note = report.truncated()
     for chunk in blocks:
         # An empty block (no errors) is measured too: the limit is checked at every block.

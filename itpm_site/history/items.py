@@ -43,6 +43,10 @@ class ChangeItem:
     commit: str
     time: dt.datetime
     author: str
+    #: What happened, where a kind holds several things a committee counts apart: a risk
+    #: 'opened', 'closed', 'mitigated', 'occurred', 'reopened', 'removed' or 'rescored'; a
+    #: milestone 'done' or 'moved'. '' otherwise.
+    detail: str = ""
 
     @property
     def date(self) -> dt.date:
@@ -81,7 +85,7 @@ _BUDGET_WORDS = {"planned": "planned", "eac": "forecast at completion"}
 
 def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
     """The change in words: one item per kind of change it holds."""
-    texts: list[tuple[str, str]] = []
+    texts: list[tuple[str, str] | tuple[str, str, str]] = []
     p = change.project
     if change.change is ChangeKind.ADDED:
         status = p.status.value if p.status else "no status"
@@ -91,13 +95,13 @@ def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
     elif change.change is ChangeKind.CHANGED:
         texts += _changed(change)
     return [
-        ChangeItem(kind, change.slug, change.title, text, commit.id, commit.time, commit.author)
-        for kind, text in texts
+        ChangeItem(kind, change.slug, change.title, text, commit.id, commit.time, commit.author, *detail)
+        for kind, text, *detail in texts
     ]
 
 
-def _changed(c: ProjectChange) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _changed(c: ProjectChange) -> list[tuple[str, str] | tuple[str, str, str]]:
+    out: list[tuple[str, str] | tuple[str, str, str]] = []
     if c.status:
         old = c.status.old.value if c.status.old else "no status"
         new = c.status.new.value if c.status.new else "no status"
@@ -132,14 +136,15 @@ def _changed(c: ProjectChange) -> list[tuple[str, str]]:
                     "schedule",
                     f"milestone “{m.name}” moved {m.old.date.isoformat()} → "
                     f"{m.new.date.isoformat()} ({_days(m.days)})",
+                    "moved",
                 )
             )
         elif m.change == "done":
-            out.append(("milestones", f"milestone “{m.name}” done"))
+            out.append(("milestones", f"milestone “{m.name}” done", "done"))
     for r in c.risks:
-        text = _risk(r)
+        detail, text = _risk(r)
         if text:
-            out.append(("risks", text))
+            out.append(("risks", text, detail))
     if c.renamed:
         out.append(("renamed", f"renamed from {c.old_slug}"))
     return out
@@ -149,18 +154,19 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else "none"
 
 
-def _risk(r) -> str:
+def _risk(r) -> tuple[str, str]:
+    """(what happened, in words)."""
     if r.change == "added":
-        return f"risk “{r.title}” opened (score {r.new.score}, {r.new.band})"
+        return "opened", f"risk “{r.title}” opened (score {r.new.score}, {r.new.band})"
     if r.change == "closed":
-        return f"risk “{r.title}” {r.new.status}"
+        return str(r.new.status), f"risk “{r.title}” {r.new.status}"
     if r.change == "reopened":
-        return f"risk “{r.title}” reopened ({r.new.status})"
+        return "reopened", f"risk “{r.title}” reopened ({r.new.status})"
     if r.change == "removed":
-        return f"risk “{r.title}” removed"
+        return "removed", f"risk “{r.title}” removed"
     if r.new and r.new.status == "occurred" and r.old and r.old.status != "occurred":
-        return f"risk “{r.title}” occurred"
+        return "occurred", f"risk “{r.title}” occurred"
     if r.rescored:
         verb = "raised" if r.new.score > r.old.score else "lowered"
-        return f"risk “{r.title}” {verb} to {r.new.score} ({r.new.band}, was {r.old.score})"
-    return ""
+        return "rescored", f"risk “{r.title}” {verb} to {r.new.score} ({r.new.band}, was {r.old.score})"
+    return "", ""

@@ -201,6 +201,36 @@ class HistorySettings(BaseModel):
     )
 
 
+class ReportSettings(BaseModel):
+    """``report:``: the steering-committee pack (``/report/``)."""
+
+    # A closed mapping: a misspelt ``sinse:`` would silently fall back to the default period.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    since: IsoDate | None = Field(
+        None,
+        description=(
+            'The date of the last steering committee: the pack\'s "since the last committee" '
+            "page covers the changes after it (default: 30 days before as_of; --since overrides)."
+        ),
+    )
+
+
+#: The "since the last committee" period when neither --since nor report.since is given.
+DEFAULT_REPORT_DAYS = 30
+
+
+def resolve_report_since(explicit: dt.date | None, config: SiteConfig, as_of: dt.date) -> tuple[dt.date, str]:
+    """--since, else site.yaml's report.since, else 30 days before as_of; with where the
+    date came from, in words for the pack."""
+    if explicit is not None:
+        return explicit, "the --since option"
+    if config.report.since is not None:
+        return config.report.since, "report.since in site.yaml"
+    default = as_of - dt.timedelta(days=DEFAULT_REPORT_DAYS)
+    return default, f"the default, {DEFAULT_REPORT_DAYS} days before as_of"
+
+
 #: Where a value is in site.yaml: ('categories', 2, 'aliases', 0) (as the loader's FieldPath).
 FieldPath = tuple[str | int, ...]
 
@@ -263,6 +293,10 @@ class SiteConfig(BaseModel):
     history: HistorySettings = Field(
         default_factory=HistorySettings,
         description=("The pages read from git history: {weeks: 8, stale_days: 30, authors: false}."),
+    )
+    report: ReportSettings = Field(
+        default_factory=ReportSettings,
+        description="The steering-committee pack: {since: YYYY-MM-DD}, the last committee's date.",
     )
     extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 

@@ -64,6 +64,16 @@ def eac(planned: Decimal | None, forecast: Decimal | None) -> Decimal | None:
     return forecast if forecast is not None else planned
 
 
+def convert(amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount`` at ``rate`` (the value of one unit in the base currency), in whole units."""
+    return whole(_CONTEXT.multiply(amount, rate))
+
+
+def difference(after: Decimal, before: Decimal) -> Decimal:
+    """after − before, exact for every admitted amount (the money context)."""
+    return _CONTEXT.subtract(after, before)
+
+
 def percent(part: Decimal | None, base: Decimal | None) -> Decimal | None:
     """part / base as a percentage with one decimal, or None when undefined."""
     if part is None or not base:

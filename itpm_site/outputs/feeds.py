@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from itpm_site.history import History
 from itpm_site.history.items import ChangeItem
+from itpm_site.history.timeline import Week
 from itpm_site.render.history import recent_weeks
 
 if TYPE_CHECKING:
@@ -112,16 +113,25 @@ def _change_json(item: ChangeItem, authors: bool) -> dict[str, Any]:
     return out
 
 
+def week_anchor(day: dt.date) -> str:
+    """The fragment of the changes page's section for the week of ``day`` (changes.html)."""
+    return f"#week-{Week.of(day).label}"
+
+
 def atom_feed(history: History, title: str, base_url: str) -> bytes:
-    """One entry per commit of the changes page's weeks, newest first."""
+    """One entry per commit of the changes page's weeks, newest first, each linking to its
+    week on the changes page. With an absolute ``base_url`` the feed names its own address
+    (``rel="self"``, which feed readers and validators need) and its id is that address;
+    otherwise the links are relative to the feed and its id is made from the first commit."""
     absolute = "://" in base_url
     page = f"{base_url}changes/" if absolute else "changes/"
+    feed_url = f"{base_url}changes.xml"
     items = [i for w in recent_weeks(history) for g in w.groups for i in g.items]
     by_commit: dict[str, list[ChangeItem]] = {}
     for item in sorted(items, key=lambda i: i.time, reverse=True):
         by_commit.setdefault(item.commit, []).append(item)
     first = history.timeline.commits[0].commit.id if history.timeline.commits else "none"
-    feed_id = f"{base_url}changes.xml" if absolute else f"urn:itpm-site:changes:{first}"
+    feed_id = feed_url if absolute else f"urn:itpm-site:changes:{first}"
     last = (
         history.timeline.commits[-1].commit.time
         if history.timeline.commits
@@ -133,6 +143,11 @@ def atom_feed(history: History, title: str, base_url: str) -> bytes:
         f"  <title>{escape(title)}: what changed</title>",
         f"  <id>{escape(feed_id)}</id>",
         f'  <link rel="alternate" type="text/html" href="{escape(page)}"/>',
+        *(
+            [f'  <link rel="self" type="application/atom+xml" href="{escape(feed_url)}"/>']
+            if absolute
+            else []
+        ),
         f"  <updated>{_time(last)}</updated>",
         f"  <author><name>{escape(title)}</name></author>",
     ]
@@ -149,9 +164,10 @@ def atom_feed(history: History, title: str, base_url: str) -> bytes:
         out += [
             "  <entry>",
             f"    <title>{escape(summary)}</title>",
+            # The commit names the entry: the same change keeps its id in every build.
             f"    <id>urn:itpm-site:commit:{commit}</id>",
             f"    <updated>{_time(head.time)}</updated>",
-            f'    <link rel="alternate" type="text/html" href="{escape(page)}"/>',
+            f'    <link rel="alternate" type="text/html" href="{escape(page + week_anchor(head.date))}"/>',
         ]
         if history.settings.authors:
             out.append(f"    <author><name>{escape(head.author)}</name></author>")

@@ -501,24 +501,37 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     axis.append("</g>")
     out += axis
 
+    # The name column (group titles, each project's status and name) is drawn last, over a
+    # background of its own: site.js keeps it at the left edge while a phone scrolls the
+    # timeline sideways, so the bars never lose their names.
+    names = [
+        '<g class="roadmap-names">',
+        # From left of the drawing: pinned, it also covers the scrolling box's padding.
+        f'<rect class="names-bg" x="-12" y="{num(axis_h - 4)}" width="{num(label_w + 12)}" '
+        f'height="{num(height - axis_h + 4)}" aria-hidden="true"/>',
+        f'<line class="names-edge" x1="{num(label_w)}" y1="{num(axis_h - 4)}" x2="{num(label_w)}" '
+        f'y2="{num(height - 8)}" aria-hidden="true"/>',
+    ]
     y = axis_h
     for title, url, items in groups:
-        out.append(
-            f'<rect class="group-band" x="0" y="{num(y + 2)}" width="{num(width)}" '
-            f'height="{num(head_h - 4)}" aria-hidden="true"/>'
-        )
+        band = f'y="{num(y + 2)}" height="{num(head_h - 4)}" aria-hidden="true"/>'
+        out.append(f'<rect class="group-band" x="0" width="{num(width)}" {band}')
+        names.append(f'<rect class="group-band" x="0" width="{num(label_w)}" {band}')
         text = escape(truncate(title, label_w + 180, 13.5, bold=True))
         if url:
-            out.append(
+            names.append(
                 f'<a href="{escape(link(root, url))}"><text class="group-title" x="6" '
                 f'y="{num(y + head_h / 2 + 5)}">{text}</text></a>'
             )
         else:
-            out.append(f'<text class="group-title" x="6" y="{num(y + head_h / 2 + 5)}">{text}</text>')
+            names.append(f'<text class="group-title" x="6" y="{num(y + head_h / 2 + 5)}">{text}</text>')
         y += head_h
         for view in items:
-            out.append(_roadmap_row(view, scale, y, row_h, label_w, root, hatch))
+            name, bars = _roadmap_row(view, scale, y, row_h, label_w, root, hatch)
+            names.append(name)
+            out.append(bars)
             y += row_h
+    names.append("</g>")
 
     tx = scale.x(as_of)
     anchor = "end" if tx > width - 120 else "start"
@@ -533,13 +546,15 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
         f'height="17" rx="3"/>'
         f'<text x="{num(lx)}" y="{num(axis_h - 26)}" text-anchor="{anchor}">{label}</text></g>'
     )
+    out += names
     out.append("</svg>")
     return Markup("".join(out))
 
 
 def _roadmap_row(
     view: ProjectView, scale: TimeScale, y: float, row_h: float, label_w: float, root: str, hatch: str
-) -> str:
+) -> tuple[str, str]:
+    """One project's row: (its name and status, for the name column; its bars and markers)."""
     p = view.project
     status = status_key(p.status)
     cy = y + row_h / 2
@@ -551,12 +566,12 @@ def _roadmap_row(
             f'<tspan x="30" y="{num(cy - 2)}">{escape(lines[0])}</tspan>'
             f'<tspan x="30" y="{num(cy + 11)}">{escape(lines[1])}</tspan>'
         )
-    out = [
+    label = (
         f'<a href="{escape(link(root, view.url))}"><title>{escape(view.title)}</title>'
-        f'<text class="row-title{" two-lines" if len(lines) > 1 else ""}">{name}</text></a>',
-        f'<g aria-hidden="true"><title>{escape(view.title)}</title>',
-        shape(RAG_SHAPES[status], 17, cy, 5, f"rag-shape rag-fill-{status}"),
-    ]
+        f'<text class="row-title{" two-lines" if len(lines) > 1 else ""}">{name}</text></a>'
+        f'<g aria-hidden="true">{shape(RAG_SHAPES[status], 17, cy, 5, f"rag-shape rag-fill-{status}")}</g>'
+    )
+    out = [f'<g aria-hidden="true"><title>{escape(view.title)}</title>']
     start = p.start
     end = p.end or p.effective_forecast_end
     assert start is not None and end is not None
@@ -592,7 +607,7 @@ def _roadmap_row(
             f"{state}</title>{shape(kind, mx, cy, 5.2, cls)}</g>"
         )
     out.append("</g>")
-    return "".join(out)
+    return label, "".join(out)
 
 
 @lru_cache(maxsize=16)  # one per milestone in the roadmap table: the same few swatches

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,8 @@ from itpm_site.history.figures import (
 )
 from itpm_site.history.items import KINDS, ChangeItem, eac_delta
 from itpm_site.history.timeline import Week, WeekFigures
-from itpm_site.model.money import format_amount
+from itpm_site.model.config import SiteConfig
+from itpm_site.model.money import convert, format_amount, rate_of
 from itpm_site.model.vocab import RAG_KEYS, RAG_LABELS, Phase
 from itpm_site.render.trend_charts import Series, lines, stacked_columns
 
@@ -102,14 +104,21 @@ class MoneyTrend:
     currency: str
     rows: list[tuple[Week, Money | None]]
     chart: Markup
+    #: The other currencies converted into this one (the base currency) at site.yaml's rates.
+    converted_from: tuple[str, ...] = ()
 
 
 class Trends:
-    """The weekly figures as charts and table rows."""
+    """The weekly figures as charts and table rows. Money is converted into the base currency
+    where ``rates`` has a rate, as on every other page; a currency without one is kept apart."""
 
-    def __init__(self, weeks: list[WeekFigures]) -> None:
+    def __init__(
+        self, weeks: list[WeekFigures], base: str = "", rates: Mapping[str, Decimal] | None = None
+    ) -> None:
         self.weeks = weeks
         self.labels = [w.week.label for w in weeks]
+        self.base = base
+        self.rates = dict(rates or {})
 
     def _stacked(
         self,
@@ -170,10 +179,40 @@ class Trends:
     def currencies(self) -> list[str]:
         return sorted({c for w in self.weeks for c in w.figures.money})
 
+    def _rate(self, currency: str) -> Decimal | None:
+        return rate_of(currency, self.base, self.rates) if self.base else None
+
+    @property
+    def converted_from(self) -> tuple[str, ...]:
+        """The currencies added into the base currency's chart (other than the base)."""
+        return tuple(c for c in self.currencies if c != self.base and self._rate(c) is not None)
+
+    @property
+    def apart(self) -> list[str]:
+        """The currencies kept apart: no exchange rate to the base currency."""
+        return [c for c in self.currencies if self._rate(c) is None]
+
+    def _converted(self, w: WeekFigures) -> Money | None:
+        """A week's money in the base currency: its own plus the converted currencies."""
+        found = [(m, rate) for c, m in w.figures.money.items() if (rate := self._rate(c)) is not None]
+        if not found:
+            return None
+        return Money(
+            sum((m.projects for m, _ in found), 0),
+            sum((convert(m.planned, rate) for m, rate in found), Decimal(0)),
+            sum((convert(m.eac, rate) for m, rate in found), Decimal(0)),
+        )
+
     def money(self) -> list[MoneyTrend]:
         out = []
-        for currency in self.currencies:
-            rows = [(w.week, w.figures.money.get(currency)) for w in self.weeks]
+        groups: list[tuple[str, tuple[str, ...], list[tuple[Week, Money | None]]]] = []
+        if self.base and (self.converted_from or self.base in self.currencies):
+            groups.append(
+                (self.base, self.converted_from, [(w.week, self._converted(w)) for w in self.weeks])
+            )
+        for currency in self.apart:
+            groups.append((currency, (), [(w.week, w.figures.money.get(currency)) for w in self.weeks]))
+        for currency, converted_from, rows in groups:
             series = [
                 Series(key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
                 for key, label in (("planned", "Planned"), ("eac", "EAC"))
@@ -184,9 +223,13 @@ class Trends:
                 f"trend-money-{currency.lower()}",
                 f"Planned and estimate at completion ({currency}), week by week",
             )
-            out.append(MoneyTrend(currency, rows, chart))
+            out.append(MoneyTrend(currency, rows, chart, converted_from))
         return out
 
 
-def trends(history: History) -> Trends:
-    return Trends(history.timeline.weeks if history.available else [])
+def trends(history: History, config: SiteConfig | None = None) -> Trends:
+    """The trend charts; with ``config``, money in its base currency at its exchange rates."""
+    weeks = history.timeline.weeks if history.available else []
+    if config is None:
+        return Trends(weeks)
+    return Trends(weeks, config.currency, config.exchange_rates)

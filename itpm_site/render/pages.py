@@ -22,9 +22,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from itpm_site import __version__
-from itpm_site.aggregate.portfolio import Portfolio, ProjectView
+from itpm_site.aggregate.portfolio import Portfolio
 from itpm_site.history import History
-from itpm_site.model.config import base_path
+from itpm_site.model.config import DEFAULT_REPORT_DAYS, base_path
 from itpm_site.model.groups import GroupKind
 from itpm_site.model.money import format_amount, format_percent, percent
 from itpm_site.model.text import plural, plural_word
@@ -33,6 +33,7 @@ from itpm_site.render import charts
 from itpm_site.render import history as history_views
 from itpm_site.render.facets import facets
 from itpm_site.render.markdown import MarkdownCache
+from itpm_site.render.report import build_pack, css_string
 from itpm_site.render.theme import Theme
 
 #: The site's sections, in navigation order: (url, label).
@@ -104,22 +105,17 @@ def _slugs(items: Iterable) -> frozenset[str]:
     return frozenset(p.slug for p in items)
 
 
-def report_projects(portfolio: Portfolio) -> list[ProjectView]:
-    """The projects of the steering-committee pack: red, then amber, then any other with an
-    overdue milestone; by title within each."""
-
-    calm = Status.GREEN.rank
-
-    def rank(view: ProjectView) -> int:
-        return min(view.status_rank, calm)  # green and no status alike: not a reason to report
-
-    chosen = [v for v in portfolio.projects if rank(v) < calm or any(m.overdue for m in v.milestones)]
-    return sorted(chosen, key=lambda v: (rank(v), v.title.lower(), v.slug))
-
-
-def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[PageSpec]:
+def plan_pages(
+    portfolio: Portfolio,
+    history: History | None = None,
+    since: dt.date | None = None,
+    since_source: str = "",
+) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order (the history pages only where the
-    portfolio is in a git repository)."""
+    portfolio is in a git repository). ``since``: the steering-committee pack's last
+    committee (default: 30 days before as_of), and ``since_source`` where it was set."""
+    if since is None:
+        since = portfolio.as_of - dt.timedelta(days=DEFAULT_REPORT_DAYS)
     pages: list[PageSpec] = [
         PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
         PageSpec(
@@ -140,7 +136,7 @@ def plan_pages(portfolio: Portfolio, history: History | None = None) -> list[Pag
         PageSpec(
             "report/index.html",
             "report.html",
-            {"report": report_projects(portfolio)},
+            {"pack": build_pack(portfolio, history, since, since_source)},
             title="Steering-committee pack",
             section="",
         ),
@@ -302,6 +298,7 @@ def make_environment(
             "href": _href,
             "percent_of": lambda part, whole: percent(part, whole),
             "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+            "css_string": lambda v: Markup(css_string(str(v))),
         }
     )
     allow_html = site.portfolio.config.allow_html
@@ -321,8 +318,15 @@ def make_environment(
             return site_root + target
         return relative_url(path, target)
 
-    def markdown(text: str) -> Markup:
-        return Markup(site.markdown.render(text, allow_html))
+    def markdown(text: str, id_prefix: str = "") -> Markup:
+        """A body as HTML; ``id_prefix`` keeps its heading ids apart from those of other
+        bodies on the same page (the pack shows the start of several)."""
+        html = site.markdown.render(text, allow_html)
+        if id_prefix:
+            html = html.replace(' id="h-', f' id="{id_prefix}h-').replace(
+                ' href="#h-', f' href="#{id_prefix}h-'
+            )
+        return Markup(html)
 
     def inline_static(rel: str) -> Markup:
         """A theme static file's text, for pages that cannot rely on relative asset links."""

@@ -20,7 +20,7 @@ from itpm_site.history import History, read_history
 from itpm_site.load.diagnostics import Diagnostic, Severity
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
-from itpm_site.model.config import normalize_base_url, resolve_as_of
+from itpm_site.model.config import normalize_base_url, resolve_as_of, resolve_report_since
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages
 from itpm_site.render.theme import Theme
@@ -32,6 +32,8 @@ class BuildOptions:
     output: Path | None = None
     base_url: str | None = None
     as_of: dt.date | None = None
+    #: The last steering committee's date (``--since``; default: site.yaml, else 30 days back).
+    since: dt.date | None = None
     keep_going: bool = False
     jobs: int | None = None
     search: bool = True
@@ -95,7 +97,15 @@ def prepare(
     site = SiteContext(portfolio, base_url, markdown, search=options.search, history=history)
     env = make_environment(theme, site, bytecode_cache)
     return SiteBuild(
-        options, loaded, portfolio, plan_pages(portfolio, history), env, theme, base_url, markdown, history
+        options,
+        loaded,
+        portfolio,
+        plan_pages(portfolio, history, *resolve_report_since(options.since, config, as_of)),
+        env,
+        theme,
+        base_url,
+        markdown,
+        history,
     )
 
 

@@ -220,7 +220,7 @@
   // The filters are open on a wide screen and folded on a phone (until asked for).
   if (filters) {
     filters.hidden = false;
-    var phone = window.matchMedia ? window.matchMedia("screen and (max-width: 760px)") : null;
+    var phone = window.matchMedia ? window.matchMedia("screen and (max-width: 900px)") : null;
     filters.open = !(phone && phone.matches);
     if (phone && phone.addEventListener) {
       phone.addEventListener("change", function () { filters.open = !phone.matches; });

@@ -58,7 +58,7 @@
     table.classList.add("is-stackable");
   }
 
-  var narrow = window.matchMedia ? window.matchMedia("screen and (max-width: 760px)") : null;
+  var narrow = window.matchMedia ? window.matchMedia("screen and (max-width: 900px)") : null;
   var labelled = false;
   function stackTables() {
     if (labelled || !narrow || !narrow.matches) { return; }
@@ -79,7 +79,20 @@
     var svg = wrap.querySelector("svg[data-today]");
     if (!svg || wrap.scrollWidth <= wrap.clientWidth) { return; }
     var today = parseFloat(svg.getAttribute("data-today")) * svg.getBoundingClientRect().width;
-    // Today a third of the way in: some of the past, more of what is coming.
-    wrap.scrollLeft = Math.max(0, today - wrap.clientWidth / 3);
+    // The name column stays at the left edge while the timeline scrolls under it (a sticky
+    // column inside one SVG): moved by the scroll, in the drawing's units.
+    var names = svg.querySelector(".roadmap-names");
+    var pin = function () {
+      if (!names || !svg.viewBox || !svg.viewBox.baseVal) { return; }
+      var units = svg.viewBox.baseVal.width / svg.getBoundingClientRect().width;
+      names.setAttribute("transform", "translate(" + (wrap.scrollLeft * units).toFixed(2) + " 0)");
+    };
+    wrap.addEventListener("scroll", pin, {passive: true});
+    // Today a third of the way into the timeline beside the names: some of the past, more of
+    // what is coming.
+    var bg = names ? names.querySelector(".names-bg") : null;
+    var column = bg ? bg.getBoundingClientRect().width : 0;
+    wrap.scrollLeft = Math.max(0, today - column - (wrap.clientWidth - column) / 3);
+    pin();
   });
 }());
