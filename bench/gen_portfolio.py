@@ -8,8 +8,9 @@ itpm-site builds exactly what Hugo, MkDocs and Pelican build in the same run. Tw
 that generator fall outside itpm-site's data contract and are mapped to the nearest valid
 value (risk status ``mitigating`` -> ``monitoring``, ``accepted`` -> ``mitigated``); the
 harness's ``service-desk`` category is kept (it matches the ``it-services`` alias); a title
-the generator has already given another project gets a number (``Roll out CRM (2)``), since
-two projects with one title are an error in itpm-site. A
+the generator has already given another project gets a number (``Roll out CRM (2)``), and so
+does a risk title or milestone name repeated within a project, since each is an error in
+itpm-site. A
 ``site.yaml`` with exchange rates for the generator's currencies and a fixed ``as_of`` is
 added, so the build is reproducible. Bodies, owners, budgets, risks and milestones are
 byte-for-byte the harness's.
@@ -64,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         titles[p["title"]] = titles.get(p["title"], 0) + 1
         if titles[p["title"]] > 1:
             p["title"] = f"{p['title']} ({titles[p['title']]})"
+        for items, key in ((p["risks"], "title"), (p.get("milestones", []), "name")):
+            seen: dict[str, int] = {}
+            for item in items:  # one title per risk, one name per milestone in a project
+                seen[item[key]] = seen.get(item[key], 0) + 1
+                if seen[item[key]] > 1:
+                    item[key] = f"{item[key]} ({seen[item[key]]})"
         for risk in p["risks"]:
             risk["status"] = RISK_STATUS.get(risk["status"], risk["status"])
         p["summary"] = f"{p['title']}: {p['program']} project owned by {p['owner']}."

@@ -820,7 +820,7 @@ CASES = {
         tags: aws, cloud, landing-zone
         ---
         """,
-        [E("tags", 5, 7, "'aws, cloud, landing-zone' is one text with commas, not a list")],
+        [E("tags", 5, 7, "'aws, cloud, landing-zone' is one text with commas or semicolons, not a list")],
     ),
     "front-matter-continues": (
         """\

@@ -235,6 +235,9 @@ def decode_text(raw: bytes | str) -> str:
 
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+#: Lines meant as the closing '---' that are not: more dashes, spaced dashes, a dash of
+#: another kind, a comment after it.
+_NEAR_FENCE = re.compile(r"^(?:-{4,}|(?:- ){2,}-|[—–]{1,3}|---[ \t]*#.*|[ \t]+---)[ \t]*$", re.MULTILINE)
 
 
 def _is_fence(line: str) -> bool:
@@ -265,6 +268,18 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
     # The closing fence: a line that is exactly '---' (or '...', YAML's document end).
     close = _CLOSING_FENCE.search(text, first_nl + 1) if first_nl >= 0 else None
     if close is None:
+        near = _NEAR_FENCE.search(text, first_nl + 1) if first_nl >= 0 else None
+        if near is not None:  # '----', '—', '- - -', '--- # end': meant as the closing line
+            line = text.count("\n", 0, near.start()) + 1
+            raise SourceError(
+                f"line {line}, '{near[0].strip()}', looks like the end of the front matter, but only "
+                "a line of exactly '---' ends it",
+                line,
+                1,
+                length=len(near[0].rstrip()) or 1,
+                hint="write '---' alone on the line",
+                code="unclosed-front-matter",
+            )
         raise SourceError(
             "the front matter opened on line 1 is never closed",
             length=3,
@@ -496,6 +511,7 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self.text = doc.yaml_text
         self.active: set[int] = set()
         self.seen: set[int] = set()
         self.expansions = 0
@@ -515,6 +531,10 @@ class _Builder:
             if starts and is_placeholder(value) and (not path or path[0] != "extra"):
                 self.doc.placeholders.append(path)
             if not node.style:  # plain scalar (None or "" by loader): only null and booleans
+                if node.tag or self.text[node.start_mark.index : node.start_mark.index + 1] == "&":
+                    self._decorated(node, path)
+                elif "#" in self.text or node.start_mark.line != node.end_mark.line:
+                    self._cut_or_run_on(node, path)
                 if value in _NULLS:
                     return None
                 if value in _TRUE:
@@ -565,6 +585,61 @@ class _Builder:
             return result
         finally:
             self.active.discard(id(node))
+
+    def _decorated(self, node: yaml.ScalarNode, path: FieldPath) -> None:
+        """'owner: &Davit Gogua' and 'sponsor: !Chief Medical Officer': YAML takes the first
+        word for an anchor or a tag and keeps only the rest."""
+        mark = node.start_mark
+        word = self.text[mark.index :].split(None, 1)[0]
+        self.doc.problems.append(
+            Problem(
+                Span(mark.line + self.doc.line_offset, mark.column + 1, len(word)),
+                path,
+                f"'{word}' at the start of a value is read as a YAML "
+                f"{'tag' if word.startswith('!') else 'anchor'}, and dropped: only '{node.value}' is kept",
+                f'quote the value: "{self._raw(node)}"',
+                "yaml-decorated",
+            )
+        )
+
+    def _cut_or_run_on(self, node: yaml.ScalarNode, path: FieldPath) -> None:
+        """' #' ends a value (YAML reads a comment: 'ticket #4471' keeps 'ticket'), and a value
+        that runs on over lines may hold a list item or a key that lost its indentation."""
+        end = node.end_mark
+        if node.start_mark.line == end.line:
+            rest = self.text[end.index : self.text.find("\n", end.index) % (len(self.text) + 1)]
+            cut = re.match(r"[ \t]+#(?=[^\s#])", rest)
+            if cut:
+                self.doc.problems.append(
+                    Problem(
+                        Span(end.line + self.doc.line_offset, end.column + len(cut[0]), 1),
+                        path,
+                        f"the '#' here starts a YAML comment: the value ends at '{node.value}', "
+                        f"and '{rest.strip()}' is dropped",
+                        f"quote the value if the '#' belongs to it: \"{node.value}{rest.rstrip()}\"; "
+                        "a comment is written with a space after the '#'",
+                        "yaml-comment",
+                    )
+                )
+            return
+        lines = self.text[node.start_mark.index : end.index].split("\n")
+        for offset, line in enumerate(lines[1:], 1):
+            if re.match(r"\s*(- |[A-Za-z_][\w-]*:(\s|$))", line):
+                self.doc.problems.append(
+                    Problem(
+                        Span(node.start_mark.line + offset + self.doc.line_offset, 1, max(1, len(line))),
+                        path,
+                        f"'{line.strip()}' is read as part of the value above it, which runs on over "
+                        "several lines",
+                        "indent a list item or a key like the ones beside it, or quote a value that "
+                        "spans lines",
+                        "yaml-run-on",
+                    )
+                )
+                return
+
+    def _raw(self, node: yaml.ScalarNode) -> str:
+        return self.text[node.start_mark.index : node.end_mark.index].replace('"', '\\"')
 
     def _split_number(self, path: FieldPath, split: _SplitNumber) -> None:
         """`{planned: 250,000}`: YAML reads 'planned: 250' and a key '000'; the author meant

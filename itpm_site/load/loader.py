@@ -14,6 +14,7 @@ import dataclasses
 import difflib
 import errno
 import os
+import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -38,7 +39,13 @@ from itpm_site.load.frontmatter import (
 from itpm_site.load.headings import check_headings
 from itpm_site.load.markdown_cost import check_markdown_cost
 from itpm_site.load.result import Claim, Entry, LoadResult
-from itpm_site.load.structure import check_continued_front_matter, check_keys, check_placeholders
+from itpm_site.load.structure import (
+    check_continued_front_matter,
+    check_empty_defaults,
+    check_front_matter_in_body,
+    check_keys,
+    check_placeholders,
+)
 from itpm_site.model.config import SiteConfig, is_folder_name
 from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
@@ -82,8 +89,10 @@ def section_of(rel: str) -> str | None:
     inner = parts[2:]
     if not is_markdown_name(inner[-1]) or (parts[1] != "projects" and len(inner) > 1):
         return None
-    # Editors' swap/backup files and dot-folders are not content.
+    # Editors' swap/backup files and dot-folders are not content, nor is a folder's README.
     if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in inner):
+        return None
+    if inner[-1].lower().startswith("readme."):
         return None
     return parts[1]
 
@@ -93,24 +102,46 @@ def section_of(rel: str) -> str | None:
 _OTHER_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".mdx")
 
 
-def stray_reason(rel: str) -> tuple[str, str] | None:
-    """(message, hint) for a file under content/ that looks like content but is not read
-    ('content/project/a.md', 'content/a.md', 'content/projects/a.markdown'); None for any
-    other file (images, a README, what editors and dot- or _-folders keep)."""
+def stray_reason(rel: str, head: bytes = b"") -> tuple[str, str] | None:
+    """(message, hint) for a file that looks like content or settings but is not read
+    ('content/project/a.md', 'content/a.md', 'a.markdown', 'site.yml', a file with front
+    matter but another extension, 'projects/a.md' beside content/); None for any other file
+    (images, a README, what editors and dot- or _-folders keep). ``head``: the file's first
+    bytes, when the name alone does not tell."""
     parts = rel.split("/")
-    if len(parts) < 2 or parts[0] != CONTENT_DIR or section_of(rel) is not None:
-        return None
-    name = parts[-1]
-    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in parts[1:]):
-        return None
-    if name.lower().startswith("readme."):
-        return None
-    other = name.lower().endswith(_OTHER_MARKDOWN)
-    if not (is_markdown_name(name) or other):
+    name, low = parts[-1], parts[-1].lower()
+    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in parts) or low.startswith(
+        "readme."
+    ):
         return None
     sections = ", ".join(f"{CONTENT_DIR}/{s}/" for s in SECTIONS)
-    if other:
-        stem = name.rsplit(".", 1)[0]
+    has_front = head.removeprefix(b"\xef\xbb\xbf")[:3] == b"---"
+    if len(parts) == 1:  # the portfolio's own folder
+        if rel != SITE_FILE and re.fullmatch(r"site\.ya?ml(\..*)?", low):
+            return (
+                f"'{name}' is not read: the settings are read from {SITE_FILE}",
+                f"rename it to {SITE_FILE}",
+            )
+        if has_front and is_markdown_name(name):
+            return "a content file outside content/ is not read", f"move it into one of {sections}"
+        return None
+    if parts[0] != CONTENT_DIR:  # 'Content/', or 'projects/' beside content/
+        named_like = parts[0].lower() == CONTENT_DIR or parts[0].lower() in SECTIONS
+        if named_like and (is_markdown_name(name) or has_front):
+            return f"the folder {parts[0]}/ is not read", f"content files go in {sections}"
+        return None
+    if section_of(rel) is not None:
+        return None
+    if low in (SITE_FILE, "site.yml"):
+        return (
+            f"{SITE_FILE} is read from the portfolio's folder, not from content/",
+            "move it up, beside content/",
+        )
+    other = low.endswith(_OTHER_MARKDOWN)
+    if not (is_markdown_name(name) or other or has_front):
+        return None
+    if other or not is_markdown_name(name):
+        stem = name.split(".", 1)[0].strip() or name.strip()
         return f"'{name}' is not read: only files ending in '.md' are", f"rename it to '{stem}.md'"
     if len(parts) == 2:
         return "a Markdown file directly in content/ is not read", f"move it into one of {sections}"
@@ -125,6 +156,14 @@ def stray_reason(rel: str) -> tuple[str, str] | None:
         + (f"; did you mean {CONTENT_DIR}/{close[0]}/?" if close else ""),
         f"content files go in {sections}; a folder whose name starts with '_' is left out on purpose",
     )
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            return file.read(8)
+    except OSError:
+        return b""
 
 
 def is_markdown_name(name: str) -> bool:
@@ -176,24 +215,41 @@ def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
 
 
 def discover_strays(root: Path) -> dict[str, Path]:
-    """The files under content/ that look like content but are not read (``stray_reason``)."""
+    """The files that look like content or settings but are not read (``stray_reason``):
+    under content/, beside it in the portfolio's folder, and in folders named like content/
+    or one of its sections there. Only a file whose name does not tell is opened (for its
+    first bytes)."""
     found: dict[str, Path] = {}
-    pending = [(root / CONTENT_DIR, CONTENT_DIR)]
+    pending: list[tuple[Path, str]] = []
+    for entry in _entries(root):
+        name = shown_name(entry.name)
+        if _is_folder(entry):
+            if name == CONTENT_DIR or name.lower() == CONTENT_DIR or name.lower() in SECTIONS:
+                pending.append((Path(entry.path), name))
+        elif stray_reason(name, _head(Path(entry.path)) if is_markdown_name(name) else b"") is not None:
+            found[name] = Path(entry.path)
     while pending:
         folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
+        for entry in _entries(folder):
             rel = f"{prefix}/{shown_name(entry.name)}"
             if entry.name.startswith((".", "_", "~")):
                 continue
             if _is_folder(entry):
                 pending.append((Path(entry.path), rel))
-            elif stray_reason(rel) is not None:
+                continue
+            if section_of(rel) is not None:
+                continue
+            head = b"" if is_markdown_name(entry.name) else _head(Path(entry.path))
+            if stray_reason(rel, head) is not None:
                 found[rel] = Path(entry.path)
     return found
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        return list(os.scandir(folder))
+    except OSError:
+        return []
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -275,7 +331,7 @@ def _pydantic_to_diagnostics(
             continue
         ctx = err.get("ctx") or {}
         kind = err["type"]
-        if ctx.get("field"):
+        if ctx.get("field", "") != "":
             loc = (*loc, ctx["field"])
         if kind == "missing":
             # Point at the parent mapping: the key itself does not exist.
@@ -383,6 +439,8 @@ def validate_document(doc: Document, model: type[M], out: Collector) -> M | None
             code=problem.code,
         )
     check_continued_front_matter(model, doc, out)
+    check_front_matter_in_body(model, doc, out)
+    check_empty_defaults(model, doc.data, doc, out)
     placeholders = check_placeholders(doc.data, doc, out)
     before = len(out.items)
     check_keys(model, doc.data, doc, out)
@@ -733,29 +791,47 @@ def _project_warnings(doc: Document, project: Project, out: Collector) -> None:
                 )
 
 
+def _same(text: str) -> str:
+    """Text as compared for a repeat: case and runs of spaces aside, in any script."""
+    return " ".join(text.casefold().split())
+
+
+def _same_text(item: object) -> str:
+    return _same(str(item))
+
+
+#: The lists in which an item may appear once: (field, what an item is, the key an item is
+#: compared by, what to do). A second risk with one title is a pasted copy; a milestone named
+#: twice is often a re-planned one whose old date was left in.
+_ONCE: tuple[tuple[str, str, Callable[[Any], object], str], ...] = (
+    (
+        "risks",
+        "risk",
+        lambda r: _same(r.title),
+        "remove one, or give each its own title: both would be counted",
+    ),
+    (
+        "milestones",
+        "milestone",
+        lambda m: _same(m.name),
+        "keep one, with its current date: both would be counted",
+    ),
+    ("links", "link", lambda link: link.url.strip(), "remove one of them"),
+    ("tags", "tag", _same_text, "remove one of them"),
+    ("team", "team member", _same_text, "remove one of them"),
+    ("depends_on", "dependency", str, "remove one of them"),
+)
+
+
 def _repeated_items(doc: Document, project: Project, out: Collector) -> None:
-    """An item listed twice (a risk or milestone pasted twice, a tag or dependency repeated)
-    would be counted twice: an error at the repeat."""
-    # Keys only for lists of two or more: this runs for every project of every build.
-    lists: list[tuple[str, list, str]] = []
-    if len(project.risks) > 1:
-        # A risk is a repeat when all of it is (two risks may share a title, not every field).
-        keys = [
-            (_same(r.title), r.probability, r.impact, r.owner, r.response, r.mitigation, r.status)
-            for r in project.risks
-        ]
-        lists.append(("risks", keys, "risk"))
-    if len(project.milestones) > 1:
-        lists.append(("milestones", [(_same(m.name), m.date) for m in project.milestones], "milestone"))
-    for field, noun in (("tags", "tag"), ("team", "team member"), ("depends_on", "dependency")):
+    """An error at each item listed a second time in a list where it may appear once."""
+    for field, noun, key_of, hint in _ONCE:
         items = getattr(project, field)
-        if len(items) > 1:
-            lists.append((field, [_same(t) for t in items], noun))
-    for field, keys, noun in lists:
-        if len(set(keys)) == len(keys):
+        if len(items) < 2:  # most lists: nothing to compare (this runs for every project)
             continue
-        first: dict = {}
-        for index, key in enumerate(keys):
+        first: dict[object, int] = {}
+        for index, item in enumerate(items):
+            key = key_of(item)
             if key not in first:
                 first[key] = index
                 continue
@@ -763,16 +839,9 @@ def _repeated_items(doc: Document, project: Project, out: Collector) -> None:
                 doc,
                 (field, index),
                 f"this {noun} is listed twice (also item {first[key] + 1} of '{field}')",
-                "remove one of them: it would be counted twice"
-                if field in ("risks", "milestones")
-                else "remove one of them",
+                hint,
                 code="repeated-item",
             )
-
-
-def _same(text: str) -> str:
-    """Text as compared for a repeat: case and runs of spaces aside, in any script."""
-    return " ".join(text.casefold().split())
 
 
 class OutsideLink(PermissionError):
@@ -886,10 +955,17 @@ def load_sources(
     )
     result = LoadResult(root=root, config=config)
     files = sorted_content(sources)
-    strays = sorted((rel for rel in sources if stray_reason(rel)), key=_order)
+    strays: dict[str, tuple[str, str]] = {}
+    for rel in sources:
+        if rel != SITE_FILE and section_of(rel) is None:
+            with contextlib.suppress(OSError):
+                data = sources[rel]
+                reason = stray_reason(rel, data[:8].encode() if isinstance(data, str) else data[:8])
+                if reason:
+                    strays[rel] = reason
     result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources) + len(strays)
-    for rel in strays:
-        message, hint = stray_reason(rel) or ("", "")
+    for rel in sorted(strays, key=_order):
+        message, hint = strays[rel]
         out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "", message, hint, "not-read"))
         result.rejected.append(rel)
     targets: dict[str, list[Entry[Any]]] = {

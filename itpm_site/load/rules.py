@@ -170,7 +170,9 @@ def _dependencies(
     slugs = {p.slug for p in projects}
     suggest = _slug_suggester(slugs)
     graph: dict[str, list[str]] = {}
-    by_slug = {p.slug: p for p in projects}
+    by_slug: dict[str, list[Claim]] = defaultdict(list)
+    for project in projects:
+        by_slug[project.slug].append(project)
     for project in projects:
         deps = []
         for i, dep in project.depends_on:
@@ -206,9 +208,11 @@ def _dependencies(
         # Every file of the cycle gets the error, at its own link, so each PR that touches
         # one of them is annotated.
         for i, slug in enumerate(cycle):
-            member = by_slug[slug]
             after = cycle[(i + 1) % len(cycle)]
-            index = next(index for index, dep in member.depends_on if dep == after)
+            # Two files may claim one slug (an error of its own): the link is in one of them.
+            member, index = next(
+                (claim, index) for claim in by_slug[slug] for index, dep in claim.depends_on if dep == after
+            )
             out.error(
                 member.doc,
                 ("depends_on", index),
@@ -315,11 +319,21 @@ def _cycle_path(graph: dict[str, list[str]], members: list[str]) -> list[str]:
 MISSPELLING = 0.85
 
 
-def _misspelling_of(value: str, spellings: dict[str, str]) -> str | None:
-    """The canonical value ``value`` is a near miss of (``spellings``: normalised → value)."""
+def _misspelling_of(value: str, spellings: dict[str, str], words: bool = False) -> str | None:
+    """The canonical value ``value`` is a near miss of (``spellings``: normalised → value).
+    With ``words`` (names of several words, such as programs), also the same words in
+    another order ('Systems Clinical') or with words added ('Clinical Systems Programme')."""
     key = vocab.normalize(value)
     close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=MISSPELLING)
-    return spellings[close[0]] if close else None
+    if close:
+        return spellings[close[0]]
+    if words:
+        mine = set(key.split("-"))
+        for other, canonical in spellings.items():
+            theirs = set(other.split("-"))
+            if len(theirs) > 1 and theirs <= mine and len(mine - theirs) <= 1:
+                return canonical
+    return None
 
 
 def _categories(result: LoadResult, projects: list[Claim], out: Collector) -> None:
@@ -374,8 +388,17 @@ def _programs(projects: list[Claim], programs: list[Claim], out: Collector) -> N
             if program_file.title and _misspelling_of(value, {vocab.normalize(program_file.title): value}):
                 seen = misspelt_files.get(program_file.rel)
                 misspelt_files[program_file.rel] = (program_file, value, (seen[2] if seen else 0) + 1)
+                out.error(
+                    project.doc,
+                    ("program",),
+                    f"program '{value}' is matched to {program_file.rel} by its file name, but its "
+                    f"title there is '{program_file.title}'",
+                    "write the program the same way here and in the title of its file",
+                    code="program",
+                    suggestion=program_file.title,
+                )
             continue
-        meant = _misspelling_of(value, titles)
+        meant = _misspelling_of(value, titles, words=True)
         if meant:
             out.error(
                 project.doc,
@@ -434,6 +457,8 @@ def _shared_name_pages(projects: list[Claim], out: Collector) -> None:
 
 #: Names shorter than this are not compared for near spellings ('Ana' and 'Ani' are two people).
 _MIN_NAME = 6
+#: Distinct programs without a file compared pair by pair (beyond it, one edit apart only).
+MAX_PROGRAMS_COMPARED = 300
 #: Near spellings reported in one run: a generated portfolio may have thousands.
 MAX_NEAR_SPELLINGS = 50
 
@@ -457,11 +482,22 @@ def _near_spellings(projects: list[Claim], programs: list[Claim], out: Collector
                 common = spellings.most_common(1)[0][0]
                 first = next(use for use in same if use[1] == common)
                 pairs.append(([use for use in same if use[1] != common], [first], True))
-        if field != "tags":
-            named = sorted(k for k in uses if not (field == "program" and k in with_files))
-            for key, other in _near_pairs(named):
-                rarer, common_key = (key, other) if len(uses[key]) <= len(uses[other]) else (other, key)
-                pairs.append((uses[rarer], uses[common_key], False))
+        named = sorted(k for k in uses if not (field == "program" and k in with_files))
+        near = _near_pairs(named)
+        if field == "program" and len(named) <= MAX_PROGRAMS_COMPARED:
+            # Few names, of several words: compared pair by pair, as a misspelt title is.
+            near = sorted(
+                set(near)
+                | {
+                    (min(a, b), max(a, b))
+                    for i, a in enumerate(named)
+                    for b in named[i + 1 :]
+                    if _misspelling_of(a, {b: b}, words=True) or _misspelling_of(b, {a: a}, words=True)
+                }
+            )
+        for key, other in near:
+            rarer, common_key = (key, other) if len(uses[key]) <= len(uses[other]) else (other, key)
+            pairs.append((uses[rarer], uses[common_key], False))
         for rarer_uses, common_uses, same_letters in pairs:
             name, where = common_uses[0][1], common_uses[0][2].rel
             for path, written, project in rarer_uses:

@@ -235,3 +235,64 @@ def check_continued_front_matter(model: type[BaseModel], doc: Document, out: Col
         "the front matter is everything between the first two '---' lines",
         code="front-matter-continues",
     )
+
+
+_KEYS_IN_BODY: dict[type[BaseModel], re.Pattern[str]] = {}
+# A fenced block runs to a closing fence of the same kind, or to the end of the body.
+_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+
+
+def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Collector) -> None:
+    """An error at front matter written again inside the body, where it is only text: a '---'
+    line followed by a front-matter key (a file pasted below itself, a second block of
+    settings), or two lines of front-matter keys in a row ('status: amber' under an update).
+    Code blocks are left alone."""
+    body = doc.body
+    if doc.body_line <= 0 or ":" not in body:
+        return
+    if model not in _KEYS_IN_BODY:
+        keys = "|".join(re.escape(k) for k in sorted(_homes(model), key=len, reverse=True))
+        _KEYS_IN_BODY[model] = re.compile(
+            rf"^(?:---[ \t]*\n(?P<after_fence>{keys})[ \t]*:"
+            rf"|(?P<first>{keys})[ \t]*:[ \t]+\S.*\n(?:{keys})[ \t]*:[ \t]+\S)",
+            re.M,
+        )
+    fenced = [m.span() for m in _FENCED.finditer(body)] if ("```" in body or "~~~" in body) else []
+    for match in _KEYS_IN_BODY[model].finditer(body):
+        if any(start <= match.start() < end for start, end in fenced):
+            continue
+        line = doc.body_line + body.count("\n", 0, match.start())
+        key = match["after_fence"] or match["first"]
+        out.at(
+            doc,
+            doc.rel,
+            Span(line, 1, 3),
+            Severity.ERROR,
+            "",
+            f"front-matter keys in the body from line {line} ('{key}:'): they are not read, "
+            "only shown as text",
+            "move the values into the front matter at the top of the file (between the first two "
+            "'---' lines), or write them as prose",
+            code="front-matter-in-body",
+        )
+        return
+
+
+#: Keys whose empty value would quietly stand for a default that changes figures: a budget
+#: whose 'currency:' lost its value would be counted in the site's currency.
+_NOT_EMPTY: dict[str, tuple[FieldPath, ...]] = {"Project": (("budget", "currency"),)}
+
+
+def check_empty_defaults(model: type[BaseModel], data: Any, doc: Document, out: Collector) -> None:
+    for path in _NOT_EMPTY.get(model.__name__, ()):
+        parent = data
+        for part in path[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and path[-1] in parent and parent[path[-1]] in (None, ""):
+            out.error(
+                doc,
+                path,
+                f"'{field_name(path)}' is written without a value",
+                "write a currency code (EUR, USD, GEL …), or leave the line out to mean the site's currency",
+                code="empty-value",
+            )

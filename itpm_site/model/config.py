@@ -321,6 +321,19 @@ class SiteConfig(BaseModel):
                 )
         return rates
 
+    @model_validator(mode="after")
+    def _base_rate(self) -> SiteConfig:
+        rate = self.exchange_rates.get(self.currency)
+        if rate is not None and rate != 1:
+            raise fail(
+                "rate",
+                f"an exchange rate of {rate} for {self.currency}, the base currency, would change "
+                "no figure: one unit of the base currency is always 1",
+                f"remove {self.currency} from exchange_rates, or set 'currency' to the base you mean",
+                field=self.currency,
+            )
+        return self
+
     @field_validator("repo_url", "edit_uri")
     @classmethod
     def _web_address(cls, value: str | None, info) -> str | None:

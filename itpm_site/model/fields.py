@@ -28,7 +28,7 @@ from itpm_site.model.slugs import SLUG_PATTERN
 
 
 def fail(
-    code: str, message: str, hint: str = "", field: str = "", suggestion: str = ""
+    code: str, message: str, hint: str = "", field: str | int = "", suggestion: str = ""
 ) -> PydanticCustomError:
     """A rejection with a hint; ``field`` names the culprit when a model-level rule fails;
     ``suggestion`` is the valid value the message proposes ("did you mean …"), if any."""
@@ -78,23 +78,44 @@ Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 OptionalText = Annotated[str, BeforeValidator(_text)]
 
 
+_SEPARATORS = re.compile(r"[,;]")
+
+
 def _text_list(value: Any) -> Any:
     if isinstance(value, str):  # `tags: web` means a list of one
-        if "," in value:
+        if _SEPARATORS.search(value):
             # `tags: aws, cloud` is one text to YAML: the author meant a list.
-            items = [part.strip() for part in value.split(",") if part.strip()]
+            items = [part.strip() for part in _SEPARATORS.split(value) if part.strip()]
             raise fail(
                 "comma-list",
-                f"'{clip(value.strip(), 80)}' is one text with commas, not a list",
-                f"write a list: [{', '.join(items)}] (or one item per line starting with '- '); "
-                "an item that holds a comma is quoted inside the brackets",
+                f"'{clip(value.strip(), 80)}' is one text with commas or semicolons, not a list",
+                f"write a list: [{', '.join(items)}] (or one item per line starting with '- ')",
             )
         return [value]
     return value
 
 
+def _name_list(value: Any) -> Any:
+    """A list of names or keywords (tags, team): an item holding several is a mistake too."""
+    value = _text_list(value)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str) and _SEPARATORS.search(item):
+                items = [part.strip() for part in _SEPARATORS.split(item) if part.strip()]
+                raise fail(
+                    "comma-list",
+                    f"item {index + 1}, '{clip(item.strip(), 80)}', holds several separated by commas "
+                    "or semicolons",
+                    f"write each as an item of its own: {', '.join(items)}",
+                    field=index,
+                )
+    return value
+
+
 # The schema admits the single-string form too, so editors do not flag `tags: web`.
 TextList = Annotated[list[Text], BeforeValidator(_text_list, json_schema_input_type=list[Text] | Text)]
+#: Tags or people: one per item ('network, data-centre' as one item is two).
+NameList = Annotated[list[Text], BeforeValidator(_name_list, json_schema_input_type=list[Text] | Text)]
 
 # ------------------------------------------------------------------------------ slug
 
@@ -357,13 +378,14 @@ Currency = Annotated[
 #: '???', '<owner>'. Taken as data it would publish "TBD" as a sponsor, or a budget of 0.
 _PLACEHOLDER = re.compile(
     # '<owner>' and '<YYYY-MM-DD>' are placeholders; '<img src=x>' is markup, not one.
-    r"(t\.?b\.?[dc]\.?|to\s?do|fixme|x{3,}|\?+|<[^<>=\"\n]*>|fill\s+in\b.*)",
+    r"(t\.?b\.?[dc]\.?|to\s?do|fixme|x{3,}|\?+|<[^<>=\"\n]*>|fill\s+in\b.*|n\.?\s?/?\s?a\.?|none|nil"
+    r"|unassigned|unknown|[-—–]+|to\s+be\s+(confirmed|decided|determined|defined|agreed|assigned))",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 #: The first letters a placeholder can have: most values are ruled out without the pattern.
-PLACEHOLDER_STARTS = frozenset("tTfFxX?<")
+PLACEHOLDER_STARTS = frozenset("tTfFxX?<nNuU-—–")
 
 
 def is_placeholder(value: object) -> bool:
@@ -412,6 +434,15 @@ def _url(value: Any) -> Any:
                 "url",
                 f"'{value}' uses a scheme that is not allowed",
                 "links must be http://, https:// or mailto: addresses, or relative paths",
+            )
+        if re.match(r"(?i)(https?|mailto)(//|:/[^/]|/)", value) or re.match(
+            r"(?i)(www\.|[a-z0-9-]+\.[a-z0-9-]+\.[a-z]{2,}(/|$))", value
+        ):
+            raise fail(
+                "url",
+                f"'{value}' looks like a web address without its 'https://'",
+                "write the address in full, e.g. https://wiki.example.com/page; as written it would "
+                "be a link inside this site, which leads nowhere",
             )
         if is_protocol_relative(value):
             raise fail(

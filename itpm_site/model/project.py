@@ -19,6 +19,7 @@ from itpm_site.model.fields import (
     Currency,
     Extra,
     IsoDate,
+    NameList,
     OptionalText,
     Percent,
     PhaseField,
@@ -31,7 +32,6 @@ from itpm_site.model.fields import (
     StateField,
     StatusField,
     Text,
-    TextList,
     Url,
     fail,
 )
@@ -142,8 +142,8 @@ class Project(Contract):
     risks: list[Risk] = Field(default_factory=list, description="Risk register entries.")
     milestones: list[Milestone] = Field(default_factory=list, description="Key dates.")
     depends_on: SlugList = Field(default_factory=list, description="Slugs of projects this one depends on.")
-    team: TextList = Field(default_factory=list, description="Team members.")
-    tags: TextList = Field(
+    team: NameList = Field(default_factory=list, description="Team members.")
+    tags: NameList = Field(
         default_factory=list, description=f"Free keywords (at most {MAX_TAGS} distinct ones)."
     )
     links: list[Link] = Field(default_factory=list, description="Related links.")

@@ -201,7 +201,10 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
             "base_url": base_url,
             "language": config.language,
             "currency": config.currency,
-            "exchange_rates": {c: _amount(r) for c, r in sorted(config.exchange_rates.items())},
+            # As a number, not as written: '2.950' and '2.95' are one rate.
+            "exchange_rates": {
+                c: _amount(r.normalize() + 0) for c, r in sorted(config.exchange_rates.items())
+            },
         },
         "as_of": portfolio.as_of.isoformat(),
         "rollup": {
