@@ -58,6 +58,8 @@ class Section:
     anchor: str  # the id on the page, e.g. 'risk-2'
     title: str
     text: str
+    #: Words of ``text`` that label a value ("Risk owner:"): shown, never indexed.
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,12 @@ class SearchRecord:
     #: Shown on the result card (its words are found too). The title is added.
     meta: dict[str, str] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)  # facet -> value
+    #: What the record is about besides its title (summary, tags, program, category): a word
+    #: here weighs more than one in the body. Its words are found through the other fields.
+    subject: list[str] = field(default_factory=list)
+    #: Words of ``facts`` that label a value ("Owner:", "planned"): shown, never indexed, so
+    #: that a query for "owner" or "milestone" does not find every record.
+    labels: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -101,6 +109,8 @@ class SearchRecord:
             tuple(self.facts),
             tuple(self.meta.items()),
             tuple(self.filters.items()),
+            tuple(self.subject),
+            self.labels,
         )
 
 
@@ -108,7 +118,7 @@ class SearchRecord:
 INDEX_DIR = "search/data"
 
 #: Bumped when the files change shape; the browser refuses a format it does not know.
-FORMAT = 2
+FORMAT = 3
 
 #: A word chunk is closed once its JSON reaches this size (before compression): big enough
 #: that a query needs one or two, small enough that those are a few kilobytes each.
@@ -152,13 +162,21 @@ LETTERS = {
     "\u2018": "'",
 }
 _LETTER = re.compile("[" + "".join(LETTERS) + "]")
-# A number with grouped digits (its letters after it: 1.65M), or letters and digits of any
+# A number with digits grouped by spaces (1 050 000: groups of three after the first), a
+# number with grouped digits (its letters after it: 1.65M), or letters and digits of any
 # script with apostrophes inside: the JavaScript's WORD.
-_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)+[^\W_]*|[^\W_]+(?:'[^\W_]+)*")
+_WORD = re.compile(
+    r"(?<![0-9])[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])"
+    r"|[0-9]+(?:[.,][0-9]+)+[^\W_]*|[^\W_]+(?:'[^\W_]+)*"
+)
+_SPACES = re.compile("[ \u00a0\u202f]")
 _FIGURES = re.compile(r"[0-9.,]+")
-# Words written with hyphens (Wi-Fi, SD-WAN, month-end), found joined too: wifi, sdwan.
-# (From the start of a word only: tried inside every word, it costs more than the rest.)
-_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]+(?:-[^\W_]+)+")
+# Words written with hyphens, slashes or points inside (Wi-Fi, SD-WAN, S/4HANA, ASP.NET),
+# found joined too: wifi, sdwan, s4hana, aspnet. (From the start of a word only: tried inside
+# every word, it costs more than the rest.)
+_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]+(?:[-/.][^\W_]+)+")
+# A number's decimal point or a date's hyphens are not a product name's.
+_NOT_JOINED = re.compile(r"[0-9]+[.,/-][0-9]|[0-9]+\.")
 _HEADING = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h[1-6]\s*>", re.I | re.S)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -188,9 +206,11 @@ def _number(token: str) -> str:
 
 
 def _token(found: str) -> str:
-    # Only the number branch of _WORD keeps a point or a comma.
-    if "." in found or "," in found:
-        return _number(found)
+    # Only the number branches of _WORD keep a point, a comma or a space.
+    if found[0] in "0123456789" and not found.isalnum():
+        found = _SPACES.sub("", found)
+        if "." in found or "," in found:
+            return _number(found)
     return found.replace("'", "")
 
 
@@ -215,12 +235,10 @@ def word_counts(text: str) -> Counter[str]:
         if "'" in found:
             for part in found.split("'"):
                 counts[part] += n
-    if "-" in folded:
-        counts.update(
-            joined.replace("-", "")
-            for joined in _HYPHENATED.findall(folded)
-            if not joined.replace("-", "").isdigit()
-        )
+    if "-" in folded or "/" in folded or "." in folded:
+        for written in _HYPHENATED.findall(folded):
+            if not _NOT_JOINED.match(written):
+                counts[re.sub("[-/.]", "", written)] += 1
     return counts
 
 
@@ -243,15 +261,17 @@ class Block:
     text: str
 
 
-def blocks(record: SearchRecord) -> list[Block]:
-    """The opening (intro paragraphs, the body up to its first anchored heading, the facts),
-    then the body's anchored sections, then the record's own sections (risks, milestones)."""
+def blocks(record: SearchRecord, facts: bool = True) -> list[Block]:
+    """The opening (intro paragraphs, the body up to its first anchored heading, the facts
+    unless ``facts`` is false), then the body's anchored sections, then the record's own
+    sections (risks, milestones)."""
     body = record.body_html
     if "<" in body:
         body = _HIDDEN.sub(" ", body)
     headings = list(_HEADING.finditer(body))
     lead = body[: headings[0].start()] if headings else body
-    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead), *record.facts) if p))]
+    opening = (*record.intro, plain_text(lead), *(record.facts if facts else ()))
+    out = [Block(None, "", " ".join(p for p in opening if p))]
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         out.append(
@@ -265,6 +285,26 @@ def blocks(record: SearchRecord) -> list[Block]:
     return out
 
 
+def _unlabelled(text: str, labels: Iterable[str]) -> str:
+    """``text`` without its label words ("Owner:", "Risk owner:"): the values stay."""
+    for label in labels:
+        if label in text:
+            text = re.sub(r"(?<![^\W_])" + re.escape(label) + r"(?![^\W_])", " ", text)
+    return text
+
+
+def indexed_text(record: SearchRecord, parts: list[Block]) -> str:
+    """The words the index counts for ``record`` besides its title: every block (``parts``,
+    made without the facts), the facts and the sections without their labels."""
+    sections = {s.anchor: s for s in record.sections}
+    out = []
+    for b in parts:
+        section = sections.get(b.anchor) if b.anchor else None
+        out += [b.title, _unlabelled(b.text, section.labels) if section else b.text]
+    out += [_unlabelled(fact, record.labels) for fact in record.facts]
+    return " ".join(out)
+
+
 def title_order(title: str, url: str) -> tuple[str, str]:
     """Records are numbered in this order, which is how a search without words lists them."""
     return title.casefold(), url
@@ -276,7 +316,7 @@ class IndexedRecord:
 
     sort_key: tuple[str, str]
     length: int  # words, title included
-    codes: dict[str, int]  # word -> times found × 4 + 2 in the title + 1 in the owner's name
+    codes: dict[str, int]  # word -> times found × 8, + 4 in the title, 2 subject, 1 owner
     filters: dict[str, str]
     fragment_name: str
     fragment: bytes  # gzipped
@@ -292,25 +332,31 @@ def _packed(value: object) -> tuple[bytes, str]:
 
 def index_record(record: SearchRecord) -> IndexedRecord:
     """Count the words of ``record`` and make its fragment."""
-    parts = blocks(record)
+    parts = blocks(record, facts=False)
     title = word_counts(record.title)
-    counts = word_counts(" ".join(t for b in parts for t in (b.title, b.text)))
+    counts = word_counts(indexed_text(record, parts))
     counts.update(title)
-    codes = {word: n * 4 for word, n in counts.items()}
+    codes = {word: n * 8 for word, n in counts.items()}
     for word in title:
-        codes[word] |= 2
+        codes[word] |= 4
+    for word in word_counts(" ".join(record.subject)):
+        if word in codes:
+            codes[word] |= 2
     for word in word_counts(record.meta.get("owner", "")):
         if word in codes:
             codes[word] |= 1
-    blob, name = _packed(
-        {
-            "url": record.url,
-            "title": record.title,
-            "meta": record.meta,
-            "type": record.filters.get("type", ""),
-            "blocks": [[b.anchor, b.title, b.text] for b in parts],
-        }
-    )
+    fragment: dict[str, object] = {
+        "url": record.url,
+        "title": record.title,
+        "meta": record.meta,
+        "type": record.filters.get("type", ""),
+        # The facts are not excerpted (they read as a list of fields; the result line shows
+        # them), but phrases and adjacent words are checked in them too.
+        "blocks": [[b.anchor, b.title, b.text] for b in parts],
+    }
+    if record.facts:
+        fragment["facts"] = " ".join(record.facts)
+    blob, name = _packed(fragment)
     return IndexedRecord(
         title_order(record.title, record.url), counts.total(), codes, dict(record.filters), name, blob
     )
@@ -378,8 +424,9 @@ class IndexBuilder:
                 found.extend((number - last[word], code))
             last[word] = number
 
-    def files(self, facets: Iterable[str]) -> dict[str, bytes]:
-        """Every file of the index, by path under ``INDEX_DIR``."""
+    def files(self, facets: Iterable[str], vocabulary: dict[str, object] | None = None) -> dict[str, bytes]:
+        """Every file of the index, by path under ``INDEX_DIR``; ``vocabulary`` (the words
+        of filters and amounts, ``search_words``) goes into ``meta.json``."""
         docs = self._docs
         files = {f"d/{doc.fragment_name}.sdat": doc.fragment for doc in docs}
 
@@ -422,6 +469,8 @@ class IndexBuilder:
             "stemmed": self._stem is not None,
             "letters": LETTERS,
         }
+        if vocabulary is not None:
+            meta["vocabulary"] = vocabulary
         files["meta.json"] = json.dumps(
             meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
@@ -437,13 +486,18 @@ class IndexBuilder:
         return [words[0], f"w-{name}.sdat"]
 
 
-def index_files(records: Iterable[IndexedRecord], facets: Iterable[str], language: str) -> dict[str, bytes]:
+def index_files(
+    records: Iterable[IndexedRecord],
+    facets: Iterable[str],
+    language: str,
+    vocabulary: dict[str, object] | None = None,
+) -> dict[str, bytes]:
     """Every file of the index of ``records``, by path under ``INDEX_DIR``; the same bytes
     for the same records in any order."""
     builder = IndexBuilder(language)
     for record in sorted(records, key=lambda r: r.sort_key):
         builder.add(record)
-    return builder.files(facets)
+    return builder.files(facets, vocabulary)
 
 
 def read(blob: bytes) -> object:
