@@ -11,13 +11,17 @@ The search page (``static/js/search-index.js``) reads it; nothing runs on the se
   its fragment, and the index of its value in every filter (phase, status, owner ...). Filter
   counts and filter-only searches need nothing else.
 - ``w-<hash>.sdat``: a run of words in sorted order, each with its postings: the records it is
-  in (as gaps between record numbers) and, per record, a code: times found × 4, + 2 when in
-  the title, + 1 when in the owner's name; and, for a word with other forms in the index,
-  its stem (``migrat`` for migrate, migrated, migrations). A query loads only the chunks its
-  words fall in.
-- ``d/<hash>.sdat``: a record's fragment, what a result shows: URL, title, badges and its text
-  in blocks (the opening, then one per heading with an anchor: a risk, a body section), from
-  which the browser cuts excerpts and marks the words found.
+  in (as gaps between record numbers) and, per record, a code: times found × 8, + 4 when in
+  the title, + 2 when in what the record is about (summary, tags, program, category), + 1
+  when in the owner's name; and, for a word with other forms in the index, its stem
+  (``migrat`` for migrate, migrated, migrations). A query loads only the chunks its words
+  fall in.
+- ``d/<hash>.sdat``: a record's fragment, what a result shows: URL, title, badges and the
+  result line (program, EAC, end date), its text in blocks (the opening, then one per heading
+  with an anchor: a risk, a body section), from which the browser cuts excerpts and marks the
+  words found, and its facts (people, names, budget), read only to check phrases.
+
+``meta.json`` also carries the words of filters, fillers and amounts (``search_words``).
 
 ``.sdat`` files are gzipped JSON. The browser decompresses them itself, so a query transfers
 the same few hundred kilobytes whether or not the web server compresses; a server that does
@@ -28,8 +32,11 @@ JavaScript): lower case, compatibility forms unfolded (``ﬁ`` is ``fi``), diacr
 (``Kovač`` is ``kovac``), the letters of ``LETTERS`` replaced (``Ødegård`` is ``odegard``,
 ``Straße`` is ``strasse``; ``meta.json`` carries the table, and the browser folds queries with
 it), then runs of letters and digits in any script. An apostrophe inside a word joins it
-(``O'Connor`` is ``oconnor``; the index also holds ``o`` and ``connor``), and digits grouped
-with commas or points are one number (``1,650,000`` is ``1650000``, ``1.65M`` is ``1.65m``).
+(``O'Connor`` is ``oconnor``; the index also holds ``o`` and ``connor``), digits grouped
+with commas, points or spaces are one number (``1,650,000`` and ``1 650 000`` are
+``1650000``, ``1.65M`` is ``1.65m``), and a name written with hyphens, slashes or points is
+held joined too (``S/4HANA``: ``s4hana`` besides ``s`` and ``4hana``). The labels of facts
+("Owner:", "Risk owner:", "Milestone due") are shown, not indexed.
 Every word of a query also finds the words it begins (``deliver`` finds ``delivery``; the
 last word however short) and, on an English site, the other forms of the same word that the
 index has: words are stemmed here (Snowball's English stemmer), never in the browser, which
