@@ -21,8 +21,8 @@
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   // A number with grouped digits (and the letters after it: 1.65M), or letters and digits of
   // any script with apostrophes inside: Python's _WORD.
-  var WORD = new RegExp("(?<![0-9])[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|" +
-    "[0-9]+(?:[.,][0-9]+)+[\\p{L}\\p{N}]*|[\\p{L}\\p{N}]+(?:'[\\p{L}\\p{N}]+)*", "gu");
+  var WORD = new RegExp("[0-9]+(?:[.,][0-9]+)+[\\p{L}\\p{N}]*|" +
+    "[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[\\p{L}\\p{N}]+(?:'[\\p{L}\\p{N}]+)*", "gu");
   // A product name written with hyphens, slashes or points (S/4HANA, ASP.NET, SD-WAN): the
   // index holds it joined (s4hana) as well as its parts. Not a number or a date.
   var COMPOUND = /[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)+/gu;
@@ -33,7 +33,9 @@
   var TYPO_LONG = 8;       // from this length, two edits are allowed instead of one
   var TYPO_SHARED = 2;     // first letters a correction must share with the word typed
   var EXCERPT_WORDS = 30;
-  var RERANK = 20;         // best records whose fragments are read to rank adjacent words
+  // Best records whose fragments are read to rank adjacent words: the results a reader looks
+  // at first, and a bound on what a first query loads.
+  var RERANK = 12;
   var ADJACENT_BOOST = 0.6;
   var PHRASE_CHECKS = 60;  // records with all of a phrase's words that are read to check it
   var PROGRAM_WEIGHT = 0.7;  // a program page lists its projects: they come before it
@@ -325,6 +327,7 @@
           var itself = f.word === term || f.word === whole;
           f.weight = itself ? 1 : 0.5 + 0.5 * term.length / f.word.length;
           f.weak = !itself && exact.length > 0;
+          f.begun = !itself;  // found as a beginning: not enough for a record missing a word
           if (f.weak) { f.weight *= WEAK_WEIGHT; }
         });
         if (found.length) {
@@ -339,7 +342,11 @@
           // A longer word that is another form of the word (laptops for laptop) is no
           // mere beginning.
           found.forEach(function (f) {
-            if (f.weak && stems.has(f.stem)) { f.weak = false; f.weight = 0.9; }
+            if (exact.length && stems.has(f.stem) && f.word !== term) {
+              f.weak = false;
+              f.begun = false;
+              f.weight = 0.9;
+            }
           });
           return self.forms(Array.from(stems).slice(0, 8), found);
         }
@@ -441,19 +448,20 @@
     var self = this;
     return this.expand(term, last).then(function (found) {
       var parts = new Map(), strong = new Set(), titled = new Set(), sure = new Set();
+      var about = new Set();
       found.forEach(function (f) {
-        self.score(f, parts, strong, f.word === term ? titled : null, sure);
+        self.score(f, parts, strong, f.word === term ? titled : null, sure, about);
       });
       var idf = Math.log(1 + (self.count - parts.size + 0.5) / (parts.size + 0.5));
       var scores = new Map();
       parts.forEach(function (p, doc) { scores.set(doc, (p[0] + p[1] + p[2] + p[3]) * idf); });
-      return { scores: scores, strong: strong, titled: titled, sure: sure, idf: idf,
+      return { scores: scores, strong: strong, titled: titled, sure: sure, about: about, idf: idf,
         words: found.map(function (f) { return f.word; }),
         weak: found.filter(function (f) { return f.weak; }).map(function (f) { return f.word; }) };
     });
   };
 
-  Index.prototype.score = function (f, parts, strong, titled, sure) {
+  Index.prototype.score = function (f, parts, strong, titled, sure, about) {
     var postings = f.postings, weight = f.weight;
     var doc = 0;
     for (var i = 0; i < postings.length; i += 2) {
@@ -468,7 +476,10 @@
       if (code & 2) { p[2] = Math.max(p[2], weight * SUBJECT_BONUS); }
       if (code & 1) { p[3] = Math.max(p[3], weight * OWNER_BONUS); }
       if (!f.weak) { strong.add(doc); }
-      if (!f.weak && !f.guess) { sure.add(doc); }
+      if (!f.weak && !f.guess && !f.begun) {
+        sure.add(doc);
+        if (code & 6) { about.add(doc); }
+      }
       if (titled && code & 4) { titled.add(doc); }
     }
   };
@@ -564,8 +575,8 @@
   Index.prototype.lookup = function (term) {
     var self = this;
     var asked = term.word ? this.scores(term.word, term.last) : Promise.resolve(
-      { scores: new Map(), strong: new Set(), titled: new Set(), sure: new Set(), words: [], weak: [],
-        idf: 0 });
+      { scores: new Map(), strong: new Set(), titled: new Set(), sure: new Set(), about: new Set(),
+        words: [], weak: [], idf: 0 });
     return asked.then(function (answer) {
       if (term.targets) {
         var byFacet = self.facetScores(term.targets);
@@ -573,6 +584,7 @@
           if (!(answer.scores.get(doc) >= s)) { answer.scores.set(doc, s); }
           answer.strong.add(doc);
           answer.sure.add(doc);
+          answer.about.add(doc);
         });
         answer.idf = Math.max(answer.idf,
           Math.log(1 + (self.count - answer.scores.size + 0.5) / (answer.scores.size + 0.5)));
@@ -611,8 +623,9 @@
   // term only through a longer word the term begins is in tier 1, below the records with
   // every word (tier 0). With fewer than ENOUGH records, those missing one word come in tier
   // 2 ("missing: delays"), if they have each of their other words as written or in another
-  // form (a typo or a beginning does not count), and, for two words, the rarer one: so
-  // nonsense still finds nothing.
+  // form (a typo or a beginning does not count), and, for two words, both words exist and the
+  // record has the rarer one or the other in its title or subject: so nonsense still finds
+  // nothing.
   function combine(required, optional) {
     if (!required.length) { return { total: null, tier: new Map(), missing: new Map() }; }
     var total = null;
@@ -644,7 +657,10 @@
           seen.add(doc);
           var lacks = required.filter(function (t) { return !t.answer.scores.has(doc); });
           if (lacks.length !== 1) { return; }
-          if (required.length === 2 && lacks[0] === rarest) { return; }
+          // Of two words, the record must have the rarer one, or the other in its title or
+          // what it is about (salesforce integration: Salesforce CPQ, missing integration).
+          var other = required[0] === lacks[0] ? required[1] : required[0];
+          if (required.length === 2 && lacks[0] === rarest && !other.answer.about.has(doc)) { return; }
           var sum = 0;
           for (var i = 0; i < required.length; i++) {
             var t = required[i];
