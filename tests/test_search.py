@@ -184,6 +184,40 @@ def test_budgets_in_another_currency_are_written_converted_too(tmp_path: Path, w
     assert {"577500", "577.5k", "595000", "595k"} <= set(counts)
 
 
+def test_the_words_of_filters_are_one_table_carried_in_the_index(index) -> None:
+    """The status and phase words are data: meta.json carries them, folded as queries are, each
+    naming a filter the records table has and a value records can take."""
+    from itpm_site.model.vocab import Phase, State, Status
+    from itpm_site.outputs import search_words
+
+    meta = json.loads(index["meta.json"])
+    vocabulary = meta["vocabulary"]
+    assert vocabulary == search_words.vocabulary("en")
+    values = {
+        "status": {s.value for s in Status},
+        "phase": {p.value for p in Phase},
+        "state": {s.value for s in State},
+        "high_risk": {"yes"},
+        "overdue": {"yes"},
+    }
+    for phrase, targets in vocabulary["facets"].items():
+        assert phrase == " ".join(search_index.words(phrase)), phrase
+        for facet, value in targets:
+            assert facet in search.FACETS and value in values[facet], (phrase, facet, value)
+    assert vocabulary["facets"]["at risk"] == [["status", "amber"]]
+    assert vocabulary["facets"]["on hold"] == [["state", "on-hold"]]
+    assert vocabulary["facets"]["closure"] == [["phase", "closure"]]
+    assert "projects" in vocabulary["fillers"] and vocabulary["scales"]["million"] == 1_000_000
+    # A label for every value a query can apply.
+    labels = vocabulary["labels"]
+    assert all(f"{f}={v}" in labels for targets in vocabulary["facets"].values() for f, v in targets)
+
+
+def test_every_project_carries_its_state_and_overdue_milestones(records) -> None:
+    assert records["/projects/edge-firewall/"].filters["state"] == "active"
+    assert "overdue" not in records["/projects/edge-firewall/"].filters  # due 2026-12-05
+
+
 def test_the_labels_of_facts_are_not_indexed(records) -> None:
     """'Owner:', 'Risk owner:', 'Milestone due', 'planned' label values: a query for them must
     not find every record; the values are indexed."""

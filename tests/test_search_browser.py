@@ -619,6 +619,26 @@ def test_a_word_no_page_has_is_left_out_and_named(reader: Reader, base: str) -> 
     assert reader.titles() == []
 
 
+def test_amounts_as_people_say_them_are_read_as_the_index_writes_them(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    sequences = reader.page.evaluate(
+        "(qs) => qs.map((q) => window.ItpmSearch.parse(q).sequence)",
+        ["2.75 million", "2.75m", "2750k EUR", "1 050 000", "1.050.000", "750 thousand", "3 bn", "top 5"],
+    )
+    assert sequences == [
+        ["2.75m"],
+        ["2.75m"],
+        ["2.75m", "eur"],
+        ["1050000"],
+        ["1050000"],
+        ["750k"],
+        ["3bn"],
+        ["top", "5"],
+    ]
+    compounds = reader.page.evaluate("() => window.ItpmSearch.parse('SAP S/4HANA on 2026-05-12').compounds")
+    assert compounds == [{"joined": "s4hana", "parts": ["s", "4hana"]}]
+
+
 def test_a_typo_is_read_before_a_stem(reader: Reader, base: str) -> None:
     """servicenwo is one swap from ServiceNow; cut back to 'servic' it would find the About
     page's service desk first."""
