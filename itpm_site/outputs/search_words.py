@@ -6,7 +6,8 @@ read by the browser, so a translation replaces the words here and nothing in the
 Only English exists for now; a site in another language gets the English table, which at
 worst reads an English word typed into its box as the filter it names.
 
-- ``FACET_WORDS``: phrases (one to three words, as typed) that name a filter value. A query
+- ``FACET_WORDS``: phrases (one to three words, as typed) that name a filter value; a phrase
+  under two values names either ("completed": the closure phase or the done state). A query
   made of such phrases and a few other words applies the filter ("amber infrastructure" is
   the amber projects about infrastructure), and every record with the value scores as if the
   phrase were one of its tags. Ambiguous everyday words ("design", "delivery", "control")
@@ -36,10 +37,22 @@ FACET_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
         "monitoring and controlling",
         "monitoring & control",
     ),
-    ("phase", Phase.CLOSURE.value): ("closure", "closing", "closeout", "close-out", "close out", "closed"),
+    # "Completed", "closed" or "done" may be written as the closure phase or as the done
+    # state: a phrase naming both finds either.
+    ("phase", Phase.CLOSURE.value): (
+        "closure",
+        "closing",
+        "closeout",
+        "close-out",
+        "close out",
+        "closed",
+        "completed",
+        "finished",
+        "done",
+    ),
     ("state", State.ON_HOLD.value): ("on hold", "on-hold", "paused", "suspended"),
     ("state", State.CANCELLED.value): ("cancelled", "canceled"),
-    ("state", State.DONE.value): ("done", "completed", "finished"),
+    ("state", State.DONE.value): ("done", "completed", "finished", "closed"),
     ("high_risk", "yes"): (
         "high risk",
         "high risks",

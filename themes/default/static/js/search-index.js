@@ -594,10 +594,12 @@
     });
   };
 
-  // The filter values a query's words name ({facet: [values]}), when the query is those words
-  // and a few others and none of the records with the other words has the filter's word in
-  // its title (then it is meant as a word: AML Transaction Monitoring is no phase). Facets
-  // the reader filters already are left to the reader.
+  // The filter values a query's words name, one group per phrase ([[facet, value], ...]: the
+  // values of a group are alternatives, "completed" is the closure phase or the done state;
+  // groups narrow each other), when the query is those words and a few others and none of the
+  // records with the other words has the filter's word in its title (then it is meant as a
+  // word: AML Transaction Monitoring is no phase). Facets the reader filters already are left
+  // to the reader.
   function impliedFilters(terms, filters) {
     var named = terms.filter(function (t) { return t.targets; });
     var rest = terms.filter(function (t) { return !t.targets && t.required; });
@@ -608,16 +610,29 @@
       });
     });
     if (asWord) { return null; }
-    var implied = {};
-    named.forEach(function (t) {
-      t.targets.forEach(function (target) {
-        if (filters && filters[target[0]] && filters[target[0]].length) { return; }
-        implied[target[0]] = implied[target[0]] || [];
-        if (implied[target[0]].indexOf(target[1]) < 0) { implied[target[0]].push(target[1]); }
+    var groups = named.map(function (t) {
+      return t.targets.filter(function (target) {
+        return !(filters && filters[target[0]] && filters[target[0]].length);
       });
-    });
-    return Object.keys(implied).length ? implied : null;
+    }).filter(function (group) { return group.length; });
+    return groups.length ? groups : null;
   }
+
+  // The records with one of the values of `group`.
+  Index.prototype.facetDocs = function (group) {
+    var docs = new Set();
+    var facets = this.facets;
+    var self = this;
+    group.forEach(function (target) {
+      var facet = facets[target[0]];
+      var value = facet ? facet.values.indexOf(target[1]) : -1;
+      if (value < 0) { return; }
+      for (var doc = 0; doc < self.count; doc++) {
+        if (facet.of[doc] === value) { docs.add(doc); }
+      }
+    });
+    return docs;
+  };
 
   // Every record with all the required terms, summed: {total, tier}. A record found for a
   // term only through a longer word the term begins is in tier 1, below the records with
@@ -699,20 +714,35 @@
       var ranked = implied ? terms.filter(function (t) { return !t.targets; }) : terms;
       var required = ranked.filter(function (t) { return t.required; });
       var optional = ranked.filter(function (t) { return !t.required; });
-      if (implied && !required.length) { optional = []; }
+      // Filter words alone ("red projects"): the records with the values, in title order.
+      var listing = implied && !required.length;
+      if (listing) { optional = []; }
       var combined = combine(required, optional);
       var total = combined.total;
+      if (implied) {
+        var allowed = null;
+        implied.forEach(function (group) {
+          var docs = self.facetDocs(group);
+          allowed = allowed === null ? docs : new Set(Array.from(allowed).filter(function (d) {
+            return docs.has(d);
+          }));
+        });
+        if (listing) {
+          total = new Map();
+          allowed.forEach(function (doc) { total.set(doc, 0); });
+        } else {
+          total.forEach(function (_, doc) { if (!allowed.has(doc)) { total.delete(doc); } });
+        }
+      }
       self.weighProgramsDown(total, required);
-      var shown = ranked.filter(function (t) { return t.word && (total !== null || t.required); });
+      var shown = ranked.filter(function (t) { return t.word && !listing; });
       var termWords = shown.map(function (t) { return t.word; });
       var found = shown.map(function (t) { return t.answer.words; });
       var idf = required.reduce(function (m, t) { return Math.min(m, t.answer.idf || m); }, 1e9);
       var ask = { terms: termWords, found: found, sequence: parsed.sequence, tier: combined.tier,
         idf: idf === 1e9 ? 1 : idf };
-      var chosen = Object.assign({}, filters || {});
-      if (implied) { Object.keys(implied).forEach(function (f) { chosen[f] = implied[f]; }); }
       return self.keepPhrases(total, ask, parsed.phrases).then(function () {
-        var answer = self.filtered(termWords, total, self.chosen(chosen), combined.tier);
+        var answer = self.filtered(termWords, total, self.chosen(filters), combined.tier);
         if (implied && !answer.ids.length && required.length) {
           return self.search(query, filters, { literal: true });
         }

@@ -413,9 +413,11 @@
     var words = answer.vocabulary || {};
     var names = words.facet_names || {};
     var valueLabels = words.labels || {};
-    var parts = Object.keys(implied).map(function (facet) {
-      return (names[facet] || facet) + ": " + implied[facet].map(function (v) {
-        return valueLabels[facet + "=" + v] || v;
+    // One part per phrase of the query; its values are alternatives.
+    var parts = implied.map(function (group) {
+      return group.map(function (target) {
+        return (names[target[0]] || target[0]) + ": " +
+          (valueLabels[target[0] + "=" + target[1]] || target[1]);
       }).join(" or ");
     });
     impliedLine.appendChild(document.createTextNode(parts.join("; ") + " — " +
