@@ -746,7 +746,8 @@
         if (implied && !answer.ids.length && required.length) {
           return self.search(query, filters, { literal: true });
         }
-        return self.rankAdjacent(answer.ids, total, ask).then(function () {
+        // A listing is in title order: no words to find side by side.
+        return self.rankAdjacent(answer.ids, listing ? null : total, ask).then(function () {
           answer.words = Array.from(new Set([].concat.apply([], found)));
           answer.found = found;
           answer.implied = implied;
