@@ -2,12 +2,13 @@
 """Search benchmark: itpm-site's own search beside Pagefind's, on the same built sites in the
 same run.
 
-    python bench/bench_search.py [--sizes 1000 10000] [--runs 3] [--pagefind PATH]
+    python bench/bench_search.py [--sizes 1000 10000] [--runs 3] [--pagefind PATH | --no-pagefind]
 
 Inputs (once): ``python bench/gen_portfolio.py --n 1000 --out $PF/itpm-1k`` and the same with
 ``--n 10000 --out $PF/itpm-10k`` (PF defaults to /tmp/pf). Pagefind is a benchmark-only
 dependency: ``pip install 'pagefind[bin]'`` in the benchmark's venv (``--pagefind`` points at
-the binary otherwise); it is never a dependency of itpm-site.
+the binary otherwise); it is never a dependency of itpm-site. ``--no-pagefind`` measures
+itpm-site alone.
 
 For each size N:
 
@@ -26,10 +27,10 @@ For each size N:
    Warm latency: the same queries again in that context, every file already loaded; median of
    the time from the query to the data of its first 5 results.
 4. Recall@5 on the relevance test set (``tests/search_relevance.tsv``): its demo queries over
-   the demo portfolio and its generated queries over ``tests/search_portfolio.py`` with N
-   look-alike projects, both built and indexed by both engines: the share of queries whose
-   expected page is in the first 5 results, at rank 1, and the nonsense queries that found
-   nothing.
+   the demo portfolio, its generated queries over ``tests/search_portfolio.py`` with N
+   look-alike projects and its pmo queries over ``tests/search_pmo_portfolio.py``, all built
+   and indexed by both engines: the share of queries whose expected page is in the first 5
+   results, at rank 1, and the nonsense queries that found nothing.
 """
 
 from __future__ import annotations
@@ -55,8 +56,19 @@ OUT = Path(os.environ.get("OUT", "/tmp/out"))
 TAG = {1000: "1k", 10000: "10k"}
 
 #: Queries for bytes and latency on the synthetic portfolio: a title word, words in many
-#: bodies, a typed beginning, a word in no page, and a typo.
-QUERIES = ["kubernetes", "vendor delivery", "compliance", "harden dns dhcp em", "firewall", "backup platfrom"]
+#: bodies, a typed beginning, a word in no page, a typo; a status word with a filler (the
+#: filter applied, every red project listed) and words of which one is in no page (results
+#: missing a word added).
+QUERIES = [
+    "kubernetes",
+    "vendor delivery",
+    "compliance",
+    "harden dns dhcp em",
+    "firewall",
+    "backup platfrom",
+    "red projects",
+    "vendor delivery slippage",
+]
 TOP = 5
 
 
@@ -303,7 +315,20 @@ def relevance(browser, sites: dict[str, str], engine: str) -> dict:
     return out
 
 
-def build_generated(n: int, pagefind: Path) -> Path:
+def build_pmo(pagefind: Path | None) -> Path:
+    """The test set's hand-written PMO portfolio, built, with both indexes."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from search_pmo_portfolio import pmo_portfolio
+
+    root = PF / "search-set-pmo"
+    shutil.rmtree(root, ignore_errors=True)
+    for rel, text in pmo_portfolio().items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return build_with_pagefind(root, OUT / "search-set-pmo", pagefind)
+
+
+def build_generated(n: int, pagefind: Path | None) -> Path:
     """The test set's generated portfolio with ``n`` look-alike projects, built, with both
     indexes."""
     sys.path.insert(0, str(REPO / "tests"))
@@ -317,7 +342,7 @@ def build_generated(n: int, pagefind: Path) -> Path:
     return build_with_pagefind(root, OUT / f"search-set-{TAG.get(n, n)}", pagefind)
 
 
-def build_with_pagefind(root: Path, out: Path, pagefind: Path) -> Path:
+def build_with_pagefind(root: Path, out: Path, pagefind: Path | None) -> Path:
     subprocess.run(
         [
             sys.executable,
@@ -334,11 +359,12 @@ def build_with_pagefind(root: Path, out: Path, pagefind: Path) -> Path:
         ],
         check=True,
     )
-    subprocess.run([str(pagefind), "--site", str(out), "--quiet"], check=True)
+    if pagefind is not None:
+        subprocess.run([str(pagefind), "--site", str(out), "--quiet"], check=True)
     return out
 
 
-def measure(n: int, runs: int, pagefind: Path, browser_on: bool) -> dict:
+def measure(n: int, runs: int, pagefind: Path | None, browser_on: bool) -> dict:
     tag = TAG.get(n, str(n))
     if not (PF / f"itpm-{tag}").is_dir():
         sys.exit(
@@ -349,8 +375,9 @@ def measure(n: int, runs: int, pagefind: Path, browser_on: bool) -> dict:
         shutil.rmtree(OUT / f"itpm-{tag}-{suffix}", ignore_errors=True)
     site = OUT / f"itpm-{tag}-search"
     result: dict = {"n": n, "builds": time_builds(tag, runs), "index": index_size(site)}
-    result["pagefind_run"] = time_pagefind(pagefind, site, runs)
-    result["pagefind_index"] = folder_size(site / "pagefind")
+    if pagefind is not None:
+        result["pagefind_run"] = time_pagefind(pagefind, site, runs)
+        result["pagefind_index"] = folder_size(site / "pagefind")
     if not browser_on:
         return result
     sys.path.insert(0, str(REPO / "tests"))
@@ -359,13 +386,20 @@ def measure(n: int, runs: int, pagefind: Path, browser_on: bool) -> dict:
 
     demo = build_with_pagefind(REPO, OUT / "search-set-demo", pagefind)
     generated = build_generated(n, pagefind)
+    pmo = build_pmo(pagefind)
+    engines = [e for e in ENGINES if pagefind is not None or e != "pagefind"]
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        with serve(site) as base, serve(demo) as demo_base, serve(generated) as generated_base:
-            for engine in ENGINES:
+        with (
+            serve(site) as base,
+            serve(demo) as demo_base,
+            serve(generated) as generated_base,
+            serve(pmo) as pmo_base,
+        ):
+            for engine in engines:
                 result[engine] = engine_figures(browser, base, engine)
                 result[engine]["relevance"] = relevance(
-                    browser, {"demo": demo_base, "generated": generated_base}, engine
+                    browser, {"demo": demo_base, "generated": generated_base, "pmo": pmo_base}, engine
                 )
         browser.close()
     return result
@@ -377,46 +411,79 @@ def kb(n: float) -> str:
 
 def report(r: dict) -> str:
     b, ours, theirs = r["builds"], r.get("itpm-site"), r.get("pagefind")
-    pf = r["pagefind_run"]
+    pf, pf_index = r.get("pagefind_run"), r.get("pagefind_index")
+    with_pf = pf is not None
+
+    def row(label: str, mine: str, other: str = "") -> str:
+        return f"| {label} | {mine} |" + (f" {other} |" if with_pf else "")
+
     lines = [
         f"## N = {r['n']:,} projects ({r['index']['records']:,} records)",
         "",
-        "| | itpm-site | Pagefind |",
-        "|---|---:|---:|",
-        f"| index time added to the build, wall / CPU | {b['added_wall']:.2f} s / "
-        f"{b['added_cpu']:.2f} s | {pf['wall']:.2f} s / {pf['cpu']:.2f} s |",
-        f"| peak RSS while indexing | {b['with_rss']:.0f} MiB (whole build) | {pf['rss']:.0f} MiB |",
-        f"| index size | {kb(r['index']['total_bytes'])} in {r['index']['total_files']:,} "
-        f"files | {kb(r['pagefind_index']['bytes'])} in "
-        f"{r['pagefind_index']['files']:,} files |",
+        "| | itpm-site |" + (" Pagefind |" if with_pf else ""),
+        "|---|---:|" + ("---:|" if with_pf else ""),
+        row(
+            "index time added to the build, wall / CPU",
+            f"{b['added_wall']:.2f} s / {b['added_cpu']:.2f} s",
+            f"{pf['wall']:.2f} s / {pf['cpu']:.2f} s" if pf else "",
+        ),
+        row(
+            "peak RSS while indexing",
+            f"{b['with_rss']:.0f} MiB (whole build)",
+            f"{pf['rss']:.0f} MiB" if pf else "",
+        ),
+        row(
+            "index size",
+            f"{kb(r['index']['total_bytes'])} in {r['index']['total_files']:,} files",
+            f"{kb(pf_index['bytes'])} in {pf_index['files']:,} files" if pf_index else "",
+        ),
     ]
-    if ours and theirs:
+    if ours:
+        other = theirs or {}
+
+        def fig(engine: dict, key: str, unit) -> str:
+            return unit(engine[key]) if key in engine else ""
+
+        ms = "{:.0f} ms".format
         lines += [
-            f"| first query, bytes (median; max) | {kb(ours['first_query_bytes'])}; "
-            f"{kb(ours['first_query_bytes_max'])} | {kb(theirs['first_query_bytes'])}; "
-            f"{kb(theirs['first_query_bytes_max'])} |",
-            f"| each later query, bytes (median) | {kb(ours['later_query_bytes'])} | "
-            f"{kb(theirs['later_query_bytes'])} |",
-            f"| warm query latency in Chromium (median; max) | {ours['warm_ms']:.0f} ms; "
-            f"{ours['warm_ms_max']:.0f} ms | {theirs['warm_ms']:.0f} ms; "
-            f"{theirs['warm_ms_max']:.0f} ms |",
+            row(
+                "first query, bytes (median; max)",
+                f"{kb(ours['first_query_bytes'])}; {kb(ours['first_query_bytes_max'])}",
+                f"{fig(other, 'first_query_bytes', kb)}; {fig(other, 'first_query_bytes_max', kb)}",
+            ),
+            row(
+                "each later query, bytes (median)",
+                kb(ours["later_query_bytes"]),
+                fig(other, "later_query_bytes", kb),
+            ),
+            row(
+                "warm query latency in Chromium (median; max)",
+                f"{ms(ours['warm_ms'])}; {ms(ours['warm_ms_max'])}",
+                f"{fig(other, 'warm_ms', ms)}; {fig(other, 'warm_ms_max', ms)}",
+            ),
         ]
+        rel, other_rel = ours["relevance"], other.get("relevance", {})
         for key, label in (("recall_at_5", "recall@5"), ("rank_1", "rank 1")):
             lines.append(
-                f"| test set, {label} ({ours['relevance']['queries']} queries) | "
-                f"{ours['relevance'][key]:.1%} | {theirs['relevance'][key]:.1%} |"
+                row(
+                    f"test set, {label} ({rel['queries']} queries)",
+                    f"{rel[key]:.1%}",
+                    f"{other_rel[key]:.1%}" if key in other_rel else "",
+                )
             )
         lines.append(
-            f"| test set, nonsense queries with no result | "
-            f"{ours['relevance']['nonsense_empty']}/{ours['relevance']['nonsense']} | "
-            f"{theirs['relevance']['nonsense_empty']}/"
-            f"{theirs['relevance']['nonsense']} |"
+            row(
+                "test set, nonsense queries with no result",
+                f"{rel['nonsense_empty']}/{rel['nonsense']}",
+                f"{other_rel.get('nonsense_empty', '')}/{other_rel.get('nonsense', '')}",
+            )
         )
-        lines += [
-            "",
-            "Results per query (itpm-site / Pagefind): "
-            + ", ".join(f"{q} {ours['results'][q]} / {theirs['results'][q]}" for q in QUERIES),
-        ]
+        per_query = ", ".join(
+            f"{q} {ours['results'][q]}" + (f" / {other['results'][q]}" if other else "") for q in QUERIES
+        )
+        lines += ["", "Results per query (itpm-site" + (" / Pagefind" if other else "") + "): " + per_query]
+        if rel["misses"]:
+            lines += ["", "Not first (itpm-site): " + "; ".join(rel["misses"])]
     lines += ["", f"Build rounds (with, without search): {b['walls']}"]
     return "\n".join(lines) + "\n"
 
@@ -426,9 +493,10 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pagefind", help="the Pagefind binary (default: from pagefind[bin])")
+    ap.add_argument("--no-pagefind", action="store_true", help="measure itpm-site alone")
     ap.add_argument("--no-browser", action="store_true", help="skip bytes, latency, recall")
     args = ap.parse_args()
-    binary = pagefind_binary(args.pagefind)
+    binary = None if args.no_pagefind else pagefind_binary(args.pagefind)
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
     for n in args.sizes:

@@ -114,6 +114,8 @@ def test_project_record_words_meta_and_filters(records) -> None:
         "phase": "implementation",
         "status": "red",
         "risks": "critical/open low/closed",
+        "program": "Secure Infrastructure",
+        "end": "2026-12-18",
     }
     assert r.filters == {
         "type": "project",
@@ -123,7 +125,16 @@ def test_project_record_words_meta_and_filters(records) -> None:
         "high_risk": "yes",
         "program": "secure-infrastructure",
         "category": "network-cloud",
+        "state": "active",
     }
+    # What the project is about: its words weigh more than the body's.
+    assert r.subject == [
+        "Replace the perimeter appliances before support ends.",
+        "security",
+        "network",
+        "Secure Infrastructure",
+        "Network & cloud",
+    ]
 
 
 def test_risks_and_milestones_are_sections_with_the_anchors_of_the_project_page(records) -> None:
@@ -133,9 +144,17 @@ def test_risks_and_milestones_are_sections_with_the_anchors_of_the_project_page(
             "risk-1",
             "Appliance shipment held at customs",
             "Bonded warehouse pre-clearance with the broker. Risk owner: Jan Kovač.",
+            ("Risk owner:",),
         ),
-        search.Section("risk-2", "Rule migration misses legacy exceptions", "Shadow mode for two weeks."),
-        search.Section("milestone-1", "Cut-over weekend", "Milestone due 2026-12-05."),
+        search.Section(
+            "risk-2",
+            "Rule migration misses legacy exceptions",
+            "Shadow mode for two weeks.",
+            ("Risk owner:",),
+        ),
+        search.Section(
+            "milestone-1", "Cut-over weekend", "Milestone due 2026-12-05.", ("Milestone due", "(done)")
+        ),
     ]
 
 
@@ -149,6 +168,66 @@ def test_budget_figures_are_written_in_full_and_short_in_their_currency(records)
         search_index.words(r.facts[-1])
     )
     assert search.budget_sentence(None) == ""
+    # The data catalogue's record says when the project ends and what it will cost.
+    assert r.meta["eac"] == "1,700,000 GEL" and r.meta["end"] == "2026-09-30"
+
+
+def test_budgets_in_another_currency_are_written_converted_too(tmp_path: Path, write_portfolio) -> None:
+    files = dict(PORTFOLIO)
+    files["site.yaml"] = (
+        "title: Search fixture\nas_of: 2026-11-20\ncurrency: EUR\nexchange_rates: {GEL: 0.35}\n"
+    )
+    portfolio = build_portfolio(load_portfolio(write_portfolio(tmp_path / "pf", files)), AS_OF)
+    r = {x.url: x for x in search.search_records(portfolio, render_markdown)}["/projects/data-catalogue/"]
+    assert r.facts[-1].endswith("converted to planned 577,500 EUR (577.5k EUR), EAC 595,000 EUR (595k EUR).")
+    counts = search_index.index_record(r).codes
+    assert {"577500", "577.5k", "595000", "595k"} <= set(counts)
+
+
+def test_the_words_of_filters_are_one_table_carried_in_the_index(index) -> None:
+    """The status and phase words are data: meta.json carries them, folded as queries are, each
+    naming a filter the records table has and a value records can take."""
+    from itpm_site.model.vocab import Phase, State, Status
+    from itpm_site.outputs import search_words
+
+    meta = json.loads(index["meta.json"])
+    vocabulary = meta["vocabulary"]
+    assert vocabulary == search_words.vocabulary("en")
+    values = {
+        "status": {s.value for s in Status},
+        "phase": {p.value for p in Phase},
+        "state": {s.value for s in State},
+        "high_risk": {"yes"},
+        "overdue": {"yes"},
+    }
+    for phrase, targets in vocabulary["facets"].items():
+        assert phrase == " ".join(search_index.words(phrase)), phrase
+        for facet, value in targets:
+            assert facet in search.FACETS and value in values[facet], (phrase, facet, value)
+    assert vocabulary["facets"]["at risk"] == [["status", "amber"]]
+    assert vocabulary["facets"]["on hold"] == [["state", "on-hold"]]
+    assert vocabulary["facets"]["closure"] == [["phase", "closure"]]
+    assert "projects" in vocabulary["fillers"] and vocabulary["scales"]["million"] == 1_000_000
+    # A label for every value a query can apply.
+    labels = vocabulary["labels"]
+    assert all(f"{f}={v}" in labels for targets in vocabulary["facets"].values() for f, v in targets)
+
+
+def test_every_project_carries_its_state_and_overdue_milestones(records) -> None:
+    assert records["/projects/edge-firewall/"].filters["state"] == "active"
+    assert "overdue" not in records["/projects/edge-firewall/"].filters  # due 2026-12-05
+
+
+def test_the_labels_of_facts_are_not_indexed(records) -> None:
+    """'Owner:', 'Risk owner:', 'Milestone due', 'planned' label values: a query for them must
+    not find every record; the values are indexed."""
+    codes = search_index.index_record(records["/projects/edge-firewall/"]).codes
+    for label in ("owner", "sponsor", "team", "tags", "milestone", "due", "category"):
+        assert label not in codes, label
+    assert {"nino", "beridze", "kovac", "chief", "security"} <= set(codes)
+    budget = search_index.index_record(records["/projects/data-catalogue/"]).codes
+    assert not {"budget", "planned", "forecast", "spent"} & set(budget)
+    assert "1650000" in budget
 
 
 def test_blocks_are_the_opening_then_each_anchored_heading_then_the_risks(records) -> None:
@@ -199,14 +278,10 @@ def test_words_are_folded_as_the_browser_folds_them() -> None:
         "0",
         "ete",
     ]
-    assert search_index.words("პროექტის ბიუჯეტი 1 480 000 ლარია.") == [
-        "პროექტის",
-        "ბიუჯეტი",
-        "1",
-        "480",
-        "000",
-        "ლარია",
-    ]
+    # Digits grouped by spaces are one number, as people write amounts.
+    georgian = search_index.words("პროექტის ბიუჯეტი 1 480 000 ლარია.")
+    assert georgian == ["პროექტის", "ბიუჯეტი", "1480000", "ლარია"]
+    assert search_index.words("in 2026 100 staff, 12 1234") == ["in", "2026", "100", "staff", "12", "1234"]
     assert search_index.words("İstanbul Straße") == ["istanbul", "strasse"]
 
 
@@ -269,9 +344,18 @@ def test_hyphenated_words_are_indexed_joined_too() -> None:
     }
 
 
+def test_product_names_with_slashes_and_points_are_one_word_and_their_parts() -> None:
+    counts = search_index.word_counts("SAP S/4HANA on ASP.NET, see v2.0 and 1.65M on 12/05/2026.")
+    assert {"s4hana", "s", "4hana", "aspnet", "asp", "net"} <= set(counts)
+    # Numbers and dates are not product names.
+    assert not {"165m", "12052026"} & set(counts)
+
+
 @pytest.mark.parametrize(
     ("written", "word"),
     [
+        ("1 650 000", "1650000"),
+        ("1\u00a0650\u202f000", "1650000"),
         ("1,650,000", "1650000"),
         ("1.650.000", "1650000"),
         ("1650000", "1650000"),
@@ -318,7 +402,7 @@ def test_program_and_page_records(records) -> None:
 def test_facets_list_every_value_with_its_label(portfolio_root: Path) -> None:
     portfolio = build_portfolio(load_portfolio(portfolio_root), AS_OF)
     by_key = {f.key: f for f in facets(portfolio)}
-    assert list(by_key) == list(search.FACETS)
+    assert list(by_key) == [f for f in search.FACETS if f not in search.QUERY_ONLY_FACETS]
     assert ("implementation", "Implementation") in by_key["phase"].values
     assert ("nino-beridze", "Nino Beridze") in by_key["owner"].values
     assert ("levan-japaridze", "Levan Japaridze") in by_key["owner"].values  # program owner
@@ -364,9 +448,12 @@ def test_every_word_finds_its_records(index) -> None:
 def test_codes_count_words_and_mark_title_and_owner(index) -> None:
     firewall = lookup(index, "firewall")
     # In the project's title; in the program, among the titles of its projects.
-    assert firewall["/projects/edge-firewall/"] == 1 * 4 + 2
-    assert firewall["/programs/secure-infrastructure/"] == 1 * 4
-    assert lookup(index, "beridze")["/projects/edge-firewall/"] == 1 * 4 + 1  # the owner
+    assert firewall["/projects/edge-firewall/"] == 1 * 8 + 4
+    assert firewall["/programs/secure-infrastructure/"] == 1 * 8
+    assert lookup(index, "beridze")["/projects/edge-firewall/"] == 1 * 8 + 1  # the owner
+    # In the summary and a tag: what the project is about.
+    assert lookup(index, "perimeter")["/projects/edge-firewall/"] == 1 * 8 + 2
+    assert lookup(index, "security")["/projects/edge-firewall/"] == 1 * 8 + 2
 
 
 def test_words_with_other_forms_carry_their_stem() -> None:
@@ -470,7 +557,7 @@ def test_the_build_writes_the_index(portfolio_root: Path, tmp_path: Path) -> Non
     assert all(name in files for _, name in meta["chunks"])
     assert sum(p.startswith("d/") for p in files) == 5  # one fragment per record
     assert len(files) == 2 + len(meta["chunks"]) + 5  # and nothing else
-    assert lookup(files, "bonded") == {"/projects/edge-firewall/": 4}
+    assert lookup(files, "bonded") == {"/projects/edge-firewall/": 8}
     page = (site / "search" / "index.html").read_text(encoding="utf-8")
     assert 'data-index="../search/data/meta.json" data-root="../"' in page
     assert 'src="../static/js/search-index.js"' in page

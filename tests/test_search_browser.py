@@ -54,10 +54,15 @@ PORTFOLIO = dict(
             "planning",
             "red",
             "Nino Beridze",
-            "The core banking vendor delivers the adapter.",
+            "The core banking vendor delivers the adapter. Incidents are raised in ServiceNow.",
         ),
         project(
-            "mobile-app", "Mobile App", "planning", "green", "Ana Lomidze", "A new vendor builds the app."
+            "mobile-app",
+            "Mobile App",
+            "planning",
+            "green",
+            "Ana Lomidze",
+            "A new vendor builds the app. AWS CloudTrail logs every call.",
         ),
         project(
             "cloud-landing-zone",
@@ -81,9 +86,12 @@ PORTFOLIO = dict(
             "initiation",
             "amber",
             "Elena Rossi",
-            "A catalogue with lineage.",
+            "A catalogue with lineage from S/4HANA and the group's CRM.",
         ),
-        ("content/pages/about.md", "---\ntitle: About\n---\nHow the PMO works.\n"),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\n---\nHow the PMO works. The service desk serves every service.\n",
+        ),
     ]
 )
 
@@ -242,6 +250,7 @@ TRICKY = [
     "Siobhán O'Connor, D’Arcy, Kovač's, pʼyat",
     "1,650,000 1.65M 1.650.000,50 $3.2bn 12.5",
     "GEL 50,000. v2.0 3.11.7 2026-05-12",
+    "1 050 000 and 1\u00a0050\u202f000, 2026 100 staff, 12 1234, 1 05",
 ]
 
 
@@ -287,6 +296,7 @@ def test_quotes_make_phrases(reader: Reader, base: str) -> None:
         "sequence": ["month", "end", "close", "erp", "oconnor", "team"],
         "phrases": [["month", "end", "close"], ["oconnor", "team"]],
         "terms": ["month", "end", "close", "erp", "oconnor", "team"],
+        "compounds": [],  # a hyphenated word inside quotes stays its parts
     }
 
 
@@ -315,7 +325,7 @@ def test_words_side_by_side_rank_first(reader: Reader, base: str) -> None:
             {count: 2, average_length: 10, chunks: [["delivery", "c1"]]},
             {length: [10, 10], fragment: ["a", "b"], facets: {}});
         ix.loaded.c1 = Promise.resolve({words: ["delivery", "vendor"],
-                                        postings: [[0, 12, 1, 4], [0, 12, 1, 4]]});
+                                        postings: [[0, 24, 1, 8], [0, 24, 1, 8]]});
         ix.loaded["d/a.sdat"] = Promise.resolve({title: "A", blocks: [[null, "",
             "Delivery is late. The vendor is slow. Delivery again. Vendor again."]]});
         ix.loaded["d/b.sdat"] = Promise.resolve({title: "B", blocks: [[null, "",
@@ -359,7 +369,7 @@ def test_excerpts_mark_the_words_found_and_escape_the_rest(reader: Reader, base:
     whole = reader.page.evaluate(
         "([t, q]) => window.ItpmSearch.excerpt(t, q)", ["<b>Tom</b> & Jerry.", ["tom"]]
     )
-    assert whole == {"html": "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; Jerry.", "hits": 1}
+    assert whole == {"html": "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; Jerry.", "hits": 1, "distinct": 1}
     short = reader.page.evaluate(
         "() => window.ItpmSearch.excerpt('one two three four zebra', ['zebra']).html"
     )
@@ -442,7 +452,7 @@ def test_a_longer_rarer_word_does_not_outrank_the_word_typed(reader: Reader, bas
             {count: 3, average_length: 10, chunks: [["data", "c1"]]},
             {length: [10, 10, 10], fragment: ["a", "b", "c"], facets: {}});
         ix.loaded.c1 = Promise.resolve({words: ["data", "database"],
-                                        postings: [[0, 8, 1, 4, 1, 4], [1, 12]]});
+                                        postings: [[0, 16, 1, 8, 1, 8], [1, 24]]});
         return ix.search("data", {}).then((r) => r.ids);
     }""")
     assert ids == [0, 1, 2]
@@ -578,6 +588,101 @@ def test_arrow_keys_move_through_results_and_enter_opens_one(reader: Reader, bas
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/portfolio/projects/[a-z-]+/$"))
     assert page.locator("h1").inner_text() == first
+
+
+# ------------------------------------------------------------------------------ PMO words
+
+
+def test_a_status_word_applies_the_filter_and_says_so(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=red+projects")
+    assert reader.titles() == ["Edge Firewall Renewal", "Payments Hub"]
+    assert reader.page.inner_text("#search-implied").startswith("Status: Red — 2 results")
+    reader.search(base + "search/?q=amber+vendor")  # vendor: two red, one green, one amber
+    assert reader.titles() == ["Cloud Landing Zone"]
+    reader.search(base + "search/?q=on+hold")  # no project is on hold
+    assert reader.titles() == []
+    reader.search(base + "search/?q=red")
+    reader.page.click("#search-implied button")
+    reader.wait_for_status()
+    assert reader.page.locator("#search-implied").is_hidden()
+    # As a word, "red" still finds the red projects first (as if it were their tag).
+    assert set(reader.titles()[:2]) == {"Edge Firewall Renewal", "Payments Hub"}
+
+
+def test_a_word_no_page_has_is_left_out_and_named(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=vendor+appliances+delays")
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    assert reader.page.inner_text(".search-result-missing") == "Missing: delays"
+    reader.search(base + "search/?q=vendor+appliances")
+    assert reader.page.locator(".search-result-missing").count() == 0
+    reader.search(base + "search/?q=zebrafish+blockchain+quantum")  # two words missing
+    assert reader.titles() == []
+
+
+def test_amounts_as_people_say_them_are_read_as_the_index_writes_them(reader: Reader, base: str) -> None:
+    reader.search(base + "search/")
+    sequences = reader.page.evaluate(
+        "(qs) => qs.map((q) => window.ItpmSearch.parse(q).sequence)",
+        ["2.75 million", "2.75m", "2750k EUR", "1 050 000", "1.050.000", "750 thousand", "3 bn", "top 5"],
+    )
+    assert sequences == [
+        ["2.75m"],
+        ["2.75m"],
+        ["2.75m", "eur"],
+        ["1050000"],
+        ["1050000"],
+        ["750k"],
+        ["3bn"],
+        ["top", "5"],
+    ]
+    compounds = reader.page.evaluate("() => window.ItpmSearch.parse('SAP S/4HANA on 2026-05-12').compounds")
+    assert compounds == [{"joined": "s4hana", "parts": ["s", "4hana"]}]
+
+
+def test_a_typo_is_read_before_a_stem(reader: Reader, base: str) -> None:
+    """servicenwo is one swap from ServiceNow; cut back to 'servic' it would find the About
+    page's service desk first."""
+    reader.search(base + "search/?q=servicenwo")
+    assert reader.titles() == ["Payments Hub"]
+    assert reader.page.locator(".search-result-excerpt mark").all_inner_texts() == ["ServiceNow"]
+
+
+def test_whole_words_come_before_the_words_they_begin_and_only_they_are_marked(
+    reader: Reader, base: str
+) -> None:
+    reader.search(base + "search/?q=cloud")
+    # The program page lists the project; CloudTrail comes last.
+    assert reader.titles() == ["Cloud Landing Zone", "Secure Infrastructure", "Mobile App"]
+    first = reader.page.locator(".search-result").first
+    assert set(first.locator("mark").all_inner_texts()) <= {"Cloud", "cloud"}
+
+
+def test_a_product_name_with_a_slash_is_one_word(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=S%2F4HANA")
+    assert reader.titles() == ["Data Catalogue"]
+    assert reader.page.locator(".search-result mark").all_inner_texts() == ["S", "4HANA"]
+
+
+def test_a_result_shows_program_and_end_and_an_excerpt_from_a_section(reader: Reader, base: str) -> None:
+    reader.search(base + "search/?q=fish+tank")  # under the body's "Server room" heading
+    context = reader.page.inner_text(".search-result-context")
+    assert "Program: Secure Infrastructure" in context and "Ends: 2026-12-31" in context
+    assert reader.page.locator(".search-result-excerpt mark").all_inner_texts() == ["fish", "tank"]
+
+
+def test_arrow_keys_step_over_sub_results_and_right_enters_them(reader: Reader, base: str) -> None:
+    page = reader.page
+    reader.search(base + "search/?q=appliances")  # in the body and in a risk
+    assert reader.titles() == ["Edge Firewall Renewal"]
+    page.focus("#search-q")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == "Edge Firewall Renewal"
+    page.keyboard.press("ArrowRight")
+    assert "Appliances held at customs" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.textContent") == "Edge Firewall Renewal"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-q"
 
 
 # ------------------------------------------------------------------------------ fallbacks

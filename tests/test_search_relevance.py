@@ -1,6 +1,6 @@
 """Search relevance: the queries of ``search_relevance.tsv`` run through the search page's own
-engine in headless Chromium, over the demo portfolio and a generated one; and what a query
-costs in bytes."""
+engine in headless Chromium, over the demo portfolio, a generated one and a hand-written PMO
+portfolio (``search_pmo_portfolio.py``); and what a query costs in bytes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from search_pmo_portfolio import pmo_portfolio
 from search_portfolio import search_portfolio
 from sitetools import serve
 
@@ -35,6 +36,11 @@ KINDS = {
     "project-first",
     "georgian",
     "nonsense",
+    "facet",
+    "extra",
+    "subject",
+    "whole",
+    "label",
 }
 TOP = 5
 
@@ -64,24 +70,32 @@ CASES = read_cases()
 def test_the_test_set_covers_every_kind_on_both_sites() -> None:
     assert len(CASES) >= 80
     assert {c.kind for c in CASES} == KINDS
-    assert {c.site for c in CASES} == {"demo", "generated"}
+    assert {c.site for c in CASES} == {"demo", "generated", "pmo"}
     for case in CASES:
         assert case.query.strip() and all(p.startswith("/") for p in case.expected), case
 
 
-@pytest.fixture(scope="module")
-def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(root: Path, files: dict[str, str]) -> Path:
     from itpm_site.build import build_site
     from itpm_site.render.site import BuildOptions
 
-    root = tmp_path_factory.mktemp("search-generated")
-    for rel, text in search_portfolio().items():
+    for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     out = root / "public"
     result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20)))
     assert result.ok, [d.headline() for d in result.diagnostics]
     return out
+
+
+@pytest.fixture(scope="module")
+def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("search-generated"), search_portfolio())
+
+
+@pytest.fixture(scope="module")
+def pmo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("search-pmo"), pmo_portfolio())
 
 
 # Opens the index as the search page does and answers every query: the URLs of the first
@@ -102,9 +116,9 @@ RUN_QUERIES = """async ([queries, first]) => {
 
 
 @pytest.fixture(scope="module")
-def answers(browser, demo_site: Path, generated_site: Path) -> dict[Case, dict]:
+def answers(browser, demo_site: Path, generated_site: Path, pmo_site: Path) -> dict[Case, dict]:
     out: dict[Case, dict] = {}
-    for name, site in (("demo", demo_site), ("generated", generated_site)):
+    for name, site in (("demo", demo_site), ("generated", generated_site), ("pmo", pmo_site)):
         cases = [c for c in CASES if c.site == name]
         with serve(site, mount="/portfolio/") as base:
             context = browser.new_context()
@@ -152,6 +166,15 @@ def test_an_owners_own_projects_fill_the_top(answers: dict[Case, dict]) -> None:
         if case.kind == "owner":
             n = min(len(case.expected), TOP)
             assert set(answer["urls"][:n]) == set(case.expected[:n]), (case.query, answer)
+
+
+def test_status_and_phase_words_list_only_the_projects_they_name(answers: dict[Case, dict]) -> None:
+    """A query of filter words (and a few others) is answered as the filter is: nothing else
+    among the first results."""
+    for case, answer in answers.items():
+        if case.kind == "facet":
+            n = min(len(case.expected), TOP)
+            assert len(answer["urls"]) == n and set(answer["urls"]) <= set(case.expected), (case, answer)
 
 
 def test_a_project_outranks_the_pages_that_list_it(answers: dict[Case, dict]) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -42,12 +43,32 @@ from itpm_site.outputs.search_index import (
     index_record,
     title_order,
 )
+from itpm_site.outputs.search_words import vocabulary
 
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
 
-#: The filters a record may carry, in the order the search page shows them.
-FACETS = ("type", "phase", "status", "high_risk", "program", "owner", "category")
+#: The filters a record may carry, in the order the search page shows them; ``state`` and
+#: ``overdue`` have no checkbox, and are applied only by the words of a query ("on hold").
+FACETS = ("type", "phase", "status", "high_risk", "program", "owner", "category", "state", "overdue")
+QUERY_ONLY_FACETS = ("state", "overdue")
+
+#: The labels of the facts and of the budget sentence: shown on the page, never indexed.
+FACT_LABELS = (
+    "Owner:",
+    "Sponsor:",
+    "Team:",
+    "Program:",
+    "Category:",
+    "Tags:",
+    "Projects:",
+    "Budget:",
+    "planned",
+    "forecast",
+    "spent",
+    "EAC",
+    "converted to",
+)
 
 
 # ------------------------------------------------------------------------------ records
@@ -70,6 +91,7 @@ def risk_section(risk: RiskView) -> Section:
         risk.anchor,
         r.title,
         " ".join(x for x in (_full_stop(r.mitigation), _sentence("Risk owner", [r.owner])) if x),
+        ("Risk owner:",),
     )
 
 
@@ -77,25 +99,38 @@ def milestone_section(milestone: MilestoneView) -> Section:
     """A milestone: its name as a heading with the milestone's anchor, then its date."""
     m = milestone.milestone
     state = " (done)" if m.done else (" (overdue)" if milestone.overdue else "")
-    return Section(milestone.anchor, m.name, f"Milestone due {m.date.isoformat()}{state}.")
+    return Section(
+        milestone.anchor, m.name, f"Milestone due {m.date.isoformat()}{state}.", ("Milestone due", "(done)")
+    )
+
+
+def _figure(label: str, amount: Decimal, currency: str) -> str:
+    full = format_amount(amount, currency)
+    short = format_amount(amount, currency, compact=True)
+    return f"{label} {full}" + (f" ({short})" if short != full else "")
 
 
 def budget_sentence(budget: BudgetView | None) -> str:
     """The budget figures in the project's own currency, written in full and short, as the
-    pages show them: 'Budget: planned 1,650,000 GEL (1.65M GEL), …'."""
+    pages show them: 'Budget: planned 1,650,000 GEL (1.65M GEL), …'; then, for a budget in
+    another currency than the site's, planned and EAC converted as the explorer shows them."""
     if budget is None:
         return ""
-    figures = []
-    for label, amount in (
-        ("planned", budget.planned),
-        ("forecast", budget.forecast),
-        ("spent", budget.actual),
-    ):
-        if amount is None:
-            continue
-        full = format_amount(amount, budget.currency)
-        short = format_amount(amount, budget.currency, compact=True)
-        figures.append(f"{label} {full}" + (f" ({short})" if short != full else ""))
+    figures = [
+        _figure(label, amount, budget.currency)
+        for label, amount in (
+            ("planned", budget.planned),
+            ("forecast", budget.forecast),
+            ("spent", budget.actual),
+        )
+        if amount is not None
+    ]
+    base = budget.money.base if budget.money else None
+    if base is not None and base.currency != budget.currency:
+        figures.append(
+            f"converted to {_figure('planned', base.planned, base.currency)}, "
+            + _figure("EAC", base.eac, base.currency)
+        )
     return f"Budget: {', '.join(figures)}." if figures else ""
 
 
@@ -120,6 +155,13 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
     meta = {"owner": p.owner, "phase": p.phase.value}
     if p.status:
         meta["status"] = p.status.value
+    # The result line: program, estimate at completion, end date.
+    if p.program:
+        meta["program"] = p.program
+    if view.budget is not None and view.budget.eac is not None:
+        meta["eac"] = format_amount(view.budget.eac, view.budget.currency)
+    if p.end:
+        meta["end"] = p.end.isoformat()
     if view.risks:
         # Band and state of each risk, in anchor order, for the badges of risk sub-results.
         meta["risks"] = " ".join(f"{r.band}/{r.risk.status.value}" for r in view.risks)
@@ -132,6 +174,10 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
         filters["program"] = view.program_slug
     if view.category:
         filters["category"] = view.category.slug
+    filters["state"] = p.state.value
+    if view.overdue_milestones:
+        filters["overdue"] = "yes"
+    subject = [p.summary or "", *p.tags, p.program or "", view.category.label if view.category else ""]
     return SearchRecord(
         f"/{view.url}",
         p.title,
@@ -141,6 +187,8 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
         facts,
         meta,
         filters,
+        [x for x in subject if x],
+        FACT_LABELS,
     )
 
 
@@ -163,12 +211,24 @@ def program_record(group: Group, body_html: str) -> SearchRecord:
         facts,
         {"owner": group.owner} if group.owner else {},
         filters,
+        [group.summary] if group.summary else [],
+        FACT_LABELS,
     )
 
 
 def page_record(url: str, title: str, summary: str | None, body_html: str) -> SearchRecord:
     """A free page (about, glossary, how to contribute)."""
-    return SearchRecord(f"/{url}", title, [_full_stop(summary)], body_html, [], [], {}, {"type": "page"})
+    return SearchRecord(
+        f"/{url}",
+        title,
+        [_full_stop(summary)],
+        body_html,
+        [],
+        [],
+        {},
+        {"type": "page"},
+        [summary] if summary else [],
+    )
 
 
 def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
@@ -212,7 +272,7 @@ _indexed: dict[tuple, IndexedRecord] = {}
 
 def search_index(records: Iterable[SearchRecord], language: str = "en") -> dict[str, bytes]:
     """The index files of ``records`` by path under ``search/data/``."""
-    return index_files((index_record(r) for r in records), FACETS, language)
+    return index_files((index_record(r) for r in records), FACETS, language, vocabulary(language))
 
 
 def search_index_files(site: SiteBuild) -> dict[str, bytes]:
@@ -227,7 +287,7 @@ def search_index_files(site: SiteBuild) -> dict[str, bytes]:
             key = record.key()
             indexed[key] = _indexed.get(key) or index_record(record)
         _indexed = indexed
-        return index_files(indexed.values(), FACETS, config.language)
+        return index_files(indexed.values(), FACETS, config.language, vocabulary(config.language))
 
 
 class BackgroundIndex:
@@ -270,7 +330,7 @@ class BackgroundIndex:
             builder = IndexBuilder(self.site.portfolio.config.language)
             for record in iter_records(self.site.portfolio, self._body):
                 builder.add(index_record(record))
-            files = builder.files(FACETS)
+            files = builder.files(FACETS, vocabulary(self.site.portfolio.config.language))
         except _Cancelled:
             files = {}
         except BaseException as exc:  # handed to the caller of files()

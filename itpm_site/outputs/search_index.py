@@ -11,13 +11,17 @@ The search page (``static/js/search-index.js``) reads it; nothing runs on the se
   its fragment, and the index of its value in every filter (phase, status, owner ...). Filter
   counts and filter-only searches need nothing else.
 - ``w-<hash>.sdat``: a run of words in sorted order, each with its postings: the records it is
-  in (as gaps between record numbers) and, per record, a code: times found × 4, + 2 when in
-  the title, + 1 when in the owner's name; and, for a word with other forms in the index,
-  its stem (``migrat`` for migrate, migrated, migrations). A query loads only the chunks its
-  words fall in.
-- ``d/<hash>.sdat``: a record's fragment, what a result shows: URL, title, badges and its text
-  in blocks (the opening, then one per heading with an anchor: a risk, a body section), from
-  which the browser cuts excerpts and marks the words found.
+  in (as gaps between record numbers) and, per record, a code: times found × 8, + 4 when in
+  the title, + 2 when in what the record is about (summary, tags, program, category), + 1
+  when in the owner's name; and, for a word with other forms in the index, its stem
+  (``migrat`` for migrate, migrated, migrations). A query loads only the chunks its words
+  fall in.
+- ``d/<hash>.sdat``: a record's fragment, what a result shows: URL, title, badges and the
+  result line (program, EAC, end date), its text in blocks (the opening, then one per heading
+  with an anchor: a risk, a body section), from which the browser cuts excerpts and marks the
+  words found, and its facts (people, names, budget), read only to check phrases.
+
+``meta.json`` also carries the words of filters, fillers and amounts (``search_words``).
 
 ``.sdat`` files are gzipped JSON. The browser decompresses them itself, so a query transfers
 the same few hundred kilobytes whether or not the web server compresses; a server that does
@@ -28,8 +32,11 @@ JavaScript): lower case, compatibility forms unfolded (``ﬁ`` is ``fi``), diacr
 (``Kovač`` is ``kovac``), the letters of ``LETTERS`` replaced (``Ødegård`` is ``odegard``,
 ``Straße`` is ``strasse``; ``meta.json`` carries the table, and the browser folds queries with
 it), then runs of letters and digits in any script. An apostrophe inside a word joins it
-(``O'Connor`` is ``oconnor``; the index also holds ``o`` and ``connor``), and digits grouped
-with commas or points are one number (``1,650,000`` is ``1650000``, ``1.65M`` is ``1.65m``).
+(``O'Connor`` is ``oconnor``; the index also holds ``o`` and ``connor``), digits grouped
+with commas, points or spaces are one number (``1,650,000`` and ``1 650 000`` are
+``1650000``, ``1.65M`` is ``1.65m``), and a name written with hyphens, slashes or points is
+held joined too (``S/4HANA``: ``s4hana`` besides ``s`` and ``4hana``). The labels of facts
+("Owner:", "Risk owner:", "Milestone due") are shown, not indexed.
 Every word of a query also finds the words it begins (``deliver`` finds ``delivery``; the
 last word however short) and, on an English site, the other forms of the same word that the
 index has: words are stemmed here (Snowball's English stemmer), never in the browser, which
@@ -39,6 +46,7 @@ checks phrases is in ``docs/search.md``.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -58,6 +66,8 @@ class Section:
     anchor: str  # the id on the page, e.g. 'risk-2'
     title: str
     text: str
+    #: Words of ``text`` that label a value ("Risk owner:"): shown, never indexed.
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,12 @@ class SearchRecord:
     #: Shown on the result card (its words are found too). The title is added.
     meta: dict[str, str] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)  # facet -> value
+    #: What the record is about besides its title (summary, tags, program, category): a word
+    #: here weighs more than one in the body. Its words are found through the other fields.
+    subject: list[str] = field(default_factory=list)
+    #: Words of ``facts`` that label a value ("Owner:", "planned"): shown, never indexed, so
+    #: that a query for "owner" or "milestone" does not find every record.
+    labels: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -101,6 +117,8 @@ class SearchRecord:
             tuple(self.facts),
             tuple(self.meta.items()),
             tuple(self.filters.items()),
+            tuple(self.subject),
+            self.labels,
         )
 
 
@@ -108,7 +126,7 @@ class SearchRecord:
 INDEX_DIR = "search/data"
 
 #: Bumped when the files change shape; the browser refuses a format it does not know.
-FORMAT = 2
+FORMAT = 3
 
 #: A word chunk is closed once its JSON reaches this size (before compression): big enough
 #: that a query needs one or two, small enough that those are a few kilobytes each.
@@ -152,13 +170,26 @@ LETTERS = {
     "\u2018": "'",
 }
 _LETTER = re.compile("[" + "".join(LETTERS) + "]")
-# A number with grouped digits (its letters after it: 1.65M), or letters and digits of any
+# A number with digits grouped by spaces (1 050 000: groups of three after the first), a
+# number with grouped digits (its letters after it: 1.65M), or letters and digits of any
 # script with apostrophes inside: the JavaScript's WORD.
-_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)+[^\W_]*|[^\W_]+(?:'[^\W_]+)*")
+# (Each branch starts with its own first character, so a letter fails the number branches at
+# once: a lookbehind in the first branch made every word slower.)
+_WORD = re.compile(
+    r"[0-9]+(?:[.,][0-9]+)+[^\W_]*|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[^\W_]+(?:'[^\W_]+)*"
+)
+_SPACES = re.compile("[ \u00a0\u202f]")
 _FIGURES = re.compile(r"[0-9.,]+")
-# Words written with hyphens (Wi-Fi, SD-WAN, month-end), found joined too: wifi, sdwan.
-# (From the start of a word only: tried inside every word, it costs more than the rest.)
-_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]+(?:-[^\W_]+)+")
+# Words written with hyphens, slashes or points inside (Wi-Fi, SD-WAN, S/4HANA, ASP.NET),
+# found joined too: wifi, sdwan, s4hana, aspnet. (From the start of a word only: tried inside
+# every word, it costs more than the rest.)
+_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]+(?:[-/.][^\W_]+)+")
+# A number's decimal point or a date's hyphens are not a product name's.
+_NOT_JOINED = re.compile(r"[0-9]+[.,/-][0-9]|[0-9]+\.")
+# Whether a text may hold such a word at all: a joiner with a letter on one side. Most texts
+# have none (a full stop is followed by a space), and this scan is much cheaper than
+# _HYPHENATED's.
+_JOINER = re.compile(r"[^\W\d_][-/.][^\W_]|[0-9][-/.][^\W\d_]")
 _HEADING = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h[1-6]\s*>", re.I | re.S)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -188,9 +219,11 @@ def _number(token: str) -> str:
 
 
 def _token(found: str) -> str:
-    # Only the number branch of _WORD keeps a point or a comma.
-    if "." in found or "," in found:
-        return _number(found)
+    # Only the number branches of _WORD keep a point, a comma or a space.
+    if found[0] in "0123456789" and not found.isalnum():
+        found = _SPACES.sub("", found)
+        if "." in found or "," in found:
+            return _number(found)
     return found.replace("'", "")
 
 
@@ -215,12 +248,18 @@ def word_counts(text: str) -> Counter[str]:
         if "'" in found:
             for part in found.split("'"):
                 counts[part] += n
-    if "-" in folded:
-        counts.update(
-            joined.replace("-", "")
-            for joined in _HYPHENATED.findall(folded)
-            if not joined.replace("-", "").isdigit()
-        )
+    # Joined words are looked for only in the runs of text around a joiner.
+    reached = 0
+    for joiner in _JOINER.finditer(folded):
+        at = joiner.start()
+        if at < reached:
+            continue
+        start = max(folded.rfind(" ", 0, at), folded.rfind("\n", 0, at)) + 1
+        ends = [e for e in (folded.find(" ", at), folded.find("\n", at)) if e >= 0]
+        reached = min(ends) if ends else len(folded)
+        for written in _HYPHENATED.findall(folded, start, reached):
+            if not _NOT_JOINED.match(written):
+                counts[re.sub("[-/.]", "", written)] += 1
     return counts
 
 
@@ -243,15 +282,17 @@ class Block:
     text: str
 
 
-def blocks(record: SearchRecord) -> list[Block]:
-    """The opening (intro paragraphs, the body up to its first anchored heading, the facts),
-    then the body's anchored sections, then the record's own sections (risks, milestones)."""
+def blocks(record: SearchRecord, facts: bool = True) -> list[Block]:
+    """The opening (intro paragraphs, the body up to its first anchored heading, the facts
+    unless ``facts`` is false), then the body's anchored sections, then the record's own
+    sections (risks, milestones)."""
     body = record.body_html
     if "<" in body:
         body = _HIDDEN.sub(" ", body)
     headings = list(_HEADING.finditer(body))
     lead = body[: headings[0].start()] if headings else body
-    out = [Block(None, "", " ".join(p for p in (*record.intro, plain_text(lead), *record.facts) if p))]
+    opening = (*record.intro, plain_text(lead), *(record.facts if facts else ()))
+    out = [Block(None, "", " ".join(p for p in opening if p))]
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         out.append(
@@ -265,6 +306,32 @@ def blocks(record: SearchRecord) -> list[Block]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # one tuple of labels for every project's facts
+def _labels_pattern(labels: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not labels:
+        return None
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(r"(?<![^\W_])(?:" + alternatives + r")(?![^\W_])")
+
+
+def _unlabelled(text: str, labels: tuple[str, ...]) -> str:
+    """``text`` without its label words ("Owner:", "Risk owner:"): the values stay."""
+    pattern = _labels_pattern(labels)
+    return pattern.sub(" ", text) if pattern else text
+
+
+def indexed_text(record: SearchRecord, parts: list[Block]) -> str:
+    """The words the index counts for ``record`` besides its title: every block (``parts``,
+    made without the facts), the facts and the sections without their labels."""
+    sections = {s.anchor: s for s in record.sections}
+    out = []
+    for b in parts:
+        section = sections.get(b.anchor) if b.anchor else None
+        out += [b.title, _unlabelled(b.text, section.labels) if section else b.text]
+    out += [_unlabelled(fact, record.labels) for fact in record.facts]
+    return " ".join(out)
+
+
 def title_order(title: str, url: str) -> tuple[str, str]:
     """Records are numbered in this order, which is how a search without words lists them."""
     return title.casefold(), url
@@ -276,41 +343,52 @@ class IndexedRecord:
 
     sort_key: tuple[str, str]
     length: int  # words, title included
-    codes: dict[str, int]  # word -> times found × 4 + 2 in the title + 1 in the owner's name
+    codes: dict[str, int]  # word -> times found × 8, + 4 in the title, 2 subject, 1 owner
     filters: dict[str, str]
     fragment_name: str
     fragment: bytes  # gzipped
 
 
-def _packed(value: object) -> tuple[bytes, str]:
+def _packed(value: object, level: int = 1) -> tuple[bytes, str]:
     """(gzipped JSON, name from a hash of the JSON): the same bytes for the same value."""
     raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    # Level 1: files a little larger than at the default level 6, made much faster (a build
-    # writes thousands of these; a query reads a few dozen).
-    return gzip.compress(raw, compresslevel=1, mtime=0), hashlib.sha256(raw).hexdigest()[:12]
+    return gzip.compress(raw, compresslevel=level, mtime=0), hashlib.sha256(raw).hexdigest()[:12]
+
+
+# Fragments are packed at level 1: a little larger than at level 6, made much faster (a build
+# writes one per record; a query reads a few dozen). The records table and the word chunks
+# are few, and every first query reads the table and a chunk per word: level 6 makes them a
+# quarter smaller for about 0.5 s of the index thread at 10,000 records.
+_FEW_FILES_LEVEL = 6
 
 
 def index_record(record: SearchRecord) -> IndexedRecord:
     """Count the words of ``record`` and make its fragment."""
-    parts = blocks(record)
+    parts = blocks(record, facts=False)
     title = word_counts(record.title)
-    counts = word_counts(" ".join(t for b in parts for t in (b.title, b.text)))
+    counts = word_counts(indexed_text(record, parts))
     counts.update(title)
-    codes = {word: n * 4 for word, n in counts.items()}
+    codes = {word: n * 8 for word, n in counts.items()}
     for word in title:
-        codes[word] |= 2
+        codes[word] |= 4
+    for word in word_counts(" ".join(record.subject)):
+        if word in codes:
+            codes[word] |= 2
     for word in word_counts(record.meta.get("owner", "")):
         if word in codes:
             codes[word] |= 1
-    blob, name = _packed(
-        {
-            "url": record.url,
-            "title": record.title,
-            "meta": record.meta,
-            "type": record.filters.get("type", ""),
-            "blocks": [[b.anchor, b.title, b.text] for b in parts],
-        }
-    )
+    fragment: dict[str, object] = {
+        "url": record.url,
+        "title": record.title,
+        "meta": record.meta,
+        "type": record.filters.get("type", ""),
+        # The facts are not excerpted (they read as a list of fields; the result line shows
+        # them), but phrases and adjacent words are checked in them too.
+        "blocks": [[b.anchor, b.title, b.text] for b in parts],
+    }
+    if record.facts:
+        fragment["facts"] = " ".join(record.facts)
+    blob, name = _packed(fragment)
     return IndexedRecord(
         title_order(record.title, record.url), counts.total(), codes, dict(record.filters), name, blob
     )
@@ -378,8 +456,9 @@ class IndexBuilder:
                 found.extend((number - last[word], code))
             last[word] = number
 
-    def files(self, facets: Iterable[str]) -> dict[str, bytes]:
-        """Every file of the index, by path under ``INDEX_DIR``."""
+    def files(self, facets: Iterable[str], vocabulary: dict[str, object] | None = None) -> dict[str, bytes]:
+        """Every file of the index, by path under ``INDEX_DIR``; ``vocabulary`` (the words
+        of filters and amounts, ``search_words``) goes into ``meta.json``."""
         docs = self._docs
         files = {f"d/{doc.fragment_name}.sdat": doc.fragment for doc in docs}
 
@@ -409,7 +488,7 @@ class IndexBuilder:
             "fragment": [d.fragment_name for d in docs],
             "facets": facet_table,
         }
-        blob, name = _packed(table)
+        blob, name = _packed(table, _FEW_FILES_LEVEL)
         files[f"docs-{name}.sdat"] = blob
 
         average = sum(d.length for d in docs) / len(docs) if docs else 0
@@ -422,6 +501,8 @@ class IndexBuilder:
             "stemmed": self._stem is not None,
             "letters": LETTERS,
         }
+        if vocabulary is not None:
+            meta["vocabulary"] = vocabulary
         files["meta.json"] = json.dumps(
             meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
@@ -432,18 +513,23 @@ class IndexBuilder:
         chunk: dict[str, list] = {"words": words, "postings": [self._postings[w].tolist() for w in words]}
         if any(w in stem for w in words):
             chunk["stems"] = [stem.get(w, "") for w in words]
-        blob, name = _packed(chunk)
+        blob, name = _packed(chunk, _FEW_FILES_LEVEL)
         files[f"w-{name}.sdat"] = blob
         return [words[0], f"w-{name}.sdat"]
 
 
-def index_files(records: Iterable[IndexedRecord], facets: Iterable[str], language: str) -> dict[str, bytes]:
+def index_files(
+    records: Iterable[IndexedRecord],
+    facets: Iterable[str],
+    language: str,
+    vocabulary: dict[str, object] | None = None,
+) -> dict[str, bytes]:
     """Every file of the index of ``records``, by path under ``INDEX_DIR``; the same bytes
     for the same records in any order."""
     builder = IndexBuilder(language)
     for record in sorted(records, key=lambda r: r.sort_key):
         builder.add(record)
-    return builder.files(facets)
+    return builder.files(facets, vocabulary)
 
 
 def read(blob: bytes) -> object:

@@ -21,20 +21,37 @@
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   // A number with grouped digits (and the letters after it: 1.65M), or letters and digits of
   // any script with apostrophes inside: Python's _WORD.
-  var WORD = /[0-9]+(?:[.,][0-9]+)+[\p{L}\p{N}]*|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
-  var FORMAT = 2;
+  var WORD = new RegExp("[0-9]+(?:[.,][0-9]+)+[\\p{L}\\p{N}]*|" +
+    "[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[\\p{L}\\p{N}]+(?:'[\\p{L}\\p{N}]+)*", "gu");
+  // A product name written with hyphens, slashes or points (S/4HANA, ASP.NET, SD-WAN): the
+  // index holds it joined (s4hana) as well as its parts. Not a number or a date.
+  var COMPOUND = /[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)+/gu;
+  var FORMAT = 3;
   var MIN_PREFIX = 2;      // a one-letter word finds only itself, unless it is the last
   var CUT_BACK_KEEPS = 5;  // letters a word not in the index keeps when cut back
   var TYPO_MIN = 4;        // shorter words are never corrected
   var TYPO_LONG = 8;       // from this length, two edits are allowed instead of one
   var TYPO_SHARED = 2;     // first letters a correction must share with the word typed
   var EXCERPT_WORDS = 30;
-  var RERANK = 20;         // best records whose fragments are read to rank adjacent words
+  // Best records whose fragments are read to rank adjacent words: the results a reader looks
+  // at first, and a bound on what a first query loads.
+  var RERANK = 12;
   var ADJACENT_BOOST = 0.6;
   var PHRASE_CHECKS = 60;  // records with all of a phrase's words that are read to check it
   var PROGRAM_WEIGHT = 0.7;  // a program page lists its projects: they come before it
   var K1 = 1.2, B = 0.75;  // BM25
-  var TITLE_BONUS = 2, OWNER_BONUS = 1;
+  // Field weights: a word in the title, in what the record is about (summary, tags, program,
+  // category, and the words of its status, phase and state) or in the owner's name adds this
+  // much to its BM25 term score (which is at most K1 + 1 = 2.2 however often a word is said).
+  var TITLE_BONUS = 3, SUBJECT_BONUS = 1.5, OWNER_BONUS = 1;
+  // Words side by side add at most this, once per query: less than one title match.
+  var ADJACENT_BONUS = 1.5;
+  var ENOUGH = 5;          // with fewer results, records missing one word are added below
+  var WEAK_WEIGHT = 0.5;   // a beginning of a longer word when the word itself exists
+
+  // The index's words of filters, fillers and amounts (search_words.py): set by open().
+  var vocabulary = { facets: {}, fillers: [], scales: {} };
+  var FILLERS = new Set();
 
   // The index's table of letters NFKD leaves whole (ø, ß, ł ...) and of apostrophes: set by
   // open(), so a query is folded with the table its index was made with.
@@ -73,7 +90,49 @@
   }
 
   function token(found) {
-    return /[.,]/.test(found) ? number(found) : found.replace(/'/g, "");
+    if (/^[0-9]/.test(found) && /[^\p{L}\p{N}]/u.test(found)) {
+      found = found.replace(/[ \u00a0\u202f]/g, "");
+      if (/[.,]/.test(found)) { return number(found); }
+    }
+    return found.replace(/'/g, "");
+  }
+
+  // An amount as the index writes it short: 2750000 is 2.75m, 750000 750k, 1.2e9 1.2bn
+  // (format_amount's compact form, folded).
+  function compact(value) {
+    var steps = [[1e9, "bn"], [1e6, "m"], [1e3, "k"]];
+    for (var i = 0; i < steps.length; i++) {
+      if (value >= steps[i][0]) {
+        return String(Math.round(value / steps[i][0] * 100) / 100) + steps[i][1];
+      }
+    }
+    return String(value);
+  }
+
+  // The words of an amount made one: "2.75 million" and "2.75m" are 2.75m, "2750k" too.
+  function amounts(list) {
+    var scales = vocabulary.scales || {};
+    var out = [];
+    for (var i = 0; i < list.length; i++) {
+      var w = list[i];
+      var scaled = /^([0-9]+(?:\.[0-9]+)?)([a-z]+)$/.exec(w);
+      if (/^[0-9]+(?:\.[0-9]+)?$/.test(w) && scales[list[i + 1]]) {
+        out.push(compact(Number(w) * scales[list[i + 1]]));
+        i++;
+      } else if (scaled && scales[scaled[2]]) {
+        out.push(compact(Number(scaled[1]) * scales[scaled[2]]));
+      } else {
+        out.push(w);
+      }
+    }
+    return out;
+  }
+
+  // The whole number an amount stands for, when it is a short one (2.75m: 2750000).
+  function fullAmount(term) {
+    var scaled = /^([0-9]+(?:\.[0-9]+)?)(k|m|bn)$/.exec(term);
+    if (!scaled) { return null; }
+    return String(Math.round(Number(scaled[1]) * { k: 1e3, m: 1e6, bn: 1e9 }[scaled[2]]));
   }
 
   function words(text) {
@@ -140,14 +199,46 @@
 
   // The words of a query, in order, and its quoted phrases (a quote left open while typing
   // counts as closed).
+  // Product names written with hyphens, slashes or points outside quotes: each with its
+  // joined form (s4hana) and its parts (s, 4hana). Dates and numbers are not.
+  function compounds(piece) {
+    var out = [];
+    (fold(piece).match(COMPOUND) || []).forEach(function (written) {
+      if (/^[0-9]+[-/.,][0-9]|^[0-9]+\./.test(written)) { return; }
+      var parts = words(written);
+      if (parts.length > 1) { out.push({ joined: parts.join(""), parts: parts }); }
+    });
+    return out;
+  }
+
   function parse(query) {
-    var sequence = [], phrases = [];
+    var sequence = [], phrases = [], joined = [];
     String(query || "").split(/["\u201c\u201d\u201e\u00ab\u00bb]/).forEach(function (piece, i) {
-      var found = words(piece);
+      var found = amounts(words(piece));
       sequence = sequence.concat(found);
       if (i % 2 === 1 && found.length > 1) { phrases.push(found); }
+      if (i % 2 === 0) { joined = joined.concat(compounds(piece)); }
     });
-    return { sequence: sequence, phrases: phrases, terms: Array.from(new Set(sequence)) };
+    return { sequence: sequence, phrases: phrases, terms: Array.from(new Set(sequence)),
+      compounds: joined };
+  }
+
+  // The phrases of the query that name a filter value ("at risk", "red", "on hold"), longest
+  // first: [{at: first word, length, targets: [[facet, value], ...]}].
+  function facetPhrases(sequence) {
+    var table = vocabulary.facets || {};
+    var out = [];
+    for (var i = 0; i < sequence.length;) {
+      var hit = null;
+      for (var n = Math.min(4, sequence.length - i); n >= 1 && !hit; n--) {
+        var key = sequence.slice(i, i + n).join(" ");
+        if (Object.prototype.hasOwnProperty.call(table, key)) {
+          hit = { at: i, length: n, targets: table[key], text: key };
+        }
+      }
+      if (hit) { out.push(hit); i += hit.length; } else { i++; }
+    }
+    return out;
   }
 
   function Index(base, root, meta, docs) {
@@ -212,36 +303,65 @@
 
   // The words a query word finds, each with a weight: the word itself (1); the words it begins
   // (less the longer they are), the last word of a query however short; and the other forms
-  // of those words (0.9: migrate finds migration). The browser cannot stem, so on a stemmed
+  // of those words (0.9: migrate finds migration). When the word itself is in the index, the
+  // words it merely begins are "weak": a record found only through them ranks below the
+  // records with the word (red must not put Redesign before the red projects), and is not
+  // marked where the word is. The browser cannot stem, so on a stemmed
   // (English) index a word the index does not have is cut back, by up to four letters, to a
   // stem the index has (delivered: deliv, the stem of delivers; company: compani, Snowball's
   // y made i) or, by up to three, to a word it has (vendors: vendor), keeping at least
   // CUT_BACK_KEEPS letters (planet must not become plan). Only that stem's or word's forms
   // are found then, at 0.9, not every word that begins like it (company must not find
-  // commercial through 'com'). A word that finds nothing at all is taken for a typo last.
+  // commercial through 'com'). A word not in the index is also compared with the words that
+  // are, for a typo: the closer of the two wins (servicenwo is a typo of servicenow, not a
+  // form of service).
   Index.prototype.expand = function (term, last) {
     var self = this;
     var prefix = last || term.length >= MIN_PREFIX;
-    return this.begins(term, prefix).then(function (found) {
-      found.forEach(function (f) {
-        f.weight = f.word === term ? 1 : 0.5 + 0.5 * term.length / f.word.length;
-      });
-      if (found.length) {
-        // The stems of the word typed, or of the words it begins if it is not a word itself
-        // (migrate: migrated and migrates, stem migrat, so migration too).
-        // A short beginning ('co', as one types) begins too many words to follow their forms.
-        var exact = found.filter(function (f) { return f.word === term; });
-        var close = exact.length ? exact : found.filter(function (f) {
-          return term.length >= 4 && f.word.length <= term.length + 3;
+    var whole = fullAmount(term);
+    return Promise.all([this.begins(term, prefix), whole ? this.begins(whole, false) : []])
+      .then(function (lists) {
+        var found = lists[0].concat(lists[1]);
+        var exact = found.filter(function (f) { return f.word === term || f.word === whole; });
+        found.forEach(function (f) {
+          var itself = f.word === term || f.word === whole;
+          f.weight = itself ? 1 : 0.5 + 0.5 * term.length / f.word.length;
+          f.weak = !itself && exact.length > 0;
+          f.begun = !itself;  // found as a beginning: not enough for a record missing a word
+          if (f.weak) { f.weight *= WEAK_WEIGHT; }
         });
-        var stems = new Set(close.map(function (f) { return f.stem; })
-          .filter(function (stem) { return stem && stem.length >= 3; }));
-        return self.forms(Array.from(stems).slice(0, 8), found);
-      }
-      return self.cutBack(term).then(function (near) {
-        return near.length ? near : self.corrections(term);
+        if (found.length) {
+          // The stems of the word typed, or of the words it begins if it is not a word itself
+          // (migrate: migrated and migrates, stem migrat, so migration too).
+          // A short beginning ('co', as one types) begins too many words to follow their forms.
+          var close = exact.length ? exact : found.filter(function (f) {
+            return term.length >= 4 && f.word.length <= term.length + 3;
+          });
+          var stems = new Set(close.map(function (f) { return f.stem; })
+            .filter(function (stem) { return stem && stem.length >= 3; }));
+          // A longer word that is another form of the word (laptops for laptop) is no
+          // mere beginning.
+          found.forEach(function (f) {
+            if (exact.length && stems.has(f.stem) && f.word !== term) {
+              f.weak = false;
+              f.begun = false;
+              f.weight = 0.9;
+            }
+          });
+          return self.forms(Array.from(stems).slice(0, 8), found);
+        }
+        return Promise.all([self.cutBack(term), self.corrections(term)]).then(function (both) {
+          var near = both[0], typos = both[1];
+          if (!typos.length || !near.length) { return near.length ? near : typos; }
+          var nearest = Math.min.apply(null, near.map(function (f) { return edits(term, f.word, 4); }));
+          if (typos[0].edits < nearest) { return typos; }
+          var have = new Set(near.map(function (f) { return f.word; }));
+          typos.forEach(function (f) {
+            if (!have.has(f.word)) { f.weak = true; near.push(f); }
+          });
+          return near;
+        });
       });
-    });
   };
 
   Index.prototype.cutBack = function (term) {
@@ -265,7 +385,10 @@
       });
     };
     return Promise.resolve(shorter(term.length - 1)).then(function (found) {
-      found.forEach(function (f) { f.weight = 0.9 * (f.weight === undefined ? 1 : f.weight); });
+      found.forEach(function (f) {
+        f.weight = 0.9 * (f.weight === undefined ? 1 : f.weight);
+        f.guess = true;
+      });
       return found;
     });
   };
@@ -283,7 +406,7 @@
         best = Math.min(best, f.edits);
       });
       return near.filter(function (f) { return f.edits === best && best <= limit; })
-        .map(function (f) { f.weight = best === 1 ? 0.8 : 0.6; return f; });
+        .map(function (f) { f.weight = best === 1 ? 0.8 : 0.6; f.guess = true; return f; });
     });
   };
 
@@ -312,31 +435,75 @@
     });
   };
 
-  // {scores: record number -> score of `term`, words: the words it found}. A record's score
-  // is its best word's, times how rare the term is among records: a rare longer word
-  // (database, for data) must not outrank the word itself.
+  // {scores: record number -> score of `term`, strong: the records with the word or one of its
+  // forms (not only a longer word it begins, nor a typo beside a better reading), words: the
+  // words it found, weak: those of them found only as such, titled: records with the word
+  // itself in the title}. A record's score is its best word's, times how rare the term is
+  // among records: a rare longer word (database, for data) must not outrank the word itself.
+  // A record's score for a term takes each part at its best over the words the term found:
+  // the frequency part from one word, the title bonus from another (Switch in the title,
+  // switches in the summary). `sure`: the records with the word as written or one of its
+  // forms, not a typo or a cut-back guess: only those may miss another word of the query.
   Index.prototype.scores = function (term, last) {
     var self = this;
     return this.expand(term, last).then(function (found) {
+      var parts = new Map(), strong = new Set(), titled = new Set(), sure = new Set();
+      var about = new Set();
+      found.forEach(function (f) {
+        self.score(f, parts, strong, f.word === term ? titled : null, sure, about);
+      });
+      var idf = Math.log(1 + (self.count - parts.size + 0.5) / (parts.size + 0.5));
       var scores = new Map();
-      found.forEach(function (f) { self.score(f.postings, f.weight, scores); });
-      var idf = Math.log(1 + (self.count - scores.size + 0.5) / (scores.size + 0.5));
-      scores.forEach(function (s, doc) { scores.set(doc, s * idf); });
-      return { scores: scores, words: found.map(function (f) { return f.word; }) };
+      parts.forEach(function (p, doc) { scores.set(doc, (p[0] + p[1] + p[2] + p[3]) * idf); });
+      return { scores: scores, strong: strong, titled: titled, sure: sure, about: about, idf: idf,
+        words: found.map(function (f) { return f.word; }),
+        weak: found.filter(function (f) { return f.weak; }).map(function (f) { return f.word; }) };
     });
   };
 
-  Index.prototype.score = function (postings, weight, scores) {
+  Index.prototype.score = function (f, parts, strong, titled, sure, about) {
+    var postings = f.postings, weight = f.weight;
     var doc = 0;
     for (var i = 0; i < postings.length; i += 2) {
       doc += postings[i];
       var code = postings[i + 1];
-      var tf = code >> 2;
+      var tf = code >> 3;
       var norm = 1 - B + B * this.length[doc] / this.average;
-      var s = weight * (tf * (K1 + 1) / (tf + K1 * norm) +
-        (code & 2 ? TITLE_BONUS : 0) + (code & 1 ? OWNER_BONUS : 0));
-      if (!(scores.get(doc) >= s)) { scores.set(doc, s); }
+      var p = parts.get(doc);
+      if (!p) { p = [0, 0, 0, 0]; parts.set(doc, p); }
+      p[0] = Math.max(p[0], weight * tf * (K1 + 1) / (tf + K1 * norm));
+      if (code & 4) { p[1] = Math.max(p[1], weight * TITLE_BONUS); }
+      if (code & 2) { p[2] = Math.max(p[2], weight * SUBJECT_BONUS); }
+      if (code & 1) { p[3] = Math.max(p[3], weight * OWNER_BONUS); }
+      if (!f.weak) { strong.add(doc); }
+      if (!f.weak && !f.guess && !f.begun) {
+        sure.add(doc);
+        if (code & 6) { about.add(doc); }
+      }
+      if (titled && code & 4) { titled.add(doc); }
     }
+  };
+
+  // The records with one of `targets` ([[facet, value], ...]): each scores as if the words
+  // naming the value were one of its tags (a subject word found once).
+  Index.prototype.facetScores = function (targets) {
+    var facets = this.facets;
+    var scores = new Map();
+    var self = this;
+    targets.forEach(function (target) {
+      var facet = facets[target[0]];
+      var value = facet ? facet.values.indexOf(target[1]) : -1;
+      if (value < 0) { return; }
+      for (var doc = 0; doc < self.count; doc++) {
+        if (facet.of[doc] === value) {
+          var norm = 1 - B + B * self.length[doc] / self.average;
+          scores.set(doc, (K1 + 1) / (1 + K1 * norm) + SUBJECT_BONUS);
+        }
+      }
+    });
+    var idf = Math.log(1 + (this.count - scores.size + 0.5) / (scores.size + 0.5));
+    scores.forEach(function (s, doc) { scores.set(doc, s * idf); });
+    return scores;
   };
 
   // Filters as {facet: Set of value indexes}.
@@ -358,46 +525,257 @@
     return out;
   };
 
+  // The terms of a query: [{text, word (what the index is asked for, null for a filter's
+  // phrase), last, required, targets (the filter values it names)}]. A product name written
+  // with hyphens, slashes or points is one term when the index has it joined (s4hana), else
+  // its parts; a phrase naming a filter value ("at risk") is one term; fillers ("projects",
+  // "in") are not required.
+  Index.prototype.terms = function (parsed) {
+    var self = this;
+    var sequence = parsed.sequence;
+    var lastWord = sequence[sequence.length - 1];
+    return Promise.all(parsed.compounds.map(function (c) {
+      var last = c.parts[c.parts.length - 1] === lastWord;
+      return self.begins(c.joined, last).then(function (found) { return found.length ? c : null; });
+    })).then(function (joined) {
+      var words = sequence.slice();
+      var lastTerm = lastWord;
+      joined.forEach(function (c) {
+        if (!c) { return; }
+        words = words.filter(function (w) { return c.parts.indexOf(w) < 0; });
+        words.push(c.joined);
+        if (c.parts.indexOf(lastWord) >= 0) { lastTerm = c.joined; }
+      });
+      var terms = [];
+      var byText = {};
+      var add = function (text, word) {
+        if (!byText[text]) {
+          byText[text] = { text: text, word: word, last: word === lastTerm, required: true };
+          terms.push(byText[text]);
+        }
+        return byText[text];
+      };
+      var inPhrase = new Set();
+      facetPhrases(sequence).forEach(function (hit) {
+        if (hit.length === 1 && words.indexOf(hit.text) >= 0) {
+          add(hit.text, hit.text).targets = hit.targets;
+        } else if (hit.length > 1) {
+          add(hit.text, null).targets = hit.targets;
+          sequence.slice(hit.at, hit.at + hit.length).forEach(function (w) { inPhrase.add(w); });
+        }
+      });
+      words.forEach(function (w) { if (!inPhrase.has(w)) { add(w, w); } });
+      var fillers = terms.filter(function (t) { return t.word && FILLERS.has(t.word); });
+      if (fillers.length < terms.length) { fillers.forEach(function (t) { t.required = false; }); }
+      return terms;
+    });
+  };
+
+  // What the index answers for each term (see scores), a filter's phrase included.
+  Index.prototype.lookup = function (term) {
+    var self = this;
+    var asked = term.word ? this.scores(term.word, term.last) : Promise.resolve(
+      { scores: new Map(), strong: new Set(), titled: new Set(), sure: new Set(), about: new Set(),
+        words: [], weak: [], idf: 0 });
+    return asked.then(function (answer) {
+      if (term.targets) {
+        var byFacet = self.facetScores(term.targets);
+        byFacet.forEach(function (s, doc) {
+          if (!(answer.scores.get(doc) >= s)) { answer.scores.set(doc, s); }
+          answer.strong.add(doc);
+          answer.sure.add(doc);
+          answer.about.add(doc);
+        });
+        answer.idf = Math.max(answer.idf,
+          Math.log(1 + (self.count - answer.scores.size + 0.5) / (answer.scores.size + 0.5)));
+      }
+      term.answer = answer;
+      return term;
+    });
+  };
+
+  // The filter values a query's words name, one group per phrase ([[facet, value], ...]: the
+  // values of a group are alternatives, "completed" is the closure phase or the done state;
+  // groups narrow each other), when the query is those words and a few others and none of the
+  // records with the other words has the filter's word in its title (then it is meant as a
+  // word: AML Transaction Monitoring is no phase). Facets the reader filters already are left
+  // to the reader.
+  function impliedFilters(terms, filters) {
+    var named = terms.filter(function (t) { return t.targets; });
+    var rest = terms.filter(function (t) { return !t.targets && t.required; });
+    if (!named.length || rest.length > 3) { return null; }
+    var asWord = named.some(function (t) {
+      return Array.from(t.answer.titled).some(function (doc) {
+        return rest.every(function (r) { return r.answer.scores.has(doc); });
+      });
+    });
+    if (asWord) { return null; }
+    var groups = named.map(function (t) {
+      return t.targets.filter(function (target) {
+        return !(filters && filters[target[0]] && filters[target[0]].length);
+      });
+    }).filter(function (group) { return group.length; });
+    return groups.length ? groups : null;
+  }
+
+  // The records with one of the values of `group`.
+  Index.prototype.facetDocs = function (group) {
+    var docs = new Set();
+    var facets = this.facets;
+    var self = this;
+    group.forEach(function (target) {
+      var facet = facets[target[0]];
+      var value = facet ? facet.values.indexOf(target[1]) : -1;
+      if (value < 0) { return; }
+      for (var doc = 0; doc < self.count; doc++) {
+        if (facet.of[doc] === value) { docs.add(doc); }
+      }
+    });
+    return docs;
+  };
+
+  // Every record with all the required terms, summed: {total, tier}. A record found for a
+  // term only through a longer word the term begins is in tier 1, below the records with
+  // every word (tier 0). With fewer than ENOUGH records, those missing one word come in tier
+  // 2 ("missing: delays"), if they have each of their other words as written or in another
+  // form (a typo or a beginning does not count), and, for two words, both words exist and the
+  // record has the rarer one or the other in its title or subject: so nonsense still finds
+  // nothing.
+  function combine(required, optional) {
+    if (!required.length) { return { total: null, tier: new Map(), missing: new Map() }; }
+    var total = null;
+    required.slice().sort(function (a, b) {
+      return a.answer.scores.size - b.answer.scores.size;
+    }).forEach(function (term, n) {
+      var scores = term.answer.scores;
+      if (n === 0) { total = new Map(scores); return; }
+      total.forEach(function (sum, doc) {
+        var s = scores.get(doc);
+        if (s === undefined) { total.delete(doc); } else { total.set(doc, sum + s); }
+      });
+    });
+    var tier = new Map(), missing = new Map();
+    total.forEach(function (_, doc) {
+      if (required.some(function (t) { return !t.answer.strong.has(doc); })) { tier.set(doc, 1); }
+    });
+    var found = required.filter(function (t) { return t.answer.scores.size; });
+    // Two words of which one is in no record: too little to go on (blockchain strategy).
+    var enough = required.length >= 3 || (required.length === 2 && found.length === 2);
+    if (total.size < ENOUGH && enough) {
+      var rarest = found.slice().sort(function (a, b) {
+        return a.answer.scores.size - b.answer.scores.size;
+      })[0];
+      var seen = new Set();
+      required.forEach(function (term) {
+        term.answer.sure.forEach(function (doc) {
+          if (total.has(doc) || seen.has(doc)) { return; }
+          seen.add(doc);
+          var lacks = required.filter(function (t) { return !t.answer.scores.has(doc); });
+          if (lacks.length !== 1) { return; }
+          // Of two words, the record must have the rarer one, or the other in its title or
+          // what it is about (salesforce integration: Salesforce CPQ, missing integration).
+          var other = required[0] === lacks[0] ? required[1] : required[0];
+          if (required.length === 2 && lacks[0] === rarest && !other.answer.about.has(doc)) { return; }
+          var sum = 0;
+          for (var i = 0; i < required.length; i++) {
+            var t = required[i];
+            if (t === lacks[0]) { continue; }
+            if (!t.answer.sure.has(doc)) { return; }
+            sum += t.answer.scores.get(doc);
+          }
+          total.set(doc, sum);
+          tier.set(doc, 2);
+          missing.set(doc, [lacks[0].text]);
+        });
+      });
+    }
+    optional.forEach(function (term) {
+      term.answer.scores.forEach(function (s, doc) {
+        if (total.has(doc)) { total.set(doc, total.get(doc) + s); }
+      });
+    });
+    return { total: total, tier: tier, missing: missing };
+  }
+
   // Every record with all the query's words that passes the filters, best first; quoted
   // phrases must be there word after word, and records with the query's words side by side
-  // rank higher. `found` holds, for each term, the words of the index it found.
-  Index.prototype.search = function (query, filters) {
+  // rank higher. Words naming a filter value apply it (see impliedFilters) unless
+  // `options.literal`. The answer: ids, counts per filter value, the terms and the words of
+  // the index each found (`found`; `foundFor(id)`: those to mark in one record), `implied`
+  // filters and, per record, the words it is `missing`.
+  Index.prototype.search = function (query, filters, options) {
     var self = this;
+    options = options || {};
     var parsed = parse(query);
-    var terms = parsed.terms;
-    var last = parsed.sequence[parsed.sequence.length - 1];
-    var lookups = terms.map(function (term) { return self.scores(term, term === last); });
-    return Promise.all(lookups).then(function (answers) {
-      var found = answers.map(function (a) { return a.words; });
-      var perTerm = answers.map(function (a) { return a.scores; });
-      var total = null;  // record -> summed score, for records with every term
-      perTerm.slice().sort(function (a, b) { return a.size - b.size; }).forEach(
-        function (scores, n) {
-          if (n === 0) { total = new Map(scores); return; }
-          total.forEach(function (sum, doc) {
-            var s = scores.get(doc);
-            if (s === undefined) { total.delete(doc); } else { total.set(doc, sum + s); }
-          });
+    return this.terms(parsed).then(function (terms) {
+      return Promise.all(terms.map(function (t) { return self.lookup(t); }));
+    }).then(function (terms) {
+      var implied = options.literal ? null : impliedFilters(terms, filters);
+      var ranked = implied ? terms.filter(function (t) { return !t.targets; }) : terms;
+      var required = ranked.filter(function (t) { return t.required; });
+      var optional = ranked.filter(function (t) { return !t.required; });
+      // Filter words alone ("red projects"): the records with the values, in title order.
+      var listing = implied && !required.length;
+      if (listing) { optional = []; }
+      var combined = combine(required, optional);
+      var total = combined.total;
+      if (implied) {
+        var allowed = null;
+        implied.forEach(function (group) {
+          var docs = self.facetDocs(group);
+          allowed = allowed === null ? docs : new Set(Array.from(allowed).filter(function (d) {
+            return docs.has(d);
+          }));
         });
-      self.weighProgramsDown(total);
-      var ask = { terms: terms, found: found, sequence: parsed.sequence };
+        if (listing) {
+          total = new Map();
+          allowed.forEach(function (doc) { total.set(doc, 0); });
+        } else {
+          total.forEach(function (_, doc) { if (!allowed.has(doc)) { total.delete(doc); } });
+        }
+      }
+      self.weighProgramsDown(total, required);
+      var shown = ranked.filter(function (t) { return t.word && !listing; });
+      var termWords = shown.map(function (t) { return t.word; });
+      var found = shown.map(function (t) { return t.answer.words; });
+      var idf = required.reduce(function (m, t) { return Math.min(m, t.answer.idf || m); }, 1e9);
+      var ask = { terms: termWords, found: found, sequence: parsed.sequence, tier: combined.tier,
+        idf: idf === 1e9 ? 1 : idf };
       return self.keepPhrases(total, ask, parsed.phrases).then(function () {
-        var answer = self.filtered(terms, total, self.chosen(filters));
-        return self.rankAdjacent(answer.ids, total, ask).then(function () {
+        var answer = self.filtered(termWords, total, self.chosen(filters), combined.tier);
+        if (implied && !answer.ids.length && required.length) {
+          return self.search(query, filters, { literal: true });
+        }
+        // A listing is in title order: no words to find side by side.
+        return self.rankAdjacent(answer.ids, listing ? null : total, ask).then(function () {
           answer.words = Array.from(new Set([].concat.apply([], found)));
           answer.found = found;
+          answer.implied = implied;
+          answer.vocabulary = vocabulary;
+          answer.missing = combined.missing;
+          answer.foundFor = function (doc) {
+            return shown.map(function (t) {
+              if (!t.answer.strong.has(doc) || !t.answer.weak.length) { return t.answer.words; }
+              var weak = new Set(t.answer.weak);
+              return t.answer.words.filter(function (w) { return !weak.has(w); });
+            });
+          };
           return answer;
         });
       });
     });
   };
 
-  Index.prototype.weighProgramsDown = function (total) {
+  // Program pages weigh less: they list their projects' titles. Not one whose own title has
+  // every word of a query of two words or more: "nordic operations" is after the program
+  // itself, "data" after the data projects more than the Data and AI program.
+  Index.prototype.weighProgramsDown = function (total, required) {
     var type = this.facets && this.facets.type;
     var program = type ? type.values.indexOf("program") : -1;
     if (program < 0 || total === null) { return; }
     total.forEach(function (score, doc) {
-      if (type.of[doc] === program) { total.set(doc, score * PROGRAM_WEIGHT); }
+      var named = required.length > 1 && required.every(function (t) { return t.answer.titled.has(doc); });
+      if (type.of[doc] === program && !named) { total.set(doc, score * PROGRAM_WEIGHT); }
     });
   };
 
@@ -427,8 +805,9 @@
     }));
   };
 
-  // Raises the best RERANK of `ids` whose text has the query's words side by side, in order;
-  // these fragments are the ones the first page of results shows.
+  // Raises the best RERANK of `ids` whose text has the query's words side by side, in order,
+  // within their tier; these fragments are the ones the first page of results shows. The
+  // bonus is at most ADJACENT_BONUS times the rarest word's weight: less than a title match.
   Index.prototype.rankAdjacent = function (ids, total, ask) {
     if (ask.sequence.length < 2 || total === null) { return Promise.resolve(); }
     var self = this;
@@ -439,11 +818,13 @@
         sequences(fragment).forEach(function (run) {
           pairs = Math.max(pairs, adjacent(run, ask.sequence, ask));
         });
-        return total.get(doc) * (1 + ADJACENT_BOOST * pairs / (ask.sequence.length - 1));
+        return total.get(doc) + ADJACENT_BONUS * ask.idf * pairs / (ask.sequence.length - 1);
       });
     })).then(function (boosted) {
-      var order = top.map(function (doc, i) { return { doc: doc, score: boosted[i] }; });
-      order.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      var order = top.map(function (doc, i) {
+        return { doc: doc, score: boosted[i], tier: ask.tier.get(doc) || 0 };
+      });
+      order.sort(function (a, b) { return a.tier - b.tier || b.score - a.score || a.doc - b.doc; });
       order.forEach(function (o, i) { ids[i] = o.doc; });
     });
   };
@@ -453,6 +834,7 @@
   function sequences(fragment) {
     var runs = [fragment.title];
     fragment.blocks.forEach(function (block) { runs.push(block[1], block[2]); });
+    if (fragment.facts) { runs.push(fragment.facts); }
     return runs.map(function (text) {
       return (String(text || "").match(RUN) || []).map(writtenForms);
     });
@@ -489,7 +871,7 @@
 
   // The records passing every filter, and the counts per filter value: a record failing just
   // one filter is counted under that filter's values, which are alternatives to the chosen.
-  Index.prototype.filtered = function (terms, total, chosen) {
+  Index.prototype.filtered = function (terms, total, chosen, tier) {
     var facets = this.facets;
     var names = Object.keys(facets);
     var active = names.filter(function (f) { return chosen[f]; });
@@ -515,7 +897,10 @@
       for (var doc = 0; doc < this.count; doc++) { count(doc); }
     } else {
       total.forEach(function (_, d) { count(d); });
-      ids.sort(function (a, b) { return total.get(b) - total.get(a) || a - b; });
+      tier = tier || new Map();
+      ids.sort(function (a, b) {
+        return (tier.get(a) || 0) - (tier.get(b) || 0) || total.get(b) - total.get(a) || a - b;
+      });
     }
     var named = {};
     names.forEach(function (f) {
@@ -541,9 +926,30 @@
           return w === term || known.has(w) || (!found && finds(term, w, true));
         })) { hits.push(k); }
       });
-      spans.push({ start: match.index, end: match.index + match[0].length, hits: hits });
+      spans.push({ start: match.index, end: match.index + match[0].length, hits: hits,
+        forms: own });
     }
+    markJoined(text, spans, terms, found);
     return spans;
+  }
+
+  // Words joined by a hyphen, slash or point (S/4HANA) found as one word: each part is marked.
+  function markJoined(text, spans, terms, found) {
+    for (var i = 0; i < spans.length; i++) {
+      var j = i;
+      while (j + 1 < spans.length && /^[-/.]$/.test(text.slice(spans[j].end, spans[j + 1].start))) { j++; }
+      if (j === i) { continue; }
+      var joined = spans.slice(i, j + 1).map(function (s) { return s.forms.join(""); }).join("");
+      terms.forEach(function (term, k) {
+        var known = asSet(!found ? [] : (Array.isArray(found[k]) ? found[k] : found));
+        if (joined === term || known.has(joined)) {
+          for (var n = i; n <= j; n++) {
+            if (spans[n].hits.indexOf(k) < 0) { spans[n].hits.push(k); }
+          }
+        }
+      });
+      i = j;
+    }
   }
 
   // The sentences of `text` as [first span, last span + 1]: a sentence ends where . ! ? or …
@@ -577,9 +983,9 @@
   function excerpt(text, terms, found) {
     text = String(text || "");
     var spans = spansOf(text, terms, found);
-    if (!spans.length) { return { html: "", hits: 0 }; }
+    if (!spans.length) { return { html: "", hits: 0, distinct: 0 }; }
     var hits = spans.filter(function (s) { return s.hits.length; }).length;
-    var best = null, bestScore = -1;
+    var best = null, bestScore = -1, bestDistinct = 0;
     sentences(text, spans).forEach(function (range) {
       var distinct = new Set(), count = 0;
       for (var i = range[0]; i < range[1]; i++) {
@@ -587,7 +993,7 @@
         if (spans[i].hits.length) { count++; }
       }
       var score = distinct.size * 1000 + count;
-      if (score > bestScore) { best = range; bestScore = score; }
+      if (score > bestScore) { best = range; bestScore = score; bestDistinct = distinct.size; }
     });
     var from = best[0], to = best[1];
     if (to - from > EXCERPT_WORDS) {
@@ -616,7 +1022,7 @@
     } else {
       out += escapeHTML(tail);
     }
-    return { html: out, hits: hits };
+    return { html: out, hits: hits, distinct: bestDistinct };
   }
 
   // `text` escaped, every word found marked (a title).
@@ -634,11 +1040,12 @@
     return this.fragmentOf(id).then(function (fragment) {
       var url = new URL(fragment.url.replace(/^\//, ""), root).pathname;
       var subs = [];
-      var opening = null;
+      var opening = null, best = null;
       fragment.blocks.forEach(function (block, order) {
         var anchor = block[0], title = block[1];
         var cut = excerpt(block[2], terms, found);
         var heading = markAll(title, terms, found);
+        if (cut.hits && (!best || cut.distinct > best.distinct)) { best = cut; }
         if (anchor === null) {
           opening = cut;
           if (cut.hits) { subs.push({ url: url, title: fragment.title, excerpt: cut.html }); }
@@ -655,7 +1062,10 @@
         url: url,
         meta: Object.assign({ title: fragment.title }, fragment.meta),
         filters: { type: [fragment.type] },
-        excerpt: opening ? opening.html : "",
+        // The sentence in the page's own words with most of the query's words, from the
+        // opening or a section (the opening on a tie); else the opening's first sentence.
+        excerpt: best ? best.html : (fragment.blocks.length ?
+          excerpt(fragment.blocks[0][2], [], []).html : ""),
         sub_results: subs
       };
     });
@@ -668,6 +1078,8 @@
     }).then(function (meta) {
       if (meta.format !== FORMAT) { throw new Error("unknown search index format " + meta.format); }
       useLetters(meta.letters);
+      vocabulary = meta.vocabulary || { facets: {}, fillers: [], scales: {} };
+      FILLERS = new Set(vocabulary.fillers || []);
       return load(new URL(meta.docs, metaURL).href).then(function (docs) {
         return new Index(metaURL, rootURL, meta, docs);
       });

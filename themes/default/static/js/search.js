@@ -48,11 +48,14 @@
     });
   });
 
-  var state = { q: "", filters: {} };
+  // literal: the reader removed the filter the query's words applied ("red projects").
+  var state = { q: "", filters: {}, literal: false };
   var generation = 0;     // every search gets a number; a slower, older one is dropped
   var results = [];       // record numbers, best first
   var terms = [];         // the query's words, folded as the index folds them
-  var foundWords = [];    // for each of them, the words of the index it found
+  var foundFor = null;    // record -> for each term, the words of the index to mark in it
+  var missing = new Map();  // record -> the words of the query it lacks
+  var impliedLine = null;   // "Status: Red — 6 results, remove filter"
   var shown = 0;
   var typingTimer = null;
   var expanded = {};      // facet -> the reader asked to see every value
@@ -152,16 +155,18 @@
     list.setAttribute("aria-busy", "true");
     return loadIndex().then(function (found) {
       if (current !== generation) { return null; }
-      return found.search(q, state.filters).then(function (answer) {
+      return found.search(q, state.filters, { literal: state.literal }).then(function (answer) {
         if (current !== generation) { return null; }
         drawFacets(answer.counts);
-        if (!answer.terms.length && !activeFilters()) {
+        drawImplied(answer);
+        if (!answer.terms.length && !answer.implied && !activeFilters()) {
           showIdle();
           return null;
         }
         results = answer.ids;
         terms = answer.terms;
-        foundWords = answer.found;
+        foundFor = answer.foundFor;
+        missing = answer.missing || new Map();
         shown = 0;
         list.textContent = "";
         return showMore(current, false).then(function () {
@@ -188,7 +193,12 @@
   function showMore(current, focusFirst) {
     var batch = results.slice(shown, shown + PAGE_SIZE);
     return loadIndex().then(function (found) {
-      return Promise.all(batch.map(function (id) { return found.record(id, terms, foundWords); }));
+      return Promise.all(batch.map(function (id) {
+        return found.record(id, terms, foundFor ? foundFor(id) : []).then(function (item) {
+          item.missing = missing.get(id) || null;
+          return item;
+        });
+      }));
     }).then(function (data) {
       if (current !== generation) { return; }
       var firstNew = null;
@@ -292,11 +302,23 @@
 
     var context = element("p", "search-result-context");
     context.appendChild(element("span", "search-result-type", labels.type[type] || type));
-    if (meta.owner) {
-      context.appendChild(document.createTextNode(" · Owner: "));
-      context.appendChild(element("span", "search-result-owner", meta.owner));
-    }
+    [["Owner", meta.owner, "search-result-owner"], ["Program", meta.program, "search-result-program"],
+     ["EAC", meta.eac, "search-result-eac"], ["Ends", meta.end, "search-result-end"]].forEach(
+      function (field) {
+        if (!field[1]) { return; }
+        context.appendChild(document.createTextNode(" · " + field[0] + ": "));
+        context.appendChild(element("span", field[2], field[1]));
+      });
     li.appendChild(context);
+    if (item.missing) {
+      // Found without one of the query's words: said, so the reader knows why it is lower.
+      var lacks = element("p", "search-result-missing small", "Missing: ");
+      item.missing.forEach(function (word, i) {
+        if (i) { lacks.appendChild(document.createTextNode(", ")); }
+        lacks.appendChild(element("s", "", word));
+      });
+      li.appendChild(lacks);
+    }
 
     // Words found in the page's opening (summary, people, names) give the main excerpt;
     // words under a heading (a risk, a section) give a sub-result linking to that heading.
@@ -305,9 +327,9 @@
     // Risks first: they are what a portfolio search is most often after.
     anchored = anchored.filter(function (sub) { return riskOf(meta, sub.anchor.id); })
       .concat(anchored.filter(function (sub) { return !riskOf(meta, sub.anchor.id); }));
-    var opening = subs.filter(function (sub) { return !sub.anchor; })[0];
-    var excerpt = opening ? opening.excerpt : (anchored.length ? "" : item.excerpt);
-    if (excerpt) { li.appendChild(drawExcerpt("search-result-excerpt", excerpt)); }
+    // The sentence with most of the words, from the opening or a section; the summary's
+    // first sentence when the words are only in the facts or the filters.
+    if (item.excerpt) { li.appendChild(drawExcerpt("search-result-excerpt", item.excerpt)); }
     if (anchored.length) { li.appendChild(drawSubResults(item, anchored)); }
 
     var marks = element("p", "search-result-badges");
@@ -376,6 +398,41 @@
     statusLine.textContent = text + ".";
   }
 
+  // "Status: Red — 6 results · remove filter": the filter the query's words applied, and a
+  // way to search the words as words instead.
+  function drawImplied(answer) {
+    var implied = answer.implied, count = answer.ids.length;
+    if (!impliedLine) {
+      impliedLine = element("p", "search-implied");
+      impliedLine.id = "search-implied";
+      statusLine.parentNode.insertBefore(impliedLine, statusLine.nextSibling);
+    }
+    impliedLine.textContent = "";
+    impliedLine.hidden = !implied;
+    if (!implied) { return; }
+    var words = answer.vocabulary || {};
+    var names = words.facet_names || {};
+    var valueLabels = words.labels || {};
+    // One part per phrase of the query; its values are alternatives.
+    var parts = implied.map(function (group) {
+      return group.map(function (target) {
+        return (names[target[0]] || target[0]) + ": " +
+          (valueLabels[target[0] + "=" + target[1]] || target[1]);
+      }).join(" or ");
+    });
+    impliedLine.appendChild(document.createTextNode(parts.join("; ") + " — " +
+      (count === 1 ? "1 result" : count + " results") + " · "));
+    var remove = element("button", "search-implied-remove link-button",
+      (words.messages && words.messages.remove) || "remove filter");
+    remove.type = "button";
+    remove.addEventListener("click", function () {
+      state.literal = true;
+      run();
+      input.focus();
+    });
+    impliedLine.appendChild(remove);
+  }
+
   function showIdle() {
     results = [];
     shown = 0;
@@ -395,6 +452,7 @@
 
   input.addEventListener("input", function () {
     window.clearTimeout(typingTimer);
+    state.literal = false;
     typingTimer = window.setTimeout(function () {
       state.q = input.value;
       writeURL("replace");
@@ -438,9 +496,15 @@
 
   moreButton.addEventListener("click", function () { showMore(generation, true); });
 
-  // Arrow keys move between the box and the results; Enter follows the focused link.
+  // Arrow keys move between the box and the results: ↓ and ↑ from result to result (their
+  // titles), → (or Tab, the browser's own order) into a result's places on the page, ↓ and ↑
+  // through those, ← back to the result's title. Enter follows the focused link.
   function resultLinks() {
-    return Array.prototype.slice.call(list.querySelectorAll("a[href]"));
+    return Array.prototype.slice.call(list.querySelectorAll(".search-result-title a[href]"));
+  }
+
+  function subLinks(result) {
+    return Array.prototype.slice.call(result.querySelectorAll(".search-subresults a[href]"));
   }
 
   input.addEventListener("keydown", function (event) {
@@ -452,13 +516,28 @@
 
   list.addEventListener("keydown", function (event) {
     var links = resultLinks();
-    var index = links.indexOf(document.activeElement);
-    if (index < 0) { return; }
+    var focused = document.activeElement;
+    var result = focused && focused.closest ? focused.closest(".search-result") : null;
+    if (!result) { return; }
+    var index = links.indexOf(result.querySelector(".search-result-title a[href]"));
+    var subs = subLinks(result);
+    var inSub = subs.indexOf(focused);
     var target = null;
+    var next = function () { return links[index + 1] || (moreButton.hidden ? null : moreButton); };
     if (event.key === "ArrowDown") {
-      target = links[index + 1] || (moreButton.hidden ? null : moreButton);
+      target = inSub >= 0 ? (subs[inSub + 1] || next()) : next();
     } else if (event.key === "ArrowUp") {
-      target = index > 0 ? links[index - 1] : input;
+      if (inSub > 0) {
+        target = subs[inSub - 1];
+      } else if (inSub === 0) {
+        target = links[index];
+      } else {
+        target = index > 0 ? links[index - 1] : input;
+      }
+    } else if (event.key === "ArrowRight" && inSub < 0) {
+      target = subs[0] || null;
+    } else if (event.key === "ArrowLeft" && inSub >= 0) {
+      target = links[index];
     } else if (event.key === "Home") {
       target = links[0];
     } else if (event.key === "End") {
