@@ -237,7 +237,9 @@ def check_continued_front_matter(model: type[BaseModel], doc: Document, out: Col
     )
 
 
-_KEYS_IN_BODY: dict[type[BaseModel], re.Pattern[str]] = {}
+# A line that starts like a front-matter key; most bodies have none (a cheap first pass).
+_KEY_START = re.compile(r"^(---[ \t]*\n)?([a-z_]+)[ \t]*:([ \t]+\S)?", re.M)
+_NEXT_KEY = re.compile(r"[^\n]*\n([a-z_]+)[ \t]*:[ \t]+\S")
 # A fenced block runs to a closing fence of the same kind, or to the end of the body.
 _FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 
@@ -250,19 +252,21 @@ def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Colle
     body = doc.body
     if doc.body_line <= 0 or ":" not in body:
         return
-    if model not in _KEYS_IN_BODY:
-        keys = "|".join(re.escape(k) for k in sorted(_homes(model), key=len, reverse=True))
-        _KEYS_IN_BODY[model] = re.compile(
-            rf"^(?:---[ \t]*\n(?P<after_fence>{keys})[ \t]*:"
-            rf"|(?P<first>{keys})[ \t]*:[ \t]+\S.*\n(?:{keys})[ \t]*:[ \t]+\S)",
-            re.M,
-        )
-    fenced = [m.span() for m in _FENCED.finditer(body)] if ("```" in body or "~~~" in body) else []
-    for match in _KEYS_IN_BODY[model].finditer(body):
+    keys = _homes(model)
+    fenced: list[tuple[int, int]] | None = None
+    for match in _KEY_START.finditer(body):
+        fence, key, value = match[1], match[2], match[3]
+        if key not in keys:
+            continue
+        if not fence:
+            after = _NEXT_KEY.match(body, match.end())
+            if not value or after is None or after[1] not in keys:
+                continue
+        if fenced is None:
+            fenced = [m.span() for m in _FENCED.finditer(body)] if ("```" in body or "~~~" in body) else []
         if any(start <= match.start() < end for start, end in fenced):
             continue
         line = doc.body_line + body.count("\n", 0, match.start())
-        key = match["after_fence"] or match["first"]
         out.at(
             doc,
             doc.rel,
