@@ -512,6 +512,7 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.yaml_text
+        self.has_hash = "#" in self.text  # once: every plain scalar would look
         self.active: set[int] = set()
         self.seen: set[int] = set()
         self.expansions = 0
@@ -533,7 +534,7 @@ class _Builder:
             if not node.style:  # plain scalar (None or "" by loader): only null and booleans
                 if node.tag or self.text[node.start_mark.index : node.start_mark.index + 1] == "&":
                     self._decorated(node, path)
-                elif "#" in self.text or node.start_mark.line != node.end_mark.line:
+                elif self.has_hash or node.start_mark.line != node.end_mark.line:
                     self._cut_or_run_on(node, path)
                 if value in _NULLS:
                     return None

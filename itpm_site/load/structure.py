@@ -237,8 +237,9 @@ def check_continued_front_matter(model: type[BaseModel], doc: Document, out: Col
     )
 
 
-# A line that starts like a front-matter key; most bodies have none (a cheap first pass).
-_KEY_START = re.compile(r"^(---[ \t]*\n)?([a-z_]+)[ \t]*:([ \t]+\S)?", re.M)
+# A line that starts like a front-matter key; most bodies have none. Searched for after a
+# line break (a literal the regex engine finds fast, where '^' is tried at every character).
+_KEY_START = re.compile(r"\n(---[ \t]*\n)?([a-z_]+)[ \t]*:([ \t]+\S)?")
 _NEXT_KEY = re.compile(r"[^\n]*\n([a-z_]+)[ \t]*:[ \t]+\S")
 # A fenced block runs to a closing fence of the same kind, or to the end of the body.
 _FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -254,6 +255,7 @@ def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Colle
         return
     keys = _homes(model)
     fenced: list[tuple[int, int]] | None = None
+    body = "\n" + body  # so that the first line starts after a line break too
     for match in _KEY_START.finditer(body):
         fence, key, value = match[1], match[2], match[3]
         if key not in keys:
@@ -264,9 +266,11 @@ def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Colle
                 continue
         if fenced is None:
             fenced = [m.span() for m in _FENCED.finditer(body)] if ("```" in body or "~~~" in body) else []
-        if any(start <= match.start() < end for start, end in fenced):
+        if any(start <= match.start() + 1 < end for start, end in fenced):
             continue
-        line = doc.body_line + body.count("\n", 0, match.start())
+        line = doc.body_line + body.count("\n", 0, match.start() + 1) - 1
+        if not fence and not body[: match.start() + 1].strip():
+            return  # the body's first line: the front matter continues (reported as such)
         out.at(
             doc,
             doc.rel,
