@@ -374,6 +374,24 @@ BROKEN_FILES = [
         id="unclosed-list",
     ),
     pytest.param(
+        b"---\ntitle: T\nbudget:\n  planned: 100\nactual: 50\n  forecast: 120\nowner: O\n---\n",
+        5,
+        1,
+        "yaml",
+        "YAML syntax error: 'actual' is indented less than the lines around it, so the lines below "
+        "it no longer fit",
+        id="key-outdented-in-the-middle-of-its-mapping",
+    ),
+    pytest.param(
+        b"---\ntitle: T\nowner: O\nphase: planning\n--- # end\nBody\n",
+        5,
+        1,
+        "unclosed-front-matter",
+        "line 5, '--- # end', looks like the end of the front matter, but only a line of exactly "
+        "'---' ends it",
+        id="closing-line-with-a-comment",
+    ),
+    pytest.param(
         b"---\ntitle: *nothing\n---\n",
         2,
         8,

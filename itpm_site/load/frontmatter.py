@@ -377,6 +377,17 @@ def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict
                 f"YAML read on to line {(stopped.line if stopped else line) + offset} looking for "
                 f"the '{closer}'",
             ) from None
+        if mark is not None and (dent := _dented_line(yaml_text, mark.line)) is not None:
+            index, key = dent
+            raise SourceError(
+                f"YAML syntax error: '{key}' is indented less than the lines around it, so the "
+                "lines below it no longer fit",
+                index + offset,
+                _indent(yaml_text.split("\n")[index]) + 1,
+                length=len(key),
+                code="yaml",
+                hint=f"indent '{key}' like the other keys of the mapping it belongs to",
+            ) from None
         line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
@@ -410,6 +421,36 @@ def _parse_yaml(yaml_text: str, doc: Document, whole_file: bool = False) -> dict
 
 # A value that opens a quote ('key: "…', '- "…'): the quote's column is group 1's end.
 _QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#'"][^:#]*:\s+)?)(["'])""")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content_indent(line: str) -> int:
+    """Where a line's key starts: after its indentation and a list item's '- '."""
+    stripped = line.lstrip(" ")
+    return _indent(line) + (2 if stripped.startswith("- ") else 0)
+
+
+def _dented_line(yaml_text: str, error_line: int) -> tuple[int, str] | None:
+    """(line index, key) of a 'key:' line just at or above ``error_line`` (0-based) that is
+    indented less than the lines on both sides of it: an outdented key in the middle of a
+    mapping, which makes YAML fail on the line after it, where the author would not look."""
+    lines = yaml_text.split("\n")
+    filled = [i for i, text in enumerate(lines) if text.strip() and not text.lstrip().startswith("#")]
+    above = [i for i in filled if i < error_line][-1:]
+    for candidate in (error_line, *above):
+        if candidate not in filled:
+            continue
+        at = filled.index(candidate)
+        if at == 0 or at + 1 >= len(filled):
+            continue
+        before, here, after = lines[filled[at - 1]], lines[candidate], lines[filled[at + 1]]
+        key = re.match(r"\s*(?:- )?([A-Za-z_][\w-]*):(\s|$)", here)
+        if key and _content_indent(before) > _indent(here) < _indent(after) and _indent(before) > 0:
+            return candidate, key[1]
+    return None
 
 
 def _unclosed_flow(exc: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, int, str] | None:
