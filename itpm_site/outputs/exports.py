@@ -203,7 +203,9 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
             "currency": config.currency,
             # As a number, not as written: '2.950' and '2.95' are one rate.
             "exchange_rates": {
-                c: _amount(r.normalize() + 0) for c, r in sorted(config.exchange_rates.items())
+                c: _amount(r.normalize() + 0)
+                for c, r in sorted(config.exchange_rates.items())
+                if c != config.currency  # its own rate is 1 by definition
             },
         },
         "as_of": portfolio.as_of.isoformat(),
