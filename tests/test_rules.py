@@ -1766,6 +1766,9 @@ def test_names_that_differ_in_digits_are_not_near_spellings(tmp_path, write_port
             "content/programs/sub/a.md",
             "programs are read only from content/programs/ itself, not from its sub-folders",
         ),
+        ("content/projects/README.md", "'README.md' is not read: a README is never content"),
+        ("content/projects/a.txt", "'a.txt' is not read: only files ending in '.md' are"),
+        ("projects/a.md", "the folder projects/ is not read"),
     ],
 )
 def test_content_that_is_not_read_is_an_error(tmp_path, write_portfolio, rel, message):

@@ -110,12 +110,14 @@ def stray_reason(rel: str, head: bytes = b"") -> tuple[str, str] | None:
     bytes, when the name alone does not tell."""
     parts = rel.split("/")
     name, low = parts[-1], parts[-1].lower()
-    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in parts) or low.startswith(
-        "readme."
-    ):
+    if any(part.startswith((".", "_", "~")) or part.endswith("~") for part in parts):
         return None
     sections = ", ".join(f"{CONTENT_DIR}/{s}/" for s in SECTIONS)
     has_front = head.removeprefix(b"\xef\xbb\xbf")[:3] == b"---"
+    if low.startswith("readme."):  # a folder's notes; with front matter, a project renamed
+        if has_front and parts[0] == CONTENT_DIR:
+            return f"'{name}' is not read: a README is never content", "give the file a name of its own"
+        return None
     if len(parts) == 1:  # the portfolio's own folder
         if rel != SITE_FILE and re.fullmatch(r"site\.ya?ml(\..*)?", low):
             return (
@@ -239,7 +241,8 @@ def discover_strays(root: Path) -> dict[str, Path]:
                 continue
             if section_of(rel) is not None:
                 continue
-            head = b"" if is_markdown_name(entry.name) else _head(Path(entry.path))
+            told = is_markdown_name(entry.name) and not entry.name.lower().startswith("readme.")
+            head = b"" if told else _head(Path(entry.path))
             if stray_reason(rel, head) is not None:
                 found[rel] = Path(entry.path)
     return found
