@@ -164,7 +164,7 @@ def test_a_scaffold_cannot_pass_as_a_finished_project(root):
     result = new(root, "Data Lake")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[1] == (
-        "next: fill in owner, sponsor, start, end, planned, summary (written as placeholders "
+        "next: fill in owner, sponsor, start, end, budget, summary (written as placeholders "
         "that 'itpm-site check' reports until they are), and the status once it is assessed"
     )
     checked = load_portfolio(root)

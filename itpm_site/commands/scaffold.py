@@ -125,7 +125,7 @@ def missing(known: Known) -> list[str]:
         "sponsor": known.sponsor,
         "start": known.start,
         "end": known.end,
-        "planned": known.planned,
+        "budget": known.planned,
         "summary": known.summary,
     }
     return [name for name, value in given.items() if value is None or value == ""]
