@@ -23,7 +23,9 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 FORMATS = {"human": format_human, "github": format_github, "json": format_json}
 
 
-def _as_of(ctx, param, value):
+def iso_date(ctx, param, value):
+    """A date option's value (--as-of, --since, new project's --start): ISO, in the range
+    every date of the content has."""
     from itpm_site.model.fields import date_out_of_range
 
     if value is None:
@@ -82,7 +84,7 @@ def base_url_option(f):
 def as_of_option(f):
     return click.option(
         "--as-of",
-        callback=_as_of,
+        callback=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
         help="The date taken as today. [default: site.yaml, SOURCE_DATE_EPOCH, or today]",
@@ -92,7 +94,7 @@ def as_of_option(f):
 def since_option(f):
     return click.option(
         "--since",
-        callback=_as_of,  # the same date rules as --as-of
+        callback=iso_date,  # the same date rules as --as-of
         default=None,
         metavar="YYYY-MM-DD",
         help="The last steering committee's date: the pack (/report/) lists the changes after "

@@ -8,14 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from pydantic_core import PydanticCustomError
 
-from itpm_site.commands.common import exit_unless_portfolio, root_option
+from itpm_site.commands.common import exit_unless_portfolio, iso_date, root_option
 from itpm_site.commands.scaffold import Known, missing, write_new_project
 from itpm_site.load.diagnostics import Collector
 from itpm_site.load.loader import CONTENT_DIR, load_config
 from itpm_site.model.amounts import AmountError, parse_amount
-from itpm_site.model.fields import parse_iso_date
 from itpm_site.model.vocab import did_you_mean, normalize
 
 
@@ -43,15 +41,6 @@ def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> De
         raise click.BadParameter(f"{exc}: {exc.hint}") from None
 
 
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return parse_iso_date(value)
-    except PydanticCustomError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @new.command("project")
 @click.argument("title")
 @root_option
@@ -65,8 +54,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     help="software | network-cloud | data-analytics | it-services",
 )
 @click.option("--summary", default=None, help="One sentence: the purpose and the expected benefit.")
-@click.option("--start", default=None, callback=_date, help="Start date, YYYY-MM-DD.")
-@click.option("--end", default=None, callback=_date, help="Committed end date, YYYY-MM-DD.")
+@click.option("--start", default=None, callback=iso_date, help="Start date, YYYY-MM-DD.")
+@click.option("--end", default=None, callback=iso_date, help="Committed end date, YYYY-MM-DD.")
 @click.option(
     "--budget", default=None, callback=_amount, help="Approved budget (planned), e.g. 250000 or 250k."
 )

@@ -69,11 +69,16 @@ def relative_links(body: str, html: bool = False) -> Iterator[BodyLink]:
         yield BodyLink(body.count("\n", 0, start), start - line_start + 1, target)
 
 
+def fenced_blocks(body: str) -> list[tuple[int, int]]:
+    """Where ``body`` has fenced code blocks, as (start, end) offsets."""
+    if "```" not in body and "~~~" not in body:
+        return []
+    return [m.span() for m in _FENCED.finditer(body)]
+
+
 def _code_ranges(body: str) -> list[tuple[int, int]]:
     """Where ``body`` has fenced code blocks and code spans, as (start, end) offsets."""
-    ranges = [m.span() for m in _FENCED.finditer(body)]
-    ranges += [m.span() for m in _CODE_SPAN.finditer(body)]
-    return ranges
+    return fenced_blocks(body) + [m.span() for m in _CODE_SPAN.finditer(body)]
 
 
 def _is_relative(target: str) -> bool:

@@ -544,7 +544,6 @@ def partial_claim(doc: Document, model: type[BaseModel], section: str, file_slug
         program=valid("program"),
         category=valid("category"),
         tags=tuple(tags),
-        valid=False,
     )
 
 
@@ -922,7 +921,7 @@ def load_file(root: Path, rel: str, section: str, read: Callable[[], bytes | str
     if entry is not None and not any(d.is_error for d in out.items):
         return LoadedFile(entry, out.items, claimed)
     if entry is not None:  # valid as a model, with an error of another kind
-        claim = dataclasses.replace(Claim.of(entry, section), valid=False)
+        claim = Claim.of(entry, section)
     return LoadedFile(None, out.items, claimed, claim)
 
 

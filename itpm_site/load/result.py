@@ -48,8 +48,6 @@ class Claim:
     program: str | None = None
     category: str | None = None
     tags: tuple[str, ...] = ()
-    #: False when the file was left out for its own errors.
-    valid: bool = True
 
     @classmethod
     def of(cls, entry: Entry, section: str) -> Claim:

@@ -15,8 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from itpm_site.load.body_links import fenced_blocks
 from itpm_site.load.diagnostics import Collector, Severity, field_name
 from itpm_site.load.frontmatter import Document, FieldPath, Span
+from itpm_site.model.project import Project
 
 #: Unknown keys reported one by one in a file; the rest are counted in one more error (20,000
 #: of them would bury every other problem, and a did-you-mean each costs time).
@@ -241,8 +243,6 @@ def check_continued_front_matter(model: type[BaseModel], doc: Document, out: Col
 # line break (a literal the regex engine finds fast, where '^' is tried at every character).
 _KEY_START = re.compile(r"\n(---[ \t]*\n)?([a-z_]+)[ \t]*:([ \t]+\S)?")
 _NEXT_KEY = re.compile(r"[^\n]*\n([a-z_]+)[ \t]*:[ \t]+\S")
-# A fenced block runs to a closing fence of the same kind, or to the end of the body.
-_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 
 
 def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Collector) -> None:
@@ -265,7 +265,7 @@ def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Colle
             if not value or after is None or after[1] not in keys:
                 continue
         if fenced is None:
-            fenced = [m.span() for m in _FENCED.finditer(body)] if ("```" in body or "~~~" in body) else []
+            fenced = fenced_blocks(body)
         if any(start <= match.start() + 1 < end for start, end in fenced):
             continue
         line = doc.body_line + body.count("\n", 0, match.start() + 1) - 1
@@ -288,11 +288,11 @@ def check_front_matter_in_body(model: type[BaseModel], doc: Document, out: Colle
 
 #: Keys whose empty value would quietly stand for a default that changes figures: a budget
 #: whose 'currency:' lost its value would be counted in the site's currency.
-_NOT_EMPTY: dict[str, tuple[FieldPath, ...]] = {"Project": (("budget", "currency"),)}
+_NOT_EMPTY: dict[type[BaseModel], tuple[FieldPath, ...]] = {Project: (("budget", "currency"),)}
 
 
 def check_empty_defaults(model: type[BaseModel], data: Any, doc: Document, out: Collector) -> None:
-    for path in _NOT_EMPTY.get(model.__name__, ()):
+    for path in _NOT_EMPTY.get(model, ()):
         parent = data
         for part in path[:-1]:
             parent = parent.get(part) if isinstance(parent, dict) else None
