@@ -13,9 +13,9 @@ import jinja2
 from itpm_site.aggregate.portfolio import Portfolio
 from itpm_site.cache.folder import cache_folder
 from itpm_site.cache.templates import template_cache
-from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.outputs import search
 from itpm_site.parallel import worker_count
 from itpm_site.render.markdown import MarkdownCache, load_cache, save_cache

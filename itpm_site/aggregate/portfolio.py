@@ -14,10 +14,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
 from itpm_site.model.config import Category, SiteConfig
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.groups import GroupKind, TagRef, page_url, project_url
 from itpm_site.model.money import (
     Figures,

@@ -17,10 +17,10 @@ import jinja2
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
 from itpm_site.cache.folder import cache_folder
 from itpm_site.history import History, read_history
-from itpm_site.load.diagnostics import Diagnostic, Severity
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
 from itpm_site.model.config import normalize_base_url, resolve_as_of, resolve_report_since
+from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages
 from itpm_site.render.theme import Theme

@@ -56,12 +56,12 @@ from itpm_site.build import (
     support_files,
 )
 from itpm_site.cache.digest import digest
-from itpm_site.load.diagnostics import Diagnostic, Severity
 from itpm_site.load.loader import (
     PortfolioNotFound,
 )
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.config import SiteConfig, resolve_as_of
+from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, layout_inputs
 from itpm_site.render.site import (
