@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.commands.common import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -28,7 +28,6 @@ from itpm_site.commands.common import (
 from itpm_site.load.diagnostics import visible
 from itpm_site.load.loader import PortfolioNotFound
 from itpm_site.model.text import plural
-from itpm_site.render.site import BuildOptions
 from itpm_site.write.writer import OutputError
 
 #: Lines of history warnings printed; a count stands for the rest.

@@ -51,8 +51,10 @@ import jinja2
 import jinja2.bccache
 
 from itpm_site.build import (
+    BuildOptions,
     emitted_files,
     page_files,
+    prepare,
     support_files,
 )
 from itpm_site.cache.digest import digest
@@ -64,13 +66,7 @@ from itpm_site.model.config import SiteConfig, resolve_as_of
 from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, layout_inputs
-from itpm_site.render.site import (
-    BuildOptions,
-    SiteBuild,
-    TemplateProblem,
-    prepare,
-    template_diagnostic,
-)
+from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
 from itpm_site.render.theme import Theme
 from itpm_site.serve import background
 from itpm_site.serve.files import CompiledTemplates, FileCache
@@ -385,7 +381,7 @@ class IncrementalBuilder:
         update = self.served.begin(CORE)
         emitted = None if defer else self.served.begin(EMITTED)
         try:
-            for rel, data in page_files(site, eager):
+            for rel, data in page_files(site, eager, self.options.jobs):
                 update.write(rel, data)
             for spec in site.pages:
                 update.keep(spec.path)
