@@ -9,7 +9,6 @@ only runs them in order, with the options of one build (``BuildOptions``).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
 from itpm_site.model.config import normalize_base_url, resolve_as_of, resolve_report_since
 from itpm_site.model.diagnostic import Diagnostic
+from itpm_site.model.text import plural
 from itpm_site.outputs import emitters, search
-from itpm_site.parallel import worker_count
+from itpm_site.parallel import PausedCollector, worker_count
 from itpm_site.render.markdown import MarkdownCache, load_cache, save_cache
 from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages, sitemap
 from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
@@ -76,9 +76,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
     # The collector stays off from here to forking: everything built until then lives to the
     # end of the build, and re-enabling it in between only buys a full collection of it.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with PausedCollector() as collector:
         # 1. load: every file read and validated, every problem a diagnostic.
         cache = cache_folder(options.root) if options.cache else None
         loaded = load_portfolio(options.root, cache)
@@ -97,23 +95,15 @@ def build_site(options: BuildOptions) -> BuildResult:
         # Done once here rather than in every forked render worker.
         site.portfolio.precompute()
         site.theme.preload(site.env)
-        # What is built so far lives to the end: out of the collector's sight from now on
-        # (which also keeps forked workers from touching, and so copying, its pages).
-        # Rendering makes cyclic garbage (Jinja's contexts), so the collector runs again from
-        # here, in the workers too.
-        gc.freeze()
-        if gc_was_enabled:
-            gc.enable()
+        # What is built so far lives to the end; rendering makes garbage of its own.
+        collector.keep()
+        collector.resume()
         # 5. render, 6. outputs, 7. write.
         if not write_site(options, site, cache, result):
             return result
         if cache is not None:
             save_cache(markdown, cache, markdown_bodies(site.portfolio), site.portfolio.config.allow_html)
         return result
-    finally:
-        gc.unfreeze()
-        if gc_was_enabled:
-            gc.enable()
 
 
 def prepare(
@@ -228,6 +218,13 @@ def emitted_files(
     for emit in emitters.ALL:
         if emit not in skip:
             yield from emit(site)
+
+
+def summary_note(warnings: int, left_out: int = 0) -> str:
+    """What the line that sums up a build (``build``, ``serve``) says after its counts:
+    ', 2 warnings (see /quality/), 1 file with errors left out'; '' when all is well."""
+    note = f", {plural(warnings, 'warning')} (see /quality/)" if warnings else ""
+    return note + (f", {plural(left_out, 'file')} with errors left out" if left_out else "")
 
 
 def markdown_bodies(portfolio: Portfolio) -> list[str]:

@@ -8,7 +8,6 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Iterator
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -30,20 +29,42 @@ def pool_context():
     return multiprocessing.get_context(method)
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building long-lived objects.
+class PausedCollector:
+    """Python's cyclic garbage collector, off while a build makes objects that stay alive.
 
-    Loading 10,000 projects allocates millions of objects that all stay alive; the collector
-    would scan them again and again for nothing.
+    Loading 10,000 projects allocates millions of objects that all live to the end of the
+    build (or of the server); the collector would walk them again and again for nothing.
+    ``keep()`` puts what is built so far out of its sight (``gc.freeze``), which also keeps
+    forked workers from touching, and so copying, those pages; ``resume()`` lets it run
+    again, for the garbage that follows (rendering makes cyclic garbage: Jinja's contexts).
+    Used as a context manager, the pause ends with the block, and what it kept is let go.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+
+    def __init__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        self._kept = False
+        gc.disable()
+
+    def keep(self, collect: bool = False) -> None:
+        """What is built so far lives on: the collector no longer walks it (``collect``: free
+        what is garbage already, first)."""
+        if collect:
+            gc.collect()
+        gc.freeze()
+        self._kept = True
+
+    def resume(self) -> None:
+        """The collector runs again (if it ran before the pause)."""
+        if self._was_enabled:
             gc.enable()
+
+    def __enter__(self) -> PausedCollector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._kept:
+            gc.unfreeze()
+        self.resume()
 
 
 class Lifeline:

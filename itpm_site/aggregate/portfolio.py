@@ -241,6 +241,13 @@ class ProjectView:
         return self.project.slip_days
 
     @property
+    def slip_class(self) -> str:
+        """'late' when the forecast end is after the committed end, 'early' when before it,
+        '' on it or without the dates: the slip's word and its CSS class."""
+        slip = self.slip_days
+        return "" if not slip else ("late" if slip > 0 else "early")
+
+    @property
     def status_key(self) -> str:
         """The RAG key: the status, or 'unknown' without one (CSS classes, filters, counts)."""
         return status_key(self.project.status)
@@ -786,10 +793,9 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
                 f"{plural(len(overdue), 'overdue milestone')}: {names}{more}",
             )
         )
-    if view.slip_days and view.slip_days > 0:
-        flags.append(
-            Flag("forecast-past-end", f"forecast end is {view.slip_days} days after the committed end")
-        )
+    if view.slip_class == "late":
+        late = plural(view.slip_days or 0, "day")
+        flags.append(Flag("forecast-past-end", f"forecast end is {late} after the committed end"))
     if view.budget and view.budget.over_budget:
         flags.append(
             Flag(
