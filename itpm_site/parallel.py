@@ -1,4 +1,5 @@
-"""How many processes to use, and how to start them on each platform."""
+"""How many processes to use and how they start, and the collector paused while a build makes
+what it keeps."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import sys
 import threading
 
 
@@ -23,10 +23,10 @@ def worker_count(requested: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def pool_context():
-    # fork is cheapest where it is safe (Linux); macOS and Windows need spawn.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return multiprocessing.get_context(method)
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How render workers start: forked, so they inherit the computed site. They run on Linux
+    only (``write.pages``), where forking is cheap and safe; elsewhere pages render in-process."""
+    return multiprocessing.get_context("fork")
 
 
 class PausedCollector:
@@ -94,7 +94,7 @@ class Lifeline:
                     break
             except InterruptedError:
                 continue
-            except OSError:  # not inherited (a spawned worker): nothing to watch
+            except OSError:  # the pipe is gone: nothing to watch
                 return
         os._exit(1)  # the parent is gone: its folders are left for the next build to clean
 

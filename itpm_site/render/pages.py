@@ -215,7 +215,7 @@ def relative_url(from_path: str, target: str) -> str:
 
 def _fmt_date(value: dt.date | None, _style: str = "") -> str:
     """The one date format of the pages, '1 Apr 2026' (ISO stays in datetime attributes and
-    exports). The style argument that themes written for older versions pass is ignored."""
+    exports). A style argument (the theme passes 'short' in places) is accepted and ignored."""
     if value is None:
         return "–"
     return f"{value.day} {charts.MONTHS[value.month - 1]} {value.year}"  # not locale-bound
