@@ -1,14 +1,25 @@
 #!/usr/bin/env python3
-"""A copy of itpm-site whose speed mechanisms can be switched off, one by one, to measure
-what each buys (bench/README.md, "What each speed mechanism buys").
+"""itpm-site's speed mechanisms switched off one by one, on the code as it is, to measure what
+each buys (bench/README.md, "What each speed mechanism buys").
 
-    python bench/mechanism_switches.py --out /tmp/mech [--pf /tmp/pf] [--sizes 1k 10k]
+    python bench/mechanism_switches.py --list
+    python bench/mechanism_switches.py build [itpm-site build options]
+    python bench/mechanism_switches.py verify ROOT [--work DIR] [-- build options]
+    python bench/mechanism_switches.py setup --out /tmp/mech [--pf /tmp/pf] [--sizes 1k 10k]
 
-Copies ``itpm_site`` and ``themes`` to OUT/src and edits the copy (never the checkout): with
-``ITPM_OFF=name[,name...]`` in the environment, each named mechanism is off; without it the
-copy builds exactly as the checkout does. Every switch leaves the output byte-identical.
-It also copies the inputs twice (OUT/pf-A-<size> for the baseline, OUT/pf-B-<size> for the
-variant: each side keeps its own ``.itpm-cache``) and writes OUT/build.sh:
+``build`` is ``itpm-site build`` (the package installed from this checkout) with each
+mechanism named in ``ITPM_OFF=name[,name...]`` switched off; without it, it is the build as
+it is. A switch replaces, in this process only, the function or class the pipeline calls for
+that mechanism (``SWITCHES``: module, name and what stands in for it); each replaced name is
+checked to exist first, so a switch whose code moved fails loudly instead of measuring
+nothing. Every switch leaves the output byte-identical: ``verify`` builds ROOT with every
+mechanism on, then with each off, twice each (a first build, then a warm one over the same
+output and cache), each variant in a cache home of its own, and compares every output file
+with the baseline's.
+
+``setup`` copies the inputs twice (OUT/pf-A-<size> for the baseline, OUT/pf-B-<size> for the
+variant: each side has its own cache folder, which is keyed by the portfolio's path) and
+writes OUT/build.sh:
 
     OUT/build.sh SIDE SIZE [build options]     # SIDE A or B, SIZE 1k or 10k
 
@@ -18,254 +29,236 @@ Time a variant against the baseline in pairs with the peer harness's timer, e.g.
     python ../shared/bench/bench_timer.py -n 5 --warmup 1 --vs "/tmp/mech/build.sh A 1k" \\
         -- env ITPM_OFF=loadcache /tmp/mech/build.sh B 1k
 
-(add ``--no-cache`` to both commands for a cold build). The edits are plain text
-substitutions on the package as it was measured: commit 0acf4df, the flat layout before the
-pipeline packages and before the removals the figures decided. Run it from a checkout of that
-commit (``git worktree add /tmp/audit 0acf4df``); on a later layout it fails loudly (a
-substitution not found).
+(add ``--no-cache`` to both commands for a cold build).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import shutil
 import stat
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-OFF = "__import__('os').environ.get('ITPM_OFF', '').split(',')"
+ENV = "ITPM_OFF"
 
-#: name: what switching it off means, and the edits (file, old text, new text).
-SWITCHES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
-    "loadpool": (
-        "load every file in the main process (no forked loading worker)",
-        [
-            (
-                "load_pool.py",
-                "        if (\n            worker_count(jobs) < 2\n",
-                f"        if (\n            'loadpool' in {OFF}\n            or worker_count(jobs) < 2\n",
-            )
-        ],
-    ),
-    "switch": (
-        "keep Python's default switch interval while the loading worker runs",
-        [
-            (
-                "load_pool.py",
-                "        sys.setswitchinterval(min(self.switch_interval, 0.0005))",
-                f"        if 'switch' not in {OFF}:\n"
-                "            sys.setswitchinterval(min(self.switch_interval, 0.0005))",
-            )
-        ],
-    ),
+
+def _keep_nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _NoPause:
+    """Stands in for ``parallel.PausedCollector``: the collector is left as it is."""
+
+    def keep(self, collect: bool = False) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoPause:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class _Forgetful(dict):
+    """A fragment store that keeps nothing: every fragment is rendered on every page."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def _without_cache(real: Callable) -> Callable:
+    """``real(root, cache)`` called without the cache folder."""
+    return lambda root, cache=None: real(root)
+
+
+def _writer_without_reuse(real: Callable) -> Callable:
+    """``SiteWriter(root, output, cache)`` with no records: a fresh staging folder each build."""
+    return lambda root, output, cache=None: real(root, output, None)
+
+
+def _history_without_cache(real: Callable) -> Callable:
+    return lambda loaded, as_of, cache_dir, current, **kw: real(loaded, as_of, None, current, **kw)
+
+
+def _environment_forgetting_fragments(real: Callable) -> Callable:
+    def make_environment(theme, site, bytecode_cache=None):
+        site.fragments = _Forgetful()
+        return real(theme, site, bytecode_cache)
+
+    return make_environment
+
+
+#: name: (what switching it off means, [(module, attribute, what replaces it given the real
+#: one)]). The modules and names are those the pipeline calls today (itpm_site/build.py and
+#: the modules it uses).
+SWITCHES: dict[str, tuple[str, list[tuple[str, str, Callable[[Any], Any]]]]] = {
     "loadcache": (
-        "parse and validate every file again (no loaded.bin)",
-        [
-            (
-                "load_pool.py",
-                "        self.store = load_cache.LoadCache(self.root / CACHE_DIR, self.root)"
-                " if cache else None",
-                "        self.store = load_cache.LoadCache(self.root / CACHE_DIR, self.root)"
-                f" if cache and 'loadcache' not in {OFF} else None",
-            )
-        ],
-    ),
-    "seal": (
-        "cache files written and read without computing or checking the keyed hash",
-        [
-            ("cache_seal.py", "_SEAL_BYTES = 32\n", f"_SEAL_BYTES = 32\n_OFF = {OFF}\n"),
-            (
-                "cache_seal.py",
-                '    """The data of a sealed ``blob``; None unless this user\'s itpm-site sealed it."""\n',
-                '    """The data of a sealed ``blob``; None unless this user\'s itpm-site sealed it."""\n'
-                "    if 'seal' in _OFF:\n"
-                "        return blob[_SEAL_BYTES:] if len(blob) >= _SEAL_BYTES else None\n",
-            ),
-            (
-                "cache_seal.py",
-                "    def write(self, data: bytes | memoryview) -> None:\n        self.mac.update(data)\n",
-                "    def write(self, data: bytes | memoryview) -> None:\n"
-                "        if 'seal' not in _OFF:\n            self.mac.update(data)\n",
-            ),
-        ],
+        "parse and validate every file again (cache/loaded.py: no loaded.bin)",
+        [("itpm_site.build", "load_portfolio", _without_cache)],
     ),
     "writereuse": (
-        "a fresh staging folder every build (no spare, no hard links, no records)",
-        [
-            (
-                "build.py",
-                "    with SiteWriter(options.root, options.output_dir,"
-                " cache_dir if cache else None) as writer:",
-                "    with SiteWriter(options.root, options.output_dir,"
-                f" cache_dir if cache and 'writereuse' not in {OFF} else None) as writer:",
-            )
-        ],
+        "a fresh staging folder every build (write/writer.py: no spare, no hard links, no records)",
+        [("itpm_site.build", "SiteWriter", _writer_without_reuse)],
     ),
     "fragments": (
-        "fragment()/fragment_each() render their body in place on every page (no cache, no marks)",
-        [
-            (
-                "render.py",
-                "        return placed(rendered_once(key, caller))",
-                f"        if 'fragments' in {OFF}:\n            return Markup(caller())\n"
-                "        return placed(rendered_once(key, caller))",
-            ),
-            (
-                "render.py",
-                '        return placed(\n            "".join(',
-                f"        if 'fragments' in {OFF}:\n"
-                "            return Markup(''.join([str(caller(item)) for item in items]))\n"
-                '        return placed(\n            "".join(',
-            ),
-        ],
+        "fragment()/fragment_each() render their body on every page (render/pages.py: no reuse)",
+        [("itpm_site.build", "make_environment", _environment_forgetting_fragments)],
     ),
     "gc": (
-        "the collector left on: no gc.disable() while loading, no gc.freeze() before forking",
-        [
-            (
-                "build.py",
-                "    gc_was_enabled = gc.isenabled()\n    gc.disable()\n",
-                f"    gc_was_enabled = gc.isenabled()\n    if 'gc' not in {OFF}:\n        gc.disable()\n",
-            ),
-            (
-                "build.py",
-                "    gc.freeze()\n    if gc_enabled:",
-                f"    if 'gc' not in {OFF}:\n        gc.freeze()\n    if gc_enabled:",
-            ),
-            (
-                "parallel.py",
-                "    was_enabled = gc.isenabled()\n    gc.disable()\n",
-                f"    was_enabled = gc.isenabled()\n    if 'gc' not in {OFF}:\n        gc.disable()\n",
-            ),
-        ],
-    ),
-    "gcthresh": (
-        "render workers keep the default young-generation threshold (700, not 7000)",
-        [
-            (
-                "render_pool.py",
-                "    gc.set_threshold(7000, *gc.get_threshold()[1:])",
-                f"    if 'gcthresh' not in {OFF}:\n        gc.set_threshold(7000, *gc.get_threshold()[1:])",
-            )
-        ],
-    ),
-    "exit": (
-        "sys.exit() at the end (the heap torn down), not os._exit()",
-        [
-            (
-                "cli.py",
-                "    os._exit(code)",
-                f"    if 'exit' in {OFF}:\n        sys.exit(code)\n    os._exit(code)",
-            )
-        ],
-    ),
-    "globals": (
-        "Jinja's own make_globals (a ChainMap per template), not the shared dict",
-        [
-            (
-                "theme.py",
-                "        return super().make_globals(d) if d else self.globals",
-                f"        if 'globals' in {OFF}:\n            return super().make_globals(d)\n"
-                "        return super().make_globals(d) if d else self.globals",
-            )
-        ],
+        "the collector left on: no pause while loading, no gc.freeze() before forking "
+        "(parallel.py PausedCollector)",
+        [("itpm_site.build", "PausedCollector", lambda real: _NoPause)],
     ),
     "mdcache": (
-        "every Markdown body rendered again (markdown.marshal neither read nor written)",
+        "every Markdown body rendered again (render/markdown.py: markdown.marshal neither read nor written)",
         [
-            (
-                "build.py",
-                "            if options.cache:\n"
-                "                load_cache(markdown, loading.root / CACHE_DIR)",
-                f"            if options.cache and 'mdcache' not in {OFF}:\n"
-                "                load_cache(markdown, loading.root / CACHE_DIR)",
-            ),
-            (
-                "build.py",
-                "    if cache:\n        save_cache(",
-                f"    if cache and 'mdcache' not in {OFF}:\n        save_cache(",
-            ),
+            ("itpm_site.build", "load_cache", lambda real: _keep_nothing),
+            ("itpm_site.build", "save_cache", lambda real: _keep_nothing),
         ],
     ),
     "bytecode": (
-        "templates compiled from source every build (no templates/ bytecode cache)",
-        [
-            (
-                "build.py",
-                '    folder = cache_dir / "templates"\n',
-                f"    folder = cache_dir / \"templates\"\n    if 'bytecode' in {OFF}:\n        return None\n",
-            )
-        ],
+        "templates compiled from source every build (cache/templates.py: no compiled templates)",
+        [("itpm_site.build", "template_cache", lambda real: _keep_nothing)],
     ),
     "renderpool": (
-        "render and write every page in the main process (no forked render workers)",
-        [
-            (
-                "render_pool.py",
-                "    return workers >= 2 and len(pages)",
-                f"    return 'renderpool' not in {OFF} and workers >= 2 and len(pages)",
-            )
-        ],
+        "render and write every page in the main process (write/pages.py: no forked render workers)",
+        [("itpm_site.write.pages", "_parallel", lambda real: lambda pages, workers: False)],
+    ),
+    "historycache": (
+        "every file version read from git again (history/versions.py: no history.bin; only in "
+        "a git repository)",
+        [("itpm_site.build", "read_history", _history_without_cache)],
     ),
 }
+
+
+def switched_off(value: str) -> list[str]:
+    """The names in an ``ITPM_OFF`` value; exits on a name that is no switch."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SWITCHES]
+    if unknown:
+        sys.exit(f"{ENV}: no such switch: {', '.join(unknown)} (see --list)")
+    return names
+
+
+def switch_off(name: str) -> None:
+    """Replace, in this process, what the pipeline calls for mechanism ``name``."""
+    for module_name, attribute, replacement in SWITCHES[name][1]:
+        module = importlib.import_module(module_name)
+        real = getattr(module, attribute, None)
+        if real is None:
+            sys.exit(f"switch {name}: {module_name}.{attribute} is not there (the code moved?)")
+        setattr(module, attribute, replacement(real))
+
+
+def build(argv: list[str]) -> None:
+    """``itpm-site build ARGV`` with the mechanisms named in ``ITPM_OFF`` switched off."""
+    for name in switched_off(os.environ.get(ENV, "")):
+        switch_off(name)
+    from itpm_site.cli import main
+
+    sys.argv = ["itpm-site", "build", *argv]
+    main()
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    from itpm_site.cache.digest import digest
+
+    return {
+        path.relative_to(folder).as_posix(): digest(path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def verify(root: Path, work: Path, options: list[str]) -> int:
+    """Build ``root`` with every mechanism on, then with each off; 1 if an output differs."""
+    shutil.rmtree(work, ignore_errors=True)
+    baseline: dict[str, dict[str, str]] = {}
+    failed = 0
+    for variant in ["", *SWITCHES]:
+        label = variant or "baseline"
+        env = dict(os.environ, **{ENV: variant, "ITPM_SITE_CACHE_DIR": str(work / "cache" / label)})
+        output = work / "out" / label
+        for run in ("first", "warm"):
+            command = [sys.executable, __file__, "build", "--root", str(root), "--output", str(output)]
+            subprocess.run([*command, "--quiet", *options], env=env, check=True)
+            tree = _tree(output)
+            if not variant:
+                baseline[run] = tree
+                continue
+            differ = sorted(
+                rel for rel in tree.keys() | baseline[run].keys() if tree.get(rel) != baseline[run].get(rel)
+            )
+            failed += bool(differ)
+            verdict = "identical" if not differ else f"DIFFERENT: {', '.join(differ[:5])}"
+            print(f"{variant:12} {run:5} {len(tree)} files, {verdict}")
+    return 1 if failed else 0
+
 
 BUILD_SH = """#!/bin/sh
 # build.sh SIDE SIZE [build options]: SIDE A (baseline) or B (variant), SIZE 1k or 10k.
 # ITPM_OFF=name,... in the environment switches mechanisms off (bench/mechanism_switches.py).
 side=$1; size=$2; shift 2
-PYTHONPATH={src} exec {python} -m itpm_site build --root {out}/pf-$side-$size \\
+exec {python} {script} build --root {out}/pf-$side-$size \\
     --output {out}/out/$side-$size --quiet --no-search -j 2 "$@"
 """
 
 
-def make_copy(out: Path) -> Path:
-    src = out / "src"
-    shutil.rmtree(src, ignore_errors=True)
-    shutil.copytree(REPO / "itpm_site", src / "itpm_site", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "themes", src / "themes")  # found beside the package in a checkout
-    for _, edits in SWITCHES.values():
-        for name, old, new in edits:
-            path = src / "itpm_site" / name
-            text = path.read_text(encoding="utf-8")
-            if text.count(old) != 1:
-                sys.exit(f"{name}: the text to switch is not there once (the code changed?):\n{old}")
-            path.write_text(text.replace(old, new), encoding="utf-8")
-    import compileall
-
-    compileall.compile_dir(src / "itpm_site", quiet=1)
-    return src
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, help="where to put the copy, its inputs and build.sh")
-    ap.add_argument(
-        "--pf", type=Path, default=Path("/tmp/pf"), help="where bench/gen_portfolio.py wrote itpm-<size>"
-    )
-    ap.add_argument("--sizes", nargs="+", default=["1k", "10k"])
-    ap.add_argument("--list", action="store_true", help="list the switches and exit")
-    args = ap.parse_args()
-    if args.list:
-        for name, (what, _) in SWITCHES.items():
-            print(f"{name:11} {what}")
-        return 0
-    if args.out is None:
-        ap.error("--out is required")
-    out = args.out.resolve()
+def setup(out: Path, pf: Path, sizes: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    src = make_copy(out)
-    for size in args.sizes:
+    for size in sizes:
         for side in "AB":
             target = out / f"pf-{side}-{size}"
             shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(args.pf / f"itpm-{size}", target)
+            shutil.copytree(pf / f"itpm-{size}", target)
     script = out / "build.sh"
-    script.write_text(BUILD_SH.format(src=src, python=sys.executable, out=out))
+    script.write_text(BUILD_SH.format(python=sys.executable, script=Path(__file__).resolve(), out=out))
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    print(f"switchable copy in {src}; run {script} A|B SIZE [--no-cache], with ITPM_OFF=name for B")
-    return 0
+    print(f"inputs in {out}; run {script} A|B SIZE [--no-cache], with {ENV}=name for B")
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["build"]:  # every other argument is the build's
+        build(sys.argv[2:])
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--list", action="store_true", help="list the switches and exit")
+    sub = ap.add_subparsers(dest="command")
+    check = sub.add_parser("verify", help="check that every switch leaves the output byte-identical")
+    check.add_argument("root", type=Path, help="the portfolio to build")
+    check.add_argument("--work", type=Path, default=Path("/tmp/mech-verify"), help="outputs and caches")
+    inputs = sub.add_parser("setup", help="copy the inputs for sides A and B and write build.sh")
+    inputs.add_argument("--out", type=Path, required=True, help="where to put the inputs and build.sh")
+    inputs.add_argument(
+        "--pf", type=Path, default=Path("/tmp/pf"), help="where bench/gen_portfolio.py wrote itpm-<size>"
+    )
+    inputs.add_argument("--sizes", nargs="+", default=["1k", "10k"])
+    argv, options = sys.argv[1:], []
+    if "--" in argv:  # what follows is the build's (verify)
+        argv, options = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
+    args = ap.parse_args(argv)
+    if args.list:
+        for name, (what, _) in SWITCHES.items():
+            print(f"{name:13} {what}")
+        return 0
+    if args.command == "verify":
+        return verify(args.root.resolve(), args.work.resolve(), options)
+    if args.command == "setup":
+        setup(args.out.resolve(), args.pf, args.sizes)
+        return 0
+    ap.print_help()
+    return 2
 
 
 if __name__ == "__main__":

@@ -1,34 +1,62 @@
-"""The pipeline: load → validate → aggregate → render → write, one stage per module."""
+"""The pipeline, stage by stage: load → aggregate → history → plan → render → outputs → write.
+
+``build_site`` is the story of ``itpm-site build``, top to bottom. ``prepare`` (aggregate,
+history, plan) and the steps that render the pages and make the files beside them are what
+``serve`` runs too, on what an edit touched. Each stage is a package of its own; this module
+only runs them in order, with the options of one build (``BuildOptions``).
+"""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
 import jinja2
 
-from itpm_site.aggregate.portfolio import Portfolio
+from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
 from itpm_site.cache.folder import cache_folder
 from itpm_site.cache.templates import template_cache
-from itpm_site.load.diagnostics import Diagnostic
+from itpm_site.history import read_history
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
-from itpm_site.outputs import search
-from itpm_site.parallel import worker_count
+from itpm_site.model.config import normalize_base_url, resolve_as_of, resolve_report_since
+from itpm_site.model.diagnostic import Diagnostic
+from itpm_site.model.text import plural
+from itpm_site.outputs import emitters, search
+from itpm_site.parallel import PausedCollector, worker_count
 from itpm_site.render.markdown import MarkdownCache, load_cache, save_cache
-from itpm_site.render.pages import (
-    PageSpec,
-    sitemap,
-)
-from itpm_site.render.site import BuildOptions, SiteBuild, TemplateProblem, prepare, template_diagnostic
+from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages, sitemap
+from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
+from itpm_site.render.theme import Theme
 from itpm_site.write.pages import render_all, write_all
 from itpm_site.write.writer import SiteWriter, forget
 
-#: Extra outputs (exports, search index): functions of the built site yielding (path, bytes).
-Emitter = Callable[["SiteBuild"], Iterable[tuple[str, bytes]]]
+
+@dataclass
+class BuildOptions:
+    root: Path
+    output: Path | None = None
+    base_url: str | None = None
+    as_of: dt.date | None = None
+    #: The last steering committee's date (``--since``; default: site.yaml, else 30 days back).
+    since: dt.date | None = None
+    keep_going: bool = False
+    jobs: int | None = None
+    search: bool = True
+    #: Keep caches between builds, in the user's cache folder (see ``cache.folder``).
+    cache: bool = True
+    #: The history pages show the working tree as "now", after HEAD (``serve``).
+    history_working_tree: bool = False
+    #: Called with (done, total) while pages are written, for a progress display.
+    progress: Callable[[int, int], None] | None = None
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output if self.output is not None else self.root / "public"
 
 
 @dataclass
@@ -44,37 +72,132 @@ class BuildResult:
         return self.output is not None
 
 
-def _emitters() -> list[Emitter]:
-    # Imported here so that a stage missing from an older theme never breaks the build.
-    from itpm_site.outputs import emitters
+def build_site(options: BuildOptions) -> BuildResult:
+    """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
+    # The collector stays off from here to forking: everything built until then lives to the
+    # end of the build, and re-enabling it in between only buys a full collection of it.
+    with PausedCollector() as collector:
+        # 1. load: every file read and validated, every problem a diagnostic.
+        cache = cache_folder(options.root) if options.cache else None
+        loaded = load_portfolio(options.root, cache)
+        result = BuildResult(loaded, list(loaded.diagnostics))
+        if loaded.errors and not options.keep_going:
+            return result
+        for entries in (loaded.projects, loaded.programs, loaded.pages):
+            for entry in entries:
+                entry.doc.release()  # diagnostics are made: less for every worker to carry
+        markdown = MarkdownCache()  # keyed by content, not by file
+        if cache is not None:
+            load_cache(markdown, cache)
+        # 2. aggregate, 3. history, 4. plan.
+        site = prepare(options, loaded, markdown, template_cache(cache) if cache else None)
+        result.site = site
+        # Done once here rather than in every forked render worker.
+        site.portfolio.precompute()
+        site.theme.preload(site.env)
+        # What is built so far lives to the end; rendering makes garbage of its own.
+        collector.keep()
+        collector.resume()
+        # 5. render, 6. outputs, 7. write.
+        if not write_site(options, site, cache, result):
+            return result
+        if cache is not None:
+            save_cache(markdown, cache, markdown_bodies(site.portfolio), site.portfolio.config.allow_html)
+        return result
 
-    return emitters.ALL
+
+def prepare(
+    options: BuildOptions,
+    loaded: LoadResult | None = None,
+    markdown: MarkdownCache | None = None,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+) -> SiteBuild:
+    """Everything up to rendering: the rollups, the history, the theme and the pages planned
+    (``loaded``: the portfolio loaded already; else it is loaded now)."""
+    loaded = loaded or load_portfolio(options.root)
+    config = loaded.config
+    as_of = resolve_as_of(options.as_of, config, dict(os.environ))
+    # 2. aggregate: the portfolio with its rollups.
+    portfolio = build_portfolio(loaded, as_of)
+    # 3. history: the portfolio over the git history (None outside a repository).
+    history = read_history(
+        loaded,
+        as_of,
+        cache_folder(loaded.root) if options.cache else None,
+        frozenset(p.slug for p in portfolio.projects),
+        working_tree=options.history_working_tree,
+    )
+    # 4. plan: the theme's templates and every page, with what it shows.
+    base_url = normalize_base_url(options.base_url) if options.base_url else config.base_url
+    theme = Theme.resolve(loaded.root, config.theme)
+    markdown = markdown or MarkdownCache()
+    context = SiteContext(portfolio, base_url, markdown, search=options.search, history=history)
+    env = make_environment(theme, context, bytecode_cache)
+    pages = plan_pages(portfolio, history, *resolve_report_since(options.since, config, as_of))
+    return SiteBuild(loaded, portfolio, pages, env, theme, base_url, markdown, history, options.search)
 
 
-def page_files(site: SiteBuild, pages: Sequence[PageSpec]) -> Iterator[tuple[str, bytes]]:
-    """The given pages of the site (``serve`` re-renders only some); a template that fails
-    raises TemplateProblem."""
-    try:
-        yield from render_all(
-            site.env, pages, site.markdown, worker_count(site.options.jobs), len(site.portfolio.projects)
-        )
-    except jinja2.TemplateError as exc:
-        raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
+def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, result: BuildResult) -> bool:
+    """Render every page straight into the writer's staging folder (on every core), the
+    files beside them meanwhile, and swap the folder in whole; False (the diagnostic added
+    to ``result``, the output as it was) if a template fails."""
+    total = len(site.pages)
+    if cache is None:  # this build's files are not recorded: nothing of it may be reused
+        forget(cache_folder(site.loaded.root, create=False), options.output_dir)
+    with SiteWriter(options.root, options.output_dir, cache) as writer:
+        # The search index is built in a thread while the pages render.
+        index = search.BackgroundIndex(site) if site.search else None
+        try:
+
+            def meanwhile() -> None:  # runs once the render workers are forked
+                if index:
+                    index.start()
+                exports = emitted_files(site, skip=frozenset({search.emit_search}))
+                for rel, data in chain(support_files(site), exports):
+                    writer.write(rel, data)
+
+            for _ in _rendered_into(writer, site, options.jobs, meanwhile):
+                if options.progress:
+                    options.progress(writer.count, total)
+            for rel, data in index.files() if index else ():
+                writer.write(rel, data)
+        except TemplateProblem as problem:
+            writer.abort()
+            result.diagnostics.append(problem.diagnostic)
+            return False
+        finally:
+            if index:
+                index.cancel()  # no-op once the index is written
+        writer.commit()
+    result.written = writer.count
+    result.output = options.output_dir
+    return True
 
 
-def write_pages(
-    site: SiteBuild, writer: SiteWriter, meanwhile: Callable[[], None] | None = None
+def _rendered_into(
+    writer: SiteWriter, site: SiteBuild, jobs: int | None, meanwhile: Callable[[], None]
 ) -> Iterator[str]:
-    """Render every page straight into the writer's staging folder (on every core)."""
+    """5. render: every page, written by the render workers into the writer's staging folder."""
     try:
         yield from write_all(
             site.env,
             site.pages,
             site.markdown,
-            worker_count(site.options.jobs),
+            worker_count(jobs),
             len(site.portfolio.projects),
             writer,
             meanwhile,
+        )
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
+
+
+def page_files(site: SiteBuild, pages: Sequence[PageSpec], jobs: int | None) -> Iterator[tuple[str, bytes]]:
+    """5. render: the given pages of the site as bytes (``serve`` re-renders only some); a
+    template that fails raises TemplateProblem."""
+    try:
+        yield from render_all(
+            site.env, pages, site.markdown, worker_count(jobs), len(site.portfolio.projects)
         )
     except jinja2.TemplateError as exc:
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None
@@ -87,93 +210,21 @@ def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         yield f"static/{rel}", path.read_bytes()
 
 
-def emitted_files(site: SiteBuild, skip: frozenset[Emitter] = frozenset()) -> Iterator[tuple[str, bytes]]:
-    """The emitters' outputs: exports and the search index (``skip``: those whose work is
+def emitted_files(
+    site: SiteBuild, skip: frozenset[emitters.Emitter] = frozenset()
+) -> Iterator[tuple[str, bytes]]:
+    """6. outputs: exports, the search index and the feeds (``skip``: those whose work is
     done another way, as ``build`` does the index beside the render workers)."""
-    for emit in _emitters():
+    for emit in emitters.ALL:
         if emit not in skip:
             yield from emit(site)
 
 
-def build_site(options: BuildOptions) -> BuildResult:
-    """Load, validate and — unless there are errors (and no --keep-going) — write the site."""
-    # The collector stays off from here to forking: everything built until then lives to the
-    # end of the build, and re-enabling it in between only buys a full collection of it.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        cache = cache_folder(options.root) if options.cache else None
-        loaded = load_portfolio(options.root, cache)
-        result = BuildResult(loaded, list(loaded.diagnostics))
-        if loaded.errors and not options.keep_going:
-            return result
-        for entries in (loaded.projects, loaded.programs, loaded.pages):
-            for entry in entries:
-                entry.doc.release()  # diagnostics are made: less for every worker to carry
-        # The cache is keyed by content, not by file.
-        markdown = MarkdownCache()
-        if cache is not None:
-            load_cache(markdown, cache)
-        return _write_site(options, loaded, result, markdown, cache, gc_was_enabled)
-    finally:
-        gc.unfreeze()
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _write_site(
-    options: BuildOptions,
-    loaded: LoadResult,
-    result: BuildResult,
-    markdown: MarkdownCache,
-    cache: Path | None,
-    gc_enabled: bool = True,
-) -> BuildResult:
-    site = prepare(options, loaded, markdown, template_cache(cache) if cache else None)
-    # Done once here rather than in every forked render worker.
-    site.portfolio.precompute()
-    site.theme.preload(site.env)
-    # What is built so far lives to the end: out of the collector's sight from now on (which
-    # also keeps forked workers from touching, and so copying, its pages). Rendering makes
-    # cyclic garbage (Jinja's contexts), so the collector runs again from here, in the
-    # workers too.
-    gc.freeze()
-    if gc_enabled:
-        gc.enable()
-    result.site = site
-    total = len(site.pages)
-    if cache is None:  # this build's files are not recorded: nothing of it may be reused
-        forget(cache_folder(loaded.root, create=False), options.output_dir)
-    with SiteWriter(options.root, options.output_dir, cache) as writer:
-        # The search index is built in a thread while the pages render.
-        index = search.BackgroundIndex(site) if options.search else None
-        try:
-
-            def meanwhile() -> None:  # runs once the render workers are forked
-                if index:
-                    index.start()
-                exports = emitted_files(site, skip=frozenset({search.emit_search}))
-                for rel, data in chain(support_files(site), exports):
-                    writer.write(rel, data)
-
-            for _ in write_pages(site, writer, meanwhile):
-                if options.progress:
-                    options.progress(writer.count, total)
-            for rel, data in index.files() if index else ():
-                writer.write(rel, data)
-        except TemplateProblem as problem:
-            writer.abort()
-            result.diagnostics.append(problem.diagnostic)
-            return result
-        finally:
-            if index:
-                index.cancel()  # no-op once the index is written
-        writer.commit()
-    if cache is not None:
-        save_cache(markdown, cache, markdown_bodies(site.portfolio), site.portfolio.config.allow_html)
-    result.written = writer.count
-    result.output = options.output_dir
-    return result
+def summary_note(warnings: int, left_out: int = 0) -> str:
+    """What the line that sums up a build (``build``, ``serve``) says after its counts:
+    ', 2 warnings (see /quality/), 1 file with errors left out'; '' when all is well."""
+    note = f", {plural(warnings, 'warning')} (see /quality/)" if warnings else ""
+    return note + (f", {plural(left_out, 'file')} with errors left out" if left_out else "")
 
 
 def markdown_bodies(portfolio: Portfolio) -> list[str]:

@@ -1,4 +1,5 @@
-"""How many processes to use, and how to start them on each platform."""
+"""How many processes to use and how they start, and the collector paused while a build makes
+what it keeps."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import sys
 import threading
-from collections.abc import Iterator
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -24,26 +23,48 @@ def worker_count(requested: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def pool_context():
-    # fork is cheapest where it is safe (Linux); macOS and Windows need spawn.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return multiprocessing.get_context(method)
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How render workers start: forked, so they inherit the computed site. They run on Linux
+    only (``write.pages``), where forking is cheap and safe; elsewhere pages render in-process."""
+    return multiprocessing.get_context("fork")
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building long-lived objects.
+class PausedCollector:
+    """Python's cyclic garbage collector, off while a build makes objects that stay alive.
 
-    Loading 10,000 projects allocates millions of objects that all stay alive; the collector
-    would scan them again and again for nothing.
+    Loading 10,000 projects allocates millions of objects that all live to the end of the
+    build (or of the server); the collector would walk them again and again for nothing.
+    ``keep()`` puts what is built so far out of its sight (``gc.freeze``), which also keeps
+    forked workers from touching, and so copying, those pages; ``resume()`` lets it run
+    again, for the garbage that follows (rendering makes cyclic garbage: Jinja's contexts).
+    Used as a context manager, the pause ends with the block, and what it kept is let go.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+
+    def __init__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        self._kept = False
+        gc.disable()
+
+    def keep(self, collect: bool = False) -> None:
+        """What is built so far lives on: the collector no longer walks it (``collect``: free
+        what is garbage already, first)."""
+        if collect:
+            gc.collect()
+        gc.freeze()
+        self._kept = True
+
+    def resume(self) -> None:
+        """The collector runs again (if it ran before the pause)."""
+        if self._was_enabled:
             gc.enable()
+
+    def __enter__(self) -> PausedCollector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._kept:
+            gc.unfreeze()
+        self.resume()
 
 
 class Lifeline:
@@ -73,7 +94,7 @@ class Lifeline:
                     break
             except InterruptedError:
                 continue
-            except OSError:  # not inherited (a spawned worker): nothing to watch
+            except OSError:  # the pipe is gone: nothing to watch
                 return
         os._exit(1)  # the parent is gone: its folders are left for the next build to clean
 

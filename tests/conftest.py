@@ -66,8 +66,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from history_repo import demo_repository
 
-    from itpm_site.build import build_site
-    from itpm_site.render.site import BuildOptions
+    from itpm_site.build import BuildOptions, build_site
 
     # Built from a copy with a fixed git history: the history pages (checked like every other
     # page) must not depend on this repository's own commits.

@@ -150,3 +150,22 @@ def test_the_checks_catch_what_they_are_for() -> None:
     finally:
         GRAPH.clear()
         GRAPH.update(saved)
+
+
+def _documented_layers() -> list[tuple[str, ...]]:
+    """The layers as docs/architecture.md lists them: the first cell of each row of its
+    layer table, each file or folder named there as a module."""
+    doc = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = doc.split("| layer | what it owns |", 1)[1].split("\n\n", 1)[0]
+    layers = []
+    for row in table.splitlines()[2:]:
+        names = row.split("|")[1].replace("`", "").split(",")
+        modules = []
+        for name in (n.strip().removesuffix("/").removesuffix(".py") for n in names):
+            modules.append("itpm_site" if name == "__init__" else f"itpm_site.{name}")
+        layers.append(tuple(modules))
+    return layers
+
+
+def test_the_architecture_page_lists_the_layers_as_they_are() -> None:
+    assert _documented_layers() == LAYERS

@@ -16,9 +16,8 @@ from click.testing import CliRunner
 from goldenfiles import check_golden
 from sitetools import Page, parse, resolve_link
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
-from itpm_site.render.site import BuildOptions
 from itpm_site.write.writer import MARKER
 
 AS_OF = dt.date(2026, 11, 20)

@@ -16,13 +16,12 @@ import jinja2
 import pytest
 from jinja2.bccache import Bucket
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cache import folder as cache_folder
 from itpm_site.cache import loaded as load_cache
 from itpm_site.cache.templates import template_cache
 from itpm_site.history.versions import CACHE_FILE as HISTORY_FILE
 from itpm_site.render.markdown import _CACHE_FILE, _cache_version, content_key
-from itpm_site.render.site import BuildOptions
 from itpm_site.render.theme import default_theme_dir
 from itpm_site.write.writer import OUTPUT_RECORD, SPARE_MARKER, SPARE_RECORD, spare_path
 

@@ -14,12 +14,11 @@ import pytest
 from click.testing import CliRunner
 from pydantic import TypeAdapter, ValidationError
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.fields import MAX_DATE, MIN_DATE, IsoDate, date_out_of_range
 from itpm_site.render.charts import months_between, next_month
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -20,8 +20,6 @@ from goldenfiles import check_golden
 from itpm_site.cli import cli
 from itpm_site.load.diagnostics import (
     JSON_FORMAT_VERSION,
-    Diagnostic,
-    Severity,
     Summary,
     format_github,
     format_human,
@@ -30,6 +28,7 @@ from itpm_site.load.diagnostics import (
     use_color,
 )
 from itpm_site.load.portfolio import load_portfolio
+from itpm_site.model.diagnostic import Diagnostic, Severity
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -9,9 +9,8 @@ import pytest
 from pydantic import ValidationError
 from sitetools import parse
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.model.config import SiteConfig
-from itpm_site.render.site import BuildOptions
 
 SOURCE = "content/projects/crm.md"
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from portfolios import valid_projects
 
 from itpm_site.cli import cli
-from itpm_site.write import pages as render_pool
+from itpm_site.write import pages as write_pages
 from itpm_site.write import writer as write
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -85,8 +85,8 @@ def test_a_full_disk_in_the_render_workers(tmp_path, write_portfolio, monkeypatc
     assert build(root, "--jobs", "2").exit_code == 0
     before = snapshot(root / "public")
     (root / "site.yaml").write_text("title: After\nas_of: 2026-11-20\n", encoding="utf-8")
-    monkeypatch.setattr(render_pool, "store", no_space)  # forked workers inherit it
-    assert len(before) > render_pool.MIN_PAGES_FOR_WORKERS  # so rendering is parallel
+    monkeypatch.setattr(write_pages, "store", no_space)  # forked workers inherit it
+    assert len(before) > write_pages.MIN_PAGES_FOR_WORKERS  # so rendering is parallel
     result = build(root, "--jobs", "2")
     assert_one_line_naming(result, (root / "public").resolve(), "No space left on device")
     assert snapshot(root / "public") == before

@@ -13,7 +13,7 @@ import icalendar
 import jsonschema
 import pytest
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site, prepare
 from itpm_site.model.schema import json_schema
 from itpm_site.outputs.exports import (
     MILESTONE_COLUMNS,
@@ -25,7 +25,6 @@ from itpm_site.outputs.exports import (
     portfolio_schema,
 )
 from itpm_site.render.pages import PageSpec, rendering
-from itpm_site.render.site import BuildOptions, prepare
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -14,9 +14,8 @@ import pytest
 from click.testing import CliRunner
 from history_repo import git
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -25,11 +25,10 @@ from history_repo import PHASES, git, make_history_repo
 from sitetools import Page
 
 import itpm_site.history as history_module
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.history import read_history
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.outputs.feeds import atom_feed, history_json
-from itpm_site.render.site import BuildOptions
 
 AS_OF = dt.date(2026, 12, 15)
 HISTORY_PAGES = ("changes/index.html", "trends/index.html", "history.json", "changes.xml")

@@ -18,15 +18,10 @@ from click.testing import CliRunner
 
 from itpm_site.cli import cli
 from itpm_site.load import frontmatter
-from itpm_site.load.diagnostics import (
-    Diagnostic,
-    Severity,
-    Summary,
-    format_github,
-    format_human,
-)
+from itpm_site.load.diagnostics import Summary, format_github, format_human
 from itpm_site.load.diagnostics import format_json as diagnostics_json
 from itpm_site.load.portfolio import load_portfolio
+from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.model.slugs import MAX_LENGTH, WINDOWS_RESERVED, slugify
 from itpm_site.render.markdown import render_markdown
 

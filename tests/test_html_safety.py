@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
-from itpm_site.load.diagnostics import Diagnostic, Severity, Summary, format_github, format_human
+from itpm_site.load.diagnostics import Summary, format_github, format_human
 from itpm_site.load.diagnostics import format_json as diagnostics_json
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.config import check_base_url
+from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.render.markdown import render_markdown
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -24,8 +24,7 @@ from servetools import (
     worker_start,  # noqa: F401 - an autouse fixture, for this module
 )
 
-from itpm_site.build import build_site
-from itpm_site.render.site import BuildOptions
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.render.theme import default_theme_dir
 from itpm_site.serve.incremental import IncrementalBuilder, pages_to_render
 

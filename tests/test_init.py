@@ -19,12 +19,11 @@ import yaml
 from click.testing import CliRunner
 
 from itpm_site import __version__
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
 from itpm_site.commands import init as init_command
 from itpm_site.commands.init_templates import COMMENT_MARKER
 from itpm_site.commands.install_source import InstallLine
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

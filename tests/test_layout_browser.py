@@ -112,8 +112,7 @@ def unconverted_url(tmp_path_factory):
 
     from conftest import DEMO_AS_OF, DEMO_ROOT
 
-    from itpm_site.build import build_site
-    from itpm_site.render.site import BuildOptions
+    from itpm_site.build import BuildOptions, build_site
 
     root = tmp_path_factory.mktemp("unconverted") / "portfolio"
     shutil.copytree(DEMO_ROOT / "content", root / "content")

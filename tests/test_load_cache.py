@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from portfolios import numbered_projects
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cache import loaded as load_cache
 from itpm_site.cache.folder import AtomicWriter, cache_folder
 from itpm_site.load import portfolio as loading
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

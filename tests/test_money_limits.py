@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model.amounts import MAX_DIGITS, parse_amount
 from itpm_site.model.money import (
@@ -30,7 +30,6 @@ from itpm_site.model.money import (
     rollup,
     whole,
 )
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

@@ -20,6 +20,8 @@ RESTATED = {
     "a group URL assembled from its folder": re.compile(rf"'(?:{FOLDERS})/'\s*[~|]"),
     "a RAG order or list": re.compile(r"'red'\s*:|\['green',\s*'amber'"),
     "a plural spelt out": re.compile(r"'(\w+)' if [^%}]*== ?1 else '\1s'"),
+    "a slip's direction (late, early)": re.compile(r"slip_days\s*[<>]"),
+    "a state's label": re.compile(r"state\.value\s*\|\s*(?:replace|capitalize)"),
 }
 
 
@@ -33,3 +35,23 @@ def test_the_default_theme_does_not_restate(name) -> None:
         if pattern.search(line)
     ]
     assert TEMPLATES.is_dir() and not found, found
+
+
+PACKAGE = Path(itpm_site.__file__).parent
+#: Mechanisms of the package that have one home: (what, the pattern, the module that owns it).
+ONE_HOME = [
+    ("the content digest", re.compile(r"\bblake2b\("), "cache/digest.py"),
+    ("the collector's pause", re.compile(r"\bgc\.(?:disable|enable|freeze|unfreeze)\("), "parallel.py"),
+]
+
+
+@pytest.mark.parametrize(("what", "pattern", "home"), ONE_HOME, ids=[w for w, _, _ in ONE_HOME])
+def test_the_package_keeps_each_mechanism_in_one_module(what, pattern, home) -> None:
+    found = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{n}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).as_posix() != home
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not found, f"{what} outside {home}: {found}"

@@ -12,9 +12,8 @@ import yaml
 from history_repo import git
 from sitetools import parse
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.render.report import css_string, first_section, paragraphs_within
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 

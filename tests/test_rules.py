@@ -1624,8 +1624,9 @@ def test_a_did_you_mean_is_kept_as_data_beside_the_message(tmp_path, write_portf
 
 
 def test_the_misspelt_required_key_merge_reads_the_suggestion_not_the_message():
-    from itpm_site.load.diagnostics import Collector, Diagnostic, Severity
+    from itpm_site.load.diagnostics import Collector
     from itpm_site.load.loader import _merge_misspelled_required
+    from itpm_site.model.diagnostic import Diagnostic, Severity
 
     out = Collector()
     out.items += [

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from itpm_site.aggregate.portfolio import build_portfolio
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.outputs import search, search_index
 from itpm_site.render.facets import facets
 from itpm_site.render.markdown import render_markdown
-from itpm_site.render.site import BuildOptions
 
 pytestmark = pytest.mark.usefixtures("plain_env")
 
@@ -601,7 +600,7 @@ def test_the_emitter_indexes_only_the_records_that_changed(
 ) -> None:
     """The emitter indexes only the records the same process has not indexed before (serve
     rebuilds in-process where it cannot fork)."""
-    from itpm_site.render.site import prepare
+    from itpm_site.build import prepare
 
     indexed: list[str] = []
     real = search.index_record

@@ -98,8 +98,7 @@ PORTFOLIO = dict(
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from itpm_site.build import build_site
-    from itpm_site.render.site import BuildOptions
+    from itpm_site.build import BuildOptions, build_site
 
     root = tmp_path_factory.mktemp("search-fixture")
     for rel, text in PORTFOLIO.items():

@@ -76,8 +76,7 @@ def test_the_test_set_covers_every_kind_on_both_sites() -> None:
 
 
 def built(root: Path, files: dict[str, str]) -> Path:
-    from itpm_site.build import build_site
-    from itpm_site.render.site import BuildOptions
+    from itpm_site.build import BuildOptions, build_site
 
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from servetools import (
     wait_for,
 )
 
-from itpm_site.render.site import BuildOptions
+from itpm_site.build import BuildOptions
 from itpm_site.serve.session import ServeSession
 
 pytestmark = pytest.mark.browser

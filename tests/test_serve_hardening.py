@@ -17,7 +17,7 @@ from servetools import (
 )
 from test_serve import AS_OF, portfolio_files, project, save
 
-from itpm_site.render.site import BuildOptions
+from itpm_site.build import BuildOptions
 from itpm_site.serve import session as serve_session
 from itpm_site.serve.server import host_name, is_local_host
 from itpm_site.serve.session import ServeSession

@@ -47,6 +47,22 @@ def test_slip_rule(dates: dict[str, str], slip: int | None) -> None:
     assert _project(**dates).slip_days == slip
 
 
+@pytest.mark.parametrize(
+    ("dates", "word"),
+    [
+        ({"end": "2026-06-01", "forecast_end": "2026-06-15"}, "late"),
+        ({"end": "2026-06-01", "forecast_end": "2026-05-01"}, "early"),
+        ({"end": "2026-06-01"}, ""),
+        ({"forecast_end": "2026-06-15"}, ""),
+    ],
+)
+def test_the_view_says_late_or_early_from_the_same_rule(dates: dict[str, str], word: str) -> None:
+    """Templates and flags read ``slip_class`` instead of comparing the slip themselves."""
+    from itpm_site.aggregate.portfolio import ProjectView
+
+    assert ProjectView("p", _project(**dates), "p.md", "", 1).slip_class == word
+
+
 def test_the_portfolio_and_the_diff_take_the_projects_slip(write_portfolio, tmp_path: Path) -> None:
     files = {
         "site.yaml": "title: T\ncurrency: USD\n",

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from test_build import TINY
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site
 from itpm_site.cache.folder import cache_folder
-from itpm_site.render.site import BuildOptions
 from itpm_site.write.writer import OUTPUT_RECORD, SPARE_MARKER, SPARE_RECORD, spare_path
 
 AS_OF = dt.date(2026, 3, 1)

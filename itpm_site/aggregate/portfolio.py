@@ -14,10 +14,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
 from itpm_site.model.config import Category, SiteConfig
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.groups import GroupKind, TagRef, page_url, project_url
 from itpm_site.model.money import (
     Figures,
@@ -239,6 +239,13 @@ class ProjectView:
     @property
     def slip_days(self) -> int | None:
         return self.project.slip_days
+
+    @property
+    def slip_class(self) -> str:
+        """'late' when the forecast end is after the committed end, 'early' when before it,
+        '' on it or without the dates: the slip's word and its CSS class."""
+        slip = self.slip_days
+        return "" if not slip else ("late" if slip > 0 else "early")
 
     @property
     def status_key(self) -> str:
@@ -786,10 +793,9 @@ def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
                 f"{plural(len(overdue), 'overdue milestone')}: {names}{more}",
             )
         )
-    if view.slip_days and view.slip_days > 0:
-        flags.append(
-            Flag("forecast-past-end", f"forecast end is {view.slip_days} days after the committed end")
-        )
+    if view.slip_class == "late":
+        late = plural(view.slip_days or 0, "day")
+        flags.append(Flag("forecast-past-end", f"forecast end is {late} after the committed end"))
     if view.budget and view.budget.over_budget:
         flags.append(
             Flag(

@@ -17,7 +17,6 @@ longer sits beside its portfolio and is not deleted with it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import platformdirs
+
+from itpm_site.cache.digest import digest
 
 APP = "itpm-site"
 #: A portfolio's cache folder that no build used for this long is removed.
@@ -57,7 +58,7 @@ def cache_home() -> Path | None:
 
 def folder_name(root: Path) -> str:
     """The name of ``root``'s cache folder: a digest of its resolved path."""
-    return hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=16).hexdigest()
+    return digest(str(root.resolve()).encode("utf-8"))
 
 
 def is_real_folder(path: Path) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from itpm_site.build import build_site
+from itpm_site.build import BuildOptions, build_site, summary_note
 from itpm_site.commands.common import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -28,7 +28,6 @@ from itpm_site.commands.common import (
 from itpm_site.load.diagnostics import visible
 from itpm_site.load.loader import PortfolioNotFound
 from itpm_site.model.text import plural
-from itpm_site.render.site import BuildOptions
 from itpm_site.write.writer import OutputError
 
 #: Lines of history warnings printed; a count stands for the rest.
@@ -151,14 +150,9 @@ def build(
             more = len(history.warnings) - len(shown_history)
             click.echo(f"itpm-site: warning: history: {more} more like these", err=True)
     if not quiet:
-        portfolio = site.portfolio
-        warnings = len(result.loaded.warnings)
-        extra = f", {plural(warnings, 'warning')} (see /quality/)" if warnings else ""
-        skipped = (
-            f", {len(result.loaded.rejected)} file(s) with errors left out" if result.loaded.rejected else ""
-        )
+        note = summary_note(len(result.loaded.warnings), len(result.loaded.rejected))
         click.echo(
-            f"built {plural(len(portfolio.projects), 'project')}, {result.written} files into "
-            f"{result.output} in {time.monotonic() - started:.1f} s{extra}{skipped}"
+            f"built {plural(len(site.portfolio.projects), 'project')}, {result.written} files into "
+            f"{result.output} in {time.monotonic() - started:.1f} s{note}"
         )
     raise SystemExit(EXIT_OK)

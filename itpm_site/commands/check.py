@@ -17,7 +17,7 @@ from itpm_site.commands.common import (
 )
 from itpm_site.load.loader import PortfolioNotFound
 from itpm_site.load.portfolio import load_portfolio
-from itpm_site.parallel import paused_gc
+from itpm_site.parallel import PausedCollector
 
 
 @click.command()
@@ -28,7 +28,7 @@ from itpm_site.parallel import paused_gc
 def check(root: Path, fmt: str, strict: bool, quiet: bool, verbose: bool) -> None:
     """Check every file of the portfolio and report every problem (exit 1 on errors)."""
     try:
-        with paused_gc():
+        with PausedCollector():
             result = load_portfolio(root)
     except PortfolioNotFound as exc:
         usage_error(str(exc))

@@ -9,14 +9,8 @@ from typing import NoReturn
 
 import click
 
-from itpm_site.load.diagnostics import (
-    Diagnostic,
-    Summary,
-    format_github,
-    format_human,
-    format_json,
-    use_color,
-)
+from itpm_site.load.diagnostics import Summary, format_github, format_human, format_json, use_color
+from itpm_site.model.diagnostic import Diagnostic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 

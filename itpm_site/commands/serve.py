@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from itpm_site.build import BuildOptions
 from itpm_site.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -23,7 +24,6 @@ from itpm_site.commands.common import (
     verbosity_options,
 )
 from itpm_site.load.diagnostics import use_color
-from itpm_site.render.site import BuildOptions
 
 
 def _port(ctx, param, value: str) -> int | None:

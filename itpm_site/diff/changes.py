@@ -16,8 +16,8 @@ from enum import StrEnum
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from itpm_site.diff.impact import Impact, portfolio_impact
-from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.money import eac, percent, project_figures
 from itpm_site.model.project import Milestone, Project, Risk
 from itpm_site.model.vocab import Phase, Status

@@ -9,7 +9,7 @@ from typing import Any
 from itpm_site.diff.changes import PortfolioDiff, ProjectChange, RiskState, Snapshot
 from itpm_site.diff.impact import Impact
 from itpm_site.load.diagnostics import valid_utf8_json
-from itpm_site.model.money import eac
+from itpm_site.model.money import amount_text, eac, percent_number
 from itpm_site.model.project import Milestone
 
 #: The version of the JSON shape (``--format json``); bumped on incompatible changes only.
@@ -23,14 +23,10 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return amount_text(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
-
-
-def _pct(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
 
 
 def _project_facts(change: ProjectChange) -> dict[str, Any]:
@@ -121,7 +117,7 @@ def project_json(change: ProjectChange) -> dict[str, Any]:
                 "old": _plain(b.old),
                 "new": _plain(b.new),
                 "delta": _plain(b.delta),
-                "percent": _pct(b.percent),
+                "percent": percent_number(b.percent),
             }
             for b in change.budget
         ],
@@ -164,8 +160,8 @@ def impact_json(impact: Impact) -> dict[str, Any]:
         "lines": [
             {
                 "currency": line.currency,
-                "planned": format(line.planned, "f"),
-                "eac": format(line.eac, "f"),
+                "planned": amount_text(line.planned),
+                "eac": amount_text(line.eac),
                 "converted_from": list(line.converted_from),
             }
             for line in impact.lines

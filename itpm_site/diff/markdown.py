@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal
 from typing import Any
 
 import jinja2
 
 from itpm_site.diff.changes import ChangeKind, PortfolioDiff
 from itpm_site.model.money import format_amount, format_percent
-from itpm_site.model.text import plural
+from itpm_site.model.text import plural, signed_days
 from itpm_site.model.vocab import Status
 
 #: Errors listed per side in the Markdown report; the rest are counted.
@@ -42,20 +41,6 @@ def code(text: str) -> str:
 
 def _status(status: Status | None) -> str:
     return f"{STATUS_ICON[status]} {status.value if status else 'none'}"
-
-
-def _money(amount: Decimal | None, currency: str) -> str:
-    return "–" if amount is None else format_amount(amount, currency)
-
-
-def _signed(amount: Decimal, currency: str) -> str:
-    return ("+" if amount > 0 else "") + format_amount(amount, currency)
-
-
-def _days(n: int | None) -> str:
-    if n is None:
-        return "–"
-    return f"{'+' if n > 0 else ''}{n} day{'' if abs(n) == 1 else 's'}"
 
 
 def _date(value: Any) -> str:
@@ -88,9 +73,9 @@ def _report() -> Any:
         md=md,
         code=code,
         status=_status,
-        money=_money,
-        signed=_signed,
-        days=_days,
+        money=format_amount,
+        signed=functools.partial(format_amount, signed=True),
+        days=signed_days,
         date=_date,
         value=_value,
         plural=plural,

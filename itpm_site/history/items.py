@@ -17,7 +17,7 @@ from itpm_site.diff.changes import ChangeKind, ProjectChange
 from itpm_site.history.commits import Commit
 from itpm_site.history.figures import estimate_at_completion
 from itpm_site.model.money import format_amount
-from itpm_site.model.text import plural_word
+from itpm_site.model.text import signed_days
 
 #: The kinds of change, in the order the changes page shows them, with their headings.
 KINDS = {
@@ -51,14 +51,6 @@ class ChangeItem:
     @property
     def date(self) -> dt.date:
         return self.time.date()
-
-
-def _signed(amount: Decimal, currency: str) -> str:
-    return ("+" if amount > 0 else "") + format_amount(amount, currency)
-
-
-def _days(n: int) -> str:
-    return f"{'+' if n > 0 else ''}{n} {plural_word(abs(n), 'day')}"
 
 
 class EacDelta(NamedTuple):
@@ -119,7 +111,7 @@ def _changed(c: ProjectChange) -> list[tuple[str, str] | tuple[str, str, str]]:
             continue
         old = format_amount(b.old, b.old_currency) if b.old is not None else "none"
         new = format_amount(b.new, b.currency) if b.new is not None else "none"
-        delta = f" ({_signed(b.delta, b.currency)})" if b.delta is not None else ""
+        delta = f" ({format_amount(b.delta, b.currency, signed=True)})" if b.delta is not None else ""
         moves.append(f"{_BUDGET_WORDS[b.field]} {old} → {new}{delta}")
     if moves:
         out.append(("budget", "; ".join(moves)))
@@ -127,7 +119,7 @@ def _changed(c: ProjectChange) -> list[tuple[str, str] | tuple[str, str, str]]:
         if d.field == "start":
             continue
         name = "end date" if d.field == "end" else "forecast end"
-        moved = f" ({_days(d.days)})" if d.days else ""
+        moved = f" ({signed_days(d.days)})" if d.days else ""
         out.append(("schedule", f"{name} {_iso(d.old)} → {_iso(d.new)}{moved}"))
     for m in c.milestones:
         if m.change == "moved" and m.days and m.old and m.new:
@@ -135,7 +127,7 @@ def _changed(c: ProjectChange) -> list[tuple[str, str] | tuple[str, str, str]]:
                 (
                     "schedule",
                     f"milestone “{m.name}” moved {m.old.date.isoformat()} → "
-                    f"{m.new.date.isoformat()} ({_days(m.days)})",
+                    f"{m.new.date.isoformat()} ({signed_days(m.days)})",
                     "moved",
                 )
             )

@@ -10,13 +10,13 @@ new commit loads only the files that commit changed.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from itpm_site.cache.digest import digest
 from itpm_site.cache.folder import read_file, write_file
 from itpm_site.cache.loaded import fingerprint
 from itpm_site.load.diagnostics import Collector
@@ -65,8 +65,8 @@ class Version:
 
 def version_of(entry: Entry[Project]) -> Version:
     """What history keeps of a loaded project file."""
-    body = hashlib.blake2b(entry.doc.body.strip().encode("utf-8"), digest_size=16)
-    return Version(entry.slug, entry.model, VersionDoc(entry.rel, body.hexdigest()))
+    body = digest(entry.doc.body.strip().encode("utf-8"))
+    return Version(entry.slug, entry.model, VersionDoc(entry.rel, body))
 
 
 class Versions(Protocol):

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
-from itpm_site.load.diagnostics import Severity
 from itpm_site.load.frontmatter import Span
+from itpm_site.model.diagnostic import Severity
 from itpm_site.model.groups import GroupKind, page_url, project_url
 
 if TYPE_CHECKING:

@@ -1,7 +1,6 @@
-"""Diagnostics: every problem found in the content, as data, plus the formats that show them.
-
-A diagnostic is created where a problem is found and formatted only at the edge (terminal,
-GitHub annotation, JSON, browser overlay), so every consumer sees the same facts.
+"""The formats that show diagnostics (``model.diagnostic``): compiler style for a terminal,
+GitHub workflow commands, JSON; the summary line under them, and the ``Collector`` that makes
+diagnostics against a document's positions.
 """
 
 from __future__ import annotations
@@ -11,58 +10,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from dataclasses import field as attr
-from enum import StrEnum
 from typing import TypedDict, Unpack
 
 from itpm_site.load.frontmatter import Document, FieldPath, Span
+from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.model.text import plural
 
 JSON_FORMAT_VERSION = 1
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem in one file. ``line``/``column`` are 1-based, as in the file on disk."""
-
-    path: str
-    line: int
-    column: int
-    severity: Severity = attr(compare=False)
-    field: str = attr(compare=False)
-    message: str = attr(compare=False)
-    hint: str = attr(default="", compare=False)
-    code: str = attr(default="", compare=False)
-    #: Length of the offending text on that line, for the caret underline.
-    length: int = attr(default=1, compare=False)
-    #: The text of the source line, for showing it under the message.
-    source_line: str = attr(default="", compare=False, repr=False)
-    #: The value a "did you mean" in the message proposes ('owner' for 'ownr'), else ''. Code
-    #: that acts on a suggestion reads it here, never out of the message's words.
-    suggestion: str = attr(default="", compare=False)
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
-
-    def headline(self) -> str:
-        """``path:line:col: severity: field: message`` — the line every format is built on."""
-        where = f"{self.path}:{self.line}:{self.column}"
-        subject = f"{self.field}: " if self.field else ""
-        return f"{where}: {self.severity.value}: {subject}{self.message}"
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        del data["source_line"]
-        # The JSON format keeps its version-1 keys: the message already says the suggestion.
-        del data["suggestion"]
-        return data
 
 
 @dataclass

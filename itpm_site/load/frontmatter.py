@@ -17,6 +17,7 @@ import yaml
 
 from itpm_site.model.fields import PLACEHOLDER_STARTS as _PLACEHOLDER_STARTS
 from itpm_site.model.fields import is_placeholder
+from itpm_site.model.text import plural_word
 
 if TYPE_CHECKING:  # the C loader, where PyYAML was built with it, has the same interface
     _BaseLoader = yaml.SafeLoader
@@ -256,7 +257,7 @@ def parse_document(path: Path, rel: str, text: str) -> Document:
         below = next((n for n, line in enumerate(lines) if line.strip()), 0)
         if below and _is_fence(lines[below]):
             hint = (
-                f"remove the blank line{'s' if below > 1 else ''} above the '---' on line "
+                f"remove the {plural_word(below, 'blank line')} above the '---' on line "
                 f"{below + 1}: the front matter starts on the file's first line"
             )
         raise SourceError(
@@ -693,8 +694,8 @@ class _Builder:
             Problem(
                 _node_span(split.value, self.doc.line_offset)._replace(length=len(written)),
                 (*path, split.key),
-                f"'{written}' is read as {split.value.value} and the key"
-                f"{'s' if len(split.groups) > 1 else ''} {', '.join(repr(g) for g in split.groups)}: "
+                f"'{written}' is read as {split.value.value} and the "
+                f"{plural_word(len(split.groups), 'key')} {', '.join(repr(g) for g in split.groups)}: "
                 "inside { } a comma separates entries",
                 f"quote it ('{written}') or write it without commas ({''.join(written.split(','))})"
                 if all(len(g) == 3 for g in split.groups)

@@ -26,7 +26,7 @@ import pydantic
 from pydantic import BaseModel
 
 from itpm_site.load import rules
-from itpm_site.load.diagnostics import Collector, Diagnostic, Severity, field_name, sort_diagnostics
+from itpm_site.load.diagnostics import Collector, field_name, sort_diagnostics
 from itpm_site.load.frontmatter import (
     Document,
     FieldPath,
@@ -47,6 +47,7 @@ from itpm_site.load.structure import (
     check_placeholders,
 )
 from itpm_site.model.config import SiteConfig, is_folder_name
+from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.model.fields import is_blank
 from itpm_site.model.project import (
     MAX_TAGS,

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from itpm_site.load.diagnostics import Severity
 from itpm_site.load.frontmatter import Span
+from itpm_site.model.diagnostic import Severity
 
 if TYPE_CHECKING:
     from itpm_site.load.diagnostics import Collector

@@ -8,9 +8,9 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.frontmatter import Document
 from itpm_site.model.config import SiteConfig
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.project import Page, Program, Project
 
 M = TypeVar("M", bound=BaseModel)

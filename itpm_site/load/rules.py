@@ -15,6 +15,7 @@ from itpm_site.load.result import Claim
 from itpm_site.model import vocab
 from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
 from itpm_site.model.slugs import slugify
+from itpm_site.model.text import plural
 
 if TYPE_CHECKING:
     from itpm_site.load.diagnostics import Collector
@@ -412,8 +413,7 @@ def _programs(projects: list[Claim], programs: list[Claim], out: Collector) -> N
         out.error(
             program_file.doc,
             ("title",),
-            f"program title '{program_file.title}' is written '{written}' by "
-            f"{count} project{'s' if count > 1 else ''}",
+            f"program title '{program_file.title}' is written '{written}' by {plural(count, 'project')}",
             f"correct the title, or the projects' program: '{written}'",
             code="program",
             suggestion=written,

@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from itpm_site.load.body_links import fenced_blocks
-from itpm_site.load.diagnostics import Collector, Severity, field_name
+from itpm_site.load.diagnostics import Collector, field_name
 from itpm_site.load.frontmatter import Document, FieldPath, Span
+from itpm_site.model.diagnostic import Severity
 from itpm_site.model.project import Project
 
 #: Unknown keys reported one by one in a file; the rest are counted in one more error (20,000

@@ -262,11 +262,14 @@ def rollup(budgets: Iterable[ProjectMoney | None], base: str) -> Rollup:
     )
 
 
-def format_amount(amount: Decimal | None, currency: str | None = None, compact: bool = False) -> str:
-    """'1,250,000 USD', or compact '1.25M USD'; whole units, grouped thousands."""
+def format_amount(
+    amount: Decimal | None, currency: str | None = None, compact: bool = False, signed: bool = False
+) -> str:
+    """'1,250,000 USD', or compact '1.25M USD'; whole units, grouped thousands; ``signed``: a
+    change, '+' before an increase ('+40,000 USD'); '–' when unknown."""
     if amount is None:
         return "–"
-    text = _digits(amount, compact)
+    text = ("+" if signed and amount > 0 else "") + _digits(amount, compact)
     return f"{text} {currency}" if currency else text
 
 
@@ -288,3 +291,13 @@ def format_percent(value: Decimal | None, signed: bool = False) -> str:
     rounded = value.quantize(_TENTH, rounding=ROUND_HALF_UP, context=_CONTEXT)
     text = f"{abs(rounded) if rounded == 0 else rounded:f}%"  # never '-0.0%'
     return "+" + text if signed and value > 0 else text
+
+
+def amount_text(amount: Decimal | None) -> str | None:
+    """An amount as the data files give it: exact decimal text ('250000'), never a float."""
+    return None if amount is None else format(amount, "f")
+
+
+def percent_number(value: Decimal | None) -> float | None:
+    """A percentage as the data files give it: a JSON number (18.6), None when undefined."""
+    return None if value is None else float(value)

@@ -107,10 +107,19 @@ def status_rank(status: Status | None) -> int:
 
 
 class State(StrEnum):
+    """Whether a project is under way, paused, stopped or finished; ``label`` is how pages
+    name it ('On hold')."""
+
+    label: str
+
     ACTIVE = "active"
     ON_HOLD = "on-hold"
     CANCELLED = "cancelled"
     DONE = "done"
+
+
+for _state in State:
+    _state.label = _state.value.replace("-", " ").capitalize()
 
 
 class Priority(StrEnum):

@@ -11,7 +11,10 @@ from itpm_site.outputs.feeds import history_files
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
 
-ALL: list[Callable[[SiteBuild], Iterable[tuple[str, bytes]]]] = [
+#: An output: a function of the built site yielding (path, bytes).
+Emitter = Callable[["SiteBuild"], Iterable[tuple[str, bytes]]]
+
+ALL: list[Emitter] = [
     exports.data_files,
     exports.schema_files,
     search.emit_search,

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import MilestoneView, Portfolio, ProjectView
 from itpm_site.model.money import Figures, Rollup, whole
+from itpm_site.model.money import amount_text as _amount
+from itpm_site.model.money import percent_number as _pct
 from itpm_site.model.vocab import RAG_KEYS, Phase, State
 
 if TYPE_CHECKING:
@@ -41,19 +43,10 @@ def _absolute(base_url: str, url: str) -> str:
     return base_url + url
 
 
-def _amount(value: Decimal | None) -> str | None:
-    """Amounts are decimal text in JSON ('250000'): never a float."""
-    return None if value is None else format(value, "f")
-
-
 def _units(value: Decimal | None) -> Decimal | None:
     """A project's amount as written, in whole units: the figure the money model counts and
     the pages show, so that planned + variance = EAC on every row of every export."""
     return None if value is None else whole(value)
-
-
-def _pct(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
 
 
 def _date(value) -> str | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from itpm_site.history import History
 from itpm_site.history.items import ChangeItem
 from itpm_site.history.timeline import Week
+from itpm_site.model.money import amount_text
 from itpm_site.render.history import recent_weeks
 
 if TYPE_CHECKING:
@@ -50,10 +51,6 @@ def _time(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _amount(value: Any) -> str:
-    return format(value, "f")
-
-
 def history_json(history: History) -> dict[str, Any]:
     """The documented shape (``schema/history.json``)."""
     authors = history.settings.authors
@@ -72,9 +69,9 @@ def history_json(history: History) -> dict[str, Any]:
                 "money": {
                     c: {
                         "projects": m.projects,
-                        "planned": _amount(m.planned),
-                        "eac": _amount(m.eac),
-                        "variance": _amount(m.variance),
+                        "planned": amount_text(m.planned),
+                        "eac": amount_text(m.eac),
+                        "variance": amount_text(m.variance),
                     }
                     for c, m in sorted(f.money.items())
                 },

@@ -356,7 +356,7 @@ class _Cancelled(Exception):
 
 def emit_search(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
     """Emitter: the search index under ``search/data/`` (none with ``--no-search``)."""
-    if not site.options.search:
+    if not site.search:
         return
     for path, data in search_index_files(site).items():
         yield f"{INDEX_DIR}/{path}", data

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from itpm_site.model.money import format_amount
-from itpm_site.model.text import plural
+from itpm_site.model.text import plural, signed_days
 from itpm_site.model.vocab import NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
 
 if TYPE_CHECKING:
@@ -586,14 +586,14 @@ def _roadmap_row(
             f'<rect class="bar-done" x="{num(x1)}" y="{num(bar_y)}" '
             f'width="{num((x2 - x1) * p.progress / 100)}" height="{num(bar_h)}" rx="3"/>'
         )
-    slip = view.slip_days
-    if slip and slip > 0 and p.forecast_end:
+    if view.slip_class == "late" and p.forecast_end:
         sx = scale.x(p.forecast_end)
         out.append(
             f'<rect class="bar-slip" x="{num(x2)}" y="{num(bar_y)}" width="{num(sx - x2)}" '
             f'height="{num(bar_h)}" rx="2" fill="url(#{hatch})"/>'
         )
-        out.append(f'<text class="slip-label" x="{num(sx + 4)}" y="{num(cy + 4)}">+{slip} d</text>')
+        slip_label = signed_days(view.slip_days, short=True)
+        out.append(f'<text class="slip-label" x="{num(sx + 4)}" y="{num(cy + 4)}">{slip_label}</text>')
     for m in view.milestones:
         mx = scale.x(m.milestone.date)
         if m.milestone.done:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import re
 import sys
@@ -12,6 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from itpm_site.cache.digest import digest
 from itpm_site.cache.folder import private_folder, read_file, write_file
 from itpm_site.load.markdown_cost import MAX_MARKDOWN_COST, markdown_cost
 from itpm_site.model.fields import is_protocol_relative
@@ -73,7 +73,7 @@ def render_markdown(text: str, allow_html: bool = False) -> str:
 
 
 def content_key(text: str, allow_html: bool) -> str:
-    return hashlib.blake2b(f"{int(allow_html)}\0{text}".encode(), digest_size=16).hexdigest()
+    return digest(f"{int(allow_html)}\0{text}".encode())
 
 
 class MarkdownCache:

@@ -27,7 +27,7 @@ from itpm_site.history import History
 from itpm_site.model.config import DEFAULT_REPORT_DAYS, base_path
 from itpm_site.model.groups import GroupKind
 from itpm_site.model.money import format_amount, format_percent, percent
-from itpm_site.model.text import plural, plural_word
+from itpm_site.model.text import plural, plural_word, signed_days
 from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
 from itpm_site.render import charts
 from itpm_site.render import history as history_views
@@ -213,13 +213,9 @@ def relative_url(from_path: str, target: str) -> str:
     return prefix + target
 
 
-def _fmt_money(amount: Decimal | None, currency: str | None = None, compact: bool = False) -> str:
-    return format_amount(amount, currency, compact)
-
-
 def _fmt_date(value: dt.date | None, _style: str = "") -> str:
     """The one date format of the pages, '1 Apr 2026' (ISO stays in datetime attributes and
-    exports). The style argument that themes written for older versions pass is ignored."""
+    exports). A style argument (the theme passes 'short' in places) is accepted and ignored."""
     if value is None:
         return "–"
     return f"{value.day} {charts.MONTHS[value.month - 1]} {value.year}"  # not locale-bound
@@ -237,12 +233,6 @@ def _href(url: str) -> str:
     """An address from content with the characters that may not appear raw in one (space,
     quotes, angle brackets…) percent-encoded; everything else, %-escapes included, is kept."""
     return "".join(_URL_UNSAFE.get(c, c) for c in url)
-
-
-def _signed_days(n: int | None) -> str:
-    if n is None:
-        return "–"
-    return f"+{n} d" if n > 0 else f"{n} d"
 
 
 @dataclass
@@ -289,12 +279,12 @@ def make_environment(
     env.globals.update(site.globals())
     env.filters.update(
         {
-            "money": _fmt_money,
+            "money": format_amount,
             "date": _fmt_date,
             "pct": _fmt_pct,
             "plural": plural,
             "plural_word": plural_word,
-            "days": _signed_days,
+            "days": partial(signed_days, short=True),
             "href": _href,
             "percent_of": lambda part, whole: percent(part, whole),
             "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),

@@ -47,11 +47,11 @@ from typing import Any
 
 import jinja2
 
-from itpm_site.build import emitted_files
+from itpm_site.build import BuildOptions, emitted_files, prepare
 from itpm_site.cache.digest import digest
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, render_page
-from itpm_site.render.site import BuildOptions, SiteBuild, prepare, template_diagnostic
+from itpm_site.render.site import SiteBuild, template_diagnostic
 from itpm_site.serve.files import CompiledTemplates, FileCache, ReadFiles
 from itpm_site.serve.overlay import internal_error
 

@@ -36,7 +36,6 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
-import hashlib
 import os
 import shutil
 import tempfile
@@ -51,26 +50,23 @@ import jinja2
 import jinja2.bccache
 
 from itpm_site.build import (
+    BuildOptions,
     emitted_files,
     page_files,
+    prepare,
     support_files,
 )
 from itpm_site.cache.digest import digest
-from itpm_site.load.diagnostics import Diagnostic, Severity
 from itpm_site.load.loader import (
     PortfolioNotFound,
 )
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model.config import SiteConfig, resolve_as_of
+from itpm_site.model.diagnostic import Diagnostic, Severity
+from itpm_site.parallel import PausedCollector
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, layout_inputs
-from itpm_site.render.site import (
-    BuildOptions,
-    SiteBuild,
-    TemplateProblem,
-    prepare,
-    template_diagnostic,
-)
+from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
 from itpm_site.render.theme import Theme
 from itpm_site.serve import background
 from itpm_site.serve.files import CompiledTemplates, FileCache
@@ -82,21 +78,21 @@ from itpm_site.write.writer import MARKER, MARKER_TEXT
 EAGER_INPUTS = 25
 
 
-def _tree_digest(folders: Sequence[Path]) -> bytes:
+def _tree_digest(folders: Sequence[Path]) -> str:
     """One digest of every file under ``folders`` (names and bytes)."""
-    h = hashlib.blake2b(digest_size=16)
+    parts = []
     for folder in folders:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                parts.append(path.relative_to(folder).as_posix().encode() + b"\0")
                 try:
-                    h.update(digest(path.read_bytes()).encode())
+                    parts.append(digest(path.read_bytes()).encode())
                 except OSError:
-                    h.update(b"unreadable")
-        h.update(b"\1")
-    return h.digest()
+                    parts.append(b"unreadable")
+        parts.append(b"\1")
+    return digest(b"".join(parts))
 
 
 @dataclass
@@ -106,7 +102,7 @@ class _Globals:
     config: SiteConfig
     as_of: object
     base_url: str
-    templates: bytes
+    templates: str
     layout: tuple
     programs: list[Entry]
     pages: list[Entry]
@@ -265,7 +261,7 @@ class IncrementalBuilder:
         self._generation = 0
         self._rebuilding = 0
         self._held = False  # a change is on its way: background work gives way at once
-        self._collect_later = False  # the collector is off until background work starts
+        self._paused: list[PausedCollector] = []  # resumed once background work starts
         self._deferred: dict[str, PageSpec] = {}  # pages still to render, in plan order
         self._emitted_due = False
         self._wanted: list[str] = []
@@ -307,24 +303,25 @@ class IncrementalBuilder:
         # A rebuild makes many objects and frees few; the collector would walk the whole
         # portfolio again and again. It is switched off until the rebuild is over and, with
         # ``defer``, until the background work starts: off the path to the reload.
-        collecting = gc.isenabled()
-        gc.disable()
+        collector = PausedCollector()
         clock.lap("start")
         try:
-            result = self._rebuild(hints, defer, clock)
+            result = self._rebuild(hints, defer, clock, collector)
         finally:
             with self._cond:
-                if collecting and defer:
-                    self._collect_later = True
-                elif collecting:
-                    gc.enable()
+                if defer:
+                    self._paused.append(collector)
+                else:
+                    collector.resume()
                 self._rebuilding -= 1
                 self._cond.notify_all()
         clock.lap("end")
         result.seconds = time.perf_counter() - started
         return result
 
-    def _rebuild(self, hints: Iterable[str] | None, defer: bool, clock: _Clock) -> Rebuild:
+    def _rebuild(
+        self, hints: Iterable[str] | None, defer: bool, clock: _Clock, collector: PausedCollector
+    ) -> Rebuild:
         first = self.files._listing is None
         if not first:  # after the first build, other threads run: no forked render workers
             self.options = dataclasses.replace(self.options, jobs=1)
@@ -338,8 +335,7 @@ class IncrementalBuilder:
             )
         if first and self._long_lived:
             # The entries live as long as the server: the collector need not walk them again.
-            gc.collect()
-            gc.freeze()
+            collector.keep(collect=True)
         result = Rebuild(
             ok=False,
             diagnostics=list(loaded.diagnostics),
@@ -385,7 +381,7 @@ class IncrementalBuilder:
         update = self.served.begin(CORE)
         emitted = None if defer else self.served.begin(EMITTED)
         try:
-            for rel, data in page_files(site, eager):
+            for rel, data in page_files(site, eager, self.options.jobs):
                 update.write(rel, data)
             for spec in site.pages:
                 update.keep(spec.path)
@@ -465,11 +461,12 @@ class IncrementalBuilder:
             with self._cond:
                 while not stop.is_set():
                     quiet = not (self._rebuilding or self._held)
-                    if quiet and self._collect_later:
+                    if quiet and self._paused:
                         self._cond.wait(0.03)  # let the reload go out before collecting
                         if not (self._rebuilding or self._held):
-                            self._collect_later = False
-                            gc.enable()
+                            for collector in self._paused:
+                                collector.resume()
+                            self._paused.clear()
                         continue
                     if quiet and (self._deferred or self._emitted_due):
                         break

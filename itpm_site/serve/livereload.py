@@ -23,7 +23,7 @@ import secrets
 import threading
 from collections.abc import Sequence
 
-from itpm_site.load.diagnostics import Diagnostic
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.serve.overlay import overlay_state
 
 PREFIX = "/__itpm__/"

@@ -12,7 +12,7 @@ import html
 import traceback
 from collections.abc import Sequence
 
-from itpm_site.load.diagnostics import Diagnostic, Severity
+from itpm_site.model.diagnostic import Diagnostic, Severity
 
 #: More than this many problems are summed up as "and N more" (the terminal shows them all).
 MAX_SHOWN = 50

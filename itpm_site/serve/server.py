@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from itpm_site.load.diagnostics import Diagnostic
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.serve.livereload import (
     EVENTS_PATH,
     KEEPALIVE_SECONDS,

@@ -21,10 +21,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from itpm_site.load.diagnostics import Collector, Diagnostic, Summary, format_human
+from itpm_site.build import BuildOptions, summary_note
+from itpm_site.load.diagnostics import Collector, Summary, format_human
 from itpm_site.load.loader import load_config
 from itpm_site.model.config import base_path, normalize_base_url
-from itpm_site.render.site import BuildOptions
+from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.render.theme import default_theme_dir
 from itpm_site.serve.incremental import Background, IncrementalBuilder, Rebuild
 from itpm_site.serve.livereload import Hub
@@ -213,7 +214,7 @@ class ServeSession:
             self.echo(
                 format_human(warned, Summary.of(warned, result.files), color=self.color).rstrip("\n"), True
             )
-        note = f", {warnings} warning{'s' if warnings != 1 else ''} (see /quality/)" if warnings else ""
+        note = summary_note(warnings)
         if not result.changed:
             self.echo(f"no change to the site ({ms})", False)
             return
