@@ -1,5 +1,5 @@
 """The default theme displays what the views give it: it does not restate a rule of the site
-(a group's URL folder, the RAG order or labels, a plural) that Python already owns."""
+(a group's URL folder, the RAG order or labels, a plural, a vocabulary) that Python already owns."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ RESTATED = {
     "a group URL assembled from its folder": re.compile(rf"'(?:{FOLDERS})/'\s*[~|]"),
     "a RAG order or list": re.compile(r"'red'\s*:|\['green',\s*'amber'"),
     "a plural spelt out": re.compile(r"'(\w+)' if [^%}]*== ?1 else '\1s'"),
+    # The explorer's options come from the field registry (a vocabulary, the groups, the values).
+    "an option's value spelt out": re.compile(r'<option value="[^"{]'),
 }
 
 

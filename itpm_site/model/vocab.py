@@ -107,6 +107,8 @@ def status_rank(status: Status | None) -> int:
 
 
 class State(StrEnum):
+    label: str
+
     ACTIVE = "active"
     ON_HOLD = "on-hold"
     CANCELLED = "cancelled"
@@ -114,9 +116,16 @@ class State(StrEnum):
 
 
 class Priority(StrEnum):
+    label: str
+
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+
+# Labels: 'On hold', 'High' (set on each member, like Status's, so a page reads them plainly).
+for _member in (*State, *Priority):
+    _member.label = _member.value.replace("-", " ").capitalize()
 
 
 class RiskResponse(StrEnum):
