@@ -14,15 +14,15 @@ import jsonschema
 import pytest
 
 from itpm_site.build import BuildOptions, build_site, prepare
+from itpm_site.model.portfolio_schema import portfolio_schema
+from itpm_site.model.registry import project_columns
 from itpm_site.model.schema import json_schema
 from itpm_site.outputs.exports import (
     MILESTONE_COLUMNS,
-    PROJECT_COLUMNS,
     RISK_COLUMNS,
     csv_cell,
     fold,
     ics_text,
-    portfolio_schema,
 )
 from itpm_site.render.pages import PageSpec, rendering
 
@@ -116,8 +116,8 @@ def read_csv(path: Path) -> list[list[str]]:
 
 def test_projects_csv_rows_and_formula_neutralised(built):
     rows = read_csv(built[0] / "projects.csv")
-    assert rows[0] == PROJECT_COLUMNS
-    by_slug = {r[0]: dict(zip(PROJECT_COLUMNS, r, strict=True)) for r in rows[1:]}
+    assert rows[0] == project_columns()
+    by_slug = {r[0]: dict(zip(project_columns(), r, strict=True)) for r in rows[1:]}
     assert list(by_slug) == ["evil", "beta", "plain"]  # the site's order: by title ("=" < "b")
     evil = by_slug["evil"]
     assert evil["title"] == '\'=HYPERLINK("x")'
@@ -351,7 +351,7 @@ def test_every_export_row_reconciles_in_whole_units(tmp_path, write_portfolio):
     assert result.ok, [d.headline() for d in result.diagnostics]
 
     rows = read_csv(out / "projects.csv")
-    csv_rows = {r[0]: dict(zip(PROJECT_COLUMNS, r, strict=True)) for r in rows[1:]}
+    csv_rows = {r[0]: dict(zip(project_columns(), r, strict=True)) for r in rows[1:]}
     doc = json.loads((out / "portfolio.json").read_text(encoding="utf-8"))
     json_rows = {p["slug"]: p["budget"] for p in doc["projects"]}
     for slug, row in csv_rows.items():

@@ -1,5 +1,5 @@
 """The default theme displays what the views give it: it does not restate a rule of the site
-(a group's URL folder, the RAG order or labels, a plural) that Python already owns."""
+(a group's URL folder, the RAG order or labels, a plural, a vocabulary) that Python already owns."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ RESTATED = {
     "a plural spelt out": re.compile(r"'(\w+)' if [^%}]*== ?1 else '\1s'"),
     "a slip's direction (late, early)": re.compile(r"slip_days\s*[<>]"),
     "a state's label": re.compile(r"state\.value\s*\|\s*(?:replace|capitalize)"),
+    # The explorer's options come from the field registry (a vocabulary, the groups, the values).
+    "an option's value spelt out": re.compile(r'<option value="[^"{]'),
 }
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.rules import find_cycles
+from itpm_site.model.project import Project
 from itpm_site.model.vocab import Phase, Status, normalize
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -892,10 +893,9 @@ def test_every_diagnostic_has_a_hint_and_a_code(tmp_path, write_portfolio):
         (CASES["missing-owner"][0], "add a line 'owner: …'; a project needs at least title, phase and owner"),
         (
             CASES["unknown-key-no-suggestion"][0],
-            "valid keys here are: title, slug, "
-            "phase, status, status_note, status_date, state, owner, sponsor, program, category, "
-            "priority, start, end, forecast_end, progress, budget, risks, milestones, depends_on, "
-            "team, tags, links, summary; keep data only a theme uses under 'extra:'",
+            # Every key of the contract, in its order, but extra:, which the hint names apart.
+            f"valid keys here are: {', '.join(k for k in Project.model_fields if k != 'extra')}; "
+            "keep data only a theme uses under 'extra:'",
         ),
         (CASES["done-yes"][0], "write true or false (yes/no/on/off are read as text)"),
         (

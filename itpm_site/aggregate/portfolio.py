@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from itpm_site.load.result import Entry, LoadResult
-from itpm_site.model import vocab
+from itpm_site.model import registry, vocab
 from itpm_site.model.config import Category, SiteConfig
 from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.groups import GroupKind, TagRef, page_url, project_url
@@ -261,6 +261,16 @@ class ProjectView:
     def on_timeline(self) -> bool:
         """Whether the roadmap can draw the project (it needs a start and an end)."""
         return self.project.start is not None and self.project.effective_forecast_end is not None
+
+    @property
+    def key_facts(self) -> list[registry.FactRow]:
+        """The project page's key facts: a row per fact the field registry shows there."""
+        return registry.key_facts(self)
+
+    @property
+    def row_data(self) -> list[tuple[str, str]]:
+        """A project table row's ``data-*`` attributes: its value for each explorer filter."""
+        return registry.row_data(self)
 
 
 class MilestoneWindow(NamedTuple):
@@ -557,6 +567,21 @@ class Portfolio:
     @cached_property
     def all(self) -> Group:
         return Group(GroupKind.PORTFOLIO, "all", self.config.title, self.projects, self.config.currency)
+
+    def groups(self, kind: GroupKind) -> list[Group]:
+        """The groups of one kind: the programs, the owners…; none for the whole portfolio."""
+        return {
+            GroupKind.PHASE: self.phases,
+            GroupKind.PROGRAM: self.programs,
+            GroupKind.OWNER: self.owners,
+            GroupKind.CATEGORY: self.categories,
+            GroupKind.TAG: self.tags,
+        }.get(kind, [])
+
+    @cached_property
+    def explorer_filters(self) -> list[registry.FilterMenu]:
+        """The project explorer's drop-downs: one per filter of the field registry."""
+        return registry.filter_menus(self.projects, self.groups)
 
     @property
     def base_currency(self) -> str:

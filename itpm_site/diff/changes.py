@@ -1,9 +1,10 @@
 """The change model: what changed between two versions of a portfolio, semantically.
 
 ``compare`` turns two loaded portfolios (``LoadResult``) into a ``PortfolioDiff`` — projects
-added, removed, renamed; phase moves; status changes; owner, program and date changes;
-schedule slip; budget per field; risks and milestones. Its formats are ``markdown`` (the
-pull-request comment) and ``json_format`` (for tools); ``history`` reads it commit by commit.
+added, removed, renamed; phase moves; status changes; the facts the field registry diffs
+(owner, program, dates…); schedule slip; budget per field; risks and milestones. Its formats
+are ``markdown`` (the pull-request comment) and ``json_format`` (for tools); ``history`` reads
+it commit by commit.
 Pure functions: reading the revisions from git is ``load.git``'s job.
 """
 
@@ -17,9 +18,11 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from itpm_site.diff.impact import Impact, portfolio_impact
 from itpm_site.load.result import Entry, LoadResult
+from itpm_site.model import registry
 from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.money import eac, percent, project_figures
 from itpm_site.model.project import Milestone, Project, Risk
+from itpm_site.model.registry import Kind
 from itpm_site.model.vocab import Phase, Status
 
 # ------------------------------------------------------------------------------ the model
@@ -72,16 +75,24 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class FieldChange:
-    field: str
+    field: str  # a fact of the registry
     old: Any
     new: Any
+
+    @property
+    def label(self) -> str:
+        return registry.label(self.field)
 
 
 @dataclass(frozen=True)
 class DateChange:
-    field: str
+    field: str  # a fact of the registry
     old: Any  # dt.date | None
     new: Any
+
+    @property
+    def label(self) -> str:
+        return registry.label(self.field)
 
     @property
     def days(self) -> int | None:
@@ -314,19 +325,6 @@ class Matched(NamedTuple, Generic[T]):
     added: list[T]  # only in the new list
 
 
-#: Text fields compared as they are written.
-TEXT_FIELDS = (
-    "title",
-    "state",
-    "owner",
-    "sponsor",
-    "program",
-    "category",
-    "priority",
-    "status_note",
-    "progress",
-)
-DATE_FIELDS = ("start", "end", "forecast_end")
 #: The budget figures compared, as the money model defines them (so the diff shows the
 #: forecast at completion and the variance that the site shows).
 BUDGET_FIELDS = ("planned", "actual", "eac", "variance")
@@ -428,16 +426,14 @@ def _compare_project(
         change.phase = PhaseChange(p.phase, q.phase)
     if p.status is not q.status:
         change.status = StatusChange(p.status, q.status)
-    change.fields = [
-        FieldChange(name, getattr(p, name), getattr(q, name))
-        for name in TEXT_FIELDS
-        if getattr(p, name) != getattr(q, name)
-    ]
-    change.dates = [
-        DateChange(name, getattr(p, name), getattr(q, name))
-        for name in DATE_FIELDS
-        if getattr(p, name) != getattr(q, name)
-    ]
+    # The facts the field registry diffs, as the two front matters give them.
+    for fact in registry.facts_for("diff"):
+        old, new = fact.value_of(p), fact.value_of(q)
+        if old != new:
+            if fact.kind is Kind.DATE:
+                change.dates.append(DateChange(fact.name, old, new))
+            else:
+                change.fields.append(FieldChange(fact.name, old, new))
     old_slip, new_slip = p.slip_days, q.slip_days
     if old_slip != new_slip:
         change.slip = SlipChange(old_slip, new_slip)

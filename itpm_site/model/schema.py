@@ -1,4 +1,5 @@
-"""JSON Schema (draft 2020-12) of the front matter, generated from the models."""
+"""JSON Schema (draft 2020-12) of the front matter, generated from the models; and of
+portfolio.json, generated from the field registry (``portfolio_schema``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pydantic import BaseModel
 
 from itpm_site import __version__
 from itpm_site.model.config import SiteConfig
+from itpm_site.model.portfolio_schema import portfolio_schema_text
 from itpm_site.model.project import Page, Program, Project
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -30,5 +32,11 @@ def json_schema(kind: str = "project") -> dict:
     }
 
 
+#: What ``itpm-site schema --for`` prints: a front matter's schema, or portfolio.json's.
+KINDS = (*SCHEMAS, "portfolio")
+
+
 def schema_text(kind: str = "project") -> str:
+    if kind == "portfolio":
+        return portfolio_schema_text()
     return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

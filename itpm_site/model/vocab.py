@@ -118,14 +118,17 @@ class State(StrEnum):
     DONE = "done"
 
 
-for _state in State:
-    _state.label = _state.value.replace("-", " ").capitalize()
-
-
 class Priority(StrEnum):
+    label: str
+
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+
+# Labels: 'On hold', 'High' (set on each member, like Status's, so a page reads them plainly).
+for _member in (*State, *Priority):
+    _member.label = _member.value.replace("-", " ").capitalize()
 
 
 class RiskResponse(StrEnum):

@@ -5,6 +5,8 @@ down. Outputs are byte-identical for the same input and ``as_of``: stable order,
 
 - ``portfolio.json``: every project with its computed figures plus portfolio rollups,
   described by ``portfolio.schema.json`` (published at ``schema/portfolio.json``).
+- A project's keys in portfolio.json and its columns in ``projects.csv`` are its facts in the
+  field registry (``model/registry.py``); the budget, risks and milestones are shaped here.
 - ``projects.csv``, ``risks.csv``, ``milestones.csv``: UTF-8 with a BOM so Excel reads the
   accents, CRLF rows, and text cells that a spreadsheet would run as a formula neutralised.
 - ``milestones.ics`` and ``projects/<slug>/milestones.ics``: RFC 5545 all-day events.
@@ -15,19 +17,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import MilestoneView, Portfolio, ProjectView
+from itpm_site.model import registry
 from itpm_site.model.money import Figures, Rollup, whole
 from itpm_site.model.money import amount_text as _amount
 from itpm_site.model.money import percent_number as _pct
+from itpm_site.model.portfolio_schema import portfolio_schema
+from itpm_site.model.registry import ExportContext, Kind
 from itpm_site.model.vocab import RAG_KEYS, Phase, State
 
 if TYPE_CHECKING:
@@ -83,94 +88,97 @@ def _rollup(money: Rollup) -> dict[str, Any]:
     }
 
 
-def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict[str, Any]:
-    p = view.project
+def _budget(view: ProjectView) -> dict[str, Any] | None:
     b = view.budget
+    if b is None:
+        return None
     return {
-        "slug": view.slug,
-        "url": _absolute(base_url, view.url),
-        "source": view.source,
-        "title": p.title,
-        "summary": p.summary,
-        "phase": p.phase.value,
-        "status": p.status.value if p.status else None,
-        "status_note": p.status_note,
-        "status_date": _date(p.status_date),
-        "state": p.state.value,
-        "owner": p.owner,
-        "sponsor": p.sponsor,
-        "program": None
-        if not view.program_slug
-        else {"slug": view.program_slug, "title": programs.get(view.program_slug, p.program)},
-        "category": None
-        if view.category is None
-        else {"slug": view.category.slug, "label": view.category.label, "known": view.category.known},
-        "priority": p.priority.value if p.priority else None,
-        "tags": list(p.tags),
-        "team": list(p.team),
-        "start": _date(p.start),
-        "end": _date(p.end),
-        "forecast_end": _date(p.effective_forecast_end),
-        "slip_days": view.slip_days,
-        "progress": p.progress,
-        "budget": None
-        if b is None
+        "currency": b.currency,
+        "planned": _amount(_units(b.planned)),
+        "actual": _amount(_units(b.actual)),
+        "forecast": _amount(_units(b.forecast)),
+        "eac": _amount(_units(b.eac)),
+        "on_plan": b.on_plan,
+        "variance": _amount(b.variance),
+        "variance_pct": _pct(b.variance_pct),
+        "spent_pct": _pct(b.spent_pct),
+        "over_budget": b.over_budget,
+        "base": None
+        if b.converted is None
         else {
-            "currency": b.currency,
-            "planned": _amount(_units(b.planned)),
-            "actual": _amount(_units(b.actual)),
-            "forecast": _amount(_units(b.forecast)),
-            "eac": _amount(_units(b.eac)),
-            "on_plan": b.on_plan,
-            "variance": _amount(b.variance),
-            "variance_pct": _pct(b.variance_pct),
-            "spent_pct": _pct(b.spent_pct),
-            "over_budget": b.over_budget,
-            "base": None
-            if b.converted is None
-            else {
-                "planned": _amount(b.planned_base),
-                "actual": _amount(b.actual_base),
-                "eac": _amount(b.eac_base),
-                "variance": _amount(b.converted.variance),
-            },
+            "planned": _amount(b.planned_base),
+            "actual": _amount(b.actual_base),
+            "eac": _amount(b.eac_base),
+            "variance": _amount(b.converted.variance),
         },
-        "top_risk_score": view.top_risk_score,
-        # A theme's own keys, as written (never validated, so passed on untouched).
-        "extra": dict(p.extra),
-        "risks": [
-            {
-                "id": r.anchor,
-                "title": r.risk.title,
-                "probability": r.risk.probability,
-                "impact": r.risk.impact,
-                "score": r.score,
-                "band": r.band,
-                "status": r.risk.status.value,
-                "live": r.live,
-                "response": r.risk.response.value if r.risk.response else None,
-                "owner": r.risk.owner,
-                "mitigation": r.risk.mitigation,
-            }
-            for r in view.risks
-        ],
-        "milestones": [
-            {
-                "id": m.anchor,
-                "name": m.milestone.name,
-                "date": m.milestone.date.isoformat(),
-                "done": m.milestone.done,
-                "overdue": m.overdue,
-                "days_from_today": m.days_from_today,
-            }
-            for m in view.milestones
-        ],
-        "depends_on": [d.slug for d in view.depends_on],
-        "dependents": [d.slug for d in view.dependents],
-        "missing_dependencies": list(view.missing_dependencies),
-        "flags": [{"code": f.code, "text": f.text} for f in view.flags],
-        "links": [{"title": link.title, "url": link.url} for link in p.links],
     }
+
+
+def _risks(view: ProjectView) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.anchor,
+            "title": r.risk.title,
+            "probability": r.risk.probability,
+            "impact": r.risk.impact,
+            "score": r.score,
+            "band": r.band,
+            "status": r.risk.status.value,
+            "live": r.live,
+            "response": r.risk.response.value if r.risk.response else None,
+            "owner": r.risk.owner,
+            "mitigation": r.risk.mitigation,
+        }
+        for r in view.risks
+    ]
+
+
+def _milestones(view: ProjectView) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.anchor,
+            "name": m.milestone.name,
+            "date": m.milestone.date.isoformat(),
+            "done": m.milestone.done,
+            "overdue": m.overdue,
+            "days_from_today": m.days_from_today,
+        }
+        for m in view.milestones
+    ]
+
+
+#: The facts whose value is a structure shaped here (the registry declares them and their schema).
+_STRUCTURES: dict[str, Callable[[ProjectView], Any]] = {
+    "budget": _budget,
+    "risks": _risks,
+    "milestones": _milestones,
+}
+
+
+def _json_writers(context: ExportContext) -> list[tuple[str, Callable[[ProjectView], Any]]]:
+    """(key, value of a project) for each key of a project in portfolio.json, in order."""
+    writers: list[tuple[str, Callable[[ProjectView], Any]]] = []
+    for fact in registry.facts_for("json"):
+        assert fact.json is not None
+        if fact.kind is Kind.STRUCTURE and fact.json.value is None:
+            writers.append((fact.name, _STRUCTURES[fact.name]))
+        else:
+            writers.append((fact.name, functools.partial(fact.json_value, context=context)))
+    return writers
+
+
+def _project(view: ProjectView, writers: list[tuple[str, Callable[[ProjectView], Any]]]) -> dict[str, Any]:
+    """One project of portfolio.json: a key per exported fact of the registry."""
+    return {key: value(view) for key, value in writers}
+
+
+def _context(portfolio: Portfolio, base_url: str) -> ExportContext:
+    return ExportContext(base_url, {g.slug: g.title for g in portfolio.programs})
+
+
+def _projects(portfolio: Portfolio, base_url: str) -> list[dict[str, Any]]:
+    writers = _json_writers(_context(portfolio, base_url))
+    return [_project(view, writers) for view in portfolio.projects]
 
 
 def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = True) -> dict[str, Any]:
@@ -183,7 +191,6 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
     states = {s.value: 0 for s in State}
     for view in projects:
         states[view.project.state.value] += 1
-    programs = {g.slug: g.title for g in portfolio.programs}
     live = portfolio.live_risks
     bands = Counter(r.band for r in live)
     return {
@@ -230,7 +237,7 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
             }
             for g in portfolio.programs
         ],
-        **({"projects": [_project(view, base_url, programs) for view in projects]} if with_projects else {}),
+        **({"projects": _projects(portfolio, base_url)} if with_projects else {}),
     }
 
 
@@ -238,22 +245,15 @@ def portfolio_json(portfolio: Portfolio, base_url: str) -> bytes:
     """``portfolio_data`` as compact JSON (json's C encoder only runs without indent), one
     project at a time: the whole tree of 10,000 projects is never in memory."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    programs = {g.slug: g.title for g in portfolio.programs}
+    writers = _json_writers(_context(portfolio, base_url))
     head = encode(portfolio_data(portfolio, base_url, with_projects=False))
     parts = [head[:-1].encode("utf-8"), b',"projects":[']
     for index, view in enumerate(portfolio.projects):
         if index:
             parts.append(b",")
-        parts.append(encode(_project(view, base_url, programs)).encode("utf-8"))
+        parts.append(encode(_project(view, writers)).encode("utf-8"))
     parts.append(b"]}\n")
     return b"".join(parts)
-
-
-def portfolio_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of portfolio.json."""
-    text = resources.files("itpm_site").joinpath("portfolio.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 # ------------------------------------------------------------------------------ CSV
@@ -287,96 +287,53 @@ def csv_bytes(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-PROJECT_COLUMNS = [
-    "slug",
-    "title",
-    "url",
-    "phase",
-    "status",
-    "state",
-    "owner",
-    "sponsor",
-    "program",
-    "category",
-    "priority",
-    "start",
-    "end",
-    "forecast_end",
-    "slip_days",
-    "progress",
-    "currency",
-    "planned",
-    "actual",
-    "forecast",
-    "eac",
-    "variance",
-    "variance_pct",
-    "base_currency",
-    "planned_base",
-    "actual_base",
-    "eac_base",
-    "top_risk_score",
-    "live_risks",
-    "overdue_milestones",
-    "next_milestone",
-    "next_milestone_date",
-    "depends_on",
-    "dependents",
-    "tags",
-    "flags",
-    "summary",
-]
+def _budget_cells(view: ProjectView, base: str) -> list[Any]:
+    b = view.budget
+    if b is None:
+        return [None] * len(registry.fact("budget").columns)
+    return [
+        b.currency,
+        _units(b.planned),
+        _units(b.actual),
+        _units(b.forecast),
+        _units(b.eac),
+        b.variance,
+        b.variance_pct,
+        base,
+        b.planned_base,
+        b.actual_base,
+        b.eac_base,
+    ]
+
+
+def _milestone_cells(view: ProjectView) -> list[Any]:
+    nxt = view.next_milestone
+    return [
+        len(view.overdue_milestones),
+        nxt.milestone.name if nxt else None,
+        _date(nxt.milestone.date) if nxt else None,
+    ]
 
 
 def projects_csv(portfolio: Portfolio, base_url: str) -> bytes:
-    programs = {g.slug: g.title for g in portfolio.programs}
+    """One row per project, a column (or, for a structure, a few) per fact of the registry."""
+    context = _context(portfolio, base_url)
     base = portfolio.config.currency
-    rows = []
-    for v in portfolio.projects:
-        p, b = v.project, v.budget
-        nxt = v.next_milestone
-        rows.append(
-            [
-                v.slug,
-                p.title,
-                _absolute(base_url, v.url),
-                p.phase.value,
-                p.status.value if p.status else None,
-                p.state.value,
-                p.owner,
-                p.sponsor,
-                programs.get(v.program_slug or "", p.program),
-                v.category.label if v.category else None,
-                p.priority.value if p.priority else None,
-                _date(p.start),
-                _date(p.end),
-                _date(p.effective_forecast_end),
-                v.slip_days,
-                p.progress,
-                b.currency if b else None,
-                _units(b.planned) if b else None,
-                _units(b.actual) if b else None,
-                _units(b.forecast) if b else None,
-                _units(b.eac) if b else None,
-                b.variance if b else None,
-                b.variance_pct if b else None,
-                base if b else None,
-                b.planned_base if b else None,
-                b.actual_base if b else None,
-                b.eac_base if b else None,
-                v.top_risk_score,
-                len(v.live_risks),
-                len(v.overdue_milestones),
-                nxt.milestone.name if nxt else None,
-                _date(nxt.milestone.date) if nxt else None,
-                " ".join(d.slug for d in v.depends_on),
-                " ".join(d.slug for d in v.dependents),
-                "; ".join(p.tags),
-                "; ".join(f.text for f in v.flags),
-                p.summary,
-            ]
-        )
-    return csv_bytes(PROJECT_COLUMNS, rows)
+    structures: dict[str, Callable[[ProjectView], list[Any]]] = {
+        "budget": lambda v: _budget_cells(v, base),
+        "risks": lambda v: [len(v.live_risks)],
+        "milestones": _milestone_cells,
+    }
+
+    def one_cell(fact: registry.Fact) -> Callable[[ProjectView], list[Any]]:
+        return lambda view: [fact.csv_value(view, context)]
+
+    cells = [
+        structures[f.name] if f.kind is Kind.STRUCTURE and f.name in structures else one_cell(f)
+        for f in registry.facts_for("csv")
+    ]
+    rows = ([cell for make in cells for cell in make(v)] for v in portfolio.projects)
+    return csv_bytes(registry.project_columns(), rows)
 
 
 RISK_COLUMNS = [

@@ -31,7 +31,9 @@ from itpm_site.aggregate.portfolio import (
     ProjectView,
     RiskView,
 )
+from itpm_site.model import registry
 from itpm_site.model.money import format_amount
+from itpm_site.model.registry import Fact
 from itpm_site.model.slugs import slugify
 from itpm_site.outputs.search_index import (
     INDEX_DIR,
@@ -53,22 +55,14 @@ if TYPE_CHECKING:
 FACETS = ("type", "phase", "status", "high_risk", "program", "owner", "category", "state", "overdue")
 QUERY_ONLY_FACETS = ("state", "overdue")
 
-#: The labels of the facts and of the budget sentence: shown on the page, never indexed.
-FACT_LABELS = (
-    "Owner:",
-    "Sponsor:",
-    "Team:",
-    "Program:",
-    "Category:",
-    "Tags:",
-    "Projects:",
-    "Budget:",
-    "planned",
-    "forecast",
-    "spent",
-    "EAC",
-    "converted to",
-)
+#: The words of the budget sentence, besides its label: shown on the page, never indexed.
+BUDGET_WORDS = ("planned", "forecast", "spent", "EAC", "converted to")
+
+
+def fact_labels() -> tuple[str, ...]:
+    """The labels of the facts' sentences (the registry's searchable facts), of a program's
+    projects and of the budget figures: shown on the page, never indexed."""
+    return (*(f.search_label for f in registry.facts_for("search")), "Projects:", *BUDGET_WORDS)
 
 
 # ------------------------------------------------------------------------------ records
@@ -131,7 +125,14 @@ def budget_sentence(budget: BudgetView | None) -> str:
             f"converted to {_figure('planned', base.planned, base.currency)}, "
             + _figure("EAC", base.eac, base.currency)
         )
-    return f"Budget: {', '.join(figures)}." if figures else ""
+    return f"{registry.label('budget')}: {', '.join(figures)}." if figures else ""
+
+
+def _fact_sentence(fact: Fact, view: ProjectView) -> str:
+    """A searchable fact as a sentence: 'Sponsor: Chief Risk Officer.'; the budget in figures."""
+    if fact.name == "budget":
+        return budget_sentence(view.budget)
+    return fact.sentence(view)
 
 
 def project_record(view: ProjectView, body_html: str) -> SearchRecord:
@@ -139,19 +140,7 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
     budget (in the opening, so a match there is a match on the project, not in its last
     section), then its risks and milestones."""
     p = view.project
-    facts = [
-        x
-        for x in (
-            _sentence("Owner", [p.owner]),
-            _sentence("Sponsor", [p.sponsor]),
-            _sentence("Team", p.team),
-            _sentence("Program", [p.program]),
-            _sentence("Category", [view.category.label if view.category else None]),
-            _sentence("Tags", p.tags),
-            budget_sentence(view.budget),
-        )
-        if x
-    ]
+    facts = [x for x in (_fact_sentence(fact, view) for fact in registry.facts_for("search")) if x]
     meta = {"owner": p.owner, "phase": p.phase.value}
     if p.status:
         meta["status"] = p.status.value
@@ -188,7 +177,7 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
         meta,
         filters,
         [x for x in subject if x],
-        FACT_LABELS,
+        fact_labels(),
     )
 
 
@@ -212,7 +201,7 @@ def program_record(group: Group, body_html: str) -> SearchRecord:
         {"owner": group.owner} if group.owner else {},
         filters,
         [group.summary] if group.summary else [],
-        FACT_LABELS,
+        fact_labels(),
     )
 
 

@@ -91,16 +91,6 @@ _GROUP_INDEXES = (
 )
 
 
-def _groups_of(portfolio: Portfolio, kind: GroupKind) -> list:
-    return {
-        GroupKind.PHASE: portfolio.phases,
-        GroupKind.PROGRAM: portfolio.programs,
-        GroupKind.OWNER: portfolio.owners,
-        GroupKind.CATEGORY: portfolio.categories,
-        GroupKind.TAG: portfolio.tags,
-    }[kind]
-
-
 def _slugs(items: Iterable) -> frozenset[str]:
     return frozenset(p.slug for p in items)
 
@@ -167,7 +157,7 @@ def plan_pages(
             )
         )
     for kind, _, section in _GROUP_INDEXES:
-        for group in _groups_of(portfolio, kind):
+        for group in portfolio.groups(kind):
             inputs: frozenset[str] | None = _slugs(group.projects)
             if kind is GroupKind.PHASE:  # its stage navigation counts the projects of every phase
                 inputs = None

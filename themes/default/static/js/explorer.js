@@ -17,7 +17,15 @@
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var count = document.getElementById("explorer-count");
   var empty = document.getElementById("explorer-empty");
-  var FILTERS = ["phase", "status", "state", "program", "owner", "category", "tag", "flagged"];
+  // The filters are the form's drop-downs (the build writes one per filter of its field
+  // registry): a drop-down keeps the rows whose data-<its name> is its value, or, with
+  // data-list="x", the rows whose data-x lists its value among words separated by spaces.
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
+  var FILTERS = selects.map(function (select) { return select.name; });
+  var LISTS = {};
+  selects.forEach(function (select) {
+    if (select.hasAttribute("data-list")) { LISTS[select.name] = "data-" + select.getAttribute("data-list"); }
+  });
   var filters = document.getElementById("explorer-filters");
   var filterCount = document.getElementById("explorer-filter-count");
   var densityGroup = document.getElementById("explorer-density");
@@ -82,8 +90,8 @@
       var key = FILTERS[i];
       var want = state[key];
       if (!want) { continue; }
-      if (key === "tag") {
-        if ((row.getAttribute("data-tags") || "").indexOf(" " + want + " ") < 0) { return false; }
+      if (LISTS[key]) {
+        if ((row.getAttribute(LISTS[key]) || "").indexOf(" " + want + " ") < 0) { return false; }
       } else if (row.getAttribute("data-" + key) !== want) {
         return false;
       }
@@ -98,13 +106,16 @@
     return true;
   }
 
-  // The words a row is found by: what it shows, plus its tags. Read from the page once (rows
-  // carry no copy of their text, which would double the page at 10,000 projects).
+  // The words a row is found by: what it shows, plus the words it lists (its tags). Read from
+  // the page once (rows carry no copy of their text, which would double the page at 10,000
+  // projects).
   var texts = new Map();
   function rowText(row) {
     var text = texts.get(row);
     if (text === undefined) {
-      text = (row.textContent + " " + (row.getAttribute("data-tags") || "")).replace(/\s+/g, " ").toLowerCase();
+      text = row.textContent;
+      Object.keys(LISTS).forEach(function (key) { text += " " + (row.getAttribute(LISTS[key]) || ""); });
+      text = text.replace(/\s+/g, " ").toLowerCase();
       texts.set(row, text);
     }
     return text;
