@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from itpm_site.aggregate.capacity import Capacity, Member, build_capacity
 from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
@@ -28,6 +29,7 @@ from itpm_site.model.money import (
     rate_of,
     rollup,
 )
+from itpm_site.model.people import entry_person
 from itpm_site.model.project import (
     Milestone,
     Page,
@@ -180,6 +182,13 @@ class ProjectView:
     depends_on: list[ProjectView] = field(default_factory=list)
     missing_dependencies: list[str] = field(default_factory=list)
     dependents: list[ProjectView] = field(default_factory=list)
+    #: The team as people of the directory (aggregate.capacity); empty without one.
+    members: list[Member] = field(default_factory=list)
+    #: The names the team lists, as exports and search show them (none when people are not
+    #: published).
+    team_names: list[str] = field(default_factory=list)
+    #: The owner's page in the people directory; '' when they have none (or it is not published).
+    owner_person_url: str = ""
 
     @property
     def title(self) -> str:
@@ -535,6 +544,8 @@ class Portfolio:
     quality: list[QualityItem]
     diagnostics: list[Diagnostic]
     rejected: list[str]
+    #: People and their load (content/people/); None without a people directory.
+    capacity: Capacity | None = None
 
     def precompute(self) -> None:
         """Compute now the cached rollups that pages rendered by different processes share
@@ -836,6 +847,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.owner_slug = slugify(p.owner)
         view.tag_slugs = [TagRef(slugify(t), t) for t in p.tags]
         view.budget = _budget(p, config)
+        view.team_names = [entry_person(e) for e in p.team]
         view.risks = [RiskView(view, i, r, r.score, bands.band(r.score)) for i, r in enumerate(p.risks)]
         view.milestones = [
             MilestoneView(
@@ -907,6 +919,19 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         key=lambda pg: (pg.page.order, pg.page.title.lower()),
     )
 
+    capacity = None
+    if loaded.has_people:
+        capacity, members = build_capacity(loaded.people, views, as_of, config.people.publish)
+        owner_pages = {v.slug: person.url for person in capacity.people for v in person.owned}
+        for view in views:
+            view.members = members.get(view.slug, [])
+            view.team_names = [m.name for m in view.members]
+            if capacity.publish:
+                view.owner_person_url = owner_pages.get(view.slug, "")
+    if not config.people.publish:
+        for view in views:
+            view.team_names = []
+
     return Portfolio(
         config=config,
         as_of=as_of,
@@ -922,6 +947,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         quality=_quality(loaded, views),
         diagnostics=loaded.diagnostics,
         rejected=sorted(loaded.rejected),
+        capacity=capacity,
     )
 
 

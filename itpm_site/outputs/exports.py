@@ -114,7 +114,7 @@ def _project(view: ProjectView, base_url: str, programs: dict[str, str]) -> dict
         else {"slug": view.category.slug, "label": view.category.label, "known": view.category.known},
         "priority": p.priority.value if p.priority else None,
         "tags": list(p.tags),
-        "team": list(p.team),
+        "team": list(view.team_names),
         "start": _date(p.start),
         "end": _date(p.end),
         "forecast_end": _date(p.effective_forecast_end),

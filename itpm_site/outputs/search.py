@@ -144,7 +144,7 @@ def project_record(view: ProjectView, body_html: str) -> SearchRecord:
         for x in (
             _sentence("Owner", [p.owner]),
             _sentence("Sponsor", [p.sponsor]),
-            _sentence("Team", p.team),
+            _sentence("Team", view.team_names),
             _sentence("Program", [p.program]),
             _sentence("Category", [view.category.label if view.category else None]),
             _sentence("Tags", p.tags),
