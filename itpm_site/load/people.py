@@ -122,7 +122,8 @@ def _period_warnings(entry: Entry[Project], a: cap.Assignment, person: Person, o
         out.warning(
             entry.doc,
             _where(entry, a, "from"),
-            f"{person.name}'s allocation starts {a.start}, before the project starts ({project.start})",
+            f"{person.name}'s allocation starts {cap.day_label(a.start)}, before the project starts "
+            f"({cap.day_label(project.start)})",
             "allocate within the project's dates, or move the project's start",
             code="allocation-outside-project",
         )
@@ -130,7 +131,8 @@ def _period_warnings(entry: Entry[Project], a: cap.Assignment, person: Person, o
         out.warning(
             entry.doc,
             _where(entry, a, "to"),
-            f"{person.name}'s allocation ends {a.end}, after the project ends ({last})",
+            f"{person.name}'s allocation ends {cap.day_label(a.end)}, after the project ends "
+            f"({cap.day_label(last)})",
             "allocate within the project's dates, or move the project's end",
             code="allocation-outside-project",
         )
@@ -142,8 +144,9 @@ def _period_warnings(entry: Entry[Project], a: cap.Assignment, person: Person, o
             out.warning(
                 entry.doc,
                 ("team", a.index),
-                f"{person.name} is unavailable from {period.start} to {period.end}, which overlaps "
-                f"this allocation ({a.start} to {a.end})",
+                f"{person.name} is unavailable from {cap.day_label(period.start)} to "
+                f"{cap.day_label(period.end)}, which overlaps this allocation "
+                f"({cap.day_label(a.start)} to {cap.day_label(a.end)})",
                 "their capacity is reduced for those days: shorten the allocation, or plan cover",
                 code="allocation-unavailable",
             )

@@ -105,6 +105,11 @@ def month_label(month: Month) -> str:
     return f"{_MONTHS[month.month - 1]} {month.year}"
 
 
+def day_label(day: dt.date) -> str:
+    """'14 Dec 2026': the pages' date, for messages shown on them."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

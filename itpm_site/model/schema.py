@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from itpm_site import __version__
 from itpm_site.model.config import SiteConfig
+from itpm_site.model.people import Person
 from itpm_site.model.project import Page, Program, Project
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -15,6 +16,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "project": Project,
     "program": Program,
     "page": Page,
+    "person": Person,
     "site": SiteConfig,
 }
 
