@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from itpm_site.aggregate.capacity import Capacity, Member, build_capacity
 from itpm_site.load.diagnostics import Diagnostic
+from itpm_site.load.people import withheld, withheld_path
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import vocab
 from itpm_site.model.config import Category, SiteConfig
@@ -944,9 +945,9 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         pages=pages,
         risks=risks,
         milestones=milestones,
-        quality=_quality(loaded, views),
+        quality=_quality(loaded, views, config.people.publish),
         diagnostics=loaded.diagnostics,
-        rejected=sorted(loaded.rejected),
+        rejected=sorted({r if config.people.publish else withheld_path(r) for r in loaded.rejected}),
         capacity=capacity,
     )
 
@@ -990,13 +991,16 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
     return sorted(result, key=lambda g: (g.title.lower(), g.slug))
 
 
-def _quality(loaded: LoadResult, views: list[ProjectView]) -> list[QualityItem]:
+def _quality(loaded: LoadResult, views: list[ProjectView], publish: bool) -> list[QualityItem]:
+    """The quality page's items, by file. People not published: every warning stays, at its
+    place, without the names and figures of people (``load.people.withheld``)."""
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in loaded.diagnostics:
-        by_path[d.path].append(d)
+        shown = d if publish else withheld(d)
+        by_path[shown.path].append(shown)
     view_by_path = {v.source: v for v in views}
     paths = sorted(set(by_path) | {v.source for v in views if v.flags}, key=str.lower)
-    rejected = set(loaded.rejected)
+    rejected = set(loaded.rejected) if publish else {withheld_path(r) for r in loaded.rejected}
     return [
         QualityItem(
             path,

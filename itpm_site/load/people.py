@@ -8,10 +8,12 @@ figures are what the files say, but someone should look.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from itpm_site.load.diagnostics import Diagnostic
 from itpm_site.model import capacity as cap
 from itpm_site.model.people import Directory, Person
 from itpm_site.model.project import Project
@@ -24,9 +26,45 @@ if TYPE_CHECKING:
 #: Months named one by one in an over-capacity warning; the rest are counted.
 MAX_MONTHS_NAMED = 4
 
+#: Where person files are, relative to the portfolio.
+PEOPLE_FOLDER = "content/people/"
+
+#: What the site says instead of a people check's message when people are not published (the
+#: message names the person, their load and their leave; ``check`` still shows it in full).
+WITHHELD = {
+    "unknown-person": "a team entry names no person of content/people/",
+    "duplicate-person": "two files of content/people/ give the same name",
+    "allocation-period": "an allocation has no period, so it counts in no load",
+    "allocation-outside-project": "an allocation's period is outside the project's dates",
+    "allocation-unavailable": "an allocation overlaps a period its person is unavailable",
+    "over-capacity": "an allocation here takes its person above their capacity",
+}
+WITHHELD_HINT = "people are not published: run itpm-site check to see who and when"
+
 
 #: The allocations that count in a person's month: (project, entry, its load that month).
 Loads = dict[cap.Month, list[tuple["Entry[Project]", cap.Assignment, int]]]
+
+
+def withheld(d: Diagnostic) -> Diagnostic:
+    """``d`` as a site that does not publish people shows it: a people check without the
+    person's name and figures, and a person file's problem under content/people/ without the
+    file's name (its slug). Position, field, severity and code stay."""
+    if d.path.startswith(PEOPLE_FOLDER):
+        message = WITHHELD.get(d.code) or f"a person file has {'an error' if d.is_error else 'a warning'}"
+        return dataclasses.replace(
+            d, path=PEOPLE_FOLDER, message=message, hint=WITHHELD_HINT, source_line="", suggestion=""
+        )
+    if d.code in WITHHELD:
+        return dataclasses.replace(
+            d, message=WITHHELD[d.code], hint=WITHHELD_HINT, source_line="", suggestion=""
+        )
+    return d
+
+
+def withheld_path(path: str) -> str:
+    """A file's path as a site that does not publish people names it."""
+    return PEOPLE_FOLDER if path.startswith(PEOPLE_FOLDER) else path
 
 
 def check_people(result: LoadResult, projects: list[Claim], people: list[Claim], out: Collector) -> None:
