@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-from itpm_site.model.people import Allocation
+from itpm_site.model.people import Allocation, Person
 from itpm_site.model.project import Project
 from itpm_site.model.vocab import State
 
@@ -169,4 +169,32 @@ def assignments(project: Project) -> list[Assignment]:
         else:
             why = ""
         found.append(Assignment(index, person, role, allocation, start, end, why))
+    return found
+
+
+def person_loads(
+    projects: Iterable[Project], find: Callable[[str], str | None]
+) -> dict[str, dict[Month, int]]:
+    """Each person's load per month, by slug, from the allocations of ``projects`` that count;
+    ``find`` gives the slug of the person a team entry names (None: not in the directory)."""
+    loads: dict[str, dict[Month, int]] = {}
+    for project in projects:
+        for a in assignments(project):
+            slug = find(a.person)
+            if slug is None:
+                continue
+            months = loads.setdefault(slug, {})
+            for month, load in a.shares().items():
+                months[month] = months.get(month, 0) + load
+    return loads
+
+
+def over_capacity(person: Person, loads: dict[Month, int]) -> list[tuple[Month, int, int]]:
+    """(month, load, capacity available) of each month ``person`` is allocated above capacity."""
+    periods = [(p.start, p.end) for p in person.unavailable]
+    found = []
+    for month in sorted(loads):
+        limit = available(person.capacity, periods, month)
+        if loads[month] > limit:
+            found.append((month, loads[month], limit))
     return found
