@@ -85,8 +85,11 @@ def test_sorting_by_name_team_and_load_this_month(page, site_url: str) -> None:
     page.goto(site_url + "people/")
     header = page.locator("#people thead th")
 
+    arrow = "b => getComputedStyle(b, '::after').content"
+    assert header.nth(0).locator("button").evaluate(arrow) == '"↕"'  # the theme's sort buttons
     header.nth(0).locator("button").click()  # Name, ascending
     assert header.nth(0).get_attribute("aria-sort") == "ascending"
+    assert header.nth(0).locator("button").evaluate(arrow) == '"↑"'
     assert visible_names(page) == sorted((p["name"] for p in people.values()), key=str.lower)
     header.nth(0).locator("button").click()  # and descending
     assert header.nth(0).get_attribute("aria-sort") == "descending"

@@ -23,7 +23,7 @@
     var label = th.textContent;
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "sort-button";
+    button.className = "sort";
     button.textContent = label;
     th.textContent = "";
     th.appendChild(button);
