@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Regenerate the documentation's screenshots of the demo portfolio into docs/img/.
 
-    python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs/img]
+    python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs/img] [NAME.png ...]
 
 Builds the demo (content/ and site.yaml at the repository root, as of its site.yaml date)
 into a temporary folder, serves it on 127.0.0.1 under a sub-path, and photographs the
-dashboard, the project explorer, a project page and the roadmap in the light theme, and the
-dashboard and roadmap in the dark one, at 1440 x 900. Needs the test extra (playwright) and a
-Chromium; PNGs are made smaller with pngquant when it is installed.
+dashboard, the project explorer, a project page, the roadmap, the people directory and the
+capacity heat map in the light theme, and the dashboard and roadmap in the dark one, at
+1440 x 900; name some of the files to take only those. Needs the test extra (playwright) and
+a Chromium; PNGs are made smaller with pngquant when it is installed.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ SHOTS = [
     ("roadmap.png", "roadmap/", "light"),
     ("dashboard-dark.png", "", "dark"),
     ("roadmap-dark.png", "roadmap/", "dark"),
+    ("people.png", "people/", "light"),
+    ("capacity.png", "capacity/", "light"),
 ]
 
 
@@ -92,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "img")
+    parser.add_argument("names", nargs="*", help="only these files (e.g. people.png); default: all")
     args = parser.parse_args(argv)
+    unknown = set(args.names) - {name for name, _, _ in SHOTS}
+    if unknown:
+        parser.error(f"no such screenshot: {', '.join(sorted(unknown))}")
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -102,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         with serve(site) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             for name, path, scheme in SHOTS:
+                if args.names and name not in args.names:
+                    continue
                 context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
                 page = context.new_page()
                 page.goto(url + path)

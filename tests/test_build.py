@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from demo_people import Expected, expected_warnings, names
 from goldenfiles import check_golden
 from sitetools import Page, parse, resolve_link
 
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
+from itpm_site.load.portfolio import load_portfolio
 from itpm_site.write.writer import MARKER
 
 AS_OF = dt.date(2026, 11, 20)
@@ -424,10 +426,37 @@ def test_page_titles_and_single_h1(demo_site: Path) -> None:
         assert page.find_all("html")[0].get("lang") == "en"
 
 
-def test_quality_page_of_the_demo_has_no_errors_and_one_gap_on_purpose(demo_site: Path) -> None:
-    """The demo leaves one project without a category, to show the "Uncategorised" rows."""
+def test_quality_page_of_the_demo_has_no_errors_and_only_the_warnings_it_means(demo_site: Path) -> None:
+    """The demo leaves one project without a category, to show the "Uncategorised" rows, and
+    allocates some people above capacity and over their leave, so that the people pages show
+    real cases: exactly those warnings, each worked out from the raw front matter
+    (``demo_people``), at its file and field, naming its person and, for over capacity, the
+    months with the load and capacity of each."""
+    root = Path(__file__).resolve().parents[1]
+    demo = load_portfolio(root)
+    people = names(root)
+
+    def seen(d) -> Expected:
+        person = next((n for n in people if d.message.startswith(n)), "")
+        months = d.message.split(" above capacity in ")[1].split("; ")[0] if d.code == "over-capacity" else ""
+        return Expected(d.code, d.path, d.field, person, months)
+
+    found = sorted(seen(d) for d in demo.diagnostics)
+    expected = sorted(
+        [
+            Expected("recommended", "content/projects/boston-office-move-it.md", "category", ""),
+            *expected_warnings(root),
+        ]
+    )
+    assert found == expected
+    assert [d.message for d in demo.diagnostics if d.code == "recommended"] == [
+        "recommended field 'category' is missing"
+    ]
+    assert {e.code for e in expected} == {"recommended", "over-capacity", "allocation-unavailable"}
+    assert len({e.person for e in expected if e.code == "over-capacity"}) >= 5  # not one case repeated
+    files = len({d.path for d in demo.diagnostics})
     page = Page((demo_site / "quality" / "index.html").read_text(encoding="utf-8"))
-    assert "0 errors and 1 warning in 1 file" in page.text
+    assert f"0 errors and {len(expected)} warnings in {files} files" in page.text
     assert "recommended field 'category' is missing" in page.text
 
 

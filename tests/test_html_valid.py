@@ -44,3 +44,6 @@ def test_every_demo_page_is_valid_html5(demo_site: Path) -> None:
     assert errors == [], "\n".join(errors[:40])
     pages = list(demo_site.rglob("*.html"))
     assert len(pages) > 100  # the checker really looked at the whole site
+    # ... including every kind of page of the people directory.
+    for kind in ("people/index.html", "people/luka-meskhi/index.html", "capacity/index.html"):
+        assert demo_site / kind in pages, kind

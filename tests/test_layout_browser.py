@@ -34,6 +34,9 @@ PAGE_TYPES = [
     "report/",
     "search/?q=vendor",
     "about/",
+    "people/",
+    "people/luka-meskhi/",
+    "capacity/",
     "no-such-page/",
 ]
 VIEWPORTS = {

@@ -643,3 +643,45 @@ def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Pat
     assert sum(rel.startswith("d/") for rel in parallel) == 330
     assert parallel == index(1)
     assert list(lookup(parallel, "word329")) == ["/projects/p329/"]
+
+
+# ------------------------------------------------------------------------------ people
+
+PEOPLE = {
+    "content/people/jan-kovac.md": (
+        "---\nname: Jan Kovač\nteam: Security\nrole: Network Security Engineer\n"
+        "skills: [firewalls, PKI]\n---\n## Background\n\nTen years of perimeter work.\n"
+    ),
+    "content/people/ana-lomidze.md": "---\nname: Ana Lomidze\n---\n",
+}
+
+
+@pytest.mark.parametrize("publish", [True, False])
+def test_people_are_records_only_when_published(tmp_path: Path, write_portfolio, publish: bool) -> None:
+    files = {**PORTFOLIO, **PEOPLE}
+    files["site.yaml"] += f"people: {{publish: {'true' if publish else 'false'}}}\n"
+    root = write_portfolio(tmp_path / "pf", files)
+    portfolio = build_portfolio(load_portfolio(root), AS_OF)
+    found = {r.url: r for r in search.search_records(portfolio, render_markdown)}
+    types = dict(next(f for f in facets(portfolio) if f.key == "type").values)
+    people = sorted(u for u in found if u.startswith("/people/"))
+    if not publish:
+        assert people == [] and "person" not in types
+        return
+    assert people == ["/people/ana-lomidze/", "/people/jan-kovac/"] and types["person"] == "Person"
+    jan = found["/people/jan-kovac/"]
+    assert (jan.title, jan.filters, jan.meta) == ("Jan Kovač", {"type": "person"}, {"team": "Security"})
+    assert jan.intro == ["Network Security Engineer in Security."]
+    assert jan.facts == ["Team: Security.", "Role: Network Security Engineer.", "Skills: firewalls, PKI."]
+    assert jan.subject == ["Security", "Network Security Engineer", "firewalls", "PKI"]
+    # The body's headings keep the ids of the person's page: a sub-result links there.
+    assert 'id="h-background"' in jan.body_html
+    # Someone with a name only is still found by it.
+    assert found["/people/ana-lomidze/"].intro == [""] and found["/people/ana-lomidze/"].facts == []
+    index = search.search_index(found.values())
+    # By name (folded, in the title: code 4), by team, role and skill (what the page is about: 2).
+    assert lookup(index, "kovac")["/people/jan-kovac/"] == 1 * 8 + 4
+    assert lookup(index, "pki")["/people/jan-kovac/"] == 1 * 8 + 2
+    assert lookup(index, "engineer")["/people/jan-kovac/"] == 2 * 8 + 2  # intro and role
+    assert "/people/jan-kovac/" in lookup(index, "perimeter")  # the body
+    assert "/people/jan-kovac/" not in lookup(index, "skills")  # a label, not a word of the page

@@ -41,6 +41,7 @@ KINDS = {
     "subject",
     "whole",
     "label",
+    "person",
 }
 TOP = 5
 

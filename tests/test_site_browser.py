@@ -36,6 +36,9 @@ PAGE_TYPES = [
     "quality/",
     "report/",
     "about/",
+    "people/",
+    "people/luka-meskhi/",
+    "capacity/",
     "no-such-page/",
 ]
 

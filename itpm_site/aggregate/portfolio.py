@@ -14,6 +14,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from itpm_site.aggregate.capacity import Capacity, Member, build_capacity
+from itpm_site.load.people import withheld, withheld_path
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import registry, vocab
 from itpm_site.model.config import Category, SiteConfig
@@ -28,6 +30,7 @@ from itpm_site.model.money import (
     rate_of,
     rollup,
 )
+from itpm_site.model.people import entry_person
 from itpm_site.model.project import (
     Milestone,
     Page,
@@ -180,6 +183,13 @@ class ProjectView:
     depends_on: list[ProjectView] = field(default_factory=list)
     missing_dependencies: list[str] = field(default_factory=list)
     dependents: list[ProjectView] = field(default_factory=list)
+    #: The team as people of the directory (aggregate.capacity); empty without one.
+    members: list[Member] = field(default_factory=list)
+    #: The names the team lists, as exports and search show them (none when people are not
+    #: published).
+    team_names: list[str] = field(default_factory=list)
+    #: The owner's page in the people directory; '' when they have none (or it is not published).
+    owner_person_url: str = ""
 
     @property
     def title(self) -> str:
@@ -552,6 +562,8 @@ class Portfolio:
     quality: list[QualityItem]
     diagnostics: list[Diagnostic]
     rejected: list[str]
+    #: People and their load (content/people/); None without a people directory.
+    capacity: Capacity | None = None
 
     def precompute(self) -> None:
         """Compute now the cached rollups that pages rendered by different processes share
@@ -867,6 +879,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         view.owner_slug = slugify(p.owner)
         view.tag_slugs = [TagRef(slugify(t), t) for t in p.tags]
         view.budget = _budget(p, config)
+        view.team_names = [entry_person(e) for e in p.team]
         view.risks = [RiskView(view, i, r, r.score, bands.band(r.score)) for i, r in enumerate(p.risks)]
         view.milestones = [
             MilestoneView(
@@ -938,6 +951,19 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         key=lambda pg: (pg.page.order, pg.page.title.lower()),
     )
 
+    capacity = None
+    if loaded.has_people:
+        capacity, members = build_capacity(loaded.people, views, as_of, config.people.publish)
+        owner_pages = {v.slug: person.url for person in capacity.people for v in person.owned}
+        for view in views:
+            view.members = members.get(view.slug, [])
+            view.team_names = [m.name for m in view.members]
+            if capacity.publish:
+                view.owner_person_url = owner_pages.get(view.slug, "")
+    if not config.people.publish:
+        for view in views:
+            view.team_names = []
+
     return Portfolio(
         config=config,
         as_of=as_of,
@@ -950,9 +976,10 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         pages=pages,
         risks=risks,
         milestones=milestones,
-        quality=_quality(loaded, views),
+        quality=_quality(loaded, views, config.people.publish),
         diagnostics=loaded.diagnostics,
-        rejected=sorted(loaded.rejected),
+        rejected=sorted({r if config.people.publish else withheld_path(r) for r in loaded.rejected}),
+        capacity=capacity,
     )
 
 
@@ -995,13 +1022,16 @@ def _programs(views: list[ProjectView], files: list[Entry[Program]], group) -> l
     return sorted(result, key=lambda g: (g.title.lower(), g.slug))
 
 
-def _quality(loaded: LoadResult, views: list[ProjectView]) -> list[QualityItem]:
+def _quality(loaded: LoadResult, views: list[ProjectView], publish: bool) -> list[QualityItem]:
+    """The quality page's items, by file. People not published: every warning stays, at its
+    place, without the names and figures of people (``load.people.withheld``)."""
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in loaded.diagnostics:
-        by_path[d.path].append(d)
+        shown = d if publish else withheld(d)
+        by_path[shown.path].append(shown)
     view_by_path = {v.source: v for v in views}
     paths = sorted(set(by_path) | {v.source for v in views if v.flags}, key=str.lower)
-    rejected = set(loaded.rejected)
+    rejected = set(loaded.rejected) if publish else {withheld_path(r) for r in loaded.rejected}
     return [
         QualityItem(
             path,

@@ -14,9 +14,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from itpm_site.diff.impact import Impact, portfolio_impact
+from itpm_site.diff.people import (
+    AllocationChange,
+    AllocationChangeKind,
+    NewOverCapacity,
+    allocation_changes,
+    directory,
+    new_over_capacity,
+)
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import registry
 from itpm_site.model.diagnostic import Diagnostic
@@ -231,6 +240,8 @@ class ProjectChange:
     depends_added: list[str] = field(default_factory=list)
     depends_removed: list[str] = field(default_factory=list)
     body_changed: bool = False
+    #: The team's allocations added, removed or changed (``diff.people``).
+    allocations: list[AllocationChange] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -263,6 +274,7 @@ class ProjectChange:
             or self.depends_added
             or self.depends_removed
             or self.body_changed
+            or self.allocations
         )
 
 
@@ -279,6 +291,7 @@ class PortfolioDiff:
         changed = self.of_kind(ChangeKind.CHANGED)
         risks = [r for p in changed for r in p.risks]
         milestones = [m for p in changed for m in p.milestones]
+        allocations = [a.change for p in changed for a in p.allocations]
         return {
             "added": len(self.of_kind(ChangeKind.ADDED)),
             "removed": len(self.of_kind(ChangeKind.REMOVED)),
@@ -294,9 +307,18 @@ class PortfolioDiff:
             "risks_closed": sum(1 for r in risks if r.change is RiskChangeKind.CLOSED),
             "milestones_done": sum(1 for m in milestones if m.change is MilestoneChangeKind.DONE),
             "milestones_moved": sum(1 for m in milestones if m.change is MilestoneChangeKind.MOVED),
+            "allocations_added": allocations.count(AllocationChangeKind.ADDED),
+            "allocations_removed": allocations.count(AllocationChangeKind.REMOVED),
+            "allocations_changed": allocations.count(AllocationChangeKind.CHANGED),
+            "over_capacity": len(self.over_capacity),
             "base_errors": len(self.base.errors),
             "head_errors": len(self.head.errors),
         }
+
+    @cached_property
+    def over_capacity(self) -> list[NewOverCapacity]:
+        """The people the change puts over capacity, in the months it does."""
+        return new_over_capacity(self.base.loaded, self.head.loaded)
 
     def impact(self) -> Impact:
         """Planned and EAC, head minus base, in the head's base currency where rates allow."""
@@ -444,6 +466,7 @@ def _compare_project(
     change.depends_added = [d for d in q.depends_on if d not in p.depends_on]
     change.depends_removed = [d for d in p.depends_on if d not in q.depends_on]
     change.body_changed = a.doc.body.strip() != b.doc.body.strip()
+    change.allocations = allocation_changes(p, q, directory(base), directory(head))
     return change
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from itpm_site.diff.changes import PortfolioDiff, ProjectChange, RiskState, Snapshot
 from itpm_site.diff.impact import Impact
+from itpm_site.diff.people import AllocationState, NewOverCapacity
 from itpm_site.load.diagnostics import valid_utf8_json
 from itpm_site.model.money import amount_text, eac, percent_number
 from itpm_site.model.project import Milestone
@@ -137,7 +138,52 @@ def project_json(change: ProjectChange) -> dict[str, Any]:
         ],
         "depends_on": {"added": change.depends_added, "removed": change.depends_removed},
         "body_changed": change.body_changed,
+        "allocations": [
+            {
+                "change": a.change,
+                "person": a.person,
+                "slug": a.slug or None,
+                "fields": a.fields,
+                "old": _allocation_json(a.old),
+                "new": _allocation_json(a.new),
+            }
+            for a in change.allocations
+        ],
     }
+
+
+def _allocation_json(state: AllocationState | None) -> dict | None:
+    if state is None:
+        return None
+    return {
+        "role": state.role or None,
+        "allocation": state.allocation,
+        "from": _plain(state.start),
+        "to": _plain(state.end),
+    }
+
+
+def over_capacity_json(items: list[NewOverCapacity]) -> list[dict[str, Any]]:
+    """The people the change puts over capacity: each month as YYYY-MM, load and capacity in
+    percent of full time, head and base (null: the person was not in the base's directory)."""
+    return [
+        {
+            "person": o.person,
+            "slug": o.slug,
+            "months": [
+                {
+                    "month": m.month.strftime("%Y-%m"),
+                    "load": m.load,
+                    "capacity": m.capacity,
+                    "base_load": m.base_load,
+                    "base_capacity": m.base_capacity,
+                }
+                for m in o.months
+            ],
+            "projects": [slug for slug, _ in o.projects],
+        }
+        for o in items
+    ]
 
 
 def _side_json(snapshot: Snapshot) -> dict[str, Any]:
@@ -178,6 +224,7 @@ def to_json(diff: PortfolioDiff) -> dict[str, Any]:
         "summary": diff.summary(),
         "impact": impact_json(diff.impact()),
         "projects": [project_json(p) for p in diff.projects],
+        "over_capacity": over_capacity_json(diff.over_capacity),
     }
 
 

@@ -19,6 +19,8 @@ from itpm_site.model.vocab import Status
 
 #: Errors listed per side in the Markdown report; the rest are counted.
 MAX_LISTED_ERRORS = 10
+#: Months listed per person newly over capacity; the rest are counted.
+MAX_LISTED_MONTHS = 6
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!$])")
 STATUS_ICON = {None: "⚪", Status.GREEN: "🟢", Status.AMBER: "🟠", Status.RED: "🔴"}
@@ -99,6 +101,8 @@ def format_markdown(diff: PortfolioDiff, max_chars: int | None = None) -> str:
         items = diff.of_kind(kind)
         if items:
             blocks.append(report.added_removed(kind, items))
+    if diff.over_capacity:
+        blocks.append(report.over_capacity(diff.over_capacity, MAX_LISTED_MONTHS))
     blocks.append(report.errors(diff.head, diff.of_kind(ChangeKind.INVALID), MAX_LISTED_ERRORS))
     if diff.base.errors:
         blocks.append(report.base_errors(diff, len(diff.base.errors)))

@@ -2,7 +2,9 @@
 
 Every figure runs over all the valid projects at that moment: RAG counts (``unknown`` for no
 status), projects per phase, planned and estimate at completion per currency, live risks by
-band, milestones overdue at the end of the week.
+band, milestones overdue at the end of the week, and the FTE demanded in the month the week
+ends in: every allocation that counts in a load (``model.capacity.assignments``), weighted by
+the days of that month it covers, as /capacity/ adds them up.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from itpm_site.model import capacity as cap
 from itpm_site.model.config import SiteConfig
 from itpm_site.model.money import eac
 from itpm_site.model.project import Budget, Project
@@ -50,6 +53,21 @@ class Figures:
     money: dict[str, Money] = field(default_factory=dict)
     live_risks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BAND_KEYS, 0))
     overdue_milestones: int = 0
+    #: Load demanded in the month of ``as_of``, in whole percent of full time (FTE × 100).
+    fte_demanded: int = 0
+
+    @property
+    def fte_month(self) -> dt.date:
+        return cap.month_of(self.as_of)
+
+    @property
+    def fte_month_label(self) -> str:
+        return cap.month_label(self.fte_month)
+
+    @property
+    def fte(self) -> str:
+        """FTE demanded with two decimals ('3.60')."""
+        return cap.fte(self.fte_demanded)
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,16 @@ class Tally:
     eac: Decimal
     bands: tuple[str, ...]
     open_milestones: tuple[dt.date, ...]
+    #: (month, load in whole percent) of the project's allocations that count, per month.
+    loads: tuple[tuple[dt.date, int], ...] = ()
+
+
+def project_loads(project: Project) -> tuple[tuple[dt.date, int], ...]:
+    """The load a project's team demands in each month, the sum of its allocations' shares."""
+    months: Counter[dt.date] = Counter()
+    for a in cap.assignments(project):
+        months.update(a.shares())
+    return tuple(sorted((m, n) for m, n in months.items() if n))
 
 
 def tally(project: Project, config: SiteConfig) -> Tally:
@@ -78,6 +106,7 @@ def tally(project: Project, config: SiteConfig) -> Tally:
         eac or Decimal(0),
         tuple(config.risk_bands.band(r.score) for r in project.risks if r.status.is_live),
         tuple(m.date for m in project.milestones if not m.done),
+        project_loads(project),
     )
 
 
@@ -92,6 +121,7 @@ class RunningFigures:
         self.money: dict[str, list] = {}  # currency -> [projects, planned, eac]
         self.bands: Counter[str] = Counter()
         self.milestones: Counter[dt.date] = Counter()  # open milestones by date
+        self.loads: Counter[dt.date] = Counter()  # load demanded by month
 
     def copy(self) -> RunningFigures:
         other = RunningFigures()
@@ -99,6 +129,7 @@ class RunningFigures:
         other.rag, other.phases = self.rag.copy(), self.phases.copy()
         other.money = {c: list(m) for c, m in self.money.items()}
         other.bands, other.milestones = self.bands.copy(), self.milestones.copy()
+        other.loads = self.loads.copy()
         return other
 
     def add(self, t: Tally, sign: int = 1) -> None:
@@ -115,6 +146,8 @@ class RunningFigures:
             self.bands[band] += sign
         for day in t.open_milestones:
             self.milestones[day] += sign
+        for month, load in t.loads:
+            self.loads[month] += sign * load
 
     def at(self, as_of: dt.date) -> Figures:
         """The figures now; a milestone is overdue when it is not done and its date is
@@ -128,4 +161,5 @@ class RunningFigures:
             out.live_risks[key] = self.bands[key]
         out.money = {c: Money(n, planned, eac) for c, (n, planned, eac) in sorted(self.money.items()) if n}
         out.overdue_milestones = sum(n for day, n in self.milestones.items() if day < as_of)
+        out.fte_demanded = self.loads[cap.month_of(as_of)]
         return out

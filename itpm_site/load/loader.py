@@ -49,6 +49,7 @@ from itpm_site.load.structure import (
 from itpm_site.model.config import SiteConfig, is_folder_name
 from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.model.fields import is_blank
+from itpm_site.model.people import UNION_TAG, Person, entry_key
 from itpm_site.model.project import (
     MAX_TAGS,
     RECOMMENDED_FIELDS,
@@ -64,10 +65,11 @@ M = TypeVar("M", bound=BaseModel)
 SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 THEMES_DIR = "themes"
-SECTIONS: dict[str, type[Project | Program | Page]] = {
+SECTIONS: dict[str, type[Project | Program | Page | Person]] = {
     "projects": Project,
     "programs": Program,
     "pages": Page,
+    "people": Person,
 }
 
 
@@ -330,7 +332,8 @@ def _pydantic_to_diagnostics(
     reported: set[FieldPath] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     for err in exc.errors(include_url=False):
-        loc: tuple = tuple(err["loc"])
+        # A team entry's union tag ('~mapping') is no key of the file.
+        loc: tuple = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(UNION_TAG)))
         if loc in reported:  # a placeholder, already named as one
             continue
         ctx = err.get("ctx") or {}
@@ -545,7 +548,19 @@ def partial_claim(doc: Document, model: type[BaseModel], section: str, file_slug
         program=valid("program"),
         category=valid("category"),
         tags=tuple(tags),
+        name=valid("name"),
+        team=_team_claims(data.get("team") if "team" in fields else None),
     )
+
+
+def _team_claims(team: Any) -> tuple[tuple[int, str, bool], ...]:
+    """The people a ``team:`` list names, entry by entry, where the entry names one."""
+    found = []
+    for index, item in enumerate(team if isinstance(team, list) else [team] if isinstance(team, str) else []):
+        named = item.get("person") if isinstance(item, dict) else item
+        if isinstance(named, str | int) and not isinstance(named, bool) and str(named).strip():
+            found.append((index, str(named).strip(), not isinstance(item, dict)))
+    return tuple(found)
 
 
 # ------------------------------------------------------------------------------ config
@@ -821,7 +836,7 @@ _ONCE: tuple[tuple[str, str, Callable[[Any], object], str], ...] = (
     ),
     ("links", "link", lambda link: link.url.strip(), "remove one of them"),
     ("tags", "tag", _same_text, "remove one of them"),
-    ("team", "team member", _same_text, "remove one of them"),
+    ("team", "team member", entry_key, "remove one of them, or give each its own from/to"),
     ("depends_on", "dependency", str, "remove one of them"),
 )
 
@@ -967,6 +982,7 @@ def load_sources(
                 if reason:
                     strays[rel] = reason
     result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources) + len(strays)
+    result.has_people = bool(files["people"])
     for rel in sorted(strays, key=_order):
         message, hint = strays[rel]
         out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "", message, hint, "not-read"))
@@ -975,6 +991,7 @@ def load_sources(
         "projects": result.projects,
         "programs": result.programs,
         "pages": result.pages,
+        "people": result.people,
     }
     for section, rels in files.items():
         for rel in rels:

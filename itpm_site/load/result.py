@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from itpm_site.load.frontmatter import Document
 from itpm_site.model.config import SiteConfig
 from itpm_site.model.diagnostic import Diagnostic
+from itpm_site.model.people import Person, entry_person
 from itpm_site.model.project import Page, Program, Project
 
 M = TypeVar("M", bound=BaseModel)
@@ -48,6 +49,10 @@ class Claim:
     program: str | None = None
     category: str | None = None
     tags: tuple[str, ...] = ()
+    #: A person's name (content/people/).
+    name: str | None = None
+    #: (index in ``team:``, the person named, the entry is a plain name) of each team entry.
+    team: tuple[tuple[int, str, bool], ...] = ()
 
     @classmethod
     def of(cls, entry: Entry, section: str) -> Claim:
@@ -67,6 +72,8 @@ class Claim:
             program=get("program"),
             category=get("category"),
             tags=tuple(get("tags") or ()),
+            name=get("name"),
+            team=tuple((i, entry_person(e), isinstance(e, str)) for i, e in enumerate(get("team") or ())),
         )
 
 
@@ -79,6 +86,9 @@ class LoadResult:
     projects: list[Entry[Project]] = field(default_factory=list)
     programs: list[Entry[Program]] = field(default_factory=list)
     pages: list[Entry[Page]] = field(default_factory=list)
+    people: list[Entry[Person]] = field(default_factory=list)
+    #: content/people/ exists: team entries and owners are checked against the directory.
+    has_people: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     #: Files that had errors and were left out (relative paths).

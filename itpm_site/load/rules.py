@@ -11,6 +11,7 @@ from collections import Counter, defaultdict, deque
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from itpm_site.load.body_links import check_body_links
+from itpm_site.load.people import check_people
 from itpm_site.load.result import Claim
 from itpm_site.model import vocab
 from itpm_site.model.groups import GROUP_FOLDERS, GroupKind
@@ -41,6 +42,8 @@ RESERVED_PAGE_SLUGS = frozenset(
         "report",
         "changes",
         "trends",
+        "people",
+        "capacity",
     }
 )
 
@@ -57,6 +60,7 @@ def apply(result: LoadResult, out: Collector) -> None:
             ("projects", result.projects),
             ("programs", result.programs),
             ("pages", result.pages),
+            ("people", result.people),
         )
     }
     for claim in result.rejected_claims:
@@ -76,11 +80,13 @@ def apply(result: LoadResult, out: Collector) -> None:
     _shared_name_pages(claims["projects"], out)
     _near_spellings(claims["projects"], claims["programs"], out)
     check_body_links(result, out)
+    check_people(result, claims["projects"], claims["people"], out)
     failed = {d.path for d in out.items[before:] if d.is_error}
     if failed:
         _drop(result.projects, failed, result)
         _drop(result.programs, failed, result)
         _drop(result.pages, failed, result)
+        _drop(result.people, failed, result)
 
 
 def _drop(entries: list[E], failed: set[str], result: LoadResult) -> None:

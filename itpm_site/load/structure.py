@@ -51,12 +51,17 @@ _NESTED_CACHE: dict[type[BaseModel], dict[str, type[BaseModel] | None]] = {}
 def nested_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
     """The model's keys, each with the model its value holds (None for a plain value)."""
     if model not in _NESTED_CACHE:
-        _NESTED_CACHE[model] = {name: _nested(f.annotation) for name, f in model.model_fields.items()}
+        # Keyed as written in YAML: a field may have an alias ('from', a Python keyword).
+        _NESTED_CACHE[model] = {
+            (f.alias or name): _nested(f.annotation) for name, f in model.model_fields.items()
+        }
     return _NESTED_CACHE[model]
 
 
 def _is_list(model: type[BaseModel], key: str) -> bool:
-    annotation = model.model_fields[key].annotation
+    fields = model.model_fields
+    field = fields.get(key) or next(f for f in fields.values() if f.alias == key)
+    annotation = field.annotation
     return typing.get_origin(annotation) is list
 
 

@@ -26,6 +26,7 @@ from itpm_site.model.fields import (
     date_out_of_range,
     fail,
 )
+from itpm_site.model.people import PeopleSettings
 
 
 class Category(BaseModel):
@@ -297,6 +298,10 @@ class SiteConfig(BaseModel):
     report: ReportSettings = Field(
         default_factory=ReportSettings,
         description="The steering-committee pack: {since: YYYY-MM-DD}, the last committee's date.",
+    )
+    people: PeopleSettings = Field(
+        default_factory=PeopleSettings,
+        description="The people directory: {publish: true}; false publishes capacity by team only.",
     )
     extra: Extra = Field(default_factory=dict, description="Keys only a theme uses; never validated.")
 

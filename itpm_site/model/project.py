@@ -35,6 +35,7 @@ from itpm_site.model.fields import (
     Url,
     fail,
 )
+from itpm_site.model.people import TeamList
 from itpm_site.model.vocab import (
     Phase,
     Priority,
@@ -142,7 +143,13 @@ class Project(Contract):
     risks: list[Risk] = Field(default_factory=list, description="Risk register entries.")
     milestones: list[Milestone] = Field(default_factory=list, description="Key dates.")
     depends_on: SlugList = Field(default_factory=list, description="Slugs of projects this one depends on.")
-    team: NameList = Field(default_factory=list, description="Team members.")
+    team: TeamList = Field(
+        default_factory=list,
+        description=(
+            "Team members: names, or allocations {person, role, allocation, from, to} naming "
+            "people of content/people/ by slug or name."
+        ),
+    )
     tags: NameList = Field(
         default_factory=list, description=f"Free keywords (at most {MAX_TAGS} distinct ones)."
     )

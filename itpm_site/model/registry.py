@@ -40,6 +40,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from itpm_site.model.groups import GroupKind
+from itpm_site.model.people import entry_person
 from itpm_site.model.project import Project
 from itpm_site.model.slugs import slugify
 from itpm_site.model.vocab import NO_STATUS, Phase, Priority, RiskResponse, RiskStatus, State, Status
@@ -123,6 +124,8 @@ class FactRow:
     date: dt.date | None = None
     slip_days: int | None = None
     slip_class: str = ""  # 'late', 'early' or '': the view's ``slip_class``
+    #: The person's page in the people directory, for a fact that names a person who has one.
+    profile_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -455,6 +458,12 @@ def _category(view: View, context: ExportContext) -> Any:
     return None if c is None else {"slug": c.slug, "label": c.label, "known": c.known}
 
 
+def _owner_row(label: str, view: View) -> FactRow:
+    """The owner, linked to their projects, and to their own page when the people directory
+    has one."""
+    return FactRow(label, view.project.owner, view.owner_url, profile_url=view.owner_person_url)
+
+
 def _forecast_row(label: str, view: View) -> FactRow:
     """The forecast end, or that there is none but the committed date; with the slip."""
     p = view.project
@@ -541,7 +550,7 @@ FACTS: tuple[Fact, ...] = (
         csv=Csv(),
         search=Search(),
         diff=Diff(),
-        page=Page(link=lambda v: v.owner_url),
+        page=Page(row=_owner_row),
         filter=Filter(every="All owners", options=GroupKind.OWNER, value=lambda v: v.owner_slug),
     ),
     Fact("sponsor", "Sponsor", Kind.TEXT, csv=Csv(), search=Search(), diff=Diff(), page=Page()),
@@ -596,7 +605,16 @@ FACTS: tuple[Fact, ...] = (
             words=True,
         ),
     ),
-    Fact("team", "Team", Kind.NAMES, search=Search(after="sponsor")),
+    Fact(
+        "team",
+        "Team",
+        Kind.NAMES,
+        # A team entry is a name or an allocation; the view's names are empty when people
+        # are not published.
+        source=lambda p: [entry_person(e) for e in p.team],
+        read=lambda v: v.team_names,
+        search=Search(after="sponsor"),
+    ),
     Fact("start", "Start", Kind.DATE, csv=Csv(), diff=Diff(), page=Page()),
     Fact("end", "Committed end", Kind.DATE, "Committed end date.", csv=Csv(), diff=Diff(), page=Page()),
     Fact(

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from itpm_site import __version__
 from itpm_site.model.config import SiteConfig
+from itpm_site.model.people import Person
 from itpm_site.model.portfolio_schema import portfolio_schema_text
 from itpm_site.model.project import Page, Program, Project
 
@@ -17,6 +18,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "project": Project,
     "program": Program,
     "page": Page,
+    "person": Person,
     "site": SiteConfig,
 }
 

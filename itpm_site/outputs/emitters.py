@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from itpm_site.outputs import exports, search
 from itpm_site.outputs.feeds import history_files
+from itpm_site.outputs.people import people_files
 
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
@@ -19,4 +20,5 @@ ALL: list[Emitter] = [
     exports.schema_files,
     search.emit_search,
     history_files,
+    people_files,
 ]

@@ -77,6 +77,11 @@ def history_json(history: History) -> dict[str, Any]:
                 },
                 "live_risks": f.live_risks,
                 "overdue_milestones": f.overdue_milestones,
+                "fte_demanded": {
+                    "month": f.fte_month.strftime("%Y-%m"),
+                    "percent": f.fte_demanded,
+                    "fte": f.fte,
+                },
             }
         )
     projects = {}

@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
 
+from itpm_site.aggregate.capacity import PersonView
 from itpm_site.aggregate.portfolio import (
     BudgetView,
     FreePage,
@@ -220,6 +221,38 @@ def page_record(url: str, title: str, summary: str | None, body_html: str) -> Se
     )
 
 
+#: The labels of a person's facts: shown, never indexed.
+PERSON_LABELS = ("Team:", "Role:", "Skills:")
+
+
+def person_record(person: PersonView, body_html: str) -> SearchRecord:
+    """A person of the directory (only when people are published): found by name (the
+    title), team, role and skills (what the page is about), and the body."""
+    p = person.person
+    facts = [
+        x
+        for x in (
+            _sentence("Team", [p.team]),
+            _sentence("Role", [p.role]),
+            _sentence("Skills", p.skills),
+        )
+        if x
+    ]
+    intro = " in ".join(x for x in (p.role, p.team) if x)
+    return SearchRecord(
+        f"/{person.url}",
+        person.name,
+        [_full_stop(intro)],
+        body_html,
+        [],
+        facts,
+        {"team": person.team},
+        {"type": "person"},
+        [x for x in (p.team, p.role, *p.skills) if x],
+        PERSON_LABELS,
+    )
+
+
 def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
     """Every record of the portfolio in title order (the order of the index), each made as
     it is reached; ``render`` turns Markdown into HTML."""
@@ -233,6 +266,9 @@ def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator
     def of_page(pg: FreePage) -> SearchRecord:
         return page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body))
 
+    def of_person(person: PersonView) -> SearchRecord:
+        return person_record(person, render(person.body) if person.body.strip() else "")
+
     makers: list[tuple[tuple[str, str], Callable[[], SearchRecord]]] = []
     for view in portfolio.projects:
         makers.append(((view.project.title, f"/{view.url}"), partial(of_project, view)))
@@ -240,6 +276,9 @@ def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator
         makers.append(((g.title, f"/{g.url}"), partial(of_program, g)))
     for pg in portfolio.pages:
         makers.append(((pg.page.title, f"/{pg.url}"), partial(of_page, pg)))
+    if portfolio.capacity is not None and portfolio.capacity.publish:
+        for person in portfolio.capacity.people:
+            makers.append(((person.name, f"/{person.url}"), partial(of_person, person)))
     makers.sort(key=lambda m: title_order(*m[0]))
     for _, make in makers:
         yield make()

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 #: Values of the ``type`` filter.
 TYPES = {"project": "Project", "program": "Program", "page": "Page"}
+#: The type of a person's page, with people published.
+PERSON_TYPE = ("person", "Person")
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,11 @@ def facets(portfolio: Portfolio) -> list[Facet]:
     for program in portfolio.programs:  # a program's owner may own no project
         if program.owner:
             owners.setdefault(slugify(program.owner), program.owner)
+    types = list(TYPES.items())
+    if portfolio.capacity is not None and portfolio.capacity.publish:
+        types.append(PERSON_TYPE)
     return [
-        Facet("type", "Type", list(TYPES.items())),
+        Facet("type", "Type", types),
         Facet("phase", "Phase", [(ph.value, ph.label) for ph in Phase]),
         Facet("status", "Status", [(st.value, st.label) for st in Status]),
         Facet("high_risk", "Risk", [("yes", "Open high or critical risk")]),

@@ -176,6 +176,18 @@ class Trends:
         )
 
     @property
+    def has_fte(self) -> bool:
+        """Some week has allocations that count in a load."""
+        return any(w.figures.fte_demanded for w in self.weeks)
+
+    def fte_chart(self) -> Markup:
+        values = [Decimal(w.figures.fte) for w in self.weeks]
+        series = [Series("fte", "FTE demanded", values)]
+        return stacked_columns(
+            self.labels, series, "trend-fte", "FTE demanded in the month of each week, week by week", "fill"
+        )
+
+    @property
     def currencies(self) -> list[str]:
         return sorted({c for w in self.weeks for c in w.figures.money})
 

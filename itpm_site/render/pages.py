@@ -29,7 +29,7 @@ from itpm_site.model.groups import GroupKind
 from itpm_site.model.money import format_amount, format_percent, percent
 from itpm_site.model.text import plural, plural_word, signed_days
 from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
-from itpm_site.render import charts
+from itpm_site.render import charts, people_charts
 from itpm_site.render import history as history_views
 from itpm_site.render.facets import facets
 from itpm_site.render.markdown import MarkdownCache
@@ -181,6 +181,28 @@ def plan_pages(
                 f"{page.url}index.html", "page.html", {"fp": page}, frozenset(), page.page.title, page.url
             )
         )
+    return pages + _people_pages(portfolio)
+
+
+def _people_pages(portfolio: Portfolio) -> list[PageSpec]:
+    """The people directory's pages: none without one; capacity by team only when people
+    are not published."""
+    capacity = portfolio.capacity
+    if capacity is None:
+        return []
+    pages = [
+        PageSpec("capacity/index.html", "capacity.html", {"capacity": capacity}, None, "Capacity", "people/")
+    ]
+    if capacity.publish:
+        pages.append(
+            PageSpec("people/index.html", "people.html", {"capacity": capacity}, None, "People", "people/")
+        )
+        pages += [
+            PageSpec(
+                f"{person.url}index.html", "person.html", {"person": person}, None, person.name, "people/"
+            )
+            for person in capacity.people
+        ]
     return pages
 
 
@@ -225,6 +247,14 @@ def _href(url: str) -> str:
     return "".join(_URL_UNSAFE.get(c, c) for c in url)
 
 
+def _people_nav(portfolio: Portfolio) -> tuple[tuple[str, str], ...]:
+    """The People entry of the navigation, with a people directory (to capacity by team when
+    people are not published)."""
+    if portfolio.capacity is None:
+        return ()
+    return (("people/" if portfolio.capacity.publish else "capacity/", "People"),)
+
+
 @dataclass
 class SiteContext:
     """What every template may use."""
@@ -244,7 +274,7 @@ class SiteContext:
             "as_of": self.portfolio.as_of,
             "base_url": self.base_url,
             "base_path": base_path(self.base_url),
-            "nav": NAV,
+            "nav": NAV + _people_nav(self.portfolio),
             "phases": list(Phase),
             "phase_info": PHASE_INFO,
             "statuses": list(Status),
@@ -254,6 +284,7 @@ class SiteContext:
             "rag_keys": RAG_KEYS,
             "rag_labels": RAG_LABELS,
             "charts": charts,
+            "people_charts": people_charts,
             "version": __version__,
             "search_enabled": self.search,
             "site_exports": SITE_EXPORTS,

@@ -302,7 +302,8 @@
 
     var context = element("p", "search-result-context");
     context.appendChild(element("span", "search-result-type", labels.type[type] || type));
-    [["Owner", meta.owner, "search-result-owner"], ["Program", meta.program, "search-result-program"],
+    [["Owner", meta.owner, "search-result-owner"], ["Team", meta.team, "search-result-team"],
+     ["Program", meta.program, "search-result-program"],
      ["EAC", meta.eac, "search-result-eac"], ["Ends", meta.end, "search-result-end"]].forEach(
       function (field) {
         if (!field[1]) { return; }
