@@ -43,8 +43,14 @@ as_of: 2025-06-01
 
 
 TEAMS = (
-    "Business Data", "Security", "Procurement", "Infrastructure",
-    "Digital Delivery", "Finance Systems", "Service Desk", "Architecture",
+    "Business Data",
+    "Security",
+    "Procurement",
+    "Infrastructure",
+    "Digital Delivery",
+    "Finance Systems",
+    "Service Desk",
+    "Architecture",
 )
 FIRST = (
     "Ana", "Nino", "Giorgi", "Luka", "Tamar", "Davit", "Mariam", "Levan", "Eka", "Irakli",
@@ -85,7 +91,8 @@ def write_people(out: Path, people: list[dict], yaml) -> None:
     folder.mkdir(parents=True)
     for i, person in enumerate(people):
         front = yaml.safe_dump(person, allow_unicode=True, sort_keys=False, width=1000)
-        (folder / f"person-{i:05d}.md").write_text(f"---\n{front}---\n\n{person['role']}.\n", encoding="utf-8")
+        text = f"---\n{front}---\n\n{person['role']}.\n"
+        (folder / f"person-{i:05d}.md").write_text(text, encoding="utf-8")
 
 
 def load_harness(folder: Path):
