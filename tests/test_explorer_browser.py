@@ -98,6 +98,20 @@ def test_headers_sort_numbers_largest_first_then_reverse(page, site_url: str) ->
     assert programs[len(named) :] == ["–"] * (len(programs) - len(named))
 
 
+def test_the_fte_column_from_the_registry_sorts_as_a_number(page, site_url: str) -> None:
+    """The FTE column is declared in the field registry alone; the explorer sorts it like the
+    template's own columns, largest first, and by the URL."""
+    page.goto(site_url + "projects/?sort=fte&dir=desc")
+    assert page.get_attribute("#explorer th[data-key=fte]", "aria-sort") == "descending"
+    index = page.eval_on_selector_all(
+        "#explorer thead th", "ths => ths.findIndex(th => th.getAttribute('data-key') === 'fte')"
+    )
+    loads = [int(v) for v in column_values(page, index)]
+    assert loads == sorted(loads, reverse=True) and loads[0] > loads[-1]
+    page.click("#explorer th[data-key=fte] button")
+    assert [int(v) for v in column_values(page, index)] == sorted(loads)
+
+
 def test_the_url_restores_filters_and_sort(page, site_url: str) -> None:
     page.goto(site_url + "projects/?phase=implementation&sort=risk&dir=desc")
     assert page.input_value("#f-phase") == "implementation"

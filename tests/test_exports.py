@@ -223,7 +223,10 @@ def test_portfolio_json_validates_and_carries_the_figures(built):
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(doc)
     jsonschema.Draft202012Validator(portfolio_schema()).validate(doc)
-    assert doc["schema_version"] == 2 and doc["as_of"] == "2026-06-01"
+    assert doc["schema_version"] == 3 and doc["as_of"] == "2026-06-01"
+    # Without a people directory: no people, no allocations, and no project FTE.
+    assert doc["people"] == [] and doc["allocations"] == []
+    assert {p["fte"] for p in doc["projects"]} == {None}
     projects = {p["slug"]: p for p in doc["projects"]}
     evil = projects["evil"]
     assert evil["budget"] == {

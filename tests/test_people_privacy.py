@@ -186,6 +186,18 @@ def test_allocations_csv_gives_teams_not_people(sites) -> None:
     assert {row[team] for row in rows} >= {"Security", "Infrastructure", "Digital Delivery"}
 
 
+def test_portfolio_json_has_no_person_records(sites) -> None:
+    """portfolio.json withholds the people (null) and gives each allocation its team, not its
+    person, as allocations.csv does; the projects' FTE figures stay (they name nobody)."""
+    hidden, _ = sites
+    doc = json.loads((hidden / "portfolio.json").read_text(encoding="utf-8"))
+    assert doc["people"] is None
+    assert doc["allocations"] and all(a["person"] is None for a in doc["allocations"])
+    assert {a["team"] for a in doc["allocations"]} >= {"Security", "Infrastructure", "Digital Delivery"}
+    assert all(p["team"] == [] for p in doc["projects"])
+    assert any(p["fte"] not in (None, "0.00") for p in doc["projects"])
+
+
 def test_capacity_is_shown_by_team_only(sites) -> None:
     hidden, _ = sites
     html = (hidden / "capacity/index.html").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from itpm_site.load.portfolio import load_portfolio
 from itpm_site.model import registry
 from itpm_site.model.portfolio_schema import portfolio_schema, portfolio_schema_text
 from itpm_site.model.project import Project
-from itpm_site.model.registry import Csv, Diff, Fact, Filter, Kind, Page, Search
+from itpm_site.model.registry import Column, Csv, Diff, Fact, Filter, Kind, Page, Search
 from itpm_site.outputs.search import fact_labels, search_records
 
 pytestmark = pytest.mark.usefixtures("plain_env")
@@ -65,7 +65,7 @@ def test_projects_csv_keeps_the_columns_spreadsheets_read() -> None:
         *("currency", "planned", "actual", "forecast", "eac", "variance", "variance_pct"),
         *("base_currency", "planned_base", "actual_base", "eac_base"),
         *("top_risk_score", "live_risks", "overdue_milestones", "next_milestone", "next_milestone_date"),
-        *("depends_on", "dependents", "tags", "flags", "summary"),
+        *("depends_on", "dependents", "tags", "flags", "summary", "fte"),
     ]
 
 
@@ -83,6 +83,7 @@ CODENAME = Fact(
     diff=Diff(),
     page=Page(),
     filter=Filter(every="All code names"),
+    column=Column(title="The name the team uses."),
 )
 
 
@@ -151,6 +152,15 @@ def test_a_fact_declared_in_the_registry_alone_is_shown_and_filtered(built: Path
         '<option value="blue-falcon">Blue Falcon</option><option value="red-kite">Red Kite</option>'
     ) in explorer
     assert 'data-codename="blue-falcon"' in explorer and 'data-codename=""' in explorer
+    # A column of the project tables, sortable (a header with a data-key), on every rollup page.
+    header = (
+        '<th scope="col" data-type="text" data-key="codename" title="The name the team uses.">Code name</th>'
+    )
+    for page in ("projects/index.html", "phases/planning/index.html"):
+        html = (built / page).read_text(encoding="utf-8")
+        assert header in html, page
+        assert '<td data-sort="Blue Falcon">Blue Falcon</td>' in html, page
+        assert '<td data-sort=""><span class="muted">–</span></td>' in html, page
 
 
 def test_a_fact_declared_in_the_registry_alone_is_searched(with_codename, tmp_path, write_portfolio) -> None:

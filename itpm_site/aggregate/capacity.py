@@ -201,6 +201,14 @@ class Capacity:
     total: Row
     programs: list[Row]
     phases: list[Row]
+    #: Load per project (by slug) and month, from the same shares: a project's row of the
+    #: programs' and phases' totals.
+    project_loads: dict[str, dict[Month, int]] = field(default_factory=dict)
+
+    def project_load(self, slug: str) -> int:
+        """The project's load in the month of as_of, in whole percent of full time: the sum of
+        the shares of that month of its allocations that count (people of the directory only)."""
+        return self.project_loads.get(slug, {}).get(self.months[0], 0)
 
     @cached_property
     def by_slug(self) -> dict[str, PersonView]:
@@ -244,6 +252,7 @@ def build_capacity(
     # Load per (person, month), and per (program, month) and (phase, month) from the same shares.
     by_program: dict[str, dict[Month, int]] = defaultdict(lambda: defaultdict(int))
     by_phase: dict[Phase, dict[Month, int]] = defaultdict(lambda: defaultdict(int))
+    by_project: dict[str, dict[Month, int]] = defaultdict(lambda: defaultdict(int))
     program_titles: dict[str, tuple[str, str]] = {}
     for view in views:
         found = []
@@ -263,6 +272,7 @@ def build_capacity(
                 person.loads[month] = person.loads.get(month, 0) + load
                 by_program[key][month] += load
                 by_phase[view.project.phase][month] += load
+                by_project[view.slug][month] += load
         members[view.slug] = found
         owner = directory.find(view.project.owner)
         if owner:
@@ -310,6 +320,7 @@ def build_capacity(
             total=total,
             programs=rows(by_program, program_order),
             phases=rows(by_phase, [(ph, ph.label, f"phases/{ph.value}/") for ph in Phase]),
+            project_loads={slug: dict(loads) for slug, loads in by_project.items()},
         ),
         members,
     )

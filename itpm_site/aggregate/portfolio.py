@@ -18,6 +18,7 @@ from itpm_site.aggregate.capacity import Capacity, Member, build_capacity
 from itpm_site.load.people import withheld, withheld_path
 from itpm_site.load.result import Entry, LoadResult
 from itpm_site.model import registry, vocab
+from itpm_site.model.capacity import fte
 from itpm_site.model.config import Category, SiteConfig
 from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.groups import GroupKind, TagRef, page_url, project_url
@@ -190,6 +191,10 @@ class ProjectView:
     team_names: list[str] = field(default_factory=list)
     #: The owner's page in the people directory; '' when they have none (or it is not published).
     owner_person_url: str = ""
+    #: The team's load in the month of as_of, in whole percent of full time (the sum of the
+    #: shares of its counted allocations, as /capacity/ counts them); None without a people
+    #: directory.
+    fte_load: int | None = None
 
     @property
     def title(self) -> str:
@@ -271,6 +276,11 @@ class ProjectView:
     def on_timeline(self) -> bool:
         """Whether the roadmap can draw the project (it needs a start and an end)."""
         return self.project.start is not None and self.project.effective_forecast_end is not None
+
+    @property
+    def fte(self) -> str | None:
+        """``fte_load`` as FTE with two decimals ('0.70'); None without a people directory."""
+        return None if self.fte_load is None else fte(self.fte_load)
 
     @property
     def key_facts(self) -> list[registry.FactRow]:
@@ -589,6 +599,12 @@ class Portfolio:
             GroupKind.CATEGORY: self.categories,
             GroupKind.TAG: self.tags,
         }.get(kind, [])
+
+    @cached_property
+    def table_columns(self) -> list[registry.TableColumn]:
+        """The project tables' columns after their own: one per column of the field registry
+        that some project has a value for."""
+        return registry.table_columns(self.projects)
 
     @cached_property
     def explorer_filters(self) -> list[registry.FilterMenu]:
@@ -958,6 +974,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
         for view in views:
             view.members = members.get(view.slug, [])
             view.team_names = [m.name for m in view.members]
+            view.fte_load = capacity.project_load(view.slug)
             if capacity.publish:
                 view.owner_person_url = owner_pages.get(view.slug, "")
     if not config.people.publish:

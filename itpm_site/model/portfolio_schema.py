@@ -14,7 +14,9 @@ from typing import Any
 from itpm_site.model.config import RiskBands
 from itpm_site.model.registry import (
     AMOUNT,
+    BOOLEAN,
     OPTIONAL_AMOUNT,
+    OPTIONAL_TEXT,
     PERCENT,
     TEXT,
     Schema,
@@ -24,6 +26,7 @@ from itpm_site.model.registry import (
     project_schema,
     record,
     ref,
+    scale,
 )
 from itpm_site.model.slugs import SLUG_PATTERN
 from itpm_site.model.vocab import RAG_KEYS, Phase, State
@@ -34,7 +37,9 @@ DESCRIPTION = (
     "YYYY-MM-DD. schema_version changes only when the shape changes incompatibly; new keys may be "
     "added within a version. Money follows one model: eac (estimate at completion) is the "
     "forecast where given, else the planned budget; variance = eac − planned; rollup figures are "
-    "whole units, converted per project where an exchange rate allows (version 2)."
+    "whole units, converted per project where an exchange rate allows (version 2). People and "
+    "their allocations, and each project's fte, in whole percent of full time as /capacity/ counts "
+    "them (version 3)."
 )
 
 COUNT: Schema = {"type": "integer", "minimum": 0}
@@ -91,11 +96,91 @@ def _budget_rollup() -> Schema:
     )
 
 
+PERCENT_OF_TIME: Schema = {"type": "integer", "minimum": 0}
+
+
+def _people() -> Schema:
+    month = record(
+        {
+            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "YYYY-MM."},
+            "load": described(
+                PERCENT_OF_TIME,
+                "Percent of full time allocated: the sum of the month's shares of the person's "
+                "allocations that count (each allocation × days covered ÷ days in the month, a "
+                "whole percent).",
+            ),
+            "available": described(
+                PERCENT_OF_TIME,
+                "Capacity that month: capacity × days the person is not unavailable ÷ days in "
+                "the month, a whole percent.",
+            ),
+            "over": described(BOOLEAN, "load > available."),
+        }
+    )
+    person = record(
+        {
+            "slug": ref("slug"),
+            "name": TEXT,
+            "team": OPTIONAL_TEXT,
+            "role": OPTIONAL_TEXT,
+            "capacity": described(scale(0, 100), "Percent of full time the person works."),
+            "skills": items(TEXT),
+            "unavailable": described(
+                items(record({"from": ref("date"), "to": ref("date")})),
+                "Leave and other absences, both days included.",
+            ),
+            "url": described(TEXT, "The person's page under the site's base_url."),
+            "months": described(
+                {**items(month), "minItems": 12, "maxItems": 12},
+                "The twelve months from the month of as_of, as on /capacity/.",
+            ),
+        }
+    )
+    return {
+        "description": "The people directory (content/people/): [] without one; null when people "
+        "are not published (site.yaml people: {publish: false}).",
+        **nullable(items(person)),
+    }
+
+
+def _allocations() -> Schema:
+    return described(
+        items(
+            record(
+                {
+                    "project": ref("slug"),
+                    "person": described(
+                        OPTIONAL_TEXT,
+                        "The person's slug (the name as written when not in the directory); null "
+                        "when people are not published.",
+                    ),
+                    "team": described(OPTIONAL_TEXT, "The person's team; null without one."),
+                    "role": OPTIONAL_TEXT,
+                    "allocation": described(
+                        scale(0, 100, nullable=True),
+                        "Percent of full time; null when the entry states none.",
+                    ),
+                    "from": described(
+                        nullable(ref("date")), "The first day: from, else the project's start."
+                    ),
+                    "to": described(nullable(ref("date")), "The last day: to, else the project's end."),
+                    "counts": described(
+                        BOOLEAN,
+                        "Counts in a load: a person of the directory, an allocation and a period, "
+                        "a project not cancelled.",
+                    ),
+                }
+            )
+        ),
+        "Every team: entry of every project, as allocations.csv lists them; [] without a people directory.",
+    )
+
+
 def portfolio_schema() -> dict[str, Any]:
     """The JSON Schema of portfolio.json."""
     body = record(
         {
-            "schema_version": {"const": 2},
+            "schema_version": {"const": 3},
             "generator": TEXT,
             "site": record(
                 {
@@ -146,6 +231,8 @@ def portfolio_schema() -> dict[str, Any]:
                     }
                 )
             ),
+            "people": _people(),
+            "allocations": _allocations(),
             "projects": items(ref("project")),
         }
     )

@@ -10,7 +10,9 @@ and whether, and how, it is
 - diffed (``diff``): a row of ``itpm-site diff`` when it changes;
 - shown (``page``): a row of the project page's key facts;
 - a filter (``filter``): a drop-down of the project explorer, with the ``data-*`` value that
-  each row of a project table carries for it.
+  each row of a project table carries for it;
+- a column (``column``): a column of the project tables (the explorer and the rollup pages),
+  after the columns the table template writes itself, sortable in the explorer.
 
 Everything else is derived from these declarations, in the layer that writes it: the exports
 (``outputs/exports.py``), the search records (``outputs/search.py``), the diff's fields
@@ -138,6 +140,29 @@ class Page(Output):
     link: Callable[[View], str | None] | None = None
     #: The whole row, for a fact shown in a way of its own.
     row: Callable[[str, View], FactRow] | None = None
+    #: The row is left out where the fact has no value (None): a fact only some portfolios
+    #: have (the FTE, with a people directory), not one a project left blank.
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Column(Output):
+    """A column of the project tables, after the table's own columns, sortable in the
+    explorer. The tables have it when some project of the portfolio has a value (a fact only
+    some portfolios have, such as the FTE, adds no column of dashes to the others)."""
+
+    #: The header (default: the fact's label).
+    heading: str | None = None
+    #: Words after the header, in small type: its unit or period.
+    unit: str | None = None
+    #: The header's tooltip, saying what the figure counts (default: the fact's help).
+    title: str | None = None
+    #: Sorted as a number (largest first), and aligned as one.
+    number: bool = False
+    #: The cell's text (default: the value as a page shows it); None: '–'.
+    text: Callable[[View], str | None] | None = None
+    #: The value the explorer sorts by (default: the cell's text).
+    sort: Callable[[View], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +224,7 @@ class Fact:
     diff: Diff | None = None
     page: Page | None = None
     filter: Filter | None = None
+    column: Column | None = None
 
     def value_of(self, project: Project) -> Any:
         """The value as the front matter gives it (what a diff compares)."""
@@ -615,6 +641,32 @@ FACTS: tuple[Fact, ...] = (
         read=lambda v: v.team_names,
         search=Search(after="sponsor"),
     ),
+    Fact(
+        "fte",
+        "FTE this month",
+        Kind.TEXT,
+        "Full-time equivalents on the project in the month of as_of: the sum of that month's "
+        "shares of its allocations that count in a load (people of the directory, with an "
+        "allocation and a period, on a project not cancelled; each share = allocation × days of "
+        "the month covered ÷ days in the month, a whole percent), ÷ 100, as /capacity/ counts "
+        "them: the projects' figures add up to its total demanded that month. null without a "
+        "people directory. A decimal string with two decimals (exact).",
+        read=lambda v: v.fte,
+        # A decimal string, as the pages and projects.csv write it: exact, so that the
+        # projects' figures add up without a float's rounding.
+        json=Json(schema={"type": ["string", "null"], "pattern": "^[0-9]+\\.[0-9]{2}$"}),
+        csv=Csv(after="summary"),
+        page=Page(link=lambda v: "capacity/", optional=True, after="forecast_end"),
+        column=Column(
+            heading="FTE",
+            unit="this month",
+            title="Full-time equivalents allocated to the project in the month of as_of: its "
+            "allocations' shares of that month, ÷ 100, as the capacity page counts them (the "
+            "projects add up to its total FTE demanded that month).",
+            number=True,
+            sort=lambda v: v.fte_load,
+        ),
+    ),
     Fact("start", "Start", Kind.DATE, csv=Csv(), diff=Diff(), page=Page()),
     Fact("end", "Committed end", Kind.DATE, "Committed end date.", csv=Csv(), diff=Diff(), page=Page()),
     Fact(
@@ -744,7 +796,7 @@ FACTS: tuple[Fact, ...] = (
 # ------------------------------------------------------------------------------ each output
 
 
-OUTPUTS = ("json", "csv", "search", "diff", "page", "filter")
+OUTPUTS = ("json", "csv", "search", "diff", "page", "filter", "column")
 
 
 def facts_for(output: str, facts: Sequence[Fact] | None = None) -> tuple[Fact, ...]:
@@ -795,7 +847,11 @@ def project_schema() -> Schema:
 
 def key_facts(view: View) -> list[FactRow]:
     """The rows of a project page's key facts."""
-    return [f.row(view) for f in facts_for("page")]
+    return [
+        f.row(view)
+        for f in facts_for("page")
+        if not (f.page is not None and f.page.optional and f.value(view) is None)
+    ]
 
 
 def row_data(view: View) -> list[tuple[str, str]]:
@@ -854,3 +910,48 @@ def filter_menus(views: Sequence[View], groups: Callable[[GroupKind], Iterable[A
             )
         )
     return menus
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A column of the project tables, as the template writes it: the header, and each row's
+    cell (``text``; None: '–') and sort value (``sort``; '' sorts last)."""
+
+    key: str
+    heading: str
+    unit: str
+    title: str
+    number: bool
+    fact: Fact
+
+    def text(self, view: View) -> str | None:
+        spec = self.fact.column
+        assert spec is not None
+        return spec.text(view) if spec.text else shown(self.fact.value(view))
+
+    def sort(self, view: View) -> str:
+        spec = self.fact.column
+        assert spec is not None
+        value = spec.sort(view) if spec.sort else self.text(view)
+        return "" if value is None else str(value)
+
+
+def table_columns(views: Sequence[View]) -> list[TableColumn]:
+    """The project tables' columns from the registry: those some project of ``views`` (the
+    portfolio's projects) has a value for."""
+    out = []
+    for f in facts_for("column"):
+        spec = f.column
+        assert spec is not None
+        if any(f.value(v) is not None for v in views):
+            out.append(
+                TableColumn(
+                    f.name,
+                    spec.heading or f.label,
+                    spec.unit or "",
+                    spec.title or f.help or "",
+                    spec.number,
+                    f,
+                )
+            )
+    return out

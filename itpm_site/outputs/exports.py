@@ -38,9 +38,9 @@ from itpm_site.model.vocab import RAG_KEYS, Phase, State
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
 
-#: The version of portfolio.json's shape; bumped on incompatible changes only. 2: the money
-#: model (EAC, variance over the same projects, converted and per-currency figures).
-SCHEMA_VERSION = 2
+#: The version of portfolio.json's shape. 2: the money model (EAC, variance over the same
+#: projects, converted and per-currency figures). 3: people and allocations, each project's FTE.
+SCHEMA_VERSION = 3
 
 
 def _absolute(base_url: str, url: str) -> str:
@@ -155,6 +155,57 @@ _STRUCTURES: dict[str, Callable[[ProjectView], Any]] = {
 }
 
 
+def _people(portfolio: Portfolio, base_url: str) -> list[dict[str, Any]] | None:
+    """The people directory with each person's load and capacity over the months of
+    /capacity/; [] without a directory; None when people are not published."""
+    capacity = portfolio.capacity
+    if capacity is None:
+        return []
+    if not capacity.publish:
+        return None
+    return [
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "team": p.person.team,
+            "role": p.person.role,
+            "capacity": p.person.capacity,
+            "skills": list(p.person.skills),
+            "unavailable": [
+                {"from": u.start.isoformat(), "to": u.end.isoformat()} for u in p.person.unavailable
+            ],
+            "url": _absolute(base_url, p.url),
+            "months": [
+                {"month": c.month.isoformat()[:7], "load": c.load, "available": c.available, "over": c.over}
+                for c in p.cells(capacity.months)
+            ],
+        }
+        for p in capacity.people
+    ]
+
+
+def _allocations(portfolio: Portfolio) -> list[dict[str, Any]]:
+    """Every ``team:`` entry of every project, as allocations.csv lists them (the person
+    left out when people are not published); [] without a people directory."""
+    capacity = portfolio.capacity
+    if capacity is None:
+        return []
+    return [
+        {
+            "project": view.slug,
+            "person": (m.person.slug if m.person else m.name) if capacity.publish else None,
+            "team": m.person.person.team if m.person else None,
+            "role": m.role or None,
+            "allocation": m.allocation,
+            "from": _date(m.start),
+            "to": _date(m.end),
+            "counts": bool(m.assignment.counts and m.person),
+        }
+        for view in portfolio.projects
+        for m in view.members
+    ]
+
+
 def _json_writers(context: ExportContext) -> list[tuple[str, Callable[[ProjectView], Any]]]:
     """(key, value of a project) for each key of a project in portfolio.json, in order."""
     writers: list[tuple[str, Callable[[ProjectView], Any]]] = []
@@ -237,6 +288,8 @@ def portfolio_data(portfolio: Portfolio, base_url: str, with_projects: bool = Tr
             }
             for g in portfolio.programs
         ],
+        "people": _people(portfolio, base_url),
+        "allocations": _allocations(portfolio),
         **({"projects": _projects(portfolio, base_url)} if with_projects else {}),
     }
 
