@@ -262,10 +262,18 @@ def patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serve_session, "FRESH_WAIT_SECONDS", 120.0)
 
 
+#: For a test in which the background worker plays no part (it only reads what a session
+#: serves, or starts no worker at all): it runs once, with the platform's own start method,
+#: instead of once per start method (``worker_start``).
+worker_irrelevant = pytest.mark.parametrize("worker_start", ["default"])
+
+
 @pytest.fixture(autouse=True, params=["forkserver", "spawn"])
 def worker_start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test twice: with the background worker as serve starts it on Linux and macOS
     (forkserver; it forks a child per job) and as on Windows (spawn; it renders each job
-    itself and is ended to stop one). Import it to use it."""
-    monkeypatch.setenv(background.WORKER_ENV, request.param)
+    itself and is ended to stop one). Import it to use it. A test parametrized with
+    ``"default"`` for it (indirectly) gets the platform's own."""
+    if request.param != "default":
+        monkeypatch.setenv(background.WORKER_ENV, request.param)
     return request.param

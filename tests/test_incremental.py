@@ -21,6 +21,7 @@ import pytest
 from servetools import (
     TINY_PROJECT,
     tiny_theme,
+    worker_irrelevant,
     worker_start,  # noqa: F401 - an autouse fixture, for this module
 )
 
@@ -573,6 +574,7 @@ def small(tmp_path: Path):
     return walk, builder
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_one_project_edit_renders_only_its_pages(small) -> None:
     """An edit re-renders the project's own page, the pages that show it (its groups, its
     dependencies' pages) and the whole-portfolio pages: nothing else."""
@@ -589,6 +591,7 @@ def test_one_project_edit_renders_only_its_pages(small) -> None:
     assert f"projects/{walk.slug_of(rel)}/index.html" in result.written
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_nothing_changed_writes_nothing(small) -> None:
     _, builder = small
     result = builder.rebuild()
@@ -596,6 +599,7 @@ def test_nothing_changed_writes_nothing(small) -> None:
     assert not result.written and not result.removed
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_same_size_same_mtime_edit_is_seen(small) -> None:
     """Change detection is by content, so an edit that keeps size and mtime is not missed."""
     walk, builder = small
@@ -610,6 +614,7 @@ def test_same_size_same_mtime_edit_is_seen(small) -> None:
     assert result.ok and result.parsed == 1 and "index.html" in result.written  # lists status
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_css_only_change_renders_no_page(small) -> None:
     walk, builder = small
     walk.edit_css()
@@ -618,6 +623,7 @@ def test_css_only_change_renders_no_page(small) -> None:
     assert result.written == ["static/css/local.css"] and result.css_only
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_template_error_keeps_the_last_site(small, tmp_path: Path) -> None:
     walk, builder = small
     before = snapshot(builder.folder)
@@ -630,6 +636,7 @@ def test_template_error_keeps_the_last_site(small, tmp_path: Path) -> None:
     assert snapshot(builder.folder) == before
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_deleted_project_page_disappears(small) -> None:
     walk, builder = small
     rel = sorted(walk.projects)[-1]
@@ -641,6 +648,7 @@ def test_deleted_project_page_disappears(small) -> None:
     assert not (builder.folder / "projects" / slug).exists()
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_pages_to_render_uses_old_and_new_inputs() -> None:
     from itpm_site.render.pages import PageSpec
 
@@ -661,6 +669,7 @@ def test_pages_to_render_uses_old_and_new_inputs() -> None:
     assert [p.path for p in pages_to_render(new, new, set())] == []
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_removed_content_folder_is_an_error_not_a_crash(small) -> None:
     walk, builder = small
     shutil.rmtree(walk.root / "content")

@@ -23,6 +23,7 @@ from servetools import (
     request,
     tiny_theme,
     wait_for,
+    worker_irrelevant,
     worker_start,  # noqa: F401 - an autouse fixture, for this module
 )
 
@@ -69,6 +70,19 @@ def session(portfolio: Path):
     s.close()
 
 
+@pytest.fixture(scope="module")
+def shared_session(tmp_path_factory: pytest.TempPathFactory):
+    """One session for the tests that only read what it serves (``worker_irrelevant``): they
+    change no file, so they need not pay for a session (and its worker) each."""
+    from conftest import _write_portfolio
+
+    root = _write_portfolio(tmp_path_factory.mktemp("served") / "portfolio", portfolio_files())
+    s = ServeSession(BuildOptions(root=root, as_of=AS_OF), port=0).start()
+    assert s.has_site, [d.headline() for d in s.errors]
+    yield s
+    s.close()
+
+
 def site_url(s: ServeSession, path: str = "") -> str:
     return s.url + path
 
@@ -89,31 +103,33 @@ def save(path: Path, text: str) -> None:
 # ------------------------------------------------------------------------------ HTTP
 
 
-def test_serves_the_site_under_the_base_path(session: ServeSession) -> None:
-    assert session.url.endswith("/portfolio/")
-    root = request(session.url, "/")
+@worker_irrelevant
+def test_serves_the_site_under_the_base_path(shared_session: ServeSession) -> None:
+    assert shared_session.url.endswith("/portfolio/")
+    root = request(shared_session.url, "/")
     assert root.status == 302 and root.headers["location"] == "/portfolio/"
-    assert request(session.url, "/portfolio").headers["location"] == "/portfolio/"
-    page = request(session.url, "/portfolio/")
+    assert request(shared_session.url, "/portfolio").headers["location"] == "/portfolio/"
+    page = request(shared_session.url, "/portfolio/")
     assert page.status == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert page.headers["cache-control"] == "no-store"
     assert "Dashboard" in page.text
-    moved = request(session.url, "/portfolio/projects/alpha")
+    moved = request(shared_session.url, "/portfolio/projects/alpha")
     assert moved.status == 302 and moved.headers["location"] == "/portfolio/projects/alpha/"
-    alpha = request(session.url, "/portfolio/projects/alpha/")
+    alpha = request(shared_session.url, "/portfolio/projects/alpha/")
     assert alpha.status == 200 and "<h1>Alpha</h1>" in alpha.text
-    assert request(session.url, "/portfolio/projects/alpha/index.html").body == alpha.body
+    assert request(shared_session.url, "/portfolio/projects/alpha/index.html").body == alpha.body
 
 
-def test_content_types_and_head(session: ServeSession) -> None:
-    css = request(session.url, "/portfolio/static/css/site.css")
+@worker_irrelevant
+def test_content_types_and_head(shared_session: ServeSession) -> None:
+    css = request(shared_session.url, "/portfolio/static/css/site.css")
     assert css.status == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
-    xml = request(session.url, "/portfolio/sitemap.xml")
+    xml = request(shared_session.url, "/portfolio/sitemap.xml")
     assert xml.headers["content-type"] == "application/xml; charset=utf-8"
     assert "https://example.github.io/portfolio/projects/alpha/" in xml.text
-    head = request(session.url, "/portfolio/", method="HEAD")
-    get = request(session.url, "/portfolio/")
+    head = request(shared_session.url, "/portfolio/", method="HEAD")
+    get = request(shared_session.url, "/portfolio/")
     assert head.status == 200 and head.body == b""
     assert head.headers["content-length"] == str(len(get.body))
 
@@ -162,18 +178,20 @@ def test_an_edited_project_is_found_once_the_index_is_rebuilt(session: ServeSess
     assert served_search(session, "zanzibar") == ["/projects/alpha/"]
 
 
-def test_missing_pages_get_404_html(session: ServeSession) -> None:
-    missing = request(session.url, "/portfolio/projects/nope/")
+@worker_irrelevant
+def test_missing_pages_get_404_html(shared_session: ServeSession) -> None:
+    missing = request(shared_session.url, "/portfolio/projects/nope/")
     assert missing.status == 404
     assert missing.headers["content-type"] == "text/html; charset=utf-8"
     assert "Page not found" in missing.text and "/__itpm__/reload.js" in missing.text
-    assert request(session.url, "/elsewhere/").status == 404
-    assert request(session.url, "/portfolio/static/nope.css").status == 404
+    assert request(shared_session.url, "/elsewhere/").status == 404
+    assert request(shared_session.url, "/portfolio/static/nope.css").status == 404
 
 
+@worker_irrelevant
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW"])
-def test_only_get_and_head(session: ServeSession, method: str) -> None:
-    response = request(session.url, "/portfolio/", method=method, body=b"x=1")
+def test_only_get_and_head(shared_session: ServeSession, method: str) -> None:
+    response = request(shared_session.url, "/portfolio/", method=method, body=b"x=1")
     assert response.status == 405
     assert response.headers["allow"] == "GET, HEAD"
 
@@ -194,20 +212,23 @@ TRAVERSALS = [
 ]
 
 
+@worker_irrelevant
 @pytest.mark.parametrize("path", TRAVERSALS)
-def test_paths_cannot_leave_the_site_folder(session: ServeSession, path: str) -> None:
-    (session.folder.parent / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
-    response = request(session.url, path)
+def test_paths_cannot_leave_the_site_folder(shared_session: ServeSession, path: str) -> None:
+    (shared_session.folder.parent / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+    response = request(shared_session.url, path)
     assert response.status == 403, (path, response.status)
     assert b"TOP SECRET" not in response.body
 
 
-def test_double_encoding_is_just_a_missing_file(session: ServeSession) -> None:
-    (session.folder.parent / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
-    response = request(session.url, "/portfolio/%252e%252e/secret.txt")
+@worker_irrelevant
+def test_double_encoding_is_just_a_missing_file(shared_session: ServeSession) -> None:
+    (shared_session.folder.parent / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+    response = request(shared_session.url, "/portfolio/%252e%252e/secret.txt")
     assert response.status == 404 and b"TOP SECRET" not in response.body
 
 
+@worker_irrelevant
 def test_symlinks_out_of_the_site_folder_are_refused(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "ok").mkdir(parents=True)
@@ -221,13 +242,14 @@ def test_symlinks_out_of_the_site_folder_are_refused(tmp_path: Path) -> None:
     assert resolve_path(site, "ok/") == site / "ok"
 
 
-def test_event_streams_do_not_block_pages(session: ServeSession) -> None:
-    streams = [EventStream(session.url) for _ in range(12)]
+@worker_irrelevant
+def test_event_streams_do_not_block_pages(shared_session: ServeSession) -> None:
+    streams = [EventStream(shared_session.url) for _ in range(12)]
     try:
         for stream in streams:
             stream.next("status")
         started = time.monotonic()
-        assert request(session.url, "/portfolio/projects/").status == 200
+        assert request(shared_session.url, "/portfolio/projects/").status == 200
         assert time.monotonic() - started < 2
         assert streams[0].content_type == "text/event-stream; charset=utf-8"
     finally:
@@ -238,26 +260,27 @@ def test_event_streams_do_not_block_pages(session: ServeSession) -> None:
 # ------------------------------------------------------------------------------ live reload
 
 
-def test_reload_script_is_injected_only_when_served(
-    session: ServeSession, portfolio: Path, tmp_path: Path
-) -> None:
-    served = request(session.url, "/portfolio/projects/alpha/").text
+@worker_irrelevant
+def test_reload_script_is_injected_only_when_served(shared_session: ServeSession, tmp_path: Path) -> None:
+    served = request(shared_session.url, "/portfolio/projects/alpha/").text
     assert (
-        f'<script src="/__itpm__/reload.js" data-token="{session.hub.token}" defer></script></body>' in served
+        f'<script src="/__itpm__/reload.js" data-token="{shared_session.hub.token}" defer></script></body>'
+        in served
     )
-    script = request(session.url, "/__itpm__/reload.js")
+    script = request(shared_session.url, "/__itpm__/reload.js")
     assert script.status == 200
     assert script.headers["content-type"] == "text/javascript; charset=utf-8"
     assert "EventSource" in script.text
     out = tmp_path / "public"
-    assert build_site(BuildOptions(root=portfolio, output=out, as_of=AS_OF)).ok
+    assert build_site(BuildOptions(root=shared_session.root, output=out, as_of=AS_OF)).ok
     for path in out.rglob("*"):
         if path.is_file():
             assert b"__itpm__" not in path.read_bytes(), path
     # And the private folder serve writes holds no script either: it is added per response.
-    assert b"__itpm__" not in (session.folder / "index.html").read_bytes()
+    assert b"__itpm__" not in (shared_session.folder / "index.html").read_bytes()
 
 
+@worker_irrelevant
 def test_inject_before_the_last_body_end() -> None:
     assert (
         inject(b"<p>x</p></BODY >\n", "t")
@@ -520,6 +543,7 @@ def test_close_removes_the_private_folder(portfolio: Path) -> None:
 # ------------------------------------------------------------------------------ ports
 
 
+@worker_irrelevant
 def test_port_in_use_is_a_clear_error(portfolio: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -555,6 +579,7 @@ def _run_cli(*args: str, cwd: Path) -> subprocess.Popen:
     )
 
 
+@worker_irrelevant
 def test_cli_port_in_use(portfolio: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -608,6 +633,7 @@ def test_cli_serves_and_stops_cleanly(portfolio: Path, stop: signal.Signals) -> 
     assert not (portfolio / "public").exists()
 
 
+@worker_irrelevant
 def test_cli_without_content_is_a_usage_error(tmp_path: Path) -> None:
     proc = _run_cli("--root", str(tmp_path), cwd=tmp_path)
     _, err = proc.communicate(timeout=60)
