@@ -268,12 +268,13 @@ def patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
 worker_irrelevant = pytest.mark.parametrize("worker_start", ["default"])
 
 
-@pytest.fixture(autouse=True, params=["forkserver", "spawn"])
+@pytest.fixture(autouse=True, params=["forkserver", pytest.param("spawn", marks=pytest.mark.slow)])
 def worker_start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test twice: with the background worker as serve starts it on Linux and macOS
     (forkserver; it forks a child per job) and as on Windows (spawn; it renders each job
-    itself and is ended to stop one). Import it to use it. A test parametrized with
-    ``"default"`` for it (indirectly) gets the platform's own."""
+    itself and is ended to stop one; every new worker imports the package again, so these
+    are ``slow``: the quick selection has the first only). Import it to use it. A test
+    parametrized with ``"default"`` for it (indirectly) gets the platform's own."""
     if request.param != "default":
         monkeypatch.setenv(background.WORKER_ENV, request.param)
     return request.param

@@ -94,6 +94,7 @@ def set_title(root: Path, title: str) -> None:
     (root / "site.yaml").write_text(f"title: {title}\nas_of: 2026-11-20\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 @linux_only
 def test_kill_9_leaves_the_previous_site_and_no_process(tmp_path, write_portfolio):
     root = write_portfolio(tmp_path / "pf", valid_projects(2000, "Site 0"))
