@@ -136,3 +136,19 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 
 
 # end of cache helpers -------------------------------------------------------------------------
+
+
+# markers --------------------------------------------------------------------------------------
+# `slow` (see pyproject.toml): `pytest -m "not slow"` is the quick selection for the edit-test
+# loop; a plain `pytest` (and .ci/run) runs everything.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Before `-m` selects: every browser test is slow too (Chromium, a page load or more each).
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
+# end of markers -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Helpers for the serve tests: a tiny theme, HTTP requests that are sent exactly as written,
-a Server-Sent Events client, and waiting for a condition with a deadline."""
+a Server-Sent Events client, waiting for a condition with a deadline, and a log of the
+rebuilds a session's watcher starts (to show that some changes start none, without sleeping)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -102,6 +104,51 @@ def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(step)
+
+
+class RebuildLog:
+    """The batches of changed paths a serve session's watcher hands to its rebuilds, in order,
+    each recorded once its rebuild is over (paths relative to the portfolio).
+
+    To show that some file events cause *no* rebuild, a test makes, after them, a change it
+    knows counts (a *sentinel*) through the same folder watch, and waits for the rebuild that
+    includes it: a watch delivers its events in order, so every earlier event has been handled
+    by then, and any rebuild it caused is in ``batches`` — no sleeping, no guessing how long
+    "long enough" is."""
+
+    def __init__(self, session: serve_session.ServeSession) -> None:
+        self.root = session.root
+        self.batches: list[set[str]] = []
+        self._cond = threading.Condition()
+        watcher = session.watcher
+        handle = watcher.on_change
+
+        def recorded(paths: set[str]) -> None:
+            try:
+                handle(paths)
+            finally:
+                with self._cond:
+                    self.batches.append({self._rel(p) for p in paths})
+                    self._cond.notify_all()
+
+        watcher.on_change = recorded
+
+    def _rel(self, path: str) -> str:
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return path
+
+    def wait_for(self, *rels: str, timeout: float = 30.0) -> list[set[str]]:
+        """Wait until rebuilds have included every one of ``rels``; all batches so far."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not set(rels) <= set().union(*self.batches):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no rebuild for {rels} within {timeout} s: {self.batches}")
+                self._cond.wait(left)
+            return [set(b) for b in self.batches]
 
 
 @dataclass
@@ -215,10 +262,19 @@ def patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serve_session, "FRESH_WAIT_SECONDS", 120.0)
 
 
-@pytest.fixture(autouse=True, params=["forkserver", "spawn"])
+#: For a test in which the background worker plays no part (it only reads what a session
+#: serves, or starts no worker at all): it runs once, with the platform's own start method,
+#: instead of once per start method (``worker_start``).
+worker_irrelevant = pytest.mark.parametrize("worker_start", ["default"])
+
+
+@pytest.fixture(autouse=True, params=["forkserver", pytest.param("spawn", marks=pytest.mark.slow)])
 def worker_start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test twice: with the background worker as serve starts it on Linux and macOS
     (forkserver; it forks a child per job) and as on Windows (spawn; it renders each job
-    itself and is ended to stop one). Import it to use it."""
-    monkeypatch.setenv(background.WORKER_ENV, request.param)
+    itself and is ended to stop one; every new worker imports the package again, so these
+    are ``slow``: the quick selection has the first only). Import it to use it. A test
+    parametrized with ``"default"`` for it (indirectly) gets the platform's own."""
+    if request.param != "default":
+        monkeypatch.setenv(background.WORKER_ENV, request.param)
     return request.param

@@ -137,6 +137,7 @@ def test_demo_has_a_page_per_project_program_owner_phase_tag(demo_site: Path) ->
     assert (demo_site / MARKER).is_file()
 
 
+@pytest.mark.slow
 def test_demo_every_internal_link_and_asset_resolves(demo_site: Path) -> None:
     broken = []
     for page_file in sorted(demo_site.rglob("*.html")):
@@ -380,6 +381,7 @@ def test_fragment_each_renders_an_item_once_and_links_it_from_every_page(tiny: P
     assert about.count('<li><a href="../projects/alpha/">') == 2
 
 
+@pytest.mark.slow
 def test_installed_wheel_ships_the_theme(tmp_path: Path) -> None:
     """Build a wheel, install it on its own, then build a portfolio in an unrelated folder."""
     wheels, target = tmp_path / "wheels", tmp_path / "installed"
@@ -476,6 +478,7 @@ def many_projects(count: int = 320) -> dict[str, str]:
     return files
 
 
+@pytest.mark.slow
 def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> None:
     """Enough pages for the render workers: the output is the same bytes as one process."""
     root = write_portfolio(tmp_path / "many", many_projects())
@@ -486,6 +489,7 @@ def test_parallel_build_equals_serial_build(write_portfolio, tmp_path: Path) -> 
     assert tree_digest(serial) == tree_digest(parallel)
 
 
+@pytest.mark.slow
 def test_a_template_failing_in_a_render_worker_is_reported_and_nothing_is_published(
     write_portfolio, tmp_path: Path
 ) -> None:

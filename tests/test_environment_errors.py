@@ -79,6 +79,7 @@ def test_a_full_disk_keeps_the_previous_site(built, monkeypatch):
     assert not list(root.glob(".public.building-*"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="render workers fork on Linux")
 def test_a_full_disk_in_the_render_workers(tmp_path, write_portfolio, monkeypatch):
     root = write_portfolio(tmp_path / "pf", valid_projects(320, "Before"))

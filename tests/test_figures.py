@@ -672,6 +672,7 @@ def portfolios(draw):
     return files
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,

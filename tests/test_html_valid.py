@@ -13,6 +13,7 @@ from sitetools import NODE_MODULES
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not VNU.exists() or shutil.which("java") is None,
     reason="needs tests/node_modules/vnu-jar and Java (.ci/run installs them)",

@@ -21,6 +21,7 @@ import pytest
 from servetools import (
     TINY_PROJECT,
     tiny_theme,
+    worker_irrelevant,
     worker_start,  # noqa: F401 - an autouse fixture, for this module
 )
 
@@ -504,22 +505,47 @@ def assert_same_site(
         assert folders(served) == folders(clean), f"after {step}: folders differ"
 
 
+#: Steps of a full walk (``slow``: run by ``.ci/run`` and by a plain ``pytest``). The short
+#: walks of the quick selection (``pytest -m "not slow"``) take other seeds.
+STEPS = 60
+
+
+def cases(theme: str, seed: int, defer: bool, steps: int) -> list:
+    """A full walk once per background worker start method (``worker_start``), or, without
+    ``defer``, when no worker is ever started, once; those are ``slow``. A short walk once,
+    with the platform's worker."""
+    marks = [pytest.mark.slow] if steps == STEPS else []
+    if theme == "default":
+        marks.append(
+            pytest.mark.skipif(
+                not real_theme_ready(), reason="the default theme's templates are not there yet"
+            )
+        )
+    starts = ["forkserver", "spawn"] if defer and steps == STEPS else ["default"]
+    return [
+        pytest.param(
+            start, theme, seed, defer, steps, marks=marks, id=f"{start}-{theme}-{seed}-{defer}-{steps}"
+        )
+        for start in starts
+    ]
+
+
 CASES = [
-    ("tiny", 7, False),
-    ("tiny", 2026, True),
-    pytest.param(
-        "default",
-        7,
-        True,
-        marks=pytest.mark.skipif(
-            not real_theme_ready(), reason="the default theme's templates are not there yet"
-        ),
-    ),
+    *cases("tiny", 7, False, STEPS),
+    *cases("tiny", 2026, True, STEPS),
+    *cases("default", 7, True, STEPS),
+    *cases("tiny", 11, False, 12),
+    # Each step with ``defer`` waits for the background worker, which runs at a lower priority.
+    *cases("default", 3, True, 6),
 ]
 
 
-@pytest.mark.parametrize(("theme", "seed", "defer"), CASES)
-def test_random_edits_match_clean_builds(tmp_path: Path, theme: str, seed: int, defer: bool) -> None:
+@pytest.mark.parametrize(
+    ("worker_start", "theme", "seed", "defer", "steps"), CASES, indirect=["worker_start"]
+)
+def test_random_edits_match_clean_builds(
+    tmp_path: Path, theme: str, seed: int, defer: bool, steps: int
+) -> None:
     """After every edit the served folder equals a clean build. With ``defer`` (what serve
     does) the pages rendered before the reload must already be right, and after the
     background work everything is."""
@@ -537,7 +563,7 @@ def test_random_edits_match_clean_builds(tmp_path: Path, theme: str, seed: int, 
     assert_same_site(served, clean, "the first build")
     partial = 0
     history: list[str] = []
-    for number in range(60):
+    for number in range(steps):
         step = f"step {number}: {walk.step()}"
         history.append(step)
         result = builder.rebuild(defer=defer)
@@ -556,7 +582,7 @@ def test_random_edits_match_clean_builds(tmp_path: Path, theme: str, seed: int, 
             assert not builder.busy and not builder.problems
         assert_same_site(served, clean, "\n".join(history[-5:]))
         partial += result.ok and not result.full
-    assert partial >= 15, "most edits should not re-render the whole site"
+    assert partial >= steps // 4, "most edits should not re-render the whole site"
 
 
 # ------------------------------------------------------------------------------ details
@@ -572,6 +598,7 @@ def small(tmp_path: Path):
     return walk, builder
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_one_project_edit_renders_only_its_pages(small) -> None:
     """An edit re-renders the project's own page, the pages that show it (its groups, its
     dependencies' pages) and the whole-portfolio pages: nothing else."""
@@ -588,6 +615,7 @@ def test_one_project_edit_renders_only_its_pages(small) -> None:
     assert f"projects/{walk.slug_of(rel)}/index.html" in result.written
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_nothing_changed_writes_nothing(small) -> None:
     _, builder = small
     result = builder.rebuild()
@@ -595,6 +623,7 @@ def test_nothing_changed_writes_nothing(small) -> None:
     assert not result.written and not result.removed
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_same_size_same_mtime_edit_is_seen(small) -> None:
     """Change detection is by content, so an edit that keeps size and mtime is not missed."""
     walk, builder = small
@@ -609,6 +638,7 @@ def test_same_size_same_mtime_edit_is_seen(small) -> None:
     assert result.ok and result.parsed == 1 and "index.html" in result.written  # lists status
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_css_only_change_renders_no_page(small) -> None:
     walk, builder = small
     walk.edit_css()
@@ -617,6 +647,7 @@ def test_css_only_change_renders_no_page(small) -> None:
     assert result.written == ["static/css/local.css"] and result.css_only
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_template_error_keeps_the_last_site(small, tmp_path: Path) -> None:
     walk, builder = small
     before = snapshot(builder.folder)
@@ -629,6 +660,7 @@ def test_template_error_keeps_the_last_site(small, tmp_path: Path) -> None:
     assert snapshot(builder.folder) == before
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_deleted_project_page_disappears(small) -> None:
     walk, builder = small
     rel = sorted(walk.projects)[-1]
@@ -640,6 +672,7 @@ def test_deleted_project_page_disappears(small) -> None:
     assert not (builder.folder / "projects" / slug).exists()
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_pages_to_render_uses_old_and_new_inputs() -> None:
     from itpm_site.render.pages import PageSpec
 
@@ -660,6 +693,7 @@ def test_pages_to_render_uses_old_and_new_inputs() -> None:
     assert [p.path for p in pages_to_render(new, new, set())] == []
 
 
+@worker_irrelevant  # no background work: rebuild() without defer
 def test_removed_content_folder_is_an_error_not_a_crash(small) -> None:
     walk, builder = small
     shutil.rmtree(walk.root / "content")

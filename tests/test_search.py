@@ -622,6 +622,7 @@ def test_the_emitter_indexes_only_the_records_that_changed(
     assert lookup(files, "lineage") == {}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="render workers fork")
 def test_index_built_beside_the_render_workers_equals_a_serial_one(tmp_path: Path, write_portfolio) -> None:
     """With no Markdown cache the index waits for the bodies the workers render; the index

@@ -13,6 +13,7 @@ import pytest
 from servetools import (
     EventStream,
     request,
+    worker_irrelevant,
     worker_start,  # noqa: F401 - an autouse fixture, for this module
 )
 from test_serve import AS_OF, portfolio_files, project, save
@@ -48,9 +49,13 @@ def portfolio(tmp_path: Path, write_portfolio) -> Path:
     return write_portfolio(tmp_path / "portfolio", portfolio_files())
 
 
-@pytest.fixture
-def session(portfolio: Path) -> Iterator[ServeSession]:
-    with ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=0) as s:
+@pytest.fixture(scope="module")
+def shared_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeSession]:
+    """One session for the tests that only send it requests (``worker_irrelevant``)."""
+    from conftest import _write_portfolio
+
+    root = _write_portfolio(tmp_path_factory.mktemp("served") / "portfolio", portfolio_files())
+    with ServeSession(BuildOptions(root=root, as_of=AS_OF), port=0) as s:
         s.start()
         yield s
 
@@ -59,22 +64,25 @@ def get(s: ServeSession, path: str, host: str):
     return request(s.url, path, headers={"Host": host.format(port=s.server.port)})
 
 
+@worker_irrelevant
 @pytest.mark.parametrize("host", LOCAL)
-def test_localhost_names_are_answered(session, host):
-    page = get(session, "/portfolio/projects/alpha/", host)
+def test_localhost_names_are_answered(shared_session, host):
+    page = get(shared_session, "/portfolio/projects/alpha/", host)
     assert page.status == 200 and b"Alpha" in page.body
 
 
+@worker_irrelevant
 @pytest.mark.parametrize("host", FOREIGN)
 @pytest.mark.parametrize(
     "path", ["/portfolio/projects/alpha/", "/portfolio/portfolio.json", "/__itpm__/events", "/"]
 )
-def test_other_names_are_refused(session, host, path):
-    answer = get(session, path, host)
+def test_other_names_are_refused(shared_session, host, path):
+    answer = get(shared_session, path, host)
     assert answer.status == 421
     assert b"Alpha" not in answer.body and b"--host" in answer.body
 
 
+@worker_irrelevant
 def test_with_host_any_name_is_answered(portfolio):
     with ServeSession(BuildOptions(root=portfolio, as_of=AS_OF), port=0, any_host=True) as s:
         s.start()
@@ -82,6 +90,7 @@ def test_with_host_any_name_is_answered(portfolio):
         assert page.status == 200 and b"Alpha" in page.body
 
 
+@worker_irrelevant
 def test_host_names():
     assert host_name("LocalHost:8000") == "localhost"
     assert host_name("[::1]:8000") == "::1"

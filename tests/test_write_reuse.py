@@ -114,6 +114,7 @@ def test_a_build_without_cache_reuses_nothing_afterwards(write_portfolio, tmp_pa
     assert_clean(root, out, tmp_path, "after --no-cache")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="render workers fork")
 def test_parallel_workers_reuse_files_too(write_portfolio, tmp_path: Path) -> None:
     files = dict(TINY)
