@@ -528,6 +528,12 @@ class IncrementalBuilder:
         self.release()
         self.work(until_idle=True)
 
+    def wake(self) -> None:
+        """Wake ``work`` now (after its ``stop`` is set, so that it returns at once rather than
+        at its next poll)."""
+        with self._cond:
+            self._cond.notify_all()
+
     def close(self) -> None:
         """End the background worker process (the builder still works: a later job starts
         another)."""

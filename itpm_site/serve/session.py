@@ -271,6 +271,7 @@ class ServeSession:
         self._closed = True
         self.watcher.stop()
         self._stop.set()
+        self.builder.wake()
         if self._worker.is_alive():
             self._worker.join(timeout=10)
         self.builder.close()
