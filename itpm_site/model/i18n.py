@@ -159,7 +159,7 @@ def _amount(amount: Decimal, currency: str | None, compact: bool, signed: bool, 
             else format_compact_decimal(value, locale=locale, fraction_digits=2)
         )
     elif currency:
-        body = format_currency(value, currency, format="#,##0 ¤", locale=locale, currency_digits=False)
+        body = format_currency(value, currency, format="#,##0\xa0¤", locale=locale, currency_digits=False)
     else:
         body = format_decimal(value, format="#,##0", locale=locale)
     body = body.replace("-", "−") if value < 0 else body

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from itpm_site.model.money import format_amount
-from itpm_site.model.text import plural, signed_days
+from itpm_site.model.i18n import format_amount, month_names, signed_days
+from itpm_site.model.text import plural
 from itpm_site.model.vocab import NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
 
 if TYPE_CHECKING:
@@ -477,12 +477,12 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
         if per_month >= 26:
             axis.append(
                 f'<text class="month" x="{num(x + per_month / 2)}" y="{num(axis_h - 6)}" '
-                f'text-anchor="middle">{MONTHS[m.month - 1]}</text>'
+                f'text-anchor="middle">{month_names()[m.month - 1]}</text>'
             )
         elif per_month >= 11:
             axis.append(
                 f'<text class="month" x="{num(x + per_month / 2)}" y="{num(axis_h - 6)}" '
-                f'text-anchor="middle">{MONTHS[m.month - 1][0]}</text>'
+                f'text-anchor="middle">{month_names("narrow")[m.month - 1]}</text>'
             )
     if show_quarters:
         for q in quarters:
