@@ -78,15 +78,21 @@ class _Visible(HTMLParser):
     user's (or a command) and stays as written."""
 
     SKIP = frozenset({"script", "style", "code", "pre", "kbd"})
+    VOID = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
     def __init__(self) -> None:
         super().__init__()
         self.skipping = 0
+        self.prose = 0  # depth inside the user's own Markdown (class "prose")
         self.texts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
             self.skipping += 1
+        if tag not in self.VOID and (self.prose or "prose" in (dict(attrs).get("class") or "").split()):
+            self.prose += 1
+        if self.prose:
+            return
         for name, value in attrs:
             if name in ("title", "aria-label", "alt") and value:
                 self.texts.append(value)
@@ -94,9 +100,11 @@ class _Visible(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.SKIP and self.skipping:
             self.skipping -= 1
+        if tag not in self.VOID and self.prose:
+            self.prose -= 1
 
     def handle_data(self, data):
-        if not self.skipping and data.strip():
+        if not self.skipping and not self.prose and data.strip():
             self.texts.append(data)
 
 
@@ -130,8 +138,8 @@ def georgian_demo(tmp_path_factory) -> Path:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not complete yet: project.html, projects.html and _project_table.html (restructured by "
-    "the field registry), macro arguments, risk states and the chart and view labels built in Python",
+    reason="not complete yet: history stories and notes (history/stories.py, render/history.py), "
+    "the trends tables' headings, the search page's type facet, the index pages' column heads",
 )
 def test_georgian_demo_shows_no_english_ui_message(georgian_demo: Path):
     patterns = _patterns()

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from itpm_site.aggregate.capacity import Capacity, Member, build_capacity
 from itpm_site.load.people import withheld, withheld_path
 from itpm_site.load.result import Entry, LoadResult
-from itpm_site.model import registry, vocab
+from itpm_site.model import i18n, registry, vocab
 from itpm_site.model.capacity import fte
 from itpm_site.model.config import Category, SiteConfig
 from itpm_site.model.diagnostic import Diagnostic
@@ -719,7 +719,7 @@ class Portfolio:
             )
 
         groups = [RoadmapGroup(g.title, g.url, placed(g.projects)) for g in self.programs]
-        groups.append(RoadmapGroup("No program", "", placed(self.without_program)))
+        groups.append(RoadmapGroup(i18n.gettext("No program"), "", placed(self.without_program)))
         return [g for g in groups if g.projects]
 
     def _rest(self, kind: GroupKind, title: str, items: list[ProjectView]) -> list[Group]:
@@ -731,13 +731,15 @@ class Portfolio:
     @cached_property
     def program_rows(self) -> list[Group]:
         """Every program, then "No program": rows that cover the whole portfolio."""
-        return self.programs + self._rest(GroupKind.PROGRAM, "No program", self.without_program)
+        return self.programs + self._rest(GroupKind.PROGRAM, i18n.gettext("No program"), self.without_program)
 
     @cached_property
     def category_rows(self) -> list[Group]:
         """Every category, then "Uncategorised": rows that cover the whole portfolio."""
         return self.categories + self._rest(
-            GroupKind.CATEGORY, "Uncategorised", [p for p in self.projects if p.category is None]
+            GroupKind.CATEGORY,
+            i18n.gettext("Uncategorised"),
+            [p for p in self.projects if p.category is None],
         )
 
     @cached_property

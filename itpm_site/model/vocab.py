@@ -174,6 +174,12 @@ class Priority(StrEnum):
 _PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 
 
+#: Each risk band's name (badges, charts, the trends page).
+BAND_LABELS: dict[str, str] = _Labels(
+    {"critical": N_("Critical"), "high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+)
+
+
 class RiskResponse(StrEnum):
     AVOID = "avoid"
     MITIGATE = "mitigate"
@@ -331,4 +337,25 @@ RISK_STATUSES = Vocabulary(
         "closed": ("retired", "done"),
         "occurred": ("issue", "realised", "realized", "happened"),
     },
+)
+
+
+#: How the risk register names a risk's status and response (as written, in the site's language).
+RISK_STATUS_LABELS: dict[str, str] = _Labels(
+    {
+        "open": N_("open"),
+        "monitoring": N_("monitoring"),
+        "mitigated": N_("mitigated"),
+        "closed": N_("closed"),
+        "occurred": N_("occurred"),
+    }
+)
+RISK_RESPONSE_LABELS: dict[str, str] = _Labels(
+    {
+        "avoid": N_("avoid"),
+        "mitigate": N_("mitigate"),
+        "transfer": N_("transfer"),
+        "accept": N_("accept"),
+        "escalate": N_("escalate"),
+    }
 )

@@ -30,7 +30,17 @@ from itpm_site.model.i18n import N_
 from itpm_site.model.i18n import gettext as _
 from itpm_site.model.money import percent
 from itpm_site.model.text import plural, plural_word
-from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
+from itpm_site.model.vocab import (
+    BAND_LABELS,
+    PHASE_INFO,
+    RAG_KEYS,
+    RAG_LABELS,
+    RISK_RESPONSE_LABELS,
+    RISK_STATUS_LABELS,
+    Phase,
+    Status,
+    status_key,
+)
 from itpm_site.render import charts, people_charts
 from itpm_site.render import history as history_views
 from itpm_site.render.facets import facets
@@ -276,6 +286,9 @@ class SiteContext:
             "status_key": status_key,
             "rag_keys": RAG_KEYS,
             "rag_labels": RAG_LABELS,
+            "band_labels": BAND_LABELS,
+            "risk_status_labels": RISK_STATUS_LABELS,
+            "risk_response_labels": RISK_RESPONSE_LABELS,
             "charts": charts,
             "people_charts": people_charts,
             "version": __version__,
