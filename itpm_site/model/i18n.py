@@ -104,6 +104,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _Active.catalog.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    return _Active.catalog.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalog where it is defined; it is translated where shown."""
     return message

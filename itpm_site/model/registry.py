@@ -494,7 +494,7 @@ def _owner_row(label: str, view: View) -> FactRow:
 def _forecast_row(label: str, view: View) -> FactRow:
     """The forecast end, or that there is none but the committed date; with the slip."""
     p = view.project
-    text = "on the committed date" if p.forecast_end is None and p.end else None
+    text = gettext("on the committed date") if p.forecast_end is None and p.end else None
     return FactRow(label, text, date=p.forecast_end, slip_days=view.slip_days, slip_class=view.slip_class)
 
 

@@ -123,6 +123,12 @@ class _Labels(dict[str, str]):
         value = dict.get(self, key)
         return default if value is None else gettext(value)
 
+    def values(self):  # the labels in the site's language
+        return [gettext(v) for v in dict.values(self)]
+
+    def items(self):
+        return [(k, gettext(v)) for k, v in dict.items(self)]
+
 
 RAG_LABELS: dict[str, str] = _Labels({**_STATUS_LABELS, NO_STATUS: N_("Not set")})
 

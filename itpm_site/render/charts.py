@@ -45,6 +45,8 @@ PROBABILITY_WORDS = {
     5: N_("Almost certain"),
 }
 IMPACT_WORDS = {1: N_("Negligible"), 2: N_("Minor"), 3: N_("Moderate"), 4: N_("Major"), 5: N_("Severe")}
+#: A budget bar's words where a row has no amount of its kind.
+_NO_AMOUNT = {"planned": N_("no planned"), "actual": N_("no actual"), "forecast": N_("no forecast")}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -237,7 +239,8 @@ def budget_bars(series: BudgetTable, chart_id: str, title: str) -> Markup:
         ):
             by = y + label_h + i * (bar_h + gap)
             if amount is None:
-                out.append(f'<text class="value" x="0" y="{num(by + bar_h - 0.5)}">no {kind}</text>')
+                none = escape(gettext(_NO_AMOUNT[kind]))
+                out.append(f'<text class="value" x="0" y="{num(by + bar_h - 0.5)}">{none}</text>')
                 continue
             w = max(float(amount) / largest * (area - 4), 1.0 if amount > 0 else 0.0)
             out.append(
@@ -301,6 +304,7 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
 
     A cell that holds live risks links to ``href#cell-pP-iI`` (its section of the register).
     """
+    impact_title, probability_title = gettext("Impact →"), gettext("Probability →")
     left, top, cw, ch = 128.0, 8.0, 92.0, 62.0
     width = left + 5 * cw + 8
     height = top + 5 * ch + 56
@@ -367,12 +371,12 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
         )
     out.append(
         f'<text class="axis-title" x="{num(left + 2.5 * cw)}" y="{num(base + 52)}" '
-        f'text-anchor="middle" aria-hidden="true">{escape(gettext("Impact →"))}</text>'
+        f'text-anchor="middle" aria-hidden="true">{escape(impact_title)}</text>'
     )
     out.append(
         f'<text class="axis-title" x="14" y="{num(top + 2.5 * ch)}" text-anchor="middle" '
         f'transform="rotate(-90 14 {num(top + 2.5 * ch)})" aria-hidden="true">'
-        f"{escape(gettext('Probability →'))}</text>"
+        f"{escape(probability_title)}</text>"
     )
     out.append("</svg>")
     return Markup("".join(out))
