@@ -25,6 +25,7 @@ from itpm_site.load.portfolio import load_portfolio
 from itpm_site.load.result import LoadResult
 from itpm_site.model.config import normalize_base_url, resolve_as_of, resolve_report_since
 from itpm_site.model.diagnostic import Diagnostic
+from itpm_site.model.i18n import use_language
 from itpm_site.model.text import plural
 from itpm_site.outputs import emitters, search
 from itpm_site.parallel import PausedCollector, worker_count
@@ -51,6 +52,8 @@ class BuildOptions:
     cache: bool = True
     #: The history pages show the working tree as "now", after HEAD (``serve``).
     history_working_tree: bool = False
+    #: The site's language (``--language``), over site.yaml's.
+    language: str | None = None
     #: Called with (done, total) while pages are written, for a progress display.
     progress: Callable[[int, int], None] | None = None
 
@@ -115,7 +118,11 @@ def prepare(
     """Everything up to rendering: the rollups, the history, the theme and the pages planned
     (``loaded``: the portfolio loaded already; else it is loaded now)."""
     loaded = loaded or load_portfolio(options.root)
+    if options.language and options.language != loaded.config.language:
+        loaded.config = loaded.config.model_copy(update={"language": options.language})
     config = loaded.config
+    # Every word and figure from here on is in the site's language (forked workers inherit it).
+    use_language(config.language)
     as_of = resolve_as_of(options.as_of, config, dict(os.environ))
     # 2. aggregate: the portfolio with its rollups.
     portfolio = build_portfolio(loaded, as_of)

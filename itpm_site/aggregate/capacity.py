@@ -16,6 +16,7 @@ from typing import Protocol
 
 from itpm_site.load.result import Entry
 from itpm_site.model import capacity as cap
+from itpm_site.model import i18n
 from itpm_site.model.capacity import Assignment, Month
 from itpm_site.model.people import Directory, Person
 from itpm_site.model.project import Project
@@ -62,7 +63,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return cap.month_label(self.month)
+        return _month_label(self.month)
 
     @property
     def load_fte(self) -> str:
@@ -230,11 +231,11 @@ class Capacity:
 
     @property
     def this_month(self) -> str:
-        return cap.month_label(self.months[0])
+        return _month_label(self.months[0])
 
     @property
     def next_month(self) -> str:
-        return cap.month_label(self.months[1])
+        return _month_label(self.months[1])
 
 
 def build_capacity(
@@ -266,7 +267,7 @@ def build_capacity(
             person.members.append(member)
             key = view.program_slug or ""
             program_titles.setdefault(
-                key, (view.project.program or "No program", view.program_url if key else "")
+                key, (view.project.program or i18n.gettext("No program"), view.program_url if key else "")
             )
             for month, load in a.shares().items():
                 person.loads[month] = person.loads.get(month, 0) + load
@@ -324,3 +325,8 @@ def build_capacity(
         ),
         members,
     )
+
+
+def _month_label(month: cap.Month) -> str:
+    """A month as the pages name it, in the site's language: 'Jul 2026'."""
+    return f"{i18n.month_names()[month.month - 1]} {month.year}"

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from itpm_site.aggregate.capacity import Capacity, Member, build_capacity
 from itpm_site.load.people import withheld, withheld_path
 from itpm_site.load.result import Entry, LoadResult
-from itpm_site.model import registry, vocab
+from itpm_site.model import i18n, registry, vocab
 from itpm_site.model.capacity import fte
 from itpm_site.model.config import Category, SiteConfig
 from itpm_site.model.diagnostic import Diagnostic
@@ -60,7 +60,14 @@ class Flag:
     """A computed warning shown beside the PM's status (which is never overwritten)."""
 
     code: str
+    #: In English: portfolio.json and the CSV keep it in every site language.
     text: str
+    #: In the site's language, as the pages show it (the English text on an English site).
+    shown: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.shown:
+            object.__setattr__(self, "shown", self.text)
 
     @property
     def is_warning(self) -> bool:
@@ -500,7 +507,7 @@ def budget_tables(groups: list[Group], total: Group | None = None) -> list[Budge
             if (figures := g.money.in_currency(series.currency)) and figures.projects
         ]
         from_ = scope.converted_from if series.currency == scope.base else ()
-        total_row = BudgetRow("Total", "", series) if total is not None else None
+        total_row = BudgetRow(i18n.gettext("Total"), "", series) if total is not None else None
         tables.append(BudgetTable(series.currency, from_, rows, total_row))
     return tables
 
@@ -675,7 +682,9 @@ class Portfolio:
         for days in UPCOMING_WINDOWS:
             windows.append(
                 MilestoneWindow(
-                    f"Next {days} days" if previous < 0 else f"In {previous + 1}–{days} days",
+                    i18n.gettext("Next %(days)s days") % {"days": days}
+                    if previous < 0
+                    else i18n.gettext("In %(first)s–%(last)s days") % {"first": previous + 1, "last": days},
                     self.upcoming_milestones(days, previous),
                 )
             )
@@ -719,7 +728,7 @@ class Portfolio:
             )
 
         groups = [RoadmapGroup(g.title, g.url, placed(g.projects)) for g in self.programs]
-        groups.append(RoadmapGroup("No program", "", placed(self.without_program)))
+        groups.append(RoadmapGroup(i18n.gettext("No program"), "", placed(self.without_program)))
         return [g for g in groups if g.projects]
 
     def _rest(self, kind: GroupKind, title: str, items: list[ProjectView]) -> list[Group]:
@@ -731,13 +740,15 @@ class Portfolio:
     @cached_property
     def program_rows(self) -> list[Group]:
         """Every program, then "No program": rows that cover the whole portfolio."""
-        return self.programs + self._rest(GroupKind.PROGRAM, "No program", self.without_program)
+        return self.programs + self._rest(GroupKind.PROGRAM, i18n.gettext("No program"), self.without_program)
 
     @cached_property
     def category_rows(self) -> list[Group]:
         """Every category, then "Uncategorised": rows that cover the whole portfolio."""
         return self.categories + self._rest(
-            GroupKind.CATEGORY, "Uncategorised", [p for p in self.projects if p.category is None]
+            GroupKind.CATEGORY,
+            i18n.gettext("Uncategorised"),
+            [p for p in self.projects if p.category is None],
         )
 
     @cached_property
@@ -834,40 +845,79 @@ def _budget(project: Project, config: SiteConfig) -> BudgetView | None:
 
 
 def _flags(view: ProjectView, as_of: dt.date, stale_days: int) -> list[Flag]:
+    """The project's flags: each one's English text (the exports) and its words in the site's
+    language (the pages)."""
     p = view.project
     flags: list[Flag] = []
     overdue = view.overdue_milestones
     if overdue:
         names = ", ".join(m.milestone.name for m in overdue[:3])
         more = f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""
+        shown_more = (
+            i18n.gettext(" and %(n)s more") % {"n": i18n.format_number(len(overdue) - 3)}
+            if len(overdue) > 3
+            else ""
+        )
         flags.append(
             Flag(
                 "overdue-milestone",
                 f"{plural(len(overdue), 'overdue milestone')}: {names}{more}",
+                i18n.ngettext(
+                    "%(n)s overdue milestone: %(names)s", "%(n)s overdue milestones: %(names)s", len(overdue)
+                )
+                % {"n": i18n.format_number(len(overdue)), "names": names + shown_more},
             )
         )
     if view.slip_class == "late":
-        late = plural(view.slip_days or 0, "day")
-        flags.append(Flag("forecast-past-end", f"forecast end is {late} after the committed end"))
-    if view.budget and view.budget.over_budget:
+        days = view.slip_days or 0
         flags.append(
             Flag(
-                "actual-over-planned", f"spent {format_percent(view.budget.spent_pct)} of the planned budget"
+                "forecast-past-end",
+                f"forecast end is {plural(days, 'day')} after the committed end",
+                i18n.gettext("forecast end is %(days)s after the committed end")
+                % {"days": i18n.ngettext("%(n)s day", "%(n)s days", days) % {"n": i18n.format_number(days)}},
+            )
+        )
+    if view.budget and view.budget.over_budget:
+        pct = view.budget.spent_pct
+        flags.append(
+            Flag(
+                "actual-over-planned",
+                f"spent {format_percent(pct)} of the planned budget",
+                i18n.gettext("spent %(pct)s of the planned budget") % {"pct": i18n.format_percent(pct)},
             )
         )
     elif view.budget and view.budget.variance and view.budget.variance > 0:
+        pct = view.budget.variance_pct
         flags.append(
             Flag(
                 "forecast-over-planned",
-                f"forecast is {format_percent(view.budget.variance_pct)} over the planned budget",
+                f"forecast is {format_percent(pct)} over the planned budget",
+                i18n.gettext("forecast is %(pct)s over the planned budget")
+                % {"pct": i18n.format_percent(pct)},
             )
         )
     if p.state is State.ACTIVE:
         if p.status_date is None:
-            flags.append(Flag("no-status-date", "no status_date: when was the status assessed?"))
-        elif (as_of - p.status_date).days > stale_days:
             flags.append(
-                Flag("stale-status", f"status last assessed {(as_of - p.status_date).days} days ago")
+                Flag(
+                    "no-status-date",
+                    "no status_date: when was the status assessed?",
+                    i18n.gettext("no status_date: when was the status assessed?"),
+                )
+            )
+        elif (as_of - p.status_date).days > stale_days:
+            days = (as_of - p.status_date).days
+            flags.append(
+                Flag(
+                    "stale-status",
+                    f"status last assessed {days} days ago",
+                    i18n.gettext("status last assessed %(days)s ago")
+                    % {
+                        "days": i18n.ngettext("%(n)s day", "%(n)s days", days)
+                        % {"n": i18n.format_number(days)}
+                    },
+                )
             )
     return flags
 

@@ -17,6 +17,7 @@ from itpm_site.commands.common import (
     as_of_option,
     base_url_option,
     format_option,
+    language_option,
     os_problem,
     output_option,
     report,
@@ -59,6 +60,7 @@ class _Progress:
 @output_option
 @base_url_option
 @as_of_option
+@language_option
 @since_option
 @click.option(
     "--keep-going",
@@ -88,6 +90,7 @@ def build(
     output: Path | None,
     base_url: str | None,
     as_of: dt.date | None,
+    language: str | None,
     since: dt.date | None,
     keep_going: bool,
     jobs: int | None,
@@ -106,6 +109,7 @@ def build(
             output=output,
             base_url=base_url,
             as_of=as_of,
+            language=language,
             since=since,
             keep_going=keep_going,
             jobs=jobs,

@@ -11,6 +11,7 @@ import click
 
 from itpm_site.load.diagnostics import Summary, format_github, format_human, format_json, use_color
 from itpm_site.model.diagnostic import Diagnostic
+from itpm_site.model.i18n import LANGUAGES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -82,6 +83,15 @@ def as_of_option(f):
         default=None,
         metavar="YYYY-MM-DD",
         help="The date taken as today. [default: site.yaml, SOURCE_DATE_EPOCH, or today]",
+    )(f)
+
+
+def language_option(f):
+    return click.option(
+        "--language",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        help="The site's language, over site.yaml's (the command line itself stays English).",
     )(f)
 
 

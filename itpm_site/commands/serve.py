@@ -17,6 +17,7 @@ from itpm_site.commands.common import (
     as_of_option,
     base_url_option,
     exit_unless_portfolio,
+    language_option,
     os_problem,
     root_option,
     since_option,
@@ -76,6 +77,7 @@ def _stop_on_sigterm() -> None:
 )
 @base_url_option
 @as_of_option
+@language_option
 @since_option
 @verbosity_options
 def serve(
@@ -86,6 +88,7 @@ def serve(
     poll: bool,
     base_url: str | None,
     as_of: dt.date | None,
+    language: str | None,
     since: dt.date | None,
     quiet: bool,
     verbose: bool,
@@ -104,7 +107,9 @@ def serve(
         if err or not quiet:
             click.echo(text, err=err)
 
-    options = BuildOptions(root=root, base_url=base_url, as_of=as_of, since=since, history_working_tree=True)
+    options = BuildOptions(
+        root=root, base_url=base_url, as_of=as_of, since=since, history_working_tree=True, language=language
+    )
     # Without --host, only requests for localhost are answered (see DevServer.host_allowed).
     any_host = host is not None
     host = host or "127.0.0.1"

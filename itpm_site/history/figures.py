@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from itpm_site.model import capacity as cap
 from itpm_site.model.config import SiteConfig
+from itpm_site.model.i18n import month_names
 from itpm_site.model.money import eac
 from itpm_site.model.project import Budget, Project
 from itpm_site.model.vocab import RAG_KEYS, Phase, status_key
@@ -62,7 +63,7 @@ class Figures:
 
     @property
     def fte_month_label(self) -> str:
-        return cap.month_label(self.fte_month)
+        return f"{month_names()[self.fte_month.month - 1]} {self.fte_month.year}"
 
     @property
     def fte(self) -> str:

@@ -16,21 +16,23 @@ from typing import NamedTuple
 from itpm_site.diff.changes import ChangeKind, ProjectChange
 from itpm_site.history.commits import Commit
 from itpm_site.history.figures import estimate_at_completion
-from itpm_site.model.money import format_amount
-from itpm_site.model.text import signed_days
+from itpm_site.model.i18n import N_, format_amount, gettext, signed_days
+from itpm_site.model.vocab import BAND_LABELS, RISK_STATUS_LABELS, Status
 
 #: The kinds of change, in the order the changes page shows them, with their headings.
+#: The headings are in English here (marked with N_) and given in the site's language where
+#: shown; the items' words are in the site's language (the PR comment does not use them).
 KINDS = {
-    "status": "Health (RAG)",
-    "phase": "Phase moves",
-    "added": "New projects",
-    "removed": "Removed projects",
-    "state": "Closed, paused or resumed",
-    "budget": "Budget and forecast",
-    "schedule": "Dates and slips",
-    "risks": "Risks",
-    "milestones": "Milestones done",
-    "renamed": "Renamed",
+    "status": N_("Health (RAG)"),
+    "phase": N_("Phase moves"),
+    "added": N_("New projects"),
+    "removed": N_("Removed projects"),
+    "state": N_("Closed, paused or resumed"),
+    "budget": N_("Budget and forecast"),
+    "schedule": N_("Dates and slips"),
+    "risks": N_("Risks"),
+    "milestones": N_("Milestones done"),
+    "renamed": N_("Renamed"),
 }
 
 
@@ -72,7 +74,12 @@ def eac_delta(change: ProjectChange) -> EacDelta | None:
     return EacDelta(after - before, change.currency)
 
 
-_BUDGET_WORDS = {"planned": "planned", "eac": "forecast at completion"}
+_BUDGET_WORDS = {"planned": N_("planned"), "eac": N_("forecast at completion")}
+
+
+def _status(status: Status | None) -> str:
+    """A RAG status as the items write it: 'green', 'no status' (lower case in English)."""
+    return status.label.lower() if status else gettext("no status")
 
 
 def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
@@ -80,10 +87,15 @@ def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
     texts: list[tuple[str, str] | tuple[str, str, str]] = []
     p = change.project
     if change.change is ChangeKind.ADDED:
-        status = p.status.value if p.status else "no status"
-        texts.append(("added", f"new project ({p.phase.label}, {status})"))
+        texts.append(
+            (
+                "added",
+                gettext("new project (%(phase)s, %(status)s)")
+                % {"phase": p.phase.label, "status": _status(p.status)},
+            )
+        )
     elif change.change is ChangeKind.REMOVED:
-        texts.append(("removed", "removed from the portfolio"))
+        texts.append(("removed", gettext("removed from the portfolio")))
     elif change.change is ChangeKind.CHANGED:
         texts += _changed(change)
     return [
@@ -95,30 +107,42 @@ def describe(change: ProjectChange, commit: Commit) -> list[ChangeItem]:
 def _changed(c: ProjectChange) -> list[tuple[str, str] | tuple[str, str, str]]:
     out: list[tuple[str, str] | tuple[str, str, str]] = []
     if c.status:
-        old = c.status.old.value if c.status.old else "no status"
-        new = c.status.new.value if c.status.new else "no status"
-        out.append(("status", f"turned {new} (was {old})" if c.status.new else f"status cleared (was {old})"))
+        old, new = _status(c.status.old), _status(c.status.new)
+        words = (
+            gettext("turned %(new)s (was %(old)s)")
+            if c.status.new
+            else gettext("status cleared (was %(old)s)")
+        )
+        out.append(("status", words % {"new": new, "old": old}))
     if c.phase:
-        out.append(("phase", f"moved to {c.phase.new.label} (from {c.phase.old.label})"))
+        out.append(
+            (
+                "phase",
+                gettext("moved to %(new)s (from %(old)s)")
+                % {"new": c.phase.new.label, "old": c.phase.old.label},
+            )
+        )
     for f in c.fields:
         if f.field == "state":
-            out.append(("state", f"now {f.new.value} (was {f.old.value})"))
+            out.append(
+                ("state", gettext("now %(new)s (was %(old)s)") % {"new": _state(f.new), "old": _state(f.old)})
+            )
     moves = []
     for b in c.budget:
         # Spending to date moves every month, and the variance follows planned and EAC: one
         # item says how the budget and its estimate moved.
         if b.field not in _BUDGET_WORDS:
             continue
-        old = format_amount(b.old, b.old_currency) if b.old is not None else "none"
-        new = format_amount(b.new, b.currency) if b.new is not None else "none"
+        old = format_amount(b.old, b.old_currency) if b.old is not None else gettext("none")
+        new = format_amount(b.new, b.currency) if b.new is not None else gettext("none")
         delta = f" ({format_amount(b.delta, b.currency, signed=True)})" if b.delta is not None else ""
-        moves.append(f"{_BUDGET_WORDS[b.field]} {old} → {new}{delta}")
+        moves.append(f"{gettext(_BUDGET_WORDS[b.field])} {old} → {new}{delta}")
     if moves:
         out.append(("budget", "; ".join(moves)))
     for d in c.dates:
         if d.field == "start":
             continue
-        name = "end date" if d.field == "end" else "forecast end"
+        name = gettext("end date") if d.field == "end" else gettext("forecast end")
         moved = f" ({signed_days(d.days)})" if d.days else ""
         out.append(("schedule", f"{name} {_iso(d.old)} → {_iso(d.new)}{moved}"))
     for m in c.milestones:
@@ -126,39 +150,74 @@ def _changed(c: ProjectChange) -> list[tuple[str, str] | tuple[str, str, str]]:
             out.append(
                 (
                     "schedule",
-                    f"milestone “{m.name}” moved {m.old.date.isoformat()} → "
-                    f"{m.new.date.isoformat()} ({signed_days(m.days)})",
+                    gettext("milestone “%(name)s” moved %(old)s → %(new)s (%(days)s)")
+                    % {
+                        "name": m.name,
+                        "old": m.old.date.isoformat(),
+                        "new": m.new.date.isoformat(),
+                        "days": signed_days(m.days),
+                    },
                     "moved",
                 )
             )
         elif m.change == "done":
-            out.append(("milestones", f"milestone “{m.name}” done", "done"))
+            out.append(("milestones", gettext("milestone “%(name)s” done") % {"name": m.name}, "done"))
     for r in c.risks:
         detail, text = _risk(r)
         if text:
             out.append(("risks", text, detail))
     if c.renamed:
-        out.append(("renamed", f"renamed from {c.old_slug}"))
+        out.append(("renamed", gettext("renamed from %(slug)s") % {"slug": c.old_slug}))
     return out
 
 
+#: The states as the items write them (their values, in English).
+_STATE_WORDS = {
+    "active": N_("active"),
+    "on-hold": N_("on-hold"),
+    "cancelled": N_("cancelled"),
+    "done": N_("done"),
+}
+
+
+def _state(state) -> str:
+    return gettext(_STATE_WORDS.get(state.value, state.value))
+
+
 def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else "none"
+    return day.isoformat() if day else gettext("none")
 
 
 def _risk(r) -> tuple[str, str]:
     """(what happened, in words)."""
+    title = r.title
     if r.change == "added":
-        return "opened", f"risk “{r.title}” opened (score {r.new.score}, {r.new.band})"
+        band = BAND_LABELS[r.new.band].lower()
+        return "opened", gettext("risk “%(title)s” opened (score %(score)s, %(band)s)") % {
+            "title": title,
+            "score": r.new.score,
+            "band": band,
+        }
     if r.change == "closed":
-        return str(r.new.status), f"risk “{r.title}” {r.new.status}"
+        return str(r.new.status), gettext("risk “%(title)s” %(status)s") % {
+            "title": title,
+            "status": RISK_STATUS_LABELS.get(str(r.new.status), str(r.new.status)),
+        }
     if r.change == "reopened":
-        return "reopened", f"risk “{r.title}” reopened ({r.new.status})"
+        return "reopened", gettext("risk “%(title)s” reopened (%(status)s)") % {
+            "title": title,
+            "status": RISK_STATUS_LABELS.get(str(r.new.status), str(r.new.status)),
+        }
     if r.change == "removed":
-        return "removed", f"risk “{r.title}” removed"
+        return "removed", gettext("risk “%(title)s” removed") % {"title": title}
     if r.new and r.new.status == "occurred" and r.old and r.old.status != "occurred":
-        return "occurred", f"risk “{r.title}” occurred"
+        return "occurred", gettext("risk “%(title)s” occurred") % {"title": title}
     if r.rescored:
-        verb = "raised" if r.new.score > r.old.score else "lowered"
-        return "rescored", f"risk “{r.title}” {verb} to {r.new.score} ({r.new.band}, was {r.old.score})"
+        words = (
+            gettext("risk “%(title)s” raised to %(score)s (%(band)s, was %(old)s)")
+            if r.new.score > r.old.score
+            else gettext("risk “%(title)s” lowered to %(score)s (%(band)s, was %(old)s)")
+        )
+        band = BAND_LABELS[r.new.band].lower()
+        return "rescored", words % {"title": title, "score": r.new.score, "band": band, "old": r.old.score}
     return "", ""

@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from itpm_site.model.i18n import N_
 from itpm_site.model.people import Allocation, Person
 from itpm_site.model.project import Project
 from itpm_site.model.vocab import State
@@ -161,13 +162,13 @@ def assignments(project: Project) -> list[Assignment]:
         else:
             person, role, allocation, start, end = entry, "", None, project.start, project.end
         if allocation is None:
-            why = "no allocation stated"
+            why = N_("no allocation stated")
         elif start is None or end is None:
-            why = "no period: neither from/to nor the project's start/end"
+            why = N_("no period: neither from/to nor the project's start/end")
         elif end < start:
-            why = "the period ends before it starts"
+            why = N_("the period ends before it starts")
         elif project.state is State.CANCELLED:
-            why = "the project is cancelled"
+            why = N_("the project is cancelled")
         else:
             why = ""
         found.append(Assignment(index, person, role, allocation, start, end, why))

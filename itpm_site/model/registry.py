@@ -42,6 +42,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from itpm_site.model.groups import GroupKind
+from itpm_site.model.i18n import N_, gettext
 from itpm_site.model.people import entry_person
 from itpm_site.model.project import Project
 from itpm_site.model.slugs import slugify
@@ -289,27 +290,27 @@ class Fact:
     @property
     def search_label(self) -> str:
         """The label that starts the fact's sentence: shown, never indexed."""
-        return f"{self.label}:"
+        return f"{gettext(self.label)}:"
 
     def sentence(self, view: View) -> str:
         """'Sponsor: Chief Risk Officer.'; '' without a value."""
         value = self.value(view)
         words: Iterable[str | None] = value if isinstance(value, list | tuple) else [shown(value)]
         items = [w.strip() for w in words if w and w.strip()]
-        return f"{self.label}: {', '.join(items)}." if items else ""
+        return f"{gettext(self.label)}: {', '.join(items)}." if items else ""
 
     # -------------------------------------------------------------------------- page
 
     def row(self, view: View) -> FactRow:
         assert self.page is not None
         if self.page.row is not None:
-            return self.page.row(self.label, view)
+            return self.page.row(gettext(self.label), view)
         value = self.page.value(view) if self.page.value else self.value(view)
         if isinstance(value, dt.date):
-            return FactRow(self.label, date=value)
+            return FactRow(gettext(self.label), date=value)
         text = shown(value)
         url = self.page.link(view) if self.page.link and text else None
-        return FactRow(self.label, text, url or None)
+        return FactRow(gettext(self.label), text, url or None)
 
     # -------------------------------------------------------------------------- filter
 
@@ -493,7 +494,7 @@ def _owner_row(label: str, view: View) -> FactRow:
 def _forecast_row(label: str, view: View) -> FactRow:
     """The forecast end, or that there is none but the committed date; with the slip."""
     p = view.project
-    text = "on the committed date" if p.forecast_end is None and p.end else None
+    text = gettext("on the committed date") if p.forecast_end is None and p.end else None
     return FactRow(label, text, date=p.forecast_end, slip_days=view.slip_days, slip_class=view.slip_class)
 
 
@@ -506,7 +507,7 @@ def _tag_words(view: View) -> str:
 FACTS: tuple[Fact, ...] = (
     Fact(
         "slug",
-        "Slug",
+        N_("Slug"),
         Kind.TEXT,
         required=True,
         read=lambda v: v.slug,
@@ -515,7 +516,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "url",
-        "Page",
+        N_("Page"),
         Kind.TEXT,
         "The project page under the site's base_url.",
         required=True,
@@ -524,65 +525,65 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "source",
-        "File",
+        N_("File"),
         Kind.TEXT,
         "The file, relative to the portfolio folder.",
         required=True,
         read=lambda v: v.source,
     ),
-    Fact("title", "Title", Kind.TEXT, required=True, csv=Csv(), diff=Diff()),
-    Fact("summary", "Summary", Kind.TEXT, csv=Csv(after="flags")),
+    Fact("title", N_("Title"), Kind.TEXT, required=True, csv=Csv(), diff=Diff()),
+    Fact("summary", N_("Summary"), Kind.TEXT, csv=Csv(after="flags")),
     Fact(
         "phase",
-        "Phase",
+        N_("Phase"),
         Kind.CHOICE,
         required=True,
         choices=Phase,
         json=Json(schema=ref("phase")),
         csv=Csv(),
-        filter=Filter(every="All phases", options=Phase),
+        filter=Filter(every=N_("All phases"), options=Phase),
     ),
     Fact(
         "status",
-        "Status",
+        N_("Status"),
         Kind.CHOICE,
         choices=Status,
         csv=Csv(),
         filter=Filter(
-            every="All statuses",
+            every=N_("All statuses"),
             options=Status,
             value=lambda v: v.status_key,
-            missing=Option(NO_STATUS, "No status"),
+            missing=Option(NO_STATUS, N_("No status")),
         ),
     ),
-    Fact("status_note", "Status note", Kind.TEXT, diff=Diff(after="priority")),
-    Fact("status_date", "Status date", Kind.DATE),
+    Fact("status_note", N_("Status note"), Kind.TEXT, diff=Diff(after="priority")),
+    Fact("status_date", N_("Status date"), Kind.DATE),
     Fact(
         "state",
-        "State",
+        N_("State"),
         Kind.CHOICE,
         required=True,
         choices=State,
         csv=Csv(),
         diff=Diff(),
         page=Page(after="priority"),
-        filter=Filter(every="All states", options=State),
+        filter=Filter(every=N_("All states"), options=State),
     ),
     Fact(
         "owner",
-        "Owner",
+        N_("Owner"),
         Kind.TEXT,
         required=True,
         csv=Csv(),
         search=Search(),
         diff=Diff(),
         page=Page(row=_owner_row),
-        filter=Filter(every="All owners", options=GroupKind.OWNER, value=lambda v: v.owner_slug),
+        filter=Filter(every=N_("All owners"), options=GroupKind.OWNER, value=lambda v: v.owner_slug),
     ),
-    Fact("sponsor", "Sponsor", Kind.TEXT, csv=Csv(), search=Search(), diff=Diff(), page=Page()),
+    Fact("sponsor", N_("Sponsor"), Kind.TEXT, csv=Csv(), search=Search(), diff=Diff(), page=Page()),
     Fact(
         "program",
-        "Program",
+        N_("Program"),
         Kind.TEXT,
         json=Json(value=_program, schema=_PROGRAM),
         csv=Csv(value=lambda v, c: c.program_titles.get(v.program_slug or "", v.project.program)),
@@ -592,7 +593,7 @@ FACTS: tuple[Fact, ...] = (
             value=lambda v: v.project.program if v.program_slug else None, link=lambda v: v.program_url
         ),
         filter=Filter(
-            every="All programs",
+            every=N_("All programs"),
             options=GroupKind.PROGRAM,
             value=lambda v: v.program_slug or "",
             after="state",
@@ -600,7 +601,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "category",
-        "Category",
+        N_("Category"),
         Kind.TEXT,
         read=lambda v: v.category.label if v.category else None,
         json=Json(value=_category, schema=_CATEGORY),
@@ -609,22 +610,22 @@ FACTS: tuple[Fact, ...] = (
         diff=Diff(),
         page=Page(link=lambda v: v.category_url),
         filter=Filter(
-            every="All categories",
+            every=N_("All categories"),
             options=GroupKind.CATEGORY,
             value=lambda v: v.category.slug if v.category else "",
         ),
     ),
-    Fact("priority", "Priority", Kind.CHOICE, choices=Priority, csv=Csv(), diff=Diff(), page=Page()),
+    Fact("priority", N_("Priority"), Kind.CHOICE, choices=Priority, csv=Csv(), diff=Diff(), page=Page()),
     Fact(
         "tags",
-        "Tags",
+        N_("Tags"),
         Kind.NAMES,
         csv=Csv(after="dependents"),
         search=Search(),
         filter=Filter(
-            every="All tags",
+            every=N_("All tags"),
             key="tag",
-            label="Tag",
+            label=N_("Tag"),
             options=GroupKind.TAG,
             value=_tag_words,
             attribute="tags",
@@ -633,7 +634,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "team",
-        "Team",
+        N_("Team"),
         Kind.NAMES,
         # A team entry is a name or an allocation; the view's names are empty when people
         # are not published.
@@ -643,7 +644,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "fte",
-        "FTE this month",
+        N_("FTE this month"),
         Kind.TEXT,
         "Full-time equivalents on the project in the month of as_of: the sum of that month's "
         "shares of its allocations that count in a load (people of the directory, with an "
@@ -658,20 +659,22 @@ FACTS: tuple[Fact, ...] = (
         csv=Csv(after="summary"),
         page=Page(link=lambda v: "capacity/", optional=True, after="forecast_end"),
         column=Column(
-            heading="FTE",
-            unit="this month",
-            title="Full-time equivalents allocated to the project in the month of as_of: its "
-            "allocations' shares of that month, ÷ 100, as the capacity page counts them (the "
-            "projects add up to its total FTE demanded that month).",
+            heading=N_("FTE"),
+            unit=N_("this month"),
+            title=N_(
+                "Full-time equivalents allocated to the project in the month of as_of: its "
+                "allocations' shares of that month, ÷ 100, as the capacity page counts them (the "
+                "projects add up to its total FTE demanded that month)."
+            ),
             number=True,
             sort=lambda v: v.fte_load,
         ),
     ),
-    Fact("start", "Start", Kind.DATE, csv=Csv(), diff=Diff(), page=Page()),
-    Fact("end", "Committed end", Kind.DATE, "Committed end date.", csv=Csv(), diff=Diff(), page=Page()),
+    Fact("start", N_("Start"), Kind.DATE, csv=Csv(), diff=Diff(), page=Page()),
+    Fact("end", N_("Committed end"), Kind.DATE, "Committed end date.", csv=Csv(), diff=Diff(), page=Page()),
     Fact(
         "forecast_end",
-        "Forecast end",
+        N_("Forecast end"),
         Kind.DATE,
         "Current estimate (the committed end when none is given).",
         read=lambda v: v.project.effective_forecast_end,
@@ -681,7 +684,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "slip_days",
-        "Schedule slip",
+        N_("Schedule slip"),
         Kind.INTEGER,
         "forecast_end − end in days (0 when no forecast_end is written: it defaults to end); "
         "null without end.",
@@ -690,7 +693,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "progress",
-        "Progress",
+        N_("Progress"),
         Kind.INTEGER,
         json=Json(schema=scale(0, 100, nullable=True)),
         csv=Csv(),
@@ -698,7 +701,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "budget",
-        "Budget",
+        N_("Budget"),
         Kind.STRUCTURE,
         json=Json(schema=_BUDGET),
         csv=Csv(
@@ -720,7 +723,7 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "top_risk_score",
-        "Top risk",
+        N_("Top risk"),
         Kind.INTEGER,
         "Highest score of a live risk; null when the project has no live risk.",
         read=lambda v: v.top_risk_score,
@@ -729,43 +732,45 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "extra",
-        "Extra",
+        N_("Extra"),
         Kind.MAPPING,
         "The project's `extra:` mapping as written: keys only a theme uses, never validated.",
     ),
     Fact(
         "risks",
-        "Risks",
+        N_("Risks"),
         Kind.STRUCTURE,
         json=Json(schema=_RISKS),
         csv=Csv(columns=("live_risks",)),
     ),
     Fact(
         "milestones",
-        "Milestones",
+        N_("Milestones"),
         Kind.STRUCTURE,
         json=Json(schema=_MILESTONES),
         csv=Csv(columns=("overdue_milestones", "next_milestone", "next_milestone_date")),
     ),
     Fact(
         "depends_on",
-        "Depends on",
+        N_("Depends on"),
         Kind.SLUGS,
         read=lambda v: [d.slug for d in v.depends_on],
         csv=Csv(),
     ),
     Fact(
         "dependents",
-        "Needed by",
+        N_("Needed by"),
         Kind.SLUGS,
         "Projects that depend on this one.",
         read=lambda v: [d.slug for d in v.dependents],
         csv=Csv(),
     ),
-    Fact("missing_dependencies", "Missing dependencies", Kind.NAMES, read=lambda v: v.missing_dependencies),
+    Fact(
+        "missing_dependencies", N_("Missing dependencies"), Kind.NAMES, read=lambda v: v.missing_dependencies
+    ),
     Fact(
         "flags",
-        "Flags",
+        N_("Flags"),
         Kind.STRUCTURE,
         "Computed warnings shown beside the PM's status (overdue milestone, forecast past end, …).",
         read=lambda v: v.flags,
@@ -775,15 +780,15 @@ FACTS: tuple[Fact, ...] = (
         ),
         csv=Csv(value=lambda v, c: "; ".join(f.text for f in v.flags)),
         filter=Filter(
-            every="With or without flags",
+            every=N_("With or without flags"),
             key="flagged",
-            options=(Option("yes", "With warning flags"),),
+            options=(Option("yes", N_("With warning flags")),),
             value=lambda v: "yes" if v.warnings else None,
         ),
     ),
     Fact(
         "links",
-        "Links",
+        N_("Links"),
         Kind.STRUCTURE,
         json=Json(
             value=lambda v, c: [{"title": link.title, "url": link.url} for link in v.project.links],
@@ -888,8 +893,8 @@ def filter_menus(views: Sequence[View], groups: Callable[[GroupKind], Iterable[A
         source = spec.options
         if isinstance(source, GroupKind):
             options = [Option(g.slug, g.title) for g in groups(source)]
-        elif isinstance(source, tuple):
-            options = list(source)
+        elif isinstance(source, tuple):  # written here: translated where shown
+            options = [Option(o.value, gettext(o.label)) for o in source]
         elif source is not None:
             options = [Option(str(m.value), str(getattr(m, "label", m.value))) for m in source]
         else:  # the values the projects have, by their label
@@ -899,12 +904,12 @@ def filter_menus(views: Sequence[View], groups: Callable[[GroupKind], Iterable[A
                 key=lambda o: (o.label.casefold(), o.value),
             )
         if spec.missing and any(f.filter_value(v) == spec.missing.value for v in views):
-            options.append(spec.missing)
+            options.append(Option(spec.missing.value, gettext(spec.missing.label)))
         menus.append(
             FilterMenu(
                 f.filter_key,
-                spec.label or f.label,
-                spec.every,
+                gettext(spec.label or f.label),
+                gettext(spec.every),
                 options,
                 f.filter_attribute if spec.words else None,
             )
@@ -947,9 +952,9 @@ def table_columns(views: Sequence[View]) -> list[TableColumn]:
             out.append(
                 TableColumn(
                     f.name,
-                    spec.heading or f.label,
-                    spec.unit or "",
-                    spec.title or f.help or "",
+                    gettext(spec.heading or f.label),
+                    gettext(spec.unit) if spec.unit else "",
+                    gettext(spec.title) if spec.title else f.help or "",
                     spec.number,
                     f,
                 )

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from itpm_site.model.i18n import N_, gettext
+
 # Letters and digits of every script are kept: 'CRM ქართული' and 'CRM სხვა' are two names.
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -40,7 +42,6 @@ class Phase(StrEnum):
     """The five stages of IT project management, in order."""
 
     # Set on each member below: plain attributes, read for every project on every page.
-    label: str
     order: int
 
     INITIATION = "initiation"
@@ -49,22 +50,35 @@ class Phase(StrEnum):
     MONITORING = "monitoring"
     CLOSURE = "closure"
 
+    @property
+    def label(self) -> str:
+        """The phase's name in the site's language."""
+        return gettext(PHASE_INFO[self].source_label)
+
 
 @dataclass(frozen=True)
 class PhaseInfo:
-    label: str
-    focus: str
+    source_label: str
+    source_focus: str
+
+    @property
+    def label(self) -> str:
+        return gettext(self.source_label)
+
+    @property
+    def focus(self) -> str:
+        return gettext(self.source_focus)
 
 
 PHASE_INFO: dict[Phase, PhaseInfo] = {
-    Phase.INITIATION: PhaseInfo("Initiation", "Purpose and feasibility"),
-    Phase.PLANNING: PhaseInfo("Planning", "Tasks, resources and cycles"),
-    Phase.IMPLEMENTATION: PhaseInfo("Implementation", "Delivering the work"),
-    Phase.MONITORING: PhaseInfo("Monitoring and Control", "Time, budget, quality and risk"),
-    Phase.CLOSURE: PhaseInfo("Closure", "Approved and handed to operations"),
+    Phase.INITIATION: PhaseInfo(N_("Initiation"), N_("Purpose and feasibility")),
+    Phase.PLANNING: PhaseInfo(N_("Planning"), N_("Tasks, resources and cycles")),
+    Phase.IMPLEMENTATION: PhaseInfo(N_("Implementation"), N_("Delivering the work")),
+    Phase.MONITORING: PhaseInfo(N_("Monitoring and Control"), N_("Time, budget, quality and risk")),
+    Phase.CLOSURE: PhaseInfo(N_("Closure"), N_("Approved and handed to operations")),
 }
 for _order, _phase in enumerate(Phase):
-    _phase.order, _phase.label = _order, PHASE_INFO[_phase].label
+    _phase.order = _order
 
 
 class Status(StrEnum):
@@ -75,7 +89,6 @@ class Status(StrEnum):
     a project without a status, see ``status_rank``).
     """
 
-    label: str
     order: int
     rank: int
 
@@ -83,17 +96,41 @@ class Status(StrEnum):
     AMBER = "amber"
     RED = "red"
 
+    @property
+    def label(self) -> str:
+        return gettext(_STATUS_LABELS[self.value])
 
+
+_STATUS_LABELS = {"green": N_("Green"), "amber": N_("Amber"), "red": N_("Red")}
 for _order, _status in enumerate(Status):
-    _status.order, _status.label = _order, _status.value.capitalize()
+    _status.order = _order
     _status.rank = len(Status) - 1 - _order
 
 #: A project without a RAG status: its key in counts, CSS classes and the explorer's filter.
 NO_STATUS = "unknown"
 #: Every RAG key in display order, the missing status last.
 RAG_KEYS: tuple[str, ...] = (*(s.value for s in Status), NO_STATUS)
+
+
 #: The label of each RAG key (legends, charts, tables).
-RAG_LABELS: dict[str, str] = {**{s.value: s.label for s in Status}, NO_STATUS: "Not set"}
+class _Labels(dict[str, str]):
+    """Labels kept in the source language and given in the site's language when read."""
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(super().__getitem__(key))
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        value = dict.get(self, key)
+        return default if value is None else gettext(value)
+
+    def values(self):  # the labels in the site's language
+        return [gettext(v) for v in dict.values(self)]
+
+    def items(self):
+        return [(k, gettext(v)) for k, v in dict.items(self)]
+
+
+RAG_LABELS: dict[str, str] = _Labels({**_STATUS_LABELS, NO_STATUS: N_("Not set")})
 
 
 def status_key(status: Status | None) -> str:
@@ -110,25 +147,43 @@ class State(StrEnum):
     """Whether a project is under way, paused, stopped or finished; ``label`` is how pages
     name it ('On hold')."""
 
-    label: str
-
     ACTIVE = "active"
     ON_HOLD = "on-hold"
     CANCELLED = "cancelled"
     DONE = "done"
 
+    @property
+    def label(self) -> str:
+        return gettext(_STATE_LABELS[self.value])
+
+
+_STATE_LABELS = {
+    "active": N_("Active"),
+    "on-hold": N_("On hold"),
+    "cancelled": N_("Cancelled"),
+    "done": N_("Done"),
+}
+
 
 class Priority(StrEnum):
-    label: str
+    """How much a project matters against the others; ``label`` is how pages name it."""
 
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
 
+    @property
+    def label(self) -> str:
+        return gettext(_PRIORITY_LABELS[self.value])
 
-# Labels: 'On hold', 'High' (set on each member, like Status's, so a page reads them plainly).
-for _member in (*State, *Priority):
-    _member.label = _member.value.replace("-", " ").capitalize()
+
+_PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+
+
+#: Each risk band's name (badges, charts, the trends page).
+BAND_LABELS: dict[str, str] = _Labels(
+    {"critical": N_("Critical"), "high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+)
 
 
 class RiskResponse(StrEnum):
@@ -288,4 +343,25 @@ RISK_STATUSES = Vocabulary(
         "closed": ("retired", "done"),
         "occurred": ("issue", "realised", "realized", "happened"),
     },
+)
+
+
+#: How the risk register names a risk's status and response (as written, in the site's language).
+RISK_STATUS_LABELS: dict[str, str] = _Labels(
+    {
+        "open": N_("open"),
+        "monitoring": N_("monitoring"),
+        "mitigated": N_("mitigated"),
+        "closed": N_("closed"),
+        "occurred": N_("occurred"),
+    }
+)
+RISK_RESPONSE_LABELS: dict[str, str] = _Labels(
+    {
+        "avoid": N_("avoid"),
+        "mitigate": N_("mitigate"),
+        "transfer": N_("transfer"),
+        "accept": N_("accept"),
+        "escalate": N_("escalate"),
+    }
 )

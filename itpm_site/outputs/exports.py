@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import MilestoneView, Portfolio, ProjectView
 from itpm_site.model import registry
+from itpm_site.model.i18n import gettext, pgettext
 from itpm_site.model.money import Figures, Rollup, whole
 from itpm_site.model.money import amount_text as _amount
 from itpm_site.model.money import percent_number as _pct
@@ -330,11 +331,85 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def csv_headings() -> dict[str, str]:
+    """Each CSV column's name in the site's language (the key itself in English): the CSV
+    files are for people and spreadsheets; scripts read portfolio.json, whose keys stay."""
+    return {
+        "slug": pgettext("CSV column", "slug"),
+        "title": pgettext("CSV column", "title"),
+        "url": pgettext("CSV column", "url"),
+        "phase": pgettext("CSV column", "phase"),
+        "status": pgettext("CSV column", "status"),
+        "state": pgettext("CSV column", "state"),
+        "owner": pgettext("CSV column", "owner"),
+        "sponsor": pgettext("CSV column", "sponsor"),
+        "program": pgettext("CSV column", "program"),
+        "category": pgettext("CSV column", "category"),
+        "priority": pgettext("CSV column", "priority"),
+        "start": pgettext("CSV column", "start"),
+        "end": pgettext("CSV column", "end"),
+        "forecast_end": pgettext("CSV column", "forecast_end"),
+        "slip_days": pgettext("CSV column", "slip_days"),
+        "progress": pgettext("CSV column", "progress"),
+        "currency": pgettext("CSV column", "currency"),
+        "planned": pgettext("CSV column", "planned"),
+        "actual": pgettext("CSV column", "actual"),
+        "forecast": pgettext("CSV column", "forecast"),
+        "eac": pgettext("CSV column", "eac"),
+        "variance": pgettext("CSV column", "variance"),
+        "variance_pct": pgettext("CSV column", "variance_pct"),
+        "base_currency": pgettext("CSV column", "base_currency"),
+        "planned_base": pgettext("CSV column", "planned_base"),
+        "actual_base": pgettext("CSV column", "actual_base"),
+        "eac_base": pgettext("CSV column", "eac_base"),
+        "top_risk_score": pgettext("CSV column", "top_risk_score"),
+        "live_risks": pgettext("CSV column", "live_risks"),
+        "overdue_milestones": pgettext("CSV column", "overdue_milestones"),
+        "next_milestone": pgettext("CSV column", "next_milestone"),
+        "next_milestone_date": pgettext("CSV column", "next_milestone_date"),
+        "depends_on": pgettext("CSV column", "depends_on"),
+        "dependents": pgettext("CSV column", "dependents"),
+        "tags": pgettext("CSV column", "tags"),
+        "flags": pgettext("CSV column", "flags"),
+        "summary": pgettext("CSV column", "summary"),
+        "fte": pgettext("CSV column", "fte"),
+        "project": pgettext("CSV column", "project"),
+        "project_title": pgettext("CSV column", "project_title"),
+        "risk": pgettext("CSV column", "risk"),
+        "probability": pgettext("CSV column", "probability"),
+        "impact": pgettext("CSV column", "impact"),
+        "score": pgettext("CSV column", "score"),
+        "band": pgettext("CSV column", "band"),
+        "live": pgettext("CSV column", "live"),
+        "response": pgettext("CSV column", "response"),
+        "mitigation": pgettext("CSV column", "mitigation"),
+        "milestone": pgettext("CSV column", "milestone"),
+        "name": pgettext("CSV column", "name"),
+        "date": pgettext("CSV column", "date"),
+        "done": pgettext("CSV column", "done"),
+        "overdue": pgettext("CSV column", "overdue"),
+        "days_from_today": pgettext("CSV column", "days_from_today"),
+        "person": pgettext("CSV column", "person"),
+        "team": pgettext("CSV column", "team"),
+        "role": pgettext("CSV column", "role"),
+        "allocation": pgettext("CSV column", "allocation"),
+        "from": pgettext("CSV column", "from"),
+        "to": pgettext("CSV column", "to"),
+        "counts": pgettext("CSV column", "counts"),
+        "capacity": pgettext("CSV column", "capacity"),
+        "skills": pgettext("CSV column", "skills"),
+        "load_this_month": pgettext("CSV column", "load_this_month"),
+        "load_next_month": pgettext("CSV column", "load_next_month"),
+    }
+
+
 def csv_bytes(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads UTF-8), CRLF rows, every text cell neutralised."""
+    """UTF-8 with a BOM (so Excel reads UTF-8), CRLF rows, every text cell neutralised. The
+    header is given as keys and written in the site's language (``csv_headings``)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    headings = csv_headings()
+    writer.writerow([headings.get(key, key) for key in header])
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
@@ -499,12 +574,18 @@ def milestone_uid(m: MilestoneView) -> str:
 def _event(m: MilestoneView, stamp: str, base_url: str) -> Iterator[str]:
     p = m.project.project
     day = m.milestone.date
-    state = "done" if m.milestone.done else ("overdue" if m.overdue else "planned")
-    description = (
-        f"{m.project.title}: {m.milestone.name} ({state}).\n"
-        f"Phase: {p.phase.label}. Status: {p.status.value if p.status else 'none'}. "
-        f"Owner: {p.owner}."
-    )
+    state = gettext("done") if m.milestone.done else (gettext("overdue") if m.overdue else gettext("planned"))
+    status = p.status.label.lower() if p.status else gettext("none")
+    description = gettext("%(project)s: %(milestone)s (%(state)s).") % {
+        "project": m.project.title,
+        "milestone": m.milestone.name,
+        "state": state,
+    }
+    description += "\n" + gettext("Phase: %(phase)s. Status: %(status)s. Owner: %(owner)s.") % {
+        "phase": p.phase.label,
+        "status": status,
+        "owner": p.owner,
+    }
     yield "BEGIN:VEVENT"
     yield f"UID:{milestone_uid(m)}"
     yield f"DTSTAMP:{stamp}"

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from itpm_site.model.money import format_amount
-from itpm_site.model.text import plural, signed_days
-from itpm_site.model.vocab import NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
+from itpm_site.model.i18n import N_, format_amount, gettext, month_names, ngettext, signed_days
+from itpm_site.model.vocab import BAND_LABELS, NO_STATUS, RAG_KEYS, RAG_LABELS, status_key
 
 if TYPE_CHECKING:
     from itpm_site.aggregate.portfolio import (
@@ -38,8 +37,16 @@ RAG_SHAPES = {"green": "circle", "amber": "triangle", "red": "diamond", NO_STATU
 #: RAG key -> (shape, label), in display order: kept for themes that read ``charts.RAG``.
 RAG = {key: (RAG_SHAPES[key], RAG_LABELS[key]) for key in RAG_KEYS}
 
-PROBABILITY_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
-IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
+PROBABILITY_WORDS = {
+    1: N_("Rare"),
+    2: N_("Unlikely"),
+    3: N_("Possible"),
+    4: N_("Likely"),
+    5: N_("Almost certain"),
+}
+IMPACT_WORDS = {1: N_("Negligible"), 2: N_("Minor"), 3: N_("Moderate"), 4: N_("Major"), 5: N_("Severe")}
+#: A budget bar's words where a row has no amount of its kind.
+_NO_AMOUNT = {"planned": N_("no planned"), "actual": N_("no actual"), "forecast": N_("no forecast")}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -134,7 +141,7 @@ def _title(chart_id: str, text: str, desc: str = "") -> str:
 def rag_sentence(counts: Mapping[str, int]) -> str:
     """'13 green, 6 amber, 2 red' (statuses with no project are left out unless all are)."""
     parts = [f"{n} {RAG_LABELS[k].lower()}" for k, n in counts.items() if n and k in RAG_LABELS]
-    return ", ".join(parts) if parts else "no projects"
+    return ", ".join(parts) if parts else gettext("no projects")
 
 
 def rag_bar(counts: Mapping[str, int], label: str = "") -> Markup:
@@ -162,10 +169,12 @@ def rag_bar(counts: Mapping[str, int], label: str = "") -> Markup:
 BANDS = ("critical", "high", "medium", "low")
 
 
-def band_bar(counts: Mapping[str, int], label: str = "Live risks by band") -> Markup:
+def band_bar(counts: Mapping[str, int], label: str = "") -> Markup:
     """One stacked bar of live risks per band, critical first; stretches to its container."""
     total = sum(counts.get(b, 0) for b in BANDS)
-    text = f"{label}: " + (", ".join(f"{counts.get(b, 0)} {b}" for b in BANDS) if total else "none")
+    label = label or gettext("Live risks by band")
+    words = (f"{counts.get(b, 0)} {BAND_LABELS[b].lower()}" for b in BANDS)
+    text = f"{label}: " + (", ".join(words) if total else gettext("none"))
     parts = [
         _svg_open(100, 10, "chart band-bar", role="img", label=text, extra=' preserveAspectRatio="none"'),
         f"<title>{escape(text)}</title>",
@@ -204,8 +213,13 @@ def budget_bars(series: BudgetTable, chart_id: str, title: str) -> Markup:
     height = top + len(series.rows) * (row_h + row_gap) - row_gap + 2
     largest = float(series.largest) or 1.0
     desc = "; ".join(
-        f"{r.label}: planned {_compact(r.planned)}, actual {_compact(r.actual)}, "
-        f"forecast {_compact(r.forecast)}"
+        gettext("%(label)s: planned %(planned)s, actual %(actual)s, forecast %(forecast)s")
+        % {
+            "label": r.label,
+            "planned": _compact(r.planned),
+            "actual": _compact(r.actual),
+            "forecast": _compact(r.forecast),
+        }
         for r in series.rows
     )
     out = [
@@ -225,7 +239,8 @@ def budget_bars(series: BudgetTable, chart_id: str, title: str) -> Markup:
         ):
             by = y + label_h + i * (bar_h + gap)
             if amount is None:
-                out.append(f'<text class="value" x="0" y="{num(by + bar_h - 0.5)}">no {kind}</text>')
+                none = escape(gettext(_NO_AMOUNT[kind]))
+                out.append(f'<text class="value" x="0" y="{num(by + bar_h - 0.5)}">{none}</text>')
                 continue
             w = max(float(amount) / largest * (area - 4), 1.0 if amount > 0 else 0.0)
             out.append(
@@ -253,11 +268,11 @@ def budget_bullet(budget: BudgetView, chart_id: str, title: str) -> Markup:
     def x(v: Decimal | None) -> float:
         return left + float(v or 0) * scale
 
-    desc = (
-        f"planned {format_amount(budget.planned, budget.currency)}, "
-        f"actual {format_amount(budget.actual, budget.currency)}, "
-        f"forecast at completion {format_amount(budget.eac, budget.currency)}"
-    )
+    desc = gettext("planned %(planned)s, actual %(actual)s, forecast at completion %(eac)s") % {
+        "planned": format_amount(budget.planned, budget.currency),
+        "actual": format_amount(budget.actual, budget.currency),
+        "eac": format_amount(budget.eac, budget.currency),
+    }
     out = [
         _svg_open(width, height, "chart bullet", role="img", label_id=f"{chart_id}-title {chart_id}-desc"),
         _title(chart_id, title, desc),
@@ -289,13 +304,14 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
 
     A cell that holds live risks links to ``href#cell-pP-iI`` (its section of the register).
     """
+    impact_title, probability_title = gettext("Impact →"), gettext("Probability →")
     left, top, cw, ch = 128.0, 8.0, 92.0, 62.0
     width = left + 5 * cw + 8
     height = top + 5 * ch + 56
     total = sum(len(c.risks) for row in cells for c in row)
     out = [
         _svg_open(width, height, "chart heatmap", role="group", label_id=f"{chart_id}-title"),
-        _title(chart_id, f"Risk heat map: {total} live risks by probability and impact"),
+        _title(chart_id, gettext("Risk heat map: %(n)s live risks by probability and impact") % {"n": total}),
     ]
     for r, row in enumerate(cells):
         y = top + r * ch
@@ -306,7 +322,7 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
         )
         out.append(
             f'<text class="axis small" x="{num(left - 10)}" y="{num(y + ch / 2 + 13)}" '
-            f'text-anchor="end" aria-hidden="true">{escape(PROBABILITY_WORDS[p])}</text>'
+            f'text-anchor="end" aria-hidden="true">{escape(gettext(PROBABILITY_WORDS[p]))}</text>'
         )
         for c, cell in enumerate(row):
             x = left + c * cw
@@ -323,10 +339,17 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
                 f'aria-hidden="true">{cell.score}</text>'
             )
             if n:
-                name = (
-                    f"{plural(n, 'live risk')} at probability {cell.probability}, "
-                    f"impact {cell.impact} (score {cell.score}, {cell.band})"
-                )
+                name = ngettext(
+                    "%(n)s live risk at probability %(p)s, impact %(i)s (score %(score)s, %(band)s)",
+                    "%(n)s live risks at probability %(p)s, impact %(i)s (score %(score)s, %(band)s)",
+                    n,
+                ) % {
+                    "n": n,
+                    "p": cell.probability,
+                    "i": cell.impact,
+                    "score": cell.score,
+                    "band": BAND_LABELS[cell.band].lower(),
+                }
                 out.append(
                     f'<a href="{escape(href)}#{cell.anchor}" aria-label="{escape(name)}">'
                     f"<title>{escape(name)}</title>{rect}"
@@ -344,16 +367,16 @@ def heatmap(cells: Sequence[Sequence[HeatCell]], chart_id: str, href: str) -> Ma
         )
         out.append(
             f'<text class="axis small" x="{num(x)}" y="{num(base + 33)}" '
-            f'text-anchor="middle" aria-hidden="true">{IMPACT_WORDS[c + 1]}</text>'
+            f'text-anchor="middle" aria-hidden="true">{escape(gettext(IMPACT_WORDS[c + 1]))}</text>'
         )
     out.append(
         f'<text class="axis-title" x="{num(left + 2.5 * cw)}" y="{num(base + 52)}" '
-        f'text-anchor="middle" aria-hidden="true">Impact →</text>'
+        f'text-anchor="middle" aria-hidden="true">{escape(impact_title)}</text>'
     )
     out.append(
         f'<text class="axis-title" x="14" y="{num(top + 2.5 * ch)}" text-anchor="middle" '
         f'transform="rotate(-90 14 {num(top + 2.5 * ch)})" aria-hidden="true">'
-        "Probability →</text>"
+        f"{escape(probability_title)}</text>"
     )
     out.append("</svg>")
     return Markup("".join(out))
@@ -453,9 +476,9 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
         ),
         _title(
             chart_id,
-            "Roadmap",
-            f"{n_rows} projects from {t0.isoformat()} to {t1.isoformat()}, grouped by "
-            f"program; today is {as_of.isoformat()}",
+            gettext("Roadmap"),
+            gettext("%(n)s projects from %(start)s to %(end)s, grouped by program; today is %(today)s")
+            % {"n": n_rows, "start": t0.isoformat(), "end": t1.isoformat(), "today": as_of.isoformat()},
         ),
         f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect class="slip-bg" width="6" height="6"/>'
@@ -477,12 +500,12 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
         if per_month >= 26:
             axis.append(
                 f'<text class="month" x="{num(x + per_month / 2)}" y="{num(axis_h - 6)}" '
-                f'text-anchor="middle">{MONTHS[m.month - 1]}</text>'
+                f'text-anchor="middle">{month_names()[m.month - 1]}</text>'
             )
         elif per_month >= 11:
             axis.append(
                 f'<text class="month" x="{num(x + per_month / 2)}" y="{num(axis_h - 6)}" '
-                f'text-anchor="middle">{MONTHS[m.month - 1][0]}</text>'
+                f'text-anchor="middle">{month_names("narrow")[m.month - 1]}</text>'
             )
     if show_quarters:
         for q in quarters:
@@ -536,7 +559,7 @@ def roadmap(portfolio: Portfolio, chart_id: str, root: str) -> Markup:
     tx = scale.x(as_of)
     anchor = "end" if tx > width - 120 else "start"
     lx = tx - 5 if anchor == "end" else tx + 5
-    label = f"Today {as_of.isoformat()}"
+    label = gettext("Today %(date)s") % {"date": as_of.isoformat()}
     label_w = len(label) * 6.9 + 8
     bx = lx - label_w + 4 if anchor == "end" else lx - 4
     out.append(
@@ -597,11 +620,11 @@ def _roadmap_row(
     for m in view.milestones:
         mx = scale.x(m.milestone.date)
         if m.milestone.done:
-            kind, cls, state = "diamond", "ms ms-done", "done"
+            kind, cls, state = "diamond", "ms ms-done", gettext("done")
         elif m.overdue:
-            kind, cls, state = "triangle", "ms ms-overdue", "overdue"
+            kind, cls, state = "triangle", "ms ms-overdue", gettext("overdue")
         else:
-            kind, cls, state = "diamond-open", "ms ms-upcoming", "upcoming"
+            kind, cls, state = "diamond-open", "ms ms-upcoming", gettext("upcoming")
         out.append(
             f"<g><title>{escape(m.milestone.name)}: {m.milestone.date.isoformat()}, "
             f"{state}</title>{shape(kind, mx, cy, 5.2, cls)}</g>"

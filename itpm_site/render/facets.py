@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from itpm_site.model.i18n import N_, gettext
 from itpm_site.model.slugs import slugify
 from itpm_site.model.vocab import Phase, Status
 
@@ -13,9 +14,9 @@ if TYPE_CHECKING:
 
 
 #: Values of the ``type`` filter.
-TYPES = {"project": "Project", "program": "Program", "page": "Page"}
+TYPES = {"project": N_("Project"), "program": N_("Program"), "page": N_("Page")}
 #: The type of a person's page, with people published.
-PERSON_TYPE = ("person", "Person")
+PERSON_TYPE = ("person", N_("Person"))
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,15 @@ def facets(portfolio: Portfolio) -> list[Facet]:
     for program in portfolio.programs:  # a program's owner may own no project
         if program.owner:
             owners.setdefault(slugify(program.owner), program.owner)
-    types = list(TYPES.items())
+    types = [(key, gettext(label)) for key, label in TYPES.items()]
     if portfolio.capacity is not None and portfolio.capacity.publish:
-        types.append(PERSON_TYPE)
+        types.append((PERSON_TYPE[0], gettext(PERSON_TYPE[1])))
     return [
-        Facet("type", "Type", types),
-        Facet("phase", "Phase", [(ph.value, ph.label) for ph in Phase]),
-        Facet("status", "Status", [(st.value, st.label) for st in Status]),
-        Facet("high_risk", "Risk", [("yes", "Open high or critical risk")]),
-        Facet("program", "Program", [(g.slug, g.title) for g in portfolio.programs]),
-        Facet("owner", "Owner", sorted(owners.items(), key=lambda o: (o[1].casefold(), o[0]))),
-        Facet("category", "Category", [(g.slug, g.title) for g in portfolio.categories]),
+        Facet("type", gettext("Type"), types),
+        Facet("phase", gettext("Phase"), [(ph.value, ph.label) for ph in Phase]),
+        Facet("status", gettext("Status"), [(st.value, st.label) for st in Status]),
+        Facet("high_risk", gettext("Risk"), [("yes", gettext("Open high or critical risk"))]),
+        Facet("program", gettext("Program"), [(g.slug, g.title) for g in portfolio.programs]),
+        Facet("owner", gettext("Owner"), sorted(owners.items(), key=lambda o: (o[1].casefold(), o[0]))),
+        Facet("category", gettext("Category"), [(g.slug, g.title) for g in portfolio.categories]),
     ]

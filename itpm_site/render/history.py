@@ -20,8 +20,9 @@ from itpm_site.history.figures import (
 from itpm_site.history.items import KINDS, ChangeItem, eac_delta
 from itpm_site.history.timeline import Week, WeekFigures
 from itpm_site.model.config import SiteConfig
-from itpm_site.model.money import convert, format_amount, rate_of
-from itpm_site.model.vocab import RAG_KEYS, RAG_LABELS, Phase
+from itpm_site.model.i18n import format_amount, format_number, gettext, ngettext
+from itpm_site.model.money import convert, rate_of
+from itpm_site.model.vocab import BAND_LABELS, RAG_KEYS, RAG_LABELS, Phase
 from itpm_site.render.trend_charts import Series, lines, stacked_columns
 
 #: Weeks in the dashboard's small trend chart.
@@ -61,7 +62,8 @@ def recent_weeks(history: History) -> list[WeekChanges]:
     for week in weeks:
         items = by_week[week]
         groups = [
-            KindGroup(kind, heading, [i for i in items if i.kind == kind]) for kind, heading in KINDS.items()
+            KindGroup(kind, gettext(heading), [i for i in items if i.kind == kind])
+            for kind, heading in KINDS.items()
         ]
         out.append(WeekChanges(week, [g for g in groups if g.items]))
     return out
@@ -88,14 +90,21 @@ def headline(history: History) -> tuple[Week, list[str]] | None:
             delta = eac_delta(change)
             if delta:
                 eac[delta[1]] = eac.get(delta[1], Decimal(0)) + delta[0]
-    parts = [f"{red} turned red"] if red else []
-    parts += [f"{n} moved to {phase.label}" for phase, n in sorted(moved.items(), key=lambda kv: kv[0].order)]
+    parts = [ngettext("%(n)s turned red", "%(n)s turned red", red) % {"n": format_number(red)}] if red else []
+    parts += [
+        ngettext("%(n)s moved to %(phase)s", "%(n)s moved to %(phase)s", n)
+        % {"n": format_number(n), "phase": phase.label}
+        for phase, n in sorted(moved.items(), key=lambda kv: kv[0].order)
+    ]
     if added:
-        parts.append(f"{added} new")
+        parts.append(ngettext("%(n)s new", "%(n)s new", added) % {"n": format_number(added)})
     for currency, amount in sorted(eac.items()):
         if amount:
             sign = "+" if amount > 0 else ""
-            parts.append(f"{sign}{format_amount(amount, currency, compact=True)} forecast")
+            parts.append(
+                gettext("%(amount)s forecast")
+                % {"amount": sign + format_amount(amount, currency, compact=True)}
+            )
     return week, parts
 
 
@@ -144,7 +153,7 @@ class Trends:
             RAG_KEYS,
             [RAG_LABELS[k] for k in RAG_KEYS],
             chart_id,
-            "Projects by RAG status, week by week",
+            gettext("Projects by RAG status, week by week"),
             "rag-fill",
             weeks,
         )
@@ -155,7 +164,7 @@ class Trends:
             PHASE_KEYS,
             [p.label for p in Phase],
             "trend-phases",
-            "Projects per phase, week by week",
+            gettext("Projects per phase, week by week"),
             "phase-fill",
         )
 
@@ -163,16 +172,17 @@ class Trends:
         return self._stacked(
             "live_risks",
             BAND_KEYS,
-            [b.capitalize() for b in BAND_KEYS],
+            [BAND_LABELS[b] for b in BAND_KEYS],
             "trend-risks",
-            "Live risks by band, week by week",
+            gettext("Live risks by band, week by week"),
             "band-fill",
         )
 
     def overdue_chart(self) -> Markup:
-        series = [Series("overdue", "Overdue milestones", [w.figures.overdue_milestones for w in self.weeks])]
+        values = [w.figures.overdue_milestones for w in self.weeks]
+        series = [Series("overdue", gettext("Overdue milestones"), values)]
         return stacked_columns(
-            self.labels, series, "trend-overdue", "Overdue milestones, week by week", "fill"
+            self.labels, series, "trend-overdue", gettext("Overdue milestones, week by week"), "fill"
         )
 
     @property
@@ -182,10 +192,9 @@ class Trends:
 
     def fte_chart(self) -> Markup:
         values = [Decimal(w.figures.fte) for w in self.weeks]
-        series = [Series("fte", "FTE demanded", values)]
-        return stacked_columns(
-            self.labels, series, "trend-fte", "FTE demanded in the month of each week, week by week", "fill"
-        )
+        series = [Series("fte", gettext("FTE demanded"), values)]
+        title = gettext("FTE demanded in the month of each week, week by week")
+        return stacked_columns(self.labels, series, "trend-fte", title, "fill")
 
     @property
     def currencies(self) -> list[str]:
@@ -227,13 +236,14 @@ class Trends:
         for currency, converted_from, rows in groups:
             series = [
                 Series(key, label, [getattr(m, key) if m else Decimal(0) for _, m in rows])
-                for key, label in (("planned", "Planned"), ("eac", "EAC"))
+                for key, label in (("planned", gettext("Planned")), ("eac", gettext("EAC")))
             ]
             chart = lines(
                 self.labels,
                 series,
                 f"trend-money-{currency.lower()}",
-                f"Planned and estimate at completion ({currency}), week by week",
+                gettext("Planned and estimate at completion (%(currency)s), week by week")
+                % {"currency": currency},
             )
             out.append(MoneyTrend(currency, rows, chart, converted_from))
         return out

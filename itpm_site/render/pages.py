@@ -13,7 +13,6 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import partial
 from html import escape as xml_escape
 from typing import Any
@@ -24,11 +23,24 @@ from markupsafe import Markup, escape
 from itpm_site import __version__
 from itpm_site.aggregate.portfolio import Portfolio
 from itpm_site.history import History
+from itpm_site.model import i18n
 from itpm_site.model.config import DEFAULT_REPORT_DAYS, base_path
 from itpm_site.model.groups import GroupKind
-from itpm_site.model.money import format_amount, format_percent, percent
-from itpm_site.model.text import plural, plural_word, signed_days
-from itpm_site.model.vocab import PHASE_INFO, RAG_KEYS, RAG_LABELS, Phase, Status, status_key
+from itpm_site.model.i18n import N_
+from itpm_site.model.i18n import gettext as _
+from itpm_site.model.money import percent
+from itpm_site.model.text import plural, plural_word
+from itpm_site.model.vocab import (
+    BAND_LABELS,
+    PHASE_INFO,
+    RAG_KEYS,
+    RAG_LABELS,
+    RISK_RESPONSE_LABELS,
+    RISK_STATUS_LABELS,
+    Phase,
+    Status,
+    status_key,
+)
 from itpm_site.render import charts, people_charts
 from itpm_site.render import history as history_views
 from itpm_site.render.facets import facets
@@ -38,24 +50,24 @@ from itpm_site.render.theme import Theme
 
 #: The site's sections, in navigation order: (url, label).
 NAV = (
-    ("", "Dashboard"),
-    ("projects/", "Projects"),
-    (GroupKind.PHASE.index_url, "Phases"),
-    (GroupKind.PROGRAM.index_url, "Programs"),
-    ("risks/", "Risks"),
-    ("budget/", "Budget"),
-    ("roadmap/", "Roadmap"),
-    ("milestones/", "Milestones"),
+    ("", N_("Dashboard")),
+    ("projects/", N_("Projects")),
+    (GroupKind.PHASE.index_url, N_("Phases")),
+    (GroupKind.PROGRAM.index_url, N_("Programs")),
+    ("risks/", N_("Risks")),
+    ("budget/", N_("Budget")),
+    ("roadmap/", N_("Roadmap")),
+    ("milestones/", N_("Milestones")),
 )
 
 
 #: The site files the outputs stage writes (``outputs/exports.py``), as (path, label) for links in the theme.
 SITE_EXPORTS = (
-    ("portfolio.json", "Portfolio (JSON)"),
-    ("projects.csv", "Projects (CSV)"),
-    ("risks.csv", "Risks (CSV)"),
-    ("milestones.csv", "Milestones (CSV)"),
-    ("milestones.ics", "Milestones (calendar, .ics)"),
+    ("portfolio.json", N_("Portfolio (JSON)")),
+    ("projects.csv", N_("Projects (CSV)")),
+    ("risks.csv", N_("Risks (CSV)")),
+    ("milestones.csv", N_("Milestones (CSV)")),
+    ("milestones.ics", N_("Milestones (calendar, .ics)")),
 )
 
 
@@ -83,11 +95,11 @@ class PageSpec:
 
 #: The index page of each kind of group, in the order pages are planned: (kind, title, NAV section).
 _GROUP_INDEXES = (
-    (GroupKind.PHASE, "Phases", GroupKind.PHASE.index_url),
-    (GroupKind.PROGRAM, "Programs", GroupKind.PROGRAM.index_url),
-    (GroupKind.OWNER, "Owners", "projects/"),
-    (GroupKind.CATEGORY, "Categories", "projects/"),
-    (GroupKind.TAG, "Tags", "projects/"),
+    (GroupKind.PHASE, N_("Phases"), GroupKind.PHASE.index_url),
+    (GroupKind.PROGRAM, N_("Programs"), GroupKind.PROGRAM.index_url),
+    (GroupKind.OWNER, N_("Owners"), "projects/"),
+    (GroupKind.CATEGORY, N_("Categories"), "projects/"),
+    (GroupKind.TAG, N_("Tags"), "projects/"),
 )
 
 
@@ -107,42 +119,46 @@ def plan_pages(
     if since is None:
         since = portfolio.as_of - dt.timedelta(days=DEFAULT_REPORT_DAYS)
     pages: list[PageSpec] = [
-        PageSpec("index.html", "dashboard.html", title="Dashboard", section=""),
+        PageSpec("index.html", "dashboard.html", title=_("Dashboard"), section=""),
         PageSpec(
-            "projects/index.html", "projects.html", title="Projects", section="projects/", lists_projects=True
+            "projects/index.html",
+            "projects.html",
+            title=_("Projects"),
+            section="projects/",
+            lists_projects=True,
         ),
         *(
-            PageSpec(f"{kind.index_url}index.html", f"{kind.folder}.html", title=title, section=section)
+            PageSpec(f"{kind.index_url}index.html", f"{kind.folder}.html", title=_(title), section=section)
             for kind, title, section in _GROUP_INDEXES
         ),
-        PageSpec("risks/index.html", "risks.html", title="Risk register", section="risks/"),
-        PageSpec("budget/index.html", "budget.html", title="Budget", section="budget/"),
+        PageSpec("risks/index.html", "risks.html", title=_("Risk register"), section="risks/"),
+        PageSpec("budget/index.html", "budget.html", title=_("Budget"), section="budget/"),
         PageSpec(
-            "figures/index.html", "figures.html", title="How the figures are computed", section="budget/"
+            "figures/index.html", "figures.html", title=_("How the figures are computed"), section="budget/"
         ),
-        PageSpec("roadmap/index.html", "roadmap.html", title="Roadmap", section="roadmap/"),
-        PageSpec("milestones/index.html", "milestones.html", title="Milestones", section="milestones/"),
-        PageSpec("quality/index.html", "quality.html", title="Data quality", section=""),
+        PageSpec("roadmap/index.html", "roadmap.html", title=_("Roadmap"), section="roadmap/"),
+        PageSpec("milestones/index.html", "milestones.html", title=_("Milestones"), section="milestones/"),
+        PageSpec("quality/index.html", "quality.html", title=_("Data quality"), section=""),
         PageSpec(
             "report/index.html",
             "report.html",
             {"pack": build_pack(portfolio, history, since, since_source)},
-            title="Steering-committee pack",
+            title=_("Steering-committee pack"),
             section="",
         ),
         PageSpec(
             "search/index.html",
             "search.html",
             {"facets": facets(portfolio)},
-            title="Search",
+            title=_("Search"),
             section="",
         ),
-        PageSpec("404.html", "404.html", title="Page not found", in_sitemap=False),
+        PageSpec("404.html", "404.html", title=_("Page not found"), in_sitemap=False),
     ]
     if history is not None:
         pages += [
-            PageSpec("changes/index.html", "changes.html", title="What changed"),
-            PageSpec("trends/index.html", "trends.html", title="Trends"),
+            PageSpec("changes/index.html", "changes.html", title=_("What changed")),
+            PageSpec("trends/index.html", "trends.html", title=_("Trends")),
         ]
     for view in portfolio.projects:
         related = {view.slug, *(d.slug for d in view.depends_on), *(d.slug for d in view.dependents)}
@@ -156,7 +172,7 @@ def plan_pages(
                 "projects/",
             )
         )
-    for kind, _, section in _GROUP_INDEXES:
+    for kind, _title, section in _GROUP_INDEXES:
         for group in portfolio.groups(kind):
             inputs: frozenset[str] | None = _slugs(group.projects)
             if kind is GroupKind.PHASE:  # its stage navigation counts the projects of every phase
@@ -225,19 +241,6 @@ def relative_url(from_path: str, target: str) -> str:
     return prefix + target
 
 
-def _fmt_date(value: dt.date | None, _style: str = "") -> str:
-    """The one date format of the pages, '1 Apr 2026' (ISO stays in datetime attributes and
-    exports). A style argument (the theme passes 'short' in places) is accepted and ignored."""
-    if value is None:
-        return "–"
-    return f"{value.day} {charts.MONTHS[value.month - 1]} {value.year}"  # not locale-bound
-
-
-def _fmt_pct(value: Decimal | float | None, signed: bool = False) -> str:
-    """The one percentage format: one decimal ('+18.6%')."""
-    return format_percent(None if value is None else Decimal(value), signed)
-
-
 _URL_UNSAFE = {c: f"%{ord(c):02X}" for c in ' "<>`{}|\\^'}
 
 
@@ -283,6 +286,9 @@ class SiteContext:
             "status_key": status_key,
             "rag_keys": RAG_KEYS,
             "rag_labels": RAG_LABELS,
+            "band_labels": BAND_LABELS,
+            "risk_status_labels": RISK_STATUS_LABELS,
+            "risk_response_labels": RISK_RESPONSE_LABELS,
             "charts": charts,
             "people_charts": people_charts,
             "version": __version__,
@@ -290,6 +296,9 @@ class SiteContext:
             "site_exports": SITE_EXPORTS,
             "history": self.history,
             "history_views": history_views,
+            "language": i18n.language(),
+            # The catalog entries the theme's scripts use (none in English, the source).
+            "script_messages": i18n.script_messages(i18n.language()),
         }
 
 
@@ -297,15 +306,18 @@ def make_environment(
     theme: Theme, site: SiteContext, bytecode_cache: jinja2.BytecodeCache | None = None
 ) -> jinja2.Environment:
     env = theme.environment(bytecode_cache)
+    env.install_gettext_translations(i18n.catalog(), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site.globals())
     env.filters.update(
         {
-            "money": format_amount,
-            "date": _fmt_date,
-            "pct": _fmt_pct,
+            # Every figure in the site's language (ISO stays in datetime attributes and exports).
+            "money": i18n.format_amount,
+            "date": i18n.format_date,
+            "pct": i18n.format_percent,
+            "number": i18n.format_number,
             "plural": plural,
             "plural_word": plural_word,
-            "days": partial(signed_days, short=True),
+            "days": partial(i18n.signed_days, short=True),
             "href": _href,
             "percent_of": lambda part, whole: percent(part, whole),
             "tojson_attr": lambda v: json.dumps(v, ensure_ascii=False, default=str),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from itpm_site.aggregate.capacity import Cell
+from itpm_site.model.i18n import gettext
 from itpm_site.render.charts import _svg_open, _title, num
 
 
@@ -25,7 +26,9 @@ def load_chart(cells: list[Cell], chart_id: str, title: str) -> Markup:
         return top + plot_h - percent / scale * plot_h
 
     desc = "; ".join(
-        f"{c.label}: {c.load}% of full time, capacity {c.available}%" + (" (over capacity)" if c.over else "")
+        gettext("%(month)s: %(load)s%% of full time, capacity %(available)s%%")
+        % {"month": c.label, "load": c.load, "available": c.available}
+        + (" " + gettext("(over capacity)") if c.over else "")
         for c in cells
     )
     out = [

@@ -16,25 +16,29 @@ from dataclasses import dataclass, field
 from itpm_site.aggregate.portfolio import MilestoneView, Portfolio, ProjectView, RiskView
 from itpm_site.history import History
 from itpm_site.history.items import ChangeItem
-from itpm_site.model.text import plural
+from itpm_site.model.i18n import N_, format_number, gettext, ngettext
 from itpm_site.model.vocab import Status
 
 #: The sections of "since the last committee", in the order a committee reads them:
 #: (key, heading, which history items: (kind, details or None for every detail)).
 SINCE_SECTIONS: tuple[tuple[str, str, tuple[str, frozenset[str] | None]], ...] = (
-    ("status", "Status changes (RAG)", ("status", None)),
-    ("phase", "Phase moves", ("phase", None)),
-    ("budget", "Re-forecasts: budget and estimate at completion", ("budget", None)),
-    ("schedule", "Re-forecasts: dates and slips", ("schedule", None)),
-    ("risks-opened", "Risks opened or reopened", ("risks", frozenset({"opened", "reopened"}))),
-    ("risks-occurred", "Risks that occurred", ("risks", frozenset({"occurred"}))),
-    ("risks-closed", "Risks closed or mitigated", ("risks", frozenset({"closed", "mitigated", "removed"}))),
-    ("risks-rescored", "Risks rescored", ("risks", frozenset({"rescored"}))),
-    ("milestones", "Milestones reached", ("milestones", frozenset({"done"}))),
-    ("added", "New projects", ("added", None)),
-    ("state", "Closed, paused or resumed", ("state", None)),
-    ("removed", "Removed projects", ("removed", None)),
-    ("renamed", "Renamed", ("renamed", None)),
+    ("status", N_("Status changes (RAG)"), ("status", None)),
+    ("phase", N_("Phase moves"), ("phase", None)),
+    ("budget", N_("Re-forecasts: budget and estimate at completion"), ("budget", None)),
+    ("schedule", N_("Re-forecasts: dates and slips"), ("schedule", None)),
+    ("risks-opened", N_("Risks opened or reopened"), ("risks", frozenset({"opened", "reopened"}))),
+    ("risks-occurred", N_("Risks that occurred"), ("risks", frozenset({"occurred"}))),
+    (
+        "risks-closed",
+        N_("Risks closed or mitigated"),
+        ("risks", frozenset({"closed", "mitigated", "removed"})),
+    ),
+    ("risks-rescored", N_("Risks rescored"), ("risks", frozenset({"rescored"}))),
+    ("milestones", N_("Milestones reached"), ("milestones", frozenset({"done"}))),
+    ("added", N_("New projects"), ("added", None)),
+    ("state", N_("Closed, paused or resumed"), ("state", None)),
+    ("removed", N_("Removed projects"), ("removed", None)),
+    ("renamed", N_("Renamed"), ("renamed", None)),
 )
 
 #: How many milestones and risks a project's page of the pack lists before "and N more".
@@ -103,18 +107,25 @@ class Pack:
         """The period in a few counts, for the cover: ['2 status changes', …] (each counts
         the items of one section of the "since" page, so the two agree)."""
         words = {
-            "status": "status change",
-            "phase": "phase move",
-            "budget": "budget re-forecast",
-            "schedule": "date change",
-            "risks-opened": "risk opened",
-            "risks-occurred": "risk occurred",
-            "risks-closed": "risk closed",
-            "milestones": "milestone reached",
+            "status": lambda n: ngettext("%(n)s status change", "%(n)s status changes", n),
+            "phase": lambda n: ngettext("%(n)s phase move", "%(n)s phase moves", n),
+            "budget": lambda n: ngettext("%(n)s budget re-forecast", "%(n)s budget re-forecasts", n),
+            "schedule": lambda n: ngettext("%(n)s date change", "%(n)s date changes", n),
+            "risks-opened": lambda n: ngettext("%(n)s risk opened", "%(n)s risks opened", n),
+            "risks-occurred": lambda n: ngettext("%(n)s risk occurred", "%(n)s risks occurred", n),
+            "risks-closed": lambda n: ngettext("%(n)s risk closed", "%(n)s risks closed", n),
+            "milestones": lambda n: ngettext("%(n)s milestone reached", "%(n)s milestones reached", n),
         }
-        out = [plural(len(s.items), words[s.key]) for s in self.sections if s.key in words and s.items]
+        out = [
+            words[s.key](len(s.items)) % {"n": format_number(len(s.items))}
+            for s in self.sections
+            if s.key in words and s.items
+        ]
         if self.missed:
-            out.append(plural(len(self.missed), "milestone") + " missed")
+            n = len(self.missed)
+            out.append(
+                ngettext("%(n)s milestone missed", "%(n)s milestones missed", n) % {"n": format_number(n)}
+            )
         return out
 
 
@@ -194,19 +205,19 @@ def _in_period(item: ChangeItem, since: dt.date, as_of: dt.date) -> bool:
 def build_pack(portfolio: Portfolio, history: History | None, since: dt.date, since_source: str = "") -> Pack:
     as_of = portfolio.as_of
     if history is None:
-        problem = (
+        problem = gettext(
             "This portfolio is not in a git repository, so there is no history to read the "
             "changes from: phase moves, status changes, re-forecasts, risks and milestones "
             "reached are listed here once the portfolio is kept in git."
         )
     elif not history.available:
-        problem = f"The changes cannot be listed: {history.problem}."
+        problem = gettext("The changes cannot be listed: %(problem)s.") % {"problem": history.problem}
     else:
         problem = ""
     pack = Pack(
         as_of,
         since,
-        since_source or f"{(as_of - since).days} days before the as-of date",
+        since_source or gettext("%(days)s days before the as-of date") % {"days": (as_of - since).days},
         [_project(v) for v in report_projects(portfolio)],
         problem,
     )
@@ -214,7 +225,7 @@ def build_pack(portfolio: Portfolio, history: History | None, since: dt.date, si
         items = [i for i in history.items if _in_period(i, since, as_of)]
         for key, heading, (kind, details) in SINCE_SECTIONS:
             chosen = [i for i in items if i.kind == kind and (details is None or i.detail in details)]
-            pack.sections.append(SinceSection(key, heading, chosen))
+            pack.sections.append(SinceSection(key, gettext(heading), chosen))
     pack.missed = sorted(
         (
             m

@@ -67,6 +67,8 @@ class Theme:
             # One environment serves one build (serve makes a new one for each rebuild): no
             # need to check every template's file on every page that imports it.
             auto_reload=False,
+            # Every word of the theme goes through the site's catalog (model.i18n).
+            extensions=["jinja2.ext.i18n"],
         )
 
     def preload(self, env: jinja2.Environment) -> None:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from itpm_site.model.money import format_amount
+from itpm_site.model.i18n import format_amount
 from itpm_site.render.charts import _svg_open, _title, num
 
 

@@ -8,6 +8,25 @@
 (function () {
   "use strict";
 
+  // Words in the site's language: the page carries the catalog's entries for the scripts
+  // (base.html, #itpm-messages); English, the source language, needs none.
+  var MESSAGES = (function () {
+    var node = document.getElementById("itpm-messages");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }());
+  function _(text) {
+    var found = MESSAGES[text];
+    return typeof found === "string" ? found : text;
+  }
+  function ngettext(singular, plural, n) {
+    var found = MESSAGES[singular];
+    if (Array.isArray(found) && found.length) { return found[n === 1 ? 0 : found.length - 1]; }
+    return n === 1 ? singular : plural;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
+  }
+
   var table = document.getElementById("explorer");
   var form = document.getElementById("explorer-controls");
   if (!table || !form || !table.tBodies.length) { return; }
@@ -136,8 +155,10 @@
       if (ok) { shown++; }
     });
     var total = rows.length;
-    var noun = total === 1 ? "project" : "projects";
-    count.textContent = shown === total ? total + " " + noun : "Showing " + shown + " of " + total + " " + noun;
+    count.textContent = shown === total
+      ? fill(ngettext("%(n)s project", "%(n)s projects", total), {n: total})
+      : fill(ngettext("Showing %(shown)s of %(n)s project", "Showing %(shown)s of %(n)s projects", total),
+        {shown: shown, n: total});
     if (empty) { empty.hidden = shown !== 0; }
     var active = (state.q ? 1 : 0) + FILTERS.filter(function (key) { return state[key]; }).length;
     if (filterCount) { filterCount.textContent = "(" + active + ")"; }

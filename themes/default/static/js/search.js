@@ -6,6 +6,25 @@
 (function () {
   "use strict";
 
+  // Words in the site's language: the page carries the catalog's entries for the scripts
+  // (base.html, #itpm-messages); English, the source language, needs none.
+  var MESSAGES = (function () {
+    var node = document.getElementById("itpm-messages");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }());
+  function _(text) {
+    var found = MESSAGES[text];
+    return typeof found === "string" ? found : text;
+  }
+  function ngettext(singular, plural, n) {
+    var found = MESSAGES[singular];
+    if (Array.isArray(found) && found.length) { return found[n === 1 ? 0 : found.length - 1]; }
+    return n === 1 ? singular : plural;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
+  }
+
   var app = document.getElementById("search-app");
   if (!app) { return; }
   if (window.location.protocol === "file:") {
@@ -262,10 +281,10 @@
       var link = element("a");
       link.href = sub.url;
       if (risk) {
-        link.appendChild(element("span", "search-subresult-kind", "Risk: "));
+        link.appendChild(element("span", "search-subresult-kind", _("Risk:") + " "));
         link.className = "search-subresult-risk";
       } else if (/^milestone-\d+$/.test(sub.anchor.id)) {
-        link.appendChild(element("span", "search-subresult-kind", "Milestone: "));
+        link.appendChild(element("span", "search-subresult-kind", _("Milestone:") + " "));
       }
       var title = element("span");
       title.innerHTML = safeExcerpt(sub.title_html || "");
@@ -284,7 +303,7 @@
     });
     if (anchored.length > 3) {
       ul.appendChild(element("li", "search-subresult-more muted small",
-        "and " + (anchored.length - 3) + " more on this page"));
+        fill(ngettext("and %(n)s more on this page", "and %(n)s more on this page", anchored.length - 3), {n: anchored.length - 3})));
     }
     return ul;
   }
@@ -302,9 +321,9 @@
 
     var context = element("p", "search-result-context");
     context.appendChild(element("span", "search-result-type", labels.type[type] || type));
-    [["Owner", meta.owner, "search-result-owner"], ["Team", meta.team, "search-result-team"],
-     ["Program", meta.program, "search-result-program"],
-     ["EAC", meta.eac, "search-result-eac"], ["Ends", meta.end, "search-result-end"]].forEach(
+    [[_("Owner"), meta.owner, "search-result-owner"], [_("Team"), meta.team, "search-result-team"],
+     [_("Program"), meta.program, "search-result-program"],
+     [_("EAC"), meta.eac, "search-result-eac"], [_("Ends"), meta.end, "search-result-end"]].forEach(
       function (field) {
         if (!field[1]) { return; }
         context.appendChild(document.createTextNode(" · " + field[0] + ": "));
@@ -313,7 +332,7 @@
     li.appendChild(context);
     if (item.missing) {
       // Found without one of the query's words: said, so the reader knows why it is lower.
-      var lacks = element("p", "search-result-missing small", "Missing: ");
+      var lacks = element("p", "search-result-missing small", _("Missing:") + " ");
       item.missing.forEach(function (word, i) {
         if (i) { lacks.appendChild(document.createTextNode(", ")); }
         lacks.appendChild(element("s", "", word));
@@ -368,13 +387,13 @@
         });
       }
       more.hidden = visible.length <= COLLAPSED_VALUES;
-      more.textContent = expanded[facet] ? "Show fewer" : "Show all " + visible.length;
+      more.textContent = expanded[facet] ? _("Show fewer") : fill(_("Show all %(n)s"), {n: visible.length});
       more.setAttribute("aria-expanded", expanded[facet] ? "true" : "false");
     });
     var active = activeFilters();
     clearButton.hidden = active === 0;
     activeCount.hidden = active === 0;
-    activeCount.textContent = active ? active + " on" : "";
+    activeCount.textContent = active ? fill(_("%(n)s on"), {n: active}) : "";
   }
 
   function filterSummary() {
@@ -383,7 +402,7 @@
       var values = state.filters[facet];
       if (values.length) {
         var legend = fieldsets[FACETS.indexOf(facet)].querySelector("legend").textContent;
-        parts.push(legend + ": " + values.map(function (v) { return labels[facet][v]; }).join(" or "));
+        parts.push(legend + ": " + values.map(function (v) { return labels[facet][v]; }).join(" " + _("or") + " "));
       }
     });
     return parts.join("; ");
@@ -391,11 +410,11 @@
 
   function announce(q) {
     var n = results.length;
-    var text = n === 0 ? "No results" : (n === 1 ? "1 result" : n + " results");
-    if (q) { text += " for “" + q + "”"; }
+    var text = n === 0 ? _("No results") : fill(ngettext("%(n)s result", "%(n)s results", n), {n: n});
+    if (q) { text += " " + fill(_("for “%(query)s”"), {query: q}); }
     var filters = filterSummary();
     if (filters) { text += " (" + filters + ")"; }
-    if (n > shown) { text += ", showing the first " + shown; }
+    if (n > shown) { text += fill(_(", showing the first %(n)s"), {n: shown}); }
     statusLine.textContent = text + ".";
   }
 
@@ -419,12 +438,12 @@
       return group.map(function (target) {
         return (names[target[0]] || target[0]) + ": " +
           (valueLabels[target[0] + "=" + target[1]] || target[1]);
-      }).join(" or ");
+      }).join(" " + _("or") + " ");
     });
     impliedLine.appendChild(document.createTextNode(parts.join("; ") + " — " +
-      (count === 1 ? "1 result" : count + " results") + " · "));
+      fill(ngettext("%(n)s result", "%(n)s results", count), {n: count}) + " · "));
     var remove = element("button", "search-implied-remove link-button",
-      (words.messages && words.messages.remove) || "remove filter");
+      (words.messages && words.messages.remove) || _("remove filter"));
     remove.type = "button";
     remove.addEventListener("click", function () {
       state.literal = true;
@@ -440,7 +459,7 @@
     list.textContent = "";
     moreButton.hidden = true;
     empty.hidden = true;
-    statusLine.textContent = "Type to search, or choose a filter.";
+    statusLine.textContent = _("Type to search, or choose a filter.");
   }
 
   function updateExplorerLink() {

@@ -1,0 +1,195 @@
+"""The site's language: complete catalogs, every UI string marked, CLDR figures, and a Georgian
+demo without an English UI word."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from itpm_site.model import i18n
+
+REPO = Path(__file__).resolve().parents[1]
+LOCALE = REPO / "itpm_site" / "locale"
+
+
+def _read(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _key(message) -> str:
+    return message.id[0] if isinstance(message.id, tuple | list) else message.id
+
+
+def test_every_language_catalog_is_complete_and_not_fuzzy():
+    template = {_key(m) for m in _read(LOCALE / "messages.pot") if m.id}
+    for language in i18n.LANGUAGES:
+        catalog = _read(i18n.po_path(language))
+        ids = {_key(m) for m in catalog if m.id}
+        assert ids == template, f"{language}: catalog and template differ: {sorted(ids ^ template)[:10]}"
+        for message in catalog:
+            if not message.id:
+                continue
+            assert not message.fuzzy, f"{language}: fuzzy: {message.id!r}"
+            forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            assert all(forms), f"{language}: untranslated: {message.id!r}"
+
+
+def test_extraction_finds_no_message_missing_from_the_template():
+    """A string marked in Python, a template or a script, but not in the committed .pot."""
+    with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
+    found = {
+        (msgid[0] if isinstance(msgid, tuple) else msgid)
+        for _, _, msgid, _, _ in extract_from_dir(str(REPO), method_map, options_map, keywords=keywords)
+    }
+    template = {_key(m) for m in _read(LOCALE / "messages.pot") if m.id}
+    assert found - template == set(), "run the extraction (docs/languages.md)"
+
+
+def test_georgian_figures_follow_cldr():
+    try:
+        i18n.use_language("ka")
+        assert i18n.format_date(dt.date(2026, 4, 1)) == "1 აპრ. 2026"
+        assert i18n.format_amount(Decimal(7661000), "GEL") == "7\xa0661\xa0000\xa0₾"
+        assert i18n.format_percent(Decimal("18.6"), signed=True) == "+18,6%"
+        assert i18n.count(3, "%(n)s project", "%(n)s projects") == "3 პროექტი"
+        assert i18n.gettext("Initiation") == "ინიცირება"
+    finally:
+        i18n.use_language("en")
+    assert i18n.format_date(dt.date(2026, 4, 1)) == "1 Apr 2026"
+    assert i18n.format_amount(Decimal(7661000), "USD") == "7,661,000 USD"
+
+
+class _Visible(HTMLParser):
+    """Text nodes and the title, aria-label and alt attributes a reader meets; code is the
+    user's (or a command) and stays as written, and so does what a page marks as English
+    (``lang="en"``: the checks' messages on /quality/, which are the command line's)."""
+
+    SKIP = frozenset({"script", "style", "code", "pre", "kbd"})
+    VOID = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipping = 0
+        self.prose = 0  # depth inside the user's own Markdown (class "prose")
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        own = dict(attrs)
+        kept = "prose" in (own.get("class") or "").split() or own.get("lang") == "en"
+        if tag not in self.VOID and (self.prose or kept):
+            self.prose += 1
+        if self.prose:
+            return
+        for name, value in attrs:
+            if name in ("title", "aria-label", "alt") and value:
+                self.texts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skipping:
+            self.skipping -= 1
+        if tag not in self.VOID and self.prose:
+            self.prose -= 1
+
+    def handle_data(self, data):
+        if not self.skipping and not self.prose and data.strip():
+            self.texts.append(data)
+
+
+def _patterns() -> list[re.Pattern[str]]:
+    """Each English message (with two or more Latin letters) as a whole-text pattern; its
+    placeholders match any text. A message the Georgian catalog keeps as it is (an acronym
+    such as 'FTE') is not English on the page."""
+    same = {m.id for m in _read(i18n.po_path("ka")) if m.id and m.string == m.id}
+    out = []
+    for message in _read(LOCALE / "messages.pot"):
+        if message.id in same:
+            continue
+        for form in message.id if isinstance(message.id, tuple | list) else (message.id,):
+            if not form or not re.search(r"[A-Za-z]{2,}", form):
+                continue
+            text = form.replace("%%", "%")
+            parts = re.split(r"%\(\w+\)s", text)
+            out.append(re.compile(r"\s*" + r"[\d\s,.+\-−]+?".join(re.escape(p) for p in parts) + r"\s*"))
+    return out
+
+
+_KA_OPTIONS = ("--language", "ka", "--as-of", "2026-11-20", "-q", "-j", "1", "--no-cache")
+
+
+@pytest.fixture(scope="module")
+def georgian_demo(tmp_path_factory) -> Path:
+    # In a process of its own: the language is the process's (model.i18n).
+    out = tmp_path_factory.mktemp("ka") / "public"
+    subprocess.run(
+        [sys.executable, "-m", "itpm_site", "build", "--root", str(REPO), "-o", str(out), *_KA_OPTIONS],
+        check=True,
+    )
+    return out
+
+
+def test_georgian_demo_shows_no_english_ui_message(georgian_demo: Path):
+    patterns = _patterns()
+    found: dict[str, set[str]] = {}
+    for page in sorted(georgian_demo.rglob("*.html")):
+        parser = _Visible()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for text in parser.texts:
+            if any(p.fullmatch(text) for p in patterns):
+                found.setdefault(text.strip(), set()).add(page.relative_to(georgian_demo).as_posix())
+    assert not found, {text: sorted(pages)[:2] for text, pages in sorted(found.items())[:20]}
+
+
+def test_georgian_demo_hands_the_scripts_their_words(georgian_demo: Path):
+    page = (georgian_demo / "search" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="itpm-messages">(.*?)</script>', page)
+    assert found is not None
+    messages = json.loads(found.group(1))
+    assert messages["Type to search, or choose a filter."].startswith("აკრიფეთ")
+    assert messages["%(n)s result"] == ["%(n)s შედეგი", "%(n)s შედეგი"]
+
+
+def test_georgian_csv_headers_follow_the_language_and_json_keys_do_not(georgian_demo: Path):
+    """The CSV files are for people: their header is in the site's language; portfolio.json is
+    for scripts: its keys stay English (docs/exports.md)."""
+    import csv
+
+    from itpm_site.model import registry
+
+    with (georgian_demo / "projects.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert len(header) == len(registry.project_columns())
+    assert header[:3] == ["იდენტიფიკატორი", "სათაური", "ბმული"]
+    assert not [h for h in header if re.fullmatch(r"[a-z_]+", h)], header
+    with (georgian_demo / "risks.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle))[:2] == ["პროექტი", "პროექტის_სათაური"]
+    data = json.loads((georgian_demo / "portfolio.json").read_text(encoding="utf-8"))
+    assert {"slug", "title", "phase", "status"} <= set(data["projects"][0])
+    phases = {"initiation", "planning", "implementation", "monitoring", "closure"}
+    assert data["projects"][0]["phase"] in phases
+
+
+def test_every_csv_column_has_a_heading():
+    from itpm_site.model import registry
+    from itpm_site.outputs.exports import MILESTONE_COLUMNS, RISK_COLUMNS, csv_headings
+    from itpm_site.outputs.people import ALLOCATION_COLUMNS, PEOPLE_COLUMNS
+
+    keys = {*registry.project_columns(), *RISK_COLUMNS, *MILESTONE_COLUMNS}
+    keys |= {*PEOPLE_COLUMNS, *ALLOCATION_COLUMNS}
+    assert keys - set(csv_headings()) == set()
+    assert all(key == heading for key, heading in csv_headings().items())  # English: the keys
