@@ -198,12 +198,12 @@ def test_project_fte_recomputed_and_adding_up_to_the_capacity_page(demo_site: Pa
     assert {r["slug"]: r["fte"] for r in rows} == fte
 
     explorer = (demo_site / "projects/index.html").read_text(encoding="utf-8")
-    header = re.search(r'<th scope="col"[^>]* data-key="fte" title="([^"]+)">FTE ', explorer)
+    header = re.search(r'<th scope="col"[^>]* data-key="fte" title="([^"]+)">FTE<', explorer)
     assert header and "capacity page" in header[1]
     for row in re.findall(r"<tr data-.*?</tr>", explorer, re.S):
         slug = re.search(r'href="[^"]*projects/([^/"]+)/"', row)[1]
         cell = re.findall(r"<td[^>]*>.*?</td>", row, re.S)[-1]
-        assert cell == f'<td class="num" data-sort="{loads[slug]}">{fte[slug]}</td>', slug
+        assert cell == f'<td class="num col-fte" data-sort="{loads[slug]}">{fte[slug]}</td>', slug
 
     page = (demo_site / "projects/customer-360/index.html").read_text(encoding="utf-8")
     assert f'<dt>FTE this month</dt><dd><a href="../../capacity/">{fte["customer-360"]}</a></dd>' in page

@@ -154,13 +154,14 @@ def test_a_fact_declared_in_the_registry_alone_is_shown_and_filtered(built: Path
     assert 'data-codename="blue-falcon"' in explorer and 'data-codename=""' in explorer
     # A column of the project tables, sortable (a header with a data-key), on every rollup page.
     header = (
-        '<th scope="col" data-type="text" data-key="codename" title="The name the team uses.">Code name</th>'
+        '<th scope="col" class="col-codename" data-type="text" data-key="codename" '
+        'title="The name the team uses.">Code name</th>'
     )
     for page in ("projects/index.html", "phases/planning/index.html"):
         html = (built / page).read_text(encoding="utf-8")
         assert header in html, page
-        assert '<td data-sort="Blue Falcon">Blue Falcon</td>' in html, page
-        assert '<td data-sort=""><span class="muted">–</span></td>' in html, page
+        assert '<td class="col-codename" data-sort="Blue Falcon">Blue Falcon</td>' in html, page
+        assert '<td class="col-codename" data-sort=""><span class="muted">–</span></td>' in html, page
 
 
 def test_a_fact_declared_in_the_registry_alone_is_searched(with_codename, tmp_path, write_portfolio) -> None:

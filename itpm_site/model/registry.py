@@ -660,7 +660,8 @@ FACTS: tuple[Fact, ...] = (
         page=Page(link=lambda v: "capacity/", optional=True, after="forecast_end"),
         column=Column(
             heading=N_("FTE"),
-            unit=N_("this month"),
+            # "this month" is in the tooltip: a unit under the header widened every project
+            # table past its box at 1280 and 1440 px.
             title=N_(
                 "Full-time equivalents allocated to the project in the month of as_of: its "
                 "allocations' shares of that month, ÷ 100, as the capacity page counts them (the "
