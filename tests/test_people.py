@@ -270,3 +270,74 @@ def test_bad_people_files_never_raise(tmp_path: Path, write_portfolio) -> None:
     assert ("content/people/b.md", "unavailable[0].to") in fields
     assert ("content/people/b.md", "name") in fields  # 'B' and 'b' are one name
     assert ("content/projects/a.md", "team[0].allocation") in fields
+
+
+def test_a_name_wins_over_a_slug_that_only_looks_like_it(tmp_path: Path, write_portfolio) -> None:
+    """'Jan Kovač' folds to 'jan-kovac', the file name of someone else: the name decides."""
+    write_portfolio(
+        tmp_path,
+        {
+            "content/people/jan-kovac.md": "---\nname: Jan Novak\nteam: Net\n---\n",
+            "content/people/jkovac.md": "---\nname: Jan Kovač\nteam: Sec\n---\n",
+            "content/projects/a.md": _project(
+                "Alpha", "  - {person: Jan Kovač, allocation: 50}\n  - {person: jan-kovac, allocation: 10}\n"
+            ),
+        },
+    )
+    portfolio = build_portfolio(load_portfolio(tmp_path), D(2026, 5, 1))
+    assert portfolio.capacity is not None
+    loads = {p.person.name: p.loads.get(D(2026, 5, 1)) for p in portfolio.capacity.people}
+    assert loads == {"Jan Kovač": 50, "Jan Novak": 10}
+
+
+def test_a_period_reversed_by_the_projects_dates_is_an_error(tmp_path: Path, write_portfolio) -> None:
+    """A 'to' before the project's start (or a 'from' after its end) leaves the other end to
+    the project's dates: the period ends before it starts and would count in no load."""
+    write_portfolio(
+        tmp_path,
+        {
+            "content/people/nino.md": PERSON,
+            "content/projects/a.md": _project(
+                "Alpha",
+                "  - {person: nino, allocation: 20, to: 2026-02-28}\n"
+                "  - {person: nino, allocation: 40, from: 2026-10-01}\n",
+            ),
+        },
+    )
+    found = [(p[2], p[3], p[1], p[5]) for p in _problems(tmp_path) if p[5] == "allocation-period"]
+    assert found == [
+        ("team[0].to", 8, "error", "allocation-period"),
+        ("team[1].from", 9, "error", "allocation-period"),
+    ]
+
+
+def test_one_person_and_period_twice_is_an_error(tmp_path: Path, write_portfolio) -> None:
+    """By slug and by name, or once with the project's own dates written out: one load counted
+    twice. A plain name beside an allocation counts in no load, so it is no repeat."""
+    write_portfolio(
+        tmp_path,
+        {
+            "content/people/nino.md": PERSON,
+            "content/projects/a.md": _project(
+                "Alpha",
+                "  - Nino Beridze\n"
+                "  - {person: nino, allocation: 30}\n"
+                "  - {person: Nino Beridze, allocation: 30}\n"
+                "  - {person: nino, allocation: 10, from: 2026-03-01, to: 2026-09-30}\n"
+                "  - {person: nino, allocation: 10, from: 2026-04-01}\n",
+            ),
+        },
+    )
+    found = [(p[2], p[3], p[1]) for p in _problems(tmp_path) if p[5] == "repeated-item"]
+    assert found == [("team[2]", 10, "error"), ("team[3]", 11, "error")]
+
+
+def test_a_people_folder_with_only_a_readme_still_checks_every_team(tmp_path: Path, write_portfolio) -> None:
+    write_portfolio(
+        tmp_path,
+        {
+            "content/people/README.md": "# Our people\n",
+            "content/projects/a.md": _project("Alpha", "  - {person: Nino Beridze, allocation: 50}\n"),
+        },
+    )
+    assert [(p[2], p[5]) for p in _problems(tmp_path)] == [("team[0].person", "unknown-person")]

@@ -47,6 +47,10 @@ HEATMAP_MONTHS = 12
 #: "Over capacity soon": within this many months from the month of as_of.
 SOON_MONTHS = 3
 NO_TEAM = "No team"
+#: A person's chart: at most this many months before the month of as_of, and after it (an
+#: allocation to 2999 would otherwise make a page of twelve thousand months).
+CHART_MONTHS_BEFORE = 24
+CHART_MONTHS_AFTER = 35
 
 
 @dataclass(frozen=True)
@@ -165,11 +169,18 @@ class PersonView:
     @cached_property
     def chart_months(self) -> list[Cell]:
         """The months the person's chart shows: every month they have load, and the next
-        twelve, without gaps."""
+        twelve, without gaps; within CHART_MONTHS_BEFORE and _AFTER of the month of as_of."""
         window = cap.next_months(self.as_of, HEATMAP_MONTHS)
-        first = min([*self.loads, window[0]])
-        last = max([*self.loads, window[-1]])
+        now = window[0]
+        first = max(min([*self.loads, now]), cap.add_months(now, -CHART_MONTHS_BEFORE))
+        last = min(max([*self.loads, window[-1]]), cap.add_months(now, CHART_MONTHS_AFTER))
         return self.cells(cap.months(first, last))
+
+    @property
+    def chart_clipped(self) -> bool:
+        """Some month of load lies outside the chart's months."""
+        months = self.chart_months
+        return any(m < months[0].month or m > months[-1].month for m, load in self.loads.items() if load)
 
     @property
     def owned_slugs(self) -> frozenset[str]:

@@ -189,6 +189,14 @@ def require_portfolio(root: Path) -> None:
         )
 
 
+PEOPLE_PREFIX = "content/people/"
+
+
+def has_people_folder(root: Path) -> bool:
+    """Whether the portfolio on disk has content/people/ (with people in it or not)."""
+    return (root / PEOPLE_PREFIX).is_dir()
+
+
 def discover_relative(root: Path) -> dict[str, list[tuple[str, Path]]]:
     """(path relative to ``root`` with '/', path) of the Markdown files per section, in a
     stable order independent of the file system.
@@ -956,6 +964,7 @@ def load_sources(
     sources: Mapping[str, bytes | str],
     read_file: Callable[[str, str], LoadedFile] | None = None,
     themes: Path | None = None,
+    people_folder: bool = False,
 ) -> LoadResult:
     """Load a portfolio given as ``{path relative to the portfolio: bytes or text}``.
 
@@ -963,7 +972,8 @@ def load_sources(
     reading a value may raise OSError, which becomes a diagnostic. ``root`` only names the
     files (``Document.path``): nothing is read from it. ``read_file(rel, section)``, if
     given, loads each content file instead of ``load_file`` (``serve`` reuses the result for
-    a file whose bytes did not change).
+    a file whose bytes did not change). ``people_folder``: content/people/ exists on disk (a
+    folder git cannot hold when it has no file).
     """
     out = Collector()
     config = (
@@ -982,7 +992,11 @@ def load_sources(
                 if reason:
                     strays[rel] = reason
     result.files = sum(len(v) for v in files.values()) + int(SITE_FILE in sources) + len(strays)
-    result.has_people = bool(files["people"])
+    # The folder, not its people, turns the directory on: a folder holding only a README still
+    # makes every team entry name someone in it (else each allocation would be dropped unseen).
+    result.has_people = (
+        people_folder or bool(files["people"]) or any(rel.startswith(PEOPLE_PREFIX) for rel in sources)
+    )
     for rel in sorted(strays, key=_order):
         message, hint = strays[rel]
         out.items.append(Diagnostic(rel, 1, 1, Severity.ERROR, "", message, hint, "not-read"))

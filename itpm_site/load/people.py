@@ -82,9 +82,14 @@ def check_people(result: LoadResult, projects: list[Claim], people: list[Claim],
     # their load is not checked until the file is valid.
     loads: dict[str, Loads] = defaultdict(lambda: defaultdict(list))
     for entry in result.projects:
+        seen: dict[tuple, int] = {}
         for a in cap.assignments(entry.model):
             slug = directory.find(a.person)
-            if slug is None or slug not in valid:
+            if slug is None:
+                continue
+            _repeated(entry, a, slug, seen, out)
+            _reversed_period(entry, a, out)
+            if slug not in valid:
                 continue
             _period_warnings(entry, a, valid[slug], out)
             for month, load in a.shares().items():
@@ -92,6 +97,56 @@ def check_people(result: LoadResult, projects: list[Claim], people: list[Claim],
                     loads[slug][month].append((entry, a, load))
     for slug, by_month in loads.items():
         _over_capacity(valid[slug], by_month, out)
+
+
+def _repeated(
+    entry: Entry[Project], a: cap.Assignment, slug: str, seen: dict[tuple, int], out: Collector
+) -> None:
+    """One person over one period listed twice on a project (by name and by slug, or once
+    with the project's dates written out) would count twice in their load. A plain name beside
+    an allocation of the same person counts in no load, so it is no repeat of a figure."""
+    if a.allocation is None:
+        return
+    key = (slug, a.start, a.end)
+    if key in seen:
+        out.error(
+            entry.doc,
+            ("team", a.index),
+            f"'{a.person}' is already on this team for the same period (item {seen[key] + 1} of 'team'): "
+            "their load would count twice",
+            "keep one entry per person and period: add the allocations up, or give each its own from/to",
+            code="repeated-item",
+        )
+    else:
+        seen[key] = a.index
+
+
+def _reversed_period(entry: Entry[Project], a: cap.Assignment, out: Collector) -> None:
+    """A period that ends before it starts once the project's dates fill in the missing end
+    (``to`` before the project's start, ``from`` after its end): the allocation would count
+    in no load."""
+    if a.allocation is None or a.start is None or a.end is None or a.end >= a.start:
+        return
+    item = entry.model.team[a.index]
+    written_to = getattr(item, "end", None) is not None
+    project = entry.model
+    if written_to:
+        message = (
+            f"the allocation ends {cap.day_label(a.end)}, before it starts on the project's start "
+            f"({cap.day_label(a.start)}): it would count in no load"
+        )
+    else:
+        message = (
+            f"the allocation starts {cap.day_label(a.start)}, after it ends on the project's end "
+            f"({cap.day_label(project.end or a.end)}): it would count in no load"
+        )
+    out.error(
+        entry.doc,
+        _where(entry, a, "to" if written_to else "from"),
+        message,
+        "write both 'from' and 'to' within the project's dates, or move the project's dates",
+        code="allocation-period",
+    )
 
 
 def _duplicate_names(people: list[Claim], out: Collector) -> None:

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from itpm_site.cache.digest import digest
 from itpm_site.cache.loaded import PICKLE, LoadCache
-from itpm_site.load.loader import THEMES_DIR, DiskSources, LoadedFile, load_file, load_sources
+from itpm_site.load.loader import (
+    THEMES_DIR,
+    DiskSources,
+    LoadedFile,
+    has_people_folder,
+    load_file,
+    load_sources,
+)
 from itpm_site.load.result import LoadResult
 
 
@@ -26,7 +33,7 @@ def load_portfolio(root: Path, cache: Path | None = None) -> LoadResult:
     sources = DiskSources(root)
     folder = cache
     if folder is None:
-        return load_sources(root, sources, themes=root / THEMES_DIR)
+        return load_sources(root, sources, themes=root / THEMES_DIR, people_folder=has_people_folder(root))
     store = LoadCache(folder, root)
     writer = store.writer()
 
@@ -53,7 +60,7 @@ def load_portfolio(root: Path, cache: Path | None = None) -> LoadResult:
         return result
 
     try:
-        loaded = load_sources(root, sources, read_file, root / THEMES_DIR)
+        loaded = load_sources(root, sources, read_file, root / THEMES_DIR, has_people_folder(root))
         if writer is not None:
             writer.finish()
     except BaseException:

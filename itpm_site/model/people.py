@@ -117,7 +117,9 @@ def entry_key(entry: str | Allocation) -> object:
     one person with two periods (50% until June, 20% after) is not."""
     if isinstance(entry, str):
         return normalize(entry)
-    return (normalize(entry.person), entry.start, entry.end)
+    # As written: 'Jan Kovač' and 'jan-kovac' may be two people (a name and another's file);
+    # the same person written two ways is found once the directory resolves them (load/people).
+    return (entry.person.strip(), entry.start, entry.end)
 
 
 class Directory:
@@ -127,15 +129,24 @@ class Directory:
     def __init__(self, people: Iterable[tuple[str, str]]) -> None:
         """``people``: (slug, name) of each person."""
         self.names: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
+        self._names: dict[str, str] = {}  # normalized name -> slug
         for slug, name in people:
             self.names.setdefault(slug, name)
-            self._keys.setdefault(slug, slug)
-            self._keys.setdefault(normalize(name), slug)
+            self._names.setdefault(normalize(name), slug)
 
     def find(self, written: str) -> str | None:
-        """The slug of the person ``written`` names, if any."""
-        return self._keys.get(written.strip()) or self._keys.get(normalize(written))
+        """The slug of the person ``written`` names, if any: a slug as written first, then a
+        name (case, accents and punctuation aside), then a slug written another way. A name
+        wins over a slug that only looks like it: 'Jan Kovač' is the person of that name, not
+        the file jan-kovac.md of someone else."""
+        written = written.strip()
+        if written in self.names:
+            return written
+        key = normalize(written)
+        found = self._names.get(key)
+        if found is not None:
+            return found
+        return key if key in self.names else None
 
     def suggest(self, written: str) -> str | None:
         """The name of the person ``written`` is closest to, for a did-you-mean."""

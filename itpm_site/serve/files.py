@@ -17,6 +17,7 @@ from itpm_site.load.loader import (
     THEMES_DIR,
     DiskSources,
     LoadedFile,
+    has_people_folder,
     load_file,
     load_sources,
     relative,
@@ -121,7 +122,9 @@ class FileCache:
                 del versions[next(iter(versions))]
             return loaded
 
-        result = load_sources(self.root, sources, read_file, self.root / THEMES_DIR)
+        result = load_sources(
+            self.root, sources, read_file, self.root / THEMES_DIR, has_people_folder(self.root)
+        )
         for key in set(self._files) - seen:  # deleted or renamed files
             del self._files[key]
         return result
