@@ -90,10 +90,34 @@ class _Active:
     catalog: _gettext.NullTranslations = _gettext.NullTranslations()
 
 
-def use_language(language: str) -> None:
-    """Make ``language`` the one every later word and figure of this process is given in."""
+class Labelled(_gettext.NullTranslations):
+    """A catalog with some of its messages replaced: the labels a portfolio gives its phases
+    and statuses (site.yaml ``labels``), source label -> the portfolio's text."""
+
+    def __init__(self, catalog: _gettext.NullTranslations, labels: dict[str, str]) -> None:
+        super().__init__()
+        self._catalog = catalog
+        self._labels = dict(labels)
+
+    def gettext(self, message: str) -> str:
+        found = self._labels.get(message)
+        return found if found is not None else self._catalog.gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self._catalog.ngettext(msgid1, msgid2, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._catalog.pgettext(context, message)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self._catalog.npgettext(context, msgid1, msgid2, n)
+
+
+def use_language(language: str, labels: dict[str, str] | None = None) -> None:
+    """Make ``language`` the one every later word and figure of this process is given in;
+    ``labels`` replace the catalog's words for those messages (a portfolio's own labels)."""
     _Active.language = language
-    _Active.catalog = translations(language)
+    _Active.catalog = Labelled(translations(language), labels) if labels else translations(language)
 
 
 def language() -> str:

@@ -3,10 +3,11 @@ words, filler words, and the words of amounts.
 
 One table per site language, emitted into the index (``meta.json``, key ``vocabulary``) and
 read by the browser, so a translation replaces the words here and nothing in the JavaScript.
-The phrases below are English; a site in another language keeps them (an English word typed
-into its box still names its filter) and adds each value's label from its catalog as one
-more phrase ("წითელი" is the red status); the names and labels the search page shows for a
-filter applied from the query are in the site's language.
+The phrases below are English; every site keeps them (an English word typed into a Georgian
+site's box still names its filter) and adds each value's label where the site's words differ
+from the English source, from its catalog or its own ``labels`` in site.yaml, as one more
+phrase ("წითელი" is the red status, "at risk" an amber one when site.yaml calls it so); the
+names and labels the search page shows for a filter applied from the query are the site's.
 
 - ``FACET_WORDS``: phrases (one to three words, as typed) that name a filter value; a phrase
   under two values names either ("completed": the closure phase or the done state). A query
@@ -153,12 +154,13 @@ MESSAGES = {
 def vocabulary(language: str) -> dict[str, object]:
     """The table for ``language``, as ``meta.json`` carries it: phrases by their folded
     words (``"at risk"``), each with its facet and value."""
-    words_of = i18n.translations(language)
+    # The site's catalog, with the labels its site.yaml sets, when it is the one in use.
+    words_of = i18n.catalog() if i18n.language() == language else i18n.translations(language)
     written_in = dict(FACET_WORDS)
-    if language != i18n.SOURCE:
-        for (facet, value), label in VALUE_LABELS.items():
-            if facet in LABELLED_FACETS:
-                written_in[facet, value] = (*written_in.get((facet, value), ()), words_of.gettext(label))
+    for (facet, value), label in VALUE_LABELS.items():
+        shown = words_of.gettext(label)
+        if facet in LABELLED_FACETS and shown != label:
+            written_in[facet, value] = (*written_in.get((facet, value), ()), shown)
     phrases: dict[str, list[list[str]]] = {}
     for (facet, value), written in written_in.items():
         for phrase in written:
