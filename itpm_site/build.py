@@ -122,7 +122,7 @@ def prepare(
         loaded.config = loaded.config.model_copy(update={"language": options.language})
     config = loaded.config
     # Every word and figure from here on is in the site's language (forked workers inherit it).
-    use_language(config.language)
+    use_language(config.language, config.labels.overrides(config.language))
     as_of = resolve_as_of(options.as_of, config, dict(os.environ))
     # 2. aggregate: the portfolio with its rollups.
     portfolio = build_portfolio(loaded, as_of)

@@ -6,8 +6,9 @@
 Builds the demo (content/ and site.yaml at the repository root, as of its site.yaml date)
 into a temporary folder, serves it on 127.0.0.1 under a sub-path, and photographs the
 dashboard, the project explorer, a project page, the roadmap, the people directory and the
-capacity heat map in the light theme, and the dashboard and roadmap in the dark one, at
-1440 x 900; name some of the files to take only those. Needs the test extra (playwright) and
+capacity heat map in the light theme, the dashboard and roadmap in the dark one, and the
+dashboard of the demo built in Georgian (``--language ka``), at 1440 x 900; name some of the
+files to take only those (only the languages they need are built). Needs the test extra (playwright) and
 a Chromium; PNGs are made smaller with pngquant when it is installed.
 """
 
@@ -38,16 +39,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-#: (file name, page, colour scheme): what the README and docs/ show.
+#: (file name, page, colour scheme, site language): what the README and docs/ show.
 SHOTS = [
-    ("dashboard.png", "", "light"),
-    ("explorer.png", "projects/", "light"),
-    ("project.png", "projects/customer-portal-redesign/", "light"),
-    ("roadmap.png", "roadmap/", "light"),
-    ("dashboard-dark.png", "", "dark"),
-    ("roadmap-dark.png", "roadmap/", "dark"),
-    ("people.png", "people/", "light"),
-    ("capacity.png", "capacity/", "light"),
+    ("dashboard.png", "", "light", "en"),
+    ("explorer.png", "projects/", "light", "en"),
+    ("project.png", "projects/customer-portal-redesign/", "light", "en"),
+    ("roadmap.png", "roadmap/", "light", "en"),
+    ("dashboard-dark.png", "", "dark", "en"),
+    ("roadmap-dark.png", "roadmap/", "dark", "en"),
+    ("people.png", "people/", "light", "en"),
+    ("capacity.png", "capacity/", "light", "en"),
+    ("dashboard-ka.png", "", "light", "ka"),
 ]
 
 
@@ -74,10 +76,10 @@ def serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def build_demo(out: Path) -> None:
+def build_demo(out: Path, language: str) -> None:
     from itpm_site.build import BuildOptions, build_site
 
-    result = build_site(BuildOptions(root=REPO, output=out))
+    result = build_site(BuildOptions(root=REPO, output=out, language=language))
     if not result.ok:
         sys.exit("the demo portfolio does not build: " + "; ".join(d.headline() for d in result.diagnostics))
 
@@ -97,33 +99,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "img")
     parser.add_argument("names", nargs="*", help="only these files (e.g. people.png); default: all")
     args = parser.parse_args(argv)
-    unknown = set(args.names) - {name for name, _, _ in SHOTS}
+    unknown = set(args.names) - {name for name, _, _, _ in SHOTS}
     if unknown:
         parser.error(f"no such screenshot: {', '.join(sorted(unknown))}")
+    shots = [shot for shot in SHOTS if not args.names or shot[0] in args.names]
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "public"
-        build_demo(site)
-        with serve(site) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            for name, path, scheme in SHOTS:
-                if args.names and name not in args.names:
-                    continue
-                context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
-                page = context.new_page()
-                page.goto(url + path)
-                page.wait_for_load_state("networkidle")
-                target = args.out / name
-                page.screenshot(path=str(target))
-                shrink(target)
-                context.close()
-                print(
-                    f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
-                    f"  {target.stat().st_size // 1024} KiB"
-                )
-            browser.close()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        # Each language's site is built and served on its own.
+        for language in sorted({language for _, _, _, language in shots}):
+            site = Path(tmp) / language
+            build_demo(site, language)
+            with serve(site) as url:
+                for name, path, scheme, _ in (shot for shot in shots if shot[3] == language):
+                    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+                    page = context.new_page()
+                    page.goto(url + path)
+                    page.wait_for_load_state("networkidle")
+                    target = args.out / name
+                    page.screenshot(path=str(target))
+                    shrink(target)
+                    context.close()
+                    print(
+                        f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
+                        f"  {target.stat().st_size // 1024} KiB"
+                    )
+        browser.close()
     return 0
 
 

@@ -162,6 +162,7 @@ def test_georgian_demo_hands_the_scripts_their_words(georgian_demo: Path):
     messages = json.loads(found.group(1))
     assert messages["Type to search, or choose a filter."].startswith("აკრიფეთ")
     assert messages["%(n)s result"] == ["%(n)s შედეგი", "%(n)s შედეგი"]
+    assert "Save a fix and this goes away by itself." not in messages  # serve's, not the site's
 
 
 def test_georgian_csv_headers_follow_the_language_and_json_keys_do_not(georgian_demo: Path):
@@ -193,3 +194,115 @@ def test_every_csv_column_has_a_heading():
     keys |= {*PEOPLE_COLUMNS, *ALLOCATION_COLUMNS}
     assert keys - set(csv_headings()) == set()
     assert all(key == heading for key, heading in csv_headings().items())  # English: the keys
+
+
+# ------------------------------------------------------------------------------ site.yaml labels
+
+_LABELS_SITE = """title: Labels
+labels:
+  phase:
+    monitoring: {en: Monitoring & Control, ka: კონტროლი}
+    planning: {ka: გეგმა}
+  status:
+    amber: At risk
+categories:
+  - slug: cyber
+    label: {en: Cyber security, ka: კიბერუსაფრთხოება}
+    description: {en: Keeping attackers out}
+"""
+
+
+def _labelled_project(title: str, phase: str, category: str) -> str:
+    return (
+        f"---\ntitle: {title}\nphase: {phase}\nstatus: amber\nowner: Ann Lee\nsummary: S.\n"
+        f"category: {category}\nstart: 2026-01-01\nend: 2026-12-31\n---\nBody.\n"
+    )
+
+
+def _build(root: Path, out: Path, language: str) -> None:
+    # In a process of its own: the language (and its labels) are the process's.
+    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
+    subprocess.run([*command, "--as-of", "2026-06-01", "--language", language, "--no-cache"], check=True)
+
+
+def test_site_yaml_labels_replace_the_catalog_in_each_language(tmp_path: Path, write_portfolio) -> None:
+    root = write_portfolio(
+        tmp_path / "p",
+        {
+            "site.yaml": _LABELS_SITE,
+            "content/projects/alpha.md": _labelled_project("Alpha", "monitoring", "Cyber security"),
+            # A category may be written in any language its label is given in.
+            "content/projects/beta.md": _labelled_project("Beta", "planning", "კიბერუსაფრთხოება"),
+        },
+    )
+    _build(root, tmp_path / "en", "en")
+    _build(root, tmp_path / "ka", "ka")
+    en = (tmp_path / "en" / "projects" / "index.html").read_text(encoding="utf-8")
+    ka = (tmp_path / "ka" / "projects" / "index.html").read_text(encoding="utf-8")
+    assert "Monitoring &amp; Control" in en and "Monitoring and Control" not in en
+    assert "კონტროლი" in ka and "მონიტორინგი და კონტროლი" not in ka
+    # A label given only for ka leaves English its catalog's word; plain text is every language's.
+    assert "Planning" in en and "გეგმა" in ka and "დაგეგმვა" not in ka
+    assert "At risk" in en and "At risk" in ka and "ყვითელი" not in ka
+    for page, label in ((en, "Cyber security"), (ka, "კიბერუსაფრთხოება")):
+        assert page.count(f">{label}</a>") == 2  # both projects are in the category
+    category = (tmp_path / "ka" / "categories" / "cyber" / "index.html").read_text(encoding="utf-8")
+    assert "Keeping attackers out" in category  # no ka text: the English one
+    # The search page names the label too: 'at risk' (already English) and the Georgian one.
+    meta = json.loads((tmp_path / "ka" / "search" / "data" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["vocabulary"]["facets"]["კონტროლი"] == [["phase", "monitoring"]]
+    assert meta["vocabulary"]["labels"]["status=amber"] == "At risk"
+
+
+def test_the_built_in_categories_are_translated_and_found_in_either_language() -> None:
+    from itpm_site.model.config import DEFAULT_CATEGORIES, SiteConfig
+
+    software = DEFAULT_CATEGORIES[0]
+    assert software.built_in and "პროგრამული უზრუნველყოფა" in software.spellings()
+    assert SiteConfig().category_index()["პროგრამული-უზრუნველყოფა"].slug == "software"
+    try:
+        i18n.use_language("ka")
+        assert software.shown_label() == "პროგრამული უზრუნველყოფა"
+    finally:
+        i18n.use_language("en")
+    assert software.shown_label() == "Software"
+
+
+@pytest.mark.parametrize(
+    ("yaml", "expected"),
+    [
+        (
+            "labels:\n  phase:\n    closure: {en: Closed, ge: დახურული}\n",
+            "labels.phase.closure.ge: 'ge' is not a site language; did you mean 'ka'?",
+        ),
+        (  # a Cyrillic 'а'
+            "labels:\n  status:\n    red: {en: Off track, k\u0430: X}\n",
+            "labels.status.red.k\u0430: 'k\u0430' is not a site language; did you mean 'ka'?",
+        ),
+        (
+            "categories:\n  - slug: x\n    label: {english: X}\n",
+            "categories[0].label.english: 'english' is not a site language; did you mean 'en'?",
+        ),
+        ("labels:\n  phase:\n    clossure: Closed\n", "'clossure' is not a phase; did you mean 'closure'?"),
+        ("labels:\n  status:\n    red: ''\n", "labels.status.red: the text is empty"),
+    ],
+)
+def test_a_label_in_an_unknown_language_is_an_error_with_a_suggestion(yaml: str, expected: str) -> None:
+    from itpm_site.load.diagnostics import Collector
+    from itpm_site.load.loader import config_from_source
+
+    out = Collector()
+    config_from_source(Path("/p"), lambda: yaml, out)
+    headlines = [d.headline() for d in out.items]
+    assert any(expected in h and ": error: " in h for h in headlines), headlines
+
+
+def test_labels_replace_only_their_messages() -> None:
+    try:
+        i18n.use_language("ka", {"Amber": "რისკის ქვეშ"})
+        assert i18n.gettext("Amber") == "რისკის ქვეშ"
+        assert i18n.gettext("Red") == "წითელი"
+        assert i18n.count(3, "%(n)s project", "%(n)s projects") == "3 პროექტი"
+    finally:
+        i18n.use_language("en")
+    assert i18n.gettext("Amber") == "Amber"

@@ -455,6 +455,45 @@ def test_codes_count_words_and_mark_title_and_owner(index) -> None:
     assert lookup(index, "security")["/projects/edge-firewall/"] == 1 * 8 + 2
 
 
+def test_georgian_words_are_held_in_latin_letters_too(index) -> None:
+    """As slugs spell them (one table, carried in meta.json for the browser), found as often
+    but in no field: they weigh less than the words as written."""
+    from itpm_site.model.slugs import GEORGIAN_LATIN, georgian_in_latin, slugify
+
+    assert georgian_in_latin("ბერიძე") == "beridze" and georgian_in_latin("beridze") is None
+    assert georgian_in_latin("ᲑᲔᲠᲘᲫᲔ".lower()) == "beridze"  # Mtavruli capitals
+    for name in ("ნინო ბერიძე", "თბილისის ფილიალების ქსელის განახლება", "პროექტის წყალი ჭიჭყინა"):
+        assert slugify(name) == "-".join(georgian_in_latin(w) or w for w in search_index.words(name))
+    # In the title and the summary; in Latin letters, as in no field.
+    assert lookup(index, "თბილისის")["/projects/branch-network/"] == 2 * 8 + 4 + 2
+    assert lookup(index, "tbilisis")["/projects/branch-network/"] == 2 * 8
+    assert lookup(index, "biujeti")["/projects/branch-network/"] == 2 * 8
+    meta = json.loads(index["meta.json"])
+    assert meta["latin"] == GEORGIAN_LATIN and meta["latin"]["ძ"] == "dz"
+
+
+def test_an_index_without_georgian_words_carries_no_table_but_a_georgian_one_does() -> None:
+    record = search.page_record("about/", "About", "How we work.", "")
+    english = json.loads(search.search_index([record])["meta.json"])
+    assert "latin" not in english
+    assert "latin" in json.loads(search.search_index([record], "ka")["meta.json"])
+
+
+def test_a_georgian_site_names_filters_with_its_labels_too() -> None:
+    from itpm_site.outputs import search_words
+
+    georgian = search_words.vocabulary("ka")
+    english = search_words.vocabulary("en")
+    assert georgian["facets"]["წითელი"] == [["status", "red"]]
+    assert georgian["facets"]["დაგეგმვა"] == [["phase", "planning"]]
+    assert georgian["facets"]["შეჩერებული"] == [["state", "on-hold"]]
+    assert georgian["facets"]["red"] == english["facets"]["red"]  # English words still work
+    assert georgian["facet_names"]["status"] == "სტატუსი"
+    assert georgian["labels"]["status=red"] == "წითელი"
+    assert not [k for k in english["facets"] if not k.isascii()]
+    assert english["labels"]["status=red"] == "Red"
+
+
 def test_words_with_other_forms_carry_their_stem() -> None:
     words = ["migrate", "migration", "risk", "risks", "delivers", "data", "ბიუჯეტი", "ბიუჯეტის"]
     stem = search_index.stemmer("en")

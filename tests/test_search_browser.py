@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,6 +119,56 @@ def base(site: Path):
         yield url
 
 
+# A Georgian site: Georgian and Latin names side by side.
+KA_PORTFOLIO = dict(
+    [
+        ("site.yaml", "title: Search fixture\nas_of: 2026-11-20\nlanguage: ka\n"),
+        (
+            "content/programs/secure-infrastructure.md",
+            "---\ntitle: Secure Infrastructure\nowner: Levan Japaridze\n---\nNetworks.\n",
+        ),
+        project(
+            "edge-firewall",
+            "Edge Firewall Renewal",
+            "implementation",
+            "red",
+            "Nino Beridze",
+            "The vendor ships the appliances.",
+        ),
+        project(
+            "branch-network",
+            "თბილისის ფილიალების ქსელის განახლება",
+            "planning",
+            "red",
+            "ლევან ბერიძე",
+            "## ბიუჯეტი\n\nპროექტის ბიუჯეტი 1 480 000 ლარია.",
+        ),
+        project(
+            "call-centre",
+            "ქოლ-ცენტრის ტელეფონია",
+            "planning",
+            "green",
+            "Ana Lomidze",
+            "ბიუჯეტში ზრდა არ არის მოსალოდნელი.",
+        ),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def ka_base(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("search-fixture-ka")
+    for rel, text in KA_PORTFOLIO.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    out = root / "public"
+    # In a process of its own: the language is the process's (model.i18n).
+    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
+    subprocess.run([*command, "--as-of", "2026-11-20", "--no-cache"], check=True)
+    with serve(out, mount="/portfolio/") as url:
+        yield url
+
+
 class Reader:
     """A browser tab that records every console error and failed request."""
 
@@ -153,7 +205,7 @@ class Reader:
     def wait_for_status(self, contains: str = "") -> None:
         self.page.wait_for_function(
             """(text) => { const s = document.getElementById('search-status').textContent;
-                           return /result|Type to search/.test(s) && s.includes(text)
+                           return /result|Type to search|შედეგ|აკრიფეთ/.test(s) && s.includes(text)
                              && !document.getElementById('search-results').hasAttribute('aria-busy'); }""",
             arg=contains,
             timeout=15000,
@@ -218,6 +270,44 @@ def test_a_match_under_a_body_heading_links_to_that_section(reader: Reader, base
 def test_a_georgian_query_finds_the_georgian_project(reader: Reader, base: str) -> None:
     reader.search(base + "search/?q=ბიუჯეტი")
     assert reader.titles() == ["თბილისის ფილიალების ქსელის განახლება"]
+
+
+def test_latin_letters_find_georgian_words_and_georgian_letters_latin_words(
+    reader: Reader, ka_base: str
+) -> None:
+    """Georgian words are found in Latin letters too, spelt as slugs spell them."""
+    both = {"Edge Firewall Renewal", "თბილისის ფილიალების ქსელის განახლება"}
+    reader.search(ka_base + "search/?q=Beridze")
+    assert set(reader.titles()) == both
+    # The owner written in Latin letters first: the word as written weighs more.
+    assert reader.titles()[0] == "Edge Firewall Renewal"
+    reader.search(ka_base + "search/?q=ბერიძე")
+    assert set(reader.titles()) == both
+    assert reader.titles()[0] == "თბილისის ფილიალების ქსელის განახლება"
+    reader.search(ka_base + "search/?q=tbilisi")  # თბილისის begins so, in Latin letters
+    # The project, then its program, which lists it.
+    assert reader.titles() == ["თბილისის ფილიალების ქსელის განახლება", "Secure Infrastructure"]
+    assert reader.page.locator(".search-result mark").first.inner_text() == "თბილისის"
+
+
+def test_georgian_words_are_found_by_their_beginning_not_a_stem(reader: Reader, ka_base: str) -> None:
+    # No Snowball stemmer for Georgian: ბიუჯეტი (budget) does not find ბიუჯეტში (in the
+    # budget); the beginning both forms share finds both.
+    reader.search(ka_base + "search/?q=ბიუჯეტი")
+    assert reader.titles() == ["თბილისის ფილიალების ქსელის განახლება"]
+    reader.search(ka_base + "search/?q=ბიუჯეტ")
+    assert set(reader.titles()) == {"თბილისის ფილიალების ქსელის განახლება", "ქოლ-ცენტრის ტელეფონია"}
+    assert reader.page.inner_text("#search-status").startswith("2 შედეგი")
+
+
+def test_a_georgian_status_word_applies_the_filter(reader: Reader, ka_base: str) -> None:
+    reader.search(ka_base + "search/?q=წითელი")
+    assert set(reader.titles()) == {"Edge Firewall Renewal", "თბილისის ფილიალების ქსელის განახლება"}
+    assert reader.page.inner_text("#search-implied").startswith("სტატუსი: წითელი — 2 შედეგი")
+    reader.search(ka_base + "search/?q=მწვანე+ბიუჯეტ")
+    assert reader.titles() == ["ქოლ-ცენტრის ტელეფონია"]
+    reader.search(ka_base + "search/?q=red")  # the English word names the filter too
+    assert len(reader.titles()) == 2
 
 
 def test_accents_are_optional(reader: Reader, base: str) -> None:

@@ -28,7 +28,7 @@ from servetools import (
 )
 
 from itpm_site.build import BuildOptions, build_site
-from itpm_site.serve.livereload import inject
+from itpm_site.serve.livereload import inject, reload_script
 from itpm_site.serve.server import PortInUse, bind, resolve_path
 from itpm_site.serve.session import ServeSession
 
@@ -277,6 +277,38 @@ def test_reload_script_is_injected_only_when_served(shared_session: ServeSession
             assert b"__itpm__" not in path.read_bytes(), path
     # And the private folder serve writes holds no script either: it is added per response.
     assert b"__itpm__" not in (shared_session.folder / "index.html").read_bytes()
+
+
+@worker_irrelevant
+def test_the_reload_script_speaks_the_site_language() -> None:
+    """The overlay's words are served with the script, from the catalog; English needs none."""
+    english = reload_script("en").decode()
+    assert "var MESSAGES = {};" in english and 'var LANGUAGE = "en";' in english
+    georgian = reload_script("ka").decode()
+    found = re.search(r"var MESSAGES = (\{.*?\});\n", georgian)
+    assert found is not None and 'var LANGUAGE = "ka";' in georgian
+    messages = json.loads(found.group(1))
+    assert messages["Close"] == "დახურვა"
+    assert messages["Save a fix and this goes away by itself."].startswith("შეინახეთ")
+    assert all(isinstance(v, list) and all(v) for k, v in messages.items() if "%(n)s" in k)
+    # Only the overlay's words: the theme's scripts get theirs from the page.
+    assert "Type to search, or choose a filter." not in messages
+
+
+def test_placeholder_page_in_the_site_language(tmp_path: Path, write_portfolio) -> None:
+    files = portfolio_files()
+    files["site.yaml"] = SITE_YAML + "language: ka\n"
+    files["content/projects/alpha.md"] = project("Alpha", phase="nowhere")
+    root = write_portfolio(tmp_path / "p", files)
+    with ServeSession(BuildOptions(root=root, as_of=AS_OF), port=0) as s:
+        s.start()
+        assert not s.has_site and s.language == "ka"
+        page = request(s.url, "/portfolio/")
+        assert page.status == 503
+        assert '<html lang="ka">' in page.text and "<h1>საიტი ჯერ ვერ აიგო</h1>" in page.text
+        # The diagnostics are the command line's, in English, and marked so.
+        assert '<li lang="en"><p><strong>' in page.text and "is not a phase" in page.text
+        assert "დახურვა" in request(s.url, "/__itpm__/reload.js").text
 
 
 @worker_irrelevant

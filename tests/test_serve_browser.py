@@ -124,3 +124,33 @@ def test_css_change_applies_without_a_reload(served, page) -> None:
     assert page.evaluate("window.__state") == 42
     assert page.locator('link[rel="stylesheet"]').count() == 1
     assert page.console_errors == []
+
+
+def test_overlay_in_the_site_language(tmp_path: Path, write_portfolio, page) -> None:
+    """A Georgian site's overlay speaks Georgian around the diagnostics, which stay the
+    command line's English (marked lang="en")."""
+    root = write_portfolio(
+        tmp_path / "portfolio",
+        {
+            "site.yaml": "title: Browser test\nbase_url: /portfolio/\nlanguage: ka\n",
+            "content/projects/alpha.md": project("Alpha"),
+            **tiny_theme(),
+        },
+    )
+    with ServeSession(BuildOptions(root=root, as_of=AS_OF), port=0) as session:
+        session.start()
+        open_live(page, session, session.url)
+        save(root / "content/projects/alpha.md", project("Alpha", phase="nowhere"))
+        page.locator("#itpm-site-overlay .diagnostic").first.wait_for()
+        overlay = page.locator("#itpm-site-overlay")
+        assert overlay.locator("h2").inner_text() == (
+            "itpm-site: 1 შეცდომა — ისევ ბოლო წარმატებული აწყობა ჩანს"
+        )
+        assert overlay.locator("button").inner_text() == "დახურვა"
+        assert overlay.locator(".note").inner_text().startswith("შეინახეთ")
+        diagnostic = overlay.locator(".diagnostic").first
+        assert diagnostic.get_attribute("lang") == "en"
+        assert "error: phase: 'nowhere' is not a phase" in diagnostic.inner_text()
+        overlay.locator("button").click()
+        overlay.wait_for(state="detached")
+        assert page.console_errors == []

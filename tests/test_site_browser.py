@@ -84,11 +84,27 @@ def test_no_console_errors_or_failed_requests(browser, site_url: str, path: str)
     assert problems == []
 
 
+@pytest.fixture(scope="module")
+def ka_site_url(demo_site_ka: Path):
+    with serve(demo_site_ka, mount="/portfolio/") as url:
+        yield url
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="needs tests/node_modules/axe-core (.ci/run)")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGE_TYPES)
 def test_no_serious_accessibility_violations(browser, site_url: str, path: str, scheme: str) -> None:
-    context, page, _ = open_page(browser, site_url + path, scheme)
+    assert_no_serious_violations(browser, site_url + path, scheme)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs tests/node_modules/axe-core (.ci/run)")
+@pytest.mark.parametrize("path", [*PAGE_TYPES, "search/?q=ბიუჯეტ"])
+def test_no_serious_accessibility_violations_in_georgian(browser, ka_site_url: str, path: str) -> None:
+    assert_no_serious_violations(browser, ka_site_url + path, "light")
+
+
+def assert_no_serious_violations(browser, url: str, scheme: str) -> None:
+    context, page, _ = open_page(browser, url, scheme)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     context.close()

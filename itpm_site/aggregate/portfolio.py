@@ -825,7 +825,7 @@ def _category_ref(value: str | None, config: SiteConfig, index: dict[str, Catego
         return None
     match = index.get(vocab.normalize(value))
     if match:
-        return CategoryRef(match.slug, match.label, match.description, True)
+        return CategoryRef(match.slug, match.shown_label(), match.shown_description(), True)
     slug = slugify(value)
     return CategoryRef(slug, value.strip(), "", False)
 
@@ -1001,7 +1001,7 @@ def build_portfolio(loaded: LoadResult, as_of: dt.date) -> Portfolio:
     for cat in categories:
         known = next((c for c in config.categories if c.slug == cat.slug), None)
         if known:
-            cat.description = known.description
+            cat.description = known.shown_description()
     tags = _grouped(views, lambda v: v.tag_slugs, GroupKind.TAG, group)
 
     risks = sorted(

@@ -10,22 +10,28 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from itpm_site.model import vocab
+from itpm_site.model import i18n, vocab
 from itpm_site.model.fields import (
     DATE_RANGE,
     Bool,
     Currency,
     Extra,
     IsoDate,
+    LocalText,
     Month,
-    OptionalText,
+    OptionalLocalText,
+    PhaseField,
     Rate,
     Slug,
+    StatusField,
     Text,
     TextList,
     date_out_of_range,
+    every_language,
     fail,
+    in_language,
 )
+from itpm_site.model.i18n import N_
 from itpm_site.model.people import PeopleSettings
 
 
@@ -35,12 +41,44 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     slug: Slug
-    label: Text
-    description: OptionalText = ""
+    #: Text, or text per language ({en: Cyber security, ka: კიბერუსაფრთხოება}).
+    label: LocalText
+    description: OptionalLocalText = ""
     aliases: TextList = Field(default_factory=list)
 
+    @property
+    def built_in(self) -> bool:
+        """One of the default taxonomy's: its words are the catalog's, in every language."""
+        return any(self == category for category in DEFAULT_CATEGORIES)
+
     def spellings(self) -> list[str]:
-        return [self.slug, self.label, *self.aliases]
+        """What a project's ``category`` may say: the slug, the label in every language it is
+        written in (a built-in category's in every site language), and the aliases."""
+        labels = every_language(self.label)
+        if self.built_in:
+            labels += [i18n.translations(language).gettext(self.label_text) for language in i18n.LANGUAGES]
+        return [self.slug, *labels, *self.aliases]
+
+    @property
+    def label_text(self) -> str:
+        """The label as the source language (or the first language given) writes it."""
+        return in_language(self.label, i18n.SOURCE) or every_language(self.label)[0]
+
+    def shown_label(self) -> str:
+        """The label in the site's language."""
+        return self._shown(self.label)
+
+    def shown_description(self) -> str:
+        return self._shown(self.description) if self.description else ""
+
+    def _shown(self, value: str | dict[str, str]) -> str:
+        # A portfolio's own text stands as written; the built-in taxonomy's comes from the
+        # catalog, and so does a mapping's English text when it has none in the language.
+        text = in_language(value, i18n.language())
+        if text is not None and not self.built_in:
+            return text
+        english = in_language(value, i18n.SOURCE) or every_language(value)[0]
+        return i18n.gettext(english)
 
 
 #: The four kinds of IT project, with the names people give them in practice ("&" and "and"
@@ -48,8 +86,8 @@ class Category(BaseModel):
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category(
         slug="software",
-        label="Software",
-        description="Software, website and app development",
+        label=N_("Software"),
+        description=N_("Software, website and app development"),
         aliases=[
             "software development",
             "application",
@@ -73,8 +111,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         slug="network-cloud",
-        label="Network & cloud",
-        description="Network and cloud updates or expansion",
+        label=N_("Network & cloud"),
+        description=N_("Network and cloud updates or expansion"),
         aliases=[
             "network",
             "networking",
@@ -94,8 +132,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         slug="data-analytics",
-        label="Data & analytics",
-        description="Data management and business analytics",
+        label=N_("Data & analytics"),
+        description=N_("Data management and business analytics"),
         aliases=[
             "data",
             "analytics",
@@ -114,8 +152,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         slug="it-services",
-        label="IT services",
-        description="Help desk support and other technology services",
+        label=N_("IT services"),
+        description=N_("Help desk support and other technology services"),
         aliases=[
             "services",
             "it service",
@@ -183,6 +221,35 @@ class RiskBands(BaseModel):
             (name, lo, (starts[i + 1][1] - 1) if i + 1 < len(starts) else 25)
             for i, (name, lo) in enumerate(starts)
         ]
+
+
+class LabelSettings(BaseModel):
+    """``labels:``: what the pages call a phase or a status, in place of the catalog's words."""
+
+    # A closed mapping: a misspelt ``phases:`` would silently keep the catalog's words.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phase: dict[PhaseField, LocalText] = Field(
+        default_factory=dict,
+        description="Phase -> its label, or its label per language: {monitoring: {en: …, ka: …}}.",
+    )
+    status: dict[StatusField, LocalText] = Field(
+        default_factory=dict, description="RAG status -> its label: {amber: At risk}."
+    )
+
+    def overrides(self, language: str) -> dict[str, str]:
+        """The catalog's messages these labels replace in ``language``: source label -> text
+        (a label given for other languages only replaces nothing)."""
+        out: dict[str, str] = {}
+        for phase, label in self.phase.items():
+            text = in_language(label, language)
+            if text is not None:
+                out[vocab.PHASE_INFO[phase].source_label] = text
+        for status, label in self.status.items():
+            text = in_language(label, language)
+            if text is not None:
+                out[status.source_label] = text
+        return out
 
 
 class HistorySettings(BaseModel):
@@ -272,6 +339,10 @@ class SiteConfig(BaseModel):
     categories: list[Category] = Field(
         default_factory=lambda: list(DEFAULT_CATEGORIES),
         description="Replaces the default taxonomy of the four kinds of IT project.",
+    )
+    labels: LabelSettings = Field(
+        default_factory=LabelSettings,
+        description="Labels of phases and statuses in place of the built-in words: {phase: …, status: …}.",
     )
     risk_bands: RiskBands = Field(default_factory=RiskBands, description="Lowest score of each risk band.")
     allow_html: Bool = Field(False, description="Render raw HTML written in Markdown bodies.")
@@ -387,9 +458,14 @@ class SiteConfig(BaseModel):
         first: dict[str, tuple[int, FieldPath, str]] = {}  # normalized -> (index, path, written)
         clashes: list[tuple[FieldPath, str, str]] = []
         for i, category in enumerate(self.categories):
+            labels: list[tuple[FieldPath, str]] = (
+                [(("categories", i, "label"), category.label)]
+                if isinstance(category.label, str)
+                else [(("categories", i, "label", lang), text) for lang, text in category.label.items()]
+            )
             named: list[tuple[FieldPath, str]] = [
                 (("categories", i, "slug"), category.slug),
-                (("categories", i, "label"), category.label),
+                *labels,
                 *((("categories", i, "aliases", j), alias) for j, alias in enumerate(category.aliases)),
             ]
             for path, written in named:

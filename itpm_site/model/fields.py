@@ -17,7 +17,7 @@ import pycountry
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from itpm_site.model import slugs, vocab
+from itpm_site.model import i18n, slugs, vocab
 from itpm_site.model.amounts import (
     AmountError,
     check_length,
@@ -76,6 +76,96 @@ _INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp"})
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 OptionalText = Annotated[str, BeforeValidator(_text)]
+
+
+# ------------------------------------------------------------------------------ text per language
+
+#: What people write for a language, besides its code: its names and the country's code.
+_LANGUAGE_SPELLINGS = {
+    **{vocab.normalize(code): code for code in i18n.LANGUAGES},
+    **{vocab.normalize(name): code for code, name in i18n.LANGUAGE_NAMES.items()},
+    "english": "en",
+    "eng": "en",
+    "georgian": "ka",
+    "kat": "ka",
+    "geo": "ka",
+    "ge": "ka",
+}
+
+
+def _local_text(value: Any, optional: bool) -> Any:
+    """Text, or text per language: ``{en: Monitoring & Control, ka: მონიტორინგი}``."""
+    if not isinstance(value, dict):
+        written = _text(value)
+        if written == "" and not optional:
+            raise fail("empty-value", "the text is empty", "write a value after the ':'")
+        return written
+    out: dict[str, str] = {}
+    for key, text in value.items():
+        code = str(key).strip()
+        if code not in i18n.LANGUAGES:
+            # A code typed with a look-alike letter (Cyrillic 'kа') is spelt in Latin first.
+            guess = (
+                _LANGUAGE_SPELLINGS.get(vocab.normalize(code))
+                or _LANGUAGE_SPELLINGS.get(slugs.latin_words(code))
+                or vocab.did_you_mean(code, _LANGUAGE_SPELLINGS)
+            )
+            message = f"'{code}' is not a site language"
+            if guess:
+                message += f"; did you mean '{guess}'?"
+            raise fail(
+                "language",
+                message,
+                f"key each text by a site language: {', '.join(i18n.LANGUAGES)}",
+                field=key,
+                suggestion=guess or "",
+            )
+        written = _text(text)
+        if not isinstance(written, str) or not written:
+            raise fail(
+                "text",
+                f"expected text for '{code}', got {_show(text)}",
+                "write the text in that language, or leave the language out",
+                field=key,
+            )
+        out[code] = written
+    if not out and not optional:
+        raise fail("text", "expected text, got an empty mapping", "write the text, or {en: …, ka: …}")
+    return out
+
+
+_LOCAL_SCHEMA = {
+    "anyOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "propertyNames": {"enum": list(i18n.LANGUAGES)},
+            "additionalProperties": {"type": "string"},
+        },
+    ]
+}
+#: Text, the same in every language, or a mapping of site languages to text.
+LocalText = Annotated[
+    str | dict[str, str],
+    BeforeValidator(lambda v: _local_text(v, optional=False)),
+    WithJsonSchema(_LOCAL_SCHEMA),
+]
+OptionalLocalText = Annotated[
+    str | dict[str, str],
+    BeforeValidator(lambda v: _local_text(v, optional=True)),
+    WithJsonSchema(_LOCAL_SCHEMA),
+]
+
+
+def in_language(value: str | dict[str, str], language: str) -> str | None:
+    """``value`` in ``language``: text is the same in every language; a mapping gives its
+    entry (None when it has none for ``language``)."""
+    return value if isinstance(value, str) else value.get(language)
+
+
+def every_language(value: str | dict[str, str]) -> list[str]:
+    """Every text ``value`` holds, once each."""
+    return [value] if isinstance(value, str) else list(dict.fromkeys(value.values()))
 
 
 _SEPARATORS = re.compile(r"[,;]")

@@ -55,10 +55,17 @@ def translations(language: str) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buffer)
 
 
+#: Where the theme's scripts live (their words go into every page, base.html).
+THEME_SCRIPTS = "themes/"
+#: The script ``serve`` adds to the pages it serves (its words are served with it).
+RELOAD_SCRIPT = "itpm_site/serve/reload.js"
+
+
 @functools.cache
-def script_messages(language: str) -> dict[str, str | list[str]]:
-    """The catalog entries the theme's scripts use (those whose source is a ``.js`` file), as
-    the page hands them to the scripts: msgid → translation, or the list of plural forms."""
+def script_messages(language: str, scripts: str = THEME_SCRIPTS) -> dict[str, str | list[str]]:
+    """The catalog entries the scripts under ``scripts`` (a path or a folder, from the
+    repository's root) use, as the page hands them to the scripts: msgid → translation, or
+    the list of plural forms."""
     if language == SOURCE or not po_path(language).is_file():
         return {}
     from babel.messages.pofile import read_po
@@ -67,7 +74,9 @@ def script_messages(language: str) -> dict[str, str | list[str]]:
         catalog = read_po(handle, locale=language, domain=DOMAIN)
     out: dict[str, str | list[str]] = {}
     for message in catalog:
-        if not message.id or message.fuzzy or not any(f.endswith(".js") for f, _ in message.locations):
+        if not message.id or message.fuzzy:
+            continue
+        if not any(f.endswith(".js") and f.startswith(scripts) for f, _ in message.locations):
             continue
         if isinstance(message.id, tuple | list):
             out[str(message.id[0])] = [str(form) for form in message.string or ()]
@@ -81,10 +90,34 @@ class _Active:
     catalog: _gettext.NullTranslations = _gettext.NullTranslations()
 
 
-def use_language(language: str) -> None:
-    """Make ``language`` the one every later word and figure of this process is given in."""
+class Labelled(_gettext.NullTranslations):
+    """A catalog with some of its messages replaced: the labels a portfolio gives its phases
+    and statuses (site.yaml ``labels``), source label -> the portfolio's text."""
+
+    def __init__(self, catalog: _gettext.NullTranslations, labels: dict[str, str]) -> None:
+        super().__init__()
+        self._catalog = catalog
+        self._labels = dict(labels)
+
+    def gettext(self, message: str) -> str:
+        found = self._labels.get(message)
+        return found if found is not None else self._catalog.gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self._catalog.ngettext(msgid1, msgid2, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._catalog.pgettext(context, message)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self._catalog.npgettext(context, msgid1, msgid2, n)
+
+
+def use_language(language: str, labels: dict[str, str] | None = None) -> None:
+    """Make ``language`` the one every later word and figure of this process is given in;
+    ``labels`` replace the catalog's words for those messages (a portfolio's own labels)."""
     _Active.language = language
-    _Active.catalog = translations(language)
+    _Active.catalog = Labelled(translations(language), labels) if labels else translations(language)
 
 
 def language() -> str:

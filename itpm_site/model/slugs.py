@@ -22,6 +22,17 @@ WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)}
 )
 
+#: Georgian letters (Mkhedruli; Mtavruli capitals are these once lower-cased) in Latin, as
+#: slugs spell them: anyascii's letters without its apostrophes (ნინო ბერიძე: nino beridze,
+#: პ: p). Search uses the same table both ways (``outputs/search_index.py``, and the browser
+#: through ``meta.json``), so 'Beridze' finds ბერიძე and 'ბერიძე' finds Beridze.
+GEORGIAN_LATIN: dict[str, str] = {
+    letter: latin
+    for letter, latin in ((chr(c), anyascii(chr(c)).replace("'", "")) for c in range(0x10D0, 0x1100))
+    if unicodedata.category(letter) == "Ll" and latin.isascii() and latin.isalpha()
+}
+_GEORGIAN = re.compile("[" + "".join(GEORGIAN_LATIN) + "]")
+
 _NON_SLUG = re.compile(r"[^0-9a-z]+")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
@@ -51,6 +62,14 @@ def latin_words(name: str) -> str:
     # Apostrophes join (O'Brien: obrien), also those anyascii writes (პ: p').
     text = anyascii(unicodedata.normalize("NFKC", name).replace("&", " ")).replace("'", "")
     return _NON_SLUG.sub("-", text.lower()).strip("-")
+
+
+def georgian_in_latin(word: str) -> str | None:
+    """A lower-case word with Georgian letters spelt in Latin (``GEORGIAN_LATIN``; other
+    characters kept): 'ბერიძე' is 'beridze'. None when the word has no Georgian letter."""
+    if word.isascii() or not _GEORGIAN.search(word):
+        return None
+    return _GEORGIAN.sub(lambda letter: GEORGIAN_LATIN[letter.group()], word)
 
 
 def is_valid(slug: str) -> bool:

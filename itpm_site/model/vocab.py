@@ -97,6 +97,11 @@ class Status(StrEnum):
     RED = "red"
 
     @property
+    def source_label(self) -> str:
+        """The label in the source language (English), as the catalog knows it."""
+        return _STATUS_LABELS[self.value]
+
+    @property
     def label(self) -> str:
         return gettext(_STATUS_LABELS[self.value])
 
@@ -151,6 +156,11 @@ class State(StrEnum):
     ON_HOLD = "on-hold"
     CANCELLED = "cancelled"
     DONE = "done"
+
+    @property
+    def source_label(self) -> str:
+        """The label in the source language (English), as the catalog knows it."""
+        return _STATE_LABELS[self.value]
 
     @property
     def label(self) -> str:

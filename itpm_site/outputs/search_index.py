@@ -37,6 +37,11 @@ with commas, points or spaces are one number (``1,650,000`` and ``1 650 000`` ar
 ``1650000``, ``1.65M`` is ``1.65m``), and a name written with hyphens, slashes or points is
 held joined too (``S/4HANA``: ``s4hana`` besides ``s`` and ``4hana``). The labels of facts
 ("Owner:", "Risk owner:", "Milestone due") are shown, not indexed.
+A word in Georgian letters is held in Latin letters too, as slugs spell it (``ბერიძე`` also
+as ``beridze``, ``model/slugs.py``), counted as found but not as in the title, the subject or
+the owner's name, so it weighs less than the word as written; ``meta.json`` carries the table
+(``latin``) and the browser spells a Georgian query word the same way, so ``ბერიძე`` finds
+Beridze and ``Beridze`` finds ბერიძე.
 Every word of a query also finds the words it begins (``deliver`` finds ``delivery``; the
 last word however short) and, on an English site, the other forms of the same word that the
 index has: words are stemmed here (Snowball's English stemmer), never in the browser, which
@@ -57,6 +62,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from itpm_site.model.slugs import GEORGIAN_LATIN, georgian_in_latin
 
 
 @dataclass(frozen=True)
@@ -377,6 +384,11 @@ def index_record(record: SearchRecord) -> IndexedRecord:
     for word in word_counts(record.meta.get("owner", "")):
         if word in codes:
             codes[word] |= 1
+    # Georgian words in Latin letters too: found as often, but in no field (a lower score).
+    for word, n in counts.items():
+        latin = georgian_in_latin(word)
+        if latin is not None and latin not in counts:
+            codes[latin] = max(codes.get(latin, 0), n * 8)
     fragment: dict[str, object] = {
         "url": record.url,
         "title": record.title,
@@ -433,6 +445,9 @@ class IndexBuilder:
         # Each word is stemmed when first seen: in build, while the pages still render.
         self._stem = stemmer(language)
         self._stems: dict[str, str] = {}
+        # Whether the browser needs the table to spell a Georgian query word in Latin
+        # (meta.json ``latin``): on a Georgian site, or once a word is in Georgian letters.
+        self._latin = language == "ka"
 
     def add(self, record: IndexedRecord) -> None:
         number = len(self._docs)
@@ -449,6 +464,8 @@ class IndexBuilder:
             found = postings.get(word)
             if found is None:
                 postings[word] = array("l", (number, code))
+                if not self._latin and not word.isascii() and georgian_in_latin(word):
+                    self._latin = True
                 # Numbers (a budget's figures, dates) have no other forms to find.
                 if self._stem and word[0] not in "0123456789":
                     self._stems[word] = self._stem(word)
@@ -501,6 +518,8 @@ class IndexBuilder:
             "stemmed": self._stem is not None,
             "letters": LETTERS,
         }
+        if self._latin:
+            meta["latin"] = GEORGIAN_LATIN
         if vocabulary is not None:
             meta["vocabulary"] = vocabulary
         files["meta.json"] = json.dumps(

@@ -3,8 +3,11 @@ words, filler words, and the words of amounts.
 
 One table per site language, emitted into the index (``meta.json``, key ``vocabulary``) and
 read by the browser, so a translation replaces the words here and nothing in the JavaScript.
-Only English exists for now; a site in another language gets the English table, which at
-worst reads an English word typed into its box as the filter it names.
+The phrases below are English; every site keeps them (an English word typed into a Georgian
+site's box still names its filter) and adds each value's label where the site's words differ
+from the English source, from its catalog or its own ``labels`` in site.yaml, as one more
+phrase ("წითელი" is the red status, "at risk" an amber one when site.yaml calls it so); the
+names and labels the search page shows for a filter applied from the query are the site's.
 
 - ``FACET_WORDS``: phrases (one to three words, as typed) that name a filter value; a phrase
   under two values names either ("completed": the closure phase or the done state). A query
@@ -19,6 +22,8 @@ worst reads an English word typed into its box as the filter it names.
 
 from __future__ import annotations
 
+from itpm_site.model import i18n
+from itpm_site.model.i18n import N_
 from itpm_site.model.vocab import PHASE_INFO, Phase, State, Status
 from itpm_site.outputs.search_index import words
 
@@ -68,21 +73,23 @@ FACET_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
 #: How a filter applied from the query is named on the search page: facet -> its name, and
 #: (facet, value) -> the value's label.
 FACET_NAMES = {
-    "status": "Status",
-    "phase": "Phase",
-    "state": "State",
-    "high_risk": "Risk",
-    "overdue": "Milestones",
+    "status": N_("Status"),
+    "phase": N_("Phase"),
+    "state": N_("State"),
+    "high_risk": N_("Risk"),
+    "overdue": N_("Milestones"),
 }
+#: In the source language, translated for the site (``vocabulary``).
 VALUE_LABELS: dict[tuple[str, str], str] = {
-    **{("status", s.value): s.label for s in Status},
-    **{("phase", p.value): PHASE_INFO[p].label for p in Phase},
-    ("state", State.ON_HOLD.value): "On hold",
-    ("state", State.CANCELLED.value): "Cancelled",
-    ("state", State.DONE.value): "Done",
-    ("high_risk", "yes"): "open high or critical risk",
-    ("overdue", "yes"): "overdue",
+    **{("status", s.value): s.source_label for s in Status},
+    **{("phase", p.value): PHASE_INFO[p].source_label for p in Phase},
+    **{("state", s.value): s.source_label for s in (State.ON_HOLD, State.CANCELLED, State.DONE)},
+    ("high_risk", "yes"): N_("open high or critical risk"),
+    ("overdue", "yes"): N_("overdue"),
 }
+#: The values whose label, in a site's language other than English, names them in a query
+#: too: the label is the word a reader of the pages knows ("წითელი" for red).
+LABELLED_FACETS = ("status", "phase", "state", "overdue")
 
 #: Words a result need not have: what a query is about ("projects", "programme") and the
 #: small words around it. They still count where a record has them.
@@ -147,19 +154,31 @@ MESSAGES = {
 def vocabulary(language: str) -> dict[str, object]:
     """The table for ``language``, as ``meta.json`` carries it: phrases by their folded
     words (``"at risk"``), each with its facet and value."""
-    del language  # one table until the site's UI is translated
+    # The site's catalog, with the labels its site.yaml sets, when it is the one in use.
+    words_of = i18n.catalog() if i18n.language() == language else i18n.translations(language)
+    written_in = dict(FACET_WORDS)
+    for (facet, value), label in VALUE_LABELS.items():
+        shown = words_of.gettext(label)
+        if facet in LABELLED_FACETS and shown != label:
+            written_in[facet, value] = (*written_in.get((facet, value), ()), shown)
     phrases: dict[str, list[list[str]]] = {}
-    for (facet, value), written in FACET_WORDS.items():
+    for (facet, value), written in written_in.items():
         for phrase in written:
             key = " ".join(words(phrase))
             targets = phrases.setdefault(key, [])
             if [facet, value] not in targets:
                 targets.append([facet, value])
+    messages = dict(MESSAGES)
+    if language != i18n.SOURCE:
+        messages["remove"] = words_of.gettext(MESSAGES["remove"])
     return {
         "facets": dict(sorted(phrases.items())),
-        "facet_names": FACET_NAMES,
-        "labels": {f"{facet}={value}": label for (facet, value), label in sorted(VALUE_LABELS.items())},
+        "facet_names": {facet: words_of.gettext(name) for facet, name in FACET_NAMES.items()},
+        "labels": {
+            f"{facet}={value}": words_of.gettext(label)
+            for (facet, value), label in sorted(VALUE_LABELS.items())
+        },
         "fillers": sorted(FILLERS),
         "scales": SCALES,
-        "messages": MESSAGES,
+        "messages": messages,
     }

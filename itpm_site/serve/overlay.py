@@ -4,6 +4,9 @@ The data is ``Diagnostic.to_json()`` plus the source line, sent to the page as J
 screen by ``reload.js`` with ``textContent`` only, so nothing from a content file is ever
 interpreted as HTML. ``placeholder_page`` shows the same list, escaped, when there is no good
 build to serve yet.
+
+Both speak the site's language around the diagnostics; the diagnostics are the command line's,
+in English on every site (marked ``lang="en"`` on another), as on the quality page.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import html
 import traceback
 from collections.abc import Sequence
 
+from itpm_site.model import i18n
 from itpm_site.model.diagnostic import Diagnostic, Severity
 
 #: More than this many problems are summed up as "and N more" (the terminal shows them all).
@@ -54,11 +58,13 @@ def _caret(d: Diagnostic) -> str:
     return " " * max(0, d.column - 1) + "^" + "~" * (width - 1)
 
 
-def render_list(diagnostics: Sequence[Diagnostic]) -> str:
+def render_list(diagnostics: Sequence[Diagnostic], language: str = i18n.SOURCE) -> str:
     """The diagnostics as escaped HTML (for pages served without a good build)."""
+    words = i18n.translations(language)
+    english = ' lang="en"' if language != i18n.SOURCE else ""
     out = []
     for d in diagnostics[:MAX_SHOWN]:
-        parts = [f"<li><p><strong>{html.escape(d.headline())}</strong></p>"]
+        parts = [f"<li{english}><p><strong>{html.escape(d.headline())}</strong></p>"]
         if d.source_line:
             gutter = str(d.line)
             parts.append(
@@ -70,19 +76,28 @@ def render_list(diagnostics: Sequence[Diagnostic]) -> str:
         out.append("".join(parts) + "</li>")
     more = len(diagnostics) - MAX_SHOWN
     if more > 0:
-        out.append(f"<li>and {more} more (the terminal lists them all)</li>")
+        note = words.ngettext(
+            "and %(n)s more (the terminal lists them all)",
+            "and %(n)s more (the terminal lists them all)",
+            more,
+        )
+        out.append(f"<li>{html.escape(note % {'n': more})}</li>")
     return "<ul>" + "".join(out) + "</ul>"
 
 
-def placeholder_page(diagnostics: Sequence[Diagnostic]) -> bytes:
-    """Served in place of every page until the site has built once."""
+def placeholder_page(diagnostics: Sequence[Diagnostic], language: str = i18n.SOURCE) -> bytes:
+    """Served in place of every page until the site has built once (in ``language``)."""
+    words = i18n.translations(language)
+    title = words.gettext("itpm-site: the site could not be built")
+    heading = words.gettext("The site could not be built yet")
+    note = words.gettext("Fix these problems; this page reloads by itself when the site builds.")
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>itpm-site: the site could not be built</title>"
+        f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
         "pre{background:#f4f4f4;padding:.5rem;overflow:auto}</style></head><body>"
-        "<h1>The site could not be built yet</h1>"
-        "<p>Fix these problems; this page reloads by itself when the site builds.</p>"
-        f"{render_list(diagnostics)}</body></html>\n"
+        f"<h1>{html.escape(heading)}</h1>"
+        f"<p>{html.escape(note)}</p>"
+        f"{render_list(diagnostics, language)}</body></html>\n"
     ).encode()

@@ -24,10 +24,10 @@ from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.serve.livereload import (
     EVENTS_PATH,
     KEEPALIVE_SECONDS,
-    RELOAD_JS,
     SCRIPT_PATH,
     Hub,
     inject,
+    reload_script,
 )
 from itpm_site.serve.overlay import placeholder_page
 
@@ -90,6 +90,10 @@ class SiteState(Protocol):
 
     @property
     def base_path(self) -> str: ...
+
+    @property
+    def language(self) -> str:
+        """The served site's language (its overlay and placeholder page are in it)."""
 
     def waiting(self, rel: str) -> bool:
         """Is ``rel`` a page still to be rendered (maybe not on disk yet)?"""
@@ -228,7 +232,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == EVENTS_PATH:
             return self._events(head)
         if path == SCRIPT_PATH:
-            return self._send(200, RELOAD_JS.encode(), "text/javascript; charset=utf-8", head)
+            script = reload_script(self.server.state.language)
+            return self._send(200, script, "text/javascript; charset=utf-8", head)
         base = self.server.base_path
         if not path.startswith(base):
             if path in ("/", base.rstrip("/")):
@@ -236,7 +241,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._not_found(head)
         state = self.server.state
         if not state.has_site:
-            return self._html(503, placeholder_page(state.errors), head)
+            return self._html(503, placeholder_page(state.errors, state.language), head)
         rel = path[len(base) :]
         try:
             target = resolve_path(state.folder, rel)

@@ -126,6 +126,15 @@ class ServeSession:
         site = self.builder.site
         return base_path(site.base_url) if site is not None else self._first_base
 
+    @property
+    def language(self) -> str:
+        site = self.builder.site
+        if site is not None:
+            return site.portfolio.config.language
+        if self.options.language:
+            return self.options.language
+        return load_config(self.root, Collector()).language
+
     def _configured_base_path(self) -> str:
         if self.options.base_url:
             return base_path(normalize_base_url(self.options.base_url))

@@ -48,6 +48,7 @@
   var ADJACENT_BONUS = 1.5;
   var ENOUGH = 5;          // with fewer results, records missing one word are added below
   var WEAK_WEIGHT = 0.5;   // a beginning of a longer word when the word itself exists
+  var SPELT_WEIGHT = 0.9;  // a Georgian word found in Latin letters (ბერიძე: beridze)
 
   // The index's words of filters, fillers and amounts (search_words.py): set by open().
   var vocabulary = { facets: {}, fillers: [], scales: {} };
@@ -70,6 +71,26 @@
       "(?:[" + apostrophes + "][\\p{L}\\p{N}\\p{M}]+)*", "gu");
   }
   useLetters({});
+
+  // The index's Georgian letters in Latin, as slugs spell them (ბ: b, ძ: dz): set by open()
+  // when the index holds Georgian words (meta.json "latin"), which it also holds in Latin. A
+  // Georgian query word finds the word in Latin letters too: ბერიძე finds Beridze.
+  var latin = {};
+  var GEORGIAN = null;
+
+  function useLatin(table) {
+    latin = table || {};
+    var keys = Object.keys(latin);
+    GEORGIAN = keys.length ? new RegExp("[" + keys.join("") + "]", "gu") : null;
+  }
+
+  // A folded word with Georgian letters spelt in Latin (itpm_site/model/slugs.py,
+  // georgian_in_latin); null when it has none.
+  function inLatin(word) {
+    if (!GEORGIAN || /^[\x00-\x7f]*$/.test(word)) { return null; }
+    var out = word.replace(GEORGIAN, function (c) { return latin[c]; });
+    return out === word ? null : out;
+  }
 
   function fold(text) {
     var out = String(text).toLowerCase().normalize("NFKD").replace(MARKS, "");
@@ -139,11 +160,16 @@
     return (fold(text).match(WORD) || []).map(token);
   }
 
-  // The forms a word as written is found by: itself and, with an apostrophe, its parts.
+  // The forms a word as written is found by: itself and, with an apostrophe, its parts; a
+  // Georgian word, in Latin letters too.
   function writtenForms(written) {
     var folded = fold(written).match(WORD) || [];
     var out = folded.map(token);
     folded.forEach(function (w) { if (w.indexOf("'") >= 0) { out = out.concat(w.split("'")); } });
+    out.slice().forEach(function (w) {
+      var spelt = inLatin(w);
+      if (spelt) { out.push(spelt); }
+    });
     return out;
   }
 
@@ -319,13 +345,24 @@
     var self = this;
     var prefix = last || term.length >= MIN_PREFIX;
     var whole = fullAmount(term);
-    return Promise.all([this.begins(term, prefix), whole ? this.begins(whole, false) : []])
+    var spelt = inLatin(term);
+    return Promise.all([this.begins(term, prefix), whole ? this.begins(whole, false) : [],
+      spelt ? this.begins(spelt, prefix) : []])
       .then(function (lists) {
         var found = lists[0].concat(lists[1]);
-        var exact = found.filter(function (f) { return f.word === term || f.word === whole; });
+        // The Georgian word in Latin letters: the same word, another spelling.
+        var have = new Set(found.map(function (f) { return f.word; }));
+        lists[2].forEach(function (f) {
+          if (!have.has(f.word)) { f.spelt = true; found.push(f); }
+        });
+        var exact = found.filter(function (f) {
+          return f.word === term || f.word === whole || f.word === spelt;
+        });
         found.forEach(function (f) {
-          var itself = f.word === term || f.word === whole;
-          f.weight = itself ? 1 : 0.5 + 0.5 * term.length / f.word.length;
+          var itself = f.word === term || f.word === whole || f.word === spelt;
+          var typed = f.spelt ? spelt : term;
+          f.weight = itself ? 1 : 0.5 + 0.5 * typed.length / f.word.length;
+          if (f.spelt) { f.weight *= SPELT_WEIGHT; }
           f.weak = !itself && exact.length > 0;
           f.begun = !itself;  // found as a beginning: not enough for a record missing a word
           if (f.weak) { f.weight *= WEAK_WEIGHT; }
@@ -1078,6 +1115,7 @@
     }).then(function (meta) {
       if (meta.format !== FORMAT) { throw new Error("unknown search index format " + meta.format); }
       useLetters(meta.letters);
+      useLatin(meta.latin);
       vocabulary = meta.vocabulary || { facets: {}, fillers: [], scales: {} };
       FILLERS = new Set(vocabulary.fillers || []);
       return load(new URL(meta.docs, metaURL).href).then(function (docs) {
@@ -1087,5 +1125,5 @@
   }
 
   window.ItpmSearch = { open: open, fold: fold, words: words, excerpt: excerpt, Index: Index,
-    useLetters: useLetters, edits: edits, parse: parse };
+    useLetters: useLetters, useLatin: useLatin, inLatin: inLatin, edits: edits, parse: parse };
 })();
