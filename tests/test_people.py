@@ -341,3 +341,22 @@ def test_a_people_folder_with_only_a_readme_still_checks_every_team(tmp_path: Pa
         },
     )
     assert [(p[2], p[5]) for p in _problems(tmp_path)] == [("team[0].person", "unknown-person")]
+
+
+def test_a_persons_chart_is_bounded_and_says_so(tmp_path: Path, write_portfolio) -> None:
+    """An allocation to 2999 would chart twelve thousand months: the chart keeps two years
+    before the month of as_of and three after it, and says where the rest is."""
+    write_portfolio(
+        tmp_path,
+        {
+            "content/people/nino.md": PERSON,
+            "content/projects/a.md": "---\ntitle: Alpha\nphase: planning\nowner: Nino Beridze\n"
+            "start: 1990-01-01\nend: 2999-12-31\nteam:\n  - {person: nino, allocation: 10}\n---\n",
+        },
+    )
+    portfolio = build_portfolio(load_portfolio(tmp_path), D(2026, 5, 10))
+    assert portfolio.capacity is not None
+    (person,) = portfolio.capacity.people
+    months = [c.month for c in person.chart_months]
+    assert (months[0], months[-1], len(months)) == (D(2024, 5, 1), D(2029, 4, 1), 60)
+    assert person.chart_clipped
