@@ -8,24 +8,8 @@
 (function () {
   "use strict";
 
-  // Words in the site's language: the page carries the catalog's entries for the scripts
-  // (base.html, #itpm-messages); English, the source language, needs none.
-  var MESSAGES = (function () {
-    var node = document.getElementById("itpm-messages");
-    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
-  }());
-  function _(text) {
-    var found = MESSAGES[text];
-    return typeof found === "string" ? found : text;
-  }
-  function ngettext(singular, plural, n) {
-    var found = MESSAGES[singular];
-    if (Array.isArray(found) && found.length) { return found[n === 1 ? 0 : found.length - 1]; }
-    return n === 1 ? singular : plural;
-  }
-  function fill(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
-  }
+  // Words in the site's language (site.js reads them from the page, before this script runs).
+  var _ = window.itpmText._, ngettext = window.itpmText.ngettext, fill = window.itpmText.fill;
 
   var table = document.getElementById("explorer");
   var form = document.getElementById("explorer-controls");

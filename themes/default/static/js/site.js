@@ -1,3 +1,28 @@
+/* Words in the site's language, for every script of the theme (window.itpmText): the page
+   carries the catalog's entries for the scripts (base.html, #itpm-messages); English, the
+   source language, needs none. This script runs before the pages' own (all are deferred). */
+window.itpmText = (function () {
+  "use strict";
+
+  var MESSAGES = (function () {
+    var node = document.getElementById("itpm-messages");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }());
+  function _(text) {
+    var found = MESSAGES[text];
+    return typeof found === "string" ? found : text;
+  }
+  function ngettext(singular, plural, n) {
+    var found = MESSAGES[singular];
+    if (Array.isArray(found) && found.length) { return found[n === 1 ? 0 : found.length - 1]; }
+    return n === 1 ? singular : plural;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
+  }
+  return { _: _, ngettext: ngettext, fill: fill };
+}());
+
 /* Small-screen helpers for every page; each one only enhances what the page already shows.
    - The main navigation folds under a "Menu" button (without JavaScript it wraps instead).
    - Data tables become stacked cards on a phone: each cell is labelled with its column's
