@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from itpm_site.model.i18n import N_
+from itpm_site.model.i18n import EN_MONTHS, N_
 from itpm_site.model.people import Allocation, Person
 from itpm_site.model.project import Project
 from itpm_site.model.vocab import State
@@ -105,15 +105,12 @@ def fte(percent: int) -> str:
 
 def month_label(month: Month) -> str:
     """'Mar 2026': the pages' month (not locale-bound, as the pages' dates)."""
-    return f"{_MONTHS[month.month - 1]} {month.year}"
+    return f"{EN_MONTHS[month.month - 1]} {month.year}"
 
 
 def day_label(day: dt.date) -> str:
     """'14 Dec 2026': the pages' date, for messages shown on them."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
 
 
 def overlap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:

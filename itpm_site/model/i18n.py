@@ -32,7 +32,8 @@ SOURCE = LANGUAGES[0]
 DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: The month abbreviations of English pages and of the command line's messages.
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def po_path(language: str) -> Path:
@@ -219,7 +220,7 @@ def format_date(value: dt.date | None, style: str = "") -> str:
     if value is None:
         return "–"
     if _Active.language == SOURCE:
-        return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+        return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year}"
     return _date(value, _Active.language)
 
 
@@ -233,7 +234,7 @@ def _date(value: dt.date, locale: str) -> str:
 def month_names(width: Literal["abbreviated", "narrow"] = "abbreviated") -> tuple[str, ...]:
     """The twelve month names ('Jan'…; ``narrow``: 'J'…) for chart axes."""
     if _Active.language == SOURCE:
-        return _EN_MONTHS if width == "abbreviated" else tuple(m[0] for m in _EN_MONTHS)
+        return EN_MONTHS if width == "abbreviated" else tuple(m[0] for m in EN_MONTHS)
     return _months(width, _Active.language)
 
 

@@ -47,7 +47,6 @@ PROBABILITY_WORDS = {
 IMPACT_WORDS = {1: N_("Negligible"), 2: N_("Minor"), 3: N_("Moderate"), 4: N_("Major"), 5: N_("Severe")}
 #: A budget bar's words where a row has no amount of its kind.
 _NO_AMOUNT = {"planned": N_("no planned"), "actual": N_("no actual"), "forecast": N_("no forecast")}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # ------------------------------------------------------------------------------ helpers
