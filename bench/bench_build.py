@@ -3,6 +3,7 @@
 
     python bench/bench_build.py [--sizes 1000 10000] [--runs 3] [--no-search]
     python bench/bench_build.py --memory --cold --sizes 10000 20000   # itpm-site's peak RSS only
+    python bench/bench_build.py --edit [project | site.yaml | template]  # rebuilds after an edit
 
 Prerequisites (once): the peer harness's setup, which makes a venv with the peers and their
 inputs, and our inputs from the same generator:
@@ -18,6 +19,15 @@ per-round ratios. Wall time, CPU time and peak RSS are whole-process figures fro
 
 itpm-site's modules are byte-compiled first, as ``pip install`` does for a wheel: run from a
 checkout with PYTHONDONTWRITEBYTECODE set, every build would compile them again (25 ms).
+
+``--edit`` measures the rebuild a user actually does: itpm-site builds a copy of its input
+(``OUT/itpm-<size>-edited``, made afresh for each size), and before each round one file of it
+changes, differently each round, so every timed build has one edit to take in. ``project``
+(the default) alternates a project's status (green, amber, red in turn) and its planned
+budget (a new figure each time); ``site.yaml`` changes the site's title; ``template`` appends
+a comment to ``project.html`` in a theme of the copy (``themes/bench``, made of that one
+template from the default theme). Hugo and MkDocs still build their unchanged inputs in full,
+each round, as in the other modes.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -36,6 +47,10 @@ VENV = Path(os.environ.get("VENV", "/tmp/benchvenv"))
 PF = Path(os.environ.get("PF", "/tmp/pf"))
 OUT = Path(os.environ.get("OUT", "/tmp/out"))
 TAG = {1000: "1k", 10000: "10k", 20000: "20k"}
+EDITS = ("project", "site.yaml", "template")
+#: The template that ``--edit template`` changes: the one every project page is rendered with.
+EDITED_TEMPLATE = "project.html"
+RAG = ("green", "amber", "red")
 
 
 def run_once(cmd: list[str]) -> dict:
@@ -50,7 +65,7 @@ def run_once(cmd: list[str]) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
-def commands(n: int, search: bool, cache: bool = True) -> dict[str, list[str]]:
+def commands(n: int, search: bool, cache: bool = True, root: Path | None = None) -> dict[str, list[str]]:
     tag = TAG.get(n, str(n))
     itpm = [
         sys.executable,
@@ -58,7 +73,7 @@ def commands(n: int, search: bool, cache: bool = True) -> dict[str, list[str]]:
         "itpm_site",
         "build",
         "--root",
-        str(PF / f"itpm-{tag}"),
+        str(root or PF / f"itpm-{tag}"),
         "--output",
         str(OUT / f"itpm-{tag}"),
         "--quiet",
@@ -91,6 +106,68 @@ def commands(n: int, search: bool, cache: bool = True) -> dict[str, list[str]]:
     return tools
 
 
+# ------------------------------------------------------------------------------ --edit
+
+
+def edited_copy(n: int, kind: str) -> Path:
+    """A fresh copy of itpm-site's input for ``n`` projects to edit; for ``template``, with a
+    theme of one template copied from the default theme, and chosen in site.yaml."""
+    tag = TAG.get(n, str(n))
+    root = OUT / f"itpm-{tag}-edited"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(PF / f"itpm-{tag}", root)
+    if kind == "template":
+        from itpm_site.render.theme import default_theme_dir
+
+        templates = root / "themes" / "bench" / "templates"
+        templates.mkdir(parents=True)
+        shutil.copyfile(default_theme_dir() / "templates" / EDITED_TEMPLATE, templates / EDITED_TEMPLATE)
+        with (root / "site.yaml").open("a", encoding="utf-8") as f:
+            f.write("theme: bench\n")
+    return root
+
+
+def edited_project(root: Path) -> Path:
+    """The project file ``--edit project`` changes: the first from the middle of the list
+    with a status and a planned budget."""
+    files = sorted((root / "content" / "projects").glob("*.md"))
+    for path in files[len(files) // 2 :] + files[: len(files) // 2]:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^status: \w+$", text, re.M) and re.search(r"^  planned: \d+$", text, re.M):
+            return path
+    sys.exit(f"no project in {root} has both a status and a planned budget to edit")
+
+
+def edit(root: Path, kind: str, round_no: int) -> str:
+    """Change one file of ``root`` for round ``round_no`` (1, 2, ...), differently from the
+    round before; returns what was done."""
+    if kind == "site.yaml":
+        path = root / "site.yaml"
+        title = f"Synthetic portfolio (edit {round_no})"
+        pattern, new, what = r"^title: .*$", f"title: {title}", f"title -> {title}"
+    elif kind == "template":
+        path = root / "themes" / "bench" / "templates" / EDITED_TEMPLATE
+        comment = f"{{# bench edit {round_no} #}}"
+        pattern, new, what = r"\Z", comment + "\n", f"{comment} appended"
+    else:
+        path = edited_project(root)
+        text = path.read_text("utf-8")
+        if round_no % 2:  # a new status: the next in turn
+            old = re.search(r"^status: (\w+)$", text, re.M)[1]
+            value = RAG[(RAG.index(old) + 1) % len(RAG)] if old in RAG else RAG[0]
+            pattern, new = r"^status: \w+$", f"status: {value}"
+        else:  # a new planned budget: a different figure each round
+            old = re.search(r"^  planned: (\d+)$", text, re.M)[1]
+            value = str(int(old) + 1000 * round_no)
+            pattern, new = r"^  planned: \d+$", f"  planned: {value}"
+        what = f"{new.strip().split(':')[0]} {old} -> {value}"
+    text, done = re.subn(pattern, new, path.read_text("utf-8"), count=1, flags=re.M)
+    if done != 1:
+        sys.exit(f"--edit {kind}: nothing to change in {path}")
+    path.write_text(text, encoding="utf-8")
+    return f"{path.relative_to(root)}: {what}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -102,6 +179,15 @@ def main() -> int:
         help="render all Markdown afresh each time (--no-cache); default: the "
         "cache from the warm-up build is used: rendered Markdown, compiled "
         "templates and the output before last (what every rebuild has)",
+    )
+    ap.add_argument(
+        "--edit",
+        nargs="?",
+        const="project",
+        choices=EDITS,
+        help="before each round, change one file of a copy of itpm-site's input (a project's "
+        "status or budget by default; or site.yaml's title; or a theme template) and time "
+        "itpm-site's rebuild, paired with Hugo's and MkDocs' full builds",
     )
     ap.add_argument(
         "--memory",
@@ -119,7 +205,8 @@ def main() -> int:
         tag = TAG.get(n, str(n))
         if not (PF / f"itpm-{tag}").is_dir():
             sys.exit(f"missing input {PF / f'itpm-{tag}'}: see the prerequisites in --help")
-        tools = commands(n, not args.no_search, not args.cold)
+        root = edited_copy(n, args.edit) if args.edit else None
+        tools = commands(n, not args.no_search, not args.cold, root)
         missing = {"hugo", "mkdocs"} - set(tools)
         if missing:
             print(f"note: {', '.join(sorted(missing))} not found in {VENV}; run the peer setup")
@@ -128,14 +215,19 @@ def main() -> int:
                 shutil.rmtree(OUT / f"itpm-{tag}", ignore_errors=True)
             run_once(tools[name])
         results: dict[str, list[dict]] = {name: [] for name in tools}
-        for _ in range(args.runs):
+        for round_no in range(1, args.runs + 1):
+            if root is not None:
+                what = edit(root, args.edit, round_no)
+                print(f"round {round_no}: {what}", flush=True)
             for name, cmd in tools.items():
                 results[name].append(run_once(cmd))
         pages = sum(1 for _ in (OUT / f"itpm-{tag}").rglob("*.html"))
         print(
             f"\nN = {n} projects ({pages} HTML pages written by itpm-site, "
             f"search {'off' if args.no_search else 'on'}, cache "
-            f"{'off' if args.cold else 'warm'}), {args.runs} rounds, medians"
+            f"{'off' if args.cold else 'warm'}"
+            f"{f', itpm-site rebuilds after an edit of {args.edit}' if args.edit else ''}), "
+            f"{args.runs} rounds, medians"
         )
         print(f"{'tool':10} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'itpm/tool wall':>15}")
         for name, runs in results.items():

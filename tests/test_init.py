@@ -172,6 +172,114 @@ def test_workflow_deploys_to_pages(portfolio):
     assert wf["permissions"] == {"contents": "read"}
 
 
+# ------------------------------------------------------------------ the build cache (issue 29)
+
+CACHE_HOME = "${{ runner.temp }}/itpm-site-cache"
+
+
+def cache_steps(job: dict) -> list[dict]:
+    return [s for s in steps(job) if s.get("uses", "").startswith("actions/cache")]
+
+
+def test_workflow_text_is_yaml_with_the_three_jobs(portfolio):
+    wf = workflow(portfolio)
+    assert isinstance(wf, dict) and set(wf["jobs"]) == {"check", "build", "deploy"}
+
+
+def test_only_the_build_job_uses_the_cache(portfolio):
+    """A pull request, from a fork too, runs in the check job: it must never write a cache
+    that a build of main reads (what the cache holds runs as code when read)."""
+    jobs = workflow(portfolio)["jobs"]
+    assert len(cache_steps(jobs["build"])) == 1
+    assert cache_steps(jobs["check"]) == [] and cache_steps(jobs["deploy"]) == []
+    text = (portfolio / ".github/workflows/portfolio.yml").read_text(encoding="utf-8")
+    assert text.count("actions/cache") == 1
+    assert "ITPM_SITE_CACHE_DIR" not in json.dumps(jobs["check"])
+
+
+def test_the_cache_is_restored_before_the_build_with_the_folder_it_passes(portfolio):
+    build = workflow(portfolio)["jobs"]["build"]
+    names = [s.get("uses", s.get("run", "")) for s in steps(build)]
+    cache = cache_steps(build)[0]
+    at = steps(build).index(cache)
+    build_at = next(i for i, s in enumerate(steps(build)) if "itpm-site build" in s.get("run", ""))
+    checkout_at = next(i for i, n in enumerate(names) if n.startswith("actions/checkout@"))
+    # after the checkout (which would clean public/ away), before the build
+    assert checkout_at < at < build_at
+    # the build is given the very folder that is restored and saved, outside the repository,
+    # and the previous site, at the path the build writes (public/, as uploaded)
+    assert steps(build)[build_at]["env"]["ITPM_SITE_CACHE_DIR"] == CACHE_HOME
+    assert cache["with"]["path"].splitlines() == [CACHE_HOME, "public"]
+    assert steps(build)[-1]["with"]["path"] == "public"
+
+
+def test_the_cache_key_and_its_fallbacks(portfolio):
+    build = workflow(portfolio)["jobs"]["build"]
+    cache = cache_steps(build)[0]
+    keys = next(s for s in steps(build) if s.get("id") == "keys")
+    assert steps(build).index(keys) < steps(build).index(cache)
+    assert keys["env"]["SETTINGS"] == "${{ hashFiles('site.yaml', 'themes/**') }}"
+    settings, version = "${{ steps.keys.outputs.settings }}", "${{ steps.keys.outputs.version }}"
+    # unique per run (a cache is never overwritten), after the version and the settings
+    assert cache["with"]["key"] == settings + "${{ github.run_id }}-${{ github.run_attempt }}"
+    # the latest cache of the same version and settings, else of the same version, else any
+    assert cache["with"]["restore-keys"].splitlines() == [settings, version, "itpm-site-${{ runner.os }}-"]
+
+
+@pytest.mark.skipif(
+    shutil.which("bash") is None or shutil.which("sha256sum") is None, reason="no bash/sha256sum"
+)
+def test_the_keys_follow_itpm_site_python_and_settings(portfolio, tmp_path):
+    """The keys step digests ITPM_SITE (a version, or a URL at a commit) and the Python; each
+    fallback is a prefix of the one before, and GitHub's keys allow no commas."""
+    build = workflow(portfolio)["jobs"]["build"]
+    step = next(s for s in steps(build) if s.get("id") == "keys")
+
+    def run(requirement: str, python: str = "3.12", settings: str = "ab" * 32) -> dict[str, str]:
+        out = tmp_path / "output"
+        out.write_text("", encoding="utf-8")
+        env = {
+            **os.environ,
+            "ITPM_SITE": requirement,
+            "PYTHON_VERSION": python,
+            "SETTINGS": settings,
+            "RUNNER_OS": "Linux",
+            "GITHUB_OUTPUT": str(out),
+        }
+        subprocess.run(["bash", "-e", "-c", step["run"]], check=True, env=env, timeout=30)
+        found = dict(line.split("=", 1) for line in out.read_text(encoding="utf-8").splitlines())
+        assert set(found) == {"version", "settings"}
+        assert re.fullmatch(r"itpm-site-Linux-[0-9a-f]{16}-", found["version"])
+        assert found["settings"] == found["version"] + settings + "-"
+        assert "," not in found["settings"]
+        return found
+
+    pinned = run(workflow(portfolio)["env"]["ITPM_SITE"])
+    assert pinned == run(f"itpm-site=={__version__}")
+    assert pinned["version"] != run("itpm-site @ git+https://github.com/o/itpm-site@" + "a" * 40)["version"]
+    assert pinned["version"] != run(f"itpm-site=={__version__}", python="3.13")["version"]
+    assert run(f"itpm-site=={__version__}", settings="")["settings"].endswith("--")  # no site.yaml
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_a_restored_site_without_the_marker_is_dropped(portfolio, tmp_path):
+    """A restore that failed half-way must only cost time: a public/ without the marker that
+    lets itpm-site replace it would fail the build, so the workflow removes it first."""
+    build = workflow(portfolio)["jobs"]["build"]
+    at = steps(build).index(cache_steps(build)[0])
+    guard = steps(build)[at + 1]
+    assert "public/.itpm-site-output" in guard["run"]
+    for marker in (True, False):
+        work = tmp_path / str(marker)
+        (work / "public/projects").mkdir(parents=True)
+        (work / "public/projects/a.html").write_text("x", encoding="utf-8")
+        if marker:
+            (work / "public/.itpm-site-output").write_text("", encoding="utf-8")
+        subprocess.run(["bash", "-e", "-c", guard["run"]], check=True, cwd=work, timeout=30)
+        assert (work / "public").exists() == marker
+    subprocess.run(["bash", "-e", "-c", guard["run"]], check=True, cwd=tmp_path, timeout=30)  # none restored
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_a_new_folder_becomes_a_repository(tmp_path):
     """The pull-request workflow and the history pages need one."""
@@ -234,7 +342,8 @@ PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40})  # v\d+\
 def test_every_action_is_pinned_to_a_commit_with_its_version(portfolio):
     text = (portfolio / ".github/workflows/portfolio.yml").read_text(encoding="utf-8")
     uses = [line.split("uses:", 1)[1].strip() for line in text.splitlines() if "uses:" in line]
-    assert len(uses) == 8
+    assert len(uses) == 9
+    assert any(use.startswith("actions/cache@") for use in uses)
     for use in uses:
         assert PINNED.fullmatch(use), f"not pinned to a commit with its version: {use}"
     # dependabot keeps the pins current

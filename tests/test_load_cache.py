@@ -4,7 +4,11 @@ on changed, and the same result as loading afresh."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,6 +117,42 @@ def test_other_code_or_another_place_starts_afresh(
     result = load(moved)  # documents carry their path: a moved portfolio is loaded again
     assert len(counted) == 30
     assert all(str(e.doc.path).startswith(str(moved.resolve())) for e in result.projects)
+
+
+def _fingerprint_of(package_parent: Path, root: Path) -> str:
+    """The fingerprint as the itpm_site under ``package_parent`` computes it."""
+    code = (
+        "from pathlib import Path; import itpm_site.cache.loaded as m; "
+        f"print(m.__file__); print(m.fingerprint(Path({str(root)!r})))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(package_parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=package_parent,
+        timeout=60,
+        check=True,
+    )
+    where, _, printed = done.stdout.partition("\n")
+    assert Path(where).is_relative_to(package_parent)
+    return printed
+
+
+def test_the_same_code_installed_again_keeps_the_results(tmp_path) -> None:
+    """A CI job installs itpm-site afresh on every run: its modules get new modification
+    times, and the same code must still find the results kept by the last run."""
+    package = Path(load_cache.__file__).resolve().parents[1]
+    first, second = tmp_path / "first", tmp_path / "second"
+    for target in (first, second):  # plain copies: new modification times
+        shutil.copytree(package, target / "itpm_site", copy_function=shutil.copyfile)
+    os.utime(second / "itpm_site/build.py", ns=(1, 1))
+    root = tmp_path / "pf"
+    assert _fingerprint_of(first, root) == _fingerprint_of(second, root)
+    with (second / "itpm_site/build.py").open("a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    assert _fingerprint_of(first, root) != _fingerprint_of(second, root)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "other fingerprint", "foreign"])

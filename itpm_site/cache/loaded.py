@@ -5,8 +5,9 @@ A file whose bytes are those of the last build is not parsed and validated again
 (entry, diagnostics, claimed slugs) is read back. The whole-portfolio rules still run on
 every build. Each content file's result is kept pickled, with a digest of the file's bytes,
 under a fingerprint of everything else a result depends on: the portfolio's place (documents
-carry their path), this itpm-site's code, Python and the parsing and validating libraries.
-Any of those changing starts afresh.
+carry their path), this itpm-site's code (the bytes of its modules, not their modification
+times: a CI job that installs the same itpm-site afresh on every run keeps its cache), Python
+and the parsing and validating libraries. Any of those changing starts afresh.
 
 The file is the pickled results one after the other, then an index of them (name, digest,
 where), then the index's place. It is read in one piece and each result unpickled from its
@@ -28,11 +29,14 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from itpm_site.cache.digest import digest
 from itpm_site.cache.folder import AtomicWriter, private_folder, read_file
 
 FILE = "loaded.bin"
 PICKLE = pickle.HIGHEST_PROTOCOL
 _TRAILER = struct.Struct("=Q")  # where the index starts
+#: Each module's digest, by its path, with the (mtime, size, inode) it was read at.
+_code_digests: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
 def fingerprint(root: Path) -> tuple | None:
@@ -43,16 +47,20 @@ def fingerprint(root: Path) -> tuple | None:
     for path in package.rglob("*.py"):
         try:
             st = path.stat()
+            key = (st.st_mtime_ns, st.st_size, st.st_ino)
+            known = _code_digests.get(path)
+            if known is None or known[0] != key:  # read once per process, and when changed
+                known = _code_digests[path] = (key, digest(path.read_bytes()))
         except OSError:  # an editor's lock file, a link to nowhere: not code Python runs
             continue
-        code.append((path.relative_to(package).as_posix(), st.st_mtime_ns, st.st_size))
+        code.append((path.relative_to(package).as_posix(), known[1]))
     try:
         libraries = [version(name) for name in ("pydantic", "pydantic-core", "PyYAML", "pycountry")]
     except PackageNotFoundError:
         return None
     import yaml
 
-    return (1, str(root), sys.version, libraries, yaml.__with_libyaml__, sorted(code))
+    return (2, str(root), sys.version, libraries, yaml.__with_libyaml__, sorted(code))
 
 
 class LoadCache:

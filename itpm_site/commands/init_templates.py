@@ -382,12 +382,51 @@ jobs:
           python-version: ${{ env.PYTHON_VERSION }}
       - name: Install itpm-site
         run: python -m pip install "$ITPM_SITE"
+      # The build cache: itpm-site's cache folder (ITPM_SITE_CACHE_DIR) and the site it built
+      # last (public/), restored here and saved when the job succeeds, so a build starts warm.
+      # Only this job (pushes to main, the schedule, manual runs) uses it, never the
+      # pull-request job, which runs what a pull request (from a fork too) contains: what the
+      # cache holds is trusted as itpm-site wrote it, and parts of it run as code when a build
+      # reads them. A missing, cut-short or stale cache (another itpm-site, Python or library)
+      # only costs time: each part is checked against what it was made from and made afresh if
+      # it does not match, and a file of the last site is reused only if its digest matches
+      # the record. See docs/hosting.md.
+      - name: Keys of the build cache
+        id: keys
+        env:
+          SETTINGS: ${{ hashFiles('site.yaml', 'themes/**') }}
+        run: |
+          # Which itpm-site (ITPM_SITE may be a URL) and which Python, as one short digest.
+          version=$(printf '%s/%s' "$ITPM_SITE" "$PYTHON_VERSION" | sha256sum | cut -c1-16)
+          echo "version=itpm-site-$RUNNER_OS-$version-" >> "$GITHUB_OUTPUT"
+          echo "settings=itpm-site-$RUNNER_OS-$version-$SETTINGS-" >> "$GITHUB_OUTPUT"
+      - name: Build cache
+        uses: actions/cache@55cc8345863c7cc4c66a329aec7e433d2d1c52a9  # v6.1.0
+        with:
+          path: |
+            ${{ runner.temp }}/itpm-site-cache
+            public
+          # A cache is never overwritten, so each run saves its own (run id and attempt). A run
+          # restores the latest cache of the same itpm-site and settings (site.yaml, themes/),
+          # else of the same itpm-site, else any.
+          key: ${{ steps.keys.outputs.settings }}${{ github.run_id }}-${{ github.run_attempt }}
+          restore-keys: |
+            ${{ steps.keys.outputs.settings }}
+            ${{ steps.keys.outputs.version }}
+            itpm-site-${{ runner.os }}-
+      - name: Drop a restored site that is incomplete
+        # A restore that failed half-way can leave public/ without the marker that lets
+        # itpm-site replace it, and the build would refuse it; without it, every page is
+        # simply written afresh.
+        run: if [ -d public ] && [ ! -f public/.itpm-site-output ]; then rm -rf public; fi
       - name: Configure GitHub Pages
         id: pages
         uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b  # v5.0.0
       - name: Build
         env:
           BASE_URL: ${{ steps.pages.outputs.base_url }}
+          # Outside the repository, and the folder the step "Build cache" restores and saves.
+          ITPM_SITE_CACHE_DIR: ${{ runner.temp }}/itpm-site-cache
         run: itpm-site build --base-url "$BASE_URL"
       - uses: actions/upload-pages-artifact@7b1f4a764d45c48632c6b24a0339c27f5614fb0b  # v4.0.0
         with:
