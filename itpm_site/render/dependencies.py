@@ -32,14 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itpm_site import __version__
-from itpm_site.cache.digest import digest
+from itpm_site.cache.digest import code_digest, digest
 from itpm_site.load.result import Entry
 from itpm_site.render.pages import PageSpec, layout_inputs
 from itpm_site.render.site import SiteBuild
 
 #: Bumped when what is recorded changes meaning: a state of another format means a full build.
 FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -94,20 +93,6 @@ def _tree(folders: Sequence[Path], pattern: str = "*") -> str:
     return digest(b"".join(parts))
 
 
-def _code() -> str:
-    """The itpm-site code and catalogs that make the pages: its version, and the size and
-    time of each file, so that an edited checkout (``pip install -e``) never reuses pages."""
-    parts = [__version__]
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".po", ".json") and path.is_file():
-            st = path.stat()
-            parts.append(f"{path.relative_to(_PACKAGE).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
-    return digest("\n".join(parts).encode("utf-8"))
-
-
-_CODE: list[str] = []  # computed once per process
-
-
 def _files(entries: Sequence[Entry], digests: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
     return [(e.rel, e.slug, digests.get(e.rel)) for e in entries]
 
@@ -126,15 +111,14 @@ def dependencies(site: SiteBuild, digests: Mapping[str, str], since: object = No
     entries: list[Entry] = [*loaded.projects, *loaded.programs, *loaded.pages, *loaded.people]
     if any(e.rel not in digests for e in entries):
         return None
-    if not _CODE:
-        _CODE.append(_code())
     theme_templates = _tree([folder / "templates" for folder in site.theme.folders])
     history_settings = None
     if history is not None:
         history_settings = (history.settings, history.problem, sorted(history.renamed.items()))
     everything = repr(
         (
-            _CODE[0],
+            __version__,
+            code_digest((".py", ".po", ".json")),
             loaded.config.model_dump_json(),
             str(portfolio.as_of),
             site.base_url,
