@@ -178,11 +178,7 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
     total = len(site.pages)
     if cache is None:  # this build's files are not recorded: nothing of it may be reused
         forget(cache_folder(site.loaded.root, create=False), options.output_dir)
-    now = None
-    if cache is not None:
-        config = site.loaded.config
-        since = resolve_report_since(options.since, config, site.portfolio.as_of)
-        now = dependencies(site, site.loaded.digests, since)
+    now = site_dependencies(options, site) if cache is not None else None
     before = _previous(cache, options.output_dir) if options.incremental and now is not None else None
     with SiteWriter(options.root, options.output_dir, cache) as writer:
         # Until this build's output and record are in place, the last record says nothing.
@@ -222,6 +218,12 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
     result.rendered = len(todo)
     result.output = options.output_dir
     return True
+
+
+def site_dependencies(options: BuildOptions, site: SiteBuild) -> Dependencies | None:
+    """What each page of ``site`` is made from (``render.dependencies``)."""
+    since = resolve_report_since(options.since, site.loaded.config, site.portfolio.as_of)
+    return dependencies(site, site.loaded.digests, since)
 
 
 def _rendered_into(

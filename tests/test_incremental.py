@@ -27,7 +27,7 @@ from servetools import (
 
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.render.theme import default_theme_dir
-from itpm_site.serve.incremental import IncrementalBuilder, pages_to_render
+from itpm_site.serve.incremental import IncrementalBuilder
 
 AS_OF = dt.date(2026, 6, 1)
 
@@ -670,27 +670,6 @@ def test_deleted_project_page_disappears(small) -> None:
     walk.delete(rel)
     assert builder.rebuild().ok
     assert not (builder.folder / "projects" / slug).exists()
-
-
-@worker_irrelevant  # no background work: rebuild() without defer
-def test_pages_to_render_uses_old_and_new_inputs() -> None:
-    from itpm_site.render.pages import PageSpec
-
-    old = [
-        PageSpec("a/index.html", "t.html", {}, frozenset({"x", "y"})),
-        PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
-        PageSpec("all/index.html", "t.html", {}, None),
-        PageSpec("gone/index.html", "t.html", {}, frozenset()),
-    ]
-    new = [
-        PageSpec("a/index.html", "t.html", {}, frozenset({"y"})),  # x left the group
-        PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
-        PageSpec("all/index.html", "t.html", {}, None),
-        PageSpec("new/index.html", "t.html", {}, frozenset()),
-    ]
-    paths = [p.path for p in pages_to_render(old, new, {"x"})]
-    assert paths == ["a/index.html", "all/index.html", "new/index.html"]
-    assert [p.path for p in pages_to_render(new, new, set())] == []
 
 
 @worker_irrelevant  # no background work: rebuild() without defer

@@ -104,6 +104,7 @@ class FileCache:
         background worker loads the server's files with it)."""
         seen: set[tuple[str, str]] = set()
         self.parsed = 0
+        digests: dict[str, str] = {}
 
         def read_file(rel: str, section: str) -> LoadedFile:
             if sources.failed(rel):
@@ -111,7 +112,7 @@ class FileCache:
             data = sources[rel]
             key = (rel, section)
             seen.add(key)
-            new = digest(data)
+            new = digests[rel] = digest(data)
             versions = self._files.setdefault(key, {})
             loaded = versions.pop(new, None)
             if loaded is None:
@@ -127,6 +128,7 @@ class FileCache:
         )
         for key in set(self._files) - seen:  # deleted or renamed files
             del self._files[key]
+        result.digests = digests
         return result
 
 
