@@ -54,6 +54,8 @@ from itpm_site.build import (
     site_dependencies,
     support_files,
 )
+from itpm_site.cache.folder import cache_folder
+from itpm_site.cache.templates import template_cache
 from itpm_site.load.loader import (
     PortfolioNotFound,
 )
@@ -65,7 +67,7 @@ from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec
 from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
 from itpm_site.serve import background
-from itpm_site.serve.files import CompiledTemplates, FileCache
+from itpm_site.serve.files import FileCache
 from itpm_site.serve.output import CORE, EMITTED, ServedSite
 from itpm_site.write.writer import MARKER, MARKER_TEXT
 
@@ -147,13 +149,15 @@ class IncrementalBuilder:
         self.files = FileCache(self.root)
         self.markdown = MarkdownCache()
         self.listener = listener
-        self._templates = CompiledTemplates()
+        # The compiled templates build keeps (the worker reads them too): one cache for both.
+        cache = cache_folder(self.root) if options.cache else None
+        self._templates = template_cache(cache) if cache is not None else None
         self._long_lived = long_lived
         self._cond = threading.Condition(threading.RLock())
         self._site: SiteBuild | None = None  # the last site written
         self._sources: dict[str, bytes | OSError] = {}  # the files it was made from
         self._token = 0  # what the worker was told to make of them (``background.Worker``)
-        self._worker = background.Worker(self.root)
+        self._worker = background.Worker(self.root, cache)
         weakref.finalize(self, self._worker.close)
         self._dependencies: Dependencies | None = None  # of the last site written
         self._generation = 0
