@@ -132,7 +132,7 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, Callable[[Any], Any]]]]] = {
     ),
     "renderpool": (
         "render and write every page in the main process (write/pages.py: no forked render workers)",
-        [("itpm_site.write.pages", "_parallel", lambda real: lambda pages, workers: False)],
+        [("itpm_site.write.pages", "_parallel", lambda real: lambda pages, workers, total: False)],
     ),
     "historycache": (
         "every file version read from git again (history/versions.py: no history.bin; only in "

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
-from itpm_site.cache.folder import cache_folder
+from itpm_site.cache.folder import cache_folder, read_file, write_file
 from itpm_site.cache.templates import template_cache
 from itpm_site.history import read_history
 from itpm_site.load.portfolio import load_portfolio
@@ -29,6 +29,7 @@ from itpm_site.model.i18n import use_language
 from itpm_site.model.text import plural
 from itpm_site.outputs import emitters, search
 from itpm_site.parallel import PausedCollector, worker_count
+from itpm_site.render.dependencies import Dependencies, dependencies, pages_to_render
 from itpm_site.render.markdown import MarkdownCache, load_cache, save_cache
 from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages, sitemap
 from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
@@ -56,6 +57,9 @@ class BuildOptions:
     language: str | None = None
     #: Called with (done, total) while pages are written, for a progress display.
     progress: Callable[[int, int], None] | None = None
+    #: Render only the pages the changes since the last build touch (with the cache); off,
+    #: every page is rendered (the output is the same either way).
+    incremental: bool = True
 
     @property
     def output_dir(self) -> Path:
@@ -67,6 +71,8 @@ class BuildResult:
     loaded: LoadResult
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: int = 0
+    #: Pages rendered (the others were kept from the last build's output, unchanged).
+    rendered: int = 0
     output: Path | None = None
     site: SiteBuild | None = None
 
@@ -144,14 +150,44 @@ def prepare(
     return SiteBuild(loaded, portfolio, pages, env, theme, base_url, markdown, history, options.search)
 
 
+#: In the cache folder: what each page of the last build's output was made from.
+DEPENDENCIES = "pages.json"
+
+
+def _previous(cache: Path | None, output: Path) -> Dependencies | None:
+    """What the pages in ``output`` were made from, as the last build recorded it; None if
+    that build was of another output folder, or left no record."""
+    raw = read_file(cache / DEPENDENCIES) if cache is not None else None
+    if raw is None or not raw.startswith(f"{output.resolve()}\n".encode()):
+        return None
+    return Dependencies.from_bytes(raw.split(b"\n", 1)[1])
+
+
+def _forget_pages(cache: Path | None) -> None:
+    if cache is not None:
+        (cache / DEPENDENCIES).unlink(missing_ok=True)
+
+
 def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, result: BuildResult) -> bool:
-    """Render every page straight into the writer's staging folder (on every core), the
+    """Render the pages straight into the writer's staging folder (on every core), the
     files beside them meanwhile, and swap the folder in whole; False (the diagnostic added
-    to ``result``, the output as it was) if a template fails."""
+    to ``result``, the output as it was) if a template fails.
+
+    With the cache, a page whose inputs did not change since the last build is kept from its
+    output (``render.dependencies``); the rest are rendered."""
     total = len(site.pages)
     if cache is None:  # this build's files are not recorded: nothing of it may be reused
         forget(cache_folder(site.loaded.root, create=False), options.output_dir)
+    now = site_dependencies(options, site) if cache is not None else None
+    before = _previous(cache, options.output_dir) if options.incremental and now is not None else None
     with SiteWriter(options.root, options.output_dir, cache) as writer:
+        # Until this build's output and record are in place, the last record says nothing.
+        _forget_pages(cache)
+        todo = site.pages if before is None or now is None else pages_to_render(before, now, site.pages)
+        if len(todo) < total:
+            chosen = {spec.path for spec in todo}
+            # A page the live output no longer holds as recorded is rendered after all.
+            todo = [spec for spec in site.pages if spec.path in chosen or not writer.carry(spec.path)]
         # The search index is built in a thread while the pages render.
         index = search.BackgroundIndex(site) if site.search else None
         try:
@@ -163,7 +199,7 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
                 for rel, data in chain(support_files(site), exports):
                     writer.write(rel, data)
 
-            for _ in _rendered_into(writer, site, options.jobs, meanwhile):
+            for _ in _rendered_into(writer, site, todo, options.jobs, meanwhile):
                 if options.progress:
                     options.progress(writer.count, total)
             for rel, data in index.files() if index else ():
@@ -176,19 +212,32 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
             if index:
                 index.cancel()  # no-op once the index is written
         writer.commit()
+    if cache is not None and now is not None:
+        write_file(cache / DEPENDENCIES, f"{options.output_dir.resolve()}\n".encode() + now.to_bytes())
     result.written = writer.count
+    result.rendered = len(todo)
     result.output = options.output_dir
     return True
 
 
+def site_dependencies(options: BuildOptions, site: SiteBuild) -> Dependencies | None:
+    """What each page of ``site`` is made from (``render.dependencies``)."""
+    since = resolve_report_since(options.since, site.loaded.config, site.portfolio.as_of)
+    return dependencies(site, site.loaded.digests, since)
+
+
 def _rendered_into(
-    writer: SiteWriter, site: SiteBuild, jobs: int | None, meanwhile: Callable[[], None]
+    writer: SiteWriter,
+    site: SiteBuild,
+    pages: Sequence[PageSpec],
+    jobs: int | None,
+    meanwhile: Callable[[], None],
 ) -> Iterator[str]:
-    """5. render: every page, written by the render workers into the writer's staging folder."""
+    """5. render: the pages, written by the render workers into the writer's staging folder."""
     try:
         yield from write_all(
             site.env,
-            site.pages,
+            pages,
             site.markdown,
             worker_count(jobs),
             len(site.portfolio.projects),

@@ -27,7 +27,7 @@ from servetools import (
 
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.render.theme import default_theme_dir
-from itpm_site.serve.incremental import IncrementalBuilder, pages_to_render
+from itpm_site.serve.incremental import IncrementalBuilder
 
 AS_OF = dt.date(2026, 6, 1)
 
@@ -559,7 +559,7 @@ def test_random_edits_match_clean_builds(
     first = builder.rebuild(defer=defer)
     assert first.ok, [d.headline() for d in first.errors]
     builder.finish()  # with defer, the first build leaves the emitters' files to the background
-    assert build_site(BuildOptions(root=root, output=clean, as_of=AS_OF)).ok
+    assert build_site(BuildOptions(root=root, output=clean, as_of=AS_OF, incremental=False)).ok
     assert_same_site(served, clean, "the first build")
     partial = 0
     history: list[str] = []
@@ -567,7 +567,7 @@ def test_random_edits_match_clean_builds(
         step = f"step {number}: {walk.step()}"
         history.append(step)
         result = builder.rebuild(defer=defer)
-        expected = build_site(BuildOptions(root=root, output=clean, as_of=AS_OF))
+        expected = build_site(BuildOptions(root=root, output=clean, as_of=AS_OF, incremental=False))
         assert result.ok == expected.ok, (
             step,
             [d.headline() for d in result.errors],
@@ -670,27 +670,6 @@ def test_deleted_project_page_disappears(small) -> None:
     walk.delete(rel)
     assert builder.rebuild().ok
     assert not (builder.folder / "projects" / slug).exists()
-
-
-@worker_irrelevant  # no background work: rebuild() without defer
-def test_pages_to_render_uses_old_and_new_inputs() -> None:
-    from itpm_site.render.pages import PageSpec
-
-    old = [
-        PageSpec("a/index.html", "t.html", {}, frozenset({"x", "y"})),
-        PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
-        PageSpec("all/index.html", "t.html", {}, None),
-        PageSpec("gone/index.html", "t.html", {}, frozenset()),
-    ]
-    new = [
-        PageSpec("a/index.html", "t.html", {}, frozenset({"y"})),  # x left the group
-        PageSpec("b/index.html", "t.html", {}, frozenset({"z"})),
-        PageSpec("all/index.html", "t.html", {}, None),
-        PageSpec("new/index.html", "t.html", {}, frozenset()),
-    ]
-    paths = [p.path for p in pages_to_render(old, new, {"x"})]
-    assert paths == ["a/index.html", "all/index.html", "new/index.html"]
-    assert [p.path for p in pages_to_render(new, new, set())] == []
 
 
 @worker_irrelevant  # no background work: rebuild() without defer

@@ -29,38 +29,24 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from itpm_site.cache.digest import digest
+from itpm_site.cache.digest import code_digest
 from itpm_site.cache.folder import AtomicWriter, private_folder, read_file
 
 FILE = "loaded.bin"
 PICKLE = pickle.HIGHEST_PROTOCOL
 _TRAILER = struct.Struct("=Q")  # where the index starts
-#: Each module's digest, by its path, with the (mtime, size, inode) it was read at.
-_code_digests: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
 def fingerprint(root: Path) -> tuple | None:
     """What every kept result depends on besides its file; None if it cannot be known (no
     package metadata, say), and then nothing is kept."""
-    package = Path(__file__).resolve().parents[1]  # all of itpm_site
-    code = []
-    for path in package.rglob("*.py"):
-        try:
-            st = path.stat()
-            key = (st.st_mtime_ns, st.st_size, st.st_ino)
-            known = _code_digests.get(path)
-            if known is None or known[0] != key:  # read once per process, and when changed
-                known = _code_digests[path] = (key, digest(path.read_bytes()))
-        except OSError:  # an editor's lock file, a link to nowhere: not code Python runs
-            continue
-        code.append((path.relative_to(package).as_posix(), known[1]))
     try:
         libraries = [version(name) for name in ("pydantic", "pydantic-core", "PyYAML", "pycountry")]
     except PackageNotFoundError:
         return None
     import yaml
 
-    return (2, str(root), sys.version, libraries, yaml.__with_libyaml__, sorted(code))
+    return (3, str(root), sys.version, libraries, yaml.__with_libyaml__, code_digest())
 
 
 class LoadCache:

@@ -155,8 +155,10 @@ def build(
             click.echo(f"itpm-site: warning: history: {more} more like these", err=True)
     if not quiet:
         note = summary_note(len(result.loaded.warnings), len(result.loaded.rejected))
+        kept = len(site.pages) - result.rendered
+        pages = f" ({result.rendered} pages rendered, {kept} unchanged kept)" if kept else ""
         click.echo(
-            f"built {plural(len(site.portfolio.projects), 'project')}, {result.written} files into "
-            f"{result.output} in {time.monotonic() - started:.1f} s{note}"
+            f"built {plural(len(site.portfolio.projects), 'project')}, {result.written} files{pages} "
+            f"into {result.output} in {time.monotonic() - started:.1f} s{note}"
         )
     raise SystemExit(EXIT_OK)

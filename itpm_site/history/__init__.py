@@ -55,6 +55,9 @@ class History:
     #: What of the history was left out, one line each (a commit git could not describe, a
     #: file version beyond the limits), for the build to show.
     warnings: list[str] = field(default_factory=list)
+    #: The commit HEAD named when the history was read ('' without commits): a rebuild
+    #: after a commit renders the history pages again, even if no file changed since.
+    head: str = ""
 
     @property
     def available(self) -> bool:
@@ -96,7 +99,7 @@ def read_history(
     if repo.shallow:
         return History(settings, current=current, problem=SHALLOW_WARNING, shallow=True)
     try:
-        replayer, loaded_versions, warnings = _replayed(loaded.root, repo, cache_dir)
+        replayer, loaded_versions, warnings, head = _replayed(loaded.root, repo, cache_dir)
     except GitError as exc:
         return History(settings, current=current, problem=f"cannot read the history: {exc}")
     if working_tree:
@@ -105,24 +108,32 @@ def read_history(
     stories, renamed, items = tell_stories(timeline)
     mark_updates(stories, timeline, as_of, settings.stale_days)
     return History(
-        settings, timeline, stories, renamed, items, current, loaded=loaded_versions, warnings=warnings
+        settings,
+        timeline,
+        stories,
+        renamed,
+        items,
+        current,
+        loaded=loaded_versions,
+        warnings=warnings,
+        head=head,
     )
 
 
-def _replayed(root: Path, repo: Repository, cache_dir: Path | None) -> tuple[Replayer, int, list[str]]:
+def _replayed(root: Path, repo: Repository, cache_dir: Path | None) -> tuple[Replayer, int, list[str], str]:
     """The commits up to HEAD replayed (or kept from the last time), how many file versions
-    had to be read from git, and what was left out."""
+    had to be read from git, what was left out, and HEAD's commit."""
     head = head_commit(repo)
     kept = _REPLAYS.get(root)
     if kept is not None and kept[0] == head:
-        return kept[1], 0, kept[2]
+        return kept[1], 0, kept[2], head
     store = VersionStore(root, repo, cache_dir)
     commits, warnings = read_commits(repo, head) if head else ([], [])
     replayer = replay(commits, store, root)
     store.save()
     warnings += store.warnings
     _REPLAYS[root] = (head, replayer, warnings)
-    return replayer, store.loaded, warnings
+    return replayer, store.loaded, warnings, head
 
 
 def _with_working_tree(replayer: Replayer, loaded: LoadResult, as_of: dt.date) -> Replayer:

@@ -36,6 +36,7 @@ def load_portfolio(root: Path, cache: Path | None = None) -> LoadResult:
         return load_sources(root, sources, themes=root / THEMES_DIR, people_folder=has_people_folder(root))
     store = LoadCache(folder, root)
     writer = store.writer()
+    digests: dict[str, str] = {}
 
     def read_file(rel: str, section: str) -> LoadedFile:
         # Called for every content file, in the order they are loaded (the cache's order).
@@ -44,6 +45,7 @@ def load_portfolio(root: Path, cache: Path | None = None) -> LoadResult:
         except OSError:  # load_file reads it again, to report why it cannot be read
             return load_file(root, rel, section, lambda: sources[rel])
         file_digest = digest(data)
+        digests[rel] = file_digest
         blob = store.get(rel, file_digest)
         if blob is not None:
             try:
@@ -69,4 +71,5 @@ def load_portfolio(root: Path, cache: Path | None = None) -> LoadResult:
         raise
     finally:
         store.close()  # the kept results are not needed for the rest of the build
+    loaded.digests = digests
     return loaded

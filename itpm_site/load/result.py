@@ -98,6 +98,9 @@ class LoadResult:
     rejected_slugs: set[str] = field(default_factory=set)
     #: What the files left out for their own errors still validly claim.
     rejected_claims: list[Claim] = field(default_factory=list)
+    #: The digest of each content file's bytes as loaded, by path, where the loader kept
+    #: them (``build`` with its cache, ``serve``): what a rebuild compares.
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:

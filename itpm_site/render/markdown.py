@@ -86,11 +86,15 @@ class MarkdownCache:
         #: The keys read from the cache file: when a build needs exactly these, it is not
         #: written again.
         self.loaded: frozenset[str] = frozenset()
+        #: The keys of every text rendered or asked for since loading: kept for the next
+        #: build beside the bodies (the pack's project intros are texts of their own).
+        self.used: set[str] = set()
         self._more = threading.Condition()
 
     def put_key(self, key: str, html: str) -> None:
         with self._more:
             self._html[key] = html
+            self.used.add(key)
             self._more.notify_all()
 
     def cached(self, text: str, allow_html: bool) -> str | None:
@@ -104,6 +108,7 @@ class MarkdownCache:
 
     def render(self, text: str, allow_html: bool) -> str:
         key = content_key(text, allow_html)
+        self.used.add(key)
         html = self._html.get(key)
         if html is None:
             html = self._html[key] = render_markdown(text, allow_html)
@@ -149,12 +154,13 @@ def load_cache(cache: MarkdownCache, folder: Path) -> None:
 
 
 def save_cache(cache: MarkdownCache, folder: Path, texts: list[str], allow_html: bool) -> None:
-    """Keep the rendered HTML of ``texts`` (this build's bodies) for the next build.
+    """Keep the rendered HTML of ``texts`` (this build's bodies, rendered or not) and of
+    every other text this build rendered, for the next build.
 
     Written through a temporary file; failing to write (a full disk) only costs speed next
     time.
     """
-    keys = {content_key(t, allow_html) for t in texts}
+    keys = {content_key(t, allow_html) for t in texts} | cache.used
     if keys == cache.loaded:
         return  # the file on disk holds exactly these already
     entries = {k: cache._html[k] for k in sorted(keys) if k in cache._html}

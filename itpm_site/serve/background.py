@@ -49,10 +49,11 @@ import jinja2
 
 from itpm_site.build import BuildOptions, emitted_files, prepare
 from itpm_site.cache.digest import digest
+from itpm_site.cache.templates import template_cache
 from itpm_site.render.markdown import MarkdownCache
 from itpm_site.render.pages import PageSpec, render_page
 from itpm_site.render.site import SiteBuild, template_diagnostic
-from itpm_site.serve.files import CompiledTemplates, FileCache, ReadFiles
+from itpm_site.serve.files import FileCache, ReadFiles
 from itpm_site.serve.overlay import internal_error
 
 #: Subfolders of a job's staging folder.
@@ -160,10 +161,10 @@ class _Site:
     """The worker's copy of the server's state: the files as last sent, the parsed files, the
     rendered Markdown and the compiled templates, kept from job to job."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: Path | None) -> None:
         self.files = FileCache(root)
         self.markdown = MarkdownCache()
-        self.templates = CompiledTemplates()
+        self.templates = template_cache(cache) if cache is not None else None
         self.sources: dict[str, Any] = {}
         self.site: SiteBuild | None = None
         self.made: tuple[int, BuildOptions] | None = None  # what self.site was made for
@@ -185,7 +186,9 @@ class _Site:
         return site
 
 
-def _worker(conn: multiprocessing.connection.Connection, root: Path, fork: bool) -> None:
+def _worker(
+    conn: multiprocessing.connection.Connection, root: Path, cache: Path | None, fork: bool
+) -> None:
     """The worker's main loop: ``("site", Source)`` makes that site ahead of its job;
     ``("job", Job)`` is answered by the job's messages, then ``("done",)``; ``("stop",)`` (or
     a new site: a rebuild is under way) ends the running job at once."""
@@ -194,7 +197,7 @@ def _worker(conn: multiprocessing.connection.Connection, root: Path, fork: bool)
     # rebuild (the reload) comes first. (No ``nice`` on Windows.)
     with contextlib.suppress(AttributeError, OSError):
         os.nice(5)
-    state = _Site(root)
+    state = _Site(root, cache)
     pending = None
     while True:
         try:
@@ -262,8 +265,11 @@ def _run_in_child(conn: multiprocessing.connection.Connection, site: SiteBuild, 
 class Worker:
     """The server's handle on its worker process, started at the first job."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: Path | None = None) -> None:
         self.root = root
+        #: The portfolio's cache folder, for the compiled templates (the server's, named here:
+        #: a worker process may have started with another environment).
+        self.cache = cache
         self.method = start_method()
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: multiprocessing.connection.Connection | None = None
@@ -289,7 +295,7 @@ class Worker:
         # Every concrete context has Process; get_context(str) is typed as their base class.
         process = context.Process(  # type: ignore[attr-defined]
             target=_worker,
-            args=(theirs, self.root, self.method == "forkserver" and hasattr(os, "fork")),
+            args=(theirs, self.root, self.cache, self.method == "forkserver" and hasattr(os, "fork")),
             name="itpm-serve-worker",
             daemon=True,
         )

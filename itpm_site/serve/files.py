@@ -1,14 +1,12 @@
 """What a serve session keeps between rebuilds: each content file's validated result by the
-digest of its bytes, and compiled templates. The server's builder and the background worker
-each keep one, so that a rebuild parses only the files that changed."""
+digest of its bytes. The server's builder and the background worker each keep one, so that a
+rebuild parses only the files that changed. (Compiled templates are kept where build keeps
+them, in the portfolio's cache folder: ``cache.templates``.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-
-import jinja2
-import jinja2.bccache
 
 from itpm_site.cache.digest import digest
 from itpm_site.load.loader import (
@@ -24,22 +22,6 @@ from itpm_site.load.loader import (
     section_of,
 )
 from itpm_site.load.result import LoadResult
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept across rebuilds (each rebuild has a new environment). Jinja
-    checks each entry against the template's source, so an edited template is compiled again."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class FileCache:
@@ -104,6 +86,7 @@ class FileCache:
         background worker loads the server's files with it)."""
         seen: set[tuple[str, str]] = set()
         self.parsed = 0
+        digests: dict[str, str] = {}
 
         def read_file(rel: str, section: str) -> LoadedFile:
             if sources.failed(rel):
@@ -111,7 +94,7 @@ class FileCache:
             data = sources[rel]
             key = (rel, section)
             seen.add(key)
-            new = digest(data)
+            new = digests[rel] = digest(data)
             versions = self._files.setdefault(key, {})
             loaded = versions.pop(new, None)
             if loaded is None:
@@ -127,6 +110,7 @@ class FileCache:
         )
         for key in set(self._files) - seen:  # deleted or renamed files
             del self._files[key]
+        result.digests = digests
         return result
 
 

@@ -5,17 +5,14 @@ can only delay a rebuild, never make one wrong (the events only tell whether the
 may have changed):
 
 * every content file is read and hashed; a file whose bytes are unchanged keeps its previous
-  ``LoadedFile`` (and so the very same ``Entry`` object); only changed files are parsed again;
+  ``LoadedFile``; only changed files are parsed again;
 * the whole-portfolio stages (``rules.apply``, ``build_portfolio``, ``plan_pages``) run again:
   they are cheap next to parsing and rendering, and running them is what keeps rollups right;
-* a project *changed* when the entry that holds its slug is not the same object as in the last
-  site written (edited, added, deleted, renamed, or let in or out by a whole-portfolio rule);
-* a page is rendered again when it is new, its spec differs, or its inputs in the old or the
-  new plan hold a changed project (``inputs`` None, the whole portfolio, holds every project);
+* which pages to render again is decided exactly as ``build`` decides it between two builds,
+  by comparing what each page is made from (``render.dependencies``): the edited project's
+  pages, the pages that list it, the whole-portfolio pages; everything when a setting, a
+  template or anything every page shows changed; a theme's static files alone re-render none;
   pages gone from the plan are deleted;
-* anything every page shows (``site.yaml``, the templates, ``as_of``, the base URL, program
-  files, free pages, and what the layout shows of the whole portfolio: ``layout_inputs``)
-  re-renders every page; a theme's static files alone re-render none;
 * the sitemap, the static files and the emitters' outputs (search index, exports) are produced
   again on every rebuild; like pages, a file is written only when its bytes changed.
 
@@ -42,7 +39,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,126 +51,29 @@ from itpm_site.build import (
     emitted_files,
     page_files,
     prepare,
+    site_dependencies,
     support_files,
 )
-from itpm_site.cache.digest import digest
+from itpm_site.cache.folder import cache_folder
+from itpm_site.cache.templates import template_cache
 from itpm_site.load.loader import (
     PortfolioNotFound,
 )
-from itpm_site.load.result import Entry, LoadResult
-from itpm_site.model.config import SiteConfig, resolve_as_of
+from itpm_site.model.config import resolve_as_of
 from itpm_site.model.diagnostic import Diagnostic, Severity
 from itpm_site.parallel import PausedCollector
+from itpm_site.render.dependencies import Dependencies, pages_to_render
 from itpm_site.render.markdown import MarkdownCache
-from itpm_site.render.pages import PageSpec, layout_inputs
+from itpm_site.render.pages import PageSpec
 from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
-from itpm_site.render.theme import Theme
 from itpm_site.serve import background
-from itpm_site.serve.files import CompiledTemplates, FileCache
+from itpm_site.serve.files import FileCache
 from itpm_site.serve.output import CORE, EMITTED, ServedSite
 from itpm_site.write.writer import MARKER, MARKER_TEXT
 
 #: With ``defer``, pages that show at most this many projects are rendered before the reload;
 #: bigger ones (and every page of a full re-render) are rendered in the background.
 EAGER_INPUTS = 25
-
-
-def _tree_digest(folders: Sequence[Path]) -> str:
-    """One digest of every file under ``folders`` (names and bytes)."""
-    parts = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                parts.append(path.relative_to(folder).as_posix().encode() + b"\0")
-                try:
-                    parts.append(digest(path.read_bytes()).encode())
-                except OSError:
-                    parts.append(b"unreadable")
-        parts.append(b"\1")
-    return digest(b"".join(parts))
-
-
-@dataclass
-class _Globals:
-    """Everything a page may show besides the projects in its ``inputs``."""
-
-    config: SiteConfig
-    as_of: object
-    base_url: str
-    templates: str
-    layout: tuple
-    programs: list[Entry]
-    pages: list[Entry]
-
-    @classmethod
-    def of(cls, site: SiteBuild) -> _Globals:
-        theme: Theme = site.theme
-        return cls(
-            site.loaded.config,
-            site.portfolio.as_of,
-            site.base_url,
-            _tree_digest([f / "templates" for f in theme.folders]),
-            layout_inputs(site.portfolio),
-            list(site.loaded.programs),
-            list(site.loaded.pages),
-        )
-
-    def pages_differ(self, other: _Globals) -> bool:
-        """True when every page must be rendered again."""
-        return (
-            self.config != other.config
-            or self.as_of != other.as_of
-            or self.base_url != other.base_url
-            or self.templates != other.templates
-            or self.layout != other.layout
-            or not _same(self.programs, other.programs)
-            or not _same(self.pages, other.pages)
-        )
-
-
-def _same(a: list[Entry], b: list[Entry]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
-def _spec_key(spec: PageSpec) -> tuple:
-    return (
-        spec.template,
-        spec.title,
-        spec.section,
-        spec.in_sitemap,
-        spec.inputs,
-        tuple(sorted(spec.context)),
-    )
-
-
-def changed_slugs(old: LoadResult, new: LoadResult) -> set[str]:
-    """Projects whose entry is not the very same object as before (or that came or went)."""
-    before = {e.slug: e for e in old.projects}
-    after = {e.slug: e for e in new.projects}
-    return {slug for slug in before.keys() | after.keys() if before.get(slug) is not after.get(slug)}
-
-
-def pages_to_render(old: Sequence[PageSpec], new: Sequence[PageSpec], changed: set[str]) -> list[PageSpec]:
-    """The pages of ``new`` whose output may differ from what ``old`` produced."""
-    previous = {spec.path: spec for spec in old}
-    todo = []
-    for spec in new:
-        before = previous.get(spec.path)
-        if (
-            before is None
-            or _spec_key(spec) != _spec_key(before)
-            or _touches(spec.inputs, changed)
-            or _touches(before.inputs, changed)
-        ):
-            todo.append(spec)
-    return todo
-
-
-def _touches(inputs: frozenset[str] | None, changed: set[str]) -> bool:
-    # None is "the whole portfolio": every change touches it (and no change leaves it as is).
-    return bool(changed) if inputs is None else not changed.isdisjoint(inputs)
 
 
 @dataclass
@@ -249,15 +149,17 @@ class IncrementalBuilder:
         self.files = FileCache(self.root)
         self.markdown = MarkdownCache()
         self.listener = listener
-        self._templates = CompiledTemplates()
+        # The compiled templates build keeps (the worker reads them too): one cache for both.
+        cache = cache_folder(self.root) if options.cache else None
+        self._templates = template_cache(cache) if cache is not None else None
         self._long_lived = long_lived
         self._cond = threading.Condition(threading.RLock())
         self._site: SiteBuild | None = None  # the last site written
         self._sources: dict[str, bytes | OSError] = {}  # the files it was made from
         self._token = 0  # what the worker was told to make of them (``background.Worker``)
-        self._worker = background.Worker(self.root)
+        self._worker = background.Worker(self.root, cache)
         weakref.finalize(self, self._worker.close)
-        self._globals: _Globals | None = None
+        self._dependencies: Dependencies | None = None  # of the last site written
         self._generation = 0
         self._rebuilding = 0
         self._held = False  # a change is on its way: background work gives way at once
@@ -353,15 +255,11 @@ class IncrementalBuilder:
             token = self._worker.prepare(self._worker_options(as_of), sources)
         site = prepare(self.options, loaded, self.markdown)
         site.env.bytecode_cache = self._templates
-        facts = _Globals.of(site)
+        facts = site_dependencies(self.options, site)
         clock.lap("model")
-        previous = self._site
-        full = previous is None or self._globals is None or facts.pages_differ(self._globals)
-        touched = (
-            list(site.pages)
-            if full or previous is None
-            else pages_to_render(previous.pages, site.pages, changed_slugs(previous.loaded, loaded))
-        )
+        previous, before = self._site, self._dependencies
+        full = previous is None or before is None or facts is None or before.everything != facts.everything
+        touched = list(site.pages) if full or facts is None else pages_to_render(before, facts, site.pages)
         lazy = defer and previous is not None  # pages wait only if there is a site to serve
         eager = touched
         try:
@@ -421,7 +319,7 @@ class IncrementalBuilder:
             if defer:
                 self._freed.append(previous)
             self._wanted = [path for path in self._wanted if path in waiting]
-            self._site, self._globals, self._sources, self._token = site, facts, sources, token
+            self._site, self._dependencies, self._sources, self._token = site, facts, sources, token
             self._generation += 1
             self._background = Background()
             self.problems = []

@@ -30,7 +30,8 @@ from itpm_site.write.writer import (
     store,
 )
 
-#: Below this many pages, starting processes costs more than it saves.
+#: Below this much work (about this many project pages: see ``_weight``), starting processes
+#: costs more than it saves. A rebuild of a few pages that list every project is worth it.
 MIN_PAGES_FOR_WORKERS = 300
 
 # Set in the parent just before the workers fork, read by them.
@@ -79,30 +80,33 @@ class _Failed(Exception):
 
 def _render_chunk(
     indices: list[int], folder: str | None = None
-) -> tuple[list[tuple[str, bytes | StoredFile]], list[tuple[str, str]], int]:
+) -> tuple[list[tuple[str, bytes | StoredFile]], list[tuple[str, str]], int, set[str]]:
     """Render pages; with ``folder``, store them there and send back their paths and what was
-    stored (see ``write.store``)."""
+    stored (see ``write.store``), the Markdown rendered, and the keys of all Markdown used."""
     if _SHARED is None:  # set by the parent before the workers fork
         raise RuntimeError("a render worker was started without the pages to render")
     env, pages, markdown, reuse = _SHARED
     markdown.fresh = []
+    markdown.used = set()
     out: list[tuple[str, bytes | StoredFile]] = []
     made: set[Path] = set()
     for index in indices:
         try:
             rendered = list(render_pages(env, [pages[index]]))
         except Exception:  # a template error: the parent renders the page again to report it
-            return out, markdown.fresh, index
+            return out, markdown.fresh, index, markdown.used
         for rel, data in rendered:  # an I/O error here (disk full) goes to the parent as is
             if folder is None:
                 out.append((rel, data))
             else:
                 out.append((rel, store(staging_path(Path(folder), rel, made), rel, data, reuse)))
-    return out, markdown.fresh, -1
+    return out, markdown.fresh, -1, markdown.used
 
 
-def _parallel(pages: Sequence[PageSpec], workers: int) -> bool:
-    return workers >= 2 and len(pages) >= MIN_PAGES_FOR_WORKERS and sys.platform.startswith("linux")
+def _parallel(pages: Sequence[PageSpec], workers: int, total_projects: int) -> bool:
+    if workers < 2 or not sys.platform.startswith("linux"):
+        return False
+    return sum(_weight(p, total_projects) for p in pages) >= MIN_PAGES_FOR_WORKERS
 
 
 @overload
@@ -162,9 +166,10 @@ def _run(
                     meanwhile = None
                 done, window = wait(window, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=order.__getitem__):
-                    rendered, fresh, failed = future.result()
+                    rendered, fresh, failed, used = future.result()
                     for key, html in fresh:
                         markdown.put_key(key, html)
+                    markdown.used |= used
                     yield from rendered
                     if failed >= 0:  # raises the template error, with its real traceback
                         yield from render_pages(env, [pages[failed]])
@@ -182,7 +187,7 @@ def render_all(
     total_projects: int,
 ) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) for every page; on ``workers`` processes when there are enough pages."""
-    if not _parallel(pages, workers):
+    if not _parallel(pages, workers, total_projects):
         yield from render_pages(env, pages)
         return
     yield from _run(env, pages, markdown, workers, total_projects, None)
@@ -202,7 +207,7 @@ def write_all(
     In parallel the workers write the files themselves (the pages never travel through a
     pipe to this process), and ``meanwhile`` runs here while they do; serially it runs after.
     """
-    if not _parallel(pages, workers):
+    if not _parallel(pages, workers, total_projects):
         for rel, data in render_pages(env, pages):
             writer.write(rel, data)
             yield rel

@@ -214,6 +214,16 @@ def _matches(path: Path, entry: StoredFile) -> bool:
     )
 
 
+def _holds(path: Path, expected: str) -> bool:
+    """``path`` is a regular file whose bytes have the digest ``expected``."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        return digest(path.read_bytes()) == expected
+    except OSError:
+        return False
+
+
 def _clear(target: Path) -> None:
     """Make way for a new file at ``target`` without touching a file linked elsewhere."""
     try:
@@ -457,6 +467,40 @@ class SiteWriter:
 
     def write(self, rel: str, data: bytes) -> None:
         self.record(rel, store(self.target(rel), rel, data, self.reuse))
+
+    def carry(self, rel: str) -> bool:
+        """Keep ``rel`` as the live output holds it (a page this build need not render):
+        False, with nothing stored, unless the live output still holds the file its record
+        lists — the very file, or one with the recorded bytes (an output restored from a CI
+        cache has other inodes and times)."""
+        reuse = self.reuse
+        live = reuse.linkable.get(rel) if reuse is not None and reuse.output is not None else None
+        if reuse is None or reuse.output is None or live is None:
+            return False
+        source = reuse.output.joinpath(*rel.split("/"))
+        same = _matches(source, live)
+        if not same and not _holds(source, live.digest):
+            return False
+        target = self.target(rel)
+        present = reuse.present.get(rel)
+        if present is not None and present.digest == live.digest and _matches(target, present):
+            self.record(rel, present)
+            return True
+        try:
+            _clear(target)
+            os.link(source, target)
+            st = target.lstat()
+        except OSError:  # no hard links here (FAT, some shares): copy the bytes
+            try:
+                data = source.read_bytes()
+            except OSError:
+                return False
+            if digest(data) != live.digest:
+                return False
+            self.write(rel, data)
+            return True
+        self.record(rel, live if same else StoredFile(st.st_size, st.st_mtime_ns, st.st_ino, live.digest))
+        return True
 
     def record(self, rel: str, entry: StoredFile) -> None:
         """Note a file stored in the staging folder (by this process or a render worker)."""
