@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshal
 import re
 import sys
-import threading
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -86,21 +85,9 @@ class MarkdownCache:
         #: The keys read from the cache file: when a build needs exactly these, it is not
         #: written again.
         self.loaded: frozenset[str] = frozenset()
-        self._more = threading.Condition()
 
     def put_key(self, key: str, html: str) -> None:
-        with self._more:
-            self._html[key] = html
-            self._more.notify_all()
-
-    def cached(self, text: str, allow_html: bool) -> str | None:
-        """The HTML of ``text`` if it is rendered already."""
-        return self._html.get(content_key(text, allow_html))
-
-    def wait_for_more(self, timeout: float) -> None:
-        """Wait until a render worker's bodies arrive (``put_key``), at most ``timeout`` s."""
-        with self._more:
-            self._more.wait(timeout)
+        self._html[key] = html
 
     def render(self, text: str, allow_html: bool) -> str:
         key = content_key(text, allow_html)
