@@ -152,18 +152,21 @@ def test_records_not_made_with_pages_come_from_the_cache_else_are_made(
 
 
 @pytest.mark.usefixtures("english_after")
-@pytest.mark.parametrize("damage", [b"", b"not marshal at all", None])
+@pytest.mark.parametrize("damage", [b"", b"not marshal at all", "cut", None])
 def test_a_broken_or_foreign_cache_only_costs_time(
-    tmp_path: Path, write_portfolio, damage: bytes | None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, write_portfolio, damage: bytes | str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _portfolio(tmp_path, write_portfolio, 5)
     _, files = _build(root, tmp_path / "a", "en", jobs=1)
     folder = cache_folder(root)
     assert folder is not None
+    kept = folder / kept_records.FILE
     if damage is None:  # a file of another version of the code
         monkeypatch.setattr(kept_records, "version", lambda: "another")
+    elif damage == "cut":  # the head whole, the records not (read once the workers fork)
+        kept.write_bytes(kept.read_bytes()[:-100])
     else:
-        (folder / kept_records.FILE).write_bytes(damage)
+        kept.write_bytes(damage)
     assert kept_records.KeptRecords.load(folder).records == {}
     _, again = _build(root, tmp_path / "b", "en", jobs=1)
     assert again == files

@@ -21,13 +21,16 @@ marshal, not pickle or JSON: fast to read, and only ever read from the user's ow
 from __future__ import annotations
 
 import marshal
+import os
+import struct
 import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from itpm_site.cache.digest import digest
-from itpm_site.cache.folder import private_folder, read_file, write_file
+from itpm_site.cache.folder import AtomicWriter, open_file, private_folder
 from itpm_site.model import slugs
 from itpm_site.outputs import search_index
 from itpm_site.outputs.search_index import IndexedRecord, SearchRecord
@@ -62,38 +65,71 @@ def unpack(blob: bytes) -> IndexedRecord:
     return IndexedRecord(tuple(sort_key), length, codes, filters, fragment_name, fragment)
 
 
+_HEAD = struct.Struct("=Q")  # the length of the head
+
+
 class KeptRecords:
     """The packed records of the last build, by ``record_digest`` (``load``), and those of this
     one (``use``), which ``save`` keeps for the next. Without a folder they are kept in memory
-    only (``serve``'s rebuilds in one process)."""
+    only (``serve``'s rebuilds in one process).
+
+    The file is a head (the version and the names of the records) and then the records. A
+    build reads the head before its render workers fork (they need to know which records are
+    kept) and the records only when it first needs one, after: a forked worker counts every
+    page of its parent's memory, so the records read before would weigh on every process.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
-        self.records: dict[str, bytes] = {}
+        self.names: frozenset[str] = frozenset()
+        self._records: dict[str, bytes] | None = {}
+        self._file: BinaryIO | None = None  # open on the records not read yet
         self.used: dict[str, bytes] = {}
 
     @classmethod
     def load(cls, folder: Path | None) -> KeptRecords:
         kept = cls(folder)
-        raw = read_file(folder / FILE) if folder is not None else None
-        if raw is None:
+        source = open_file(folder / FILE) if folder is not None else None
+        if source is None:
             return kept
         try:
-            data = marshal.loads(raw)
-        except (EOFError, ValueError, TypeError):
+            (size,) = _HEAD.unpack(source.read(_HEAD.size))
+            if size > os.fstat(source.fileno()).st_size:  # not a head's length: not our file
+                raise ValueError(size)
+            head = marshal.loads(source.read(size))
+        except (OSError, EOFError, ValueError, TypeError, struct.error):
+            source.close()
             return kept
-        if not isinstance(data, dict) or data.get("version") != version():
+        names = head.get("names") if isinstance(head, dict) and head.get("version") == version() else None
+        if not isinstance(names, list):
+            source.close()
             return kept
-        records = data.get("records")
-        if isinstance(records, dict):
-            kept.records = {k: v for k, v in records.items() if isinstance(k, str) and isinstance(v, bytes)}
+        kept.names, kept._records, kept._file = frozenset(names), None, source
         return kept
 
+    @property
+    def records(self) -> dict[str, bytes]:
+        """The kept records, read at the first call."""
+        if self._records is None:
+            self._records = {}
+            source, self._file = self._file, None
+            if source is not None:
+                with source:
+                    try:
+                        records = marshal.loads(source.read())
+                    except (OSError, EOFError, ValueError, TypeError):
+                        records = None
+                if isinstance(records, dict):
+                    self._records = {
+                        k: v for k, v in records.items() if k in self.names and isinstance(v, bytes)
+                    }
+        return self._records
+
     def __contains__(self, name: str) -> bool:
-        return name in self.records
+        return name in self.names
 
     def get(self, name: str) -> bytes | None:
-        return self.records.get(name)
+        return self.records.get(name) if name in self.names else None
 
     def use(self, name: str, blob: bytes) -> None:
         """``blob`` is a record of this build."""
@@ -103,9 +139,18 @@ class KeptRecords:
         """Keep this build's records (only those) for the next; nothing is written when they
         are the ones kept already. Failing to write only costs time next build."""
         used, self.used = self.used, {}
-        if used.keys() == self.records.keys():
+        if self._file is not None:  # never read: nothing was taken from it
+            self._file.close()
+            self._file = None
+        if used.keys() == self.names:
             return
-        self.records = used
+        self.names, self._records = frozenset(used), used
         if self.folder is None or not private_folder(self.folder):
             return
-        write_file(self.folder / FILE, marshal.dumps({"version": version(), "records": used}))
+        head = marshal.dumps({"version": version(), "names": list(used)})
+        writer = AtomicWriter.open(self.folder / FILE)
+        if writer is not None:
+            writer.write(_HEAD.pack(len(head)))
+            writer.write(head)
+            writer.write(marshal.dumps(used))
+            writer.commit()
