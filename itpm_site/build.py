@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
 from itpm_site.cache.folder import cache_folder, read_file, write_file
+from itpm_site.cache.search_records import KeptRecords
 from itpm_site.cache.templates import template_cache
 from itpm_site.history import read_history
 from itpm_site.load.portfolio import load_portfolio
@@ -28,13 +30,14 @@ from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.i18n import use_language
 from itpm_site.model.text import plural
 from itpm_site.outputs import emitters, search
+from itpm_site.outputs.search_index import INDEX_DIR
 from itpm_site.parallel import PausedCollector, worker_count
 from itpm_site.render.dependencies import Dependencies, dependencies, pages_to_render
 from itpm_site.render.markdown import MarkdownCache, load_cache, save_cache
 from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages, sitemap
 from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
 from itpm_site.render.theme import Theme
-from itpm_site.write.pages import render_all, write_all
+from itpm_site.write.pages import PageExtra, render_all, write_all
 from itpm_site.write.writer import SiteWriter, forget
 
 
@@ -188,29 +191,28 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
             chosen = {spec.path for spec in todo}
             # A page the live output no longer holds as recorded is rendered after all.
             todo = [spec for spec in site.pages if spec.path in chosen or not writer.carry(spec.path)]
-        # The search index is built in a thread while the pages render.
-        index = search.BackgroundIndex(site) if site.search else None
+        # Each search record is indexed by the render worker that renders its page; the index
+        # is assembled in order once the pages are done, a page not rendered giving its record
+        # kept from the last build. Read before the workers fork: a kept record is not
+        # indexed again.
+        records = search.RecordsWithPages(site, KeptRecords.load(cache)) if site.search else None
         try:
 
             def meanwhile() -> None:  # runs once the render workers are forked
-                if index:
-                    index.start()
                 exports = emitted_files(site, skip=frozenset({search.emit_search}))
                 for rel, data in chain(support_files(site), exports):
                     writer.write(rel, data)
 
-            for _ in _rendered_into(writer, site, todo, options.jobs, meanwhile):
+            for _ in _rendered_into(writer, site, todo, options.jobs, meanwhile, records):
                 if options.progress:
                     options.progress(writer.count, total)
-            for rel, data in index.files() if index else ():
-                writer.write(rel, data)
+            if records is not None:
+                for rel, data in search.site_index(site, records.made, records.kept).items():
+                    writer.write(f"{INDEX_DIR}/{rel}", data)
         except TemplateProblem as problem:
             writer.abort()
             result.diagnostics.append(problem.diagnostic)
             return False
-        finally:
-            if index:
-                index.cancel()  # no-op once the index is written
         writer.commit()
     if cache is not None and now is not None:
         write_file(cache / DEPENDENCIES, f"{options.output_dir.resolve()}\n".encode() + now.to_bytes())
@@ -232,6 +234,7 @@ def _rendered_into(
     pages: Sequence[PageSpec],
     jobs: int | None,
     meanwhile: Callable[[], None],
+    extra: PageExtra[Any] | None = None,
 ) -> Iterator[str]:
     """5. render: the pages, written by the render workers into the writer's staging folder."""
     try:
@@ -243,6 +246,7 @@ def _rendered_into(
             len(site.portfolio.projects),
             writer,
             meanwhile,
+            extra,
         )
     except jinja2.TemplateError as exc:
         raise TemplateProblem(template_diagnostic(exc, site.theme)) from None

@@ -77,7 +77,7 @@ def records(portfolio_root: Path) -> dict[str, search.SearchRecord]:
 @pytest.fixture
 def fresh_search(monkeypatch: pytest.MonkeyPatch) -> None:
     """No records remembered from another test's build."""
-    monkeypatch.setattr(search, "_indexed", {})
+    monkeypatch.setattr(search, "_kept", search.KeptRecords())
 
 
 # ------------------------------------------------------------------------------ records

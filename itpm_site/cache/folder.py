@@ -148,17 +148,34 @@ def prune(home: Path, keep: Path | None = None, days: int = KEEP_DAYS) -> list[P
 def read_file(path: Path) -> bytes | None:
     """The bytes of the regular file ``path``; None if it is missing, unreadable or not a
     plain file of its own (a link is not followed)."""
+    source = open_file(path)
+    if source is None:
+        return None
+    try:
+        with source:
+            return source.read()
+    except OSError:
+        return None
+
+
+def open_file(path: Path) -> BinaryIO | None:
+    """The regular file ``path`` open for reading; None as for ``read_file``."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
     try:
-        with os.fdopen(descriptor, "rb") as source:
-            if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
-                return None
-            return source.read()
+        source = os.fdopen(descriptor, "rb")
     except OSError:
+        os.close(descriptor)
         return None
+    try:
+        if stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+            return source
+    except OSError:
+        pass
+    source.close()
+    return None
 
 
 def write_file(path: Path, data: bytes) -> None:

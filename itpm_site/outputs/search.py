@@ -7,17 +7,20 @@ its anchor on the project page (``risk-2``, ``milestone-1``). Sections, and the 
 headings with an id, become places a result links to: a match in a risk's mitigation leads
 straight to ``projects/<slug>/#risk-2``, while the index keeps one record per page.
 
-- ``iter_records`` builds the records, in title order: a pure function of the portfolio.
+- ``record_makers`` lists the records in title order, ``iter_records`` makes them: a pure
+  function of the portfolio.
 - ``search_index`` turns them into the files the search page reads (``search/data/``).
-- ``BackgroundIndex`` indexes them while the pages render (``build``); ``emit_search`` is the
-  emitter ``serve`` uses after its pages.
+- ``RecordsWithPages`` indexes each record in the render worker that renders its page
+  (``build``); ``site_index`` assembles the index from those, the records kept from the last
+  build (``cache.search_records``) and, for any other, records made on the spot.
+  ``emit_search`` is the emitter ``serve`` uses after its pages.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
@@ -32,6 +35,7 @@ from itpm_site.aggregate.portfolio import (
     ProjectView,
     RiskView,
 )
+from itpm_site.cache.search_records import KeptRecords, pack, record_digest, unpack
 from itpm_site.model import registry
 from itpm_site.model.money import format_amount
 from itpm_site.model.registry import Fact
@@ -39,7 +43,6 @@ from itpm_site.model.slugs import slugify
 from itpm_site.outputs.search_index import (
     INDEX_DIR,
     IndexBuilder,
-    IndexedRecord,
     SearchRecord,
     Section,
     index_files,
@@ -49,6 +52,7 @@ from itpm_site.outputs.search_index import (
 from itpm_site.outputs.search_words import vocabulary
 
 if TYPE_CHECKING:
+    from itpm_site.render.pages import PageSpec
     from itpm_site.render.site import SiteBuild
 
 #: The filters a record may carry, in the order the search page shows them; ``state`` and
@@ -253,35 +257,60 @@ def person_record(person: PersonView, body_html: str) -> SearchRecord:
     )
 
 
-def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
-    """Every record of the portfolio in title order (the order of the index), each made as
-    it is reached; ``render`` turns Markdown into HTML."""
+@dataclass(frozen=True)
+class RecordMaker:
+    """A record of the site, before it is made: its place in title order, its URL (that of
+    the page that owns it) and how to make it, given a function that turns Markdown into HTML."""
 
-    def of_project(v: ProjectView) -> SearchRecord:
+    order: tuple[str, str]
+    url: str
+    make: Callable[[Callable[[str], str]], SearchRecord]
+
+
+def record_makers(portfolio: Portfolio) -> list[RecordMaker]:
+    """Every record of the portfolio, to be made, in title order (the order of the index)."""
+
+    def of_project(v: ProjectView, render: Callable[[str], str]) -> SearchRecord:
         return project_record(v, render(v.body))
 
-    def of_program(g: Group) -> SearchRecord:
+    def of_program(g: Group, render: Callable[[str], str]) -> SearchRecord:
         return program_record(g, render(g.body) if g.body else "")
 
-    def of_page(pg: FreePage) -> SearchRecord:
+    def of_page(pg: FreePage, render: Callable[[str], str]) -> SearchRecord:
         return page_record(pg.url, pg.page.title, pg.page.summary, render(pg.body))
 
-    def of_person(person: PersonView) -> SearchRecord:
+    def of_person(person: PersonView, render: Callable[[str], str]) -> SearchRecord:
         return person_record(person, render(person.body) if person.body.strip() else "")
 
-    makers: list[tuple[tuple[str, str], Callable[[], SearchRecord]]] = []
+    makers: list[RecordMaker] = []
     for view in portfolio.projects:
-        makers.append(((view.project.title, f"/{view.url}"), partial(of_project, view)))
+        makers.append(
+            RecordMaker(
+                title_order(view.project.title, f"/{view.url}"), f"/{view.url}", partial(of_project, view)
+            )
+        )
     for g in portfolio.programs:
-        makers.append(((g.title, f"/{g.url}"), partial(of_program, g)))
+        makers.append(RecordMaker(title_order(g.title, f"/{g.url}"), f"/{g.url}", partial(of_program, g)))
     for pg in portfolio.pages:
-        makers.append(((pg.page.title, f"/{pg.url}"), partial(of_page, pg)))
+        makers.append(
+            RecordMaker(title_order(pg.page.title, f"/{pg.url}"), f"/{pg.url}", partial(of_page, pg))
+        )
     if portfolio.capacity is not None and portfolio.capacity.publish:
         for person in portfolio.capacity.people:
-            makers.append(((person.name, f"/{person.url}"), partial(of_person, person)))
-    makers.sort(key=lambda m: title_order(*m[0]))
-    for _, make in makers:
-        yield make()
+            makers.append(
+                RecordMaker(
+                    title_order(person.name, f"/{person.url}"), f"/{person.url}", partial(of_person, person)
+                )
+            )
+    makers.sort(key=lambda m: m.order)
+    return makers
+
+
+def iter_records(portfolio: Portfolio, render: Callable[[str], str]) -> Iterator[SearchRecord]:
+    """Every record of the portfolio in title order, each made as it is reached; ``render``
+    turns Markdown into HTML."""
+    for maker in record_makers(portfolio):
+        yield maker.make(render)
 
 
 def search_records(portfolio: Portfolio, render: Callable[[str], str]) -> list[SearchRecord]:
@@ -290,12 +319,10 @@ def search_records(portfolio: Portfolio, render: Callable[[str], str]) -> list[S
 
 # ------------------------------------------------------------------------------ index
 
-
-_lock = threading.Lock()
-# The records indexed by the last call in this process, by key: the next call indexes only
-# the others. (serve runs the emitters in a forked child where it can, and the child's
-# records die with it; where it cannot fork, rebuilds share this.)
-_indexed: dict[tuple, IndexedRecord] = {}
+#: What a render worker sends back for a page that owns a record: its URL, the name it is
+#: kept under (``record_digest``) and the indexed record packed, or None when the records
+#: kept from the last build hold it already.
+MadeRecord = tuple[str, str, bytes | None]
 
 
 def search_index(records: Iterable[SearchRecord], language: str = "en") -> dict[str, bytes]:
@@ -303,83 +330,72 @@ def search_index(records: Iterable[SearchRecord], language: str = "en") -> dict[
     return index_files((index_record(r) for r in records), FACETS, language, vocabulary(language))
 
 
+class RecordsWithPages:
+    """Each record indexed where its page is rendered (``write.pages`` calls ``of_page`` in the
+    render worker, which has the page's body HTML at hand, and ``take`` in this process with
+    what it sent back), so that indexing, most of the index's CPU, runs on every core instead
+    of in this process. ``made`` holds what came back, by URL, for ``site_index``."""
+
+    def __init__(self, site: SiteBuild, kept: KeptRecords) -> None:
+        self.kept = kept
+        self.language = site.portfolio.config.language
+        self._makers = {m.url: m for m in record_makers(site.portfolio)}
+        markdown, allow_html = site.markdown, site.portfolio.config.allow_html
+        self._render = partial(markdown.render, allow_html=allow_html)
+        self.made: dict[str, tuple[str, bytes | None]] = {}
+
+    def of_page(self, page: PageSpec) -> MadeRecord | None:
+        """The record of ``page`` (just rendered, so its body is in the Markdown cache), if it
+        owns one."""
+        maker = self._makers.get(f"/{page.url}")
+        if maker is None:
+            return None
+        record = maker.make(self._render)
+        name = record_digest(record, self.language)
+        return maker.url, name, None if name in self.kept else pack(index_record(record))
+
+    def take(self, made: MadeRecord) -> None:
+        url, name, blob = made
+        self.made[url] = (name, blob)
+
+
+def site_index(
+    site: SiteBuild, made: dict[str, tuple[str, bytes | None]], kept: KeptRecords
+) -> dict[str, bytes]:
+    """The index files of ``site`` by path under ``search/data/``: each record taken from
+    those made with the pages (``made``, by URL: ``RecordsWithPages``), else from those kept
+    from the last build, else made here; this build's records are then kept for the next.
+    The same bytes as ``search_index`` of the site's records, whichever way each was made."""
+    config = site.portfolio.config
+    language = config.language
+    render = partial(site.markdown.render, allow_html=config.allow_html)
+    builder = IndexBuilder(language)
+    for maker in record_makers(site.portfolio):
+        name, blob = made.get(maker.url, ("", None))
+        if blob is None and name:
+            blob = kept.get(name)
+        if blob is None:  # a page not rendered this build (or rendered without its record)
+            record = maker.make(render)
+            name = record_digest(record, language)
+            blob = kept.get(name) or pack(index_record(record))
+        kept.use(name, blob)
+        builder.add(unpack(blob))
+    kept.save()
+    return builder.files(FACETS, vocabulary(language))
+
+
+_lock = threading.Lock()
+# The records indexed by the last call in this process: the next call indexes only the
+# others. (serve runs the emitters in a forked child where it can, and the child's records
+# die with it; where it cannot fork, rebuilds share these.)
+_kept = KeptRecords()
+
+
 def search_index_files(site: SiteBuild) -> dict[str, bytes]:
     """The index files of ``site``, re-indexing only records that changed since the last
     call in this process."""
-    global _indexed
-    config = site.portfolio.config
-    records = iter_records(site.portfolio, lambda text: site.markdown.render(text, config.allow_html))
     with _lock:
-        indexed = {}
-        for record in records:
-            key = record.key()
-            indexed[key] = _indexed.get(key) or index_record(record)
-        _indexed = indexed
-        return index_files(indexed.values(), FACETS, config.language, vocabulary(config.language))
-
-
-class BackgroundIndex:
-    """The index built in a thread while the pages render (``build``).
-
-    ``start`` it once the render workers are forked. A record's body comes from the Markdown
-    cache; one the workers have not rendered yet is waited for, and rendered here if the pages
-    end without it. ``files()`` gives the index once the pages are done; ``cancel()`` stops it.
-    """
-
-    def __init__(self, site: SiteBuild) -> None:
-        self.site = site
-        self.pages_done = threading.Event()
-        self._cancelled = False
-        self._outcome: concurrent.futures.Future = concurrent.futures.Future()
-        self._started = False
-
-    def start(self) -> None:
-        """Start indexing; call once the render workers are forked (a thread running while a
-        process forks could leave the child holding its locks)."""
-        if not self._started:
-            self._started = True
-            threading.Thread(target=self._work, name="search-index", daemon=True).start()
-
-    def _body(self, text: str) -> str:
-        markdown, allow_html = self.site.markdown, self.site.portfolio.config.allow_html
-        while True:
-            if self._cancelled:
-                raise _Cancelled
-            html = markdown.cached(text, allow_html)
-            if html is not None:
-                return html
-            if self.pages_done.is_set():
-                return markdown.render(text, allow_html)
-            markdown.wait_for_more(0.2)
-
-    def _work(self) -> None:
-        try:
-            # Records come in title order: each goes into the index as it is made.
-            builder = IndexBuilder(self.site.portfolio.config.language)
-            for record in iter_records(self.site.portfolio, self._body):
-                builder.add(index_record(record))
-            files = builder.files(FACETS, vocabulary(self.site.portfolio.config.language))
-        except _Cancelled:
-            files = {}
-        except BaseException as exc:  # handed to the caller of files()
-            self._outcome.set_exception(exc)
-            return
-        self._outcome.set_result(files)
-
-    def files(self) -> Iterator[tuple[str, bytes]]:
-        """(path, bytes) of the index; call when the pages are done."""
-        self.pages_done.set()
-        self.start()
-        for path, data in self._outcome.result().items():
-            yield f"{INDEX_DIR}/{path}", data
-
-    def cancel(self) -> None:
-        self._cancelled = True
-        self.pages_done.set()
-
-
-class _Cancelled(Exception):
-    pass
+        return site_index(site, {}, _kept)
 
 
 def emit_search(site: SiteBuild) -> Iterator[tuple[str, bytes]]:

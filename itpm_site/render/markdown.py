@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshal
 import re
 import sys
-import threading
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -89,22 +88,10 @@ class MarkdownCache:
         #: The keys of every text rendered or asked for since loading: kept for the next
         #: build beside the bodies (the pack's project intros are texts of their own).
         self.used: set[str] = set()
-        self._more = threading.Condition()
 
     def put_key(self, key: str, html: str) -> None:
-        with self._more:
-            self._html[key] = html
-            self.used.add(key)
-            self._more.notify_all()
-
-    def cached(self, text: str, allow_html: bool) -> str | None:
-        """The HTML of ``text`` if it is rendered already."""
-        return self._html.get(content_key(text, allow_html))
-
-    def wait_for_more(self, timeout: float) -> None:
-        """Wait until a render worker's bodies arrive (``put_key``), at most ``timeout`` s."""
-        with self._more:
-            self._more.wait(timeout)
+        self._html[key] = html
+        self.used.add(key)
 
     def render(self, text: str, allow_html: bool) -> str:
         key = content_key(text, allow_html)

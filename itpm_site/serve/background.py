@@ -186,9 +186,7 @@ class _Site:
         return site
 
 
-def _worker(
-    conn: multiprocessing.connection.Connection, root: Path, cache: Path | None, fork: bool
-) -> None:
+def _worker(conn: multiprocessing.connection.Connection, root: Path, cache: Path | None, fork: bool) -> None:
     """The worker's main loop: ``("site", Source)`` makes that site ahead of its job;
     ``("job", Job)`` is answered by the job's messages, then ``("done",)``; ``("stop",)`` (or
     a new site: a rebuild is under way) ends the running job at once."""

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import overload
+from typing import Any, Protocol, TypeVar, overload
 
 import jinja2
 
@@ -34,8 +34,23 @@ from itpm_site.write.writer import (
 #: costs more than it saves. A rebuild of a few pages that list every project is worth it.
 MIN_PAGES_FOR_WORKERS = 300
 
+_Made = TypeVar("_Made")
+
+
+class PageExtra(Protocol[_Made]):
+    """Work done for a page where it is rendered, with what rendering it left at hand (its
+    Markdown cached): ``of_page`` runs in the render worker right after the page, and what it
+    gives (None: nothing) comes back to this process, to ``take``."""
+
+    def of_page(self, page: PageSpec) -> _Made | None: ...
+
+    def take(self, made: _Made) -> None: ...
+
+
 # Set in the parent just before the workers fork, read by them.
-_SHARED: tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache, Reuse | None] | None = None
+_SHARED: (
+    tuple[jinja2.Environment, Sequence[PageSpec], MarkdownCache, Reuse | None, PageExtra[Any] | None] | None
+) = None
 
 
 def _weight(page: PageSpec, total_projects: int) -> float:
@@ -80,27 +95,31 @@ class _Failed(Exception):
 
 def _render_chunk(
     indices: list[int], folder: str | None = None
-) -> tuple[list[tuple[str, bytes | StoredFile]], list[tuple[str, str]], int, set[str]]:
+) -> tuple[list[tuple[str, bytes | StoredFile]], list[tuple[str, str]], int, set[str], list[object]]:
     """Render pages; with ``folder``, store them there and send back their paths and what was
-    stored (see ``write.store``), the Markdown rendered, and the keys of all Markdown used."""
+    stored (see ``write.store``), the Markdown rendered, the keys of all Markdown used, and
+    what the page extra made of them."""
     if _SHARED is None:  # set by the parent before the workers fork
         raise RuntimeError("a render worker was started without the pages to render")
-    env, pages, markdown, reuse = _SHARED
+    env, pages, markdown, reuse, extra = _SHARED
     markdown.fresh = []
     markdown.used = set()
     out: list[tuple[str, bytes | StoredFile]] = []
+    extras: list[object] = []
     made: set[Path] = set()
     for index in indices:
         try:
             rendered = list(render_pages(env, [pages[index]]))
         except Exception:  # a template error: the parent renders the page again to report it
-            return out, markdown.fresh, index, markdown.used
+            return out, markdown.fresh, index, markdown.used, extras
         for rel, data in rendered:  # an I/O error here (disk full) goes to the parent as is
             if folder is None:
                 out.append((rel, data))
             else:
                 out.append((rel, store(staging_path(Path(folder), rel, made), rel, data, reuse)))
-    return out, markdown.fresh, -1, markdown.used
+        if extra is not None and (result := extra.of_page(pages[index])) is not None:
+            extras.append(result)
+    return out, markdown.fresh, -1, markdown.used, extras
 
 
 def _parallel(pages: Sequence[PageSpec], workers: int, total_projects: int) -> bool:
@@ -128,6 +147,7 @@ def _run(
     folder: str,
     meanwhile: Callable[[], None] | None = None,
     reuse: Reuse | None = None,
+    extra: PageExtra[Any] | None = None,
 ) -> Iterator[tuple[str, StoredFile]]: ...
 def _run(
     env: jinja2.Environment,
@@ -138,12 +158,13 @@ def _run(
     folder: str | None,
     meanwhile: Callable[[], None] | None = None,
     reuse: Reuse | None = None,
+    extra: PageExtra[Any] | None = None,
 ) -> Iterator[tuple[str, bytes | StoredFile]]:
     """Pages rendered on ``workers`` processes: as bytes, or (with ``folder``) stored there
     by the workers, each as the writer's record of it."""
     global _SHARED
     chunks = deque(_chunks(pages, workers, total_projects))
-    _SHARED = (env, pages, markdown, reuse)
+    _SHARED = (env, pages, markdown, reuse, extra)
     # Pages sent back as bytes: a bounded window of chunks in flight keeps finished pages
     # from piling up in memory while one chunk (a big listing page) is slow. Pages written by
     # the workers cost nothing to keep waiting, so all chunks go at once. Either way chunks
@@ -166,10 +187,13 @@ def _run(
                     meanwhile = None
                 done, window = wait(window, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=order.__getitem__):
-                    rendered, fresh, failed, used = future.result()
+                    rendered, fresh, failed, used, extras = future.result()
                     for key, html in fresh:
                         markdown.put_key(key, html)
                     markdown.used |= used
+                    if extra is not None:
+                        for made in extras:
+                            extra.take(made)
                     yield from rendered
                     if failed >= 0:  # raises the template error, with its real traceback
                         yield from render_pages(env, [pages[failed]])
@@ -201,21 +225,26 @@ def write_all(
     total_projects: int,
     writer: SiteWriter,
     meanwhile: Callable[[], None] | None = None,
+    extra: PageExtra[Any] | None = None,
 ) -> Iterator[str]:
     """Render every page into ``writer``'s staging folder; yields each page's path.
 
     In parallel the workers write the files themselves (the pages never travel through a
     pipe to this process), and ``meanwhile`` runs here while they do; serially it runs after.
+    ``extra`` runs after each page, where the page was rendered.
     """
     if not _parallel(pages, workers, total_projects):
-        for rel, data in render_pages(env, pages):
-            writer.write(rel, data)
-            yield rel
+        for page in pages:
+            for rel, data in render_pages(env, [page]):
+                writer.write(rel, data)
+                yield rel
+            if extra is not None and (made := extra.of_page(page)) is not None:
+                extra.take(made)
         if meanwhile is not None:
             meanwhile()
         return
     for rel, entry in _run(
-        env, pages, markdown, workers, total_projects, str(writer.staging), meanwhile, writer.reuse
+        env, pages, markdown, workers, total_projects, str(writer.staging), meanwhile, writer.reuse, extra
     ):
         writer.record(rel, entry)
         yield rel
