@@ -167,6 +167,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.slow)
+    # The longest tests first: the parallel workers take tests in this order, one at a time
+    # (`--dist load --maxschedchunk 1`), so the run ends on short tests instead of one worker
+    # finishing a long one while the others wait. The slow tests that are not browser tests
+    # (random walks, the kill-9 loop, generated portfolios, whole-demo checks) are the longest
+    # one by one; then the browser tests; then the rest. Each module's tests stay in order.
+    items[:] = sorted(items, key=_schedule_rank)
+
+
+def _schedule_rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser") is not None:
+        return 1
+    return 0 if item.get_closest_marker("slow") is not None else 2
 
 
 # end of markers -------------------------------------------------------------------------------

@@ -569,8 +569,10 @@ def build(root: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(REPO, tmp_path_factory.mktemp("demo") / "site")
+def demo(demo_site: Path) -> Path:
+    """The demo as the other end-to-end tests have it built (``demo_site``, once per
+    process): the same content and site.yaml as REPO's, built as of the same day."""
+    return demo_site
 
 
 def test_every_figure_of_the_demo_reconciles(demo: Path) -> None:

@@ -505,15 +505,18 @@ def assert_same_site(
         assert folders(served) == folders(clean), f"after {step}: folders differ"
 
 
-#: Steps of a full walk (``slow``: run by ``.ci/run`` and by a plain ``pytest``). The short
-#: walks of the quick selection (``pytest -m "not slow"``) take other seeds.
+#: A full walk (``slow``: run by ``.ci/run`` and by a plain ``pytest``) is SPLIT walks of
+#: STEPS // SPLIT edits each, seeded apart, one test each: the same number of edits, each
+#: compared with a clean build, in tests short enough for the parallel workers to share out.
+#: The short walks of the quick selection (``pytest -m "not slow"``) take other seeds.
 STEPS = 60
+SPLIT = 4
 
 
 def cases(theme: str, seed: int, defer: bool, steps: int) -> list:
-    """A full walk once per background worker start method (``worker_start``), or, without
-    ``defer``, when no worker is ever started, once; those are ``slow``. A short walk once,
-    with the platform's worker."""
+    """A full walk (in SPLIT parts) once per background worker start method
+    (``worker_start``), or, without ``defer``, when no worker is ever started, once; those are
+    ``slow``. A short walk once, in one part, with the platform's worker."""
     marks = [pytest.mark.slow] if steps == STEPS else []
     if theme == "default":
         marks.append(
@@ -522,11 +525,14 @@ def cases(theme: str, seed: int, defer: bool, steps: int) -> list:
             )
         )
     starts = ["forkserver", "spawn"] if defer and steps == STEPS else ["default"]
+    parts: list[int | str] = [f"{seed}.{part}" for part in range(SPLIT)] if steps == STEPS else [seed]
+    steps = steps // len(parts)
     return [
         pytest.param(
-            start, theme, seed, defer, steps, marks=marks, id=f"{start}-{theme}-{seed}-{defer}-{steps}"
+            start, theme, part, defer, steps, marks=marks, id=f"{start}-{theme}-{part}-{defer}-{steps}"
         )
         for start in starts
+        for part in parts
     ]
 
 
@@ -544,7 +550,7 @@ CASES = [
     ("worker_start", "theme", "seed", "defer", "steps"), CASES, indirect=["worker_start"]
 )
 def test_random_edits_match_clean_builds(
-    tmp_path: Path, theme: str, seed: int, defer: bool, steps: int
+    tmp_path: Path, theme: str, seed: int | str, defer: bool, steps: int
 ) -> None:
     """After every edit the served folder equals a clean build. With ``defer`` (what serve
     does) the pages rendered before the reload must already be right, and after the

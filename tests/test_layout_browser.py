@@ -179,9 +179,11 @@ def ka_site_url(demo_site_ka: Path):
         yield url
 
 
+# One test per viewport and colour scheme: each is a sweep of every page type.
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str) -> None:
-    assert_pages_fit(browser, site_url, size, ("light", "dark"))
+def test_every_page_type_fits_its_viewport(browser, site_url: str, size: str, scheme: str) -> None:
+    assert_pages_fit(browser, site_url, size, (scheme,))
 
 
 #: Georgian words are long (სტატუსის, ინფრასტრუქტურა): the widths where tables are tightest.

@@ -648,6 +648,18 @@ MUTATIONS = all_mutations()
 
 
 def outcome(mutation: Mutation) -> str:
+    """What check makes of ``mutation`` (worked out once per process: the count test below
+    reads again the outcomes the parametrised test has already found)."""
+    key = id(mutation)
+    if key not in _OUTCOMES:
+        _OUTCOMES[key] = _outcome(mutation)
+    return _OUTCOMES[key]
+
+
+_OUTCOMES: dict[int, str] = {}
+
+
+def _outcome(mutation: Mutation) -> str:
     sources = {rel: data for rel, data in SOURCES.items() if rel not in mutation.removed}
     sources.update(mutation.files)
     result = load(sources)
