@@ -20,7 +20,6 @@ import jinja2
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
 from itpm_site.cache.folder import cache_folder, read_file, write_file
-from itpm_site.cache.search_records import KeptRecords
 from itpm_site.cache.templates import template_cache
 from itpm_site.history import read_history
 from itpm_site.load.portfolio import load_portfolio
@@ -30,6 +29,7 @@ from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.i18n import use_language
 from itpm_site.model.text import plural
 from itpm_site.outputs import emitters, search
+from itpm_site.outputs.search_cache import KeptRecords
 from itpm_site.outputs.search_index import INDEX_DIR
 from itpm_site.parallel import PausedCollector, worker_count
 from itpm_site.render.dependencies import Dependencies, dependencies, pages_to_render

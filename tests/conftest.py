@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from itpm_site.model.i18n import use_language
+
 # foundation helpers ---------------------------------------------------------------------------
 # Used by test_frontmatter, test_rules, test_amounts, test_vocab, test_diagnostics_formats,
 # test_cli_check and test_schema_new. Add other fixtures below this block, not inside it.
@@ -151,6 +153,13 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     folder = tmp_path_factory.mktemp("user-cache")
     _point_cache_home(monkeypatch, folder)
     return folder / "itpm-site"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    """The UI language is the process's (a build sets it): each test starts in English, however
+    the last test in this worker process left it."""
+    use_language("en")
 
 
 # end of cache helpers -------------------------------------------------------------------------

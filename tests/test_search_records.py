@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from search_portfolio import FIRST, LAST, PLANTED, search_portfolio
 
 from itpm_site.build import BuildOptions, BuildResult, build_site, prepare
-from itpm_site.cache import search_records as kept_records
 from itpm_site.cache.folder import cache_folder
-from itpm_site.model.i18n import use_language
 from itpm_site.outputs import search
+from itpm_site.outputs import search_cache as kept_records
 from itpm_site.render.markdown import render_markdown
 
 AS_OF = dt.date(2026, 11, 20)
@@ -37,13 +35,6 @@ EXTRA = {
 #: Records besides the generated projects: the planted projects, the program, the free page
 #: and the people.
 OTHERS = len(PLANTED) + 1 + 1 + len(FIRST) * len(LAST) + 3
-
-
-@pytest.fixture
-def english_after() -> Iterator[None]:
-    """The language is the process's: the tests after this one expect English."""
-    yield
-    use_language("en")
 
 
 def _portfolio(tmp_path: Path, write_portfolio, count: int) -> Path:
@@ -72,7 +63,6 @@ def _expected(result: BuildResult, language: str) -> dict[str, bytes]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="render workers fork")
-@pytest.mark.usefixtures("english_after")
 @pytest.mark.parametrize("language", ["en", "ka"])
 def test_records_made_by_the_render_workers_index_as_in_one_process(
     tmp_path: Path, write_portfolio, language: str, monkeypatch: pytest.MonkeyPatch
@@ -105,7 +95,6 @@ def test_records_made_by_the_render_workers_index_as_in_one_process(
     assert files == expected
 
 
-@pytest.mark.usefixtures("english_after")
 @pytest.mark.parametrize("language", ["en", "ka"])
 def test_a_record_is_indexed_once_then_kept(
     tmp_path: Path, write_portfolio, language: str, monkeypatch: pytest.MonkeyPatch
@@ -129,7 +118,6 @@ def test_a_record_is_indexed_once_then_kept(
     assert files == _expected(edited, language)
 
 
-@pytest.mark.usefixtures("english_after")
 def test_records_not_made_with_pages_come_from_the_cache_else_are_made(
     tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,7 +139,6 @@ def test_records_not_made_with_pages_come_from_the_cache_else_are_made(
     assert made == expected and made != files
 
 
-@pytest.mark.usefixtures("english_after")
 @pytest.mark.parametrize("damage", [b"", b"not marshal at all", "cut", None])
 def test_a_broken_or_foreign_cache_only_costs_time(
     tmp_path: Path, write_portfolio, damage: bytes | str | None, monkeypatch: pytest.MonkeyPatch

@@ -12,7 +12,7 @@ straight to ``projects/<slug>/#risk-2``, while the index keeps one record per pa
 - ``search_index`` turns them into the files the search page reads (``search/data/``).
 - ``RecordsWithPages`` indexes each record in the render worker that renders its page
   (``build``); ``site_index`` assembles the index from those, the records kept from the last
-  build (``cache.search_records``) and, for any other, records made on the spot.
+  build (``search_cache``) and, for any other, records made on the spot.
   ``emit_search`` is the emitter ``serve`` uses after its pages.
 """
 
@@ -35,11 +35,11 @@ from itpm_site.aggregate.portfolio import (
     ProjectView,
     RiskView,
 )
-from itpm_site.cache.search_records import KeptRecords, pack, record_digest, unpack
 from itpm_site.model import registry
 from itpm_site.model.money import format_amount
 from itpm_site.model.registry import Fact
 from itpm_site.model.slugs import slugify
+from itpm_site.outputs.search_cache import KeptRecords, pack, record_digest, unpack
 from itpm_site.outputs.search_index import (
     INDEX_DIR,
     IndexBuilder,

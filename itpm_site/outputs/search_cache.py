@@ -1,5 +1,5 @@
 """Indexed search records kept between builds (``search.marshal`` in the portfolio's
-user-cache folder, see ``folder``).
+user-cache folder, see ``cache.folder``).
 
 Indexing a record (its words counted, its fragment compressed) is most of the search index's
 CPU; a record whose content is that of the last build is taken from here instead. Each record
