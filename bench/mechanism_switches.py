@@ -98,6 +98,17 @@ def _environment_forgetting_fragments(real: Callable) -> Callable:
     return make_environment
 
 
+def _records_kept_nowhere(real: Any) -> Any:
+    """``KeptRecords`` whose ``load`` finds nothing: kept records neither read nor written."""
+
+    class Nowhere(real):  # type: ignore[misc, valid-type]
+        @classmethod
+        def load(cls, folder: Path | None) -> Any:
+            return real(None)
+
+    return Nowhere
+
+
 #: name: (what switching it off means, [(module, attribute, what replaces it given the real
 #: one)]). The modules and names are those the pipeline calls today (itpm_site/build.py and
 #: the modules it uses).
@@ -133,6 +144,15 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, Callable[[Any], Any]]]]] = {
     "renderpool": (
         "render and write every page in the main process (write/pages.py: no forked render workers)",
         [("itpm_site.write.pages", "_parallel", lambda real: lambda pages, workers, total: False)],
+    ),
+    "incremental": (
+        "every page rendered again, none kept from the last build (render/dependencies.py: "
+        "pages_to_render gives them all)",
+        [("itpm_site.build", "pages_to_render", lambda real: lambda before, now, specs: list(specs))],
+    ),
+    "searchkept": (
+        "every search record indexed again (outputs/search_cache.py: no search.marshal read)",
+        [("itpm_site.build", "KeptRecords", _records_kept_nowhere)],
     ),
     "historycache": (
         "every file version read from git again (history/versions.py: no history.bin; only in "
