@@ -11,13 +11,14 @@ import pytest
 from sitetools import NODE_MODULES
 
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(
+needs_vnu = pytest.mark.skipif(
     not VNU.exists() or shutil.which("java") is None,
     reason="needs tests/node_modules/vnu-jar and Java (.ci/run installs them)",
 )
+
+
+@pytest.mark.slow
+@needs_vnu
 def test_every_demo_page_is_valid_html5(demo_site: Path) -> None:
     assert_valid_html5(demo_site)
     # ... including every kind of page of the people directory.
@@ -27,10 +28,7 @@ def test_every_demo_page_is_valid_html5(demo_site: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not VNU.exists() or shutil.which("java") is None,
-    reason="needs tests/node_modules/vnu-jar and Java (.ci/run installs them)",
-)
+@needs_vnu
 def test_every_georgian_demo_page_is_valid_html5(demo_site_ka: Path) -> None:
     assert_valid_html5(demo_site_ka)
 

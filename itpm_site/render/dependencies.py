@@ -26,6 +26,7 @@ byte.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -76,13 +77,13 @@ class Dependencies:
             return None
 
 
-def _tree(folders: Sequence[Path], pattern: str = "*") -> str:
+def _tree(folders: Sequence[Path]) -> str:
     """One digest of the names and bytes of the files under ``folders``."""
     parts = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob(pattern)):
+        for path in sorted(folder.rglob("*")):
             if path.is_file():
                 parts.append(path.relative_to(folder).as_posix().encode() + b"\0")
                 try:
@@ -104,7 +105,9 @@ def spec_digest(spec: PageSpec) -> str:
     return digest(repr(key).encode("utf-8"))
 
 
-def dependencies(site: SiteBuild, digests: Mapping[str, str], since: object = None) -> Dependencies | None:
+def dependencies(
+    site: SiteBuild, digests: Mapping[str, str], since: tuple[dt.date, str] | None = None
+) -> Dependencies | None:
     """The dependencies of ``site``; None when a file's bytes are not known (``digests``, by
     path, as loading read them), which rules out reusing any page."""
     loaded, portfolio, history = site.loaded, site.portfolio, site.history
