@@ -254,17 +254,35 @@
   function facetPhrases(sequence) {
     var table = vocabulary.facets || {};
     var out = [];
+    var named = sequence.map(wordOf);
     for (var i = 0; i < sequence.length;) {
       var hit = null;
       for (var n = Math.min(4, sequence.length - i); n >= 1 && !hit; n--) {
-        var key = sequence.slice(i, i + n).join(" ");
+        var key = named.slice(i, i + n).join(" ");
         if (Object.prototype.hasOwnProperty.call(table, key)) {
-          hit = { at: i, length: n, targets: table[key], text: key };
+          hit = { at: i, length: n, targets: table[key], text: n === 1 ? sequence[i] : key };
         }
       }
       if (hit) { out.push(hit); i += hit.length; } else { i++; }
     }
     return out;
+  }
+
+  // The filter or filler word a query word is a form of, on a site whose language has no
+  // stemmer (vocabulary.forms, search_words.py): a word that begins with a word's shared
+  // beginning by at most FORM_LETTERS more letters is that word (დახურვის: დახურვა).
+  // Else the word itself.
+  var FORM_LETTERS = 4;
+  function wordOf(word) {
+    var forms = vocabulary.forms;
+    if (!forms || FILLERS.has(word) || Object.prototype.hasOwnProperty.call(forms, word)) {
+      return forms && Object.prototype.hasOwnProperty.call(forms, word) ? forms[word] : word;
+    }
+    for (var n = word.length - 1; n >= 3 && n >= word.length - FORM_LETTERS; n--) {
+      var stem = word.slice(0, n);
+      if (Object.prototype.hasOwnProperty.call(forms, stem)) { return forms[stem]; }
+    }
+    return word;
   }
 
   function Index(base, root, meta, docs) {
@@ -602,7 +620,7 @@
         }
       });
       words.forEach(function (w) { if (!inPhrase.has(w)) { add(w, w); } });
-      var fillers = terms.filter(function (t) { return t.word && FILLERS.has(t.word); });
+      var fillers = terms.filter(function (t) { return t.word && FILLERS.has(wordOf(t.word)); });
       if (fillers.length < terms.length) { fillers.forEach(function (t) { t.required = false; }); }
       return terms;
     });
