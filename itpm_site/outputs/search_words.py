@@ -3,11 +3,14 @@ words, filler words, and the words of amounts.
 
 One table per site language, emitted into the index (``meta.json``, key ``vocabulary``) and
 read by the browser, so a translation replaces the words here and nothing in the JavaScript.
-The phrases below are English; every site keeps them (an English word typed into a Georgian
-site's box still names its filter) and adds each value's label where the site's words differ
-from the English source, from its catalog or its own ``labels`` in site.yaml, as one more
-phrase ("წითელი" is the red status, "at risk" an amber one when site.yaml calls it so); the
-names and labels the search page shows for a filter applied from the query are the site's.
+The phrases are catalog messages (``written_words``, ``filler_words``: context "search
+words"), English in the source; every site keeps the English (an English word typed into a
+Georgian site's box still names its filter) and adds its catalog's words and each value's
+label where the site's words differ from the English source, from its catalog or its own
+``labels`` in site.yaml ("წითელი" is the red status, "at risk" an amber one when site.yaml
+calls it so); the names and labels the search page shows for a filter applied from the query
+are the site's. A site language without a stemmer also gets ``forms`` (``word_forms``), so
+the search page reads a declined filter word as the word ("დახურვის ფაზაში": closure).
 
 - ``FACET_WORDS``: phrases (one to three words, as typed) that name a filter value; a phrase
   under two values names either ("completed": the closure phase or the done state). A query
@@ -92,8 +95,8 @@ def vocabulary(language: str) -> dict[str, object]:
     own: set[str] = set()  # the site language's own words, beside the English
     if language != i18n.SOURCE:
         # The words a PMO of the site's language types, from its catalog.
-        for key, written in written_words(words_of).items():
-            written_in[key] = (*written_in.get(key, ()), *written)
+        for target, written in written_words(words_of).items():
+            written_in[target] = (*written_in.get(target, ()), *written)
             own.update(w for phrase in written for w in words(phrase))
         for filler in filler_words(words_of):
             fillers.update(words(filler))

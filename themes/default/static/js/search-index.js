@@ -254,14 +254,29 @@
   function facetPhrases(sequence) {
     var table = vocabulary.facets || {};
     var out = [];
-    var named = sequence.map(wordOf);
+    // Each word as written, or as the word it is a form of (რისკის: of რისკის ქვეშ, or
+    // the form of რისკი in მაღალი რისკის).
+    var named = sequence.map(function (w) {
+      var form = wordOf(w);
+      return form === w ? [w] : [w, form];
+    });
+    var keys = function (at, n) {
+      var out = [""];
+      named.slice(at, at + n).forEach(function (ways) {
+        var next = [];
+        out.forEach(function (k) { ways.forEach(function (w) { next.push(k ? k + " " + w : w); }); });
+        out = next;
+      });
+      return out;
+    };
     for (var i = 0; i < sequence.length;) {
       var hit = null;
       for (var n = Math.min(4, sequence.length - i); n >= 1 && !hit; n--) {
-        var key = named.slice(i, i + n).join(" ");
-        if (Object.prototype.hasOwnProperty.call(table, key)) {
-          hit = { at: i, length: n, targets: table[key], text: n === 1 ? sequence[i] : key };
-        }
+        keys(i, n).forEach(function (key) {
+          if (!hit && Object.prototype.hasOwnProperty.call(table, key)) {
+            hit = { at: i, length: n, targets: table[key], text: n === 1 ? sequence[i] : key };
+          }
+        });
       }
       if (hit) { out.push(hit); i += hit.length; } else { i++; }
     }
@@ -269,18 +284,16 @@
   }
 
   // The filter or filler word a query word is a form of, on a site whose language has no
-  // stemmer (vocabulary.forms, search_words.py): a word that begins with a word's shared
-  // beginning by at most FORM_LETTERS more letters is that word (დახურვის: დახურვა).
+  // stemmer (vocabulary.forms, search_words.py): a word that begins with another word's
+  // shared beginning by at most FORM_LETTERS more letters is that word (დახურვის: დახურვა).
   // Else the word itself.
   var FORM_LETTERS = 4;
   function wordOf(word) {
     var forms = vocabulary.forms;
-    if (!forms || FILLERS.has(word) || Object.prototype.hasOwnProperty.call(forms, word)) {
-      return forms && Object.prototype.hasOwnProperty.call(forms, word) ? forms[word] : word;
-    }
-    for (var n = word.length - 1; n >= 3 && n >= word.length - FORM_LETTERS; n--) {
+    if (!forms || FILLERS.has(word)) { return word; }
+    for (var n = word.length; n >= 3 && n >= word.length - FORM_LETTERS; n--) {
       var stem = word.slice(0, n);
-      if (Object.prototype.hasOwnProperty.call(forms, stem)) { return forms[stem]; }
+      if (Object.prototype.hasOwnProperty.call(forms, stem) && forms[stem] !== word) { return forms[stem]; }
     }
     return word;
   }
