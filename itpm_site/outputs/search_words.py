@@ -215,7 +215,8 @@ def word_forms(language: str, own: Iterable[str]) -> dict[str, str]:
         if stem in out and out[stem] != word:
             shared.add(stem)
         out.setdefault(stem, word)
-    return {stem: word for stem, word in sorted(out.items()) if stem not in shared}
+    # A word without such a last letter is read as written.
+    return {stem: word for stem, word in sorted(out.items()) if stem not in shared and stem != word}
 
 
 FACET_WORDS = written_words(i18n.translations(i18n.SOURCE))
