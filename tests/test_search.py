@@ -4,6 +4,7 @@ determinism."""
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 import unicodedata
 from pathlib import Path
@@ -492,6 +493,54 @@ def test_a_georgian_site_names_filters_with_its_labels_too() -> None:
     assert georgian["labels"]["status=red"] == "წითელი"
     assert not [k for k in english["facets"] if not k.isascii()]
     assert english["labels"]["status=red"] == "Red"
+
+
+def test_filter_words_and_fillers_in_the_sites_language_come_from_its_catalog() -> None:
+    """Every "search words" message of a catalog names its value: each of its phrases, as
+    folded, is in the vocabulary with that value; the English ones stay on every site."""
+    from itpm_site.model import i18n
+    from itpm_site.outputs import search_words
+
+    for language in i18n.LANGUAGES:
+        table = search_words.vocabulary(language)
+        written = search_words.written_words(i18n.translations(language))
+        assert set(written) == set(search_words.FACET_WORDS)
+        for (facet, value), phrases in {**search_words.FACET_WORDS, **written}.items():
+            for phrase in phrases:
+                key = " ".join(search_index.words(phrase))
+                assert [facet, value] in table["facets"][key], (language, phrase)
+        fillers = [
+            w for f in search_words.filler_words(i18n.translations(language)) for w in search_index.words(f)
+        ]
+        assert set(fillers) | set(search_words.FILLERS) <= set(table["fillers"])
+
+    # A translation is read from the catalog, whatever it says.
+    class Catalog(gettext.NullTranslations):
+        def pgettext(self, context: str, message: str) -> str:
+            return "x1, y2 z3" if context == "search words" else message
+
+    assert set(search_words.written_words(Catalog()).values()) == {("x1", "y2 z3")}
+    assert search_words.filler_words(Catalog()) == ("x1", "y2 z3")
+    # The Georgian catalog gives more than the labels: synonyms and the fillers.
+    georgian = search_words.vocabulary("ka")
+    assert georgian["facets"]["გრაფიკიდან გადახრილი"] == [["status", "red"]]
+    assert {"პროექტები", "პროექტი"} <= set(georgian["fillers"])
+
+
+def test_a_language_without_a_stemmer_reads_its_filter_words_by_their_shared_beginning() -> None:
+    from itpm_site.outputs import search_words
+
+    assert "forms" not in search_words.vocabulary("en")  # English has its stemmer
+    forms = search_words.vocabulary("ka")["forms"]
+    georgian = {w for k in search_words.vocabulary("ka")["facets"] for w in k.split()}
+    for stem, word in forms.items():
+        assert word.startswith(stem) and len(word) - len(stem) == 1 and len(stem) >= 3
+        assert word in georgian or word in search_words.vocabulary("ka")["fillers"]
+        assert word.isascii() is False  # English words are matched as written
+    assert forms["წითელ"] == "წითელი" and forms["დახურვ"] == "დახურვა"
+    # A beginning two words share names neither.
+    assert search_words.word_forms("ka", ["ტესტი", "ტესტა"]) == {}
+    assert search_words.word_forms("ka", ["ტესტი", "ან", "ტესტის"]) == {"ტესტ": "ტესტი"}
 
 
 def test_words_with_other_forms_carry_their_stem() -> None:

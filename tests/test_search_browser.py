@@ -310,6 +310,31 @@ def test_a_georgian_status_word_applies_the_filter(reader: Reader, ka_base: str)
     assert len(reader.titles()) == 2
 
 
+def test_georgian_filter_words_come_from_the_catalog_in_their_declined_forms(
+    reader: Reader, ka_base: str
+) -> None:
+    """The site's own words for a filter value (its catalog's "search words": synonyms beside
+    the label) name it, declined as a sentence declines them, and the site's fillers need not
+    be found: the Georgian site has no stemmer, so a word is read as the filter or filler word
+    whose beginning it shares."""
+    red = {"Edge Firewall Renewal", "თბილისის ფილიალების ქსელის განახლება"}
+    planning = {"თბილისის ფილიალების ქსელის განახლება", "ქოლ-ცენტრის ტელეფონია"}
+    for query, expected in [
+        ("წითელი პროექტები", red),  # red projects: პროექტები is a filler
+        ("წითელ პროექტებს", red),  # the same in the dative
+        ("გრაფიკიდან გადახრილი", red),  # off track: a synonym from the catalog
+        ("დაგეგმვის ფაზაში", planning),  # in the planning phase
+        ("დაგეგმვის ფაზაში მყოფი პროექტები", planning),  # projects in the planning phase
+    ]:
+        reader.search(ka_base + "search/?q=" + query.replace(" ", "+"))
+        assert set(reader.titles()) == expected, query
+        assert reader.page.inner_text("#search-implied").split(":")[0] in {"სტატუსი", "ფაზა"}, query
+    # A Georgian word that only begins like a filter word by more letters is a word.
+    reader.search(ka_base + "search/?q=ბიუჯეტში")
+    assert reader.titles() == ["ქოლ-ცენტრის ტელეფონია"]
+    assert reader.page.locator("#search-implied").inner_text() == ""
+
+
 def test_accents_are_optional(reader: Reader, base: str) -> None:
     # Diacritics are folded: 'Kovac' finds the project owned by Jan Kovač, and the other way.
     reader.search(base + "search/?q=Kovac")

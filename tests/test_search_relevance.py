@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +73,7 @@ CASES = read_cases()
 def test_the_test_set_covers_every_kind_on_both_sites() -> None:
     assert len(CASES) >= 80
     assert {c.kind for c in CASES} == KINDS
-    assert {c.site for c in CASES} == {"demo", "generated", "pmo"}
+    assert {c.site for c in CASES} == {"demo", "generated", "pmo", "pmo-ka"}
     for case in CASES:
         assert case.query.strip() and all(p.startswith("/") for p in case.expected), case
 
@@ -98,6 +100,21 @@ def pmo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(tmp_path_factory.mktemp("search-pmo"), pmo_portfolio())
 
 
+@pytest.fixture(scope="module")
+def pmo_ka_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same portfolio on a Georgian site: its words are English, the site's are Georgian
+    (the words of its filters come from the Georgian catalog)."""
+    root = tmp_path_factory.mktemp("search-pmo-ka")
+    for rel, text in pmo_portfolio().items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    out = root / "public"
+    # In a process of its own: the language is the process's (model.i18n).
+    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
+    subprocess.run([*command, "--as-of", "2026-11-20", "--no-cache", "--language", "ka"], check=True)
+    return out
+
+
 # Opens the index as the search page does and answers every query: the URLs of the first
 # results (from the site root), and how many there were.
 RUN_QUERIES = """async ([queries, first]) => {
@@ -116,9 +133,12 @@ RUN_QUERIES = """async ([queries, first]) => {
 
 
 @pytest.fixture(scope="module")
-def answers(browser, demo_site: Path, generated_site: Path, pmo_site: Path) -> dict[Case, dict]:
+def answers(
+    browser, demo_site: Path, generated_site: Path, pmo_site: Path, pmo_ka_site: Path
+) -> dict[Case, dict]:
     out: dict[Case, dict] = {}
-    for name, site in (("demo", demo_site), ("generated", generated_site), ("pmo", pmo_site)):
+    sites = {"demo": demo_site, "generated": generated_site, "pmo": pmo_site, "pmo-ka": pmo_ka_site}
+    for name, site in sites.items():
         cases = [c for c in CASES if c.site == name]
         with serve(site, mount="/portfolio/") as base:
             context = browser.new_context()

@@ -254,17 +254,48 @@
   function facetPhrases(sequence) {
     var table = vocabulary.facets || {};
     var out = [];
+    // Each word as written, or as the word it is a form of (რისკის: of რისკის ქვეშ, or
+    // the form of რისკი in მაღალი რისკის).
+    var named = sequence.map(function (w) {
+      var form = wordOf(w);
+      return form === w ? [w] : [w, form];
+    });
+    var keys = function (at, n) {
+      var out = [""];
+      named.slice(at, at + n).forEach(function (ways) {
+        var next = [];
+        out.forEach(function (k) { ways.forEach(function (w) { next.push(k ? k + " " + w : w); }); });
+        out = next;
+      });
+      return out;
+    };
     for (var i = 0; i < sequence.length;) {
       var hit = null;
       for (var n = Math.min(4, sequence.length - i); n >= 1 && !hit; n--) {
-        var key = sequence.slice(i, i + n).join(" ");
-        if (Object.prototype.hasOwnProperty.call(table, key)) {
-          hit = { at: i, length: n, targets: table[key], text: key };
-        }
+        keys(i, n).forEach(function (key) {
+          if (!hit && Object.prototype.hasOwnProperty.call(table, key)) {
+            hit = { at: i, length: n, targets: table[key], text: n === 1 ? sequence[i] : key };
+          }
+        });
       }
       if (hit) { out.push(hit); i += hit.length; } else { i++; }
     }
     return out;
+  }
+
+  // The filter or filler word a query word is a form of, on a site whose language has no
+  // stemmer (vocabulary.forms, search_words.py): a word that begins with another word's
+  // shared beginning by at most FORM_LETTERS more letters is that word (დახურვის: დახურვა).
+  // Else the word itself.
+  var FORM_LETTERS = 4;
+  function wordOf(word) {
+    var forms = vocabulary.forms;
+    if (!forms || FILLERS.has(word)) { return word; }
+    for (var n = word.length; n >= 3 && n >= word.length - FORM_LETTERS; n--) {
+      var stem = word.slice(0, n);
+      if (Object.prototype.hasOwnProperty.call(forms, stem) && forms[stem] !== word) { return forms[stem]; }
+    }
+    return word;
   }
 
   function Index(base, root, meta, docs) {
@@ -602,7 +633,7 @@
         }
       });
       words.forEach(function (w) { if (!inPhrase.has(w)) { add(w, w); } });
-      var fillers = terms.filter(function (t) { return t.word && FILLERS.has(t.word); });
+      var fillers = terms.filter(function (t) { return t.word && FILLERS.has(wordOf(t.word)); });
       if (fillers.length < terms.length) { fillers.forEach(function (t) { t.required = false; }); }
       return terms;
     });
