@@ -1,6 +1,7 @@
 """Search relevance: the queries of ``search_relevance.tsv`` run through the search page's own
-engine in headless Chromium, over the demo portfolio, a generated one and a hand-written PMO
-portfolio (``search_pmo_portfolio.py``); and what a query costs in bytes."""
+engine in headless Chromium, over the demo portfolio, a generated one, a hand-written PMO
+portfolio (``search_pmo_portfolio.py``) and a held-out university portfolio
+(``search_heldout_portfolio.py``); and what a query costs in bytes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from search_heldout_portfolio import heldout_portfolio
 from search_pmo_portfolio import pmo_portfolio
 from search_portfolio import search_portfolio
 from sitetools import serve
@@ -73,7 +75,7 @@ CASES = read_cases()
 def test_the_test_set_covers_every_kind_on_both_sites() -> None:
     assert len(CASES) >= 80
     assert {c.kind for c in CASES} == KINDS
-    assert {c.site for c in CASES} == {"demo", "generated", "pmo", "pmo-ka"}
+    assert {c.site for c in CASES} == {"demo", "generated", "pmo", "pmo-ka", "heldout"}
     for case in CASES:
         assert case.query.strip() and all(p.startswith("/") for p in case.expected), case
 
@@ -98,6 +100,11 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def pmo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(tmp_path_factory.mktemp("search-pmo"), pmo_portfolio())
+
+
+@pytest.fixture(scope="module")
+def heldout_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("search-heldout"), heldout_portfolio())
 
 
 @pytest.fixture(scope="module")
@@ -134,10 +141,21 @@ RUN_QUERIES = """async ([queries, first]) => {
 
 @pytest.fixture(scope="module")
 def answers(
-    browser, demo_site: Path, generated_site: Path, pmo_site: Path, pmo_ka_site: Path
+    browser,
+    demo_site: Path,
+    generated_site: Path,
+    pmo_site: Path,
+    pmo_ka_site: Path,
+    heldout_site: Path,
 ) -> dict[Case, dict]:
     out: dict[Case, dict] = {}
-    sites = {"demo": demo_site, "generated": generated_site, "pmo": pmo_site, "pmo-ka": pmo_ka_site}
+    sites = {
+        "demo": demo_site,
+        "generated": generated_site,
+        "pmo": pmo_site,
+        "pmo-ka": pmo_ka_site,
+        "heldout": heldout_site,
+    }
     for name, site in sites.items():
         cases = [c for c in CASES if c.site == name]
         with serve(site, mount="/portfolio/") as base:

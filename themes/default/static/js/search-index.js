@@ -662,17 +662,32 @@
     });
   };
 
+  // The facets a query names by their own name ("monitoring phase", "status red"): the
+  // facet's key, which is its English name, or its name in the site's language.
+  function facetsNamed(terms) {
+    var names = vocabulary.facet_names || {};
+    var typed = new Set(terms.filter(function (t) { return t.word; }).map(function (t) {
+      return wordOf(t.word);
+    }));
+    return new Set(Object.keys(names).filter(function (facet) {
+      return typed.has(facet) || words(names[facet]).some(function (w) { return typed.has(w); });
+    }));
+  }
+
   // The filter values a query's words name, one group per phrase ([[facet, value], ...]: the
   // values of a group are alternatives, "completed" is the closure phase or the done state;
   // groups narrow each other), when the query is those words and a few others and none of the
   // records with the other words has the filter's word in its title (then it is meant as a
-  // word: AML Transaction Monitoring is no phase). Facets the reader filters already are left
-  // to the reader.
+  // word: AML Transaction Monitoring is no phase), unless the query names the filter too
+  // ("monitoring phase" is the phase, whatever the titles say). Facets the reader filters
+  // already are left to the reader.
   function impliedFilters(terms, filters) {
     var named = terms.filter(function (t) { return t.targets; });
     var rest = terms.filter(function (t) { return !t.targets && t.required; });
     if (!named.length || rest.length > 3) { return null; }
+    var explicit = facetsNamed(terms);
     var asWord = named.some(function (t) {
+      if (t.targets.every(function (target) { return explicit.has(target[0]); })) { return false; }
       return Array.from(t.answer.titled).some(function (doc) {
         return rest.every(function (r) { return r.answer.scores.has(doc); });
       });
