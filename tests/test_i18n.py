@@ -73,6 +73,26 @@ def test_georgian_figures_follow_cldr():
     assert i18n.format_amount(Decimal(7661000), "USD") == "7,661,000 USD"
 
 
+@pytest.mark.parametrize("locale", ["ka", "en", "de", "fr", "hi"])
+def test_whole_amounts_are_babels(locale: str) -> None:
+    """The shortcut every page's amounts take gives Babel's own text, sign, grouping and
+    symbol, for the site's languages and for locales that group otherwise."""
+    from babel.numbers import format_currency, format_decimal
+
+    values = [Decimal(0), Decimal("-0"), Decimal(7), Decimal(-999), Decimal(1000), Decimal(-1000)]
+    values += [Decimal(10**k + 7 * k) * sign for k in range(3, 16) for sign in (1, -1)]
+    for value in values:
+        for currency in ("GEL", "USD", "EUR", "JPY", None):
+            babel = (
+                format_currency(
+                    value, currency, format=i18n.WHOLE_CURRENCY_PATTERN, locale=locale, currency_digits=False
+                )
+                if currency
+                else format_decimal(value, format=i18n.WHOLE_PATTERN, locale=locale)
+            )
+            assert i18n.whole_amount(value, currency, locale) == babel, (value, currency)
+
+
 class _Visible(HTMLParser):
     """Text nodes and the title, aria-label and alt attributes a reader meets; code is the
     user's (or a command) and stays as written, and so does what a page marks as English

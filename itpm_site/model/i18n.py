@@ -20,9 +20,12 @@ import gettext as _gettext
 import io
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from itpm_site.model import money, text
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 #: The languages a site can be built in (site.yaml ``language``); the first is the source.
 LANGUAGES: tuple[str, ...] = ("en", "ka")
@@ -182,26 +185,55 @@ def format_amount(
 
 @functools.lru_cache(maxsize=65536)
 def _amount(amount: Decimal, currency: str | None, compact: bool, signed: bool, locale: str) -> str:
-    from babel.numbers import (
-        format_compact_currency,
-        format_compact_decimal,
-        format_currency,
-        format_decimal,
-    )
-
-    value = money.whole(amount) if not compact else amount
     if compact:
+        from babel.numbers import format_compact_currency, format_compact_decimal
+
         body = (
-            format_compact_currency(value, currency, locale=locale, fraction_digits=2)
+            format_compact_currency(amount, currency, locale=_locale(locale), fraction_digits=2)
             if currency
-            else format_compact_decimal(value, locale=locale, fraction_digits=2)
+            else format_compact_decimal(amount, locale=_locale(locale), fraction_digits=2)
         )
-    elif currency:
-        body = format_currency(value, currency, format="#,##0\xa0¤", locale=locale, currency_digits=False)
+        value = amount
     else:
-        body = format_decimal(value, format="#,##0", locale=locale)
+        value = money.whole(amount)
+        body = whole_amount(value, currency, locale)
     body = body.replace("-", "−") if value < 0 else body
     return ("+" if signed and amount > 0 else "") + body
+
+
+#: The CLDR patterns of whole amounts: grouped by three, no decimals, the currency's symbol
+#: after the digits.
+WHOLE_PATTERN = "#,##0"
+WHOLE_CURRENCY_PATTERN = WHOLE_PATTERN + "\xa0¤"
+
+
+def whole_amount(value: Decimal, currency: str | None, locale: str) -> str:
+    """``value`` (whole) in ``locale`` with the patterns above: what Babel's
+    ``format_currency``/``format_decimal`` give (tests/test_i18n.py holds them equal), without
+    their locale and pattern look-ups on every call. Every amount of a page comes here."""
+    group, suffix = _whole_parts(currency, locale)
+    digits = f"{abs(value):,f}".replace(",", group)
+    return ("-" if value.is_signed() else "") + digits + suffix
+
+
+@functools.cache
+def _whole_parts(currency: str | None, locale: str) -> tuple[str, str]:
+    """The group separator of ``locale``, and what the pattern puts after the digits."""
+    from babel.numbers import get_currency_symbol, get_group_symbol
+
+    group = get_group_symbol(_locale(locale))
+    if not currency:
+        return group, ""
+    symbol = get_currency_symbol(currency, _locale(locale))
+    return group, WHOLE_CURRENCY_PATTERN.removeprefix(WHOLE_PATTERN).replace("¤", symbol)
+
+
+@functools.cache
+def _locale(locale: str) -> Locale:
+    """Babel's locale, parsed once (each formatting call would parse its name again)."""
+    from babel import Locale
+
+    return Locale.parse(locale)
 
 
 def format_percent(value: Decimal | float | None, signed: bool = False) -> str:
@@ -209,9 +241,14 @@ def format_percent(value: Decimal | float | None, signed: bool = False) -> str:
     text_ = money.format_percent(None if value is None else Decimal(value), signed)
     if _Active.language == SOURCE or value is None:
         return text_
+    return text_.replace(".", _decimal_symbol(_Active.language))
+
+
+@functools.cache
+def _decimal_symbol(locale: str) -> str:
     from babel.numbers import get_decimal_symbol
 
-    return text_.replace(".", get_decimal_symbol(_Active.language))
+    return get_decimal_symbol(_locale(locale))
 
 
 def format_date(value: dt.date | None, style: str = "") -> str:
@@ -228,7 +265,7 @@ def format_date(value: dt.date | None, style: str = "") -> str:
 def _date(value: dt.date, locale: str) -> str:
     from babel.dates import format_date as babel_date
 
-    return babel_date(value, "medium", locale=locale)
+    return babel_date(value, "medium", locale=_locale(locale))
 
 
 def month_names(width: Literal["abbreviated", "narrow"] = "abbreviated") -> tuple[str, ...]:
