@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from search_heldout_portfolio import heldout_portfolio
 from search_pmo_portfolio import pmo_portfolio
 from search_portfolio import search_portfolio
-from sitetools import serve
+from sitetools import build_in_language, serve
 
 pytestmark = pytest.mark.browser
 
@@ -116,9 +114,7 @@ def pmo_ka_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     out = root / "public"
-    # In a process of its own: the language is the process's (model.i18n).
-    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
-    subprocess.run([*command, "--as-of", "2026-11-20", "--no-cache", "--language", "ka"], check=True)
+    build_in_language(root, out, "ka", "2026-11-20", cache=False)
     return out
 
 
