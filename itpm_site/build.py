@@ -102,7 +102,7 @@ def build_site(options: BuildOptions) -> BuildResult:
         if cache is not None:
             load_cache(markdown, cache)
         # 2. aggregate, 3. history, 4. plan.
-        site = prepare(options, loaded, markdown, template_cache(cache) if cache else None)
+        site = prepare(options, loaded, markdown, template_cache(cache))
         result.site = site
         # Done once here rather than in every forked render worker.
         site.portfolio.precompute()

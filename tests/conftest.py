@@ -83,18 +83,13 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_site_ka(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo built as a Georgian site (``--language ka``), like ``demo_site``."""
-    import subprocess
-    import sys
-
     from history_repo import demo_repository
+    from sitetools import build_in_language
 
     folder = tmp_path_factory.mktemp("demo-ka")
     root = demo_repository(DEMO_ROOT, folder / "portfolio")
     out = folder / "public"
-    # In a process of its own: the language is the process's (model.i18n), and the other
-    # tests of this one expect English.
-    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out)]
-    subprocess.run([*command, "--as-of", DEMO_AS_OF, "--language", "ka", "-q"], check=True)
+    build_in_language(root, out, "ka", DEMO_AS_OF)
     return out
 
 

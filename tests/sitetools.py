@@ -140,3 +140,22 @@ def serve(directory: Path, mount: str = "/portfolio/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def build_in_language(root: Path, out: Path, language: str, as_of: str, cache: bool = True) -> None:
+    """Build ``root`` into ``out`` in this process as a site in ``language``, then give the
+    process English back: the UI language is the process's (model.i18n), and every other test
+    expects English (a subprocess would cost a Python start and the theme compiled again)."""
+    import datetime as dt
+
+    from itpm_site.build import BuildOptions, build_site
+    from itpm_site.model.i18n import use_language
+
+    options = BuildOptions(
+        root=root, output=out, as_of=dt.date.fromisoformat(as_of), language=language, cache=cache
+    )
+    try:
+        result = build_site(options)
+    finally:
+        use_language("en")
+    assert result.ok, [d.headline() for d in result.diagnostics]

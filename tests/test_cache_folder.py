@@ -19,6 +19,7 @@ from jinja2.bccache import Bucket
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.cache import folder as cache_folder
 from itpm_site.cache import loaded as load_cache
+from itpm_site.cache import templates as cache_templates
 from itpm_site.cache.templates import template_cache
 from itpm_site.history.versions import CACHE_FILE as HISTORY_FILE
 from itpm_site.render.markdown import _CACHE_FILE, _cache_version, content_key
@@ -86,7 +87,8 @@ def forge_template(cache_dir: Path) -> None:
     source = (theme / "project.html").read_text(encoding="utf-8")
     bucket = Bucket(env, cache.get_cache_key("project.html", filename), cache.get_source_checksum(source))
     bucket.code = env.compile("FORGED", "project.html", filename)
-    cache.dump_bytecode(bucket)
+    # Only into the folder: not into the process's memory of compiled templates as well.
+    jinja2.FileSystemBytecodeCache.dump_bytecode(cache, bucket)
 
 
 # ------------------------------------------------------------------------------ where
@@ -145,7 +147,12 @@ def test_a_rebuild_uses_the_user_cache_copy(tmp_path: Path, write_portfolio, mon
     assert "alert('forged')" in build(root, incremental=False)
 
 
-def test_compiled_templates_in_the_user_cache_are_used(tmp_path: Path, write_portfolio) -> None:
+def test_compiled_templates_in_the_user_cache_are_used(
+    tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process that compiled the real template before would not read the folder again; and the
+    # forged code read here must not stay in the memory of later tests in this process.
+    monkeypatch.setattr(cache_templates, "_COMPILED", {})
     root = write_portfolio(tmp_path / "pf", PORTFOLIO)
     folder = cache_folder.cache_folder(root)
     assert folder is not None

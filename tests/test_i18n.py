@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from sitetools import build_in_language
 
 from itpm_site.model import i18n
 
@@ -149,18 +148,9 @@ def _patterns() -> list[re.Pattern[str]]:
     return out
 
 
-_KA_OPTIONS = ("--language", "ka", "--as-of", "2026-11-20", "-q", "-j", "1", "--no-cache")
-
-
 @pytest.fixture(scope="module")
-def georgian_demo(tmp_path_factory) -> Path:
-    # In a process of its own: the language is the process's (model.i18n).
-    out = tmp_path_factory.mktemp("ka") / "public"
-    subprocess.run(
-        [sys.executable, "-m", "itpm_site", "build", "--root", str(REPO), "-o", str(out), *_KA_OPTIONS],
-        check=True,
-    )
-    return out
+def georgian_demo(demo_site_ka: Path) -> Path:
+    return demo_site_ka
 
 
 def test_georgian_demo_shows_no_english_ui_message(georgian_demo: Path):
@@ -241,9 +231,7 @@ def _labelled_project(title: str, phase: str, category: str) -> str:
 
 
 def _build(root: Path, out: Path, language: str) -> None:
-    # In a process of its own: the language (and its labels) are the process's.
-    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
-    subprocess.run([*command, "--as-of", "2026-06-01", "--language", language, "--no-cache"], check=True)
+    build_in_language(root, out, language, "2026-06-01", cache=False)
 
 
 def test_site_yaml_labels_replace_the_catalog_in_each_language(tmp_path: Path, write_portfolio) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from search_heldout_portfolio import heldout_portfolio
 from search_pmo_portfolio import pmo_portfolio
 from search_portfolio import search_portfolio
-from sitetools import serve
+from sitetools import build_in_language, serve
 
 pytestmark = pytest.mark.browser
 
@@ -116,9 +114,7 @@ def pmo_ka_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     out = root / "public"
-    # In a process of its own: the language is the process's (model.i18n).
-    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
-    subprocess.run([*command, "--as-of", "2026-11-20", "--no-cache", "--language", "ka"], check=True)
+    build_in_language(root, out, "ka", "2026-11-20", cache=False)
     return out
 
 
@@ -179,7 +175,7 @@ def rank(case: Case, answer: dict) -> int | None:
     return None
 
 
-def test_expected_pages_come_first(answers: dict[Case, dict]) -> None:
+def expected_pages_come_first(answers: dict[Case, dict]) -> None:
     ranked = {c: rank(c, a) for c, a in answers.items() if c.expected}
     top = [c for c, r in ranked.items() if r is not None]
     first = [c for c, r in ranked.items() if r == 1]
@@ -194,19 +190,19 @@ def test_expected_pages_come_first(answers: dict[Case, dict]) -> None:
     assert len(first) >= 0.90 * len(ranked), report
 
 
-def test_nonsense_finds_nothing(answers: dict[Case, dict]) -> None:
+def nonsense_finds_nothing(answers: dict[Case, dict]) -> None:
     found = {c.query: a["urls"] for c, a in answers.items() if not c.expected and a["count"]}
     assert found == {}
 
 
-def test_an_owners_own_projects_fill_the_top(answers: dict[Case, dict]) -> None:
+def an_owners_own_projects_fill_the_top(answers: dict[Case, dict]) -> None:
     for case, answer in answers.items():
         if case.kind == "owner":
             n = min(len(case.expected), TOP)
             assert set(answer["urls"][:n]) == set(case.expected[:n]), (case.query, answer)
 
 
-def test_status_and_phase_words_list_only_the_projects_they_name(answers: dict[Case, dict]) -> None:
+def status_and_phase_words_list_only_the_projects_they_name(answers: dict[Case, dict]) -> None:
     """A query of filter words (and a few others) is answered as the filter is: nothing else
     among the first results."""
     for case, answer in answers.items():
@@ -215,10 +211,31 @@ def test_status_and_phase_words_list_only_the_projects_they_name(answers: dict[C
             assert len(answer["urls"]) == n and set(answer["urls"]) <= set(case.expected), (case, answer)
 
 
-def test_a_project_outranks_the_pages_that_list_it(answers: dict[Case, dict]) -> None:
+def a_project_outranks_the_pages_that_list_it(answers: dict[Case, dict]) -> None:
     for case, answer in answers.items():
         if case.kind == "project-first":
             assert answer["urls"][0] == case.expected[0], (case.query, answer)
+
+
+CHECKS = (
+    expected_pages_come_first,
+    nonsense_finds_nothing,
+    an_owners_own_projects_fill_the_top,
+    status_and_phase_words_list_only_the_projects_they_name,
+    a_project_outranks_the_pages_that_list_it,
+)
+
+
+def test_the_relevance_set(answers: dict[Case, dict]) -> None:
+    """Every check of the set, in one test: its answers take four site builds and a browser,
+    and a module's fixture is made again in each worker process its tests land in."""
+    failed: dict[str, str] = {}
+    for check in CHECKS:
+        try:
+            check(answers)
+        except AssertionError as problem:
+            failed[check.__name__] = str(problem)
+    assert failed == {}, "\n\n".join(f"{name}:\n{problem}" for name, problem in failed.items())
 
 
 # ------------------------------------------------------------------------------ bytes

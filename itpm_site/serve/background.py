@@ -164,7 +164,7 @@ class _Site:
     def __init__(self, root: Path, cache: Path | None) -> None:
         self.files = FileCache(root)
         self.markdown = MarkdownCache()
-        self.templates = template_cache(cache) if cache is not None else None
+        self.templates = template_cache(cache)
         self.sources: dict[str, Any] = {}
         self.site: SiteBuild | None = None
         self.made: tuple[int, BuildOptions] | None = None  # what self.site was made for

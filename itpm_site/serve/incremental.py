@@ -151,7 +151,7 @@ class IncrementalBuilder:
         self.listener = listener
         # The compiled templates build keeps (the worker reads them too): one cache for both.
         cache = cache_folder(self.root) if options.cache else None
-        self._templates = template_cache(cache) if cache is not None else None
+        self._templates = template_cache(cache)
         self._long_lived = long_lived
         self._cond = threading.Condition(threading.RLock())
         self._site: SiteBuild | None = None  # the last site written
