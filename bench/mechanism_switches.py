@@ -154,6 +154,16 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, Callable[[Any], Any]]]]] = {
         "every search record indexed again (outputs/search_cache.py: no search.marshal read)",
         [("itpm_site.build", "KeptRecords", _records_kept_nowhere)],
     ),
+    "exportskept": (
+        "every export and feed made again, none kept from the last build (render/dependencies.py: "
+        "stale says every file beside the pages differs)",
+        [("itpm_site.build", "stale", lambda real: lambda before, now: lambda path: True)],
+    ),
+    "indexkept": (
+        "the search index assembled every build, and every kept page's record made again to name "
+        "it (outputs/search_cache.py IndexState: no index.json read)",
+        [("itpm_site.build", "_previous_index", lambda real: _keep_nothing)],
+    ),
     "historycache": (
         "every file version read from git again (history/versions.py: no history.bin; only in "
         "a git repository)",

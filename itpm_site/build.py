@@ -12,13 +12,13 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from itpm_site.aggregate.portfolio import Portfolio, build_portfolio
+from itpm_site.cache.digest import digest
 from itpm_site.cache.folder import cache_folder, read_file, write_file
 from itpm_site.cache.templates import template_cache
 from itpm_site.history import read_history
@@ -29,10 +29,11 @@ from itpm_site.model.diagnostic import Diagnostic
 from itpm_site.model.i18n import use_language
 from itpm_site.model.text import plural
 from itpm_site.outputs import emitters, search
-from itpm_site.outputs.search_cache import KeptRecords
+from itpm_site.outputs.search_cache import IndexState, KeptRecords
 from itpm_site.outputs.search_index import INDEX_DIR
+from itpm_site.outputs.site_file import SiteFile
 from itpm_site.parallel import PausedCollector, worker_count
-from itpm_site.render.dependencies import Dependencies, dependencies, pages_to_render
+from itpm_site.render.dependencies import Dependencies, dependencies, pages_to_render, stale
 from itpm_site.render.markdown import MarkdownCache, load_cache, save_cache
 from itpm_site.render.pages import PageSpec, SiteContext, make_environment, plan_pages, sitemap
 from itpm_site.render.site import SiteBuild, TemplateProblem, template_diagnostic
@@ -76,6 +77,8 @@ class BuildResult:
     written: int = 0
     #: Pages rendered (the others were kept from the last build's output, unchanged).
     rendered: int = 0
+    #: Files beside the pages made (exports, feeds; the others were kept likewise).
+    made: int = 0
     output: Path | None = None
     site: SiteBuild | None = None
 
@@ -153,22 +156,37 @@ def prepare(
     return SiteBuild(loaded, portfolio, pages, env, theme, base_url, markdown, history, options.search)
 
 
-#: In the cache folder: what each page of the last build's output was made from.
+#: In the cache folder: what each page of the last build's output was made from, and what
+#: its search index was assembled from.
 DEPENDENCIES = "pages.json"
+INDEX_STATE = "index.json"
+
+
+def _recorded(cache: Path | None, name: str, output: Path) -> bytes | None:
+    """The record ``name`` of the last build, if that build was of ``output``."""
+    raw = read_file(cache / name) if cache is not None else None
+    if raw is None or not raw.startswith(f"{output.resolve()}\n".encode()):
+        return None
+    return raw.split(b"\n", 1)[1]
 
 
 def _previous(cache: Path | None, output: Path) -> Dependencies | None:
     """What the pages in ``output`` were made from, as the last build recorded it; None if
     that build was of another output folder, or left no record."""
-    raw = read_file(cache / DEPENDENCIES) if cache is not None else None
-    if raw is None or not raw.startswith(f"{output.resolve()}\n".encode()):
-        return None
-    return Dependencies.from_bytes(raw.split(b"\n", 1)[1])
+    raw = _recorded(cache, DEPENDENCIES, output)
+    return Dependencies.from_bytes(raw) if raw is not None else None
+
+
+def _previous_index(cache: Path | None, output: Path) -> IndexState | None:
+    """What the search index in ``output`` was assembled from (``_previous``'s terms)."""
+    raw = _recorded(cache, INDEX_STATE, output)
+    return IndexState.from_bytes(raw) if raw is not None else None
 
 
 def _forget_pages(cache: Path | None) -> None:
     if cache is not None:
         (cache / DEPENDENCIES).unlink(missing_ok=True)
+        (cache / INDEX_STATE).unlink(missing_ok=True)
 
 
 def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, result: BuildResult) -> bool:
@@ -176,13 +194,18 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
     files beside them meanwhile, and swap the folder in whole; False (the diagnostic added
     to ``result``, the output as it was) if a template fails.
 
-    With the cache, a page whose inputs did not change since the last build is kept from its
-    output (``render.dependencies``); the rest are rendered."""
+    With the cache, a page or an export whose inputs did not change since the last build is
+    kept from its output (``render.dependencies``); the rest are rendered or made."""
     total = len(site.pages)
     if cache is None:  # this build's files are not recorded: nothing of it may be reused
         forget(cache_folder(site.loaded.root, create=False), options.output_dir)
-    now = site_dependencies(options, site) if cache is not None else None
+    # Planned now, made (or kept) while the workers render: the index is assembled after.
+    files = list(planned_files(site, skip=frozenset({search.emit_search})))
+    now = site_dependencies(options, site, files) if cache is not None else None
     before = _previous(cache, options.output_dir) if options.incremental and now is not None else None
+    differs = stale(before, now) if now is not None else None
+    last_index = _previous_index(cache, options.output_dir) if before is not None and site.search else None
+    made = 0
     with SiteWriter(options.root, options.output_dir, cache) as writer:
         # Until this build's output and record are in place, the last record says nothing.
         _forget_pages(cache)
@@ -196,36 +219,89 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
         # kept from the last build. Read before the workers fork: a kept record is not
         # indexed again.
         records = search.RecordsWithPages(site, KeptRecords.load(cache)) if site.search else None
+        index = None
         try:
 
             def meanwhile() -> None:  # runs once the render workers are forked
-                exports = emitted_files(site, skip=frozenset({search.emit_search}))
-                for rel, data in chain(support_files(site), exports):
+                nonlocal made
+                for rel, data in support_files(site):
                     writer.write(rel, data)
+                for file in files:
+                    if differs is None or differs(file.path) or not writer.carry(file.path):
+                        writer.write(file.path, file.make())
+                        made += 1
 
             for _ in _rendered_into(writer, site, todo, options.jobs, meanwhile, records):
                 if options.progress:
                     options.progress(writer.count, total)
             if records is not None:
-                for rel, data in search.site_index(site, records.made, records.kept).items():
-                    writer.write(f"{INDEX_DIR}/{rel}", data)
+                rendered = {spec.path for spec in todo}
+                kept = [spec for spec in site.pages if spec.path not in rendered]
+                everything = now.everything if now is not None else None
+                index = _write_index(writer, site, records, kept, last_index, everything)
         except TemplateProblem as problem:
             writer.abort()
             result.diagnostics.append(problem.diagnostic)
             return False
         writer.commit()
     if cache is not None and now is not None:
-        write_file(cache / DEPENDENCIES, f"{options.output_dir.resolve()}\n".encode() + now.to_bytes())
+        header = f"{options.output_dir.resolve()}\n".encode()
+        write_file(cache / DEPENDENCIES, header + now.to_bytes())
+        if index is not None:
+            write_file(cache / INDEX_STATE, header + index.to_bytes())
     result.written = writer.count
     result.rendered = len(todo)
+    result.made = made
     result.output = options.output_dir
     return True
 
 
-def site_dependencies(options: BuildOptions, site: SiteBuild) -> Dependencies | None:
-    """What each page of ``site`` is made from (``render.dependencies``)."""
+def _write_index(
+    writer: SiteWriter,
+    site: SiteBuild,
+    records: search.RecordsWithPages,
+    kept: Sequence[PageSpec],
+    last: IndexState | None,
+    everything: str | None,
+) -> IndexState | None:
+    """The search index into ``writer``: kept whole from the live output when it would be
+    assembled from the same records in the same order as the last build's (``last``), else
+    assembled. A page ``kept`` from the last build's output gives its record as that build
+    named it. What the index was assembled from, to record (None: nothing to record)."""
+    known: dict[str, str] = {}
+    if last is not None:
+        known = {url: last.records[url] for spec in kept if (url := f"/{spec.url}") in last.records}
+    entries = search.index_entries(site, records.made, records.kept, known)
+    if everything is None:  # the pages' inputs are not known: nothing of this index is reused
+        key = None
+    else:
+        key = digest(repr((everything, [name for _, name, _ in entries])).encode("utf-8"))
+    names = {maker.url: name for maker, name, _ in entries}
+    if key is not None and last is not None and last.key == key:
+        carried = []
+        for rel in last.files:
+            if not writer.carry(rel):
+                break
+            carried.append(rel)
+        else:
+            records.kept.close()
+            return IndexState(key, names, last.files)
+        for rel in carried:  # the live output no longer holds the index as recorded
+            writer.discard(rel)
+    files = []
+    for rel, data in search.assemble_index(site, entries, records.kept).items():
+        writer.write(f"{INDEX_DIR}/{rel}", data)
+        files.append(f"{INDEX_DIR}/{rel}")
+    return IndexState(key, names, files) if key is not None else None
+
+
+def site_dependencies(
+    options: BuildOptions, site: SiteBuild, files: Sequence[SiteFile] = ()
+) -> Dependencies | None:
+    """What each page of ``site``, and each of ``files`` beside them, is made from
+    (``render.dependencies``)."""
     since = resolve_report_since(options.since, site.loaded.config, site.portfolio.as_of)
-    return dependencies(site, site.loaded.digests, since)
+    return dependencies(site, site.loaded.digests, since, [(f.path, f.inputs) for f in files])
 
 
 def _rendered_into(
@@ -270,14 +346,19 @@ def support_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
         yield f"static/{rel}", path.read_bytes()
 
 
-def emitted_files(
-    site: SiteBuild, skip: frozenset[emitters.Emitter] = frozenset()
-) -> Iterator[tuple[str, bytes]]:
-    """6. outputs: exports, the search index and the feeds (``skip``: those whose work is
-    done another way, as ``build`` does the index beside the render workers)."""
+def planned_files(site: SiteBuild, skip: frozenset[emitters.Emitter] = frozenset()) -> Iterator[SiteFile]:
+    """6. outputs: exports, the search index and the feeds, each file still to be made
+    (``skip``: those whose work is done another way, as ``build`` does the index beside the
+    render workers)."""
     for emit in emitters.ALL:
         if emit not in skip:
             yield from emit(site)
+
+
+def emitted_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+    """6. outputs: every file of ``planned_files``, made."""
+    for file in planned_files(site):
+        yield file.path, file.make()
 
 
 def summary_note(warnings: int, left_out: int = 0) -> str:

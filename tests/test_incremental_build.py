@@ -11,6 +11,7 @@ at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -18,10 +19,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_incremental import AS_OF, OWNERS, Walk, assert_same_site, real_theme_ready
+from test_incremental import (
+    AS_OF,
+    MILESTONE_NAMES,
+    OWNERS,
+    Walk,
+    assert_same_site,
+    random_milestone,
+    real_theme_ready,
+    snapshot,
+)
 
-from itpm_site.build import DEPENDENCIES, BuildOptions, BuildResult, build_site
+from itpm_site.build import DEPENDENCIES, INDEX_STATE, BuildOptions, BuildResult, build_site
 from itpm_site.cache.folder import cache_folder
+from itpm_site.outputs import exports, search
+from itpm_site.outputs.search_index import INDEX_DIR
 from itpm_site.render.dependencies import Dependencies, pages_to_render
 from itpm_site.render.pages import PageSpec
 
@@ -124,8 +136,8 @@ class BuildWalk(Walk):
         return super().step()
 
 
-def build(root: Path, output: Path, cache: bool = True) -> BuildResult:
-    return build_site(BuildOptions(root=root, output=output, as_of=AS_OF, cache=cache, jobs=1))
+def build(root: Path, output: Path, cache: bool = True, as_of: dt.date = AS_OF) -> BuildResult:
+    return build_site(BuildOptions(root=root, output=output, as_of=as_of, cache=cache, jobs=1))
 
 
 def _cases() -> list:
@@ -150,10 +162,17 @@ def test_random_edits_build_like_clean_builds(tmp_path: Path, theme: str, seed: 
     assert_same_site(out, clean, "the first build")
     partial = 0
     history: list[str] = []
+    # Now and then the as-of date moves (a build on the next day): what is overdue changes,
+    # and with it the calendars, exports and pages. Its own generator: the walk stays as it was.
+    days = random.Random(seed)
+    as_of = AS_OF
     for number in range(steps):
         history.append(f"step {number}: {walk.step()}")
-        result = build(root, out)
-        expected = build(root, clean, cache=False)
+        if days.random() < 0.1:
+            as_of += dt.timedelta(days=days.choice([1, 30]))
+            history[-1] += f", as of {as_of}"
+        result = build(root, out, as_of=as_of)
+        expected = build(root, clean, cache=False, as_of=as_of)
         assert result.ok == expected.ok, history[-3:]
         assert_same_site(out, clean, "\n".join(history[-5:]))
         if result.ok and result.site is not None:
@@ -190,7 +209,31 @@ def test_one_edit_renders_its_pages_and_keeps_the_rest(walked, tmp_path: Path) -
 def test_nothing_changed_renders_nothing(walked) -> None:
     _, root, out = walked
     result = build(root, out)
-    assert result.ok and result.rendered == 0
+    assert result.ok and result.rendered == 0 and result.made == 0
+
+
+def test_one_edit_makes_its_own_calendar_and_keeps_the_others(walked, tmp_path: Path, monkeypatch) -> None:
+    """A project's calendar follows that project only; the whole portfolio's files follow
+    every project."""
+    walk, root, out = walked
+    good = [r for r in sorted(walk.projects) if r not in walk.broken]
+    for rel in good[:3]:  # at least three projects with a calendar of their own
+        if not walk.projects[rel]["milestones"]:
+            walk.projects[rel]["milestones"] = [random_milestone(walk.rng, MILESTONE_NAMES[0])]
+            walk.save(rel)
+    assert build(root, out).ok
+    made: list[str] = []
+    real = exports.calendar
+    monkeypatch.setattr(exports, "calendar", lambda name, *args: made.append(name) or real(name, *args))
+    walk.projects[good[0]]["title"] = "A title of its own"
+    walk.save(good[0])
+    result = build(root, out)
+    assert result.ok
+    assert sorted(made) == ["A title of its own: milestones", "Walk portfolio: milestones"]
+    calendar = out / "projects" / Walk.slug_of(good[0]) / "milestones.ics"
+    assert "A title of its own" in calendar.read_text(encoding="utf-8")
+    assert build(root, tmp_path / "clean", cache=False).ok
+    assert_same_site(out, tmp_path / "clean", "one edit, calendars")
 
 
 def test_a_page_changed_by_hand_is_rendered_again(walked, tmp_path: Path) -> None:
@@ -232,6 +275,69 @@ def test_a_broken_or_foreign_record_only_costs_a_full_build(walked, damage: byte
     result = build(root, out)
     assert result.ok and result.site is not None
     assert result.rendered == len(result.site.pages)
+
+
+def _assemblies(monkeypatch) -> list[int]:
+    """Counts the search index's assemblies (one entry per assembly, its records)."""
+    calls: list[int] = []
+    real = search.assemble_index
+    monkeypatch.setattr(search, "assemble_index", lambda site, e, k: calls.append(len(e)) or real(site, e, k))
+    return calls
+
+
+def test_an_unchanged_index_is_kept_whole(walked, tmp_path: Path, monkeypatch) -> None:
+    _, root, out = walked
+    assembled = _assemblies(monkeypatch)
+    before = snapshot(out / INDEX_DIR)
+    assert build(root, out).ok
+    assert assembled == []
+    assert snapshot(out / INDEX_DIR) == before
+
+
+def test_an_index_changed_in_the_output_is_assembled_again(walked, tmp_path: Path, monkeypatch) -> None:
+    _, root, out = walked
+    assembled = _assemblies(monkeypatch)
+    meta = out / INDEX_DIR / "meta.json"
+    meta.write_bytes(meta.read_bytes() + b" ")
+    assert build(root, out).ok
+    assert len(assembled) == 1
+    assert build(root, tmp_path / "clean", cache=False).ok
+    assert_same_site(out, tmp_path / "clean", "an index changed by hand")
+
+
+@pytest.mark.parametrize("damage", [b"", b"not json", b"/elsewhere\n{}"])
+def test_a_broken_index_record_only_costs_an_assembly(walked, tmp_path: Path, monkeypatch, damage) -> None:
+    _, root, out = walked
+    cache = cache_folder(root)
+    assert cache is not None
+    (cache / INDEX_STATE).write_bytes(damage)
+    assembled = _assemblies(monkeypatch)
+    assert build(root, out).ok
+    assert len(assembled) == 1
+    assert build(root, tmp_path / "clean", cache=False).ok
+    assert_same_site(out, tmp_path / "clean", "a broken index record")
+
+
+def test_one_edit_makes_only_its_own_search_record(walked, tmp_path: Path, monkeypatch) -> None:
+    """The records of the pages kept from the last build are named as that build named them,
+    not made again; the index is assembled from them and the edited project's new record."""
+    walk, root, out = walked
+    rel = next(r for r in sorted(walk.projects) if r not in walk.broken)
+    # Alone: no other project page shows it (a dependency's page lists its dependants).
+    walk.drop_references(Walk.slug_of(rel))
+    walk.projects[rel]["depends_on"] = []
+    walk.save(rel)
+    assert build(root, out).ok
+    made: list[str] = []
+    real = search.project_record
+    monkeypatch.setattr(search, "project_record", lambda v, body: made.append(v.slug) or real(v, body))
+    assembled = _assemblies(monkeypatch)
+    walk.projects[rel]["summary"] = "A summary of its own."
+    walk.save(rel)
+    assert build(root, out).ok
+    assert made == [Walk.slug_of(rel)] and len(assembled) == 1
+    assert build(root, tmp_path / "clean", cache=False).ok
+    assert_same_site(out, tmp_path / "clean", "one edit, search")
 
 
 def test_a_build_into_another_folder_renders_everything(walked, tmp_path: Path) -> None:

@@ -695,7 +695,8 @@ def test_the_emitter_indexes_only_the_records_that_changed(
     monkeypatch.setattr(search, "index_record", lambda record: indexed.append(record.url) or real(record))
 
     def index() -> dict[str, bytes]:
-        return dict(search.emit_search(prepare(BuildOptions(portfolio_root, as_of=AS_OF))))
+        site = prepare(BuildOptions(portfolio_root, as_of=AS_OF))
+        return {f.path: f.make() for f in search.emit_search(site)}
 
     first = index()
     assert len(indexed) == 5

@@ -23,6 +23,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from itpm_site import __version__
@@ -35,6 +36,7 @@ from itpm_site.model.money import percent_number as _pct
 from itpm_site.model.portfolio_schema import portfolio_schema
 from itpm_site.model.registry import ExportContext, Kind
 from itpm_site.model.vocab import RAG_KEYS, Phase, State
+from itpm_site.outputs.site_file import SiteFile
 
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
@@ -637,38 +639,41 @@ def calendar(
 # ------------------------------------------------------------------------------ emitters
 
 
-def data_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
-    """Emitter: portfolio.json, the CSV files and the calendars."""
+def data_files(site: SiteBuild) -> Iterator[SiteFile]:
+    """Emitter: portfolio.json, the CSV files and the calendars; a project's own calendar
+    shows that project only."""
     portfolio, base_url = site.portfolio, site.base_url
-    title = portfolio.config.title
-    yield "portfolio.json", portfolio_json(portfolio, base_url)
-    yield "projects.csv", projects_csv(portfolio, base_url)
-    yield "risks.csv", risks_csv(portfolio, base_url)
-    yield "milestones.csv", milestones_csv(portfolio, base_url)
+    title, as_of = portfolio.config.title, portfolio.as_of
+    yield SiteFile("portfolio.json", partial(portfolio_json, portfolio, base_url))
+    yield SiteFile("projects.csv", partial(projects_csv, portfolio, base_url))
+    yield SiteFile("risks.csv", partial(risks_csv, portfolio, base_url))
+    yield SiteFile("milestones.csv", partial(milestones_csv, portfolio, base_url))
     events: dict[tuple[str, int], bytes] = {}  # each event is in two calendars
-    yield (
-        "milestones.ics",
-        calendar(f"{title}: milestones", portfolio.milestones, portfolio.as_of, base_url, events),
-    )
+    every = partial(calendar, f"{title}: milestones", portfolio.milestones, as_of, base_url, events)
+    yield SiteFile("milestones.ics", every)
     for view in portfolio.projects:
         if view.milestones:
-            yield (
+            yield SiteFile(
                 f"{view.url}milestones.ics",
-                calendar(f"{view.title}: milestones", view.milestones, portfolio.as_of, base_url, events),
+                partial(calendar, f"{view.title}: milestones", view.milestones, as_of, base_url, events),
+                frozenset({view.slug}),
             )
 
 
-def schema_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+def schema_files(site: SiteBuild) -> Iterator[SiteFile]:
     """Emitter: the front-matter schemas and portfolio.json's schema under schema/."""
-    from itpm_site.model.schema import SCHEMAS, json_schema
+    from itpm_site.model.schema import SCHEMAS
 
-    base_url = site.base_url
     for kind in SCHEMAS:
-        schema = json_schema(kind)
-        if "://" in base_url:  # the schema's id is where it is published
-            schema["$id"] = f"{base_url}schema/{kind}.json"
-        yield f"schema/{kind}.json", (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    schema = portfolio_schema()
-    if "://" in base_url:
-        schema["$id"] = f"{base_url}schema/portfolio.json"
-    yield "schema/portfolio.json", (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        yield SiteFile(f"schema/{kind}.json", partial(_schema_file, kind, site.base_url))
+    yield SiteFile("schema/portfolio.json", partial(_schema_file, None, site.base_url))
+
+
+def _schema_file(kind: str | None, base_url: str) -> bytes:
+    """A front-matter schema (``kind``) or, for None, portfolio.json's."""
+    from itpm_site.model.schema import json_schema
+
+    schema = portfolio_schema() if kind is None else json_schema(kind)
+    if "://" in base_url:  # the schema's id is where it is published
+        schema["$id"] = f"{base_url}schema/{kind or 'portfolio'}.json"
+    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

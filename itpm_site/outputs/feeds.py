@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 from html import escape as _escape_markup
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from itpm_site.history import History
 from itpm_site.history.items import ChangeItem
 from itpm_site.history.timeline import Week
 from itpm_site.model.money import amount_text
+from itpm_site.outputs.site_file import SiteFile
 from itpm_site.render.history import recent_weeks
 
 if TYPE_CHECKING:
@@ -34,17 +36,19 @@ def escape(text: str) -> str:
     return _escape_markup(_NOT_XML.sub("", text))
 
 
-def history_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+def history_files(site: SiteBuild) -> Iterator[SiteFile]:
     """Emitter: changes.xml, history.json and its schema (only where there is history)."""
     history = site.history
     if history is None:
         return
-    yield "changes.xml", atom_feed(history, site.portfolio.config.title, site.base_url)
-    yield (
+    yield SiteFile("changes.xml", partial(atom_feed, history, site.portfolio.config.title, site.base_url))
+    yield SiteFile(
         "history.json",
-        (json.dumps(history_json(history), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        lambda: (json.dumps(history_json(history), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     )
-    yield "schema/history.json", files("itpm_site.history").joinpath("history.schema.json").read_bytes()
+    yield SiteFile(
+        "schema/history.json", files("itpm_site.history").joinpath("history.schema.json").read_bytes
+    )
 
 
 def _time(when: dt.datetime) -> str:

@@ -5,9 +5,11 @@ names anyone: people.csv is not written and allocations.csv gives the team, not 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from itpm_site.outputs.exports import csv_bytes
+from itpm_site.outputs.site_file import SiteFile
 
 if TYPE_CHECKING:
     from itpm_site.render.site import SiteBuild
@@ -36,33 +38,41 @@ ALLOCATION_COLUMNS = [
 ]
 
 
-def people_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
+def people_files(site: SiteBuild) -> Iterator[SiteFile]:
     """Emitter: people.csv and allocations.csv, with a people directory."""
     capacity = site.portfolio.capacity
     if capacity is None:
         return
-    publish = capacity.publish
-    if publish:
-        yield (
-            "people.csv",
-            csv_bytes(
-                PEOPLE_COLUMNS,
-                (
-                    [
-                        p.slug,
-                        p.name,
-                        p.team,
-                        p.person.role,
-                        p.person.capacity,
-                        "; ".join(p.person.skills),
-                        site.base_url + p.url,
-                        p.this_month.load,
-                        p.next_month.load,
-                    ]
-                    for p in capacity.people
-                ),
-            ),
-        )
+    if capacity.publish:
+        yield SiteFile("people.csv", partial(people_csv, site))
+    yield SiteFile("allocations.csv", partial(allocations_csv, site))
+
+
+def people_csv(site: SiteBuild) -> bytes:
+    capacity = site.portfolio.capacity
+    assert capacity is not None
+    return csv_bytes(
+        PEOPLE_COLUMNS,
+        (
+            [
+                p.slug,
+                p.name,
+                p.team,
+                p.person.role,
+                p.person.capacity,
+                "; ".join(p.person.skills),
+                site.base_url + p.url,
+                p.this_month.load,
+                p.next_month.load,
+            ]
+            for p in capacity.people
+        ),
+    )
+
+
+def allocations_csv(site: SiteBuild) -> bytes:
+    capacity = site.portfolio.capacity
+    publish = capacity is not None and capacity.publish
     rows = []
     for view in site.portfolio.projects:
         for m in view.members:
@@ -80,4 +90,4 @@ def people_files(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
                     "true" if a.counts and m.person else "false",
                 ]
             )
-    yield "allocations.csv", csv_bytes(ALLOCATION_COLUMNS, rows)
+    return csv_bytes(ALLOCATION_COLUMNS, rows)

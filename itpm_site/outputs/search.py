@@ -19,7 +19,7 @@ straight to ``projects/<slug>/#risk-2``, while the index keeps one record per pa
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -50,6 +50,7 @@ from itpm_site.outputs.search_index import (
     title_order,
 )
 from itpm_site.outputs.search_words import vocabulary
+from itpm_site.outputs.site_file import SiteFile, made
 
 if TYPE_CHECKING:
     from itpm_site.render.pages import PageSpec
@@ -366,18 +367,50 @@ def site_index(
     those made with the pages (``made``, by URL: ``RecordsWithPages``), else from those kept
     from the last build, else made here; this build's records are then kept for the next.
     The same bytes as ``search_index`` of the site's records, whichever way each was made."""
+    return assemble_index(site, index_entries(site, made, kept), kept)
+
+
+#: A record of the index, in title order: how to make it, the name it is kept under
+#: (``record_digest``) and, when at hand already, the record indexed and packed.
+IndexEntry = tuple[RecordMaker, str, bytes | None]
+
+
+def index_entries(
+    site: SiteBuild,
+    made: Mapping[str, tuple[str, bytes | None]],
+    kept: KeptRecords,
+    known: Mapping[str, str] | None = None,
+) -> list[IndexEntry]:
+    """Every record of ``site`` in title order, named: as made with its page (``made``, by
+    URL), else as the last build named it (``known``, by URL: only for a page kept from that
+    build's output, which the same inputs made), else made here (the kept records spare its
+    indexing). A named record is not read from the kept ones until the index is assembled."""
+    config = site.portfolio.config
+    language = config.language
+    render = partial(site.markdown.render, allow_html=config.allow_html)
+    entries: list[IndexEntry] = []
+    for maker in record_makers(site.portfolio):
+        name, blob = made.get(maker.url) or ((known or {}).get(maker.url, ""), None)
+        if not name:  # a page not rendered this build (or rendered without its record)
+            record = maker.make(render)
+            name = record_digest(record, language)
+            blob = kept.get(name) or pack(index_record(record))
+        entries.append((maker, name, blob))
+    return entries
+
+
+def assemble_index(site: SiteBuild, entries: list[IndexEntry], kept: KeptRecords) -> dict[str, bytes]:
+    """The index files of ``entries`` by path under ``search/data/``; the records are kept
+    for the next build."""
     config = site.portfolio.config
     language = config.language
     render = partial(site.markdown.render, allow_html=config.allow_html)
     builder = IndexBuilder(language)
-    for maker in record_makers(site.portfolio):
-        name, blob = made.get(maker.url, ("", None))
-        if blob is None and name:
-            blob = kept.get(name)
-        if blob is None:  # a page not rendered this build (or rendered without its record)
+    for maker, name, blob in entries:
+        blob = blob or kept.get(name)
+        if blob is None:  # named after the last build, and no longer kept
             record = maker.make(render)
-            name = record_digest(record, language)
-            blob = kept.get(name) or pack(index_record(record))
+            name, blob = record_digest(record, language), pack(index_record(record))
         kept.use(name, blob)
         builder.add(unpack(blob))
     kept.save()
@@ -398,9 +431,10 @@ def search_index_files(site: SiteBuild) -> dict[str, bytes]:
         return site_index(site, {}, _kept)
 
 
-def emit_search(site: SiteBuild) -> Iterator[tuple[str, bytes]]:
-    """Emitter: the search index under ``search/data/`` (none with ``--no-search``)."""
+def emit_search(site: SiteBuild) -> Iterator[SiteFile]:
+    """Emitter: the search index under ``search/data/`` (none with ``--no-search``), made
+    whole before its first file is planned: its files are named by their content."""
     if not site.search:
         return
     for path, data in search_index_files(site).items():
-        yield f"{INDEX_DIR}/{path}", data
+        yield SiteFile(f"{INDEX_DIR}/{path}", made(data))

@@ -20,11 +20,13 @@ marshal, not pickle or JSON: fast to read, and only ever read from the user's ow
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import struct
 import sys
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -131,6 +133,12 @@ class KeptRecords:
     def get(self, name: str) -> bytes | None:
         return self.records.get(name) if name in self.names else None
 
+    def close(self) -> None:
+        """Done without using any record (the index was kept whole): the file stays as it is."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
     def use(self, name: str, blob: bytes) -> None:
         """``blob`` is a record of this build."""
         self.used[name] = blob
@@ -154,3 +162,30 @@ class KeptRecords:
             writer.write(head)
             writer.write(marshal.dumps(used))
             writer.commit()
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the search index of a build's output was assembled from, for the next build to
+    keep it whole when it would be assembled from the same: ``key``, a digest of everything
+    the index is made of (the records' names in order, and what every page depends on: the
+    code, the settings, the language); the name of each page's record, by URL; the index's
+    files, by path in the site."""
+
+    key: str
+    records: dict[str, str]
+    files: list[str]
+
+    def to_bytes(self) -> bytes:
+        data = {"key": self.key, "records": self.records, "files": self.files}
+        return json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> IndexState | None:
+        """The state recorded in ``raw``; None for anything else."""
+        try:
+            data = json.loads(raw)
+            records = {str(url): str(name) for url, name in data["records"].items()}
+            return cls(str(data["key"]), records, [str(path) for path in data["files"]])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None

@@ -15,12 +15,14 @@ between builds:
 * ``projects``: one digest per project slug: the file that holds it (path and bytes) and its
   history. A project is *changed* when its digest differs, or it came or went.
 * ``pages``: per page, a digest of its spec (template, title, section, what its context
-  holds) and its inputs, the projects it shows.
+  holds) and its inputs, the projects it shows; per file beside the pages (an export, a
+  feed: ``outputs``), ``OUTPUT`` and its inputs in the same way (what the file holds is the
+  code's, which ``everything`` covers).
 
-A page is rendered again when it is new, its spec differs, its inputs in the old or the new
-plan hold a changed project, or it shows the whole portfolio and anything changed. The
-randomised tests (tests/test_incremental_build.py) check this against clean builds, byte for
-byte.
+A page is rendered again, and a file beside the pages made again, when it is new, its spec
+differs, its inputs in the old or the new plan hold a changed project, or it shows the whole
+portfolio and anything changed (``stale``). The randomised tests
+(tests/test_incremental_build.py) check this against clean builds, byte for byte.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,9 @@ from itpm_site.render.site import SiteBuild
 
 #: Bumped when what is recorded changes meaning: a state of another format means a full build.
 FORMAT = 1
+
+#: The spec digest of a file beside the pages (a page's is ``spec_digest``).
+OUTPUT = "output"
 
 
 @dataclass(frozen=True)
@@ -106,10 +111,14 @@ def spec_digest(spec: PageSpec) -> str:
 
 
 def dependencies(
-    site: SiteBuild, digests: Mapping[str, str], since: tuple[dt.date, str] | None = None
+    site: SiteBuild,
+    digests: Mapping[str, str],
+    since: tuple[dt.date, str] | None = None,
+    outputs: Sequence[tuple[str, frozenset[str] | None]] = (),
 ) -> Dependencies | None:
-    """The dependencies of ``site``; None when a file's bytes are not known (``digests``, by
-    path, as loading read them), which rules out reusing any page."""
+    """The dependencies of ``site`` and of the files beside its pages (``outputs``: path and
+    inputs); None when a file's bytes are not known (``digests``, by path, as loading read
+    them), which rules out reusing any page."""
     loaded, portfolio, history = site.loaded, site.portfolio, site.history
     entries: list[Entry] = [*loaded.projects, *loaded.programs, *loaded.pages, *loaded.people]
     if any(e.rel not in digests for e in entries):
@@ -147,33 +156,42 @@ def dependencies(
         spec.path: (spec_digest(spec), None if spec.inputs is None else tuple(sorted(spec.inputs)))
         for spec in site.pages
     }
+    for path, inputs in outputs:
+        pages[path] = (OUTPUT, None if inputs is None else tuple(sorted(inputs)))
     return Dependencies(digest(everything.encode("utf-8")), digest(whole.encode("utf-8")), projects, pages)
 
 
-def pages_to_render(old: Dependencies | None, new: Dependencies, specs: Sequence[PageSpec]) -> list[PageSpec]:
-    """The pages of ``specs`` (the plan ``new`` was taken from) whose output may differ from
-    what the site of ``old`` holds: every page without ``old`` or when ``everything`` differs."""
+def stale(old: Dependencies | None, new: Dependencies) -> Callable[[str], bool]:
+    """Whether the page or file at a path that ``new`` records may differ from what the site
+    of ``old`` holds there: always without ``old`` or when ``everything`` differs."""
     if old is None or old.everything != new.everything:
-        return list(specs)
+        return lambda path: True
     changed = {
         slug
         for slug in old.projects.keys() | new.projects.keys()
         if old.projects.get(slug) != new.projects.get(slug)
     }
     whole = bool(changed) or old.whole != new.whole
-    todo = []
-    for spec in specs:
-        key, inputs = new.pages[spec.path]
-        before = old.pages.get(spec.path)
-        if (
+
+    def differs(path: str) -> bool:
+        key, inputs = new.pages[path]
+        before = old.pages.get(path)
+        return (
             before is None
             or before[0] != key
             or before[1] != inputs
             or _touches(inputs, changed, whole)
             or _touches(before[1], changed, whole)
-        ):
-            todo.append(spec)
-    return todo
+        )
+
+    return differs
+
+
+def pages_to_render(old: Dependencies | None, new: Dependencies, specs: Sequence[PageSpec]) -> list[PageSpec]:
+    """The pages of ``specs`` (the plan ``new`` was taken from) whose output may differ from
+    what the site of ``old`` holds: every page without ``old`` or when ``everything`` differs."""
+    differs = stale(old, new)
+    return [spec for spec in specs if differs(spec.path)]
 
 
 def _touches(inputs: tuple[str, ...] | None, changed: set[str], whole: bool) -> bool:

@@ -502,6 +502,13 @@ class SiteWriter:
         self.record(rel, live if same else StoredFile(st.st_size, st.st_mtime_ns, st.st_ino, live.digest))
         return True
 
+    def discard(self, rel: str) -> None:
+        """Take back ``rel``, stored earlier in this build: it is not part of the site after all."""
+        if self.files.pop(rel, None) is not None:
+            self.count -= 1
+            with contextlib.suppress(OSError):
+                self.staging.joinpath(*rel.split("/")).unlink()
+
     def record(self, rel: str, entry: StoredFile) -> None:
         """Note a file stored in the staging folder (by this process or a render worker)."""
         self.files[rel] = entry
