@@ -385,12 +385,12 @@ def index_entries(
     URL), else as the last build named it (``known``, by URL: only for a page kept from that
     build's output, which the same inputs made), else made here (the kept records spare its
     indexing). A named record is not read from the kept ones until the index is assembled."""
-    config = site.portfolio.config
-    language = config.language
-    render = partial(site.markdown.render, allow_html=config.allow_html)
+    language = site.portfolio.config.language
+    render = _markdown(site)
+    named = known or {}
     entries: list[IndexEntry] = []
     for maker in record_makers(site.portfolio):
-        name, blob = made.get(maker.url) or ((known or {}).get(maker.url, ""), None)
+        name, blob = made.get(maker.url) or (named.get(maker.url, ""), None)
         if not name:  # a page not rendered this build (or rendered without its record)
             record = maker.make(render)
             name = record_digest(record, language)
@@ -399,12 +399,16 @@ def index_entries(
     return entries
 
 
+def _markdown(site: SiteBuild) -> Callable[[str], str]:
+    """How a record's Markdown is rendered: as on its page."""
+    return partial(site.markdown.render, allow_html=site.portfolio.config.allow_html)
+
+
 def assemble_index(site: SiteBuild, entries: list[IndexEntry], kept: KeptRecords) -> dict[str, bytes]:
     """The index files of ``entries`` by path under ``search/data/``; the records are kept
     for the next build."""
-    config = site.portfolio.config
-    language = config.language
-    render = partial(site.markdown.render, allow_html=config.allow_html)
+    language = site.portfolio.config.language
+    render = _markdown(site)
     builder = IndexBuilder(language)
     for maker, name, blob in entries:
         blob = blob or kept.get(name)
