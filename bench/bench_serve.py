@@ -28,7 +28,9 @@ Beside "visible", to read where the time goes: "reload", the ``reload`` server-s
 client of the event stream in this process sees it (the server's side: watcher, rebuild,
 publish); "received", when the tab had received the whole fresh page (the navigation's
 ``responseEnd``; serve answers a page only once it is up to date). The server's own rebuild
-times, by stage, are read from its log.
+times, by stage, are read from its log. With ``BENCH_DEBUG=1`` each edit's figures are printed
+as it ends, with "dom" (the new value in the DOM, before the frame) and "subresources" (the
+last stylesheet or script the tab had received by then).
 """
 
 from __future__ import annotations
@@ -102,8 +104,13 @@ WATCHER = """(() => {
     requestAnimationFrame(() => {
       const frame = now();
       const nav = performance.getEntriesByType('navigation')[0];
+      // The last stylesheet or script the page had received by then (parsing and the first
+      // paint may wait for them): to tell a slow page from slow subresources.
+      const ends = performance.getEntriesByType('resource').map((e) => e.responseEnd)
+        .filter((t) => t <= dom - performance.timeOrigin);
       window.benchVisible({edit: Number(edit), value, dom, frame,
-        origin: performance.timeOrigin, received: performance.timeOrigin + nav.responseEnd});
+        origin: performance.timeOrigin, received: performance.timeOrigin + nav.responseEnd,
+        subresources: performance.timeOrigin + Math.max(nav.responseEnd, ...ends)});
     });
   }
   function watch() {
@@ -234,12 +241,17 @@ def open_tab(context: Any, name: str, url: str, seen: list[dict]) -> Any:
     return page
 
 
-def clock_offset(page: Any) -> float:
-    """The page's clock minus Python's, in ms (0 give or take the time of one round trip)."""
-    before = time.time()
-    page_ms = page.evaluate("performance.timeOrigin + performance.now()")
-    after = time.time()
-    return float(page_ms) - (before + after) / 2 * 1000
+def clock_offset(page: Any) -> tuple[float, float]:
+    """The page's clock minus Python's, in ms, and its uncertainty (half the round trip): the
+    reading with the shortest round trip of a few, as the machine may be busy."""
+    readings = []
+    for _ in range(7):
+        before = time.time()
+        page_ms = float(page.evaluate("performance.timeOrigin + performance.now()"))
+        after = time.time()
+        readings.append(((after - before) * 500, page_ms - (before + after) * 500))
+    half, offset = min(readings)
+    return offset, half
 
 
 def bench(size: int, root: Path, edits: int, pause: float, chromium: Path, timeout: float) -> dict:
@@ -256,7 +268,7 @@ def bench(size: int, root: Path, edits: int, pause: float, chromium: Path, timeo
 
     server = Server(root)
     rows: list[dict[str, float]] = []
-    offsets: dict[str, float] = {}
+    offsets: dict[str, tuple[float, float]] = {}
     try:
         if not server.ready.wait(timeout=1800) or server.url is None:
             raise RuntimeError("serve did not start:\n" + "\n".join(server.lines[-20:]))
@@ -306,6 +318,7 @@ def bench(size: int, root: Path, edits: int, pause: float, chromium: Path, timeo
                     row[f"{name} received"] = r["received"] - started * 1000
                     row[f"{name} visible"] = r["frame"] - started * 1000
                     row[f"{name} dom"] = r["dom"] - started * 1000
+                    row[f"{name} subresources"] = r["subresources"] - started * 1000
                 rows.append(row)
                 if os.environ.get("BENCH_DEBUG"):
                     print(
@@ -360,7 +373,7 @@ def report(results: list[dict], edits: int) -> bool:
     for r in results:
         rebuild = statistics.median(r["rebuilds"]) if r["rebuilds"] else float("nan")
         stages = ", ".join(f"{name} {statistics.median(v):.0f}" for name, v in r["stages"].items())
-        clocks = ", ".join(f"{tab} {ms:+.1f} ms" for tab, ms in r["offsets"].items())
+        clocks = ", ".join(f"{tab} {ms:+.1f} ± {half:.1f} ms" for tab, (ms, half) in r["offsets"].items())
         print(
             f"{r['size']:>8} projects: first build {r['first']:.1f} s; the server's rebuild "
             f"{rebuild:.0f} ms (median; by stage: {stages}); load average "
@@ -403,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
             result = bench(int(size), Path(folder), args.edits, args.pause, args.chromium, args.timeout)
         except (RuntimeError, ValueError, OSError) as error:
             sys.exit(f"bench_serve.py: {spec}: {error}")
+        except KeyboardInterrupt:  # serve is stopped and the edited file restored by then
+            sys.exit(f"bench_serve.py: {spec}: interrupted")
         results.append(result)
         print(
             f"{size} projects: first build {result['first']:.1f} s; save -> visible, project page "
