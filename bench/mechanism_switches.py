@@ -137,6 +137,17 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, Callable[[Any], Any]]]]] = {
             ("itpm_site.build", "save_cache", lambda real: _keep_nothing),
         ],
     ),
+    "gettext": (
+        "Jinja's own newstyle gettext: every _() call in a loop copies the template's context, and "
+        "every message is formatted again (render/pages.py _install_gettext)",
+        [
+            (
+                "itpm_site.render.pages",
+                "_install_gettext",
+                lambda real: lambda env, catalog: env.install_gettext_translations(catalog, newstyle=True),
+            )
+        ],
+    ),
     "bytecode": (
         "templates compiled from source every build (cache/templates.py: no compiled templates)",
         [("itpm_site.build", "template_cache", lambda real: _keep_nothing)],
