@@ -10,6 +10,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -17,6 +18,7 @@ from babel.messages.pofile import read_po
 from sitetools import build_in_language
 
 from itpm_site.model import i18n
+from itpm_site.render.pages import _install_gettext
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALE = REPO / "itpm_site" / "locale"
@@ -315,3 +317,28 @@ def test_labels_replace_only_their_messages() -> None:
     finally:
         i18n.use_language("en")
     assert i18n.gettext("Amber") == "Amber"
+
+
+@pytest.mark.parametrize("language", ["en", "ka"])
+def test_template_messages_read_as_with_jinjas_own_gettext(language: str) -> None:
+    """The site's _(), gettext and ngettext (render/pages.py) give what Jinja's newstyle
+    gettext gives, for a theme's {% trans %} blocks too: escaped variables, '%%' as '%', plural
+    forms, and the same text once the message is remembered."""
+    source = (
+        "{{ _('Planned') }}|{{ _('Planned') }}|{{ _('100%% of %(what)s', what='<b>') }}|"
+        "{{ ngettext('%(num)s project', '%(num)s projects', 1) }}|"
+        "{{ ngettext('%(num)s project', '%(num)s projects', 3) }}|"
+        "{% for n in [1, 2] %}{{ _('Owner') }}{{ ngettext('%(num)s day', '%(num)s days', n) }}{% endfor %}|"
+        "{% trans %}Risk register{% endtrans %}|"
+        "{% trans count=5 %}{{ count }} risk{% pluralize %}{{ count }} risks{% endtrans %}|"
+        "{% autoescape false %}{{ _('%(x)s and more', x='<i>') }}{% endautoescape %}"
+    )
+    catalog = i18n.translations(language)
+    ours = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    _install_gettext(ours, catalog)
+    jinjas = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    jinjas.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    expected = jinjas.from_string(source).render()
+    assert ours.from_string(source).render() == expected
+    assert ours.from_string(source).render() == expected  # remembered messages read the same
+    assert "&lt;b&gt;" in expected and "<i>" in expected and "100%" in expected

@@ -4,6 +4,7 @@ waits more than a few seconds for a page being re-rendered."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -132,6 +133,36 @@ def test_a_page_being_rerendered_is_served_as_it_was(stormy, portfolio):
         assert page.status == 200 and b"Alpha" in page.body and b"Alpha Renamed" not in page.body
         stormy.builder.finish()  # the storm is over: the page served stale is reloaded
         events.next("reload")
+    assert b"Alpha Renamed" in request(stormy.url, "/portfolio/").body
+
+
+def test_a_page_served_stale_is_reloaded_once_it_is_fresh_not_once_all_is_done(stormy, portfolio):
+    """The reload owed to a page served stale goes out the moment that page is rendered: not
+    after the rest of the background work (the other big pages, the exports, the search index),
+    which takes a minute on a big portfolio."""
+    builder = stormy.builder
+    builder.finish()
+    save(portfolio / "content/projects/alpha.md", project("Alpha Renamed"))
+    stormy.rebuild([str(portfolio / "content/projects/alpha.md")])
+    order: list[str] = []
+    take, listener = builder._take, builder.listener
+    assert listener is not None
+    builder._take = lambda message, *rest: order.append(f"{message[0]} {message[1]}") or take(message, *rest)
+    builder.listener = lambda kind, data: order.append(kind) or listener(kind, data)
+    with EventStream(stormy.url) as events:
+        events.next("status")
+        page, _ = timed(stormy, "/portfolio/")
+        assert b"Alpha Renamed" not in page.body  # served stale
+        token = re.search(rb'data-token="([^"]+)"', page.body)
+        assert token is not None
+        builder.finish()
+        _, reload = events.next("reload")
+    assert order.index("fresh") == order.index("page index.html") + 1
+    assert order.index("fresh") < next(i for i, what in enumerate(order) if what.startswith("emitted"))
+    assert order.count("fresh") == 1
+    # The stale page carries an older token than the reload's: connecting late, it would
+    # still reload.
+    assert token.group(1).decode() != reload["token"]
     assert b"Alpha Renamed" in request(stormy.url, "/portfolio/").body
 
 

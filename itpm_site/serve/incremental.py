@@ -168,6 +168,9 @@ class IncrementalBuilder:
         self._emitted_due = False
         self._wanted: list[str] = []
         self._emitted_wanted = False
+        #: Pages a request got before they were up to date (``wait_fresh`` gave up waiting):
+        #: the listener hears ("fresh", path) the moment each is, so the browser reloads then.
+        self._served_stale: set[str] = set()
         self._background = Background()
         self._freed: list[SiteBuild | None] = []
         self._warmed: SiteBuild | None = None
@@ -488,7 +491,7 @@ class IncrementalBuilder:
     def _take(self, message: tuple, generation: int, staging: Path) -> None:
         """One report of the background job: bring that file (or the emitted files) in."""
         kind = message[0]
-        problem = None
+        problem = fresh = None
         with self._cond:
             if not self._current(generation):
                 return
@@ -496,6 +499,8 @@ class IncrementalBuilder:
                 _, rel, new = message
                 written = self.served.adopt(rel, new, staging / background.PAGES, CORE)
                 self._deferred.pop(rel, None)
+                fresh = rel if rel in self._served_stale else None
+                self._served_stale.discard(rel)
                 self._background.rendered += 1
                 self._background.written += written
             elif kind == "emitted":
@@ -515,6 +520,8 @@ class IncrementalBuilder:
             self._cond.notify_all()
         if problem is not None:
             self._tell("problem", problem)
+        if fresh is not None:
+            self._tell("fresh", fresh)
 
     def _tell(self, kind: str, data: object) -> None:
         if self.listener is not None:
@@ -541,6 +548,8 @@ class IncrementalBuilder:
                 self._cond.notify_all()
                 left = deadline - time.monotonic()
                 if left <= 0:
+                    if page:
+                        self._served_stale.add(rel)
                     return False
                 self._cond.wait(left)
 

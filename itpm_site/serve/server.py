@@ -212,8 +212,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _redirect(self, location: str, head: bool) -> None:
         self._text(302, f"302 see {location}", head, {"Location": location})
 
-    def _html(self, status: int, body: bytes, head: bool, headers: dict[str, str] | None = None) -> None:
-        self._send(status, inject(body, self.server.hub.token), "text/html; charset=utf-8", head, headers)
+    def _html(
+        self, status: int, body: bytes, head: bool, headers: dict[str, str] | None = None, token: str = ""
+    ) -> None:
+        """An HTML page with the reload script; ``token``: the site's state the page shows
+        (default: the current one)."""
+        token = token or self.server.hub.token
+        self._send(status, inject(body, token), "text/html; charset=utf-8", head, headers)
 
     def _serve(self, head: bool) -> None:
         host = self.headers.get("Host")
@@ -254,7 +259,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif target.is_dir() or state.waiting(f"{name}/index.html"):
             return self._redirect(path + "/" + (f"?{url.query}" if url.query else ""), head)
         # A page being rendered is worth a short wait; after that its last good version is
-        # served (during a burst of edits it may never settle), and the reload follows.
+        # served (during a burst of edits it may never settle), and the reload follows. The
+        # page carries the token from before the wait: a reload sent while it is on its way
+        # (the page it stands for is up to date now) still reaches it.
+        token = self.server.hub.token
         fresh = state.wait_fresh(name)
         try:
             body = (state.folder / name).read_bytes()
@@ -263,7 +271,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self._still_rendering(head)
             return self._not_found(head)
         if name.endswith(".html"):
-            return self._html(200, body, head)
+            return self._html(200, body, head, token=token)
         return self._send(200, body, content_type(name), head)
 
     def _not_found(self, head: bool) -> None:

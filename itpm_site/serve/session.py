@@ -117,7 +117,9 @@ class ServeSession:
 
     def wait_fresh(self, rel: str) -> bool:
         fresh = self.builder.wait_fresh(rel, FRESH_WAIT_SECONDS)
-        if not fresh:
+        if not fresh and not self.builder.waiting(rel):
+            # Not a page still to render (whose reload comes when it is: "fresh"), so an
+            # emitted file the emitters have not made yet.
             self._served_stale.set()
         return fresh
 
@@ -182,9 +184,11 @@ class ServeSession:
             self.echo(format_human([data], Summary.of([data], 1), color=self.color).rstrip("\n"), True)
             last = self.last.errors if self.last else []
             self.hub.set_errors([*last, *self.builder.problems])
+        elif kind == "fresh":
+            self.hub.site_changed()  # a page served stale is up to date: show it now
         elif kind == "settled" and self._served_stale.is_set():
             self._served_stale.clear()
-            self.hub.site_changed()  # pages served stale (or not yet) show the fresh version
+            self.hub.site_changed()  # files served stale (or not yet) show the fresh version
         if kind == "settled" and isinstance(data, Background) and (data.rendered or data.emitted):
             self.echo(
                 f"  then {data.rendered} bigger pages ({data.written} changed) and "
