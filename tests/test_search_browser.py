@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from sitetools import NODE_MODULES, serve
+from sitetools import NODE_MODULES, build_in_language, serve
 
 pytestmark = pytest.mark.browser
 
@@ -162,9 +160,7 @@ def ka_base(tmp_path_factory: pytest.TempPathFactory):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     out = root / "public"
-    # In a process of its own: the language is the process's (model.i18n).
-    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
-    subprocess.run([*command, "--as-of", "2026-11-20", "--no-cache"], check=True)
+    build_in_language(root, out, "ka", "2026-11-20", cache=False)
     with serve(out, mount="/portfolio/") as url:
         yield url
 
