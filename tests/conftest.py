@@ -63,34 +63,38 @@ DEMO_AS_OF = "2026-11-20"
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo portfolio in content/, built into a temporary folder (with history)."""
+    """The demo portfolio in content/, built into a temporary folder (with history), once per
+    run (``once_per_run``: the parallel workers share it)."""
     import datetime as dt
 
     from history_repo import demo_repository
+    from sitetools import once_per_run
 
     from itpm_site.build import BuildOptions, build_site
 
     # Built from a copy with a fixed git history: the history pages (checked like every other
     # page) must not depend on this repository's own commits.
-    folder = tmp_path_factory.mktemp("demo")
-    root = demo_repository(DEMO_ROOT, folder / "portfolio")
-    out = folder / "public"
-    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date.fromisoformat(DEMO_AS_OF)))
-    assert result.ok, [d.headline() for d in result.diagnostics]
-    return out
+    def make(folder: Path) -> None:
+        root = demo_repository(DEMO_ROOT, folder / "portfolio")
+        options = BuildOptions(root=root, output=folder / "public", as_of=dt.date.fromisoformat(DEMO_AS_OF))
+        result = build_site(options)
+        assert result.ok, [d.headline() for d in result.diagnostics]
+
+    return once_per_run(tmp_path_factory, "demo", make) / "public"
 
 
 @pytest.fixture(scope="session")
 def demo_site_ka(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo built as a Georgian site (``--language ka``), like ``demo_site``."""
     from history_repo import demo_repository
-    from sitetools import build_in_language
+    from sitetools import build_in_language, once_per_run
 
-    folder = tmp_path_factory.mktemp("demo-ka")
-    root = demo_repository(DEMO_ROOT, folder / "portfolio")
-    out = folder / "public"
-    build_in_language(root, out, "ka", DEMO_AS_OF)
-    return out
+    def make(folder: Path) -> None:
+        build_in_language(
+            demo_repository(DEMO_ROOT, folder / "portfolio"), folder / "public", "ka", DEMO_AS_OF
+        )
+
+    return once_per_run(tmp_path_factory, "demo-ka", make) / "public"
 
 
 @pytest.fixture(scope="session")
