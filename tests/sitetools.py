@@ -84,7 +84,10 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(path: Path) -> Page:
+    """The page at ``path``, parsed once per process like its text is read once (``_read``):
+    the demo's pages are parsed by several tests. Read it, never change it."""
     return Page(_read(path))
 
 
