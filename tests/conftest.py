@@ -165,10 +165,10 @@ def _english() -> None:
 
 
 # temporary folders ----------------------------------------------------------------------------
-# A run writes and later deletes hundreds of thousands of small files (every test's site). On a
-# disk, deleting them is slow (pytest removes the run before the last three as a run ends, so a
-# run pays for an old one: on an ext4 disk mounted with `discard`, about 2 ms a folder). In
-# memory (tmpfs) both are quick.
+# A run writes about 120,000 small files and folders (every test's site), and pytest deletes the
+# runs before the last three when a run starts and ends, so each run pays for an old one. On a
+# disk that is slow (ext4 mounted with `discard`: about 2 ms a folder); in memory (tmpfs),
+# writing and deleting are both quick.
 
 #: Free room wanted on the memory file system before tests put their folders there.
 TMPFS_ROOM = 4 << 30
