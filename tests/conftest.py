@@ -63,34 +63,38 @@ DEMO_AS_OF = "2026-11-20"
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo portfolio in content/, built into a temporary folder (with history)."""
+    """The demo portfolio in content/, built into a temporary folder (with history), once per
+    run (``once_per_run``: the parallel workers share it)."""
     import datetime as dt
 
     from history_repo import demo_repository
+    from sitetools import once_per_run
 
     from itpm_site.build import BuildOptions, build_site
 
     # Built from a copy with a fixed git history: the history pages (checked like every other
     # page) must not depend on this repository's own commits.
-    folder = tmp_path_factory.mktemp("demo")
-    root = demo_repository(DEMO_ROOT, folder / "portfolio")
-    out = folder / "public"
-    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date.fromisoformat(DEMO_AS_OF)))
-    assert result.ok, [d.headline() for d in result.diagnostics]
-    return out
+    def make(folder: Path) -> None:
+        root = demo_repository(DEMO_ROOT, folder / "portfolio")
+        options = BuildOptions(root=root, output=folder / "public", as_of=dt.date.fromisoformat(DEMO_AS_OF))
+        result = build_site(options)
+        assert result.ok, [d.headline() for d in result.diagnostics]
+
+    return once_per_run(tmp_path_factory, "demo", make) / "public"
 
 
 @pytest.fixture(scope="session")
 def demo_site_ka(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo built as a Georgian site (``--language ka``), like ``demo_site``."""
     from history_repo import demo_repository
-    from sitetools import build_in_language
+    from sitetools import build_in_language, once_per_run
 
-    folder = tmp_path_factory.mktemp("demo-ka")
-    root = demo_repository(DEMO_ROOT, folder / "portfolio")
-    out = folder / "public"
-    build_in_language(root, out, "ka", DEMO_AS_OF)
-    return out
+    def make(folder: Path) -> None:
+        build_in_language(
+            demo_repository(DEMO_ROOT, folder / "portfolio"), folder / "public", "ka", DEMO_AS_OF
+        )
+
+    return once_per_run(tmp_path_factory, "demo-ka", make) / "public"
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +162,41 @@ def _english() -> None:
 
 
 # end of cache helpers -------------------------------------------------------------------------
+
+
+# temporary folders ----------------------------------------------------------------------------
+# A run writes about 120,000 small files and folders (every test's site), and pytest deletes the
+# runs before the last three when a run starts and ends, so each run pays for an old one. On a
+# disk that is slow (ext4 mounted with `discard`: about 2 ms a folder); in memory (tmpfs),
+# writing and deleting are both quick.
+
+#: Free room wanted on the memory file system before tests put their folders there.
+TMPFS_ROOM = 4 << 30
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One hook per conftest, as for options: add further set-up here.
+    _temporary_folders_in_memory(config)
+
+
+def _temporary_folders_in_memory(config: pytest.Config) -> None:
+    """Put pytest's temporary folders (``tmp_path``, ``tmp_path_factory``) in /dev/shm on
+    Linux, unless the caller chose a place (``--basetemp``, ``TMPDIR``, pytest's own
+    ``PYTEST_DEBUG_TEMPROOT``) or it has too little room. pytest reads the variable when it
+    first makes its folder, after this; the parallel workers are given the controller's."""
+    import os
+    import shutil
+    import sys
+
+    chosen = config.option.basetemp or os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT")
+    shm = Path("/dev/shm")
+    if chosen or not sys.platform.startswith("linux") or not shm.is_dir() or not os.access(shm, os.W_OK):
+        return
+    if shutil.disk_usage(shm).free >= TMPFS_ROOM:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(shm)
+
+
+# end of temporary folders ---------------------------------------------------------------------
 
 
 # markers --------------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
+import shutil
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -82,7 +84,10 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(path: Path) -> Page:
+    """The page at ``path``, parsed once per process like its text is read once (``_read``):
+    the demo's pages are parsed by several tests. Read it, never change it."""
     return Page(_read(path))
 
 
@@ -159,3 +164,29 @@ def build_in_language(root: Path, out: Path, language: str, as_of: str, cache: b
     finally:
         use_language("en")
     assert result.ok, [d.headline() for d in result.diagnostics]
+
+
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder ``name``, filled by ``make`` once per test run and shared by the parallel
+    workers (pytest-xdist), instead of each worker making its own copy of the same site: the
+    first worker to ask makes it while holding a file lock, and the others wait for the lock,
+    then use what it made. Whatever uses the folder must leave it as it is, as for any
+    session-scoped fixture. Where there is no ``fcntl`` (Windows), each worker makes its own."""
+    base = Path(tmp_path_factory.getbasetemp())
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
+        base = base.parent  # the run's folder, above each worker's own
+    folder, done = base / f"once-{name}", base / f"once-{name}.done"
+    with open(base / f"once-{name}.lock", "w", encoding="utf-8") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.exists():
+            if folder.exists():  # a make that failed: start again, it fails the same way
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder

@@ -67,6 +67,14 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def builds_of(root: Path) -> set[int]:
+    """Every process building ``root`` now: a render worker forked between a snapshot of the
+    build's children and its kill is found by the command line it inherited."""
+    me = os.getpid()
+    pids = (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
+    return {pid for pid in pids if pid != me and str(root).encode() in cmdline(pid) and alive(pid)}
+
+
 def alive(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
@@ -139,6 +147,8 @@ def kill_builds(
         seen.update(workers)
         build.send_signal(signal.SIGKILL)
         build.wait(timeout=60)
+        workers |= builds_of(root)
+        seen.update(workers)
         if build.returncode == 0:  # it finished first: its site is now the previous one
             before = digests(root / "public")
             # Builds are quicker now than the one timed (on a machine busy with other tests,

@@ -189,6 +189,9 @@ class Walk:
         self.broken: dict[str, str] = {}  # relative path -> good text to restore
         self.theme = theme
         self.css = 0
+        self.cover = False  # see step()
+        self.made: set[str] = set()  # the kinds of edit made so far
+        self.fell_back = False  # see instead()
         (root / "content" / "projects").mkdir(parents=True)
         self.write(
             "site.yaml",
@@ -254,7 +257,7 @@ class Walk:
     def edit_project(self) -> str:
         rel = self.pick()
         if rel is None:
-            return self.add_project()
+            return self.instead(self.add_project)
         p = self.projects[rel]
         field = self.rng.choice(
             [
@@ -282,7 +285,7 @@ class Walk:
     def delete_project(self, fix_references: bool) -> str:
         rel = self.pick()
         if rel is None or len(self.projects) < 3:
-            return self.add_project()
+            return self.instead(self.add_project)
         slug = self.slug_of(rel)
         del self.projects[rel]
         self.delete(rel)
@@ -305,7 +308,7 @@ class Walk:
     def rename_project(self) -> str:
         rel = self.pick()
         if rel is None:
-            return self.add_project()
+            return self.instead(self.add_project)
         old_slug = self.slug_of(rel)
         folder = rel.rsplit("/", 1)[0]
         if self.rng.random() < 0.3:
@@ -331,7 +334,7 @@ class Walk:
     def break_file(self) -> str:
         rel = self.pick()
         if rel is None:
-            return self.add_project()
+            return self.instead(self.add_project)
         good = (self.root / rel).read_text(encoding="utf-8")
         self.broken[rel] = good
         bad = self.rng.choice(
@@ -357,11 +360,11 @@ class Walk:
             rel for rel in self.projects if rel not in self.broken and self.projects[rel]["depends_on"]
         ]
         if not candidates:
-            return self.edit_project()
+            return self.instead(self.edit_project)
         rel = self.rng.choice(sorted(candidates))
         target = next(r for r in self.projects if self.slug_of(r) == self.projects[rel]["depends_on"][0])
         if target in self.broken or self.slug_of(rel) not in slugs:
-            return self.edit_project()
+            return self.instead(self.edit_project)
         self.broken[target] = (self.root / target).read_text(encoding="utf-8")
         bad = dict(self.projects[target])
         bad["depends_on"] = [*bad["depends_on"], self.slug_of(rel)]
@@ -425,25 +428,50 @@ class Walk:
         self.write_css()
         return "edit css"
 
+    def kinds(self) -> dict[str, tuple[Callable[[], str], int]]:
+        """Every kind of edit the walk makes: its name, what it does and how often."""
+        return {
+            "edit project": (self.edit_project, 30),
+            "add project": (self.add_project, 8),
+            "delete project": (lambda: self.delete_project(True), 6),
+            "delete project, leave references": (lambda: self.delete_project(False), 2),
+            "rename project": (self.rename_project, 6),
+            "break file": (self.break_file, 6),
+            "cycle": (self.cycle, 2),
+            "edit program": (self.edit_program, 4),
+            "edit page": (self.edit_page, 4),
+            "edit site": (self.edit_site, 1),
+            "edit css": (self.edit_css, 3),
+            "edit template": (self.edit_template, 1),
+        }
+
     def step(self) -> str:
+        """One edit: a fix of a broken file half the time there is one, else one of
+        ``kinds()`` by weight. With ``cover`` set, each kind is made once (in a random order)
+        before any is made again, so a short walk makes every kind of edit."""
         if self.broken and self.rng.random() < 0.5:
+            self.made.add("fix file")
             return self.fix_file()
-        ops = [
-            (self.edit_project, 30),
-            (self.add_project, 8),
-            (lambda: self.delete_project(True), 6),
-            (lambda: self.delete_project(False), 2),
-            (self.rename_project, 6),
-            (self.break_file, 6),
-            (self.cycle, 2),
-            (self.edit_program, 4),
-            (self.edit_page, 4),
-            (self.edit_site, 1),
-            (self.edit_css, 3),
-            (self.edit_template, 1),
-        ]
-        op = self.rng.choices([o for o, _ in ops], weights=[w for _, w in ops])[0]
+        kinds = self.kinds()
+        fresh = [name for name in kinds if name not in self.made] if self.cover else []
+        if fresh:
+            name = self.rng.choice(fresh)
+        else:
+            name = self.rng.choices(list(kinds), weights=[w for _, w in kinds.values()])[0]
+        self.fell_back = False
+        done = kinds[name][0]()
+        if not self.fell_back:
+            self.made.add(name)
+        return done
+
+    def instead(self, op: Callable[[], str]) -> str:
+        """An edit made instead of the one asked for, which could not be made (nothing to
+        delete, say): the kind asked for is not counted as made."""
+        self.fell_back = True
         return op()
+
+    def all_kinds(self) -> set[str]:
+        return {*self.kinds(), "fix file"}
 
 
 def _prune(path: Path) -> None:
@@ -511,12 +539,18 @@ def assert_same_site(
 #: The short walks of the quick selection (``pytest -m "not slow"``) take other seeds.
 STEPS = 60
 SPLIT = 4
+#: The background worker started the Windows way (``spawn``) walks COVER_STEPS edits per
+#: theme, every kind of edit made at least once (``Walk.cover``), instead of a full walk
+#: again: what the start method changes is how each kind of job reaches the worker, and the
+#: full walks with the platform's start method keep the long random sequences.
+COVER_STEPS = 16
 
 
 def cases(theme: str, seed: int, defer: bool, steps: int) -> list:
-    """A full walk (in SPLIT parts) once per background worker start method
-    (``worker_start``), or, without ``defer``, when no worker is ever started, once; those are
-    ``slow``. A short walk once, in one part, with the platform's worker."""
+    """A full walk (in SPLIT parts) with the platform's background worker (``forkserver``)
+    or, without ``defer``, when no worker is ever started; and with ``defer`` a covering walk
+    with the worker started by ``spawn``: those are ``slow``. A short walk once, in one part,
+    with the platform's worker."""
     marks = [pytest.mark.slow] if steps == STEPS else []
     if theme == "default":
         marks.append(
@@ -524,16 +558,18 @@ def cases(theme: str, seed: int, defer: bool, steps: int) -> list:
                 not real_theme_ready(), reason="the default theme's templates are not there yet"
             )
         )
-    starts = ["forkserver", "spawn"] if defer and steps == STEPS else ["default"]
-    parts: list[int | str] = [f"{seed}.{part}" for part in range(SPLIT)] if steps == STEPS else [seed]
-    steps = steps // len(parts)
-    return [
-        pytest.param(
-            start, theme, part, defer, steps, marks=marks, id=f"{start}-{theme}-{part}-{defer}-{steps}"
-        )
-        for start in starts
-        for part in parts
-    ]
+
+    def case(start: str, seed: int | str, steps: int, cover: bool = False):
+        name = f"{start}-{theme}-{seed}-{defer}-{steps}" + ("-cover" if cover else "")
+        return pytest.param(start, theme, seed, defer, steps, cover, marks=marks, id=name)
+
+    if steps != STEPS:
+        return [case("default", seed, steps)]
+    start = "forkserver" if defer else "default"
+    walks = [case(start, f"{seed}.{part}", steps // SPLIT) for part in range(SPLIT)]
+    if defer:
+        walks.append(case("spawn", seed, COVER_STEPS, cover=True))
+    return walks
 
 
 CASES = [
@@ -547,17 +583,20 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("worker_start", "theme", "seed", "defer", "steps"), CASES, indirect=["worker_start"]
+    ("worker_start", "theme", "seed", "defer", "steps", "cover"),
+    CASES,
+    indirect=["worker_start"],
 )
 def test_random_edits_match_clean_builds(
-    tmp_path: Path, theme: str, seed: int | str, defer: bool, steps: int
+    tmp_path: Path, theme: str, seed: int | str, defer: bool, steps: int, cover: bool
 ) -> None:
     """After every edit the served folder equals a clean build. With ``defer`` (what serve
     does) the pages rendered before the reload must already be right, and after the
-    background work everything is."""
+    background work everything is. With ``cover``, the walk makes every kind of edit."""
     rng = random.Random(seed)
     root = tmp_path / "portfolio"
     walk = Walk(root, rng, theme)
+    walk.cover = cover
     served = tmp_path / "serve" / "site"
     clean = tmp_path / "clean"
     options = BuildOptions(root=root, as_of=AS_OF)
@@ -589,6 +628,8 @@ def test_random_edits_match_clean_builds(
         assert_same_site(served, clean, "\n".join(history[-5:]))
         partial += result.ok and not result.full
     assert partial >= steps // 4, "most edits should not re-render the whole site"
+    if cover:
+        assert walk.made == walk.all_kinds(), f"kinds of edit not made: {walk.all_kinds() - walk.made}"
 
 
 # ------------------------------------------------------------------------------ details

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitetools import serve
+from sitetools import once_per_run, serve
 
 pytestmark = pytest.mark.browser
 
@@ -117,19 +117,21 @@ def unconverted_url(tmp_path_factory):
 
     from itpm_site.build import BuildOptions, build_site
 
-    root = tmp_path_factory.mktemp("unconverted") / "portfolio"
-    shutil.copytree(DEMO_ROOT / "content", root / "content")
-    config = (DEMO_ROOT / "site.yaml").read_text(encoding="utf-8")
-    (root / "site.yaml").write_text(
-        "\n".join(line for line in config.splitlines() if not line.startswith(("exchange_rates", "  "))),
-        encoding="utf-8",
-    )
-    out = root.parent / "public"
-    result = build_site(
-        BuildOptions(root=root, output=out, as_of=dt.date.fromisoformat(DEMO_AS_OF), search=False)
-    )
-    assert result.ok
-    assert not result.site.portfolio.rates_used and len(result.site.portfolio.unconvertible_currencies) == 2
+    def make(folder: Path) -> None:
+        root = folder / "portfolio"
+        shutil.copytree(DEMO_ROOT / "content", root / "content")
+        config = (DEMO_ROOT / "site.yaml").read_text(encoding="utf-8")
+        (root / "site.yaml").write_text(
+            "\n".join(line for line in config.splitlines() if not line.startswith(("exchange_rates", "  "))),
+            encoding="utf-8",
+        )
+        as_of = dt.date.fromisoformat(DEMO_AS_OF)
+        result = build_site(BuildOptions(root=root, output=folder / "public", as_of=as_of, search=False))
+        assert result.ok
+        portfolio = result.site.portfolio
+        assert not portfolio.rates_used and len(portfolio.unconvertible_currencies) == 2
+
+    out = once_per_run(tmp_path_factory, "unconverted", make) / "public"
     with serve(out, mount="/portfolio/") as url:
         yield url
 

@@ -27,6 +27,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from history_repo import git
+from sitetools import once_per_run
 
 from itpm_site.build import BuildOptions, build_site
 from itpm_site.cli import cli
@@ -138,10 +139,12 @@ def _counts(texts: dict[str, str], people: dict[str, str]) -> Counter:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("privacy")
-    hidden = _build(_repository(folder / "hidden", people=True), folder / "hidden-site")
-    baseline = _build(_repository(folder / "baseline", people=False), folder / "baseline-site")
-    return hidden, baseline
+    def make(folder: Path) -> None:
+        _build(_repository(folder / "hidden", people=True), folder / "hidden-site")
+        _build(_repository(folder / "baseline", people=False), folder / "baseline-site")
+
+    folder = once_per_run(tmp_path_factory, "privacy", make)
+    return folder / "hidden-site", folder / "baseline-site"
 
 
 def test_the_build_has_the_history_and_capacity_it_is_meant_to_check(sites) -> None:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from sitetools import NODE_MODULES, serve
+from sitetools import NODE_MODULES, build_in_language, once_per_run, serve
 
 pytestmark = pytest.mark.browser
 
@@ -102,13 +100,14 @@ PORTFOLIO = dict(
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from itpm_site.build import BuildOptions, build_site
 
-    root = tmp_path_factory.mktemp("search-fixture")
-    for rel, text in PORTFOLIO.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    out = root / "public"
-    result = build_site(BuildOptions(root=root, output=out, as_of=dt.date(2026, 11, 20)))
-    assert result.ok, [d.headline() for d in result.diagnostics]
+    def make(root: Path) -> None:
+        for rel, text in PORTFOLIO.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        result = build_site(BuildOptions(root=root, output=root / "public", as_of=dt.date(2026, 11, 20)))
+        assert result.ok, [d.headline() for d in result.diagnostics]
+
+    out = once_per_run(tmp_path_factory, "search-fixture", make) / "public"
     assert (out / "search" / "data" / "meta.json").exists()
     return out
 
@@ -157,14 +156,13 @@ KA_PORTFOLIO = dict(
 
 @pytest.fixture(scope="module")
 def ka_base(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("search-fixture-ka")
-    for rel, text in KA_PORTFOLIO.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    out = root / "public"
-    # In a process of its own: the language is the process's (model.i18n).
-    command = [sys.executable, "-m", "itpm_site", "build", "--root", str(root), "-o", str(out), "-q"]
-    subprocess.run([*command, "--as-of", "2026-11-20", "--no-cache"], check=True)
+    def make(root: Path) -> None:
+        for rel, text in KA_PORTFOLIO.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        build_in_language(root, root / "public", "ka", "2026-11-20", cache=False)
+
+    out = once_per_run(tmp_path_factory, "search-fixture-ka", make) / "public"
     with serve(out, mount="/portfolio/") as url:
         yield url
 

@@ -14,7 +14,7 @@ import pytest
 from search_heldout_portfolio import heldout_portfolio
 from search_pmo_portfolio import pmo_portfolio
 from search_portfolio import search_portfolio
-from sitetools import build_in_language, serve
+from sitetools import build_in_language, once_per_run, serve
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,11 @@ def built(root: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture(scope="module")
 def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory.mktemp("search-generated"), search_portfolio())
+    # Used by the relevance set and by the index-loading tests, which may run in another worker.
+    return (
+        once_per_run(tmp_path_factory, "search-generated", lambda root: built(root, search_portfolio()))
+        / "public"
+    )
 
 
 @pytest.fixture(scope="module")
