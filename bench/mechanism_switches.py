@@ -109,17 +109,6 @@ def _records_kept_nowhere(real: Any) -> Any:
     return Nowhere
 
 
-def _index_gathered_at_the_end(real: Any) -> Any:
-    """``RecordsWithPages`` whose ``start`` does nothing: the index is assembled after the
-    pages, from every record in title order."""
-
-    class AtTheEnd(real):  # type: ignore[misc, valid-type]
-        def start(self, known: Any, pending: Any) -> None:
-            pass
-
-    return AtTheEnd
-
-
 #: name: (what switching it off means, [(module, attribute, what replaces it given the real
 #: one)]). The modules and names are those the pipeline calls today (itpm_site/build.py and
 #: the modules it uses).
@@ -185,11 +174,6 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, Callable[[Any], Any]]]]] = {
         "the search index assembled every build, and every kept page's record made again to name "
         "it (outputs/search_cache.py IndexState: no index.json read)",
         [("itpm_site.build", "_previous_index", lambda real: _keep_nothing)],
-    ),
-    "indexearly": (
-        "the search index assembled once the pages are rendered, not gathered while they render "
-        "(outputs/search.py RecordsWithPages.start)",
-        [("itpm_site.outputs.search", "RecordsWithPages", _index_gathered_at_the_end)],
     ),
     "historycache": (
         "every file version read from git again (history/versions.py: no history.bin; only in "

@@ -219,12 +219,6 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
         # kept from the last build. Read before the workers fork: a kept record is not
         # indexed again.
         records = search.RecordsWithPages(site, KeptRecords.load(cache)) if site.search else None
-        rendered = {spec.path for spec in todo}
-        # A page kept from the last build's output names its record as that build did.
-        known: dict[str, str] = {}
-        if last_index is not None:
-            urls = (f"/{spec.url}" for spec in site.pages if spec.path not in rendered)
-            known = {url: last_index.records[url] for url in urls if url in last_index.records}
         index = None
         try:
 
@@ -236,15 +230,15 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
                     if differs is None or differs(file.path) or not writer.carry(file.path):
                         writer.write(file.path, file.make())
                         made += 1
-                if records is not None and todo:  # the index gathered while pages render
-                    records.start(known, (f"/{spec.url}" for spec in todo))
 
             for _ in _rendered_into(writer, site, todo, options.jobs, meanwhile, records):
                 if options.progress:
                     options.progress(writer.count, total)
             if records is not None:
+                rendered = {spec.path for spec in todo}
+                kept = [spec for spec in site.pages if spec.path not in rendered]
                 everything = now.everything if now is not None else None
-                index = _write_index(writer, site, records, known, last_index, everything)
+                index = _write_index(writer, site, records, kept, last_index, everything)
         except TemplateProblem as problem:
             writer.abort()
             result.diagnostics.append(problem.diagnostic)
@@ -266,16 +260,18 @@ def _write_index(
     writer: SiteWriter,
     site: SiteBuild,
     records: search.RecordsWithPages,
-    known: dict[str, str],
+    kept: Sequence[PageSpec],
     last: IndexState | None,
     everything: str | None,
 ) -> IndexState | None:
     """The search index into ``writer``: kept whole from the live output when it would be
     assembled from the same records in the same order as the last build's (``last``), else
-    assembled. ``known``: by URL, the record a page kept from the last build's output gives,
-    as that build named it. What the index was assembled from, to record (None: nothing to
-    record)."""
-    entries = records.entries(site, known)
+    assembled. A page ``kept`` from the last build's output gives its record as that build
+    named it. What the index was assembled from, to record (None: nothing to record)."""
+    known: dict[str, str] = {}
+    if last is not None:
+        known = {url: last.records[url] for spec in kept if (url := f"/{spec.url}") in last.records}
+    entries = search.index_entries(site, records.made, records.kept, known)
     if everything is None:  # the pages' inputs are not known: nothing of this index is reused
         key = None
     else:
@@ -293,7 +289,7 @@ def _write_index(
         for rel in carried:  # the live output no longer holds the index as recorded
             writer.discard(rel)
     files = []
-    for rel, data in records.files(site, entries).items():
+    for rel, data in search.assemble_index(site, entries, records.kept).items():
         writer.write(f"{INDEX_DIR}/{rel}", data)
         files.append(f"{INDEX_DIR}/{rel}")
     return IndexState(key, names, files) if key is not None else None

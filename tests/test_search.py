@@ -620,31 +620,6 @@ def test_the_index_is_the_same_in_any_record_order(records) -> None:
     assert search.search_index(ordered) == search.search_index(ordered[::-1])
 
 
-def test_records_added_out_of_order_with_their_places_give_the_same_index(records) -> None:
-    """A build adds the records it has while pages still render, each at its place in title
-    order; the index is the one of the records added in order."""
-    indexed = sorted((search.index_record(r) for r in records.values()), key=lambda r: r.sort_key)
-    expected = search.search_index(records.values())
-    builder = search_index.IndexBuilder("en")
-    late = [1, len(indexed) // 2]
-    for number, record in enumerate(indexed):
-        if number not in late:
-            builder.add(record, number)
-    for number in reversed(late):
-        builder.add(indexed[number], number)
-    assert builder.files(search.FACETS, search.vocabulary("en")) == expected
-    missing = search_index.IndexBuilder("en")
-    missing.add(indexed[0], 0)
-    missing.add(indexed[2], 2)
-    with pytest.raises(ValueError, match="missing"):
-        missing.files(search.FACETS)
-    swapped = search_index.IndexBuilder("en")
-    swapped.add(indexed[1], 0)
-    swapped.add(indexed[0], 1)
-    with pytest.raises(ValueError, match="out of title order"):
-        swapped.files(search.FACETS)
-
-
 # ------------------------------------------------------------------------------ the emitter
 
 

@@ -15,7 +15,6 @@ from itpm_site.build import BuildOptions, BuildResult, build_site, prepare
 from itpm_site.cache.folder import cache_folder
 from itpm_site.outputs import search
 from itpm_site.outputs import search_cache as kept_records
-from itpm_site.outputs.search_index import IndexBuilder
 from itpm_site.render.markdown import render_markdown
 
 AS_OF = dt.date(2026, 11, 20)
@@ -94,33 +93,6 @@ def test_records_made_by_the_render_workers_index_as_in_one_process(
     # Without the cache, nothing is read or kept, and the index is the same.
     _, files = _build(root, tmp_path / "none", language, jobs=2, cache=False)
     assert files == expected
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="render workers fork")
-def test_an_edit_is_indexed_while_the_other_pages_render(
-    tmp_path: Path, write_portfolio, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With render workers, the records of the pages kept from the last build go into the
-    index while the edited pages render, and the edited project's record when its page comes
-    back: after records that follow it in title order. The index is the same bytes."""
-    root = _portfolio(tmp_path, write_portfolio, 330)
-    out = tmp_path / "site"
-    _build(root, out, "en", jobs=2)
-    project = root / "content" / "projects" / "p0003.md"
-    project.write_text(project.read_text(encoding="utf-8") + "\nA new word: quokka.\n", encoding="utf-8")
-    numbers: list[int | None] = []  # each record's place, as given to the index
-    real = IndexBuilder.add
-    monkeypatch.setattr(
-        IndexBuilder,
-        "add",
-        lambda builder, record, number=None: numbers.append(number) or real(builder, record, number),
-    )
-    edited, files = _build(root, out, "en", jobs=2)
-    gathered = list(numbers)
-    assert None not in gathered and sorted(gathered) == list(range(len(gathered)))
-    assert gathered != sorted(gathered)  # one came late
-    assert files == _expected(edited, "en")
 
 
 @pytest.mark.parametrize("language", ["en", "ka"])

@@ -335,24 +335,15 @@ class RecordsWithPages:
     """Each record indexed where its page is rendered (``write.pages`` calls ``of_page`` in the
     render worker, which has the page's body HTML at hand, and ``take`` in this process with
     what it sent back), so that indexing, most of the index's CPU, runs on every core instead
-    of in this process. ``made`` holds what came back, by URL.
-
-    Once ``start`` is called (while the render workers work), the index is gathered here as
-    the records come: those of the pages kept from the last build at once, each of the others
-    as its page comes back. ``entries`` names them all in title order, and ``files`` makes
-    the index of what was gathered."""
+    of in this process. ``made`` holds what came back, by URL, for ``site_index``."""
 
     def __init__(self, site: SiteBuild, kept: KeptRecords) -> None:
         self.kept = kept
         self.language = site.portfolio.config.language
-        self._order = record_makers(site.portfolio)
-        self._makers = {m.url: m for m in self._order}
-        self._render = _markdown(site)
+        self._makers = {m.url: m for m in record_makers(site.portfolio)}
+        markdown, allow_html = site.markdown, site.portfolio.config.allow_html
+        self._render = partial(markdown.render, allow_html=allow_html)
         self.made: dict[str, tuple[str, bytes | None]] = {}
-        self._known: Mapping[str, str] = {}
-        self._entries: list[IndexEntry | None] = []
-        self._entry_number: dict[str, int] = {}
-        self._builder: IndexBuilder | None = None
 
     def of_page(self, page: PageSpec) -> MadeRecord | None:
         """The record of ``page`` (just rendered, so its body is in the Markdown cache), if it
@@ -367,47 +358,6 @@ class RecordsWithPages:
     def take(self, made: MadeRecord) -> None:
         url, name, blob = made
         self.made[url] = (name, blob)
-        if self._builder is not None:
-            self._gather(self._entry_number[url])
-
-    def start(self, known: Mapping[str, str], pending: Iterable[str]) -> None:
-        """Gather, from now on, every record as soon as it is at hand: now all but those of
-        the ``pending`` pages (URLs: still rendering), each of which ``take`` adds as it comes.
-        ``known``: by URL, the name the last build gave the record of a page kept from its
-        output."""
-        self._known = known
-        self._builder = IndexBuilder(self.language)
-        self._entries = [None] * len(self._order)
-        self._entry_number = {maker.url: number for number, maker in enumerate(self._order)}
-        waiting = frozenset(pending) - self.made.keys()
-        for number, maker in enumerate(self._order):
-            if maker.url not in waiting:
-                self._gather(number)
-
-    def _gather(self, number: int) -> None:
-        maker = self._order[number]
-        entry = (maker, *_entry(maker, self.made, self._known, self.kept, self._render, self.language))
-        name, blob = _at_hand(entry, self.kept, self._render, self.language)
-        self.kept.use(name, blob)
-        self._entries[number] = (maker, name, blob)
-        assert self._builder is not None
-        self._builder.add(unpack(blob), number)
-
-    def entries(self, site: SiteBuild, known: Mapping[str, str]) -> list[IndexEntry]:
-        """Every record in title order, named (``index_entries``; gathered ones as gathered)."""
-        if self._builder is None:
-            return index_entries(site, self.made, self.kept, known)
-        for number, entry in enumerate(self._entries):
-            if entry is None:  # a page that came back without its record
-                self._gather(number)
-        return [entry for entry in self._entries if entry is not None]
-
-    def files(self, site: SiteBuild, entries: list[IndexEntry]) -> dict[str, bytes]:
-        """The index files of ``entries`` (``entries()``) by path under ``search/data/``."""
-        if self._builder is None:
-            return assemble_index(site, entries, self.kept)
-        self.kept.save()
-        return self._builder.files(FACETS, vocabulary(self.language))
 
 
 def site_index(
@@ -425,41 +375,28 @@ def site_index(
 IndexEntry = tuple[RecordMaker, str, bytes | None]
 
 
-def _entry(
-    maker: RecordMaker,
-    made: Mapping[str, tuple[str, bytes | None]],
-    named: Mapping[str, str],
-    kept: KeptRecords,
-    render: Callable[[str], str],
-    language: str,
-) -> tuple[str, bytes | None]:
-    """A record's name and, when at hand, its packed record: as made with its page
-    (``made``), else as the last build named it (``named``: only for a page kept from that
-    build's output, which the same inputs made), else made here (the kept records spare its
-    indexing)."""
-    name, blob = made.get(maker.url) or (named.get(maker.url, ""), None)
-    if not name:  # a page not rendered this build (or rendered without its record)
-        record = maker.make(render)
-        name = record_digest(record, language)
-        blob = kept.get(name) or pack(index_record(record))
-    return name, blob
-
-
 def index_entries(
     site: SiteBuild,
     made: Mapping[str, tuple[str, bytes | None]],
     kept: KeptRecords,
     known: Mapping[str, str] | None = None,
 ) -> list[IndexEntry]:
-    """Every record of ``site`` in title order, named (``_entry``). A named record is not
-    read from the kept ones until the index is assembled."""
+    """Every record of ``site`` in title order, named: as made with its page (``made``, by
+    URL), else as the last build named it (``known``, by URL: only for a page kept from that
+    build's output, which the same inputs made), else made here (the kept records spare its
+    indexing). A named record is not read from the kept ones until the index is assembled."""
     language = site.portfolio.config.language
     render = _markdown(site)
     named = known or {}
-    return [
-        (maker, *_entry(maker, made, named, kept, render, language))
-        for maker in record_makers(site.portfolio)
-    ]
+    entries: list[IndexEntry] = []
+    for maker in record_makers(site.portfolio):
+        name, blob = made.get(maker.url) or (named.get(maker.url, ""), None)
+        if not name:  # a page not rendered this build (or rendered without its record)
+            record = maker.make(render)
+            name = record_digest(record, language)
+            blob = kept.get(name) or pack(index_record(record))
+        entries.append((maker, name, blob))
+    return entries
 
 
 def _markdown(site: SiteBuild) -> Callable[[str], str]:
@@ -473,24 +410,15 @@ def assemble_index(site: SiteBuild, entries: list[IndexEntry], kept: KeptRecords
     language = site.portfolio.config.language
     render = _markdown(site)
     builder = IndexBuilder(language)
-    for entry in entries:
-        name, blob = _at_hand(entry, kept, render, language)
+    for maker, name, blob in entries:
+        blob = blob or kept.get(name)
+        if blob is None:  # named after the last build, and no longer kept
+            record = maker.make(render)
+            name, blob = record_digest(record, language), pack(index_record(record))
         kept.use(name, blob)
         builder.add(unpack(blob))
     kept.save()
     return builder.files(FACETS, vocabulary(language))
-
-
-def _at_hand(
-    entry: IndexEntry, kept: KeptRecords, render: Callable[[str], str], language: str
-) -> tuple[str, bytes]:
-    """An entry's name and packed record, read from the kept records when it is only named."""
-    maker, name, blob = entry
-    blob = blob or kept.get(name)
-    if blob is None:  # named after the last build, and no longer kept
-        record = maker.make(render)
-        name, blob = record_digest(record, language), pack(index_record(record))
-    return name, blob
 
 
 _lock = threading.Lock()

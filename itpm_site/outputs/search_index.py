@@ -55,9 +55,7 @@ import functools
 import gzip
 import hashlib
 import html
-import itertools
 import json
-import operator
 import re
 import unicodedata
 from array import array
@@ -437,16 +435,13 @@ def _js_order(word: str) -> bytes:
 
 
 class IndexBuilder:
-    """The index, gathered one record at a time: a record's word counts go into the postings
-    as it comes, so only its fragment is kept until the files are made. Records come in title
-    order, or each with its place in that order (``number``): a build adds the records it
-    has while the pages that make the others still render."""
+    """The index, gathered one record at a time in title order: a record's word counts go
+    into the postings as it comes, so only its fragment is kept until the files are made."""
 
     def __init__(self, language: str) -> None:
-        self._docs: dict[int, IndexedRecord] = {}
+        self._docs: list[IndexedRecord] = []
         self._postings: dict[str, array] = {}  # word -> record number, code, number, code ...
         self._last: dict[str, int] = {}
-        self._unordered: set[str] = set()  # words whose postings came out of record order
         # Each word is stemmed when first seen: in build, while the pages still render.
         self._stem = stemmer(language)
         self._stems: dict[str, str] = {}
@@ -454,15 +449,15 @@ class IndexBuilder:
         # (meta.json ``latin``): on a Georgian site, or once a word is in Georgian letters.
         self._latin = language == "ka"
 
-    def add(self, record: IndexedRecord, number: int | None = None) -> None:
-        """Index ``record``, the ``number``-th in title order (default: the next)."""
-        if number is None:
-            number = len(self._docs)
-        if number in self._docs:
-            raise ValueError(f"two records numbered {number}")
+    def add(self, record: IndexedRecord) -> None:
+        number = len(self._docs)
+        if number and record.sort_key <= self._docs[-1].sort_key:
+            raise ValueError(f"records out of title order: {record.sort_key}")
         # Kept without its word counts, which are in the postings from here on.
-        self._docs[number] = IndexedRecord(
-            record.sort_key, record.length, {}, record.filters, record.fragment_name, record.fragment
+        self._docs.append(
+            IndexedRecord(
+                record.sort_key, record.length, {}, record.filters, record.fragment_name, record.fragment
+            )
         )
         postings, last = self._postings, self._last
         for word, code in record.codes.items():
@@ -475,37 +470,13 @@ class IndexBuilder:
                 if self._stem and word[0] not in "0123456789":
                     self._stems[word] = self._stem(word)
             else:
-                found.extend((number, code))
-                if number < last[word]:
-                    self._unordered.add(word)
-            last[word] = max(number, last[word]) if word in last else number
-
-    def _in_order(self) -> list[IndexedRecord]:
-        docs = [self._docs[n] for n in range(len(self._docs)) if n in self._docs]
-        if len(docs) != len(self._docs):
-            raise ValueError("records missing from the title order")
-        for before, after in itertools.pairwise(docs):
-            if after.sort_key <= before.sort_key:
-                raise ValueError(f"records out of title order: {after.sort_key}")
-        return docs
-
-    def _posting_list(self, word: str) -> list[int]:
-        """A word's postings as the browser reads them: the first record's number, then the
-        distance from the record before, each followed by the word's code in that record."""
-        found = self._postings[word]
-        numbers, codes = found[0::2], found[1::2]
-        if word in self._unordered:
-            pairs = sorted(zip(numbers, codes, strict=True))
-            numbers, codes = array("l", (n for n, _ in pairs)), array("l", (c for _, c in pairs))
-        out = [0] * len(found)
-        out[0::2] = [numbers[0], *map(operator.sub, numbers[1:], numbers[:-1])]
-        out[1::2] = codes
-        return out
+                found.extend((number - last[word], code))
+            last[word] = number
 
     def files(self, facets: Iterable[str], vocabulary: dict[str, object] | None = None) -> dict[str, bytes]:
         """Every file of the index, by path under ``INDEX_DIR``; ``vocabulary`` (the words
         of filters and amounts, ``search_words``) goes into ``meta.json``."""
-        docs = self._in_order()
+        docs = self._docs
         files = {f"d/{doc.fragment_name}.sdat": doc.fragment for doc in docs}
 
         stem = shared_stems(self._stems)
@@ -558,7 +529,7 @@ class IndexBuilder:
 
     def _chunk(self, files: dict[str, bytes], words: list[str], stem: dict[str, str]) -> list[str]:
         """Write a chunk of ``words``; its first word and file name, for meta.json."""
-        chunk: dict[str, list] = {"words": words, "postings": [self._posting_list(w) for w in words]}
+        chunk: dict[str, list] = {"words": words, "postings": [self._postings[w].tolist() for w in words]}
         if any(w in stem for w in words):
             chunk["stems"] = [stem.get(w, "") for w in words]
         blob, name = _packed(chunk, _FEW_FILES_LEVEL)
