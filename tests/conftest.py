@@ -192,8 +192,20 @@ def _temporary_folders_in_memory(config: pytest.Config) -> None:
     shm = Path("/dev/shm")
     if chosen or not sys.platform.startswith("linux") or not shm.is_dir() or not os.access(shm, os.W_OK):
         return
-    if shutil.disk_usage(shm).free >= TMPFS_ROOM:
+    # Room on /dev/shm is a size limit, not memory: what it holds is taken from the RAM.
+    if shutil.disk_usage(shm).free >= TMPFS_ROOM and _available_memory() >= TMPFS_ROOM:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(shm)
+
+
+def _available_memory() -> int:
+    """MemAvailable of /proc/meminfo, in bytes (0 when unknown)."""
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 # end of temporary folders ---------------------------------------------------------------------

@@ -331,7 +331,13 @@ def test_template_messages_read_as_with_jinjas_own_gettext(language: str) -> Non
         "{% for n in [1, 2] %}{{ _('Owner') }}{{ ngettext('%(num)s day', '%(num)s days', n) }}{% endfor %}|"
         "{% trans %}Risk register{% endtrans %}|"
         "{% trans count=5 %}{{ count }} risk{% pluralize %}{{ count }} risks{% endtrans %}|"
-        "{% autoescape false %}{{ _('%(x)s and more', x='<i>') }}{% endautoescape %}"
+        "{% autoescape false %}{{ _('%(x)s and more', x='<i>') }}{% endautoescape %}|"
+        # Variables named like the functions' own arguments, as a theme may name them.
+        "{% trans message='a<b' %}Hi {{ message }}{% endtrans %}|{{ _('x %(message)s', message='m') }}|"
+        "{{ ngettext('%(num)s day', '%(num)s days', 2, num=5) }}|"
+        "{% trans count=2, num=7 %}{{ count }} of {{ num }}"
+        "{% pluralize count %}{{ count }} of {{ num }}s{% endtrans %}|"
+        "{% trans n=2, plural='p' %}{{ n }} {{ plural }}{% pluralize %}{{ n }} {{ plural }}s{% endtrans %}"
     )
     catalog = i18n.translations(language)
     ours = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])

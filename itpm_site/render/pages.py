@@ -310,7 +310,8 @@ def _install_gettext(env: jinja2.Environment, catalog: gettext_module.NullTransl
     every project make hundreds of thousands of these calls. What they give is Jinja's
     newstyle gettext, byte for byte: the message as Markup when autoescaping, formatted with
     its variables (also without any, as Jinja does: '%%' gives '%'). A message without
-    variables is looked up and formatted once per environment."""
+    variables is looked up and formatted once per environment. The message's own arguments
+    are positional only, as in Jinja: a template may name its variables 'message' or 'num'."""
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     plain: dict[tuple[str, bool], str] = {}
 
@@ -318,7 +319,7 @@ def _install_gettext(env: jinja2.Environment, catalog: gettext_module.NullTransl
         return (Markup(text) if autoescape else text) % variables
 
     @jinja2.pass_eval_context
-    def gettext(eval_ctx: jinja2.nodes.EvalContext, message: str, **variables: Any) -> str:
+    def gettext(eval_ctx: jinja2.nodes.EvalContext, message: str, /, **variables: Any) -> str:
         if variables:
             return formatted(catalog.gettext(message), eval_ctx.autoescape, variables)
         key = (message, eval_ctx.autoescape)
@@ -329,7 +330,7 @@ def _install_gettext(env: jinja2.Environment, catalog: gettext_module.NullTransl
 
     @jinja2.pass_eval_context
     def ngettext(
-        eval_ctx: jinja2.nodes.EvalContext, singular: str, plural: str, num: int, **variables: Any
+        eval_ctx: jinja2.nodes.EvalContext, singular: str, plural: str, num: int, /, **variables: Any
     ) -> str:
         variables.setdefault("num", num)
         return formatted(catalog.ngettext(singular, plural, num), eval_ctx.autoescape, variables)

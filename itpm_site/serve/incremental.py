@@ -316,6 +316,8 @@ class IncrementalBuilder:
             waiting = {path for path in self._deferred if path in plan and path not in done}
             waiting |= {spec.path for spec in later}
             self._deferred = {path: spec for path, spec in plan.items() if path in waiting}
+            # A page served stale that this rebuild rendered (or dropped) is covered by its reload.
+            self._served_stale &= self._deferred.keys()
             self._emitted_due = defer
             # The previous site is freed in the background: at 10,000 projects that takes
             # longer than sending the reload.
@@ -468,6 +470,7 @@ class IncrementalBuilder:
                 return
             for path in left:
                 del self._deferred[path]
+                self._served_stale.discard(path)  # it keeps its last good version, as served
             if emitted:
                 self._emitted_due = self._emitted_wanted = False
             what = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
@@ -516,6 +519,7 @@ class IncrementalBuilder:
                     self._emitted_due = self._emitted_wanted = False
                 else:
                     self._deferred.pop(rel, None)
+                    self._served_stale.discard(rel)
                 self.problems.append(problem)
             self._cond.notify_all()
         if problem is not None:
