@@ -54,15 +54,6 @@ from typing import Any
 TARGETS_MS: dict[int, tuple[int, int | None]] = {1000: (300, 1000), 10000: (1000, None)}
 STATUSES = ("green", "amber", "red")
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 #: What each tab watches, as a JavaScript expression for the value shown (``null`` until the
 #: element is complete). Project page: the status badge's text and classes (``rag-<key>``).
@@ -266,6 +257,9 @@ def bench(size: int, root: Path, edits: int, pause: float, chromium: Path, timeo
     sync_playwright = load_playwright()
     from playwright.sync_api import Error as PlaywrightError
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from sitetools import launch_chromium  # the tests' browser, with the same flags
+
     server = Server(root)
     rows: list[dict[str, float]] = []
     offsets: dict[str, tuple[float, float]] = {}
@@ -276,7 +270,7 @@ def bench(size: int, root: Path, edits: int, pause: float, chromium: Path, timeo
         events = Events(server.url)
         with sync_playwright() as p:
             try:
-                browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+                browser = launch_chromium(p, chromium)
             except PlaywrightError as error:
                 raise RuntimeError(
                     f"Chromium ({chromium}) did not start: {error.message.splitlines()[0]}"

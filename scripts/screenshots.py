@@ -29,15 +29,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 MOUNT = "/portfolio/"
 VIEWPORT = {"width": 1440, "height": 900}
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 #: (file name, page, colour scheme, site language): what the README and docs/ show.
 SHOTS = [
@@ -105,9 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     shots = [shot for shot in SHOTS if not args.names or shot[0] in args.names]
     from playwright.sync_api import sync_playwright
 
+    sys.path.insert(0, str(REPO / "tests"))
+    from sitetools import launch_chromium  # the tests' browser, with the same flags
+
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, args.chromium)
         # Each language's site is built and served on its own.
         for language in sorted({language for _, _, _, language in shots}):
             site = Path(tmp) / language

@@ -26,9 +26,11 @@ CHROMIUM_ARGS = [
 NODE_MODULES = Path(__file__).parent / "node_modules"
 
 
-def launch_chromium(playwright):
-    """Debian's Chromium driven by Python Playwright (never a downloaded browser build)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def launch_chromium(playwright, executable: str | Path = CHROMIUM):
+    """Debian's Chromium driven by Python Playwright (never a downloaded browser build). The
+    benchmarks and the screenshot script start theirs here too (``executable``: their
+    ``--chromium``), with the same flags."""
+    return playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
 
 
 class Page(HTMLParser):
