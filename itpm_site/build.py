@@ -162,12 +162,16 @@ DEPENDENCIES = "pages.json"
 INDEX_STATE = "index.json"
 
 
+def _record_head(output: Path) -> bytes:
+    """The first line of each record: the output folder the build it describes wrote."""
+    return f"{output.resolve()}\n".encode()
+
+
 def _recorded(cache: Path | None, name: str, output: Path) -> bytes | None:
     """The record ``name`` of the last build, if that build was of ``output``."""
     raw = read_file(cache / name) if cache is not None else None
-    if raw is None or not raw.startswith(f"{output.resolve()}\n".encode()):
-        return None
-    return raw.split(b"\n", 1)[1]
+    head = _record_head(output)
+    return raw[len(head) :] if raw is not None and raw.startswith(head) else None
 
 
 def _previous(cache: Path | None, output: Path) -> Dependencies | None:
@@ -245,10 +249,10 @@ def write_site(options: BuildOptions, site: SiteBuild, cache: Path | None, resul
             return False
         writer.commit()
     if cache is not None and now is not None:
-        header = f"{options.output_dir.resolve()}\n".encode()
-        write_file(cache / DEPENDENCIES, header + now.to_bytes())
+        head = _record_head(options.output_dir)
+        write_file(cache / DEPENDENCIES, head + now.to_bytes())
         if index is not None:
-            write_file(cache / INDEX_STATE, header + index.to_bytes())
+            write_file(cache / INDEX_STATE, head + index.to_bytes())
     result.written = writer.count
     result.rendered = len(todo)
     result.made = made

@@ -49,6 +49,7 @@ def people_files(site: SiteBuild) -> Iterator[SiteFile]:
 
 
 def people_csv(site: SiteBuild) -> bytes:
+    """people.csv: one row per person of the directory (only when people are published)."""
     capacity = site.portfolio.capacity
     assert capacity is not None
     return csv_bytes(
